@@ -1,0 +1,26 @@
+import { addWorkingDays, type Deadline, type WorkingCalendar } from '../calendar.js';
+import { compareDates, type LocalDate } from '../local-date.js';
+import type { CaseState } from './state.js';
+
+/** When the decision is due, or undefined for items with no published time limit. */
+export function caseDeadline(
+  state: Pick<CaseState, 'clockStartOn' | 'item'>,
+  calendar: WorkingCalendar,
+): Deadline | undefined {
+  const limit = state.item.timeLimitWorkingDays;
+  return limit === null ? undefined : addWorkingDays(state.clockStartOn, limit, calendar);
+}
+
+/**
+ * Overdue: still waiting for a decision after its due date. A case waiting for the resident's
+ * materials is not overdue — the clock is stopped until they are supplied.
+ */
+export function isOverdue(
+  state: Pick<CaseState, 'clockStartOn' | 'item' | 'status'>,
+  today: LocalDate,
+  calendar: WorkingCalendar,
+): boolean {
+  if (state.status !== 'accepted' && state.status !== 'forwarded') return false;
+  const deadline = caseDeadline(state, calendar);
+  return deadline !== undefined && compareDates(today, deadline.dueOn) > 0;
+}

@@ -1,0 +1,148 @@
+/**
+ * The stored case document, shared by the kiosk's RxDB collection and the hub's validator.
+ * It holds the events and a summary derived from them (denormalised so databases can index it);
+ * a summary that does not match the events is refused, so no writer can store a status it did not earn.
+ *
+ * Storage metadata (`_id`, `_rev`, `_deleted`, `_attachments`, `_meta`) belongs to CouchDB/RxDB and
+ * is checked by their adapters; the document id is the case number.
+ */
+import { z } from 'zod';
+import { itemCodeSchema, sectorCodeSchema } from '../catalog/schema.js';
+import { formatIssues, type DataError, type DataProblem } from '../data-error.js';
+import { villageCodeSchema } from '../divisions/code.js';
+import { LEVELS } from '../level.js';
+import { localDateSchema } from '../local-date.js';
+import { err, ok, type Result } from '../result.js';
+import { mergeHistories } from './append.js';
+import { caseEventSchema, instantSchema, type CaseEvent } from './events.js';
+import { foldCase, type CaseHistoryError, type CaseView } from './fold.js';
+import { caseNumberSchema, parseCaseNumber } from './number.js';
+import { blindIndexSchema, findPlaintextIdNumbers } from './sealed.js';
+import { CASE_STATUSES } from './state.js';
+
+export const CASE_DOCUMENT_SCHEMA_VERSION = 1;
+export const MAX_EVENTS_PER_CASE = 1000;
+
+export const caseSummarySchema = z.strictObject({
+  status: z.enum(CASE_STATUSES),
+  currentLevel: z.enum(LEVELS),
+  itemCode: itemCodeSchema,
+  sector: sectorCodeSchema,
+  acceptedOn: localDateSchema,
+  clockStartOn: localDateSchema,
+  timeLimitWorkingDays: z.number().int().min(0).nullable(),
+  updatedAt: instantSchema,
+  applicantName: z.string(),
+  applicantIdHash: blindIndexSchema,
+  eventCount: z.number().int().min(1),
+  /** Events that could not take effect in the merged order: a case that needs a person to look. */
+  ignoredEventCount: z.number().int().min(0),
+});
+export type CaseSummary = z.infer<typeof caseSummarySchema>;
+
+export const caseDocumentSchema = z.strictObject({
+  kind: z.literal('cunban.case'),
+  schemaVersion: z.literal(CASE_DOCUMENT_SCHEMA_VERSION),
+  caseNumber: caseNumberSchema,
+  village: villageCodeSchema,
+  events: z.array(caseEventSchema).min(1).max(MAX_EVENTS_PER_CASE),
+  summary: caseSummarySchema,
+});
+export type CaseDocument = z.infer<typeof caseDocumentSchema>;
+
+export function summarize(view: CaseView): CaseSummary {
+  const { state, timeline } = view;
+  return {
+    status: state.status,
+    currentLevel: state.currentLevel,
+    itemCode: state.item.code,
+    sector: state.item.sector,
+    acceptedOn: state.acceptedOn,
+    clockStartOn: state.clockStartOn,
+    timeLimitWorkingDays: state.item.timeLimitWorkingDays,
+    updatedAt: state.updatedAt,
+    applicantName: state.applicant.name,
+    applicantIdHash: state.applicant.idNumberHash,
+    eventCount: timeline.length,
+    ignoredEventCount: timeline.filter((entry) => entry.ignored).length,
+  };
+}
+
+/** Build the stored document for a history (events in replay order, summary derived). */
+export function toCaseDocument(history: readonly CaseEvent[]): Result<CaseDocument, CaseHistoryError> {
+  const view = foldCase(history);
+  if (!view.ok) return view;
+  return ok({
+    kind: 'cunban.case',
+    schemaVersion: CASE_DOCUMENT_SCHEMA_VERSION,
+    caseNumber: view.value.state.caseNumber,
+    village: view.value.state.village,
+    events: view.value.timeline.map((entry) => entry.event),
+    summary: summarize(view.value),
+  });
+}
+
+export type CaseMergeError = CaseHistoryError | { readonly code: 'case.merge.differentCases' };
+
+/** The conflict rule for two copies of a case document, used by the kiosk and the hub alike. */
+export function mergeCaseDocuments(a: CaseDocument, b: CaseDocument): Result<CaseDocument, CaseMergeError> {
+  if (a.caseNumber !== b.caseNumber) return err({ code: 'case.merge.differentCases' });
+  return toCaseDocument(mergeHistories(a.events, b.events));
+}
+
+function withoutStorageMetadata(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  return Object.fromEntries(Object.entries(input).filter(([key]) => !key.startsWith('_')));
+}
+
+/**
+ * Full validation of a case document from anywhere (kiosk write, hub gateway, migration):
+ * schema, unique event ids, parents that exist, case number and village consistent with the
+ * `created` event, a summary equal to the one derived from the events, no plaintext ID numbers.
+ */
+export function parseCaseDocument(input: unknown): Result<CaseDocument, DataError> {
+  const body = withoutStorageMetadata(input);
+  const refuse = (problems: DataProblem[]) => err<DataError>({ code: 'data.invalid', document: 'case', problems });
+  const parsed = caseDocumentSchema.safeParse(body);
+  if (!parsed.success) return refuse(formatIssues(parsed.error.issues, body));
+  const doc = parsed.data;
+  const problems: DataProblem[] = [];
+  const problem = (path: string, field: string, detail: string) =>
+    problems.push({ path, within: [{ collection: 'case', key: doc.caseNumber }], field, detail });
+
+  for (const path of findPlaintextIdNumbers(doc)) {
+    problem(path, path, 'contains a resident ID number in plain text; it must be sealed');
+  }
+  const ids = new Set<string>();
+  doc.events.forEach((event, i) => {
+    if (ids.has(event.id)) problem(`events[${i}].id`, 'events', `duplicate event id ${event.id}`);
+    ids.add(event.id);
+  });
+  doc.events.forEach((event, i) => {
+    event.parents.forEach((parent, p) => {
+      if (!ids.has(parent)) problem(`events[${i}].parents[${p}]`, 'events', `unknown parent event ${parent}`);
+    });
+  });
+  const caseVillage = parseCaseNumber(doc.caseNumber);
+  if (caseVillage.ok && caseVillage.value.village !== doc.village) {
+    problem('village', 'village', `case number belongs to village ${caseVillage.value.village}`);
+  }
+  if (problems.length > 0) return refuse(problems);
+
+  const derived = toCaseDocument(doc.events);
+  if (!derived.ok) {
+    problem('events', 'events', 'the history has no valid created event');
+    return refuse(problems);
+  }
+  if (derived.value.caseNumber !== doc.caseNumber) {
+    problem('caseNumber', 'caseNumber', `does not match the created event (${derived.value.caseNumber})`);
+  }
+  if (derived.value.village !== doc.village) {
+    problem('village', 'village', `does not match the created event (${derived.value.village})`);
+  }
+  for (const [key, value] of Object.entries(derived.value.summary)) {
+    const stored = doc.summary[key as keyof CaseSummary];
+    if (stored !== value) problem(`summary.${key}`, `summary.${key}`, `does not match the events (expected ${String(value)})`);
+  }
+  return problems.length > 0 ? refuse(problems) : ok(doc);
+}

@@ -1,0 +1,47 @@
+/**
+ * Sensitive values (full ID numbers, phone and bank account numbers) are stored only sealed:
+ * AES-256-GCM ciphertext with the id of the county data key that sealed it, so keys can rotate and
+ * old ciphertexts stay readable. core/ defines the shape; the kiosk seals with WebCrypto.
+ * A keyed hash (HMAC-SHA-256, hex) is the blind index that finds a case by a full ID number.
+ */
+import { z } from 'zod';
+
+const base64url = (min: number, max: number) =>
+  z.string().min(min).max(max).regex(/^[A-Za-z0-9_-]+$/, 'expected base64url');
+
+export const sealedValueSchema = z.strictObject({
+  alg: z.literal('A256GCM'),
+  /** Which county data key sealed this value. */
+  kid: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'key id is 1–64 letters, digits, _ . -'),
+  /** 96-bit nonce. */
+  iv: base64url(16, 16),
+  /** Ciphertext with its 128-bit tag; a few KB at most. */
+  ct: base64url(22, 8192),
+});
+export type SealedValue = z.infer<typeof sealedValueSchema>;
+
+export const blindIndexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'expected a 64-character hex HMAC');
+
+const ID_NUMBER_TOKEN = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+const ID_NUMBER_GROUPED = /(?<![0-9A-Za-z])\d{6}[ -]\d{8}[ -]\d{3}[\dXx](?![0-9A-Za-z])/g;
+
+/**
+ * Paths of every string in `value` that contains what looks like a plaintext resident ID number
+ * (18 characters, or grouped 6-8-4). Used to refuse a document before it is stored anywhere.
+ * Shape alone decides, deliberately: a number with a wrong check character is still a person's
+ * number mistyped, and must not be stored in the clear either.
+ */
+export function findPlaintextIdNumbers(value: unknown, path = ''): string[] {
+  if (typeof value === 'string') {
+    ID_NUMBER_TOKEN.lastIndex = 0;
+    ID_NUMBER_GROUPED.lastIndex = 0;
+    return ID_NUMBER_TOKEN.test(value) || ID_NUMBER_GROUPED.test(value) ? [path] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => findPlaintextIdNumbers(item, `${path}[${i}]`));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) =>
+      findPlaintextIdNumbers(item, path === '' ? key : `${path}.${key}`),
+    );
+  }
+  return [];
+}

@@ -1,0 +1,62 @@
+/**
+ * Turning a schema's complaints into messages a county administrator can act on: each problem names
+ * the record it is in by that record's own code ("item MZ-03") and the field, not just an array index.
+ */
+import type { z } from 'zod';
+
+export interface DataProblem {
+  /** Full path, e.g. `items[12].materials[3].name.en`. */
+  readonly path: string;
+  /** The records on the way that carry a code or id, outermost first: item MZ-03 › material m2. */
+  readonly within: readonly { readonly collection: string; readonly key: string }[];
+  /** The field within the innermost record, e.g. `timeLimitWorkingDays` or `name.en`. Empty for the record itself. */
+  readonly field: string;
+  /** The schema's own explanation (English; shown as the detail after a translated frame). */
+  readonly detail: string;
+}
+
+export interface DataError {
+  readonly code: 'data.invalid';
+  readonly document: 'catalog' | 'divisionTable' | 'workingCalendar' | 'case';
+  readonly problems: readonly DataProblem[];
+}
+
+const KEY_FIELDS = ['code', 'id', 'code12', 'caseNumber'] as const;
+
+function keyOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const field of KEY_FIELDS) {
+    const key = (value as Record<string, unknown>)[field];
+    if (typeof key === 'string' && key.length > 0) return key;
+  }
+  return undefined;
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown): DataProblem[] {
+  return issues.map((issue) => {
+    let path = '';
+    let node: unknown = input;
+    const within: { collection: string; key: string }[] = [];
+    let fieldStart = 0;
+    issue.path.forEach((segment, i) => {
+      const parentKey = i > 0 ? issue.path[i - 1] : undefined;
+      node = typeof node === 'object' && node !== null ? (node as Record<PropertyKey, unknown>)[segment] : undefined;
+      if (typeof segment === 'number') {
+        path += `[${segment}]`;
+        const key = keyOf(node);
+        if (key !== undefined && typeof parentKey === 'string') {
+          within.push({ collection: parentKey, key });
+          fieldStart = i + 1;
+        }
+      } else {
+        path += path === '' ? String(segment) : `.${String(segment)}`;
+      }
+    });
+    const field = issue.path
+      .slice(fieldStart)
+      .map((segment) => (typeof segment === 'number' ? `[${segment}]` : String(segment)))
+      .join('.')
+      .replace(/\.\[/g, '[');
+    return { path, within, field, detail: issue.message };
+  });
+}

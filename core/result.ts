@@ -1,0 +1,13 @@
+/**
+ * Results at boundaries: callers must look at `ok` before they can reach the value,
+ * and an error's `code` is a string-literal union, so every failure is handled by name.
+ */
+export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+
+export function ok<T>(value: T): { readonly ok: true; readonly value: T } {
+  return { ok: true, value };
+}
+
+export function err<E>(error: E): { readonly ok: false; readonly error: E } {
+  return { ok: false, error };
+}

@@ -1,0 +1,49 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import layering from './eslint-rules/layering.js';
+
+/** Who may import whom (DESIGN.md). The compiler enforces the same with one tsconfig per part. */
+const parts = {
+  core: { mayImport: ['core'], nodeBuiltins: false, allowPackages: ['zod'] },
+  renderer: { mayImport: ['renderer', 'core'], nodeBuiltins: false, denyPackages: ['electron', 'nano', 'express'] },
+  electron: { mayImport: ['electron', 'core'], nodeBuiltins: true, denyPackages: ['react', 'react-dom', 'nano', 'express'] },
+  'sync-server': { mayImport: ['sync-server', 'core'], nodeBuiltins: true, denyPackages: ['electron', 'react', 'react-dom', 'rxdb'] },
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.tsbuild/', 'dist/', 'coverage/', 'test-results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { cunban: { rules: { layering } } },
+    rules: {
+      'cunban/layering': ['error', { parts }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // core/ is deterministic: the clock and randomness are passed in, never read.
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'core/ takes the time as a parameter.' },
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'core/ takes the time as a parameter.' },
+        { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'core/ takes ids and randomness as parameters.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { console: 'readonly', process: 'readonly' },
+    },
+  },
+);

@@ -1,0 +1,58 @@
+/** Builders for case tests: valid-shaped sealed values, item snapshots and event drafts. */
+import type { EventDraft } from '../../core/case/append.js';
+import type { Actor, CreatedPayload, ItemSnapshot, Person } from '../../core/case/events.js';
+import type { SealedValue } from '../../core/case/sealed.js';
+import type { Level } from '../../core/level.js';
+
+export const VILLAGE = '422822100202'; // 雀儿笼村, 业州镇, 建始县
+export const CASE_NUMBER = '422822100202-20261126-03-042-0';
+
+export const sealed = (seed: string): SealedValue => ({
+  alg: 'A256GCM',
+  kid: 'county-2026-1',
+  iv: 'AAAAAAAAAAAAAAAA',
+  ct: `${seed}`.padEnd(24, 'q').replace(/[^A-Za-z0-9_-]/g, 'q'),
+});
+
+export const person = (name: string): Person => ({
+  name,
+  idNumber: sealed(name),
+  idNumberMasked: '422822********0015',
+  idNumberHash: 'a'.repeat(64),
+});
+
+export function itemSnapshot(decidingLevel: Level, timeLimitWorkingDays: number | null = 20): ItemSnapshot {
+  return {
+    code: 'MZ-01',
+    sector: 'MZ',
+    name: { zh: '最低生活保障（低保）申请', en: 'Minimum living allowance application' },
+    decidingLevel,
+    timeLimitWorkingDays,
+    catalogVersion: 1,
+    materials: [
+      { id: 'm1', name: { zh: '申请书', en: 'application form' }, required: true },
+      { id: 'm2', name: { zh: '居民身份证', en: 'resident ID card' }, required: true },
+      { id: 'm3', name: { zh: '残疾人证（如有）', en: 'disability card if any' }, required: false },
+    ],
+  };
+}
+
+export const actors = {
+  clerk: { id: 'kiosk-03/clerk-1', name: '王芳', level: 'village' },
+  town: { id: 'town-reviewer-1', name: '李强', level: 'town' },
+  county: { id: 'county-reviewer-1', name: '张敏', level: 'county' },
+} as const satisfies Record<string, Actor>;
+
+export function createdDraft(
+  item: ItemSnapshot,
+  at = '2026-11-26T01:00:00.000Z',
+  overrides: Partial<CreatedPayload> = {},
+): EventDraft {
+  return {
+    id: 'evt-created-0001',
+    at,
+    actor: actors.clerk,
+    type: 'created',
+    payload: { caseNumber: CASE_NUMBER, village: VILLAGE, item, applicant: person('刘德华'), ...overrides },
+  };
+}

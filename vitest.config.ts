@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    // Tests start real things (hub, databases, Chromium) in later suites; keep them isolated per file.
+    pool: 'forks',
+    testTimeout: 30_000,
+  },
+});
