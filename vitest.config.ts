@@ -7,5 +7,6 @@ export default defineConfig({
     // Tests start real things (hub, databases, Chromium) in later suites; keep them isolated per file.
     pool: 'forks',
     testTimeout: 30_000,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -2,8 +2,8 @@
 import { formatIssues, type DataProblem } from '../data-error.js';
 import { err, ok, type Result } from '../result.js';
 import { caseEventSchema, type CaseEvent, type CaseEventOf, type CaseEventType } from './events.js';
-import { foldCase, orderEvents, unionEvents, type CaseHistoryError } from './fold.js';
-import { applyEvent } from './rules.js';
+import { foldCase, orderEvents, unionEvents, type CaseHistoryError, type CaseView } from './fold.js';
+import { applyEvent, checkAllowed } from './rules.js';
 import type { TransitionError } from './state.js';
 
 /** What a writer supplies; `parents` are filled in from the history it has. */
@@ -21,21 +21,22 @@ export type AppendError =
  * replay order (the new event last).
  */
 export function appendEvent(history: readonly CaseEvent[], draft: EventDraft): Result<CaseEvent[], AppendError> {
-  let parents: readonly string[] = [];
-  let state;
+  let view: CaseView | undefined;
   if (history.length > 0) {
-    const view = foldCase(history);
-    if (!view.ok) return view;
-    parents = view.value.heads;
-    state = view.value.state;
-    if (history.some((e) => e.id === draft.id)) return err({ code: 'case.duplicateEventId', eventId: draft.id });
+    const folded = foldCase(history);
+    if (!folded.ok) return folded;
+    view = folded.value;
   }
-  const candidate = { ...draft, parents: [...parents] };
+  // Status and level first: "already accepted" says more than a schema complaint about parents.
+  const refused = checkAllowed(view?.state, draft.type, draft.actor.level);
+  if (refused) return err(refused);
+  if (history.some((e) => e.id === draft.id)) return err({ code: 'case.duplicateEventId', eventId: draft.id });
+  const candidate = { ...draft, parents: [...(view?.heads ?? [])] };
   const parsed = caseEventSchema.safeParse(candidate);
   if (!parsed.success) return err({ code: 'case.eventInvalid', problems: formatIssues(parsed.error.issues, candidate) });
-  const applied = applyEvent(state, parsed.data);
+  const applied = applyEvent(view?.state, parsed.data);
   if (!applied.ok) return applied;
-  return ok([...orderEvents(unionEvents(history)), parsed.data]);
+  return ok([...(view?.timeline.map((entry) => entry.event) ?? []), parsed.data]);
 }
 
 /**

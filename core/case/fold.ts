@@ -27,15 +27,15 @@ export type CaseHistoryError = { readonly code: 'case.history.noCreatedEvent' };
  * immutable); if they do, the canonically smaller body wins, so the choice is the same on every replica.
  */
 export function unionEvents(...lists: readonly (readonly CaseEvent[])[]): CaseEvent[] {
-  const byId = new Map<string, { event: CaseEvent; text: string }>();
+  const byId = new Map<string, CaseEvent>();
   for (const list of lists) {
     for (const event of list) {
-      const text = canonicalJson(event);
       const known = byId.get(event.id);
-      if (!known || text < known.text) byId.set(event.id, { event, text });
+      if (!known) byId.set(event.id, event);
+      else if (known !== event && canonicalJson(event) < canonicalJson(known)) byId.set(event.id, event);
     }
   }
-  return [...byId.values()].map((entry) => entry.event);
+  return [...byId.values()];
 }
 
 function tieBreak(a: CaseEvent, b: CaseEvent): number {

@@ -11,7 +11,7 @@ export const sealed = (seed: string): SealedValue => ({
   alg: 'A256GCM',
   kid: 'county-2026-1',
   iv: 'AAAAAAAAAAAAAAAA',
-  ct: `${seed}`.padEnd(24, 'q').replace(/[^A-Za-z0-9_-]/g, 'q'),
+  ct: seed.padEnd(24, 'q').replace(/[^A-Za-z0-9_-]/g, 'q'),
 });
 
 export const person = (name: string): Person => ({

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DATA_DIR, DEFAULT_HUB_PORT, loadHubConfig } from '../../sync-server/config.js';
+
+describe('hub configuration from the environment', () => {
+  it('defaults to the embedded store on the default port', () => {
+    expect(loadHubConfig({})).toEqual({ ok: true, value: { port: DEFAULT_HUB_PORT, dataDir: DEFAULT_DATA_DIR } });
+  });
+
+  it('reads port, data dir and an external CouchDB', () => {
+    const result = loadHubConfig({
+      CUNBAN_HUB_PORT: '7000',
+      CUNBAN_DATA_DIR: '/var/lib/cunban',
+      COUCHDB_URL: 'http://admin:secret@127.0.0.1:5984/',
+    });
+    expect(result.ok && result.value.port).toBe(7000);
+    expect(result.ok && result.value.dataDir).toBe('/var/lib/cunban');
+    expect(result.ok && result.value.couchdbUrl?.host).toBe('127.0.0.1:5984');
+  });
+
+  it.each([
+    [{ CUNBAN_HUB_PORT: 'eighty' }, 'CUNBAN_HUB_PORT', 'expected a TCP port 1–65535, got "eighty"'],
+    [{ CUNBAN_HUB_PORT: '70000' }, 'CUNBAN_HUB_PORT', 'expected a TCP port 1–65535, got "70000"'],
+    [{ COUCHDB_URL: 'not a url' }, 'COUCHDB_URL', 'expected an http(s) URL such as http://admin:secret@127.0.0.1:5984/'],
+    [{ COUCHDB_URL: 'ftp://admin:x@host/' }, 'COUCHDB_URL', 'expected http or https, got ftp:'],
+    [{ COUCHDB_URL: 'http://127.0.0.1:5984/' }, 'COUCHDB_URL', 'the hub needs admin credentials in the URL (http://admin:secret@host:5984/)'],
+  ])('refuses %o, naming %s', (env, variable, message) => {
+    expect(loadHubConfig(env)).toEqual({ ok: false, error: { code: 'config.invalid', variable, message } });
+  });
+});
