@@ -5,9 +5,9 @@
  * calendar does not cover is computed on weekends alone and flagged provisional.
  */
 import { z } from 'zod';
-import { formatIssues, type DataError } from './data-error.js';
+import { parseDocument, refuseDuplicates, type DataError } from './data-error.js';
 import { addDays, dayOfWeek, localDateSchema, type LocalDate } from './local-date.js';
-import { err, ok, type Result } from './result.js';
+import { ok, type Result } from './result.js';
 
 const yearSchema = z
   .strictObject({
@@ -42,11 +42,7 @@ export const workingCalendarSchema = z
     years: z.array(yearSchema),
   })
   .superRefine((calendar, ctx) => {
-    const seen = new Set<number>();
-    calendar.years.forEach((year, y) => {
-      if (seen.has(year.year)) ctx.addIssue({ code: 'custom', path: ['years', y, 'year'], message: 'duplicate year' });
-      seen.add(year.year);
-    });
+    refuseDuplicates(ctx, calendar.years, (y) => y.year, (y) => ['years', y, 'year'], () => 'duplicate year');
   });
 
 export type WorkingCalendarData = z.infer<typeof workingCalendarSchema>;
@@ -57,11 +53,8 @@ export interface WorkingCalendar {
 }
 
 export function parseWorkingCalendar(input: unknown): Result<WorkingCalendar, DataError> {
-  const parsed = workingCalendarSchema.safeParse(input);
-  if (!parsed.success) {
-    return err({ code: 'data.invalid', document: 'workingCalendar', problems: formatIssues(parsed.error.issues, input) });
-  }
-  return ok(workingCalendar(parsed.data));
+  const parsed = parseDocument(workingCalendarSchema, 'workingCalendar', input);
+  return parsed.ok ? ok(workingCalendar(parsed.value)) : parsed;
 }
 
 export function workingCalendar(data: WorkingCalendarData): WorkingCalendar {

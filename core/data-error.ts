@@ -3,6 +3,7 @@
  * the record it is in by that record's own code ("item MZ-03") and the field, not just an array index.
  */
 import type { z } from 'zod';
+import { err, ok, type Result } from './result.js';
 
 export interface DataProblem {
   /** Full path, e.g. `items[12].materials[3].name.en`. */
@@ -58,5 +59,32 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
       .join('.')
       .replace(/\.\[/g, '[');
     return { path, within, field, detail: issue.message };
+  });
+}
+
+/** Validate a county data document against its schema, as a Result with problems that name records. */
+export function parseDocument<T>(
+  schema: z.ZodType<T>,
+  document: DataError['document'],
+  input: unknown,
+): Result<T, DataError> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return ok(parsed.data);
+  return err({ code: 'data.invalid', document, problems: formatIssues(parsed.error.issues, input) });
+}
+
+/** Inside a schema's superRefine: one issue for every repeat of a key that must be unique. */
+export function refuseDuplicates<T>(
+  ctx: z.RefinementCtx,
+  entries: readonly T[],
+  keyOf: (entry: T) => string | number,
+  pathOf: (index: number) => (string | number)[],
+  describe: (key: string | number) => string,
+  seen = new Set<string | number>(),
+): void {
+  entries.forEach((entry, index) => {
+    const key = keyOf(entry);
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: pathOf(index), message: describe(key) });
+    seen.add(key);
   });
 }

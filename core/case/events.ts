@@ -62,7 +62,9 @@ export const eventPayloadSchemas = {
     proxy: personSchema.extend({ relation: z.string().trim().min(1).max(32) }).optional(),
   }),
   /** The checklist as the clerk recorded it. */
-  materialsChecked: z.strictObject({ received: materialIds, missing: materialIds, notApplicable: materialIds }),
+  materialsChecked: z
+    .strictObject({ received: materialIds, missing: materialIds, notApplicable: materialIds })
+    .refine((p) => p.received.length + p.missing.length + p.notApplicable.length > 0, 'name at least one material'),
   /** The clerk tells the resident, once and in full, what is still needed (一次性告知). */
   materialsMissing: z.strictObject({ missing: materialIdsNonEmpty, note: optionalNote }),
   /** Town or county sends the case back to the village for more materials. */

@@ -34,7 +34,6 @@ export function checkAllowed(state: CaseState | undefined, type: CaseEventType, 
     case 'note':
       return undefined;
     case 'materialsChecked':
-      return needLevel(type, level, 'village') ?? needStatus(type, state, 'accepted');
     case 'materialsMissing':
       return needLevel(type, level, 'village') ?? needStatus(type, state, 'accepted');
     case 'materialsSupplied':
@@ -77,7 +76,8 @@ export function allowedEventTypes(state: CaseState | undefined, level: Level): C
 
 function checkMaterials(state: CaseState, ids: readonly string[], seen = new Set<string>()): Check {
   for (const id of ids) {
-    if (!(id in state.materials)) return { code: 'case.unknownMaterial', materialId: id };
+    // hasOwn, not `in`: ids like "constructor" are well-formed but must not match Object.prototype.
+    if (!Object.hasOwn(state.materials, id)) return { code: 'case.unknownMaterial', materialId: id };
     if (seen.has(id)) return { code: 'case.materialListedTwice', materialId: id };
     seen.add(id);
   }

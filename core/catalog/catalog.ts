@@ -1,12 +1,10 @@
-import { formatIssues, type DataError } from '../data-error.js';
-import { err, ok, type Result } from '../result.js';
+import { parseDocument, type DataError } from '../data-error.js';
+import type { Result } from '../result.js';
 import { catalogSchema, type Catalog, type Sector, type ServiceItem } from './schema.js';
 
 /** Validate a catalog from anywhere (seed file, hub database, county upload). */
 export function parseCatalog(input: unknown): Result<Catalog, DataError> {
-  const parsed = catalogSchema.safeParse(input);
-  if (parsed.success) return ok(parsed.data);
-  return err({ code: 'data.invalid', document: 'catalog', problems: formatIssues(parsed.error.issues, input) });
+  return parseDocument(catalogSchema, 'catalog', input);
 }
 
 export interface CatalogIndex {

@@ -3,6 +3,7 @@
  * It is data a county publishes and edits — versioned, validated here, never hard-coded in screens.
  */
 import { z } from 'zod';
+import { refuseDuplicates } from '../data-error.js';
 import { countyCodeSchema } from '../divisions/code.js';
 import { LEVELS } from '../level.js';
 import { localDateSchema } from '../local-date.js';
@@ -40,13 +41,7 @@ const serviceItemSchema = z
     notes: z.string(),
   })
   .superRefine((item, ctx) => {
-    const ids = new Set<string>();
-    item.materials.forEach((material, m) => {
-      if (ids.has(material.id)) {
-        ctx.addIssue({ code: 'custom', path: ['materials', m, 'id'], message: `duplicate material id ${material.id}` });
-      }
-      ids.add(material.id);
-    });
+    refuseDuplicates(ctx, item.materials, (m) => m.id, (m) => ['materials', m, 'id'], (id) => `duplicate material id ${id}`);
   });
 
 export const catalogSchema = z
@@ -65,19 +60,10 @@ export const catalogSchema = z
     items: z.array(serviceItemSchema).min(1),
   })
   .superRefine((catalog, ctx) => {
-    const sectors = new Set<string>();
-    catalog.sectors.forEach((sector, s) => {
-      if (sectors.has(sector.code)) {
-        ctx.addIssue({ code: 'custom', path: ['sectors', s, 'code'], message: `duplicate sector code ${sector.code}` });
-      }
-      sectors.add(sector.code);
-    });
-    const items = new Set<string>();
+    const sectors = new Set(catalog.sectors.map((sector) => sector.code));
+    refuseDuplicates(ctx, catalog.sectors, (s) => s.code, (s) => ['sectors', s, 'code'], (code) => `duplicate sector code ${code}`);
+    refuseDuplicates(ctx, catalog.items, (i) => i.code, (i) => ['items', i, 'code'], (code) => `duplicate item code ${code}`);
     catalog.items.forEach((item, i) => {
-      if (items.has(item.code)) {
-        ctx.addIssue({ code: 'custom', path: ['items', i, 'code'], message: `duplicate item code ${item.code}` });
-      }
-      items.add(item.code);
       if (!sectors.has(item.sector)) {
         ctx.addIssue({ code: 'custom', path: ['items', i, 'sector'], message: `unknown sector ${item.sector}` });
       }

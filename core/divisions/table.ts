@@ -3,8 +3,8 @@
  * as data. The seed is Jianshi County's NBS 2023 table; a county replaces it with its own edition.
  */
 import { z } from 'zod';
-import { formatIssues, type DataError } from '../data-error.js';
-import { err, ok, type Result } from '../result.js';
+import { parseDocument, refuseDuplicates, type DataError } from '../data-error.js';
+import type { Result } from '../result.js';
 import { countyCodeSchema, townCodeSchema, villageCodeSchema } from './code.js';
 
 const villageSchema = z.strictObject({
@@ -37,7 +37,7 @@ export const divisionTableSchema = z
     towns: z.array(townSchema).min(1),
   })
   .superRefine((table, ctx) => {
-    const seen = new Set<string>();
+    const seen = new Set<string | number>();
     const county6 = table.county.code12.slice(0, 6);
     if (!table.county.code12.startsWith(table.prefecture.code12.slice(0, 4))) {
       ctx.addIssue({ code: 'custom', path: ['county', 'code12'], message: 'county is not in the prefecture' });
@@ -49,19 +49,20 @@ export const divisionTableSchema = z
       if (!town.code12.startsWith(county6)) {
         ctx.addIssue({ code: 'custom', path: ['towns', t, 'code12'], message: `town is not in county ${county6}` });
       }
-      if (seen.has(town.code12)) {
-        ctx.addIssue({ code: 'custom', path: ['towns', t, 'code12'], message: 'duplicate code' });
-      }
-      seen.add(town.code12);
       const town9 = town.code12.slice(0, 9);
       town.villages.forEach((village, v) => {
-        const path = ['towns', t, 'villages', v, 'code12'];
         if (!village.code12.startsWith(town9)) {
+          const path = ['towns', t, 'villages', v, 'code12'];
           ctx.addIssue({ code: 'custom', path, message: `village is not in town ${town.code12}` });
         }
-        if (seen.has(village.code12)) ctx.addIssue({ code: 'custom', path, message: 'duplicate code' });
-        seen.add(village.code12);
       });
+    });
+    // One namespace for every code in the table: no town or village may reuse another's.
+    const duplicate = () => 'duplicate code';
+    refuseDuplicates(ctx, table.towns, (town) => town.code12, (t) => ['towns', t, 'code12'], duplicate, seen);
+    table.towns.forEach((town, t) => {
+      const pathOf = (v: number) => ['towns', t, 'villages', v, 'code12'];
+      refuseDuplicates(ctx, town.villages, (village) => village.code12, pathOf, duplicate, seen);
     });
   });
 
@@ -70,9 +71,7 @@ export type Town = DivisionTable['towns'][number];
 export type Village = Town['villages'][number];
 
 export function parseDivisionTable(input: unknown): Result<DivisionTable, DataError> {
-  const parsed = divisionTableSchema.safeParse(input);
-  if (parsed.success) return ok(parsed.data);
-  return err({ code: 'data.invalid', document: 'divisionTable', problems: formatIssues(parsed.error.issues, input) });
+  return parseDocument(divisionTableSchema, 'divisionTable', input);
 }
 
 export interface VillagePlace {

@@ -128,6 +128,8 @@ describe('the rules refuse, with a typed error', () => {
       { code: 'case.materialRequired', materialId: 'm1' }],
     ['a material that is not on the checklist', () => newCase('town'), draft('materialsMissing', actors.clerk, at, { missing: ['m9'] }),
       { code: 'case.unknownMaterial', materialId: 'm9' }],
+    ['a material id that is only an Object.prototype key', () => newCase('town'), draft('materialsMissing', actors.clerk, at, { missing: ['constructor'] }),
+      { code: 'case.unknownMaterial', materialId: 'constructor' }],
     ['a material both received and missing', () => newCase('town'), draft('materialsChecked', actors.clerk, at, { received: ['m1'], missing: ['m1'], notApplicable: [] }),
       { code: 'case.materialListedTwice', materialId: 'm1' }],
   ] as const)('%s', (_name, history, next, error) => {
@@ -149,6 +151,11 @@ describe('the rules refuse, with a typed error', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toMatchObject({ code: 'case.eventInvalid', problems: [{ path: 'payload.reason', detail: 'a reason is required' }] });
+  });
+
+  it('a checklist that names no material', () => {
+    const result = appendEvent(newCase('town'), draft('materialsChecked', actors.clerk, at, { received: [], missing: [], notApplicable: [] }));
+    expect(result).toMatchObject({ ok: false, error: { code: 'case.eventInvalid', problems: [{ detail: 'name at least one material' }] } });
   });
 
   it('the same event twice', () => {
