@@ -6,9 +6,17 @@ import { err, ok, type Result } from '../core/result.js';
 
 export interface HubConfig {
   readonly port: number;
+  /** Address to listen on; 0.0.0.0 so village kiosks on the county network can reach it. */
+  readonly host: string;
   readonly dataDir: string;
   /** Admin URL of an Apache CouchDB 3.x; absent means the embedded store under `dataDir`. */
   readonly couchdbUrl?: URL;
+  /** Prefix for every database name, so several hubs or test runs can share one CouchDB. */
+  readonly dbPrefix: string;
+  /** How kiosks reach this hub, for the sync URLs handed out at enrollment; else taken from the request. */
+  readonly publicUrl?: URL;
+  /** Browser origins allowed to sync (the Electron kiosk's `app://cunban`, browser-mode kiosks). */
+  readonly corsOrigins: readonly string[];
 }
 
 export interface ConfigError {
@@ -19,33 +27,57 @@ export interface ConfigError {
 
 export const DEFAULT_HUB_PORT = 6084;
 export const DEFAULT_DATA_DIR = '.cunban-data';
+export const DEFAULT_CORS_ORIGINS = ['app://cunban'];
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+function parseUrl(text: string): URL | undefined {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
   const invalid = (variable: string, message: string) => err<ConfigError>({ code: 'config.invalid', variable, message });
+  const value = (name: string) => env[name]?.trim() || undefined;
 
-  const portText = env.CUNBAN_HUB_PORT?.trim() || String(DEFAULT_HUB_PORT);
+  const portText = value('CUNBAN_HUB_PORT') ?? String(DEFAULT_HUB_PORT);
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
     return invalid('CUNBAN_HUB_PORT', `expected a TCP port 1–65535, got "${portText}"`);
   }
+  const host = value('CUNBAN_HUB_HOST') ?? '0.0.0.0';
+  const dataDir = value('CUNBAN_DATA_DIR') ?? DEFAULT_DATA_DIR;
 
-  const dataDir = env.CUNBAN_DATA_DIR?.trim() || DEFAULT_DATA_DIR;
-
-  const couchText = env.COUCHDB_URL?.trim();
-  if (!couchText) return ok({ port, dataDir });
-  let couchdbUrl: URL;
-  try {
-    couchdbUrl = new URL(couchText);
-  } catch {
-    return invalid('COUCHDB_URL', 'expected an http(s) URL such as http://admin:secret@127.0.0.1:5984/');
+  const dbPrefix = value('CUNBAN_DB_PREFIX') ?? '';
+  if (!/^([a-z][a-z0-9_]{0,40})?$/.test(dbPrefix)) {
+    return invalid('CUNBAN_DB_PREFIX', 'expected lower-case letters, digits and _ starting with a letter, e.g. test1_');
   }
-  if (couchdbUrl.protocol !== 'http:' && couchdbUrl.protocol !== 'https:') {
-    return invalid('COUCHDB_URL', `expected http or https, got ${couchdbUrl.protocol}`);
+
+  const publicText = value('CUNBAN_PUBLIC_URL');
+  const publicUrl = publicText === undefined ? undefined : parseUrl(publicText);
+  if (publicText !== undefined && !publicUrl) {
+    return invalid('CUNBAN_PUBLIC_URL', 'expected an http(s) URL such as https://hub.jianshi.example/');
+  }
+
+  const corsOrigins = value('CUNBAN_CORS_ORIGINS')?.split(',').map((origin) => origin.trim()) ?? DEFAULT_CORS_ORIGINS;
+  const badOrigin = corsOrigins.find((origin) => !/^[a-z][a-z0-9+.-]*:\/\/[^/\s]+$/.test(origin));
+  if (badOrigin !== undefined) {
+    return invalid('CUNBAN_CORS_ORIGINS', `"${badOrigin}" is not an origin (scheme://host[:port], no path)`);
+  }
+
+  const base = { port, host, dataDir, dbPrefix, corsOrigins, ...(publicUrl ? { publicUrl } : {}) };
+  const couchText = value('COUCHDB_URL');
+  if (couchText === undefined) return ok(base);
+  const couchdbUrl = parseUrl(couchText);
+  if (!couchdbUrl) {
+    return invalid('COUCHDB_URL', 'expected an http(s) URL such as http://admin:secret@127.0.0.1:5984/');
   }
   if (!couchdbUrl.username) {
     return invalid('COUCHDB_URL', 'the hub needs admin credentials in the URL (http://admin:secret@host:5984/)');
   }
-  return ok({ port, dataDir, couchdbUrl });
+  return ok({ ...base, couchdbUrl });
 }

@@ -116,3 +116,9 @@ export type CaseEventOf<T extends CaseEventType> = Extract<CaseEvent, { type: T 
 export type CreatedPayload = EventPayload<'created'>;
 export type ItemSnapshot = CreatedPayload['item'];
 export type Person = CreatedPayload['applicant'];
+
+/**
+ * A kiosk's clerks act as `<kioskId>/<clerk>`: the hub accepts new events from a kiosk only under its
+ * own prefix, so one kiosk can never write in another's name, nor as a town or county reviewer.
+ */
+export const kioskActorPrefix = (kioskId: string) => `${kioskId}/`;

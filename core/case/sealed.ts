@@ -5,6 +5,7 @@
  * A keyed hash (HMAC-SHA-256, hex) is the blind index that finds a case by a full ID number.
  */
 import { z } from 'zod';
+import { maskResidentId } from '../resident-id.js';
 
 const base64url = (min: number, max: number) =>
   z.string().min(min).max(max).regex(/^[A-Za-z0-9_-]+$/, 'expected base64url');
@@ -44,4 +45,16 @@ export function findPlaintextIdNumbers(value: unknown, path = ''): string[] {
     );
   }
   return [];
+}
+
+/** A copy of `value` with every plaintext-looking ID number masked, for quarantine and logs. */
+export function redactPlaintextIdNumbers(value: unknown): unknown {
+  if (typeof value === 'string') {
+    return value.replace(ID_NUMBER_TOKEN, (id) => maskResidentId(id)).replace(ID_NUMBER_GROUPED, (id) => maskResidentId(id));
+  }
+  if (Array.isArray(value)) return value.map(redactPlaintextIdNumbers);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactPlaintextIdNumbers(item)]));
+  }
+  return value;
 }

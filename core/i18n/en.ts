@@ -59,6 +59,12 @@ export const en: Messages = {
   'case.duplicateEventId': 'This action has already been recorded',
   'case.merge.differentCases': 'Two different cases cannot be merged',
 
+  'enroll.codeUnknown': 'This enrollment code does not exist: check it and type it again',
+  'enroll.codeUsed': 'This enrollment code has already been used: ask the technician for a new one',
+  'enroll.codeExpired': 'This enrollment code has expired: ask the technician for a new one',
+  'enroll.villageFull': 'This village has used all its kiosk numbers: contact the county administrator',
+  'enroll.rateLimited': 'Too many attempts: try again in {minutes} minutes',
+
   'data.problem.inRecord': '{record}: field {field} is wrong ({detail})',
   'data.problem.recordItself': '{record} is wrong ({detail})',
   'data.problem.atPath': '{path} is wrong ({detail})',

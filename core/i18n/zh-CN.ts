@@ -61,6 +61,12 @@ export const zhCN = {
   'case.duplicateEventId': '该操作已经记录过',
   'case.merge.differentCases': '不能合并两个不同的办件',
 
+  'enroll.codeUnknown': '注册码不存在，请核对后重新输入',
+  'enroll.codeUsed': '该注册码已经使用过，请向技术员索取新的注册码',
+  'enroll.codeExpired': '该注册码已过期，请向技术员索取新的注册码',
+  'enroll.villageFull': '该村可注册的终端编号已用完，请联系县级管理员',
+  'enroll.rateLimited': '尝试次数过多，请{minutes}分钟后再试',
+
   'data.problem.inRecord': '{record}：字段 {field} 有误（{detail}）',
   'data.problem.recordItself': '{record} 有误（{detail}）',
   'data.problem.atPath': '{path} 有误（{detail}）',

@@ -5,8 +5,8 @@
  */
 import { parseCatalog } from '../catalog/catalog.js';
 import type { Catalog } from '../catalog/schema.js';
-import { parseWorkingCalendar, type WorkingCalendar } from '../calendar.js';
-import type { DataError } from '../data-error.js';
+import { workingCalendar, workingCalendarSchema, type WorkingCalendar, type WorkingCalendarData } from '../calendar.js';
+import { parseDocument, type DataError } from '../data-error.js';
 import { parseDivisionTable, type DivisionTable } from '../divisions/table.js';
 import type { Result } from '../result.js';
 import calendarData from './demo-calendar.json' with { type: 'json' };
@@ -21,4 +21,6 @@ function shipped<T>(result: Result<T, DataError>): T {
 
 export const demoCatalog = (): Catalog => shipped(parseCatalog(catalogData));
 export const demoDivisions = (): DivisionTable => shipped(parseDivisionTable(divisionData));
-export const demoCalendar = (): WorkingCalendar => shipped(parseWorkingCalendar(calendarData));
+export const demoCalendarData = (): WorkingCalendarData =>
+  shipped(parseDocument(workingCalendarSchema, 'workingCalendar', calendarData));
+export const demoCalendar = (): WorkingCalendar => workingCalendar(demoCalendarData());

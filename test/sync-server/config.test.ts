@@ -3,7 +3,10 @@ import { DEFAULT_DATA_DIR, DEFAULT_HUB_PORT, loadHubConfig } from '../../sync-se
 
 describe('hub configuration from the environment', () => {
   it('defaults to the embedded store on the default port', () => {
-    expect(loadHubConfig({})).toEqual({ ok: true, value: { port: DEFAULT_HUB_PORT, dataDir: DEFAULT_DATA_DIR } });
+    expect(loadHubConfig({})).toEqual({
+      ok: true,
+      value: { port: DEFAULT_HUB_PORT, host: '0.0.0.0', dataDir: DEFAULT_DATA_DIR, dbPrefix: '', corsOrigins: ['app://cunban'] },
+    });
   });
 
   it('reads port, data dir and an external CouchDB', () => {
@@ -15,13 +18,18 @@ describe('hub configuration from the environment', () => {
     expect(result.ok && result.value.port).toBe(7000);
     expect(result.ok && result.value.dataDir).toBe('/var/lib/cunban');
     expect(result.ok && result.value.couchdbUrl?.host).toBe('127.0.0.1:5984');
+    const cors = loadHubConfig({ CUNBAN_CORS_ORIGINS: 'app://cunban, http://127.0.0.1:5173' });
+    expect(cors.ok && cors.value.corsOrigins).toEqual(['app://cunban', 'http://127.0.0.1:5173']);
   });
 
   it.each([
     [{ CUNBAN_HUB_PORT: 'eighty' }, 'CUNBAN_HUB_PORT', 'expected a TCP port 1–65535, got "eighty"'],
     [{ CUNBAN_HUB_PORT: '70000' }, 'CUNBAN_HUB_PORT', 'expected a TCP port 1–65535, got "70000"'],
     [{ COUCHDB_URL: 'not a url' }, 'COUCHDB_URL', 'expected an http(s) URL such as http://admin:secret@127.0.0.1:5984/'],
-    [{ COUCHDB_URL: 'ftp://admin:x@host/' }, 'COUCHDB_URL', 'expected http or https, got ftp:'],
+    [{ COUCHDB_URL: 'ftp://admin:x@host/' }, 'COUCHDB_URL', 'expected an http(s) URL such as http://admin:secret@127.0.0.1:5984/'],
+    [{ CUNBAN_DB_PREFIX: 'Test-' }, 'CUNBAN_DB_PREFIX', 'expected lower-case letters, digits and _ starting with a letter, e.g. test1_'],
+    [{ CUNBAN_PUBLIC_URL: 'hub.local' }, 'CUNBAN_PUBLIC_URL', 'expected an http(s) URL such as https://hub.jianshi.example/'],
+    [{ CUNBAN_CORS_ORIGINS: 'app://cunban,http://x/path' }, 'CUNBAN_CORS_ORIGINS', '"http://x/path" is not an origin (scheme://host[:port], no path)'],
     [{ COUCHDB_URL: 'http://127.0.0.1:5984/' }, 'COUCHDB_URL', 'the hub needs admin credentials in the URL (http://admin:secret@host:5984/)'],
   ])('refuses %o, naming %s', (env, variable, message) => {
     expect(loadHubConfig(env)).toEqual({ ok: false, error: { code: 'config.invalid', variable, message } });

@@ -1,0 +1,58 @@
+/**
+ * Enrolling a kiosk: the technician runs `cunban-hub enroll --village CODE12`, types the code (or scans
+ * the QR code) in the kiosk's setup wizard, and the hub answers with everything the kiosk needs to sync.
+ */
+import { z } from 'zod';
+import { villageCodeSchema } from '../divisions/code.js';
+
+/** 12 characters of Crockford base32 in groups of four, e.g. `K7QX-4M2P-9TRW`: easy to read aloud and type. */
+export const ENROLLMENT_CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
+
+/** Accepts what a technician types: lower case, spaces or no dashes, and the letters people confuse (O→0, I/L→1). */
+export function normalizeEnrollmentCode(typed: string): string {
+  const plain = typed
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+  return plain.length === 12 ? `${plain.slice(0, 4)}-${plain.slice(4, 8)}-${plain.slice(8)}` : plain;
+}
+
+export const enrollRequestSchema = z.strictObject({
+  code: z.string().max(64),
+  /** The kiosk's app version, recorded for the fleet view. */
+  appVersion: z.string().max(32).optional(),
+});
+export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
+
+export const enrollResponseSchema = z.strictObject({
+  kioskId: z.string(),
+  /** 1–99 within the village; part of every case number the kiosk issues. */
+  kioskNumber: z.number().int().min(1).max(99),
+  village: villageCodeSchema,
+  villageName: z.string(),
+  townName: z.string(),
+  /** The village database through the gateway; ends with `/` as RxDB's CouchDB replication requires. */
+  villageSyncUrl: z.url(),
+  catalogSyncUrl: z.url(),
+  /** The exact `authorization` header value to send with every sync request. */
+  authorization: z.string(),
+});
+export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
+
+export const ENROLL_ERRORS = [
+  'enroll.codeUnknown',
+  'enroll.codeUsed',
+  'enroll.codeExpired',
+  'enroll.villageFull',
+  'enroll.rateLimited',
+] as const;
+export type EnrollErrorCode = (typeof ENROLL_ERRORS)[number];
+
+/** What the QR code printed or shown by `cunban-hub enroll` holds. */
+export const enrollmentQrSchema = z.strictObject({
+  v: z.literal(1),
+  hub: z.url(),
+  code: z.string().regex(ENROLLMENT_CODE_PATTERN),
+});
+export type EnrollmentQr = z.infer<typeof enrollmentQrSchema>;

@@ -1,0 +1,109 @@
+/** The hub's own API: kiosk enrollment and health. Bodies are checked against core/'s schemas. */
+import type { IncomingMessage } from 'node:http';
+import { enrollRequestSchema, type EnrollErrorCode, type EnrollResponse } from '../core/api/enrollment.js';
+import type { HealthResponse } from '../core/api/health.js';
+import { CASE_DOCUMENT_SCHEMA_VERSION } from '../core/case/document.js';
+import { CATALOG_SCHEMA_VERSION } from '../core/catalog/schema.js';
+import { indexDivisions } from '../core/divisions/table.js';
+import { translate } from '../core/i18n/translate.js';
+import type { HubConfig } from './config.js';
+import { failure, reply, type HttpReply, type Route } from './http/kit.js';
+import { authorizationHeader, enrollKiosk } from './kiosks.js';
+import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
+import { DB, villageDb } from './store/names.js';
+import type { Store } from './store/store.js';
+
+export const HUB_VERSION = '0.1.0';
+
+const ENROLL_WINDOW_MS = 15 * 60 * 1000;
+const ENROLL_MAX_FAILURES = 10;
+
+export interface ApiOptions {
+  readonly config: HubConfig;
+  readonly store: Store;
+  readonly storeStatus: () => 'up' | 'down';
+  readonly now: () => Date;
+}
+
+/** Where kiosks reach this hub: the configured public URL, else the Host the kiosk itself used. */
+function publicBase(config: HubConfig, req: IncomingMessage): string {
+  if (config.publicUrl) return config.publicUrl.toString().replace(/\/?$/, '/');
+  const host = req.headers.host ?? '';
+  const safeHost = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : `127.0.0.1:${config.port}`;
+  const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+  return `${proto}://${safeHost}/`;
+}
+
+const enrollFailure = (status: number, code: EnrollErrorCode, minutes = 15): HttpReply =>
+  failure(status, code, translate('en', code, { minutes }));
+
+export function apiRoutes(options: ApiOptions): Route[] {
+  const { config, store, now } = options;
+  // Per client address, in this process: guessing a 60-bit code is hopeless anyway; this keeps it so.
+  const failures = new Map<string, number[]>();
+
+  const recentFailures = (ip: string) => {
+    const cutoff = now().getTime() - ENROLL_WINDOW_MS;
+    const list = (failures.get(ip) ?? []).filter((t) => t > cutoff);
+    failures.set(ip, list);
+    return list;
+  };
+
+  return [
+    {
+      method: 'POST',
+      pattern: /^\/api\/enroll$/,
+      async handle(context) {
+        const ip = context.req.socket.remoteAddress ?? 'unknown';
+        if (recentFailures(ip).length >= ENROLL_MAX_FAILURES) return enrollFailure(429, 'enroll.rateLimited');
+        const body = await context.json(16 * 1024);
+        if (!body.ok) return body.error;
+        const request = enrollRequestSchema.safeParse(body.value);
+        if (!request.success) return failure(400, 'bad_request', 'Expected {"code": "XXXX-XXXX-XXXX"}.');
+        const enrolled = await enrollKiosk(store, request.data.code, now(), request.data.appVersion);
+        if (!enrolled.ok) {
+          const error = enrolled.error;
+          if (error.code === 'enroll.store') return failure(503, 'store_unavailable', error.failure.reason);
+          recentFailures(ip).push(now().getTime());
+          const status = { 'enroll.codeUnknown': 404, 'enroll.codeUsed': 409, 'enroll.codeExpired': 410, 'enroll.villageFull': 409 }[error.code];
+          return enrollFailure(status, error.code);
+        }
+        const county = await readCountyData(store);
+        const place = county.ok ? indexDivisions(county.value.divisions).village(enrolled.value.kiosk.village) : undefined;
+        const base = publicBase(config, context.req);
+        const { kiosk, secret } = enrolled.value;
+        const response: EnrollResponse = {
+          kioskId: kiosk.kioskId,
+          kioskNumber: kiosk.kioskNumber,
+          village: kiosk.village,
+          villageName: place?.village.name ?? '',
+          townName: place?.town.name ?? '',
+          villageSyncUrl: `${base}sync/${villageDb(kiosk.village)}/`,
+          catalogSyncUrl: `${base}sync/${DB.catalog}/`,
+          authorization: authorizationHeader(kiosk.kioskId, secret),
+        };
+        return reply(201, response);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/health$/,
+      async handle() {
+        const ping = await store.ping();
+        const up = ping.ok && options.storeStatus() === 'up';
+        const schema = up ? await store.getDoc<{ version: number }>(DB.meta, 'store-schema') : undefined;
+        const health: HealthResponse = {
+          ok: up && schema?.ok === true && schema.value.version === STORE_SCHEMA_VERSION,
+          store: { kind: store.kind, status: up ? 'up' : 'down', ...(ping.ok ? { vendor: ping.value.vendor } : {}) },
+          versions: {
+            hub: HUB_VERSION,
+            caseSchema: CASE_DOCUMENT_SCHEMA_VERSION,
+            catalogSchema: CATALOG_SCHEMA_VERSION,
+            storeSchema: schema?.ok ? schema.value.version : 0,
+          },
+        };
+        return reply(up ? 200 : 503, health);
+      },
+    },
+  ];
+}

@@ -1,0 +1,56 @@
+/**
+ * What a kiosk may write to its village database, document by document. Called by the gateway for
+ * every document of every write; a refusal is a sentence for the kiosk and the quarantine.
+ */
+import { parseCaseDocument } from '../core/case/document.js';
+import { kioskActorPrefix, type CaseEvent } from '../core/case/events.js';
+import { parseCaseNumber } from '../core/case/number.js';
+import { describeDataError } from '../core/i18n/describe.js';
+import type { KioskDoc } from './kiosks.js';
+
+export const MAX_DOC_BYTES = 256 * 1024;
+
+interface StoredCase {
+  readonly _rev: string;
+  readonly events?: readonly CaseEvent[];
+}
+
+/** Undefined when the write is allowed; otherwise why not. */
+export function refuseCaseWrite(doc: unknown, kiosk: KioskDoc, stored: StoredCase | undefined, newEdits: boolean): string | undefined {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'A document must be a JSON object.';
+  const record = doc as Record<string, unknown>;
+  if (typeof record._id !== 'string' || record._id === '') return 'A document needs an _id.';
+  if (Buffer.byteLength(JSON.stringify(doc)) > MAX_DOC_BYTES) return `A case document may be at most ${MAX_DOC_BYTES / 1024} KB.`;
+  if (record._id.startsWith('_')) return 'Design and system documents cannot be written through the gateway.';
+  if (record._deleted === true) return 'Cases are never deleted from the county hub.';
+  if (record._attachments !== undefined) return 'Attachments are not accepted in case documents; materials files have their own upload.';
+
+  const parsed = parseCaseDocument(doc);
+  if (!parsed.ok) return describeDataError(parsed.error, 'en').slice(1).join('; ');
+  const caseDoc = parsed.value;
+  if (record._id !== caseDoc.caseNumber) return `The document id must be the case number ${caseDoc.caseNumber}.`;
+  if (caseDoc.village !== kiosk.village) {
+    return `Case ${caseDoc.caseNumber} belongs to village ${caseDoc.village}; this kiosk is enrolled for ${kiosk.village}.`;
+  }
+
+  const known = new Set((stored?.events ?? []).map((event) => event.id));
+  if (!stored) {
+    const number = parseCaseNumber(caseDoc.caseNumber);
+    if (number.ok && number.value.kioskNumber !== kiosk.kioskNumber) {
+      return `Case number ${caseDoc.caseNumber} was not issued by this kiosk (kiosk number ${kiosk.kioskNumber}).`;
+    }
+  }
+  const prefix = kioskActorPrefix(kiosk.kioskId);
+  for (const event of caseDoc.events) {
+    if (known.has(event.id)) continue;
+    if (event.actor.level !== 'village' || !event.actor.id.startsWith(prefix)) {
+      return `Event ${event.id} is not this kiosk's to write: a kiosk records village events under ${prefix}….`;
+    }
+  }
+  if (stored && newEdits && record._rev === stored._rev) {
+    const incoming = new Set(caseDoc.events.map((event) => event.id));
+    const dropped = [...known].filter((id) => !incoming.has(id)).length;
+    if (dropped > 0) return `This update would drop ${dropped} event(s) the hub already holds; merge before writing.`;
+  }
+  return undefined;
+}

@@ -1,0 +1,238 @@
+/**
+ * `cunban-hub` — run and administer the county hub. Configured by the environment (CUNBAN_HUB_PORT,
+ * CUNBAN_DATA_DIR, COUCHDB_URL, …); every command prints JSON with `--json`, for scripts.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import QRCode from 'qrcode';
+import type { EnrollmentQr } from '../core/api/enrollment.js';
+import { parseDivisionCode } from '../core/divisions/code.js';
+import { indexDivisions } from '../core/divisions/table.js';
+import { demoCalendarData, demoCatalog, demoDivisions } from '../core/seed/demo-county.js';
+import { loadHubConfig, type HubConfig } from './config.js';
+import { acquireStore, startHub, type AcquiredStore } from './hub.js';
+import { issueEnrollmentCode, listKiosks, revokeKiosk } from './kiosks.js';
+import { initStore, readCountyData, validateCountyData } from './provision.js';
+import { countQuarantined } from './records.js';
+import { addReviewer } from './users.js';
+
+const USAGE = `Usage: cunban-hub <command> [options] [--json]
+
+  serve                                   run the hub (the default command)
+  init [--catalog F --divisions F --calendar F]
+                                          create or upgrade the county's databases
+  seed-demo                               the demo county (Jianshi), reviewers and an enrollment code
+  enroll --village CODE12 [--hours 24] [--qr-png FILE]
+                                          a one-time enrollment code for a kiosk
+  kiosks list | kiosks revoke KIOSK_ID
+  users add --role county|town [--town CODE12] --name NAME [--password PW]
+
+Environment: CUNBAN_HUB_PORT (6084), CUNBAN_HUB_HOST, CUNBAN_DATA_DIR (.cunban-data), COUCHDB_URL,
+CUNBAN_DB_PREFIX, CUNBAN_PUBLIC_URL, CUNBAN_CORS_ORIGINS.`;
+
+class CliError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+    catalog: { type: 'string' },
+    divisions: { type: 'string' },
+    calendar: { type: 'string' },
+    village: { type: 'string' },
+    hours: { type: 'string' },
+    'qr-png': { type: 'string' },
+    role: { type: 'string' },
+    town: { type: 'string' },
+    name: { type: 'string' },
+    password: { type: 'string' },
+  },
+});
+
+function out(human: string, json: unknown): void {
+  process.stdout.write(flags.json ? `${JSON.stringify(json)}\n` : `${human}\n`);
+}
+
+function hubUrlForKiosks(config: HubConfig): string {
+  if (config.publicUrl) return config.publicUrl.toString();
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((net) => net && net.family === 'IPv4' && !net.internal)?.address;
+  return `http://${address ?? '127.0.0.1'}:${config.port}/`;
+}
+
+async function withStore<T>(config: HubConfig, fn: (acquired: AcquiredStore) => Promise<T>): Promise<T> {
+  const acquired = await acquireStore(config);
+  try {
+    return await fn(acquired);
+  } finally {
+    await acquired.release();
+  }
+}
+
+async function enroll(config: HubConfig, acquired: AcquiredStore, village: string, hours: number, qrPng?: string) {
+  const county = await readCountyData(acquired.store);
+  if (!county.ok) throw new CliError(county.error.code, county.error.code === 'init.store' ? county.error.failure.reason : county.error.message);
+  const place = indexDivisions(county.value.divisions).village(village);
+  if (!place) throw new CliError('enroll.unknownVillage', `Village ${village} is not in the county's division table.`);
+  const issued = await issueEnrollmentCode(acquired.store, village, new Date(), hours * 60 * 60 * 1000);
+  if (!issued.ok) throw new CliError('store', issued.error.reason);
+  const qr: EnrollmentQr = { v: 1, hub: hubUrlForKiosks(config), code: issued.value.code };
+  const payload = JSON.stringify(qr);
+  if (qrPng) await QRCode.toFile(qrPng, payload, { errorCorrectionLevel: 'M' });
+  return { village, villageName: place.village.name, townName: place.town.name, ...issued.value, qr: payload, place };
+}
+
+async function seedDemo(config: HubConfig, acquired: AcquiredStore) {
+  const data = { catalog: demoCatalog(), divisions: demoDivisions(), calendar: demoCalendarData() };
+  const init = await initStore(acquired.store, data);
+  if (!init.ok) throw new CliError(init.error.code, init.error.code === 'init.store' ? init.error.failure.reason : init.error.message);
+  const credentialsFile = join(config.dataDir, 'demo-credentials.json');
+  const reviewers = [
+    { name: 'county-admin', role: 'county' as const },
+    { name: 'yezhou-reviewer', role: 'town' as const, town: '422822100000' },
+  ];
+  const created: { name: string; role: string; town?: string; password: string }[] = [];
+  for (const reviewer of reviewers) {
+    const password = randomBytes(9).toString('base64url');
+    const added = await addReviewer(acquired.store, { ...reviewer, password }, new Date());
+    if (added.ok) created.push({ ...reviewer, password });
+    else if (added.error.code !== 'user.exists') throw new CliError(added.error.code, `Could not add ${reviewer.name}.`);
+  }
+  if (created.length > 0) writeFileSync(credentialsFile, JSON.stringify(created, null, 2), { mode: 0o600 });
+  const code = await enroll(config, acquired, '422822100202', 24);
+  return { init: init.value, reviewersCreated: created, credentialsFile, enrollment: code };
+}
+
+async function main(): Promise<void> {
+  const [command = 'serve', sub] = positionals;
+  if (flags.help || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const loaded = loadHubConfig(process.env);
+  if (!loaded.ok) throw new CliError('config.invalid', `${loaded.error.variable}: ${loaded.error.message}`);
+  const config = loaded.value;
+
+  switch (command) {
+    case 'serve': {
+      const hub = await startHub(config);
+      const where = config.couchdbUrl ? `CouchDB at ${config.couchdbUrl.host}` : `embedded store in ${config.dataDir}`;
+      out(`Cunban hub listening on port ${hub.port} (${where})`, { port: hub.port, store: hub.store.kind, init: hub.init });
+      const stop = () => {
+        void hub.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return;
+    }
+    case 'init': {
+      const files = [flags.catalog, flags.divisions, flags.calendar];
+      if (files.some(Boolean) && !files.every(Boolean)) {
+        throw new CliError('init.files', 'Give all three of --catalog, --divisions and --calendar, or none.');
+      }
+      const read = (file: string | undefined): unknown => JSON.parse(readFileSync(file ?? '', 'utf8'));
+      const data = flags.catalog ? validateCountyData(read(flags.catalog), read(flags.divisions), read(flags.calendar)) : undefined;
+      if (data && !data.ok) throw new CliError(data.error.code, data.error.code === 'init.store' ? data.error.failure.reason : data.error.message);
+      const report = await withStore(config, (a) => initStore(a.store, data?.value));
+      if (!report.ok) throw new CliError(report.error.code, report.error.code === 'init.store' ? report.error.failure.reason : report.error.message);
+      const r = report.value;
+      out(`Store schema v${r.storeSchemaVersion}: ${r.villages} village databases; created ${r.created.length}, updated ${r.updated.length}.`, r);
+      return;
+    }
+    case 'seed-demo': {
+      const seeded = await withStore(config, (a) => seedDemo(config, a));
+      const lines = [
+        `Demo county 建始县 ready: ${seeded.init.villages} village databases (created ${seeded.init.created.length}).`,
+        ...seeded.reviewersCreated.map((r) => `Reviewer ${r.name} (${r.role}${r.town ? ` ${r.town}` : ''}) password: ${r.password}`),
+        seeded.reviewersCreated.length > 0 ? `Reviewer passwords saved to ${seeded.credentialsFile}` : 'Reviewers already existed.',
+        `Enrollment code for ${seeded.enrollment.townName} ${seeded.enrollment.villageName} (${seeded.enrollment.village}): ${seeded.enrollment.code}, valid until ${seeded.enrollment.expiresAt}`,
+      ];
+      const { place: _place, ...enrollment } = seeded.enrollment;
+      out(lines.join('\n'), { ...seeded, enrollment });
+      return;
+    }
+    case 'enroll': {
+      const village = flags.village ?? '';
+      if (parseDivisionCode(village)?.level !== 'village') throw new CliError('enroll.badVillage', '--village needs a 12-digit village code.');
+      const hours = Number(flags.hours ?? '24');
+      if (!(hours > 0 && hours <= 24 * 30)) throw new CliError('enroll.badHours', '--hours must be between 0 and 720.');
+      const issued = await withStore(config, (a) => enroll(config, a, village, hours, flags['qr-png']));
+      const terminalQr = flags.json ? '' : await QRCode.toString(issued.qr, { type: 'terminal', small: true });
+      const { place: _place, ...json } = issued;
+      out(
+        `Enrollment code for ${issued.townName} ${issued.villageName} (${issued.village}): ${issued.code}\nValid until ${issued.expiresAt}; works once.\n${terminalQr}`,
+        json,
+      );
+      return;
+    }
+    case 'kiosks': {
+      if (sub === 'list') {
+        const kiosks = await withStore(config, async (a) => {
+          const list = await listKiosks(a.store);
+          if (!list.ok) throw new CliError('store', list.error.reason);
+          return Promise.all(
+            list.value.map(async ({ secretHash: _hidden, _id, _rev, ...kiosk }) => {
+              const q = await countQuarantined(a.store, kiosk.kioskId);
+              return { ...kiosk, quarantined: q.ok ? q.value : null };
+            }),
+          );
+        });
+        const rows = kiosks.map(
+          (k) => `${k.kioskId}  ${k.revokedAt ? 'REVOKED' : 'active '}  last seen ${k.lastSeenAt ?? '-'}  last push ${k.lastPushAt ?? '-'}  quarantined ${String(k.quarantined)}`,
+        );
+        out(rows.length > 0 ? rows.join('\n') : 'No kiosks enrolled yet.', kiosks);
+        return;
+      }
+      if (sub === 'revoke') {
+        const kioskId = positionals[2] ?? '';
+        const revoked = await withStore(config, (a) => revokeKiosk(a.store, kioskId, new Date()));
+        if (!revoked.ok) throw new CliError(revoked.error.code, revoked.error.code === 'kiosk.unknown' ? `No kiosk ${kioskId}.` : revoked.error.failure.reason);
+        out(`Kiosk ${kioskId} revoked at ${revoked.value.revokedAt ?? ''}; its next request is refused.`, { kioskId, revokedAt: revoked.value.revokedAt });
+        return;
+      }
+      throw new CliError('usage', USAGE);
+    }
+    case 'users': {
+      if (sub !== 'add') throw new CliError('usage', USAGE);
+      const role = flags.role;
+      if (role !== 'county' && role !== 'town') throw new CliError('user.badRole', '--role must be county or town.');
+      const generated = flags.password === undefined;
+      const password = flags.password ?? randomBytes(12).toString('base64url');
+      const added = await withStore(config, (a) =>
+        addReviewer(a.store, { name: flags.name ?? '', role, ...(flags.town ? { town: flags.town } : {}), password }, new Date()),
+      );
+      if (!added.ok) {
+        const messages = {
+          'user.badName': '--name: 2–32 letters, digits, _ . -',
+          'user.townRequired': 'A town reviewer needs --town CODE12.',
+          'user.badTown': `${flags.town ?? ''} is not a 12-digit town code.`,
+          'user.weakPassword': 'The password needs at least 10 characters.',
+          'user.exists': `A reviewer named ${flags.name ?? ''} already exists.`,
+          'user.store': 'The store refused the write.',
+        };
+        throw new CliError(added.error.code, messages[added.error.code]);
+      }
+      const { passwordHash: _hash, _id, ...user } = added.value;
+      out(`Reviewer ${user.name} (${user.role}) added${generated ? `; password: ${password}` : ''}.`, { ...user, ...(generated ? { password } : {}) });
+      return;
+    }
+    default:
+      throw new CliError('usage', USAGE);
+  }
+}
+
+main().catch((error: unknown) => {
+  const code = error instanceof CliError ? error.code : 'error';
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(flags.json ? `${JSON.stringify({ error: code, message })}\n` : `cunban-hub: ${message}\n`);
+  process.exit(1);
+});

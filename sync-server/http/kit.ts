@@ -1,0 +1,159 @@
+/**
+ * A small HTTP toolkit over node:http: routes, bounded JSON bodies, replies in CouchDB's own
+ * `{error, reason}` shape, gzip for slow village links, CORS for the kiosk's origins.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { err, ok, type Result } from '../../core/result.js';
+
+const gzip = promisify(gzipCallback);
+
+export interface HttpReply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export const reply = (status: number, body: unknown, headers?: Record<string, string>): HttpReply => ({
+  status,
+  body,
+  ...(headers ? { headers } : {}),
+});
+export const failure = (status: number, error: string, reason: string, headers?: Record<string, string>) =>
+  reply(status, { error, reason }, headers);
+
+export interface RouteContext {
+  readonly req: IncomingMessage;
+  readonly url: URL;
+  readonly params: Readonly<Record<string, string>>;
+  /** Aborted when the client goes away, so long polls upstream stop too. */
+  readonly signal: AbortSignal;
+  /** Read and parse a JSON body of at most `limit` bytes. */
+  json(limit: number): Promise<Result<unknown, HttpReply>>;
+}
+
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*';
+  readonly pattern: RegExp;
+  handle(context: RouteContext): Promise<HttpReply>;
+}
+
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+async function readJson(req: IncomingMessage, limit: number): Promise<Result<unknown, HttpReply>> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  const tooLarge = failure(413, 'too_large', `The request body is larger than ${Math.round(limit / 1024)} KB.`);
+  if (declared > limit) return err(tooLarge);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return err(tooLarge);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return err(failure(400, 'bad_request', 'The request body is empty; JSON was expected.'));
+  try {
+    return ok(JSON.parse(text) as unknown);
+  } catch {
+    return err(failure(400, 'bad_request', 'The request body is not valid JSON.'));
+  }
+}
+
+export interface ServeOptions {
+  readonly corsOrigins: readonly string[];
+}
+
+function corsHeaders(req: IncomingMessage, options: ServeOptions): Record<string, string> {
+  const origin = req.headers.origin;
+  if (!origin || !options.corsOrigins.includes(origin)) return {};
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-headers': 'authorization, content-type, accept',
+    'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+    'access-control-max-age': '600',
+    vary: 'Origin',
+  };
+}
+
+async function send(req: IncomingMessage, res: ServerResponse, result: HttpReply, extra: Record<string, string>) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store', ...extra, ...result.headers };
+  let payload: Buffer = Buffer.from(result.body === undefined ? '' : `${JSON.stringify(result.body)}\n`);
+  if (payload.length > 1024 && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+    payload = await gzip(payload);
+    headers['content-encoding'] = 'gzip';
+    headers.vary = headers.vary ? `${headers.vary}, Accept-Encoding` : 'Accept-Encoding';
+  }
+  headers['content-length'] = String(payload.length);
+  res.writeHead(result.status, headers);
+  res.end(req.method === 'HEAD' ? undefined : payload);
+}
+
+/** The request handler for a list of routes. Unexpected exceptions become a 500 and are logged, never a crash. */
+export function router(routes: readonly Route[], options: ServeOptions, log: (message: string) => void) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    const cors = corsHeaders(req, options);
+    void (async () => {
+      let result: HttpReply;
+      try {
+        const url = new URL(req.url ?? '/', 'http://hub.invalid');
+        if (req.method === 'OPTIONS') {
+          result = reply(204, undefined);
+        } else {
+          result = await dispatch(routes, req, url, controller.signal);
+        }
+      } catch (error) {
+        log(`unhandled error for ${req.method ?? '?'} ${(req.url ?? '').split('?')[0] ?? ''}: ${String(error)}`);
+        result = failure(500, 'internal_error', 'The county hub could not handle this request.');
+      }
+      if (!res.headersSent && !res.destroyed) await send(req, res, result, cors);
+    })();
+  };
+}
+
+/**
+ * Routes match the normalised, still-encoded path (so `%2F` inside a document id never acts as a
+ * separator), and each captured parameter is decoded on its own.
+ */
+async function dispatch(routes: readonly Route[], req: IncomingMessage, url: URL, signal: AbortSignal): Promise<HttpReply> {
+  let pathMatched = false;
+  for (const route of routes) {
+    const match = route.pattern.exec(url.pathname);
+    if (!match) continue;
+    pathMatched = true;
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    if (route.method !== '*' && route.method !== method) continue;
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries(match.groups ?? {})) {
+      try {
+        params[name] = decodeURIComponent(value);
+      } catch {
+        return failure(400, 'bad_request', 'The request path is not valid percent-encoding.');
+      }
+    }
+    return route.handle({ req, url, params, signal, json: (limit) => readJson(req, limit) });
+  }
+  return pathMatched ? failure(405, 'method_not_allowed', `${req.method ?? ''} is not allowed here.`) : failure(404, 'not_found', 'missing');
+}
+
+/** A token bucket per key: `capacity` requests at once, refilled at `perSecond`. */
+export function rateLimiter(capacity: number, perSecond: number, now: () => number = Date.now) {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return (key: string): { allowed: boolean; retryAfterSeconds: number } => {
+    const t = now();
+    const bucket = buckets.get(key) ?? { tokens: capacity, at: t };
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((t - bucket.at) / 1000) * perSecond);
+    bucket.at = t;
+    buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { allowed: true, retryAfterSeconds: 0 };
+    }
+    return { allowed: false, retryAfterSeconds: Math.ceil((1 - bucket.tokens) / perSecond) };
+  };
+}

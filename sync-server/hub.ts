@@ -1,0 +1,98 @@
+/**
+ * Starting the county hub: the store (Apache CouchDB, or the supervised embedded store), migrations,
+ * then the API and the sync gateway on one HTTP server. Everything durable is in the store, so any
+ * number of hub processes can serve one CouchDB behind a load balancer.
+ */
+import { createServer, type Server } from 'node:http';
+import { apiRoutes } from './api.js';
+import type { HubConfig } from './config.js';
+import { gatewayRoutes } from './gateway.js';
+import { router } from './http/kit.js';
+import { initStore, type InitReport } from './provision.js';
+import { runningStoreUrl, startEmbeddedStore, type EmbeddedStore } from './store/embedded-store.js';
+import { openStore, type Store } from './store/store.js';
+
+export interface AcquiredStore {
+  readonly store: Store;
+  /** Set when this process started (and so supervises) the embedded store. */
+  readonly embedded?: EmbeddedStore;
+  status(): 'up' | 'down';
+  release(): Promise<void>;
+}
+
+/** CouchDB when configured; else the embedded store already running on this data directory, or a new one. */
+export async function acquireStore(config: HubConfig): Promise<AcquiredStore> {
+  const prefix = config.dbPrefix;
+  if (config.couchdbUrl) {
+    return { store: openStore({ url: config.couchdbUrl, kind: 'couchdb', prefix }), status: () => 'up', release: () => Promise.resolve() };
+  }
+  const running = runningStoreUrl(config.dataDir);
+  if (running) {
+    const store = openStore({ url: running, kind: 'embedded', prefix });
+    if ((await store.ping()).ok) return { store, status: () => 'up', release: () => Promise.resolve() };
+  }
+  const embedded = await startEmbeddedStore(config.dataDir);
+  return {
+    store: openStore({ url: embedded.url, kind: 'embedded', prefix }),
+    embedded,
+    status: () => embedded.status(),
+    release: () => embedded.stop(),
+  };
+}
+
+export interface Hub {
+  readonly url: string;
+  readonly port: number;
+  readonly store: Store;
+  readonly embedded?: EmbeddedStore;
+  /** What start-up provisioning did, or why it could not run (no county data yet). */
+  readonly init: InitReport | string;
+  close(): Promise<void>;
+}
+
+export interface HubOptions {
+  readonly log?: (message: string) => void;
+  readonly now?: () => Date;
+}
+
+export async function startHub(config: HubConfig, options: HubOptions = {}): Promise<Hub> {
+  const log = options.log ?? ((message: string) => process.stderr.write(`cunban-hub: ${message}\n`));
+  const now = options.now ?? (() => new Date());
+  const acquired = await acquireStore(config);
+  const { store } = acquired;
+
+  // Migrations first: bring the store up to this version before serving anyone.
+  const migrated = await initStore(store);
+  const init = migrated.ok ? migrated.value : migrated.error.code === 'init.store' ? migrated.error.failure.reason : migrated.error.message;
+  if (!migrated.ok) log(init as string);
+
+  const routes = [
+    ...apiRoutes({ config, store, storeStatus: () => acquired.status(), now }),
+    ...gatewayRoutes({ store, now, log }),
+  ];
+  const server: Server = createServer(router(routes, { corsOrigins: config.corsOrigins }, log));
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 120_000;
+  await new Promise<void>((listening, failed) => {
+    server.once('error', failed);
+    server.listen(config.port, config.host, () => {
+      listening();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    store,
+    ...(acquired.embedded ? { embedded: acquired.embedded } : {}),
+    init,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((closed) => server.close(() => {
+        closed();
+      }));
+      await acquired.release();
+    },
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * Kiosks and their enrollment. Everything lives in the store (stateless hub processes): codes are
+ * kept as hashes, single use is guaranteed by CouchDB's revision check (two hubs racing on one code:
+ * one gets a conflict), and kiosk numbers are reserved by creating a document whose id is the number.
+ * Kiosk numbers are never reused, so a replacement kiosk can never issue a case number an old one did.
+ */
+import { normalizeEnrollmentCode } from '../core/api/enrollment.js';
+import { MAX_KIOSK_NUMBER } from '../core/case/number.js';
+import { err, ok, type Result } from '../core/result.js';
+import { newEnrollmentCode, newSecret, sameHash, sha256 } from './secrets.js';
+import { DB } from './store/names.js';
+import type { Store, StoreFailure } from './store/store.js';
+
+export const DEFAULT_CODE_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+export interface EnrollmentCodeDoc {
+  readonly _id: string;
+  readonly _rev?: string;
+  readonly type: 'enrollmentCode';
+  readonly village: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly usedAt?: string;
+  readonly kioskId?: string;
+}
+
+export interface KioskDoc {
+  readonly _id: string;
+  readonly _rev?: string;
+  readonly type: 'kiosk';
+  readonly kioskId: string;
+  readonly village: string;
+  readonly kioskNumber: number;
+  readonly secretHash: string;
+  readonly enrolledAt: string;
+  readonly appVersion?: string;
+  readonly revokedAt?: string;
+  readonly lastSeenAt?: string;
+  readonly lastPushAt?: string;
+  readonly lastPullAt?: string;
+}
+
+const codeId = (code: string) => `enroll:${sha256(code)}`;
+const kioskDocId = (kioskId: string) => `kiosk:${kioskId}`;
+export const kioskIdFor = (village: string, kioskNumber: number) => `kiosk-${village}-${String(kioskNumber).padStart(2, '0')}`;
+
+export async function issueEnrollmentCode(
+  store: Store,
+  village: string,
+  now: Date,
+  lifetimeMs = DEFAULT_CODE_LIFETIME_MS,
+): Promise<Result<{ code: string; expiresAt: string }, StoreFailure>> {
+  const code = newEnrollmentCode();
+  const expiresAt = new Date(now.getTime() + lifetimeMs).toISOString();
+  const doc: EnrollmentCodeDoc = { _id: codeId(code), type: 'enrollmentCode', village, createdAt: now.toISOString(), expiresAt };
+  const put = await store.putDoc(DB.kiosks, doc);
+  return put.ok ? ok({ code, expiresAt }) : put;
+}
+
+export type EnrollError =
+  | { readonly code: 'enroll.codeUnknown' }
+  | { readonly code: 'enroll.codeUsed' }
+  | { readonly code: 'enroll.codeExpired' }
+  | { readonly code: 'enroll.villageFull' }
+  | { readonly code: 'enroll.store'; readonly failure: StoreFailure };
+
+export interface Enrollment {
+  readonly kiosk: KioskDoc;
+  /** Shown once, to the kiosk; only its hash is kept. */
+  readonly secret: string;
+}
+
+async function reserveKioskNumber(store: Store, village: string, kioskId: (n: number) => string): Promise<Result<number, EnrollError>> {
+  for (let n = 1; n <= MAX_KIOSK_NUMBER; n++) {
+    const reserved = await store.putDoc(DB.kiosks, { _id: `kiosknumber:${village}:${String(n).padStart(2, '0')}`, type: 'kioskNumber', kioskId: kioskId(n) });
+    if (reserved.ok) return ok(n);
+    if (reserved.error.status !== 409) return err({ code: 'enroll.store', failure: reserved.error });
+  }
+  return err({ code: 'enroll.villageFull' });
+}
+
+export async function enrollKiosk(
+  store: Store,
+  typedCode: string,
+  now: Date,
+  appVersion?: string,
+): Promise<Result<Enrollment, EnrollError>> {
+  const code = normalizeEnrollmentCode(typedCode);
+  const found = await store.getDoc<EnrollmentCodeDoc>(DB.kiosks, codeId(code));
+  if (!found.ok) return err(found.error.status === 404 ? { code: 'enroll.codeUnknown' } : { code: 'enroll.store', failure: found.error });
+  const codeDoc = found.value;
+  if (codeDoc.usedAt) return err({ code: 'enroll.codeUsed' });
+  if (Date.parse(codeDoc.expiresAt) <= now.getTime()) return err({ code: 'enroll.codeExpired' });
+
+  // Claim the code first: of two hubs racing on it, exactly one write succeeds.
+  const claimed = await store.putDoc(DB.kiosks, { ...codeDoc, usedAt: now.toISOString() });
+  if (!claimed.ok) {
+    return err(claimed.error.status === 409 ? { code: 'enroll.codeUsed' } : { code: 'enroll.store', failure: claimed.error });
+  }
+  const number = await reserveKioskNumber(store, codeDoc.village, (n) => kioskIdFor(codeDoc.village, n));
+  if (!number.ok) return number;
+  const kioskId = kioskIdFor(codeDoc.village, number.value);
+  const secret = newSecret();
+  const kiosk: KioskDoc = {
+    _id: kioskDocId(kioskId),
+    type: 'kiosk',
+    kioskId,
+    village: codeDoc.village,
+    kioskNumber: number.value,
+    secretHash: sha256(secret),
+    enrolledAt: now.toISOString(),
+    ...(appVersion ? { appVersion } : {}),
+  };
+  const saved = await store.putDoc(DB.kiosks, kiosk);
+  if (!saved.ok) return err({ code: 'enroll.store', failure: saved.error });
+  await store.putDoc(DB.kiosks, { ...codeDoc, _rev: claimed.value.rev, usedAt: now.toISOString(), kioskId });
+  return ok({ kiosk: { ...kiosk, _rev: saved.value.rev }, secret });
+}
+
+export const authorizationHeader = (kioskId: string, secret: string) =>
+  `Basic ${Buffer.from(`${kioskId}:${secret}`).toString('base64')}`;
+
+export type KioskAuthError = 'missing' | 'invalid' | 'revoked' | 'store';
+
+/** Check a request's credential against the store, every time: a revocation counts from the next request. */
+export async function authenticateKiosk(
+  store: Store,
+  header: string | undefined,
+): Promise<Result<KioskDoc, { reason: KioskAuthError; failure?: StoreFailure }>> {
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
+  if (!match) return err({ reason: 'missing' });
+  const decoded = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const [kioskId, secret] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+  if (colon < 1 || !/^kiosk-\d{12}-\d{2}$/.test(kioskId)) return err({ reason: 'invalid' });
+  const found = await store.getDoc<KioskDoc>(DB.kiosks, kioskDocId(kioskId));
+  if (!found.ok) return err(found.error.status === 404 ? { reason: 'invalid' } : { reason: 'store', failure: found.error });
+  if (!sameHash(found.value.secretHash, sha256(secret))) return err({ reason: 'invalid' });
+  if (found.value.revokedAt) return err({ reason: 'revoked' });
+  return ok(found.value);
+}
+
+export async function listKiosks(store: Store): Promise<Result<KioskDoc[], StoreFailure>> {
+  const rows = await store.request<{ rows: { doc?: KioskDoc }[] }>({
+    db: store.dbName(DB.kiosks),
+    path: '_all_docs',
+    qs: { startkey: 'kiosk:', endkey: 'kiosk:\ufff0', include_docs: true },
+  });
+  if (!rows.ok) return rows;
+  return ok(rows.value.rows.flatMap((row) => (row.doc ? [row.doc] : [])));
+}
+
+export type RevokeError = { readonly code: 'kiosk.unknown' } | { readonly code: 'kiosk.store'; readonly failure: StoreFailure };
+
+export async function revokeKiosk(store: Store, kioskId: string, now: Date): Promise<Result<KioskDoc, RevokeError>> {
+  for (;;) {
+    const found = await store.getDoc<KioskDoc>(DB.kiosks, kioskDocId(kioskId));
+    if (!found.ok) return err(found.error.status === 404 ? { code: 'kiosk.unknown' } : { code: 'kiosk.store', failure: found.error });
+    if (found.value.revokedAt) return ok(found.value);
+    const revoked = { ...found.value, revokedAt: now.toISOString() };
+    const saved = await store.putDoc(DB.kiosks, revoked);
+    if (saved.ok) return ok({ ...revoked, _rev: saved.value.rev });
+    if (saved.error.status !== 409) return err({ code: 'kiosk.store', failure: saved.error });
+  }
+}
+
+/** Record activity; best effort, and a conflict with another hub's update simply loses this one. */
+export async function touchKiosk(
+  store: Store,
+  kiosk: KioskDoc,
+  fields: Partial<Pick<KioskDoc, 'lastSeenAt' | 'lastPushAt' | 'lastPullAt'>>,
+): Promise<void> {
+  const current = await store.getDoc<KioskDoc>(DB.kiosks, kiosk._id);
+  if (current.ok) await store.putDoc(DB.kiosks, { ...current.value, ...fields });
+}

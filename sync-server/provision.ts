@@ -1,0 +1,198 @@
+/**
+ * `cunban-hub init`: create or upgrade the county's databases. Idempotent — it compares what is there
+ * with what should be and writes only the difference, so running it twice changes nothing the second
+ * time. Works through the CouchDB API alone, so it provisions Apache CouchDB and the embedded store alike.
+ */
+import { canonicalJson } from '../core/canonical-json.js';
+import type { Catalog } from '../core/catalog/schema.js';
+import type { WorkingCalendarData } from '../core/calendar.js';
+import { parseCatalog } from '../core/catalog/catalog.js';
+import { workingCalendarSchema } from '../core/calendar.js';
+import { parseDocument } from '../core/data-error.js';
+import { parseDivisionTable, type DivisionTable } from '../core/divisions/table.js';
+import { err, ok, type Result } from '../core/result.js';
+import { CONTROL_DBS, DB, villageDb } from './store/names.js';
+import type { Store, StoreFailure } from './store/store.js';
+
+/** Raised when provisioning changes shape; recorded in the meta database. */
+export const STORE_SCHEMA_VERSION = 1;
+
+export interface CountyData {
+  readonly catalog: Catalog;
+  readonly divisions: DivisionTable;
+  readonly calendar: WorkingCalendarData;
+}
+
+export interface InitReport {
+  readonly storeSchemaVersion: number;
+  readonly villages: number;
+  /** Databases created by this run. */
+  readonly created: readonly string[];
+  /** Documents (security objects, design documents, county data) written by this run. */
+  readonly updated: readonly string[];
+}
+
+export type InitError =
+  | { readonly code: 'init.noCountyData'; readonly message: string }
+  | { readonly code: 'init.badCountyData'; readonly message: string }
+  | { readonly code: 'init.store'; readonly failure: StoreFailure };
+
+/** Only the hub (a server admin) may read or write: kiosks and reviewers go through the hub's API. */
+const ADMIN_ONLY = { admins: { names: [], roles: [] }, members: { names: [], roles: ['_admin'] } };
+
+function villageValidator(village12: string): string {
+  return `function (newDoc) {
+  if (newDoc._id.indexOf('_design/') === 0) { return; }
+  if (newDoc._deleted) { throw({ forbidden: 'Cases are never deleted from the county hub.' }); }
+  if (newDoc.kind !== 'cunban.case') { throw({ forbidden: 'Only case documents belong in a village database.' }); }
+  if (newDoc._id !== newDoc.caseNumber) { throw({ forbidden: 'A case document id is its case number.' }); }
+  if (newDoc.village !== '${village12}') { throw({ forbidden: 'This case belongs to another village.' }); }
+}`;
+}
+
+const CATALOG_VALIDATOR = `function (newDoc) {
+  if (newDoc._id.indexOf('_design/') === 0) { return; }
+  var known = { catalog: 1, divisions: 1, calendar: 1 };
+  if (!known[newDoc._id] && newDoc._id.indexOf('notice:') !== 0) {
+    throw({ forbidden: 'The catalog database holds the catalog, divisions, calendar and notices only.' });
+  }
+}`;
+
+type Change = { kind: 'created' | 'updated'; name: string };
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+class Provisioner {
+  readonly changes: Change[] = [];
+  constructor(private readonly store: Store) {}
+
+  private fail(failure: StoreFailure): never {
+    throw new ProvisionFailure(failure);
+  }
+
+  async database(db: string): Promise<void> {
+    const result = await this.store.ensureDatabase(db);
+    if (!result.ok) this.fail(result.error);
+    if (result.value === 'created') this.changes.push({ kind: 'created', name: db });
+  }
+
+  async security(db: string): Promise<void> {
+    const current = await this.store.request<unknown>({ db: this.store.dbName(db), path: '_security' });
+    if (!current.ok) this.fail(current.error);
+    if (canonicalJson(current.value) === canonicalJson(ADMIN_ONLY)) return;
+    const put = await this.store.request({ db: this.store.dbName(db), path: '_security', method: 'PUT', body: ADMIN_ONLY });
+    if (!put.ok) this.fail(put.error);
+    this.changes.push({ kind: 'updated', name: `${db}/_security` });
+  }
+
+  /** Write a document only if its content differs from what is stored (ignoring `_rev`). */
+  async document(db: string, doc: { _id: string } & Record<string, unknown>): Promise<void> {
+    const current = await this.store.getDoc<Record<string, unknown>>(db, doc._id);
+    if (!current.ok && current.error.status !== 404) this.fail(current.error);
+    const rev = current.ok ? current.value._rev : undefined;
+    if (current.ok) {
+      const { _rev: _ignored, ...stored } = current.value;
+      if (canonicalJson(stored) === canonicalJson(doc)) return;
+    }
+    const put = await this.store.putDoc(db, { ...doc, ...(rev ? { _rev: rev } : {}) });
+    if (!put.ok) this.fail(put.error);
+    this.changes.push({ kind: 'updated', name: `${db}/${doc._id}` });
+  }
+}
+
+class ProvisionFailure extends Error {
+  constructor(readonly failure: StoreFailure) {
+    super(failure.reason);
+  }
+}
+
+/** Read the county data already in the catalog database. */
+export async function readCountyData(store: Store): Promise<Result<CountyData, InitError>> {
+  const [catalog, divisions, calendar] = await Promise.all(
+    ['catalog', 'divisions', 'calendar'].map((id) => store.getDoc<Record<string, unknown>>(DB.catalog, id)),
+  );
+  for (const result of [catalog, divisions, calendar]) {
+    if (result && !result.ok) {
+      return result.error.status === 404
+        ? err({ code: 'init.noCountyData', message: 'The hub has no county data yet: run `cunban-hub seed-demo` or `init` with county files.' })
+        : err({ code: 'init.store', failure: result.error });
+    }
+  }
+  const strip = (result: typeof catalog) => {
+    if (!result?.ok) return undefined;
+    const { _id: _i, _rev: _r, ...rest } = result.value;
+    return rest;
+  };
+  return validateCountyData(strip(catalog), strip(divisions), strip(calendar));
+}
+
+export function validateCountyData(catalog: unknown, divisions: unknown, calendar: unknown): Result<CountyData, InitError> {
+  const parsedCatalog = parseCatalog(catalog);
+  const parsedDivisions = parseDivisionTable(divisions);
+  const parsedCalendar = parseDocument(workingCalendarSchema, 'workingCalendar', calendar);
+  for (const parsed of [parsedCatalog, parsedDivisions, parsedCalendar]) {
+    if (!parsed.ok) {
+      const first = parsed.error.problems[0];
+      return err({
+        code: 'init.badCountyData',
+        message: `${parsed.error.document}: ${first ? `${first.path} ${first.detail}` : 'invalid'} (${parsed.error.problems.length} problem(s))`,
+      });
+    }
+  }
+  if (!parsedCatalog.ok || !parsedDivisions.ok || !parsedCalendar.ok) throw new Error('unreachable');
+  if (parsedCatalog.value.county.code12 !== parsedDivisions.value.county.code12) {
+    return err({ code: 'init.badCountyData', message: 'the catalog and the division table are for different counties' });
+  }
+  return ok({ catalog: parsedCatalog.value, divisions: parsedDivisions.value, calendar: parsedCalendar.value });
+}
+
+/**
+ * Create or upgrade everything. With `data`, the county data in the store is replaced by it (when it
+ * differs); without, the data already stored is used — a new division edition adds its villages.
+ */
+export async function initStore(store: Store, data?: CountyData): Promise<Result<InitReport, InitError>> {
+  const p = new Provisioner(store);
+  try {
+    for (const db of [...CONTROL_DBS, DB.catalog]) {
+      await p.database(db);
+      await p.security(db);
+    }
+    if (data) {
+      await p.document(DB.catalog, { _id: 'catalog', ...data.catalog });
+      await p.document(DB.catalog, { _id: 'divisions', ...data.divisions });
+      await p.document(DB.catalog, { _id: 'calendar', ...data.calendar });
+    }
+    const county = data ? ok(data) : await readCountyData(store);
+    if (!county.ok) return county;
+    await p.document(DB.catalog, { _id: '_design/cunban', validate_doc_update: CATALOG_VALIDATOR });
+
+    const villages = county.value.divisions.towns.flatMap((town) => town.villages.map((v) => v.code12));
+    await mapLimit(villages, 8, async (village12) => {
+      const db = villageDb(village12);
+      await p.database(db);
+      await p.security(db);
+      await p.document(db, { _id: '_design/cunban', validate_doc_update: villageValidator(village12) });
+    });
+    await p.document(DB.meta, { _id: 'store-schema', version: STORE_SCHEMA_VERSION });
+    return ok({
+      storeSchemaVersion: STORE_SCHEMA_VERSION,
+      villages: villages.length,
+      created: p.changes.filter((c) => c.kind === 'created').map((c) => c.name),
+      updated: p.changes.filter((c) => c.kind === 'updated').map((c) => c.name),
+    });
+  } catch (error) {
+    if (error instanceof ProvisionFailure) return err({ code: 'init.store', failure: error.failure });
+    throw error;
+  }
+}

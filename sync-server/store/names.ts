@@ -1,0 +1,24 @@
+/** Logical database names. The store module adds the configured prefix. */
+export const DB = {
+  /** Read-only to kiosks: catalog, division table, working calendar, notices. */
+  catalog: 'catalog',
+  /** Enrollment codes, kiosks and their credentials (hashed), kiosk numbers. */
+  kiosks: 'cunban_kiosks',
+  /** Reviewer accounts (hashed passwords) for the console. */
+  users: 'cunban_users',
+  /** Documents the gateway refused, with reason, kiosk and time. */
+  quarantine: 'cunban_quarantine',
+  /** One entry per accepted write batch, and per audited act. */
+  audit: 'cunban_audit',
+  /** Provisioning state: which store schema version is applied. */
+  meta: 'cunban_meta',
+} as const;
+
+export const CONTROL_DBS = [DB.kiosks, DB.users, DB.quarantine, DB.audit, DB.meta] as const;
+
+export const villageDb = (village12: string) => `village_${village12}`;
+
+const VILLAGE_DB = /^village_(\d{12})$/;
+export function villageOfDb(logical: string): string | undefined {
+  return VILLAGE_DB.exec(logical)?.[1];
+}

@@ -1,0 +1,108 @@
+/**
+ * The only module that talks to the store (Apache CouchDB, or the embedded store standing in for it),
+ * through nano and the CouchDB HTTP API alone — so every code path runs the same on both.
+ * Failures come back as values carrying CouchDB's own status, error and reason.
+ */
+import nano from 'nano';
+import { err, ok, type Result } from '../../core/result.js';
+
+export interface StoreFailure {
+  readonly status: number;
+  readonly error: string;
+  readonly reason: string;
+}
+export type StoreResult<T> = Result<T, StoreFailure>;
+
+export interface StoreRequest {
+  readonly db?: string;
+  /** Path below the database (or the server), already URL-encoded. */
+  readonly path?: string;
+  readonly method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
+  readonly qs?: Record<string, unknown>;
+  readonly body?: unknown;
+  readonly signal?: AbortSignal;
+}
+
+export interface StoredDoc {
+  readonly _id: string;
+  readonly _rev: string;
+}
+
+export interface Store {
+  readonly kind: 'embedded' | 'couchdb';
+  /** Full database name for a logical one (`village_422822100202` → `<prefix>village_422822100202`). */
+  dbName(logical: string): string;
+  /** The caller names the CouchDB response shape it expects: the store is trusted, kiosks are not. */
+  request<T>(request: StoreRequest): Promise<StoreResult<T>>;
+  getDoc<T extends object>(db: string, id: string): Promise<StoreResult<T & StoredDoc>>;
+  /** Create or update; `doc._rev` must be the current revision when updating. */
+  // Generic so that interfaces (without index signatures) and object literals with extra fields both fit.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+  putDoc<T extends { _id: string; _rev?: string }>(db: string, doc: T): Promise<StoreResult<{ id: string; rev: string }>>;
+  /** Create the database if it does not exist. */
+  ensureDatabase(db: string): Promise<StoreResult<'created' | 'exists'>>;
+  /** Is the store answering right now? */
+  ping(): Promise<StoreResult<{ vendor: string }>>;
+}
+
+/** Document ids go into paths encoded, except the `_design/` and `_local/` prefixes CouchDB expects raw. */
+export function docPath(id: string): string {
+  const special = /^(_design|_local)\/(.+)$/.exec(id);
+  return special ? `${special[1] ?? ''}/${encodeURIComponent(special[2] ?? '')}` : encodeURIComponent(id);
+}
+
+function failureOf(error: unknown): StoreFailure {
+  const e = error as { statusCode?: number; error?: unknown; reason?: unknown; message?: unknown };
+  if (typeof e.statusCode === 'number') {
+    return {
+      status: e.statusCode,
+      error: typeof e.error === 'string' ? e.error : 'store_error',
+      reason: typeof e.reason === 'string' ? e.reason : typeof e.message === 'string' ? e.message : 'the store refused the request',
+    };
+  }
+  // No HTTP answer at all: the store is down or unreachable.
+  return { status: 503, error: 'store_unavailable', reason: 'The county hub cannot reach its database just now.' };
+}
+
+export function openStore(options: { url: URL; kind: 'embedded' | 'couchdb'; prefix: string }): Store {
+  const server = nano({ url: options.url.toString() });
+  const dbName = (logical: string) => `${options.prefix}${logical}`;
+
+  async function request<T>(req: StoreRequest): Promise<StoreResult<T>> {
+    try {
+      const value = (await server.request({
+        ...(req.db === undefined ? {} : { db: req.db }),
+        path: req.path ?? '',
+        method: (req.method ?? 'GET').toLowerCase(),
+        ...(req.qs ? { qs: req.qs } : {}),
+        ...(req.body === undefined ? {} : { body: req.body }),
+        ...(req.signal ? { signal: req.signal } : {}),
+      })) as T;
+      return ok(value);
+    } catch (error) {
+      return err(failureOf(error));
+    }
+  }
+
+  return {
+    kind: options.kind,
+    dbName,
+    request,
+    getDoc: <T extends object>(db: string, id: string) => request<T & StoredDoc>({ db: dbName(db), path: docPath(id) }),
+    async putDoc(db, doc) {
+      const result = await request<{ id: string; rev: string }>({ db: dbName(db), path: docPath(doc._id), method: 'PUT', body: doc });
+      return result.ok ? ok({ id: result.value.id, rev: result.value.rev }) : result;
+    },
+    async ensureDatabase(db) {
+      const created = await request({ db: dbName(db), method: 'PUT' });
+      if (created.ok) return ok('created');
+      return created.error.status === 412 ? ok('exists') : created;
+    },
+    async ping() {
+      const root = await request<{ version?: string; couchdb?: string; 'express-pouchdb'?: string }>({});
+      if (!root.ok) return root;
+      const name = root.value['express-pouchdb'] ? 'express-pouchdb' : root.value.couchdb ? 'Apache CouchDB' : 'CouchDB-compatible store';
+      return ok({ vendor: `${name} ${root.value.version ?? ''}`.trim() });
+    },
+  };
+}
