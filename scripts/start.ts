@@ -1,34 +1,64 @@
 /**
- * `npm start` — Cunban's main job on the embedded default: the county hub and a kiosk on the seeded
- * demo county. Today it loads and checks the demo county's data through core/ and says plainly which
+ * `npm start` — Cunban's main job on the embedded default: the county hub on the seeded demo county
+ * (Jianshi, 179 villages), with demo reviewers and an enrollment code for a kiosk. It says plainly which
  * parts are not built yet; each later issue replaces a line of "not yet" with the running part.
  */
-import { indexCatalog } from '../core/catalog/catalog.js';
-import { localDateOf } from '../core/local-date.js';
-import { demoCalendar, demoCatalog, demoDivisions } from '../core/seed/demo-county.js';
-import { loadHubConfig } from '../sync-server/config.js';
+import { kioskFacingUrl, loadHubConfig } from '../sync-server/config.js';
+import { DEMO_VILLAGE, enrollmentTicket, seedDemo, type DemoSeed, type EnrollmentTicket } from '../sync-server/demo.js';
+import { startHub } from '../sync-server/hub.js';
+import { readCountyData } from '../sync-server/provision.js';
 
 const config = loadHubConfig(process.env);
 if (!config.ok) {
   console.error(`Cunban: ${config.error.variable}: ${config.error.message}`);
   process.exit(1);
 }
+const { dataDir } = config.value;
 
-const catalog = demoCatalog();
-const divisions = demoDivisions();
-const calendar = demoCalendar();
-const index = indexCatalog(catalog);
-const today = localDateOf(new Date().toISOString());
-const villages = divisions.towns.reduce((n, town) => n + town.villages.length, 0);
+const hub = await startHub(config.value);
+const hubUrl = kioskFacingUrl(config.value, hub.port);
+const stop = (code: number) => {
+  void hub.close().then(() => process.exit(code));
+};
+process.once('SIGINT', () => {
+  stop(0);
+});
+process.once('SIGTERM', () => {
+  stop(0);
+});
 
-console.log(`Cunban 村办 — demo county ${divisions.county.name} (${divisions.county.code12})`);
-console.log(`  divisions: ${divisions.towns.length} towns, ${villages} villages (${divisions.edition})`);
-console.log(`  catalog v${catalog.version}: ${catalog.sectors.length} sectors, ${catalog.items.length} service items`);
-for (const sector of catalog.sectors) {
-  console.log(`    ${sector.code} ${sector.name.zh}: ${index.itemsOfSector(sector.code).length}`);
+// First start on this data directory: seed the demo county. Later starts keep what is there.
+let seed: DemoSeed | undefined;
+if (!(await readCountyData(hub.store)).ok) {
+  const seeded = await seedDemo(hub.store, dataDir, hubUrl);
+  if (!seeded.ok) {
+    console.error(`Cunban: could not seed the demo county: ${seeded.error.message}`);
+    stop(1);
+  } else {
+    seed = seeded.value;
+  }
 }
-console.log(`  today ${today} is ${calendar.isWorkingDay(today) ? 'a working day' : 'not a working day'}`);
+let enrollment: EnrollmentTicket | undefined = seed?.enrollment;
+if (!enrollment) {
+  const fresh = await enrollmentTicket(hub.store, DEMO_VILLAGE, hubUrl, 24 * 3600_000);
+  if (fresh.ok) enrollment = fresh.value;
+}
+
+const county = await readCountyData(hub.store);
+if (county.ok) {
+  const { catalog, divisions } = county.value;
+  const villages = divisions.towns.reduce((n, town) => n + town.villages.length, 0);
+  console.log(`Cunban 村办 — county hub for ${divisions.county.name} (${divisions.county.code12})`);
+  console.log(`  ${divisions.towns.length} towns, ${villages} villages; catalog v${catalog.version}: ${catalog.sectors.length} sectors, ${catalog.items.length} service items`);
+}
+console.log(`  hub: ${hubUrl} (health: ${hubUrl}api/health; ${hub.store.kind} store, data in ${dataDir})`);
+for (const reviewer of seed?.reviewersCreated ?? []) {
+  console.log(`  reviewer ${reviewer.name} (${reviewer.role}) password: ${reviewer.password}`);
+}
+if (!seed) console.log(`  reviewer passwords: see ${dataDir}/demo-credentials.json`);
+if (enrollment) {
+  console.log(`  enrollment code for ${enrollment.townName} ${enrollment.villageName}: ${enrollment.code} (until ${enrollment.expiresAt})`);
+}
 console.log('');
-console.log('Not built yet (see `issues list`):');
-console.log(`  - county hub on port ${config.value.port}, data in ${config.value.dataDir} (issue 3)`);
-console.log('  - kiosk data and sync (issue 4), counter UI (issue 5), review console (issue 6), kiosk shell (issue 7)');
+console.log('Not built yet (see `issues list`): the kiosk (data and sync: issue 4; counter: issue 5; shell: issue 7)');
+console.log('and the review console (issue 6). Press Ctrl-C to stop the hub.');

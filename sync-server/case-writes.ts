@@ -44,7 +44,7 @@ export function refuseCaseWrite(doc: unknown, kiosk: KioskDoc, stored: StoredCas
   for (const event of caseDoc.events) {
     if (known.has(event.id)) continue;
     if (event.actor.level !== 'village' || !event.actor.id.startsWith(prefix)) {
-      return `Event ${event.id} is not this kiosk's to write: a kiosk records village events under ${prefix}….`;
+      return `Event ${event.id} is not this kiosk’s to write: a kiosk records village events under ${prefix}….`;
     }
   }
   if (stored && newEdits && record._rev === stored._rev) {

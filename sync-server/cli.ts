@@ -3,19 +3,16 @@
  * CUNBAN_DATA_DIR, COUCHDB_URL, …); every command prints JSON with `--json`, for scripts.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
-import type { EnrollmentQr } from '../core/api/enrollment.js';
 import { parseDivisionCode } from '../core/divisions/code.js';
-import { indexDivisions } from '../core/divisions/table.js';
-import { demoCalendarData, demoCatalog, demoDivisions } from '../core/seed/demo-county.js';
-import { loadHubConfig, type HubConfig } from './config.js';
+import type { Result } from '../core/result.js';
+import { kioskFacingUrl, loadHubConfig, type HubConfig } from './config.js';
+import { enrollmentTicket, seedDemo, type SetupError } from './demo.js';
 import { acquireStore, startHub, type AcquiredStore } from './hub.js';
-import { issueEnrollmentCode, listKiosks, revokeKiosk } from './kiosks.js';
-import { initStore, readCountyData, validateCountyData } from './provision.js';
+import { listKiosks, revokeKiosk } from './kiosks.js';
+import { describeInitError, initStore, validateCountyData } from './provision.js';
 import { countQuarantined } from './records.js';
 import { addReviewer } from './users.js';
 
@@ -61,12 +58,9 @@ function out(human: string, json: unknown): void {
   process.stdout.write(flags.json ? `${JSON.stringify(json)}\n` : `${human}\n`);
 }
 
-function hubUrlForKiosks(config: HubConfig): string {
-  if (config.publicUrl) return config.publicUrl.toString();
-  const address = Object.values(networkInterfaces())
-    .flat()
-    .find((net) => net && net.family === 'IPv4' && !net.internal)?.address;
-  return `http://${address ?? '127.0.0.1'}:${config.port}/`;
+function must<T>(result: Result<T, SetupError>): T {
+  if (!result.ok) throw new CliError(result.error.code, result.error.message);
+  return result.value;
 }
 
 async function withStore<T>(config: HubConfig, fn: (acquired: AcquiredStore) => Promise<T>): Promise<T> {
@@ -76,40 +70,6 @@ async function withStore<T>(config: HubConfig, fn: (acquired: AcquiredStore) => 
   } finally {
     await acquired.release();
   }
-}
-
-async function enroll(config: HubConfig, acquired: AcquiredStore, village: string, hours: number, qrPng?: string) {
-  const county = await readCountyData(acquired.store);
-  if (!county.ok) throw new CliError(county.error.code, county.error.code === 'init.store' ? county.error.failure.reason : county.error.message);
-  const place = indexDivisions(county.value.divisions).village(village);
-  if (!place) throw new CliError('enroll.unknownVillage', `Village ${village} is not in the county's division table.`);
-  const issued = await issueEnrollmentCode(acquired.store, village, new Date(), hours * 60 * 60 * 1000);
-  if (!issued.ok) throw new CliError('store', issued.error.reason);
-  const qr: EnrollmentQr = { v: 1, hub: hubUrlForKiosks(config), code: issued.value.code };
-  const payload = JSON.stringify(qr);
-  if (qrPng) await QRCode.toFile(qrPng, payload, { errorCorrectionLevel: 'M' });
-  return { village, villageName: place.village.name, townName: place.town.name, ...issued.value, qr: payload, place };
-}
-
-async function seedDemo(config: HubConfig, acquired: AcquiredStore) {
-  const data = { catalog: demoCatalog(), divisions: demoDivisions(), calendar: demoCalendarData() };
-  const init = await initStore(acquired.store, data);
-  if (!init.ok) throw new CliError(init.error.code, init.error.code === 'init.store' ? init.error.failure.reason : init.error.message);
-  const credentialsFile = join(config.dataDir, 'demo-credentials.json');
-  const reviewers = [
-    { name: 'county-admin', role: 'county' as const },
-    { name: 'yezhou-reviewer', role: 'town' as const, town: '422822100000' },
-  ];
-  const created: { name: string; role: string; town?: string; password: string }[] = [];
-  for (const reviewer of reviewers) {
-    const password = randomBytes(9).toString('base64url');
-    const added = await addReviewer(acquired.store, { ...reviewer, password }, new Date());
-    if (added.ok) created.push({ ...reviewer, password });
-    else if (added.error.code !== 'user.exists') throw new CliError(added.error.code, `Could not add ${reviewer.name}.`);
-  }
-  if (created.length > 0) writeFileSync(credentialsFile, JSON.stringify(created, null, 2), { mode: 0o600 });
-  const code = await enroll(config, acquired, '422822100202', 24);
-  return { init: init.value, reviewersCreated: created, credentialsFile, enrollment: code };
 }
 
 async function main(): Promise<void> {
@@ -141,23 +101,22 @@ async function main(): Promise<void> {
       }
       const read = (file: string | undefined): unknown => JSON.parse(readFileSync(file ?? '', 'utf8'));
       const data = flags.catalog ? validateCountyData(read(flags.catalog), read(flags.divisions), read(flags.calendar)) : undefined;
-      if (data && !data.ok) throw new CliError(data.error.code, data.error.code === 'init.store' ? data.error.failure.reason : data.error.message);
+      if (data && !data.ok) throw new CliError(data.error.code, describeInitError(data.error));
       const report = await withStore(config, (a) => initStore(a.store, data?.value));
-      if (!report.ok) throw new CliError(report.error.code, report.error.code === 'init.store' ? report.error.failure.reason : report.error.message);
+      if (!report.ok) throw new CliError(report.error.code, describeInitError(report.error));
       const r = report.value;
       out(`Store schema v${r.storeSchemaVersion}: ${r.villages} village databases; created ${r.created.length}, updated ${r.updated.length}.`, r);
       return;
     }
     case 'seed-demo': {
-      const seeded = await withStore(config, (a) => seedDemo(config, a));
+      const seeded = must(await withStore(config, (a) => seedDemo(a.store, config.dataDir, kioskFacingUrl(config))));
       const lines = [
         `Demo county 建始县 ready: ${seeded.init.villages} village databases (created ${seeded.init.created.length}).`,
         ...seeded.reviewersCreated.map((r) => `Reviewer ${r.name} (${r.role}${r.town ? ` ${r.town}` : ''}) password: ${r.password}`),
         seeded.reviewersCreated.length > 0 ? `Reviewer passwords saved to ${seeded.credentialsFile}` : 'Reviewers already existed.',
         `Enrollment code for ${seeded.enrollment.townName} ${seeded.enrollment.villageName} (${seeded.enrollment.village}): ${seeded.enrollment.code}, valid until ${seeded.enrollment.expiresAt}`,
       ];
-      const { place: _place, ...enrollment } = seeded.enrollment;
-      out(lines.join('\n'), { ...seeded, enrollment });
+      out(lines.join('\n'), seeded);
       return;
     }
     case 'enroll': {
@@ -165,12 +124,13 @@ async function main(): Promise<void> {
       if (parseDivisionCode(village)?.level !== 'village') throw new CliError('enroll.badVillage', '--village needs a 12-digit village code.');
       const hours = Number(flags.hours ?? '24');
       if (!(hours > 0 && hours <= 24 * 30)) throw new CliError('enroll.badHours', '--hours must be between 0 and 720.');
-      const issued = await withStore(config, (a) => enroll(config, a, village, hours, flags['qr-png']));
+      const issued = must(await withStore(config, (a) => enrollmentTicket(a.store, village, kioskFacingUrl(config), hours * 3600_000)));
+      const qrPng = flags['qr-png'];
+      if (qrPng) await QRCode.toFile(qrPng, issued.qr, { errorCorrectionLevel: 'M' });
       const terminalQr = flags.json ? '' : await QRCode.toString(issued.qr, { type: 'terminal', small: true });
-      const { place: _place, ...json } = issued;
       out(
         `Enrollment code for ${issued.townName} ${issued.villageName} (${issued.village}): ${issued.code}\nValid until ${issued.expiresAt}; works once.\n${terminalQr}`,
-        json,
+        issued,
       );
       return;
     }

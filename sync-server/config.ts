@@ -2,6 +2,7 @@
  * The hub's configuration comes from the environment and is validated at boot: a bad value stops
  * the hub with a message naming the variable, instead of failing later in some request.
  */
+import { networkInterfaces } from 'node:os';
 import { err, ok, type Result } from '../core/result.js';
 
 export interface HubConfig {
@@ -46,8 +47,9 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
 
   const portText = value('CUNBAN_HUB_PORT') ?? String(DEFAULT_HUB_PORT);
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
-    return invalid('CUNBAN_HUB_PORT', `expected a TCP port 1–65535, got "${portText}"`);
+  // 0 asks the system for any free port; the hub reports the one it got.
+  if (!/^\d+$/.test(portText) || port > 65535) {
+    return invalid('CUNBAN_HUB_PORT', `expected a TCP port 0–65535, got "${portText}"`);
   }
   const host = value('CUNBAN_HUB_HOST') ?? '0.0.0.0';
   const dataDir = value('CUNBAN_DATA_DIR') ?? DEFAULT_DATA_DIR;
@@ -80,4 +82,13 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
     return invalid('COUCHDB_URL', 'the hub needs admin credentials in the URL (http://admin:secret@host:5984/)');
   }
   return ok({ ...base, couchdbUrl });
+}
+
+/** The hub URL to give kiosks (in QR codes): the public URL, else this machine's first LAN address. */
+export function kioskFacingUrl(config: HubConfig, port = config.port): string {
+  if (config.publicUrl) return config.publicUrl.toString();
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((net) => net && net.family === 'IPv4' && !net.internal)?.address;
+  return `http://${address ?? '127.0.0.1'}:${port}/`;
 }

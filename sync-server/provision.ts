@@ -196,3 +196,7 @@ export async function initStore(store: Store, data?: CountyData): Promise<Result
     throw error;
   }
 }
+
+export function describeInitError(error: InitError): string {
+  return error.code === 'init.store' ? error.failure.reason : error.message;
+}

@@ -1,23 +1,56 @@
-/** The README's main command must keep working: run it for real. */
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+/** The README's main command must keep working: run it for real, on a fresh data directory. */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
-const run = promisify(execFile);
+const dataDir = mkdtempSync(join(tmpdir(), 'cunban-start-'));
+
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Run `npm start`'s script until it has printed `lines` lines, then stop it as Ctrl-C would. */
+function startAndRead(lines: number): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: root,
+    env: { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: '0', CUNBAN_HUB_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  return new Promise((done, failed) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.split('\n').length > lines) child.kill('SIGINT');
+    });
+    child.once('exit', (code) => {
+      if (code === 0) done(output);
+      else failed(new Error(`npm start exited with ${String(code)}:\n${output}`));
+    });
+  });
+}
 
 describe('npm start', () => {
-  it('loads the demo county and says what is not built yet', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root });
-    expect(stdout).toContain('demo county 建始县 (422822000000)');
-    expect(stdout).toContain('10 towns, 179 villages');
-    expect(stdout).toContain('16 sectors, 76 service items');
-    expect(stdout).toContain('Not built yet');
-  });
+  it('runs the hub on the seeded demo county and says what is not built yet', async () => {
+    const output = await startAndRead(9);
+    expect(output).toContain('county hub for 建始县 (422822000000)');
+    expect(output).toContain('10 towns, 179 villages; catalog v1: 16 sectors, 76 service items');
+    expect(output).toMatch(/reviewer county-admin \(county\) password: \S+/);
+    expect(output).toMatch(/enrollment code for 业州镇 雀儿笼村: [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/);
+    expect(output).toContain('Not built yet');
+  }, 120_000);
+
+  it('keeps the county on a second start, with a fresh enrollment code', async () => {
+    const output = await startAndRead(7);
+    expect(output).toContain('reviewer passwords: see');
+    expect(output).toMatch(/enrollment code for 业州镇 雀儿笼村/);
+  }, 60_000);
 
   it('stops with a message naming a misconfigured variable', async () => {
-    const failure = await run(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: root,
       env: { ...process.env, CUNBAN_HUB_PORT: 'eighty' },
     }).catch((error: unknown) => error as { code: number; stderr: string });

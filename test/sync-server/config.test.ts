@@ -23,8 +23,8 @@ describe('hub configuration from the environment', () => {
   });
 
   it.each([
-    [{ CUNBAN_HUB_PORT: 'eighty' }, 'CUNBAN_HUB_PORT', 'expected a TCP port 1–65535, got "eighty"'],
-    [{ CUNBAN_HUB_PORT: '70000' }, 'CUNBAN_HUB_PORT', 'expected a TCP port 1–65535, got "70000"'],
+    [{ CUNBAN_HUB_PORT: 'eighty' }, 'CUNBAN_HUB_PORT', 'expected a TCP port 0–65535, got "eighty"'],
+    [{ CUNBAN_HUB_PORT: '70000' }, 'CUNBAN_HUB_PORT', 'expected a TCP port 0–65535, got "70000"'],
     [{ COUCHDB_URL: 'not a url' }, 'COUCHDB_URL', 'expected an http(s) URL such as http://admin:secret@127.0.0.1:5984/'],
     [{ COUCHDB_URL: 'ftp://admin:x@host/' }, 'COUCHDB_URL', 'expected an http(s) URL such as http://admin:secret@127.0.0.1:5984/'],
     [{ CUNBAN_DB_PREFIX: 'Test-' }, 'CUNBAN_DB_PREFIX', 'expected lower-case letters, digits and _ starting with a letter, e.g. test1_'],

@@ -1,0 +1,118 @@
+/** `cunban-hub` as an operator runs it: real processes, `--json` output, on a fresh data directory. */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrollmentQrSchema } from '../../core/api/enrollment.js';
+import { loadHubConfig } from '../../sync-server/config.js';
+import { acquireStore } from '../../sync-server/hub.js';
+import { dropPrefixedDatabases } from './hub-harness.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
+const dataDir = mkdtempSync(join(tmpdir(), 'cunban-cli-'));
+const prefix = `c${Date.now().toString(36)}_`;
+const env = { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '' };
+
+async function cli(...args: string[]): Promise<unknown> {
+  const { stdout } = await run(process.execPath, ['bin/cunban-hub.js', ...args, '--json'], { cwd: root, env, timeout: 120_000 });
+  return JSON.parse(stdout) as unknown;
+}
+
+async function cliFailure(...args: string[]): Promise<{ error: string; message: string }> {
+  const failure = await run(process.execPath, ['bin/cunban-hub.js', ...args, '--json'], { cwd: root, env }).then(
+    () => {
+      throw new Error(`expected ${args.join(' ')} to fail`);
+    },
+    (error: unknown) => error as { code: number; stderr: string },
+  );
+  expect(failure.code).toBe(1);
+  return JSON.parse(failure.stderr) as { error: string; message: string };
+}
+
+let seeded: { init: { villages: number; created: string[] }; reviewersCreated: { name: string; password: string }[]; enrollment: { code: string; qr: string } };
+
+beforeAll(async () => {
+  seeded = (await cli('seed-demo')) as typeof seeded;
+}, 180_000);
+
+afterAll(async () => {
+  if (process.env.COUCHDB_URL) {
+    const config = loadHubConfig(env);
+    if (config.ok) {
+      const acquired = await acquireStore(config.value);
+      await dropPrefixedDatabases(acquired.store, prefix);
+      await acquired.release();
+    }
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('cunban-hub seed-demo and init', () => {
+  it('provision the demo county: the catalog database and all 179 village databases', () => {
+    expect(seeded.init.villages).toBe(179);
+    const villageDbs = seeded.init.created.filter((name) => name.startsWith('village_'));
+    expect(villageDbs).toHaveLength(179);
+    expect(seeded.init.created).toContain('catalog');
+    expect(seeded.reviewersCreated.map((r) => r.name)).toEqual(['county-admin', 'yezhou-reviewer']);
+    const saved = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')) as unknown[];
+    expect(saved).toHaveLength(2);
+    expect(enrollmentQrSchema.parse(JSON.parse(seeded.enrollment.qr)).code).toBe(seeded.enrollment.code);
+  });
+
+  it('init is idempotent: a second run creates and changes nothing', async () => {
+    expect(await cli('init')).toEqual({ storeSchemaVersion: 1, villages: 179, created: [], updated: [] });
+  });
+
+  it('seed-demo run again keeps the reviewers it made and issues a fresh code', async () => {
+    const again = (await cli('seed-demo')) as typeof seeded;
+    expect(again.reviewersCreated).toEqual([]);
+    expect(again.init.created).toEqual([]);
+    expect(again.enrollment.code).not.toBe(seeded.enrollment.code);
+  });
+});
+
+describe('cunban-hub enroll, kiosks and users', () => {
+  it('issues an enrollment code with a QR code image', async () => {
+    const png = join(dataDir, 'enroll.png');
+    const issued = (await cli('enroll', '--village', '422822203001', '--hours', '2', '--qr-png', png)) as { code: string; villageName: string; expiresAt: string };
+    expect(issued.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(issued.villageName).toBeTruthy();
+    expect(Date.parse(issued.expiresAt) - Date.now()).toBeGreaterThan(1.9 * 3600_000);
+    expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('refuses a village that is not in the county, and a malformed code', async () => {
+    expect(await cliFailure('enroll', '--village', '422822999999')).toMatchObject({ error: 'enroll.unknownVillage' });
+    expect(await cliFailure('enroll', '--village', '4228')).toMatchObject({ error: 'enroll.badVillage' });
+  });
+
+  it('lists no kiosks before any enrolled, and refuses to revoke an unknown one', async () => {
+    expect(await cli('kiosks', 'list')).toEqual([]);
+    expect(await cliFailure('kiosks', 'revoke', 'kiosk-422822100202-42')).toMatchObject({ error: 'kiosk.unknown' });
+  });
+
+  it('adds county and town reviewers with hashed passwords, and refuses bad input', async () => {
+    const county = (await cli('users', 'add', '--role', 'county', '--name', 'zhang-min')) as { name: string; password: string };
+    expect(county.password.length).toBeGreaterThanOrEqual(12);
+    const town = await cli('users', 'add', '--role', 'town', '--town', '422822101000', '--name', 'gaoping-1', '--password', 'a-long-password');
+    expect(town).toMatchObject({ name: 'gaoping-1', role: 'town', town: '422822101000' });
+    expect(JSON.stringify(town)).not.toContain('passwordHash');
+    expect(await cliFailure('users', 'add', '--role', 'town', '--name', 'no-town')).toMatchObject({ error: 'user.townRequired' });
+    expect(await cliFailure('users', 'add', '--role', 'county', '--name', 'zhang-min')).toMatchObject({ error: 'user.exists' });
+    expect(await cliFailure('users', 'add', '--role', 'county', '--name', 'short', '--password', 'short')).toMatchObject({ error: 'user.weakPassword' });
+  });
+
+  it('stops with a message naming a misconfigured variable', async () => {
+    const failure = await run(process.execPath, ['bin/cunban-hub.js', 'init', '--json'], { cwd: root, env: { ...env, COUCHDB_URL: 'http://no-credentials:5984/' } }).catch(
+      (error: unknown) => error as { stderr: string },
+    );
+    expect(JSON.parse(failure.stderr)).toMatchObject({ error: 'config.invalid', message: expect.stringContaining('COUCHDB_URL') as string });
+  });
+
+  it('leaves no embedded store running after a command', () => {
+    expect(existsSync(join(dataDir, 'store-runtime.json'))).toBe(false);
+  });
+});

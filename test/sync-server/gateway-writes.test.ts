@@ -1,0 +1,177 @@
+/**
+ * Every document a kiosk writes is checked against core/'s schema and the kiosk's village; a refusal
+ * comes back per document in CouchDB's `{id, error: "forbidden", reason}` shape and is kept in the
+ * quarantine — never silently dropped, never stored in the village database.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseDocument } from '../../core/case/document.js';
+import { DB } from '../../sync-server/store/names.js';
+import { caseFor, clerkOf, startTestHub, VILLAGE_A, VILLAGE_B, type EnrolledKiosk, type TestHub } from './hub-harness.js';
+
+let t: TestHub;
+let kiosk: EnrolledKiosk;
+let neighbour: EnrolledKiosk;
+const dbA = `/sync/village_${VILLAGE_A}`;
+
+beforeAll(async () => {
+  t = await startTestHub();
+  kiosk = await t.enroll(VILLAGE_A);
+  neighbour = await t.enroll(VILLAGE_B);
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+async function villageDocIds(village = VILLAGE_A): Promise<string[]> {
+  const rows = await t.hub.store.request<{ rows: { id: string }[] }>({ db: t.hub.store.dbName(`village_${village}`), path: '_all_docs' });
+  return rows.ok ? rows.value.rows.map((r) => r.id).filter((id) => !id.startsWith('_design/')) : [];
+}
+
+async function quarantined(): Promise<{ docId: string; reason: string; kioskId: string; doc: unknown; at: string }[]> {
+  const rows = await t.hub.store.request<{ rows: { doc: never }[] }>({
+    db: t.hub.store.dbName(DB.quarantine),
+    path: '_all_docs',
+    qs: { include_docs: true, startkey: `q:${kiosk.kioskId}:`, endkey: `q:${kiosk.kioskId}:\ufff0` },
+  });
+  return rows.ok ? rows.value.rows.map((r) => r.doc) : [];
+}
+
+const push = (docs: unknown[], auth = kiosk.authorization) => t.call('POST', `${dbA}/_bulk_docs`, { auth, body: { docs } });
+
+describe('a valid case', () => {
+  it('is stored, and the batch is audited', async () => {
+    const doc = caseFor(kiosk);
+    const response = await push([doc]);
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual([{ ok: true, id: doc._id, rev: expect.stringMatching(/^1-/) as string }]);
+    expect(await villageDocIds()).toContain(doc._id);
+    const audit = await t.hub.store.request<{ rows: { doc: { kioskId: string; docIds: string[]; village: string } }[] }>({
+      db: t.hub.store.dbName(DB.audit),
+      path: '_all_docs',
+      qs: { include_docs: true },
+    });
+    expect(audit.ok && audit.value.rows.map((r) => r.doc)).toContainEqual(
+      expect.objectContaining({ kioskId: kiosk.kioskId, village: VILLAGE_A, docIds: [doc._id] }),
+    );
+  });
+
+  it('can be written with a single PUT, and a stale revision is a conflict', async () => {
+    const doc = caseFor(kiosk);
+    const created = await t.call('PUT', `${dbA}/${doc._id}`, { auth: kiosk.authorization, body: doc });
+    expect(created).toMatchObject({ status: 201, body: { ok: true, id: doc._id } });
+    const stale = await t.call('PUT', `${dbA}/${doc._id}`, { auth: kiosk.authorization, body: doc });
+    expect(stale).toMatchObject({ status: 409, body: { error: 'conflict' } });
+  });
+});
+
+describe('a refused document', () => {
+  const cases: [string, () => unknown, string][] = [
+    ['of another village', () => caseFor(neighbour), 'belongs to village 422822100212; this kiosk is enrolled for 422822100202'],
+    ['with a summary that lies', () => {
+      const doc = caseFor(kiosk);
+      return { ...doc, summary: { ...doc.summary, status: 'approved' } };
+    }, 'field summary.status is wrong (does not match the events (expected accepted))'],
+    ['missing a required field', () => {
+      const { summary: _summary, ...doc } = caseFor(kiosk);
+      return doc;
+    }, 'summary is wrong'],
+    ['holding a plaintext ID number', () => {
+      const doc = caseFor(kiosk);
+      const [created] = doc.events;
+      if (created?.type !== 'created') throw new Error('fixture');
+      const leaked = { ...created, payload: { ...created.payload, applicant: { ...created.payload.applicant, address: '身份证 422822198001010015' } } };
+      return { ...doc, events: [leaked] };
+    }, 'contains a resident ID number in plain text'],
+    ['whose id is not its case number', () => ({ ...caseFor(kiosk), _id: 'case-1' }), 'The document id must be the case number'],
+    ['numbered by another kiosk', () => caseFor({ ...kiosk, kioskNumber: 42, kioskId: kiosk.kioskId }), 'was not issued by this kiosk (kiosk number 1)'],
+    ['with an event forged in a county reviewer’s name', () =>
+      caseFor(kiosk, {
+        extra: [{ id: 'forged-county-note', at: '2026-11-26T03:00:00.000Z', actor: { id: 'county-reviewer-1', name: '张敏', level: 'county' }, type: 'note', payload: { text: '已批准' } }],
+      }), 'Event forged-county-note is not this kiosk’s to write'],
+    ['in another kiosk’s name', () => {
+      const doc = caseFor(kiosk);
+      const [created] = doc.events;
+      if (!created) throw new Error('fixture');
+      return { ...doc, events: [{ ...created, actor: clerkOf(neighbour) }] };
+    }, 'is not this kiosk’s to write'],
+    ['with attachments', () => ({ ...caseFor(kiosk), _attachments: { 'scan.jpg': { content_type: 'image/jpeg', data: 'AAAA' } } }), 'Attachments are not accepted'],
+    ['marked deleted', () => ({ ...caseFor(kiosk), _deleted: true }), 'Cases are never deleted'],
+    ['that is a design document', () => ({ _id: '_design/evil', views: {} }), 'Design and system documents cannot be written'],
+    ['that is not an object', () => 'hello', 'A document must be a JSON object.'],
+    ['without an id', () => ({ kind: 'cunban.case' }), 'A document needs an _id.'],
+    ['that is too large', () => ({ ...caseFor(kiosk), padding: 'x'.repeat(300 * 1024) }), 'at most 256 KB'],
+  ];
+
+  it.each(cases)('%s is refused per document, quarantined, and not stored', async (_name, make, reason) => {
+    const doc = make();
+    const before = await villageDocIds();
+    const quarantineBefore = (await quarantined()).length;
+    const response = await push([doc]);
+    expect(response.status).toBe(201);
+    const [result] = response.body as { id: string; error: string; reason: string }[];
+    expect(result?.error).toBe('forbidden');
+    expect(result?.reason).toContain(reason);
+    expect(await villageDocIds()).toEqual(before);
+    const entries = await quarantined();
+    expect(entries).toHaveLength(quarantineBefore + 1);
+    expect(entries.at(-1)).toMatchObject({ kioskId: kiosk.kioskId, reason: result?.reason });
+  });
+
+  it('is quarantined with ID numbers masked, so the quarantine is no back door', async () => {
+    const entries = await quarantined();
+    const leak = entries.find((e) => e.reason.includes('plain text'));
+    expect(JSON.stringify(leak?.doc)).toContain('422822********0015');
+    expect(JSON.stringify(entries)).not.toContain('422822198001010015');
+  });
+
+  it('does not stop the good documents of the same batch, and the answers keep their order', async () => {
+    const good1 = caseFor(kiosk);
+    const bad = caseFor(neighbour);
+    const good2 = caseFor(kiosk);
+    const response = await push([good1, bad, good2]);
+    const results = response.body as { id: string; ok?: boolean; error?: string }[];
+    expect(results.map((r) => [r.id, r.ok ?? r.error])).toEqual([
+      [good1._id, true],
+      [bad._id, 'forbidden'],
+      [good2._id, true],
+    ]);
+    expect(await villageDocIds()).toEqual(expect.arrayContaining([good1._id, good2._id]));
+    expect(await villageDocIds()).not.toContain(bad._id);
+    expect(await villageDocIds(VILLAGE_B)).not.toContain(bad._id);
+  });
+
+  it('that would drop events the hub holds is refused', async () => {
+    const doc = caseFor(kiosk, {
+      extra: [{ id: `${kiosk.kioskId}-note-x`, at: '2026-11-26T02:00:00.000Z', actor: clerkOf(kiosk), type: 'note', payload: { text: '备注' } }],
+    });
+    const first = await push([doc]);
+    const rev = (first.body as { rev: string }[])[0]?.rev;
+    const shortened: CaseDocument = { ...doc, events: doc.events.slice(0, 1), summary: { ...doc.summary, eventCount: 1, updatedAt: doc.events[0]?.at ?? '' } };
+    const second = await push([{ ...shortened, _id: doc._id, _rev: rev }]);
+    expect((second.body as { error: string; reason: string }[])[0]).toMatchObject({ error: 'forbidden', reason: expect.stringContaining('would drop 1 event') as string });
+  });
+});
+
+describe('a malformed request', () => {
+  it.each([
+    ['not JSON', '{"docs": [', 400, 'The request body is not valid JSON.'],
+    ['empty', '', 400, 'The request body is empty; JSON was expected.'],
+    ['docs not an array', '{"docs": {}}', 400, '`docs` must be an array.'],
+    ['new_edits not a boolean', '{"docs": [], "new_edits": "no"}', 400, '`new_edits` must be true or false.'],
+  ])('%s gets a specific error', async (_name, rawBody, status, reason) => {
+    const response = await t.call('POST', `${dbA}/_bulk_docs`, { auth: kiosk.authorization, rawBody, headers: { 'content-type': 'application/json' } });
+    expect(response).toMatchObject({ status, body: { error: 'bad_request', reason } });
+  });
+
+  it('over the size cap is refused before it is read', async () => {
+    const huge = JSON.stringify({ docs: [{ _id: 'x', pad: 'y'.repeat(9 * 1024 * 1024) }] });
+    const response = await t.call('POST', `${dbA}/_bulk_docs`, { auth: kiosk.authorization, rawBody: huge });
+    expect(response).toMatchObject({ status: 413, body: { error: 'too_large' } });
+  });
+
+  it('with too many documents is refused whole', async () => {
+    const response = await push(Array.from({ length: 1001 }, () => ({})));
+    expect(response).toMatchObject({ status: 413, body: { error: 'too_large' } });
+  });
+});

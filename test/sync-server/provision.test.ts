@@ -1,0 +1,63 @@
+/** Provisioning: admin-only databases and validate_doc_update as a second wall behind the gateway. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initStore } from '../../sync-server/provision.js';
+import { CONTROL_DBS, DB } from '../../sync-server/store/names.js';
+import { caseFor, startTestHub, testCountyData, VILLAGE_A, VILLAGE_B, type TestHub } from './hub-harness.js';
+
+let t: TestHub;
+
+beforeAll(async () => {
+  t = await startTestHub();
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe('init', () => {
+  it('is idempotent: a second run with the same data changes nothing', async () => {
+    const again = await initStore(t.hub.store, testCountyData());
+    expect(again).toEqual({ ok: true, value: { storeSchemaVersion: 1, villages: 4, created: [], updated: [] } });
+  });
+
+  it('adds the villages of a new division edition and nothing else', async () => {
+    const data = testCountyData();
+    const [town] = data.divisions.towns;
+    if (!town) throw new Error('fixture');
+    const extra = { code12: '422822100001', name: '朝阳社区', kind: 'community' as const };
+    const grown = { ...data, divisions: { ...data.divisions, edition: 'NBS-2024', towns: [{ ...town, villages: [...town.villages, extra] }, ...data.divisions.towns.slice(1)] } };
+    const report = await initStore(t.hub.store, grown);
+    expect(report.ok && report.value.created).toEqual(['village_422822100001']);
+    expect(report.ok && report.value.updated).toEqual(['catalog/divisions', 'village_422822100001/_security', 'village_422822100001/_design/cunban']);
+  });
+
+  it('makes every database admin-only', async () => {
+    for (const db of [...CONTROL_DBS, DB.catalog, `village_${VILLAGE_A}`]) {
+      const security = await t.hub.store.request({ db: t.hub.store.dbName(db), path: '_security' });
+      expect(security).toEqual({ ok: true, value: { admins: { names: [], roles: [] }, members: { names: [], roles: ['_admin'] } } });
+    }
+  });
+});
+
+describe('validate_doc_update behind the gateway', () => {
+  const put = (db: string, doc: { _id: string }) => t.hub.store.putDoc(db, doc);
+
+  it('accepts a case of the village', async () => {
+    const kiosk = { kioskId: `kiosk-${VILLAGE_A}-01`, kioskNumber: 1, village: VILLAGE_A, authorization: '' };
+    expect((await put(`village_${VILLAGE_A}`, caseFor(kiosk))).ok).toBe(true);
+  });
+
+  it.each([
+    ['a case of another village', () => caseFor({ kioskId: `kiosk-${VILLAGE_B}-01`, kioskNumber: 1, village: VILLAGE_B, authorization: '' }), 'This case belongs to another village.'],
+    ['a document that is not a case', () => ({ _id: 'hello', kind: 'note' }), 'Only case documents belong in a village database.'],
+    ['a case whose id is not its number', () => ({ ...caseFor({ kioskId: `kiosk-${VILLAGE_A}-01`, kioskNumber: 1, village: VILLAGE_A, authorization: '' }), _id: 'x' }), 'A case document id is its case number.'],
+  ])('refuses %s even from the hub itself', async (_name, make, reason) => {
+    const result = await put(`village_${VILLAGE_A}`, make());
+    expect(result).toMatchObject({ ok: false, error: { status: 403, error: 'forbidden', reason } });
+  });
+
+  it('keeps the catalog database to catalog, divisions, calendar and notices', async () => {
+    expect(await put(DB.catalog, { _id: 'something-else' })).toMatchObject({ ok: false, error: { status: 403 } });
+    expect((await put(DB.catalog, { _id: 'notice:2026-11-26-1' })).ok).toBe(true);
+  });
+});
