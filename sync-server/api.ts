@@ -44,6 +44,9 @@ export function apiRoutes(options: ApiOptions): Route[] {
 
   const recentFailures = (ip: string) => {
     const cutoff = now().getTime() - ENROLL_WINDOW_MS;
+    if (failures.size > 10_000) {
+      for (const [key, times] of failures) if (times.every((t) => t <= cutoff)) failures.delete(key);
+    }
     const list = (failures.get(ip) ?? []).filter((t) => t > cutoff);
     failures.set(ip, list);
     return list;

@@ -61,10 +61,11 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
   const limit = rateLimiter(300, 50);
   const lastTouch = new Map<string, number>();
 
+  /** Record activity for the fleet view at most once a minute per kiosk and kind: a long poll is no store write. */
   function touch(kiosk: KioskDoc, field: 'lastPushAt' | 'lastPullAt' | 'lastSeenAt') {
     const key = `${kiosk.kioskId}:${field}`;
     const t = now().getTime();
-    if (field === 'lastSeenAt' && t - (lastTouch.get(key) ?? 0) < TOUCH_EVERY_MS) return;
+    if (t - (lastTouch.get(key) ?? 0) < TOUCH_EVERY_MS) return;
     lastTouch.set(key, t);
     void touchKiosk(store, kiosk, { [field]: new Date(t).toISOString() });
   }
@@ -219,11 +220,18 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     }
     const refusalOf = (entry: QuarantineEntry) => ({ id: entry.docId, error: 'forbidden', reason: entry.reason });
     if (!newEdits) return { ok: true, results: [...[...refusals.values()].map(refusalOf), ...written] };
-    let next = 0;
-    return { ok: true, results: docs.map((_, index) => {
-      const refused = refusals.get(index);
-      return refused ? refusalOf(refused) : written[next++];
-    }) };
+    // Pair answers to documents by id, not by position: a store need not keep the request's order.
+    const answers = new Map<string, (typeof written)[number][]>();
+    for (const row of written) answers.set(row.id, [...(answers.get(row.id) ?? []), row]);
+    return {
+      ok: true,
+      results: docs.map((doc, index) => {
+        const refused = refusals.get(index);
+        if (refused) return refusalOf(refused);
+        const id = (doc as { _id: string })._id;
+        return answers.get(id)?.shift() ?? { id, error: 'unknown', reason: 'The store gave no answer for this document.' };
+      }),
+    };
   }
 
   async function bulkDocs(s: Scoped, context: RouteContext): Promise<HttpReply> {

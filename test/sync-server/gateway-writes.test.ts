@@ -3,9 +3,16 @@
  * comes back per document in CouchDB's `{id, error: "forbidden", reason}` shape and is kept in the
  * quarantine — never silently dropped, never stored in the village database.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDocument } from '../../core/case/document.js';
+import { gatewayRoutes } from '../../sync-server/gateway.js';
+import { router } from '../../sync-server/http/kit.js';
+import { listKiosks } from '../../sync-server/kiosks.js';
+import { countQuarantined } from '../../sync-server/records.js';
 import { DB } from '../../sync-server/store/names.js';
+import type { Store } from '../../sync-server/store/store.js';
 import { caseFor, clerkOf, startTestHub, VILLAGE_A, VILLAGE_B, type EnrolledKiosk, type TestHub } from './hub-harness.js';
 
 let t: TestHub;
@@ -141,6 +148,41 @@ describe('a refused document', () => {
     expect(await villageDocIds(VILLAGE_B)).not.toContain(bad._id);
   });
 
+  it('keeps each answer with its document even when the store answers out of order', async () => {
+    // CouchDB keeps request order; nothing in the protocol makes every store do so. Reverse it to be sure.
+    const real = t.hub.store;
+    const reversing: Store = {
+      ...real,
+      async request<T>(request: Parameters<Store['request']>[0]) {
+        const result = await real.request<T>(request);
+        return request.path === '_bulk_docs' && result.ok && Array.isArray(result.value)
+          ? { ok: true as const, value: [...(result.value as unknown[])].reverse() as T }
+          : result;
+      },
+    };
+    const server = createServer(router(gatewayRoutes({ store: reversing, now: () => new Date(), log: () => undefined }), { corsOrigins: [] }, () => undefined));
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', () => {
+      listening();
+    }));
+    try {
+      const [good1, bad, good2] = [caseFor(kiosk), caseFor(neighbour), caseFor(kiosk)];
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${dbA}/_bulk_docs`, {
+        method: 'POST',
+        headers: { authorization: kiosk.authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ docs: [good1, bad, good2] }),
+      });
+      const results = (await response.json()) as { id: string; ok?: boolean; error?: string }[];
+      expect(results.map((r) => [r.id, r.ok ?? r.error])).toEqual([
+        [good1._id, true],
+        [bad._id, 'forbidden'],
+        [good2._id, true],
+      ]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('that would drop events the hub holds is refused', async () => {
     const doc = caseFor(kiosk, {
       extra: [{ id: `${kiosk.kioskId}-note-x`, at: '2026-11-26T02:00:00.000Z', actor: clerkOf(kiosk), type: 'note', payload: { text: '备注' } }],
@@ -173,5 +215,28 @@ describe('a malformed request', () => {
   it('with too many documents is refused whole', async () => {
     const response = await push(Array.from({ length: 1001 }, () => ({})));
     expect(response).toMatchObject({ status: 413, body: { error: 'too_large' } });
+  });
+});
+
+describe('the fleet view’s data', () => {
+  it('records when each kiosk was last seen, pushed and pulled, and counts its quarantined documents', async () => {
+    await t.call('GET', `${dbA}/_changes?since=0`, { auth: kiosk.authorization });
+    const deadline = Date.now() + 5000;
+    let record: { lastSeenAt?: string; lastPushAt?: string; lastPullAt?: string } | undefined;
+    while (Date.now() < deadline) {
+      const kiosks = await listKiosks(t.hub.store);
+      record = kiosks.ok ? kiosks.value.find((k) => k.kioskId === kiosk.kioskId) : undefined;
+      if (record?.lastSeenAt && record.lastPushAt && record.lastPullAt) break;
+      await new Promise((wait) => setTimeout(wait, 50));
+    }
+    expect(record).toMatchObject({
+      lastSeenAt: expect.any(String) as string,
+      lastPushAt: expect.any(String) as string,
+      lastPullAt: expect.any(String) as string,
+    });
+    const count = await countQuarantined(t.hub.store, kiosk.kioskId);
+    expect(count).toEqual({ ok: true, value: (await quarantined()).length });
+    expect(count.ok && count.value).toBeGreaterThan(10);
+    expect(await countQuarantined(t.hub.store, neighbour.kioskId)).toEqual({ ok: true, value: 0 });
   });
 });
