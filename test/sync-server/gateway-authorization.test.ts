@@ -146,8 +146,12 @@ describe('a revoked kiosk', () => {
     expect(before.status).toBe(200);
     const revoked = await revokeKiosk(t.hub.store, kioskB.kioskId, new Date());
     expect(revoked.ok).toBe(true);
-    const after = await t.call('GET', `${dbB}/_all_docs`, { auth: kioskB.authorization });
-    expect(after).toMatchObject({ status: 401, body: { error: 'kiosk_revoked' } });
+    const snapshot = await snapshotOfB();
+    for (const [method, path, body] of requestsOnB()) {
+      const response = await t.call(method, path, { auth: kioskB.authorization, ...(body === undefined ? {} : { body }) });
+      expect({ path, status: response.status, error: (response.body as { error: string }).error }).toEqual({ path, status: 401, error: 'kiosk_revoked' });
+    }
+    expect(await snapshotOfB()).toEqual(snapshot);
     const stored = await t.hub.store.getDoc(`village_${VILLAGE_B}`, caseOfB._id);
     expect(stored.ok).toBe(true);
   });
