@@ -23,7 +23,11 @@ export function refuseCaseWrite(doc: unknown, kiosk: KioskDoc, stored: StoredCas
   if (Buffer.byteLength(JSON.stringify(doc)) > MAX_DOC_BYTES) return `A case document may be at most ${MAX_DOC_BYTES / 1024} KB.`;
   if (record._id.startsWith('_')) return 'Design and system documents cannot be written through the gateway.';
   if (record._deleted === true) return 'Cases are never deleted from the county hub.';
-  if (record._attachments !== undefined) return 'Attachments are not accepted in case documents; materials files have their own upload.';
+  const attachments = record._attachments;
+  // RxDB sends an empty `_attachments: {}`; any actual attachment is refused (it can crash the embedded store).
+  if (attachments !== undefined && (typeof attachments !== 'object' || attachments === null || Object.keys(attachments).length > 0)) {
+    return 'Attachments are not accepted in case documents; materials files have their own upload.';
+  }
 
   const parsed = parseCaseDocument(doc);
   if (!parsed.ok) return describeDataError(parsed.error, 'en').slice(1).join('; ');

@@ -118,18 +118,24 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     return fromStore(result, 200, (value) => ({ ...value, results: value.results.filter((row) => !isHidden(row.id)) }));
   }
 
+  const ALL_DOCS_PARAMS = ['keys', 'key', 'startkey', 'endkey', 'start_key', 'end_key', 'include_docs', 'limit', 'skip', 'descending', 'conflicts', 'update_seq'];
+
   async function allDocs(s: Scoped, context: RouteContext): Promise<HttpReply> {
-    const q = query(context.url, ['keys', 'key', 'startkey', 'endkey', 'start_key', 'end_key', 'include_docs', 'limit', 'skip', 'descending', 'conflicts', 'update_seq']);
+    const q = query(context.url, ALL_DOCS_PARAMS);
     if (!q.ok) return q.reply;
     let body: unknown;
     if (context.req.method === 'POST') {
       const parsed = await context.json(MAX_BODY_BYTES);
       if (!parsed.ok) return parsed.error;
-      const keys = (parsed.value as { keys?: unknown }).keys;
+      const { keys, ...options } = parsed.value as { keys?: unknown } & Record<string, unknown>;
       if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) {
         return failure(400, 'bad_request', '`keys` must be an array of document ids.');
       }
       body = { keys };
+      // CouchDB also takes the query parameters in a POST body (RxDB sends include_docs there).
+      for (const [name, value] of Object.entries(options)) {
+        if (ALL_DOCS_PARAMS.includes(name) && name !== 'keys' && (typeof value === 'boolean' || typeof value === 'number')) q.qs[name] = value;
+      }
     }
     const result = await store.request<{ rows: { id?: string; key?: unknown }[] }>({
       db: s.db,

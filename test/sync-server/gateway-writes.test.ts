@@ -240,3 +240,20 @@ describe('the fleet view’s data', () => {
     expect(await countQuarantined(t.hub.store, neighbour.kioskId)).toEqual({ ok: true, value: 0 });
   });
 });
+
+describe('what RxDB’s CouchDB replication sends', () => {
+  it('gets documents from POST _all_docs when include_docs is in the body, as CouchDB allows', async () => {
+    const doc = caseFor(kiosk);
+    await push([doc]);
+    const response = await t.call('POST', `${dbA}/_all_docs?`, { auth: kiosk.authorization, body: { keys: [doc._id, 'missing-id'], include_docs: true, deleted: 'ok' } });
+    const rows = (response.body as { rows: { key: string; doc?: { caseNumber: string } }[] }).rows;
+    expect(rows.find((r) => r.key === doc._id)?.doc?.caseNumber).toBe(doc.caseNumber);
+    expect(rows.find((r) => r.key === 'missing-id')?.doc).toBeUndefined();
+  });
+
+  it('accepts a case carrying RxDB’s empty _attachments and _deleted: false', async () => {
+    const doc = { ...caseFor(kiosk), _attachments: {}, _deleted: false };
+    const response = await push([doc]);
+    expect((response.body as { ok?: boolean }[])[0]?.ok).toBe(true);
+  });
+});
