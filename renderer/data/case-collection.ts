@@ -1,0 +1,73 @@
+/**
+ * The kiosk's case collection: core/'s stored case document plus RxDB's primary key `id` (= case number).
+ * The key must be a field of its own: RxDB's CouchDB replication moves the primary key into `_id`
+ * when it pushes, and `caseNumber` must stay in the document for the hub to validate it.
+ */
+import type { RxConflictHandler, RxJsonSchema } from 'rxdb';
+import { mergeCaseDocuments, type CaseDocument } from '../../core/case/document.js';
+
+export type StoredCase = CaseDocument & { readonly id: string };
+
+const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
+
+export const caseSchema: RxJsonSchema<StoredCase> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: text(40),
+    kind: { type: 'string' },
+    schemaVersion: { type: 'integer' },
+    caseNumber: text(40),
+    village: text(12),
+    events: { type: 'array', items: { type: 'object' } },
+    summary: {
+      type: 'object',
+      properties: {
+        status: text(24),
+        currentLevel: text(8),
+        itemCode: text(12),
+        sector: text(8),
+        acceptedOn: text(10),
+        clockStartOn: text(10),
+        timeLimitWorkingDays: { type: ['integer', 'null'] },
+        updatedAt: text(24),
+        applicantName: text(64),
+        applicantIdHash: text(64),
+        eventCount: { type: 'integer' },
+        ignoredEventCount: { type: 'integer' },
+      },
+      required: ['status', 'acceptedOn', 'updatedAt', 'applicantIdHash', 'applicantName'],
+    },
+  },
+  required: ['id', 'kind', 'schemaVersion', 'caseNumber', 'village', 'events', 'summary'],
+  indexes: ['summary.status', 'summary.updatedAt', 'summary.applicantIdHash', 'summary.acceptedOn'],
+};
+
+/** Later schema versions add their migration here; version 0 has none to run. */
+export const caseMigrations = {};
+
+export const toStoredCase = (doc: CaseDocument): StoredCase => ({ id: doc.caseNumber, ...doc });
+
+export function fromStoredCase(stored: Record<string, unknown>): CaseDocument {
+  const { id: _id, _deleted, _rev, _meta, _attachments, ...doc } = stored;
+  return doc as unknown as CaseDocument;
+}
+
+const eventIds = (doc: { events: readonly { id: string }[] }) => doc.events.map((event) => event.id).sort().join('\n');
+
+/**
+ * Two copies are the same case state when they hold the same events: every other field is derived.
+ * Resolving is core/'s merge — the union of events — so it is deterministic and idempotent, and a
+ * retry after a lost reply or a concurrent county decision never drops an event.
+ */
+export const caseConflictHandler: RxConflictHandler<StoredCase> = {
+  isEqual: (a, b) => a._deleted === b._deleted && eventIds(a) === eventIds(b),
+  resolve(input) {
+    const mine = fromStoredCase(input.newDocumentState);
+    const theirs = fromStoredCase(input.realMasterState);
+    const merged = mergeCaseDocuments(mine, theirs);
+    // Only two different cases under one id fail to merge, and ids are case numbers: keep the hub's copy.
+    return Promise.resolve(merged.ok ? { ...toStoredCase(merged.value), _deleted: false } : input.realMasterState);
+  },
+};

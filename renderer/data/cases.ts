@@ -1,0 +1,84 @@
+/**
+ * The counter's case API over the local database: every write goes through core/'s rules (appendEvent)
+ * atomically per case, so a refused action changes nothing and an accepted one is never half-written.
+ * Works entirely offline; sync.ts carries the results to the hub.
+ */
+import { appendEvent, type AppendError, type EventDraft } from '../../core/case/append.js';
+import { toCaseDocument, type CaseDocument } from '../../core/case/document.js';
+import type { CaseEvent } from '../../core/case/events.js';
+import { err, ok, type Result } from '../../core/result.js';
+import { fromStoredCase, toStoredCase } from './case-collection.js';
+import type { KioskDatabase } from './kiosk-database.js';
+
+export type CaseWriteError = AppendError | { readonly code: 'case.notFound' } | { readonly code: 'case.numberTaken'; readonly caseNumber: string };
+
+export interface CaseStore {
+  /** Accept a new application: `draft` is its `created` event. */
+  create(draft: EventDraft & { type: 'created' }): Promise<Result<CaseDocument, CaseWriteError>>;
+  /** Record one more event on a case, if the rules allow it now. */
+  append(caseNumber: string, draft: EventDraft): Promise<Result<CaseDocument, CaseWriteError>>;
+  get(caseNumber: string): Promise<CaseDocument | undefined>;
+  /** Cases of one applicant, found by the blind index of the full ID number. */
+  findByIdNumberHash(hash: string): Promise<CaseDocument[]>;
+  all(): Promise<CaseDocument[]>;
+}
+
+class Refused extends Error {
+  constructor(readonly error: CaseWriteError) {
+    super(error.code);
+  }
+}
+
+export function caseStore(db: KioskDatabase): CaseStore {
+  const documentOf = (events: CaseEvent[]): CaseDocument => {
+    const doc = toCaseDocument(events);
+    // appendEvent has just folded these events successfully, so they always make a document.
+    if (!doc.ok) throw new Error(doc.error.code);
+    return doc.value;
+  };
+
+  return {
+    async create(draft) {
+      const events = appendEvent([], draft);
+      if (!events.ok) return events;
+      const doc = documentOf(events.value);
+      if (await db.cases.findOne(doc.caseNumber).exec()) return err({ code: 'case.numberTaken', caseNumber: doc.caseNumber });
+      await db.cases.insert(toStoredCase(doc));
+      return ok(doc);
+    },
+
+    async append(caseNumber, draft) {
+      const current = await db.cases.findOne(caseNumber).exec();
+      if (!current) return err({ code: 'case.notFound' });
+      let written: CaseDocument | undefined;
+      try {
+        // incrementalModify runs against the latest stored state, serialised with sync's own writes.
+        await current.incrementalModify((data) => {
+          const next = appendEvent(fromStoredCase(data).events, draft);
+          if (!next.ok) throw new Refused(next.error);
+          written = documentOf(next.value);
+          return { ...data, ...toStoredCase(written) };
+        });
+      } catch (error) {
+        if (error instanceof Refused) return err(error.error);
+        throw error;
+      }
+      return written ? ok(written) : err({ code: 'case.notFound' });
+    },
+
+    async get(caseNumber) {
+      const found = await db.cases.findOne(caseNumber).exec();
+      return found ? fromStoredCase(found.toJSON()) : undefined;
+    },
+
+    async findByIdNumberHash(hash) {
+      const found = await db.cases.find({ selector: { 'summary.applicantIdHash': hash } }).exec();
+      return found.map((doc) => fromStoredCase(doc.toJSON() as unknown as Record<string, unknown>));
+    },
+
+    async all() {
+      const found = await db.cases.find().exec();
+      return found.map((doc) => fromStoredCase(doc.toJSON() as unknown as Record<string, unknown>));
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The kiosk's local database: RxDB on IndexedDB (Dexie storage). It works with no network at all;
+ * sync with the hub is layered on top (sync.ts). Tests pass fake-indexeddb as `indexedDB`.
+ */
+import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema } from 'rxdb';
+import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { caseConflictHandler, caseMigrations, caseSchema, type StoredCase } from './case-collection.js';
+
+addRxPlugin(RxDBLocalDocumentsPlugin);
+
+/**
+ * County documents pulled from the hub's catalog database (catalog, divisions, calendar, notices),
+ * kept whole under `body`; core/ validates a body before anything uses it.
+ */
+export interface CountyDocument {
+  readonly id: string;
+  readonly body: Record<string, unknown>;
+}
+
+const countyDocumentSchema: RxJsonSchema<CountyDocument> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 64 }, body: { type: 'object' } },
+  required: ['id', 'body'],
+};
+
+export interface KioskCollections {
+  cases: RxCollection<StoredCase>;
+  county: RxCollection<CountyDocument>;
+}
+
+export type KioskDatabase = RxDatabase<KioskCollections>;
+
+export interface OpenOptions {
+  /** One database per enrolled kiosk, e.g. `cunban-kiosk-422822100202-01`. */
+  readonly name: string;
+  /** IndexedDB implementation: the browser's, or fake-indexeddb in Node tests. */
+  readonly indexedDB?: IDBFactory;
+  readonly IDBKeyRange?: typeof IDBKeyRange;
+}
+
+export async function openKioskDatabase(options: OpenOptions): Promise<KioskDatabase> {
+  const storage = getRxStorageDexie({
+    ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
+    ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
+  });
+  // One window per kiosk: no cross-tab coordination needed.
+  const db = await createRxDatabase<KioskCollections>({ name: options.name, storage, multiInstance: false, localDocuments: true });
+  await db.addCollections({
+    cases: { schema: caseSchema, migrationStrategies: caseMigrations, conflictHandler: caseConflictHandler },
+    county: { schema: countyDocumentSchema },
+  });
+  return db;
+}

@@ -1,0 +1,210 @@
+/**
+ * Live sync of one kiosk with the county hub through the gateway: the village's cases both ways, the
+ * county documents (catalog, divisions, calendar, notices) pulled only. Retries with backoff while the
+ * hub is unreachable, resumes from RxDB's checkpoints, restarts on the browser's `online` event, and
+ * "sync now" resolves with the real outcome of both directions.
+ */
+import { BehaviorSubject, type Observable } from 'rxjs';
+import { replicateCouchDB, type RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
+import type { EnrollResponse } from '../../core/api/enrollment.js';
+import { err, ok, type Result } from '../../core/result.js';
+import type { StoredCase } from './case-collection.js';
+import type { HubRequestError} from './hub-fetch.js';
+import { hubFetch, type HubEvent } from './hub-fetch.js';
+import type { CountyDocument, KioskDatabase } from './kiosk-database.js';
+import { deriveStatus, initialSyncState, type RefusedDocument, type SyncState } from './sync-state.js';
+
+export type SyncOutcome = Result<{ readonly at: string }, { readonly status: number; readonly code: string; readonly reason: string }>;
+
+export interface KioskSync {
+  readonly state$: Observable<SyncState>;
+  state(): SyncState;
+  /** Push and pull now; resolves with what really happened (never "success" when a direction failed). */
+  syncNow(timeoutMs?: number): Promise<SyncOutcome>;
+  stop(): Promise<void>;
+}
+
+export interface SyncOptions {
+  readonly db: KioskDatabase;
+  readonly enrollment: Pick<EnrollResponse, 'villageSyncUrl' | 'catalogSyncUrl' | 'authorization'>;
+  readonly now?: () => Date;
+  /** The network, for tests that cut it. */
+  readonly fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+}
+
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 60_000;
+const LEDGER = 'sync-ledger';
+
+interface Ledger {
+  /** Events per case the hub is known to hold (pushed or pulled): more locally means pending. */
+  readonly confirmed: Readonly<Record<string, number>>;
+  readonly refused: readonly RefusedDocument[];
+}
+
+export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
+  const { db } = options;
+  const now = options.now ?? (() => new Date());
+  const browser = globalThis as { navigator?: { onLine?: boolean }; addEventListener?: (type: string, fn: () => void) => void; removeEventListener?: (type: string, fn: () => void) => void };
+  const browserOnline = () => browser.navigator?.onLine !== false;
+
+  const stored = await db.getLocal<Ledger>(LEDGER);
+  let ledger: Ledger = stored ? (stored.toJSON().data) : { confirmed: {}, refused: [] };
+  let ledgerWrite = Promise.resolve();
+  const saveLedger = (next: Ledger) => {
+    ledger = next;
+    ledgerWrite = ledgerWrite.then(async () => {
+      await db.upsertLocal(LEDGER, ledger);
+    });
+  };
+
+  let lastOutcome: 'ok' | HubRequestError | undefined;
+  let facts: Omit<SyncState, 'status'> = { ...initialSyncState, refused: ledger.refused };
+  const state$ = new BehaviorSubject<SyncState>(initialSyncState);
+  const publish = () => {
+    state$.next({ ...facts, status: deriveStatus(facts, browserOnline(), lastOutcome) });
+  };
+
+  const failures: HubRequestError[] = [];
+  let retryTime = RETRY_MIN_MS;
+  const replications: RxCouchDBReplicationState<never>[] = [];
+
+  const onHubEvent = (event: HubEvent) => {
+    const at = now().toISOString();
+    switch (event.kind) {
+      case 'failed':
+        failures.push(event.error);
+        lastOutcome = event.error;
+        facts = { ...facts, lastError: { status: event.error.status, code: event.error.code, reason: event.error.reason, at } };
+        // Back off while the hub stays unreachable; RxDB reads retryTime before each retry.
+        retryTime = Math.min(retryTime * 2, RETRY_MAX_MS);
+        for (const replication of replications) replication.retryTime = retryTime;
+        break;
+      case 'pulled':
+        lastOutcome = 'ok';
+        facts = { ...facts, lastPullAt: at };
+        break;
+      case 'pushed':
+        lastOutcome = 'ok';
+        facts = { ...facts, lastPushAt: at };
+        break;
+      case 'refused': {
+        const refusedIds = new Set(event.docs.map((d) => d.id));
+        const refused = [...ledger.refused.filter((r) => !refusedIds.has(r.id)), ...event.docs.map((d) => ({ ...d, at }))];
+        saveLedger({ ...ledger, refused });
+        facts = { ...facts, refused };
+        break;
+      }
+    }
+    if (event.kind !== 'failed') {
+      retryTime = RETRY_MIN_MS;
+      for (const replication of replications) replication.retryTime = retryTime;
+    }
+    publish();
+  };
+  const fetch = hubFetch(options.enrollment.authorization, onHubEvent, options.fetch);
+
+  const cases = replicateCouchDB<StoredCase>({
+    replicationIdentifier: `cases-${options.enrollment.villageSyncUrl}`,
+    collection: db.cases,
+    url: options.enrollment.villageSyncUrl,
+    fetch,
+    live: true,
+    retryTime,
+    waitForLeadership: false,
+    pull: { batchSize: 100 },
+    push: { batchSize: 50 },
+  });
+  const county = replicateCouchDB<CountyDocument>({
+    replicationIdentifier: `county-${options.enrollment.catalogSyncUrl}`,
+    collection: db.county,
+    url: options.enrollment.catalogSyncUrl,
+    fetch,
+    live: true,
+    retryTime,
+    waitForLeadership: false,
+    pull: {
+      batchSize: 20,
+      // Keep the county's document whole under `body`; RxDB gives it to us with `id` set.
+      modifier: (doc: Record<string, unknown>) => {
+        const { id, _deleted, ...body } = doc;
+        return { id: String(id), body, _deleted: _deleted === true };
+      },
+    },
+  });
+  replications.push(cases as never, county as never);
+
+  // Pending: cases with events the hub has not confirmed. Confirmed counts only grow.
+  const confirm = (doc: { id: string; events?: readonly unknown[] }) => {
+    const count = doc.events?.length ?? 0;
+    if ((ledger.confirmed[doc.id] ?? 0) >= count) return;
+    saveLedger({ ...ledger, confirmed: { ...ledger.confirmed, [doc.id]: count } });
+  };
+  const subscriptions = [
+    cases.sent$.subscribe((doc) => {
+      if (!ledger.refused.some((r) => r.id === doc.id)) confirm(doc);
+      void recount();
+    }),
+    cases.received$.subscribe((doc) => {
+      confirm(doc);
+      void recount();
+    }),
+    db.cases.$.subscribe(() => void recount()),
+  ];
+  async function recount(): Promise<void> {
+    const all = await db.cases.find().exec();
+    const pendingOutbound = all.filter((doc) => doc.events.length > (ledger.confirmed[doc.id] ?? 0)).length;
+    if (pendingOutbound !== facts.pendingOutbound) {
+      facts = { ...facts, pendingOutbound };
+      publish();
+    }
+  }
+  await recount();
+
+  const onOnline = () => {
+    publish();
+    for (const replication of replications) replication.reSync();
+  };
+  const onOffline = () => {
+    publish();
+  };
+  browser.addEventListener?.('online', onOnline);
+  browser.addEventListener?.('offline', onOffline);
+
+  return {
+    state$: state$.asObservable(),
+    state: () => state$.value,
+    async syncNow(timeoutMs = 30_000) {
+      const before = failures.length;
+      for (const replication of replications) replication.reSync();
+      const inSync = Promise.all(replications.map((replication) => replication.awaitInSync())).then(() => 'inSync' as const);
+      const failed = new Promise<'failed'>((resolve) => {
+        const poll = setInterval(() => {
+          if (failures.length > before) {
+            clearInterval(poll);
+            resolve('failed');
+          }
+        }, 50);
+        void inSync.finally(() => {
+          clearInterval(poll);
+        });
+      });
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => {
+        resolve('timeout');
+      }, timeoutMs));
+      const outcome = await Promise.race([inSync, failed, timeout]);
+      const failure = failures.slice(before)[0];
+      if (outcome === 'inSync' && !failure) return ok({ at: now().toISOString() });
+      if (failure) return err({ status: failure.status, code: failure.code, reason: failure.reason });
+      return err({ status: 0, code: 'timeout', reason: `No answer from the county hub within ${String(timeoutMs / 1000)} s.` });
+    },
+    async stop() {
+      browser.removeEventListener?.('online', onOnline);
+      browser.removeEventListener?.('offline', onOffline);
+      for (const subscription of subscriptions) subscription.unsubscribe();
+      await Promise.all(replications.map((replication) => replication.cancel()));
+      await ledgerWrite;
+      state$.complete();
+    },
+  };
+}

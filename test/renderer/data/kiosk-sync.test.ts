@@ -1,0 +1,239 @@
+/**
+ * The kiosk's data layer against the real hub: a real RxDB (IndexedDB via fake-indexeddb), live
+ * replication through the gateway, the network cut and restored. No fixed waits: sync now's outcome,
+ * or polling with a deadline.
+ */
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrollResponseSchema, type EnrollResponse } from '../../../core/api/enrollment.js';
+import { appendEvent, type EventDraft } from '../../../core/case/append.js';
+import { toCaseDocument, type CaseDocument } from '../../../core/case/document.js';
+import { formatCaseNumber } from '../../../core/case/number.js';
+import type { LocalDate } from '../../../core/local-date.js';
+import { caseStore, type CaseStore } from '../../../renderer/data/cases.js';
+import { openKioskDatabase, type KioskDatabase } from '../../../renderer/data/kiosk-database.js';
+import { startKioskSync, type KioskSync } from '../../../renderer/data/sync.js';
+import { revokeKiosk } from '../../../sync-server/kiosks.js';
+import { createdDraft, itemSnapshot, person } from '../../core/fixtures.js';
+import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
+import { startTestHub, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
+
+let t: TestHub;
+
+beforeAll(async () => {
+  t = await startTestHub();
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+interface Kiosk {
+  enrollment: EnrollResponse;
+  db: KioskDatabase;
+  cases: CaseStore;
+  sync: KioskSync;
+  network: { up: boolean };
+  sequence: number;
+  close(): Promise<void>;
+}
+
+async function kioskAt(village: string): Promise<Kiosk> {
+  const issued = await issueEnrollmentCode(t.hub.store, village, new Date());
+  if (!issued.ok) throw new Error(issued.error.reason);
+  const enrolled = await t.call('POST', '/api/enroll', { body: { code: issued.value.code } });
+  const enrollment = enrollResponseSchema.parse(enrolled.body);
+  const db = await openKioskDatabase({ name: `kiosk-${enrollment.kioskId}-${Date.now()}`, indexedDB, IDBKeyRange });
+  const network = { up: true };
+  const sync = await startKioskSync({
+    db,
+    enrollment,
+    fetch: (input, init) => (network.up ? fetch(input, init) : Promise.reject(new TypeError('fetch failed: network is down'))),
+  });
+  return {
+    enrollment,
+    db,
+    cases: caseStore(db),
+    sync,
+    network,
+    sequence: 0,
+    async close() {
+      await sync.stop();
+      await db.close();
+    },
+  };
+}
+
+const clerk = (kiosk: Kiosk) => ({ id: `${kiosk.enrollment.kioskId}/clerk-1`, name: '王芳', level: 'village' as const });
+const county = { id: 'county-reviewer-1', name: '张敏', level: 'county' as const };
+
+async function register(kiosk: Kiosk): Promise<CaseDocument> {
+  kiosk.sequence += 1;
+  const number = formatCaseNumber({ village: kiosk.enrollment.village, date: '2026-11-26' as LocalDate, kioskNumber: kiosk.enrollment.kioskNumber, sequence: kiosk.sequence });
+  if (!number.ok) throw new Error(number.error.code);
+  const draft = createdDraft(itemSnapshot('county'), new Date().toISOString(), { caseNumber: number.value, village: kiosk.enrollment.village, applicant: person('李秀英') });
+  const created = await kiosk.cases.create({ ...draft, id: `${kiosk.enrollment.kioskId}-${number.value}`, actor: clerk(kiosk), type: 'created' } as EventDraft & { type: 'created' });
+  if (!created.ok) throw new Error(JSON.stringify(created.error));
+  return created.value;
+}
+
+let eventCounter = 0;
+const event = (actor: EventDraft['actor'], type: EventDraft['type'], payload: object): EventDraft =>
+  ({ id: `evt-${String(++eventCounter).padStart(6, '0')}-${actor.level}`, at: new Date().toISOString(), actor, type, payload }) as EventDraft;
+
+/** A county reviewer's decision written on the hub, merged like the review API will (issue 6). */
+async function decideOnHub(caseNumber: string, draft: EventDraft): Promise<void> {
+  const db = `village_${VILLAGE_A}`;
+  const stored = await t.hub.store.getDoc<CaseDocument>(db, caseNumber);
+  if (!stored.ok) throw new Error(`not on the hub: ${caseNumber}`);
+  const next = appendEvent(stored.value.events, draft);
+  if (!next.ok) throw new Error(JSON.stringify(next.error));
+  const doc = toCaseDocument(next.value);
+  if (!doc.ok) throw new Error(doc.error.code);
+  const put = await t.hub.store.putDoc(db, { _id: caseNumber, _rev: stored.value._rev, ...doc.value });
+  if (!put.ok) throw new Error(put.error.reason);
+}
+
+async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((wait) => setTimeout(wait, 50));
+  }
+}
+
+describe('a kiosk with the network down', () => {
+  it('keeps working; the cases reach the hub when the line comes back, and sync now tells the truth', async () => {
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      kiosk.network.up = false;
+      const registered = [await register(kiosk), await register(kiosk), await register(kiosk)];
+      const offline = await kiosk.sync.syncNow(10_000);
+      expect(offline).toMatchObject({ ok: false, error: { status: 0, code: 'hub_unreachable' } });
+      expect(kiosk.sync.state()).toMatchObject({ status: 'hubUnreachable', pendingOutbound: 3 });
+      for (const doc of registered) expect((await t.hub.store.getDoc(`village_${VILLAGE_A}`, doc.caseNumber)).ok).toBe(false);
+
+      kiosk.network.up = true;
+      expect(await kiosk.sync.syncNow()).toMatchObject({ ok: true });
+      for (const doc of registered) {
+        const onHub = await t.hub.store.getDoc<CaseDocument>(`village_${VILLAGE_A}`, doc.caseNumber);
+        expect(onHub.ok && onHub.value.events).toEqual(doc.events);
+      }
+      await eventually(() => (kiosk.sync.state().pendingOutbound === 0 ? true : undefined), 'pending to reach 0');
+      expect(kiosk.sync.state()).toMatchObject({ status: 'online', lastPushAt: expect.any(String) as string, lastPullAt: expect.any(String) as string });
+    } finally {
+      await kiosk.close();
+    }
+  });
+});
+
+describe('a decision written on the hub', () => {
+  it('arrives on the kiosk by live sync', async () => {
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      const doc = await register(kiosk);
+      const forwarded = await kiosk.cases.append(doc.caseNumber, event(clerk(kiosk), 'forwarded', { to: 'county' }));
+      expect(forwarded.ok).toBe(true);
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      await decideOnHub(doc.caseNumber, event(county, 'approved', {}));
+      const approved = await eventually(async () => {
+        const local = await kiosk.cases.get(doc.caseNumber);
+        return local?.summary.status === 'approved' ? local : undefined;
+      }, 'the approval to reach the kiosk');
+      expect(approved.events.map((e) => e.type)).toEqual(['created', 'forwarded', 'approved']);
+    } finally {
+      await kiosk.close();
+    }
+  });
+});
+
+describe('the same case edited offline at the kiosk while the county decides', () => {
+  it('ends with every event on both sides, the same status, and no CouchDB conflict left behind', async () => {
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      const doc = await register(kiosk);
+      await kiosk.cases.append(doc.caseNumber, event(clerk(kiosk), 'forwarded', { to: 'county' }));
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+
+      kiosk.network.up = false;
+      const note = await kiosk.cases.append(doc.caseNumber, event(clerk(kiosk), 'note', { text: '申请人来电补充说明' }));
+      expect(note.ok).toBe(true);
+      await decideOnHub(doc.caseNumber, event(county, 'returnedForMaterials', { missing: ['m2'], reason: '身份证复印件不清晰' }));
+
+      kiosk.network.up = true;
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      const local = await eventually(async () => {
+        const found = await kiosk.cases.get(doc.caseNumber);
+        return found?.events.length === 4 ? found : undefined;
+      }, 'the merge on the kiosk');
+      const onHub = await eventually(async () => {
+        const found = await t.hub.store.request<CaseDocument & { _conflicts?: string[] }>({
+          db: t.hub.store.dbName(`village_${VILLAGE_A}`),
+          path: encodeURIComponent(doc.caseNumber),
+          qs: { conflicts: true },
+        });
+        return found.ok && found.value.events.length === 4 ? found.value : undefined;
+      }, 'the merge on the hub');
+      expect(new Set(onHub.events.map((e) => e.id))).toEqual(new Set(local.events.map((e) => e.id)));
+      expect(onHub.summary.status).toBe('awaitingMaterials');
+      expect(local.summary.status).toBe('awaitingMaterials');
+      expect(onHub._conflicts).toBeUndefined();
+    } finally {
+      await kiosk.close();
+    }
+  });
+});
+
+describe('a document the hub refuses', () => {
+  it('stays on the kiosk, is shown with the hub’s reason, and does not block the others', async () => {
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      // A case written around the repository, with an event in a county reviewer's name.
+      const good = await register(kiosk);
+      kiosk.sequence += 1;
+      const number = formatCaseNumber({ village: VILLAGE_A, date: '2026-11-26' as LocalDate, kioskNumber: kiosk.enrollment.kioskNumber, sequence: kiosk.sequence });
+      if (!number.ok) throw new Error('fixture');
+      const created = appendEvent([], { ...createdDraft(itemSnapshot('county'), new Date().toISOString(), { caseNumber: number.value, village: VILLAGE_A }), id: 'forged-created', actor: clerk(kiosk) });
+      if (!created.ok) throw new Error('fixture');
+      const forged = appendEvent(created.value, event(county, 'note', { text: '已批准' }));
+      if (!forged.ok) throw new Error('fixture');
+      const forgedDoc = toCaseDocument(forged.value);
+      if (!forgedDoc.ok) throw new Error('fixture');
+      await kiosk.db.cases.insert({ id: number.value, ...forgedDoc.value });
+
+      const outcome = await kiosk.sync.syncNow();
+      expect(outcome.ok).toBe(true);
+      const state = await eventually(() => (kiosk.sync.state().refused.length > 0 ? kiosk.sync.state() : undefined), 'the refusal');
+      expect(state.status).toBe('hubRefusedDocuments');
+      expect(state.refused[0]).toMatchObject({ id: number.value, reason: expect.stringContaining('is not this kiosk’s to write') as string });
+      expect(await kiosk.cases.get(number.value)).toBeDefined();
+      expect((await t.hub.store.getDoc(`village_${VILLAGE_A}`, good.caseNumber)).ok).toBe(true);
+      expect((await t.hub.store.getDoc(`village_${VILLAGE_A}`, number.value)).ok).toBe(false);
+    } finally {
+      await kiosk.close();
+    }
+  });
+});
+
+describe('a revoked kiosk', () => {
+  it('says so, keeps its local data, and sync now reports the refusal', async () => {
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      const doc = await register(kiosk);
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      await revokeKiosk(t.hub.store, kiosk.enrollment.kioskId, new Date());
+      const afterRevocation = await register(kiosk);
+      const outcome = await kiosk.sync.syncNow(10_000);
+      expect(outcome).toMatchObject({ ok: false, error: { status: 401, code: 'kiosk_revoked' } });
+      expect(kiosk.sync.state().status).toBe('credentialRevoked');
+      expect(await kiosk.cases.get(doc.caseNumber)).toBeDefined();
+      expect(await kiosk.cases.get(afterRevocation.caseNumber)).toBeDefined();
+      expect(kiosk.sync.state().pendingOutbound).toBeGreaterThanOrEqual(1);
+    } finally {
+      await kiosk.close();
+    }
+  });
+});
