@@ -76,3 +76,11 @@ export function maskResidentId(input: string): string {
   const tail = Math.min(4, Math.floor(n / 4));
   return text.slice(0, head) + '*'.repeat(n - head - tail) + text.slice(n - tail);
 }
+
+/** Mobile numbers shown as `139****5678`; anything else keeps at most its last 4 characters. */
+export function maskPhone(input: string): string {
+  const digits = input.replace(/[\s-]/g, '');
+  if (/^1\d{10}$/.test(digits)) return `${digits.slice(0, 3)}****${digits.slice(7)}`;
+  const tail = Math.min(4, Math.floor(digits.length / 3));
+  return '*'.repeat(digits.length - tail) + digits.slice(digits.length - tail);
+}

@@ -8,6 +8,7 @@ import { indexDivisions } from '../core/divisions/table.js';
 import { translate } from '../core/i18n/translate.js';
 import type { HubConfig } from './config.js';
 import { failure, reply, type HttpReply, type Route } from './http/kit.js';
+import { loadKeyRing } from './keyring.js';
 import { authorizationHeader, enrollKiosk } from './kiosks.js';
 import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
 import { DB, villageDb } from './store/names.js';
@@ -84,6 +85,7 @@ export function apiRoutes(options: ApiOptions): Route[] {
           villageSyncUrl: `${base}sync/${villageDb(kiosk.village)}/`,
           catalogSyncUrl: `${base}sync/${DB.catalog}/`,
           authorization: authorizationHeader(kiosk.kioskId, secret),
+          dataKeys: loadKeyRing(config.dataDir),
         };
         return reply(201, response);
       },

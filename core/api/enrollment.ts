@@ -25,6 +25,17 @@ export const enrollRequestSchema = z.strictObject({
 });
 export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
 
+/**
+ * The county's data keys, delivered once at enrollment and kept by the kiosk shell's secret store:
+ * AES-256-GCM keys by id (the newest seals, all unseal) and the HMAC key of the ID-number blind index.
+ */
+export const dataKeyRingSchema = z.strictObject({
+  current: z.string().min(1),
+  keys: z.array(z.strictObject({ kid: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), key: z.string().regex(/^[A-Za-z0-9_-]{43}$/) })).min(1),
+  blindIndexKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+});
+export type DataKeyRing = z.infer<typeof dataKeyRingSchema>;
+
 export const enrollResponseSchema = z.strictObject({
   kioskId: z.string(),
   /** 1–99 within the village; part of every case number the kiosk issues. */
@@ -37,6 +48,7 @@ export const enrollResponseSchema = z.strictObject({
   catalogSyncUrl: z.url(),
   /** The exact `authorization` header value to send with every sync request. */
   authorization: z.string(),
+  dataKeys: dataKeyRingSchema,
 });
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 

@@ -12,9 +12,10 @@ import { formatCaseNumber } from '../../../core/case/number.js';
 import type { LocalDate } from '../../../core/local-date.js';
 import { caseStore, type CaseStore } from '../../../renderer/data/cases.js';
 import { openKioskDatabase, type KioskDatabase } from '../../../renderer/data/kiosk-database.js';
+import { importKeyRing, sealPerson, type KeyRing } from '../../../renderer/data/sealing.js';
 import { startKioskSync, type KioskSync } from '../../../renderer/data/sync.js';
 import { revokeKiosk } from '../../../sync-server/kiosks.js';
-import { createdDraft, itemSnapshot, person } from '../../core/fixtures.js';
+import { createdDraft, itemSnapshot } from '../../core/fixtures.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
 import { startTestHub, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
 
@@ -35,6 +36,7 @@ interface Kiosk {
   sync: KioskSync;
   network: { up: boolean };
   sequence: number;
+  keys: KeyRing;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ async function kioskAt(village: string): Promise<Kiosk> {
     sync,
     network,
     sequence: 0,
+    keys: await importKeyRing(enrollment.dataKeys),
     async close() {
       await sync.stop();
       await db.close();
@@ -67,11 +70,12 @@ async function kioskAt(village: string): Promise<Kiosk> {
 const clerk = (kiosk: Kiosk) => ({ id: `${kiosk.enrollment.kioskId}/clerk-1`, name: '王芳', level: 'village' as const });
 const county = { id: 'county-reviewer-1', name: '张敏', level: 'county' as const };
 
-async function register(kiosk: Kiosk): Promise<CaseDocument> {
+async function register(kiosk: Kiosk, idNumber = '422822199506150026'): Promise<CaseDocument> {
   kiosk.sequence += 1;
   const number = formatCaseNumber({ village: kiosk.enrollment.village, date: '2026-11-26' as LocalDate, kioskNumber: kiosk.enrollment.kioskNumber, sequence: kiosk.sequence });
   if (!number.ok) throw new Error(number.error.code);
-  const draft = createdDraft(itemSnapshot('county'), new Date().toISOString(), { caseNumber: number.value, village: kiosk.enrollment.village, applicant: person('李秀英') });
+  const applicant = await sealPerson(kiosk.keys, { name: '李秀英', idNumber, phone: '13912345678', address: '雀儿笼村三组' });
+  const draft = createdDraft(itemSnapshot('county'), new Date().toISOString(), { caseNumber: number.value, village: kiosk.enrollment.village, applicant });
   const created = await kiosk.cases.create({ ...draft, id: `${kiosk.enrollment.kioskId}-${number.value}`, actor: clerk(kiosk), type: 'created' } as EventDraft & { type: 'created' });
   if (!created.ok) throw new Error(JSON.stringify(created.error));
   return created.value;
@@ -232,6 +236,69 @@ describe('a revoked kiosk', () => {
       expect(await kiosk.cases.get(doc.caseNumber)).toBeDefined();
       expect(await kiosk.cases.get(afterRevocation.caseNumber)).toBeDefined();
       expect(kiosk.sync.state().pendingOutbound).toBeGreaterThanOrEqual(1);
+    } finally {
+      await kiosk.close();
+    }
+  });
+});
+
+/** Every value in every object store of every IndexedDB database, as text. */
+async function rawIndexedDb(): Promise<string> {
+  const request = <T>(r: IDBRequest<T>) =>
+    new Promise<T>((resolve, reject) => {
+      r.onsuccess = () => {
+        resolve(r.result);
+      };
+      r.onerror = () => {
+        reject(r.error ?? new Error('IndexedDB request failed'));
+      };
+    });
+  const chunks: string[] = [];
+  for (const info of await indexedDB.databases()) {
+    const open = indexedDB.open(info.name ?? '');
+    const db = await request(open);
+    const stores = [...db.objectStoreNames];
+    if (stores.length > 0) {
+      const tx = db.transaction(stores, 'readonly');
+      for (const store of stores) chunks.push(JSON.stringify(await request(tx.objectStore(store).getAll())));
+    }
+    db.close();
+  }
+  return chunks.join('\n');
+}
+
+describe('residents’ privacy', () => {
+  const ID = '42282219671130019X';
+  const forms = [ID, ID.toLowerCase(), '422822 19671130 019X', '13987654321'];
+
+  it('keeps full ID and phone numbers out of the kiosk’s IndexedDB and the hub’s database, in any form', async () => {
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      kiosk.sequence += 1;
+      const number = formatCaseNumber({ village: VILLAGE_A, date: '2026-11-26' as LocalDate, kioskNumber: kiosk.enrollment.kioskNumber, sequence: kiosk.sequence });
+      if (!number.ok) throw new Error('fixture');
+      const applicant = await sealPerson(kiosk.keys, { name: '张桂兰', idNumber: ID, phone: '139 8765 4321' });
+      const created = await kiosk.cases.create({
+        ...createdDraft(itemSnapshot('town'), new Date().toISOString(), { caseNumber: number.value, village: VILLAGE_A, applicant }),
+        id: `${kiosk.enrollment.kioskId}-privacy`,
+        actor: clerk(kiosk),
+        type: 'created',
+      } as EventDraft & { type: 'created' });
+      expect(created.ok).toBe(true);
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+
+      const kioskBytes = await rawIndexedDb();
+      expect(kioskBytes).toContain(number.value);
+      for (const form of forms) expect(kioskBytes).not.toContain(form);
+
+      const hubDocs = await t.hub.store.request({ db: t.hub.store.dbName(`village_${VILLAGE_A}`), path: '_all_docs', qs: { include_docs: true } });
+      const hubText = JSON.stringify(hubDocs);
+      expect(hubText).toContain(number.value);
+      for (const form of forms) expect(hubText).not.toContain(form);
+
+      // Found again by the blind index of the full number, typed in any case.
+      const found = await kiosk.cases.findByIdNumberHash(applicant.idNumberHash);
+      expect(found.map((doc) => doc.caseNumber)).toEqual([number.value]);
     } finally {
       await kiosk.close();
     }
