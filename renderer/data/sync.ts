@@ -32,8 +32,9 @@ export interface SyncOptions {
   readonly fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 }
 
+// RxDB's retry sleep cannot be interrupted, so the ceiling is also how long "sync now" may wait after an outage.
 const RETRY_MIN_MS = 1000;
-const RETRY_MAX_MS = 60_000;
+const RETRY_MAX_MS = 10_000;
 const LEDGER = 'sync-ledger';
 
 interface Ledger {

@@ -78,12 +78,28 @@ function launch(storeDir: string, port: number, user: string, password: string):
   });
 }
 
+/**
+ * After a hub is killed, its store child exits a moment later (on losing its parent) and only then
+ * releases LevelDB's lock: a new store started meanwhile fails, so start-up retries for a few seconds.
+ */
+async function launchWithRetry(storeDir: string, user: string, password: string): Promise<{ child: ChildProcess; port: number }> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await launch(storeDir, 0, user, password);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((wait) => setTimeout(wait, 250));
+    }
+  }
+}
+
 export async function startEmbeddedStore(dataDir: string): Promise<EmbeddedStore> {
   const root = resolve(dataDir);
   mkdirSync(root, { recursive: true, mode: 0o700 });
   const { user, password } = adminCredentials(root);
   const storeDir = join(root, 'store');
-  const started = await launch(storeDir, 0, user, password);
+  const started = await launchWithRetry(storeDir, user, password);
   const port = started.port;
   let child = started.child;
   let status: StoreStatus = 'up';
