@@ -23,7 +23,8 @@ const USAGE = `Usage: cunban-hub <command> [options] [--json]
                                           create or upgrade the county's databases
   seed-demo                               the demo county (Jianshi), reviewers and an enrollment code
   enroll --village CODE12 [--hours 24] [--qr-png FILE]
-                                          a one-time enrollment code for a kiosk
+                                          a one-time enrollment code for a new kiosk
+  enroll --kiosk KIOSK_ID [--hours 24]    re-enroll that kiosk: new credential, same number
   kiosks list | kiosks revoke KIOSK_ID
   users add --role county|town [--town CODE12] --name NAME [--password PW]
 
@@ -45,6 +46,7 @@ const { values: flags, positionals } = parseArgs({
     divisions: { type: 'string' },
     calendar: { type: 'string' },
     village: { type: 'string' },
+    kiosk: { type: 'string' },
     hours: { type: 'string' },
     'qr-png': { type: 'string' },
     role: { type: 'string' },
@@ -120,11 +122,24 @@ async function main(): Promise<void> {
       return;
     }
     case 'enroll': {
-      const village = flags.village ?? '';
+      // A kiosk id names its village: kiosk-<village12>-<nn>.
+      const forKiosk = flags.kiosk;
+      if (forKiosk !== undefined && !/^kiosk-\d{12}-\d{2}$/.test(forKiosk)) throw new CliError('enroll.badKiosk', '--kiosk needs a kiosk id like kiosk-422822100202-01.');
+      const village = forKiosk?.slice(6, 18) ?? flags.village ?? '';
       if (parseDivisionCode(village)?.level !== 'village') throw new CliError('enroll.badVillage', '--village needs a 12-digit village code.');
       const hours = Number(flags.hours ?? '24');
       if (!(hours > 0 && hours <= 24 * 30)) throw new CliError('enroll.badHours', '--hours must be between 0 and 720.');
-      const issued = must(await withStore(config, (a) => enrollmentTicket(a.store, village, kioskFacingUrl(config), hours * 3600_000)));
+      const issued = must(
+        await withStore(config, async (a) => {
+          if (forKiosk) {
+            const kiosks = await listKiosks(a.store);
+            if (kiosks.ok && !kiosks.value.some((k) => k.kioskId === forKiosk)) {
+              return { ok: false as const, error: { code: 'kiosk.unknown', message: `No kiosk ${forKiosk}.` } };
+            }
+          }
+          return enrollmentTicket(a.store, village, kioskFacingUrl(config), hours * 3600_000, forKiosk);
+        }),
+      );
       const qrPng = flags['qr-png'];
       if (qrPng) await QRCode.toFile(qrPng, issued.qr, { errorCorrectionLevel: 'M' });
       const terminalQr = flags.json ? '' : await QRCode.toString(issued.qr, { type: 'terminal', small: true });

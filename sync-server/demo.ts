@@ -37,12 +37,13 @@ export async function enrollmentTicket(
   village: string,
   hubUrl: string,
   lifetimeMs: number,
+  forKiosk?: string,
 ): Promise<Result<EnrollmentTicket, SetupError>> {
   const county = await readCountyData(store);
   if (!county.ok) return err({ code: county.error.code, message: describeInitError(county.error) });
   const place = indexDivisions(county.value.divisions).village(village);
   if (!place) return err({ code: 'enroll.unknownVillage', message: `Village ${village} is not in the county's division table.` });
-  const issued = await issueEnrollmentCode(store, village, new Date(), lifetimeMs);
+  const issued = await issueEnrollmentCode(store, village, new Date(), lifetimeMs, forKiosk);
   if (!issued.ok) return err({ code: 'store', message: issued.error.reason });
   const qr: EnrollmentQr = { v: 1, hub: hubUrl, code: issued.value.code };
   return ok({

@@ -22,6 +22,8 @@ export interface EnrollmentCodeDoc {
   readonly expiresAt: string;
   readonly usedAt?: string;
   readonly kioskId?: string;
+  /** Set when the code re-enrolls an existing kiosk (new credential, same number) rather than a new one. */
+  readonly forKiosk?: string;
 }
 
 export interface KioskDoc {
@@ -44,15 +46,28 @@ const codeId = (code: string) => `enroll:${sha256(code)}`;
 const kioskDocId = (kioskId: string) => `kiosk:${kioskId}`;
 export const kioskIdFor = (village: string, kioskNumber: number) => `kiosk-${village}-${String(kioskNumber).padStart(2, '0')}`;
 
+/**
+ * A one-time code for a new kiosk of `village` — or, with `forKiosk`, for re-enrolling that kiosk
+ * (after a revocation or a lost credential): it keeps its id and number, so the cases it numbered
+ * while cut off are still its own.
+ */
 export async function issueEnrollmentCode(
   store: Store,
   village: string,
   now: Date,
   lifetimeMs = DEFAULT_CODE_LIFETIME_MS,
+  forKiosk?: string,
 ): Promise<Result<{ code: string; expiresAt: string }, StoreFailure>> {
   const code = newEnrollmentCode();
   const expiresAt = new Date(now.getTime() + lifetimeMs).toISOString();
-  const doc: EnrollmentCodeDoc = { _id: codeId(code), type: 'enrollmentCode', village, createdAt: now.toISOString(), expiresAt };
+  const doc: EnrollmentCodeDoc = {
+    _id: codeId(code),
+    type: 'enrollmentCode',
+    village,
+    createdAt: now.toISOString(),
+    expiresAt,
+    ...(forKiosk ? { forKiosk } : {}),
+  };
   const put = await store.putDoc(DB.kiosks, doc);
   return put.ok ? ok({ code, expiresAt }) : put;
 }
@@ -97,20 +112,29 @@ export async function enrollKiosk(
   if (!claimed.ok) {
     return err(claimed.error.status === 409 ? { code: 'enroll.codeUsed' } : { code: 'enroll.store', failure: claimed.error });
   }
-  const number = await reserveKioskNumber(store, codeDoc.village, (n) => kioskIdFor(codeDoc.village, n));
-  if (!number.ok) return number;
-  const kioskId = kioskIdFor(codeDoc.village, number.value);
   const secret = newSecret();
-  const kiosk: KioskDoc = {
-    _id: kioskDocId(kioskId),
-    type: 'kiosk',
-    kioskId,
-    village: codeDoc.village,
-    kioskNumber: number.value,
-    secretHash: sha256(secret),
-    enrolledAt: now.toISOString(),
-    ...(appVersion ? { appVersion } : {}),
-  };
+  let kiosk: KioskDoc;
+  if (codeDoc.forKiosk) {
+    const existing = await store.getDoc<KioskDoc>(DB.kiosks, kioskDocId(codeDoc.forKiosk));
+    if (!existing.ok) return err(existing.error.status === 404 ? { code: 'enroll.codeUnknown' } : { code: 'enroll.store', failure: existing.error });
+    const { revokedAt: _lifted, ...rest } = existing.value;
+    kiosk = { ...rest, secretHash: sha256(secret), enrolledAt: now.toISOString(), ...(appVersion ? { appVersion } : {}) };
+  } else {
+    const number = await reserveKioskNumber(store, codeDoc.village, (n) => kioskIdFor(codeDoc.village, n));
+    if (!number.ok) return number;
+    const kioskId = kioskIdFor(codeDoc.village, number.value);
+    kiosk = {
+      _id: kioskDocId(kioskId),
+      type: 'kiosk',
+      kioskId,
+      village: codeDoc.village,
+      kioskNumber: number.value,
+      secretHash: sha256(secret),
+      enrolledAt: now.toISOString(),
+      ...(appVersion ? { appVersion } : {}),
+    };
+  }
+  const kioskId = kiosk.kioskId;
   const saved = await store.putDoc(DB.kiosks, kiosk);
   if (!saved.ok) return err({ code: 'enroll.store', failure: saved.error });
   await store.putDoc(DB.kiosks, { ...codeDoc, _rev: claimed.value.rev, usedAt: now.toISOString(), kioskId });

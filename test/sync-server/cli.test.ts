@@ -84,9 +84,11 @@ describe('cunban-hub enroll, kiosks and users', () => {
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
   });
 
-  it('refuses a village that is not in the county, and a malformed code', async () => {
+  it('refuses a village that is not in the county, a malformed code, and an unknown kiosk', async () => {
     expect(await cliFailure('enroll', '--village', '422822999999')).toMatchObject({ error: 'enroll.unknownVillage' });
     expect(await cliFailure('enroll', '--village', '4228')).toMatchObject({ error: 'enroll.badVillage' });
+    expect(await cliFailure('enroll', '--kiosk', 'kiosk-1')).toMatchObject({ error: 'enroll.badKiosk' });
+    expect(await cliFailure('enroll', '--kiosk', 'kiosk-422822100202-42')).toMatchObject({ error: 'kiosk.unknown' });
   });
 
   it('lists no kiosks before any enrolled, and refuses to revoke an unknown one', async () => {

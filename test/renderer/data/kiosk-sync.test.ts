@@ -223,7 +223,7 @@ describe('a document the hub refuses', () => {
 });
 
 describe('a revoked kiosk', () => {
-  it('says so, keeps its local data, and sync now reports the refusal', async () => {
+  it('says so, keeps its local data, and resumes when the same kiosk is enrolled again', async () => {
     const kiosk = await kioskAt(VILLAGE_A);
     try {
       const doc = await register(kiosk);
@@ -236,6 +236,19 @@ describe('a revoked kiosk', () => {
       expect(await kiosk.cases.get(doc.caseNumber)).toBeDefined();
       expect(await kiosk.cases.get(afterRevocation.caseNumber)).toBeDefined();
       expect(kiosk.sync.state().pendingOutbound).toBeGreaterThanOrEqual(1);
+
+      // The technician re-enrolls the same kiosk: same kiosk id and number, a new credential.
+      const code = await issueEnrollmentCode(t.hub.store, VILLAGE_A, new Date(), undefined, kiosk.enrollment.kioskId);
+      if (!code.ok) throw new Error(code.error.reason);
+      const again = enrollResponseSchema.parse((await t.call('POST', '/api/enroll', { body: { code: code.value.code } })).body);
+      expect(again).toMatchObject({ kioskId: kiosk.enrollment.kioskId, kioskNumber: kiosk.enrollment.kioskNumber });
+      expect(again.authorization).not.toBe(kiosk.enrollment.authorization);
+      await kiosk.sync.stop();
+      kiosk.sync = await startKioskSync({ db: kiosk.db, enrollment: again });
+      expect(await kiosk.sync.syncNow()).toMatchObject({ ok: true });
+      expect((await t.hub.store.getDoc(`village_${VILLAGE_A}`, afterRevocation.caseNumber)).ok).toBe(true);
+      const old = await t.call('GET', `/sync/village_${VILLAGE_A}/`, { auth: kiosk.enrollment.authorization });
+      expect(old.status).toBe(401);
     } finally {
       await kiosk.close();
     }
