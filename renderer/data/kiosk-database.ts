@@ -3,11 +3,13 @@
  * sync with the hub is layered on top (sync.ts). Tests pass fake-indexeddb as `indexedDB`.
  */
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema } from 'rxdb';
+import { RxDBCleanupPlugin } from 'rxdb/plugins/cleanup';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { caseConflictHandler, caseMigrations, caseSchema, type StoredCase } from './case-collection.js';
 
 addRxPlugin(RxDBLocalDocumentsPlugin);
+addRxPlugin(RxDBCleanupPlugin);
 
 /**
  * County documents pulled from the hub's catalog database (catalog, divisions, calendar, notices),
@@ -47,7 +49,14 @@ export async function openKioskDatabase(options: OpenOptions): Promise<KioskData
     ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
   });
   // One window per kiosk: no cross-tab coordination needed.
-  const db = await createRxDatabase<KioskCollections>({ name: options.name, storage, multiInstance: false, localDocuments: true });
+  const db = await createRxDatabase<KioskCollections>({
+    name: options.name,
+    storage,
+    multiInstance: false,
+    localDocuments: true,
+    // Retention purges removed cases on demand, at once; no background timer keeps resident data longer.
+    cleanupPolicy: { minimumDeletedTime: 0, runEach: 24 * 60 * 60 * 1000, awaitReplicationsInSync: false },
+  });
   await db.addCollections({
     cases: { schema: caseSchema, migrationStrategies: caseMigrations, conflictHandler: caseConflictHandler },
     county: { schema: countyDocumentSchema },

@@ -4,6 +4,7 @@
  * hub is unreachable, resumes from RxDB's checkpoints, restarts on the browser's `online` event, and
  * "sync now" resolves with the real outcome of both directions.
  */
+import { createRevision, getComposedPrimaryKeyOfDocumentData } from 'rxdb';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { replicateCouchDB, type RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
 import type { EnrollResponse } from '../../core/api/enrollment.js';
@@ -16,9 +17,20 @@ import { deriveStatus, initialSyncState, type RefusedDocument, type SyncState } 
 
 export type SyncOutcome = Result<{ readonly at: string }, { readonly status: number; readonly code: string; readonly reason: string }>;
 
+export interface RetentionReport {
+  readonly removed: readonly string[];
+  /** Closed long enough, but the hub has not confirmed their latest state: kept until it has. */
+  readonly keptUnconfirmed: readonly string[];
+}
+
 export interface KioskSync {
   readonly state$: Observable<SyncState>;
   state(): SyncState;
+  /**
+   * Remove completed and withdrawn cases closed before `closedBefore` from this kiosk — only those
+   * whose every event the hub has confirmed. Removal is local: the kiosk never pushes a deletion.
+   */
+  pruneClosedCases(closedBefore: Date): Promise<RetentionReport>;
   /** Push and pull now; resolves with what really happened (never "success" when a direction failed). */
   syncNow(timeoutMs?: number): Promise<SyncOutcome>;
   stop(): Promise<void>;
@@ -114,7 +126,8 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     retryTime,
     waitForLeadership: false,
     pull: { batchSize: 100 },
-    push: { batchSize: 50 },
+    // Cases are never deleted on the hub: a local removal (retention) is not pushed at all.
+    push: { batchSize: 50, modifier: (doc) => (doc._deleted ? null : doc) },
   });
   const county = replicateCouchDB<CountyDocument>({
     replicationIdentifier: `county-${options.enrollment.catalogSyncUrl}`,
@@ -162,6 +175,27 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
   }
   await recount();
 
+  /**
+   * RxDB's replication keeps its own copy of each document's last known hub state. Retention removes
+   * those copies too (through RxDB's storage API), or a resident's name would outlive the case here.
+   */
+  async function purgeReplicationCopies(ids: readonly string[]): Promise<void> {
+    const meta = cases.metaInstance;
+    if (!meta) return;
+    const keys = ids.map((itemId) => getComposedPrimaryKeyOfDocumentData(meta.schema, { itemId, isCheckpoint: '0' }));
+    const found = await meta.findDocumentsById(keys, false);
+    if (found.length === 0) return;
+    const lwt = now().getTime();
+    await meta.bulkWrite(
+      found.map((previous) => ({
+        previous,
+        document: { ...previous, _deleted: true, _meta: { ...previous._meta, lwt }, _rev: createRevision(db.token, previous) },
+      })),
+      'cunban-retention',
+    );
+    await meta.cleanup(0);
+  }
+
   const onOnline = () => {
     publish();
     for (const replication of replications) replication.reSync();
@@ -175,6 +209,29 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
   return {
     state$: state$.asObservable(),
     state: () => state$.value,
+    async pruneClosedCases(closedBefore) {
+      const cutoff = closedBefore.toISOString();
+      const closed = await db.cases.find({ selector: { 'summary.status': { $in: ['completed', 'withdrawn'] } } }).exec();
+      const removed: string[] = [];
+      const keptUnconfirmed: string[] = [];
+      for (const doc of closed) {
+        if (doc.summary.updatedAt >= cutoff) continue;
+        if ((ledger.confirmed[doc.id] ?? 0) < doc.events.length) {
+          keptUnconfirmed.push(doc.id);
+          continue;
+        }
+        await doc.remove();
+        removed.push(doc.id);
+      }
+      if (removed.length > 0) {
+        await db.cases.cleanup(0);
+        await purgeReplicationCopies(removed);
+        const confirmed = Object.fromEntries(Object.entries(ledger.confirmed).filter(([id]) => !removed.includes(id)));
+        saveLedger({ ...ledger, confirmed });
+        await ledgerWrite;
+      }
+      return { removed, keptUnconfirmed };
+    },
     async syncNow(timeoutMs = 30_000) {
       const before = failures.length;
       for (const replication of replications) replication.reSync();

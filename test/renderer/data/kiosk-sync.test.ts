@@ -317,3 +317,40 @@ describe('residents’ privacy', () => {
     }
   });
 });
+
+describe('retention', () => {
+  it('removes closed cases the hub holds, keeps unconfirmed ones, and never deletes on the hub', async () => {
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      // Closed by the applicant's withdrawal; completed cases are retained the same way.
+      const closedCase = async () => {
+        const doc = await register(kiosk);
+        const withdrawn = await kiosk.cases.append(doc.caseNumber, event(clerk(kiosk), 'withdrawn', { reason: '申请人撤回' }));
+        expect(withdrawn.ok).toBe(true);
+        return doc.caseNumber;
+      };
+      const confirmed = await closedCase();
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      await eventually(() => (kiosk.sync.state().pendingOutbound === 0 ? true : undefined), 'the hub to confirm');
+      kiosk.network.up = false;
+      const unconfirmed = await closedCase();
+      const open = await register(kiosk);
+
+      const report = await kiosk.sync.pruneClosedCases(new Date(Date.now() + 60_000));
+      expect(report.removed).toEqual([confirmed]);
+      expect(report.keptUnconfirmed).toEqual([unconfirmed]);
+      expect(await kiosk.cases.get(confirmed)).toBeUndefined();
+      expect(await kiosk.cases.get(unconfirmed)).toBeDefined();
+      expect(await kiosk.cases.get(open.caseNumber)).toBeDefined();
+
+      kiosk.network.up = true;
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      expect((await t.hub.store.getDoc(`village_${VILLAGE_A}`, confirmed)).ok).toBe(true);
+      expect(kiosk.sync.state().refused).toEqual([]);
+      // Nothing of the removed case is left anywhere in the kiosk's IndexedDB, RxDB's own copies included.
+      expect(await rawIndexedDb()).not.toContain(confirmed);
+    } finally {
+      await kiosk.close();
+    }
+  });
+});
