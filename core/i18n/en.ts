@@ -65,6 +65,10 @@ export const en: Messages = {
   'enroll.villageFull': 'This village has used all its kiosk numbers: contact the county administrator',
   'enroll.rateLimited': 'Too many attempts: try again in {minutes} minutes',
 
+  'storage.full': 'This kiosk’s storage is full: this was not saved; cases already saved are safe. Ask the technician to free space',
+  'case.notFound': 'This case cannot be found',
+  'case.numberTaken': 'Case number {caseNumber} is already in use',
+
   'data.problem.inRecord': '{record}: field {field} is wrong ({detail})',
   'data.problem.recordItself': '{record} is wrong ({detail})',
   'data.problem.atPath': '{path} is wrong ({detail})',

@@ -9,8 +9,14 @@ import type { CaseEvent } from '../../core/case/events.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { fromStoredCase, toStoredCase } from './case-collection.js';
 import type { KioskDatabase } from './kiosk-database.js';
+import { isQuotaError } from './storage-health.js';
 
-export type CaseWriteError = AppendError | { readonly code: 'case.notFound' } | { readonly code: 'case.numberTaken'; readonly caseNumber: string };
+export type CaseWriteError =
+  | AppendError
+  | { readonly code: 'case.notFound' }
+  | { readonly code: 'case.numberTaken'; readonly caseNumber: string }
+  /** The device's storage is full: nothing was written, and everything stored before is intact. */
+  | { readonly code: 'storage.full' };
 
 export interface CaseStore {
   /** Accept a new application: `draft` is its `created` event. */
@@ -43,7 +49,12 @@ export function caseStore(db: KioskDatabase): CaseStore {
       if (!events.ok) return events;
       const doc = documentOf(events.value);
       if (await db.cases.findOne(doc.caseNumber).exec()) return err({ code: 'case.numberTaken', caseNumber: doc.caseNumber });
-      await db.cases.insert(toStoredCase(doc));
+      try {
+        await db.cases.insert(toStoredCase(doc));
+      } catch (error) {
+        if (isQuotaError(error)) return err({ code: 'storage.full' });
+        throw error;
+      }
       return ok(doc);
     },
 
@@ -61,6 +72,7 @@ export function caseStore(db: KioskDatabase): CaseStore {
         });
       } catch (error) {
         if (error instanceof Refused) return err(error.error);
+        if (isQuotaError(error)) return err({ code: 'storage.full' });
         throw error;
       }
       return written ? ok(written) : err({ code: 'case.notFound' });
