@@ -60,5 +60,5 @@ if (enrollment) {
   console.log(`  enrollment code for ${enrollment.townName} ${enrollment.villageName}: ${enrollment.code} (until ${enrollment.expiresAt})`);
 }
 console.log('');
-console.log('Not built yet (see `issues list`): the kiosk (data and sync: issue 4; counter: issue 5; shell: issue 7)');
-console.log('and the review console (issue 6). Press Ctrl-C to stop the hub.');
+console.log('Not built yet (see `issues list`): the kiosk screens (issue 5) and shell (issue 7) on top of its data layer,');
+console.log('materials files (issue 4), and the review console (issue 6). Press Ctrl-C to stop the hub.');
