@@ -7,7 +7,7 @@
 import type { HttpReply, Route, RouteContext } from './http/kit.js';
 import { failure, MAX_BODY_BYTES, rateLimiter, reply } from './http/kit.js';
 import { refuseCaseWrite } from './case-writes.js';
-import { authenticateKiosk, touchKiosk, type KioskDoc } from './kiosks.js';
+import { authenticateRequest, touchKiosk, type KioskDoc } from './kiosks.js';
 import { auditWrite, quarantine, type QuarantineEntry } from './records.js';
 import { DB, villageOfDb } from './store/names.js';
 import { docPath, type Store, type StoreResult } from './store/store.js';
@@ -71,16 +71,8 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
   }
 
   async function scope(context: RouteContext): Promise<{ ok: true; scoped: Scoped } | { ok: false; reply: HttpReply }> {
-    const auth = await authenticateKiosk(store, context.req.headers.authorization);
-    if (!auth.ok) {
-      const reasons = {
-        missing: failure(401, 'unauthorized', 'Send this kiosk’s credential from enrollment.'),
-        invalid: failure(401, 'unauthorized', 'This kiosk credential is not known to the county hub.'),
-        revoked: failure(401, 'kiosk_revoked', 'This kiosk’s credential has been revoked; enroll the kiosk again.'),
-        store: failure(503, 'store_unavailable', auth.error.failure?.reason ?? 'The store is unavailable.'),
-      };
-      return { ok: false, reply: reasons[auth.error.reason] };
-    }
+    const auth = await authenticateRequest(store, context);
+    if (!auth.ok) return { ok: false, reply: auth.error };
     const kiosk = auth.value;
     const allowed = limit(kiosk.kioskId);
     if (!allowed.allowed) {

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { apiRoutes } from './api.js';
 import type { HubConfig } from './config.js';
+import { fileRoutes } from './files.js';
 import { gatewayRoutes } from './gateway.js';
 import { router } from './http/kit.js';
 import { initStore, type InitReport } from './provision.js';
@@ -69,6 +70,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
   const routes = [
     ...apiRoutes({ config, store, storeStatus: () => acquired.status(), now }),
     ...gatewayRoutes({ store, now, log }),
+    ...fileRoutes({ store, now }),
   ];
   const server: Server = createServer(router(routes, { corsOrigins: config.corsOrigins }, log));
   server.headersTimeout = 20_000;

@@ -7,6 +7,7 @@
 import { normalizeEnrollmentCode } from '../core/api/enrollment.js';
 import { MAX_KIOSK_NUMBER } from '../core/case/number.js';
 import { err, ok, type Result } from '../core/result.js';
+import { failure, type HttpReply, type RouteContext } from './http/kit.js';
 import { newEnrollmentCode, newSecret, sameHash, sha256 } from './secrets.js';
 import { DB } from './store/names.js';
 import type { Store, StoreFailure } from './store/store.js';
@@ -162,6 +163,19 @@ export async function authenticateKiosk(
   if (!sameHash(found.value.secretHash, sha256(secret))) return err({ reason: 'invalid' });
   if (found.value.revokedAt) return err({ reason: 'revoked' });
   return ok(found.value);
+}
+
+/** The request's kiosk, or the answer to give: 401 (with `kiosk_revoked` for a revoked credential) or 503. */
+export async function authenticateRequest(store: Store, context: RouteContext): Promise<Result<KioskDoc, HttpReply>> {
+  const auth = await authenticateKiosk(store, context.req.headers.authorization);
+  if (auth.ok) return auth;
+  const replies: Record<KioskAuthError, HttpReply> = {
+    missing: failure(401, 'unauthorized', 'Send this kiosk’s credential from enrollment.'),
+    invalid: failure(401, 'unauthorized', 'This kiosk credential is not known to the county hub.'),
+    revoked: failure(401, 'kiosk_revoked', 'This kiosk’s credential has been revoked; enroll the kiosk again.'),
+    store: failure(503, 'store_unavailable', auth.error.failure?.reason ?? 'The store is unavailable.'),
+  };
+  return err(replies[auth.error.reason]);
 }
 
 export async function listKiosks(store: Store): Promise<Result<KioskDoc[], StoreFailure>> {

@@ -14,8 +14,8 @@ import { err, ok, type Result } from '../core/result.js';
 import { CONTROL_DBS, DB, villageDb } from './store/names.js';
 import type { Store, StoreFailure } from './store/store.js';
 
-/** Raised when provisioning changes shape; recorded in the meta database. */
-export const STORE_SCHEMA_VERSION = 1;
+/** Raised when provisioning changes shape; recorded in the meta database. 2: the files database. */
+export const STORE_SCHEMA_VERSION = 2;
 
 export interface CountyData {
   readonly catalog: Catalog;

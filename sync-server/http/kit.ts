@@ -31,6 +31,8 @@ export interface RouteContext {
   readonly signal: AbortSignal;
   /** Read and parse a JSON body of at most `limit` bytes. */
   json(limit: number): Promise<Result<unknown, HttpReply>>;
+  /** Read a binary body of at most `limit` bytes. */
+  bytes(limit: number): Promise<Result<Buffer, HttpReply>>;
 }
 
 export interface Route {
@@ -41,7 +43,7 @@ export interface Route {
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-async function readJson(req: IncomingMessage, limit: number): Promise<Result<unknown, HttpReply>> {
+async function readBytes(req: IncomingMessage, limit: number): Promise<Result<Buffer, HttpReply>> {
   const declared = Number(req.headers['content-length'] ?? '0');
   const tooLarge = failure(413, 'too_large', `The request body is larger than ${Math.round(limit / 1024)} KB.`);
   if (declared > limit) return err(tooLarge);
@@ -52,7 +54,13 @@ async function readJson(req: IncomingMessage, limit: number): Promise<Result<unk
     if (size > limit) return err(tooLarge);
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return ok(Buffer.concat(chunks));
+}
+
+async function readJson(req: IncomingMessage, limit: number): Promise<Result<unknown, HttpReply>> {
+  const bytes = await readBytes(req, limit);
+  if (!bytes.ok) return bytes;
+  const text = bytes.value.toString('utf8');
   if (text.trim() === '') return err(failure(400, 'bad_request', 'The request body is empty; JSON was expected.'));
   try {
     return ok(JSON.parse(text) as unknown);
@@ -79,7 +87,10 @@ function corsHeaders(req: IncomingMessage, options: ServeOptions): Record<string
 
 async function send(req: IncomingMessage, res: ServerResponse, result: HttpReply, extra: Record<string, string>) {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store', ...extra, ...result.headers };
-  let payload: Buffer = Buffer.from(result.body === undefined ? '' : `${JSON.stringify(result.body)}\n`);
+  // A Buffer body is sent as it is (files); anything else as JSON.
+  let payload: Buffer = Buffer.isBuffer(result.body)
+    ? result.body
+    : Buffer.from(result.body === undefined ? '' : `${JSON.stringify(result.body)}\n`);
   if (payload.length > 1024 && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
     payload = await gzip(payload);
     headers['content-encoding'] = 'gzip';
@@ -136,7 +147,7 @@ async function dispatch(routes: readonly Route[], req: IncomingMessage, url: URL
         return failure(400, 'bad_request', 'The request path is not valid percent-encoding.');
       }
     }
-    return route.handle({ req, url, params, signal, json: (limit) => readJson(req, limit) });
+    return route.handle({ req, url, params, signal, json: (limit) => readJson(req, limit), bytes: (limit) => readBytes(req, limit) });
   }
   return pathMatched ? failure(405, 'method_not_allowed', `${req.method ?? ''} is not allowed here.`) : failure(404, 'not_found', 'missing');
 }

@@ -12,9 +12,11 @@ export const DB = {
   audit: 'cunban_audit',
   /** Provisioning state: which store schema version is applied. */
   meta: 'cunban_meta',
+  /** Materials files: metadata per case and file, chunks per village and digest. */
+  files: 'cunban_files',
 } as const;
 
-export const CONTROL_DBS = [DB.kiosks, DB.users, DB.quarantine, DB.audit, DB.meta] as const;
+export const CONTROL_DBS = [DB.kiosks, DB.users, DB.quarantine, DB.audit, DB.meta, DB.files] as const;
 
 export const villageDb = (village12: string) => `village_${village12}`;
 

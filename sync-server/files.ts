@@ -1,0 +1,244 @@
+/**
+ * The materials-file upload: `/files/<village>/<caseNumber>/<sha256>`, for the kiosks of that village.
+ *   PUT  …            {size, contentType, materialId} → the upload's status (idempotent)
+ *   GET  …            the status: which chunks the hub holds, whether it is complete
+ *   PUT  …/chunks/<n> the bytes of chunk n (256 KiB, the last one shorter); any order, any number of times
+ *   GET  …/content    the whole file, once complete
+ * Chunks are stored once per village and digest, so the same scan attached twice costs nothing twice.
+ * When the last chunk lands the hub checks the SHA-256 of the whole; a mismatch discards the chunks.
+ */
+import { createHash } from 'node:crypto';
+import {
+  chunkCount,
+  contentTypeOfBytes,
+  FILE_CHUNK_BYTES,
+  fileUploadRequestSchema,
+  MATERIAL_CONTENT_TYPES,
+  MAX_CASE_FILE_BYTES,
+  MAX_FILE_BYTES,
+  type FileStatus,
+  type MaterialContentType,
+} from '../core/api/files.js';
+import { parseCaseNumber } from '../core/case/number.js';
+import { failure, reply, type HttpReply, type Route, type RouteContext } from './http/kit.js';
+import { authenticateRequest, type KioskDoc } from './kiosks.js';
+import { DB } from './store/names.js';
+import type { Store } from './store/store.js';
+
+interface FileDoc {
+  readonly _id: string;
+  readonly _rev?: string;
+  readonly type: 'file';
+  readonly village: string;
+  readonly caseNumber: string;
+  readonly materialId: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly contentType: MaterialContentType;
+  readonly kioskId: string;
+  readonly createdAt: string;
+  readonly complete: boolean;
+}
+
+const fileId = (village: string, caseNumber: string, sha256: string) => `file:${village}:${caseNumber}:${sha256}`;
+const chunkPrefix = (village: string, sha256: string) => `chunk:${village}:${sha256}:`;
+const chunkId = (village: string, sha256: string, index: number) => `${chunkPrefix(village, sha256)}${String(index).padStart(5, '0')}`;
+const MB = 1024 * 1024;
+
+export function fileRoutes(options: { store: Store; now: () => Date }): Route[] {
+  const { store, now } = options;
+  const db = store.dbName(DB.files);
+
+  async function scoped(context: RouteContext): Promise<{ ok: true; kiosk: KioskDoc } | { ok: false; reply: HttpReply }> {
+    const auth = await authenticateRequest(store, context);
+    if (!auth.ok) return { ok: false, reply: auth.error };
+    const { village = '', caseNumber = '' } = context.params;
+    if (auth.value.village !== village) return { ok: false, reply: failure(403, 'forbidden', 'This kiosk may upload files for its own village only.') };
+    const number = parseCaseNumber(caseNumber);
+    if (!number.ok || number.value.caseNumber !== caseNumber || number.value.village !== village) {
+      return { ok: false, reply: failure(400, 'bad_request', 'The case number is not one of this village’s.') };
+    }
+    return { ok: true, kiosk: auth.value };
+  }
+
+  async function receivedChunks(village: string, sha256: string): Promise<number[] | HttpReply> {
+    const rows = await store.request<{ rows: { id: string }[] }>({
+      db,
+      path: '_all_docs',
+      qs: { startkey: chunkPrefix(village, sha256), endkey: `${chunkPrefix(village, sha256)}\ufff0` },
+    });
+    if (!rows.ok) return failure(rows.error.status, rows.error.error, rows.error.reason);
+    return rows.value.rows.map((row) => Number(row.id.slice(-5)));
+  }
+
+  async function status(doc: FileDoc): Promise<HttpReply> {
+    const received = await receivedChunks(doc.village, doc.sha256);
+    if (!Array.isArray(received)) return received;
+    const result: FileStatus = {
+      sha256: doc.sha256,
+      caseNumber: doc.caseNumber,
+      materialId: doc.materialId,
+      size: doc.size,
+      contentType: doc.contentType,
+      chunks: chunkCount(doc.size),
+      received,
+      complete: doc.complete,
+    };
+    return reply(200, result);
+  }
+
+  async function load(params: RouteContext['params']): Promise<FileDoc | HttpReply> {
+    const found = await store.getDoc<FileDoc>(DB.files, fileId(params.village ?? '', params.caseNumber ?? '', params.sha256 ?? ''));
+    if (found.ok) return found.value;
+    return found.error.status === 404
+      ? failure(404, 'files.unknown', 'The hub has no such file for this case; start the upload first.')
+      : failure(found.error.status, found.error.error, found.error.reason);
+  }
+
+  /** When every chunk is in: check the digest of the whole, then mark complete (or discard). */
+  async function finish(doc: FileDoc): Promise<HttpReply | undefined> {
+    const rows = await store.request<{ rows: { doc: { data: string } }[] }>({
+      db,
+      path: '_all_docs',
+      qs: { startkey: chunkPrefix(doc.village, doc.sha256), endkey: `${chunkPrefix(doc.village, doc.sha256)}\ufff0`, include_docs: true },
+    });
+    if (!rows.ok) return failure(rows.error.status, rows.error.error, rows.error.reason);
+    if (rows.value.rows.length < chunkCount(doc.size)) return undefined;
+    const hash = createHash('sha256');
+    for (const row of rows.value.rows) hash.update(Buffer.from(row.doc.data, 'base64'));
+    if (hash.digest('hex') !== doc.sha256) {
+      const stale = rows.value.rows.map((row) => ({ ...(row.doc as object), _deleted: true }));
+      await store.request({ db, path: '_bulk_docs', method: 'POST', body: { docs: stale } });
+      return failure(422, 'files.digestMismatch', 'The file’s SHA-256 does not match its content; it was discarded, send it again.');
+    }
+    // Every case holding this digest in this village is complete now.
+    const holders = await store.request<{ rows: { doc?: FileDoc }[] }>({
+      db,
+      path: '_all_docs',
+      qs: { startkey: `file:${doc.village}:`, endkey: `file:${doc.village}:\ufff0`, include_docs: true },
+    });
+    const incomplete = holders.ok ? holders.value.rows.flatMap((row) => (row.doc && row.doc.sha256 === doc.sha256 && !row.doc.complete ? [row.doc] : [])) : [];
+    if (incomplete.length > 0) {
+      await store.request({ db, path: '_bulk_docs', method: 'POST', body: { docs: incomplete.map((d) => ({ ...d, complete: true })) } });
+    }
+    return undefined;
+  }
+
+  const base = '^/files/(?<village>\\d{12})/(?<caseNumber>[0-9X-]{20,40})/(?<sha256>[0-9a-f]{64})';
+
+  return [
+    {
+      method: '*',
+      pattern: new RegExp(`${base}$`),
+      async handle(context) {
+        const scope = await scoped(context);
+        if (!scope.ok) return scope.reply;
+        if (context.req.method === 'GET') {
+          const doc = await load(context.params);
+          return 'type' in doc ? status(doc) : doc;
+        }
+        if (context.req.method !== 'PUT') return failure(405, 'method_not_allowed', 'Start an upload with PUT, read its status with GET.');
+        const body = await context.json(4096);
+        if (!body.ok) return body.error;
+        const request = fileUploadRequestSchema.safeParse(body.value);
+        if (!request.success) return failure(400, 'bad_request', 'Expected {"size": bytes, "contentType": …, "materialId": …}.');
+        const { size, contentType, materialId } = request.data;
+        if (!(MATERIAL_CONTENT_TYPES as readonly string[]).includes(contentType)) {
+          return failure(415, 'files.type', `Only JPEG, PNG and PDF files are accepted, not ${contentType}.`);
+        }
+        if (size > MAX_FILE_BYTES) {
+          return failure(413, 'files.tooLarge', `A file may be at most ${MAX_FILE_BYTES / MB} MB; this one is ${(size / MB).toFixed(1)} MB.`);
+        }
+        const { village = '', caseNumber = '', sha256 = '' } = context.params;
+        const existing = await load(context.params);
+        if ('type' in existing) {
+          if (existing.size !== size || existing.contentType !== contentType) {
+            return failure(409, 'files.conflict', 'This digest was announced with another size or type.');
+          }
+          return status(existing);
+        }
+        const siblings = await store.request<{ rows: { doc?: FileDoc }[] }>({
+          db,
+          path: '_all_docs',
+          qs: { startkey: `file:${village}:${caseNumber}:`, endkey: `file:${village}:${caseNumber}:\ufff0`, include_docs: true },
+        });
+        const caseBytes = siblings.ok ? siblings.value.rows.reduce((sum, row) => sum + (row.doc?.size ?? 0), 0) : 0;
+        if (caseBytes + size > MAX_CASE_FILE_BYTES) {
+          return failure(413, 'files.caseTooLarge', `A case's files may total at most ${MAX_CASE_FILE_BYTES / MB} MB; this one would reach ${((caseBytes + size) / MB).toFixed(1)} MB.`);
+        }
+        const doc: FileDoc = {
+          _id: fileId(village, caseNumber, sha256),
+          type: 'file',
+          village,
+          caseNumber,
+          materialId,
+          sha256,
+          size,
+          contentType: contentType as MaterialContentType,
+          kioskId: scope.kiosk.kioskId,
+          createdAt: now().toISOString(),
+          complete: false,
+        };
+        const saved = await store.putDoc(DB.files, doc);
+        if (!saved.ok && saved.error.status !== 409) return failure(saved.error.status, saved.error.error, saved.error.reason);
+        const current = await load(context.params);
+        if (!('type' in current)) return current;
+        // The bytes may already be here (the same scan attached to another case).
+        const done = await finish(current);
+        if (done) return done;
+        const latest = await load(context.params);
+        return 'type' in latest ? status(latest) : latest;
+      },
+    },
+    {
+      method: 'PUT',
+      pattern: new RegExp(`${base}/chunks/(?<index>\\d{1,5})$`),
+      async handle(context) {
+        const scope = await scoped(context);
+        if (!scope.ok) return scope.reply;
+        const doc = await load(context.params);
+        if (!('type' in doc)) return doc;
+        const index = Number(context.params.index);
+        const chunks = chunkCount(doc.size);
+        if (index >= chunks) return failure(400, 'bad_request', `This file has ${String(chunks)} chunks; there is no chunk ${String(index)}.`);
+        const expected = index === chunks - 1 ? doc.size - index * FILE_CHUNK_BYTES : FILE_CHUNK_BYTES;
+        const bytes = await context.bytes(FILE_CHUNK_BYTES);
+        if (!bytes.ok) return bytes.error;
+        if (bytes.value.length !== expected) {
+          return failure(400, 'files.chunkSize', `Chunk ${String(index)} must be ${String(expected)} bytes, not ${String(bytes.value.length)}.`);
+        }
+        if (index === 0 && contentTypeOfBytes(bytes.value) !== doc.contentType) {
+          return failure(415, 'files.type', `The file's content is not ${doc.contentType}.`);
+        }
+        const put = await store.putDoc(DB.files, { _id: chunkId(doc.village, doc.sha256, index), type: 'chunk', data: bytes.value.toString('base64') });
+        // A conflict means the chunk is already here: sending it twice is harmless.
+        if (!put.ok && put.error.status !== 409) return failure(put.error.status, put.error.error, put.error.reason);
+        if (!doc.complete) {
+          const done = await finish(doc);
+          if (done) return done;
+        }
+        const latest = await load(context.params);
+        return 'type' in latest ? status(latest) : latest;
+      },
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`${base}/content$`),
+      async handle(context) {
+        const scope = await scoped(context);
+        if (!scope.ok) return scope.reply;
+        const doc = await load(context.params);
+        if (!('type' in doc)) return doc;
+        if (!doc.complete) return failure(409, 'files.incomplete', 'The file has not been uploaded completely yet.');
+        const rows = await store.request<{ rows: { doc: { data: string } }[] }>({
+          db,
+          path: '_all_docs',
+          qs: { startkey: chunkPrefix(doc.village, doc.sha256), endkey: `${chunkPrefix(doc.village, doc.sha256)}\ufff0`, include_docs: true },
+        });
+        if (!rows.ok) return failure(rows.error.status, rows.error.error, rows.error.reason);
+        const content = Buffer.concat(rows.value.rows.map((row) => Buffer.from(row.doc.data, 'base64')));
+        return reply(200, content, { 'content-type': doc.contentType, 'x-content-sha256': doc.sha256 });
+      },
+    },
+  ];
+}
