@@ -47,6 +47,18 @@ const itemSnapshotSchema = z.strictObject({
 });
 
 const materialIds = z.array(materialIdSchema).max(64);
+/** A scan or photo kept with the case; its bytes travel on the files route, addressed by digest. */
+const fileRefs = z
+  .array(
+    z.strictObject({
+      materialId: materialIdSchema,
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      size: z.number().int().min(1),
+      contentType: z.enum(['image/jpeg', 'image/png', 'application/pdf']),
+    }),
+  )
+  .max(32)
+  .optional();
 const materialIdsNonEmpty = materialIds.min(1, 'name at least one material');
 const optionalNote = z.string().trim().max(2000).optional();
 const reason = z.string().trim().min(1, 'a reason is required').max(2000);
@@ -63,14 +75,14 @@ export const eventPayloadSchemas = {
   }),
   /** The checklist as the clerk recorded it. */
   materialsChecked: z
-    .strictObject({ received: materialIds, missing: materialIds, notApplicable: materialIds })
+    .strictObject({ received: materialIds, missing: materialIds, notApplicable: materialIds, files: fileRefs })
     .refine((p) => p.received.length + p.missing.length + p.notApplicable.length > 0, 'name at least one material'),
   /** The clerk tells the resident, once and in full, what is still needed (一次性告知). */
   materialsMissing: z.strictObject({ missing: materialIdsNonEmpty, note: optionalNote }),
   /** Town or county sends the case back to the village for more materials. */
   returnedForMaterials: z.strictObject({ missing: materialIdsNonEmpty, reason }),
   /** The resident brought (some of) what was asked for. */
-  materialsSupplied: z.strictObject({ supplied: materialIdsNonEmpty }),
+  materialsSupplied: z.strictObject({ supplied: materialIdsNonEmpty, files: fileRefs }),
   forwarded: z.strictObject({ to: z.enum(['town', 'county']), note: optionalNote }),
   approved: z.strictObject({ note: optionalNote }),
   rejected: z.strictObject({ reason }),

@@ -124,7 +124,10 @@ export function applyEvent(state: CaseState | undefined, event: CaseEvent): Resu
       const { received, missing, notApplicable } = event.payload;
       const seen = new Set<string>();
       const bad =
-        checkMaterials(s, received, seen) ?? checkMaterials(s, missing, seen) ?? checkMaterials(s, notApplicable, seen);
+        checkMaterials(s, received, seen) ??
+        checkMaterials(s, missing, seen) ??
+        checkMaterials(s, notApplicable, seen) ??
+        checkMaterials(s, [...new Set(event.payload.files?.map((file) => file.materialId))]);
       if (bad) return err(bad);
       const required = notApplicable.find((id) => s.item.materials.find((m) => m.id === id)?.required);
       if (required) return err({ code: 'case.materialRequired', materialId: required });
@@ -149,7 +152,9 @@ export function applyEvent(state: CaseState | undefined, event: CaseEvent): Resu
       });
     }
     case 'materialsSupplied': {
-      const bad = checkMaterials(s, event.payload.supplied);
+      const bad =
+        checkMaterials(s, event.payload.supplied) ??
+        checkMaterials(s, [...new Set(event.payload.files?.map((file) => file.materialId))]);
       if (bad) return err(bad);
       const outstanding = s.outstandingMaterials.filter((id) => !event.payload.supplied.includes(id));
       const materials = withMaterials(s.materials, event.payload.supplied, 'received');

@@ -65,6 +65,9 @@ export const en: Messages = {
   'enroll.villageFull': 'This village has used all its kiosk numbers: contact the county administrator',
   'enroll.rateLimited': 'Too many attempts: try again in {minutes} minutes',
 
+  'files.type': 'Only JPEG or PNG images and PDF files can be attached',
+  'files.tooLarge': 'A file may be at most {maxMb} MB; this one is {sizeMb} MB',
+  'files.caseTooLarge': 'The files of one case may total at most {maxMb} MB',
   'storage.full': 'This kiosk’s storage is full: this was not saved; cases already saved are safe. Ask the technician to free space',
   'case.notFound': 'This case cannot be found',
   'case.numberTaken': 'Case number {caseNumber} is already in use',

@@ -67,6 +67,9 @@ export const zhCN = {
   'enroll.villageFull': '该村可注册的终端编号已用完，请联系县级管理员',
   'enroll.rateLimited': '尝试次数过多，请{minutes}分钟后再试',
 
+  'files.type': '只能上传JPEG、PNG图片或PDF文件',
+  'files.tooLarge': '文件不能超过{maxMb} MB，这个文件有{sizeMb} MB',
+  'files.caseTooLarge': '一个办件的文件合计不能超过{maxMb} MB',
   'storage.full': '本机存储空间已满，本次未保存；已保存的办件不受影响。请联系技术员清理空间',
   'case.notFound': '找不到该办件',
   'case.numberTaken': '受理编号{caseNumber}已被使用',

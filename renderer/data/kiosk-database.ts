@@ -3,13 +3,16 @@
  * sync with the hub is layered on top (sync.ts). Tests pass fake-indexeddb as `indexedDB`.
  */
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema } from 'rxdb';
+import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { RxDBCleanupPlugin } from 'rxdb/plugins/cleanup';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { caseConflictHandler, caseMigrations, caseSchema, type StoredCase } from './case-collection.js';
+import { fileSchema, type StoredFile } from './files.js';
 
 addRxPlugin(RxDBLocalDocumentsPlugin);
 addRxPlugin(RxDBCleanupPlugin);
+addRxPlugin(RxDBAttachmentsPlugin);
 
 /**
  * County documents pulled from the hub's catalog database (catalog, divisions, calendar, notices),
@@ -31,6 +34,8 @@ const countyDocumentSchema: RxJsonSchema<CountyDocument> = {
 export interface KioskCollections {
   cases: RxCollection<StoredCase>;
   county: RxCollection<CountyDocument>;
+  /** Materials files; never replicated, uploaded on their own route. */
+  files: RxCollection<StoredFile>;
 }
 
 export type KioskDatabase = RxDatabase<KioskCollections>;
@@ -60,6 +65,7 @@ export async function openKioskDatabase(options: OpenOptions): Promise<KioskData
   await db.addCollections({
     cases: { schema: caseSchema, migrationStrategies: caseMigrations, conflictHandler: caseConflictHandler },
     county: { schema: countyDocumentSchema },
+    files: { schema: fileSchema },
   });
   return db;
 }

@@ -22,6 +22,8 @@ export interface SyncState {
   readonly status: SyncStatus;
   /** Local cases holding events the hub has not confirmed yet. */
   readonly pendingOutbound: number;
+  /** Materials files not yet confirmed whole by the hub. */
+  readonly pendingFiles?: number;
   readonly lastPushAt?: string;
   readonly lastPullAt?: string;
   readonly lastError?: { readonly status: number; readonly code: string; readonly reason: string; readonly at: string };

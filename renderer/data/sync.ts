@@ -12,6 +12,7 @@ import { err, ok, type Result } from '../../core/result.js';
 import type { StoredCase } from './case-collection.js';
 import type { HubRequestError} from './hub-fetch.js';
 import { hubFetch, type HubEvent } from './hub-fetch.js';
+import { uploadPendingFiles } from './files.js';
 import type { CountyDocument, KioskDatabase } from './kiosk-database.js';
 import { deriveStatus, initialSyncState, type RefusedDocument, type SyncState } from './sync-state.js';
 
@@ -38,7 +39,7 @@ export interface KioskSync {
 
 export interface SyncOptions {
   readonly db: KioskDatabase;
-  readonly enrollment: Pick<EnrollResponse, 'villageSyncUrl' | 'catalogSyncUrl' | 'authorization'>;
+  readonly enrollment: Pick<EnrollResponse, 'village' | 'villageSyncUrl' | 'catalogSyncUrl' | 'authorization'>;
   readonly now?: () => Date;
   /** The network, for tests that cut it. */
   readonly fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -113,9 +114,32 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
       retryTime = RETRY_MIN_MS;
       for (const replication of replications) replication.retryTime = retryTime;
     }
+    // The line is up and cases got through: send the files that go with them.
+    if (event.kind === 'pushed') void uploadFiles();
     publish();
   };
   const fetch = hubFetch(options.enrollment.authorization, onHubEvent, options.fetch);
+
+  // Files go to /files/ on the same hub; one upload run at a time.
+  const hubBase = new URL('../../', options.enrollment.villageSyncUrl).href;
+  let uploading: Promise<void> | undefined;
+  function uploadFiles(): Promise<void> {
+    uploading ??= uploadPendingFiles(db.files, hubBase, options.enrollment.village, fetch)
+      .then(async () => {
+        await recountFiles();
+      })
+      .finally(() => {
+        uploading = undefined;
+      });
+    return uploading;
+  }
+  async function recountFiles(): Promise<void> {
+    const pendingFiles = (await db.files.find({ selector: { uploaded: false } }).exec()).length;
+    if (pendingFiles !== facts.pendingFiles) {
+      facts = { ...facts, pendingFiles };
+      publish();
+    }
+  }
 
   const cases = replicateCouchDB<StoredCase>({
     replicationIdentifier: `cases-${options.enrollment.villageSyncUrl}`,
@@ -164,6 +188,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
       void recount();
     }),
     db.cases.$.subscribe(() => void recount()),
+    db.files.$.subscribe(() => void recountFiles()),
   ];
   async function recount(): Promise<void> {
     const all = await db.cases.find().exec();
@@ -174,6 +199,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     }
   }
   await recount();
+  await recountFiles();
 
   /**
    * RxDB's replication keeps its own copy of each document's last known hub state. Retention removes
@@ -250,7 +276,9 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
       const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => {
         resolve('timeout');
       }, timeoutMs));
-      const outcome = await Promise.race([inSync, failed, timeout]);
+      const replicated = await Promise.race([inSync, failed, timeout]);
+      // Then the files, whose upload reports its failures like any other request.
+      const outcome = replicated === 'inSync' ? await Promise.race([uploadFiles().then(() => 'inSync' as const), timeout]) : replicated;
       const failure = failures.slice(before)[0];
       if (outcome === 'inSync' && !failure) return ok({ at: now().toISOString() });
       if (failure) return err({ status: failure.status, code: failure.code, reason: failure.reason });

@@ -130,6 +130,8 @@ describe('the rules refuse, with a typed error', () => {
       { code: 'case.unknownMaterial', materialId: 'm9' }],
     ['a material id that is only an Object.prototype key', () => newCase('town'), draft('materialsMissing', actors.clerk, at, { missing: ['constructor'] }),
       { code: 'case.unknownMaterial', materialId: 'constructor' }],
+    ['a file for a material that is not on the checklist', () => newCase('town'), draft('materialsChecked', actors.clerk, at, { received: ['m1'], missing: [], notApplicable: [], files: [{ materialId: 'm7', sha256: 'a'.repeat(64), size: 10, contentType: 'image/png' }] }),
+      { code: 'case.unknownMaterial', materialId: 'm7' }],
     ['a material both received and missing', () => newCase('town'), draft('materialsChecked', actors.clerk, at, { received: ['m1'], missing: ['m1'], notApplicable: [] }),
       { code: 'case.materialListedTwice', materialId: 'm1' }],
   ] as const)('%s', (_name, history, next, error) => {

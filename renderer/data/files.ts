@@ -1,0 +1,134 @@
+/**
+ * Materials files at the kiosk: a scan is checked (type by its bytes, size limits), hashed with
+ * SHA-256, stored locally with the case, and uploaded to the hub when the line is up — resuming from
+ * the chunks the hub already holds, so an interrupted transfer never starts over and never duplicates.
+ */
+import type { RxCollection, RxJsonSchema } from 'rxdb';
+import {
+  chunkCount,
+  contentTypeOfBytes,
+  FILE_CHUNK_BYTES,
+  fileStatusSchema,
+  MAX_CASE_FILE_BYTES,
+  MAX_FILE_BYTES,
+  type MaterialContentType,
+} from '../../core/api/files.js';
+import { err, ok, type Result } from '../../core/result.js';
+
+export interface StoredFile {
+  readonly id: string;
+  readonly caseNumber: string;
+  readonly materialId: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly contentType: MaterialContentType;
+  /** True once the hub has confirmed the whole file and its digest. */
+  readonly uploaded: boolean;
+}
+
+export const fileSchema: RxJsonSchema<StoredFile> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 120 },
+    caseNumber: { type: 'string', maxLength: 40 },
+    materialId: { type: 'string' },
+    sha256: { type: 'string' },
+    size: { type: 'integer' },
+    contentType: { type: 'string' },
+    uploaded: { type: 'boolean' },
+  },
+  required: ['id', 'caseNumber', 'materialId', 'sha256', 'size', 'contentType', 'uploaded'],
+  attachments: {},
+};
+
+export type FileError =
+  | { readonly code: 'files.type' }
+  | { readonly code: 'files.tooLarge'; readonly maxMb: number; readonly sizeMb: string }
+  | { readonly code: 'files.caseTooLarge'; readonly maxMb: number };
+
+export interface FileRef {
+  readonly materialId: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly contentType: MaterialContentType;
+}
+
+const MB = 1024 * 1024;
+
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Keep a scan with a case. Refused here, with the limit in the error, before anything is stored. */
+export async function attachFile(
+  files: RxCollection<StoredFile>,
+  caseNumber: string,
+  materialId: string,
+  bytes: Uint8Array<ArrayBuffer>,
+): Promise<Result<FileRef, FileError>> {
+  const contentType = contentTypeOfBytes(bytes);
+  if (!contentType) return err({ code: 'files.type' });
+  if (bytes.length > MAX_FILE_BYTES) {
+    return err({ code: 'files.tooLarge', maxMb: MAX_FILE_BYTES / MB, sizeMb: (bytes.length / MB).toFixed(1) });
+  }
+  const sha256 = await sha256Hex(bytes);
+  const id = `${caseNumber}:${sha256}`;
+  const existing = await files.findOne(id).exec();
+  const ref = { materialId, sha256, size: bytes.length, contentType };
+  if (existing) return ok(ref);
+  const others = await files.find({ selector: { caseNumber } }).exec();
+  if (others.reduce((sum, doc) => sum + doc.size, 0) + bytes.length > MAX_CASE_FILE_BYTES) {
+    return err({ code: 'files.caseTooLarge', maxMb: MAX_CASE_FILE_BYTES / MB });
+  }
+  const doc = await files.insert({ id, caseNumber, ...ref, uploaded: false });
+  await doc.putAttachment({ id: 'content', data: new Blob([bytes], { type: contentType }), type: contentType });
+  return ok(ref);
+}
+
+export interface UploadReport {
+  readonly uploaded: number;
+  readonly pending: number;
+  readonly error?: string;
+}
+
+type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+/**
+ * Upload every file the hub does not hold yet. `fetch` is the kiosk's hub fetch (credential attached,
+ * throws on any non-OK answer). Stops at the first failure; what was sent stays sent.
+ */
+export async function uploadPendingFiles(files: RxCollection<StoredFile>, hubBase: string, village: string, fetch: Fetch): Promise<UploadReport> {
+  const pending = await files.find({ selector: { uploaded: false } }).exec();
+  let uploaded = 0;
+  for (const doc of pending) {
+    const url = `${hubBase}files/${village}/${doc.caseNumber}/${doc.sha256}`;
+    try {
+      const started = await fetch(url, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ size: doc.size, contentType: doc.contentType, materialId: doc.materialId }),
+      });
+      let status = fileStatusSchema.parse(await started.json());
+      const attachment = doc.getAttachment('content');
+      if (!attachment) throw new Error(`the content of ${doc.id} is missing on this kiosk`);
+      const bytes = new Uint8Array(await (await attachment.getData()).arrayBuffer());
+      const have = new Set(status.received);
+      for (let index = 0; index < chunkCount(doc.size) && !status.complete; index++) {
+        if (have.has(index)) continue;
+        const chunk = bytes.slice(index * FILE_CHUNK_BYTES, (index + 1) * FILE_CHUNK_BYTES);
+        const sent = await fetch(`${url}/chunks/${String(index)}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: chunk });
+        status = fileStatusSchema.parse(await sent.json());
+      }
+      if (status.complete) {
+        await doc.incrementalPatch({ uploaded: true });
+        uploaded += 1;
+      }
+    } catch (error) {
+      return { uploaded, pending: pending.length - uploaded, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  return { uploaded, pending: pending.length - uploaded };
+}
