@@ -61,4 +61,4 @@ if (enrollment) {
 }
 console.log('');
 console.log('Not built yet (see `issues list`): the kiosk screens (issue 5) and shell (issue 7) on top of its data layer,');
-console.log('materials files (issue 4), and the review console (issue 6). Press Ctrl-C to stop the hub.');
+console.log('and the review console (issue 6). Press Ctrl-C to stop the hub.');

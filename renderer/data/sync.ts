@@ -28,8 +28,9 @@ export interface KioskSync {
   readonly state$: Observable<SyncState>;
   state(): SyncState;
   /**
-   * Remove completed and withdrawn cases closed before `closedBefore` from this kiosk — only those
-   * whose every event the hub has confirmed. Removal is local: the kiosk never pushes a deletion.
+   * Remove completed and withdrawn cases closed before `closedBefore` from this kiosk, with their
+   * files — only those whose every event and every file the hub has confirmed. Removal is local:
+   * the kiosk never pushes a deletion.
    */
   pruneClosedCases(closedBefore: Date): Promise<RetentionReport>;
   /** Push and pull now; resolves with what really happened (never "success" when a direction failed). */
@@ -242,15 +243,18 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
       const keptUnconfirmed: string[] = [];
       for (const doc of closed) {
         if (doc.summary.updatedAt >= cutoff) continue;
-        if ((ledger.confirmed[doc.id] ?? 0) < doc.events.length) {
+        const unsentFiles = (await db.files.find({ selector: { caseNumber: doc.id, uploaded: false } }).exec()).length;
+        if ((ledger.confirmed[doc.id] ?? 0) < doc.events.length || unsentFiles > 0) {
           keptUnconfirmed.push(doc.id);
           continue;
         }
+        await db.files.find({ selector: { caseNumber: doc.id } }).remove();
         await doc.remove();
         removed.push(doc.id);
       }
       if (removed.length > 0) {
         await db.cases.cleanup(0);
+        await db.files.cleanup(0);
         await purgeReplicationCopies(removed);
         const confirmed = Object.fromEntries(Object.entries(ledger.confirmed).filter(([id]) => !removed.includes(id)));
         saveLedger({ ...ledger, confirmed });

@@ -14,6 +14,7 @@ import { FILE_CHUNK_BYTES, MAX_FILE_BYTES } from '../../../core/api/files.js';
 import { describeError } from '../../../core/i18n/describe.js';
 import { caseStore, type CaseStore } from '../../../renderer/data/cases.js';
 import { attachFile, type FileError } from '../../../renderer/data/files.js';
+import { openKioskData } from '../../../renderer/data/kiosk-data.js';
 import { openKioskDatabase, type KioskDatabase } from '../../../renderer/data/kiosk-database.js';
 import { importKeyRing, sealPerson, type KeyRing } from '../../../renderer/data/sealing.js';
 import { startKioskSync, type KioskSync } from '../../../renderer/data/sync.js';
@@ -335,13 +336,24 @@ describe('retention', () => {
       const confirmed = await closedCase();
       expect((await kiosk.sync.syncNow()).ok).toBe(true);
       await eventually(() => (kiosk.sync.state().pendingOutbound === 0 ? true : undefined), 'the hub to confirm');
+      // A closed case whose events reached the hub but whose scan has not.
+      const withFile = await closedCase();
+      const png = new Uint8Array(2000);
+      png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      const confirmedFile = await attachFile(kiosk.db.files, confirmed, 'm2', png.slice());
+      expect(confirmedFile.ok).toBe(true);
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      await eventually(() => (kiosk.sync.state().pendingOutbound === 0 && kiosk.sync.state().pendingFiles === 0 ? true : undefined), 'the hub to confirm');
       kiosk.network.up = false;
+      const unsentFile = await attachFile(kiosk.db.files, withFile, 'm2', png.map((b, i) => (i === 100 ? 1 : b)));
+      expect(unsentFile.ok).toBe(true);
       const unconfirmed = await closedCase();
       const open = await register(kiosk);
 
       const report = await kiosk.sync.pruneClosedCases(new Date(Date.now() + 60_000));
       expect(report.removed).toEqual([confirmed]);
-      expect(report.keptUnconfirmed).toEqual([unconfirmed]);
+      expect([...report.keptUnconfirmed].sort()).toEqual([unconfirmed, withFile].sort());
+      expect(await kiosk.db.files.find({ selector: { caseNumber: confirmed } }).exec()).toEqual([]);
       expect(await kiosk.cases.get(confirmed)).toBeUndefined();
       expect(await kiosk.cases.get(unconfirmed)).toBeDefined();
       expect(await kiosk.cases.get(open.caseNumber)).toBeDefined();
@@ -428,6 +440,34 @@ describe('materials files', () => {
       expect(describeError(tooLarge, 'zh-CN')).toBe('文件不能超过10 MB，这个文件有12.5 MB');
     } finally {
       await kiosk.close();
+    }
+  });
+});
+
+describe('the data layer’s one API for the counter', () => {
+  it('registers a sealed case, reveals its number on request, and syncs — without RxDB or keys in sight', async () => {
+    const issued = await issueEnrollmentCode(t.hub.store, VILLAGE_A, new Date());
+    if (!issued.ok) throw new Error(issued.error.reason);
+    const enrollment = enrollResponseSchema.parse((await t.call('POST', '/api/enroll', { body: { code: issued.value.code } })).body);
+    const data = await openKioskData({ enrollment, indexedDB, IDBKeyRange });
+    try {
+      const applicant = await data.sealApplicant({ name: '陈桂芳', idNumber: '11010519491231002X' });
+      expect(applicant.idNumberMasked).toBe('110105********002X');
+      const number = formatCaseNumber({ village: VILLAGE_A, date: '2026-11-26' as LocalDate, kioskNumber: enrollment.kioskNumber, sequence: 1 });
+      if (!number.ok) throw new Error('fixture');
+      const created = await data.cases.create({
+        ...createdDraft(itemSnapshot('village', 0), new Date().toISOString(), { caseNumber: number.value, village: VILLAGE_A, applicant }),
+        id: `${enrollment.kioskId}-facade`,
+        actor: { id: `${enrollment.kioskId}/clerk-1`, name: '王芳', level: 'village' },
+        type: 'created',
+      } as EventDraft & { type: 'created' });
+      expect(created.ok).toBe(true);
+      expect(await data.revealIdNumber(applicant)).toEqual({ ok: true, value: '11010519491231002X' });
+      expect((await data.sync.syncNow()).ok).toBe(true);
+      expect((await t.hub.store.getDoc(`village_${VILLAGE_A}`, number.value)).ok).toBe(true);
+      expect((await data.storageHealth()).level).toBe('unknown');
+    } finally {
+      await data.close();
     }
   });
 });
