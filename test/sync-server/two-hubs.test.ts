@@ -3,65 +3,32 @@
  * on one store act as one hub. A kiosk enrolled through one syncs through the other, and a code used at
  * one is used at both.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollResponseSchema } from '../../core/api/enrollment.js';
 import { loadHubConfig } from '../../sync-server/config.js';
 import { acquireStore, type AcquiredStore } from '../../sync-server/hub.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
-import { initStore } from '../../sync-server/provision.js';
-import { caseFor, dropPrefixedDatabases, testCountyData, VILLAGE_A } from './hub-harness.js';
+import { caseFor, dropPrefixedDatabases, VILLAGE_A } from './hub-harness.js';
+import { provisionForHubProcesses, spawnHub, type HubProcess } from './hub-process.js';
 
-const root = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'cunban-two-'));
 const prefix = `h${Date.now().toString(36)}_`;
 const env = { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: '0', CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '' };
-const hubs: ChildProcess[] = [];
+const hubs: HubProcess[] = [];
 let admin: AcquiredStore;
-
-/** Start `cunban-hub serve` and resolve with the port it reports. */
-function serve(): Promise<number> {
-  const child = spawn(process.execPath, ['bin/cunban-hub.js', 'serve', '--json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  hubs.push(child);
-  return new Promise((listening, failed) => {
-    child.once('exit', (code) => {
-      failed(new Error(`hub exited with ${String(code)}`));
-    });
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => {
-      listening((JSON.parse(line) as { port: number }).port);
-    });
-  });
-}
-
-const stopped = (child: ChildProcess) =>
-  new Promise<void>((done) => {
-    if (child.exitCode !== null) {
-      done();
-      return;
-    }
-    child.once('exit', () => {
-      done();
-    });
-    child.kill('SIGTERM');
-  });
 
 let portA = 0;
 let portB = 0;
 
 beforeAll(async () => {
+  await provisionForHubProcesses(env);
+  hubs.push(await spawnHub(env), await spawnHub(env));
+  [portA, portB] = hubs.map((hub) => hub.port) as [number, number];
   const config = loadHubConfig(env);
   if (!config.ok) throw new Error(config.error.message);
-  // Provision first, then release the store so the first hub process owns it.
-  const setup = await acquireStore(config.value);
-  const seeded = await initStore(setup.store, testCountyData());
-  if (!seeded.ok) throw new Error(JSON.stringify(seeded.error));
-  await setup.release();
-  portA = await serve();
-  portB = await serve();
   admin = await acquireStore(config.value);
 }, 60_000);
 
@@ -69,7 +36,7 @@ afterAll(async () => {
   if (process.env.COUCHDB_URL) await dropPrefixedDatabases(admin.store, prefix);
   await admin.release();
   // The second hub uses the first one's embedded store: stop it first.
-  for (const child of [...hubs].reverse()) await stopped(child);
+  for (const hub of [...hubs].reverse()) await hub.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -3,12 +3,10 @@
  * and again while the kiosk keeps writing, and replies lost after the hub committed a batch. After
  * each ordeal the kiosk and the hub hold the same cases with the same events, each case once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollResponseSchema, type EnrollResponse } from '../../../core/api/enrollment.js';
@@ -23,16 +21,15 @@ import { startKioskSync, type KioskSync } from '../../../renderer/data/sync.js';
 import { loadHubConfig } from '../../../sync-server/config.js';
 import { acquireStore, type AcquiredStore } from '../../../sync-server/hub.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
-import { initStore } from '../../../sync-server/provision.js';
 import { createdDraft, itemSnapshot } from '../../core/fixtures.js';
-import { dropPrefixedDatabases, testCountyData, VILLAGE_A } from '../../sync-server/hub-harness.js';
+import { dropPrefixedDatabases, VILLAGE_A } from '../../sync-server/hub-harness.js';
+import { provisionForHubProcesses, spawnHub, type HubProcess } from '../../sync-server/hub-process.js';
 
-const root = resolve(import.meta.dirname, '../../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'cunban-faults-'));
 const prefix = `f${Date.now().toString(36)}_`;
 let port = 0;
 let env: NodeJS.ProcessEnv = {};
-let hub: ChildProcess | undefined;
+let hub: HubProcess | undefined;
 
 /** The store of the hub running now (a restarted hub has a new embedded store process and port). */
 async function withAdmin<T>(fn: (admin: AcquiredStore) => Promise<T>): Promise<T> {
@@ -56,43 +53,16 @@ async function freePort(): Promise<number> {
   return typeof address === 'object' && address ? address.port : 0;
 }
 
-/** Start `cunban-hub serve` on the fixed port and wait until it listens. */
-function startHubProcess(): Promise<void> {
-  const child = spawn(process.execPath, ['bin/cunban-hub.js', 'serve', '--json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  hub = child;
-  return new Promise((listening, failed) => {
-    child.once('exit', (code) => {
-      failed(new Error(`hub exited with ${String(code)}`));
-    });
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', () => {
-      listening();
-    });
-  });
+async function startHubProcess(): Promise<void> {
+  hub = await spawnHub(env);
 }
 
-function killHub(): Promise<void> {
-  const child = hub;
-  return new Promise((gone) => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) {
-      gone();
-      return;
-    }
-    child.once('exit', () => {
-      gone();
-    });
-    child.kill('SIGKILL');
-  });
-}
+const killHub = () => hub?.stop('SIGKILL') ?? Promise.resolve();
 
 beforeAll(async () => {
   port = await freePort();
   env = { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: String(port), CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '' };
-  const config = loadHubConfig(env);
-  if (!config.ok) throw new Error(config.error.message);
-  const setup = await acquireStore(config.value);
-  const seeded = await initStore(setup.store, testCountyData());
-  if (!seeded.ok) throw new Error(JSON.stringify(seeded.error));
-  await setup.release();
+  await provisionForHubProcesses(env);
   await startHubProcess();
 }, 60_000);
 
