@@ -97,6 +97,10 @@ export function fileRoutes(options: { store: Store; now: () => Date }): Route[] 
 
   /** When every chunk is in: check the digest of the whole, then mark complete (or discard). */
   async function finish(doc: FileDoc): Promise<HttpReply | undefined> {
+    // Count first (ids only); read the bytes once, when the last chunk is in.
+    const received = await receivedChunks(doc.village, doc.sha256);
+    if (!Array.isArray(received)) return received;
+    if (received.length < chunkCount(doc.size)) return undefined;
     const rows = await store.request<{ rows: { doc: { data: string } }[] }>({
       db,
       path: '_all_docs',

@@ -125,6 +125,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
   const hubBase = new URL('../../', options.enrollment.villageSyncUrl).href;
   let uploading: Promise<void> | undefined;
   function uploadFiles(): Promise<void> {
+    if (stopped) return Promise.resolve();
     uploading ??= uploadPendingFiles(db.files, hubBase, options.enrollment.village, fetch)
       .then(async () => {
         await recountFiles();
@@ -179,17 +180,29 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     if ((ledger.confirmed[doc.id] ?? 0) >= count) return;
     saveLedger({ ...ledger, confirmed: { ...ledger.confirmed, [doc.id]: count } });
   };
+  // Recounting reads every case: coalesce the change events of a busy moment (an initial pull of
+  // thousands of cases) into one recount, not one per document.
+  let recountTimer: ReturnType<typeof setTimeout> | undefined;
+  let recounting: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const scheduleRecount = () => {
+    if (stopped) return;
+    recountTimer ??= setTimeout(() => {
+      recountTimer = undefined;
+      recounting = recounting.then(recount).then(recountFiles);
+    }, 100);
+  };
   const subscriptions = [
     cases.sent$.subscribe((doc) => {
       if (!ledger.refused.some((r) => r.id === doc.id)) confirm(doc);
-      void recount();
+      scheduleRecount();
     }),
     cases.received$.subscribe((doc) => {
       confirm(doc);
-      void recount();
+      scheduleRecount();
     }),
-    db.cases.$.subscribe(() => void recount()),
-    db.files.$.subscribe(() => void recountFiles()),
+    db.cases.$.subscribe(scheduleRecount),
+    db.files.$.subscribe(scheduleRecount),
   ];
   async function recount(): Promise<void> {
     const all = await db.cases.find().exec();
@@ -289,10 +302,14 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
       return err({ status: 0, code: 'timeout', reason: `No answer from the county hub within ${String(timeoutMs / 1000)} s.` });
     },
     async stop() {
+      // Nothing new starts; what is running finishes before the database may close.
+      stopped = true;
+      if (recountTimer) clearTimeout(recountTimer);
       browser.removeEventListener?.('online', onOnline);
       browser.removeEventListener?.('offline', onOffline);
       for (const subscription of subscriptions) subscription.unsubscribe();
       await Promise.all(replications.map((replication) => replication.cancel()));
+      await Promise.allSettled([recounting, uploading]);
       await ledgerWrite;
       state$.complete();
     },
