@@ -40,6 +40,12 @@ interface FileDoc {
   readonly complete: boolean;
 }
 
+interface ChunkDoc {
+  readonly type: 'chunk';
+  /** Base64 of at most FILE_CHUNK_BYTES bytes. */
+  readonly data: string;
+}
+
 const fileId = (village: string, caseNumber: string, sha256: string) => `file:${village}:${caseNumber}:${sha256}`;
 const chunkPrefix = (village: string, sha256: string) => `chunk:${village}:${sha256}:`;
 const chunkId = (village: string, sha256: string, index: number) => `${chunkPrefix(village, sha256)}${String(index).padStart(5, '0')}`;
@@ -62,13 +68,15 @@ export function fileRoutes(options: { store: Store; now: () => Date }): Route[] 
   }
 
   async function receivedChunks(village: string, sha256: string): Promise<number[] | HttpReply> {
-    const rows = await store.request<{ rows: { id: string }[] }>({
-      db,
-      path: '_all_docs',
-      qs: { startkey: chunkPrefix(village, sha256), endkey: `${chunkPrefix(village, sha256)}\ufff0` },
-    });
-    if (!rows.ok) return failure(rows.error.status, rows.error.error, rows.error.reason);
-    return rows.value.rows.map((row) => Number(row.id.slice(-5)));
+    const ids = await store.idsWithPrefix(DB.files, chunkPrefix(village, sha256));
+    if (!ids.ok) return failure(ids.error.status, ids.error.error, ids.error.reason);
+    return ids.value.map((id) => Number(id.slice(-5)));
+  }
+
+  /** The file's bytes, chunk by chunk in order. */
+  async function chunkData(doc: FileDoc): Promise<(ChunkDoc & { _id: string; _rev: string })[] | HttpReply> {
+    const chunks = await store.docsWithPrefix<ChunkDoc>(DB.files, chunkPrefix(doc.village, doc.sha256));
+    return chunks.ok ? chunks.value : failure(chunks.error.status, chunks.error.error, chunks.error.reason);
   }
 
   async function status(doc: FileDoc): Promise<HttpReply> {
@@ -101,27 +109,19 @@ export function fileRoutes(options: { store: Store; now: () => Date }): Route[] 
     const received = await receivedChunks(doc.village, doc.sha256);
     if (!Array.isArray(received)) return received;
     if (received.length < chunkCount(doc.size)) return undefined;
-    const rows = await store.request<{ rows: { doc: { data: string } }[] }>({
-      db,
-      path: '_all_docs',
-      qs: { startkey: chunkPrefix(doc.village, doc.sha256), endkey: `${chunkPrefix(doc.village, doc.sha256)}\ufff0`, include_docs: true },
-    });
-    if (!rows.ok) return failure(rows.error.status, rows.error.error, rows.error.reason);
-    if (rows.value.rows.length < chunkCount(doc.size)) return undefined;
+    const chunks = await chunkData(doc);
+    if (!Array.isArray(chunks)) return chunks;
+    if (chunks.length < chunkCount(doc.size)) return undefined;
     const hash = createHash('sha256');
-    for (const row of rows.value.rows) hash.update(Buffer.from(row.doc.data, 'base64'));
+    for (const chunk of chunks) hash.update(Buffer.from(chunk.data, 'base64'));
     if (hash.digest('hex') !== doc.sha256) {
-      const stale = rows.value.rows.map((row) => ({ ...(row.doc as object), _deleted: true }));
+      const stale = chunks.map((chunk) => ({ ...chunk, _deleted: true }));
       await store.request({ db, path: '_bulk_docs', method: 'POST', body: { docs: stale } });
       return failure(422, 'files.digestMismatch', 'The file’s SHA-256 does not match its content; it was discarded, send it again.');
     }
     // Every case holding this digest in this village is complete now.
-    const holders = await store.request<{ rows: { doc?: FileDoc }[] }>({
-      db,
-      path: '_all_docs',
-      qs: { startkey: `file:${doc.village}:`, endkey: `file:${doc.village}:\ufff0`, include_docs: true },
-    });
-    const incomplete = holders.ok ? holders.value.rows.flatMap((row) => (row.doc && row.doc.sha256 === doc.sha256 && !row.doc.complete ? [row.doc] : [])) : [];
+    const holders = await store.docsWithPrefix<FileDoc>(DB.files, `file:${doc.village}:`);
+    const incomplete = holders.ok ? holders.value.filter((holder) => holder.sha256 === doc.sha256 && !holder.complete) : [];
     if (incomplete.length > 0) {
       await store.request({ db, path: '_bulk_docs', method: 'POST', body: { docs: incomplete.map((d) => ({ ...d, complete: true })) } });
     }
@@ -161,12 +161,8 @@ export function fileRoutes(options: { store: Store; now: () => Date }): Route[] 
           }
           return status(existing);
         }
-        const siblings = await store.request<{ rows: { doc?: FileDoc }[] }>({
-          db,
-          path: '_all_docs',
-          qs: { startkey: `file:${village}:${caseNumber}:`, endkey: `file:${village}:${caseNumber}:\ufff0`, include_docs: true },
-        });
-        const caseBytes = siblings.ok ? siblings.value.rows.reduce((sum, row) => sum + (row.doc?.size ?? 0), 0) : 0;
+        const siblings = await store.docsWithPrefix<FileDoc>(DB.files, `file:${village}:${caseNumber}:`);
+        const caseBytes = siblings.ok ? siblings.value.reduce((sum, sibling) => sum + sibling.size, 0) : 0;
         if (caseBytes + size > MAX_CASE_FILE_BYTES) {
           return failure(413, 'files.caseTooLarge', `A case's files may total at most ${MAX_CASE_FILE_BYTES / MB} MB; this one would reach ${((caseBytes + size) / MB).toFixed(1)} MB.`);
         }
@@ -234,13 +230,9 @@ export function fileRoutes(options: { store: Store; now: () => Date }): Route[] 
         const doc = await load(context.params);
         if (!('type' in doc)) return doc;
         if (!doc.complete) return failure(409, 'files.incomplete', 'The file has not been uploaded completely yet.');
-        const rows = await store.request<{ rows: { doc: { data: string } }[] }>({
-          db,
-          path: '_all_docs',
-          qs: { startkey: chunkPrefix(doc.village, doc.sha256), endkey: `${chunkPrefix(doc.village, doc.sha256)}\ufff0`, include_docs: true },
-        });
-        if (!rows.ok) return failure(rows.error.status, rows.error.error, rows.error.reason);
-        const content = Buffer.concat(rows.value.rows.map((row) => Buffer.from(row.doc.data, 'base64')));
+        const chunks = await chunkData(doc);
+        if (!Array.isArray(chunks)) return chunks;
+        const content = Buffer.concat(chunks.map((chunk) => Buffer.from(chunk.data, 'base64')));
         return reply(200, content, { 'content-type': doc.contentType, 'x-content-sha256': doc.sha256 });
       },
     },

@@ -178,14 +178,8 @@ export async function authenticateRequest(store: Store, context: RouteContext): 
   return err(replies[auth.error.reason]);
 }
 
-export async function listKiosks(store: Store): Promise<Result<KioskDoc[], StoreFailure>> {
-  const rows = await store.request<{ rows: { doc?: KioskDoc }[] }>({
-    db: store.dbName(DB.kiosks),
-    path: '_all_docs',
-    qs: { startkey: 'kiosk:', endkey: 'kiosk:\ufff0', include_docs: true },
-  });
-  if (!rows.ok) return rows;
-  return ok(rows.value.rows.flatMap((row) => (row.doc ? [row.doc] : [])));
+export function listKiosks(store: Store): Promise<Result<KioskDoc[], StoreFailure>> {
+  return store.docsWithPrefix<KioskDoc>(DB.kiosks, 'kiosk:');
 }
 
 export type RevokeError = { readonly code: 'kiosk.unknown' } | { readonly code: 'kiosk.store'; readonly failure: StoreFailure };

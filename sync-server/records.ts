@@ -40,12 +40,8 @@ export async function quarantine(
 }
 
 export async function countQuarantined(store: Store, kioskId: string): Promise<StoreResult<number>> {
-  const rows = await store.request<{ rows: unknown[] }>({
-    db: store.dbName(DB.quarantine),
-    path: '_all_docs',
-    qs: { startkey: `q:${kioskId}:`, endkey: `q:${kioskId}:\ufff0` },
-  });
-  return rows.ok ? { ok: true, value: rows.value.rows.length } : rows;
+  const ids = await store.idsWithPrefix(DB.quarantine, `q:${kioskId}:`);
+  return ids.ok ? { ok: true, value: ids.value.length } : ids;
 }
 
 export async function auditWrite(

@@ -85,12 +85,12 @@ export function caseStore(db: KioskDatabase): CaseStore {
 
     async findByIdNumberHash(hash) {
       const found = await db.cases.find({ selector: { 'summary.applicantIdHash': hash } }).exec();
-      return found.map((doc) => fromStoredCase(doc.toJSON() as unknown as Record<string, unknown>));
+      return found.map((doc) => fromStoredCase(doc.toJSON()));
     },
 
     async all() {
       const found = await db.cases.find().exec();
-      return found.map((doc) => fromStoredCase(doc.toJSON() as unknown as Record<string, unknown>));
+      return found.map((doc) => fromStoredCase(doc.toJSON()));
     },
   };
 }

@@ -84,6 +84,11 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
   let retryTime = RETRY_MIN_MS;
   const replications: RxCouchDBReplicationState<never>[] = [];
 
+  const setRetryTime = (ms: number) => {
+    retryTime = ms;
+    for (const replication of replications) replication.retryTime = ms;
+  };
+
   const onHubEvent = (event: HubEvent) => {
     const at = now().toISOString();
     switch (event.kind) {
@@ -92,8 +97,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
         lastOutcome = event.error;
         facts = { ...facts, lastError: { status: event.error.status, code: event.error.code, reason: event.error.reason, at } };
         // Back off while the hub stays unreachable; RxDB reads retryTime before each retry.
-        retryTime = Math.min(retryTime * 2, RETRY_MAX_MS);
-        for (const replication of replications) replication.retryTime = retryTime;
+        setRetryTime(Math.min(retryTime * 2, RETRY_MAX_MS));
         break;
       case 'pulled':
         lastOutcome = 'ok';
@@ -111,10 +115,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
         break;
       }
     }
-    if (event.kind !== 'failed') {
-      retryTime = RETRY_MIN_MS;
-      for (const replication of replications) replication.retryTime = retryTime;
-    }
+    if (event.kind !== 'failed') setRetryTime(RETRY_MIN_MS);
     // The line is up and cases got through: send the files that go with them.
     if (event.kind === 'pushed') void uploadFiles();
     publish();

@@ -39,6 +39,10 @@ export interface Store {
   // Generic so that interfaces (without index signatures) and object literals with extra fields both fit.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
   putDoc<T extends { _id: string; _rev?: string }>(db: string, doc: T): Promise<StoreResult<{ id: string; rev: string }>>;
+  /** Ids of the documents whose id starts with `prefix`, in id order. */
+  idsWithPrefix(db: string, prefix: string): Promise<StoreResult<string[]>>;
+  /** The documents whose id starts with `prefix`, in id order. */
+  docsWithPrefix<T extends object>(db: string, prefix: string): Promise<StoreResult<(T & StoredDoc)[]>>;
   /** Create the database if it does not exist. */
   ensureDatabase(db: string): Promise<StoreResult<'created' | 'exists'>>;
   /** Is the store answering right now? */
@@ -84,6 +88,16 @@ export function openStore(options: { url: URL; kind: 'embedded' | 'couchdb'; pre
     }
   }
 
+  // Ids sort as strings, so a prefix is the range [prefix, prefix + the highest BMP character].
+  async function prefixRange(db: string, prefix: string, includeDocs: boolean): Promise<StoreResult<{ id: string; doc?: StoredDoc }[]>> {
+    const result = await request<{ rows: { id: string; doc?: StoredDoc }[] }>({
+      db: dbName(db),
+      path: '_all_docs',
+      qs: { startkey: prefix, endkey: `${prefix}\ufff0`, ...(includeDocs ? { include_docs: true } : {}) },
+    });
+    return result.ok ? ok(result.value.rows) : result;
+  }
+
   return {
     kind: options.kind,
     dbName,
@@ -93,6 +107,15 @@ export function openStore(options: { url: URL; kind: 'embedded' | 'couchdb'; pre
       const result = await request<{ id: string; rev: string }>({ db: dbName(db), path: docPath(doc._id), method: 'PUT', body: doc });
       return result.ok ? ok({ id: result.value.id, rev: result.value.rev }) : result;
     },
+    async idsWithPrefix(db, prefix) {
+      const rows = await prefixRange(db, prefix, false);
+      return rows.ok ? ok(rows.value.map((row) => row.id)) : rows;
+    },
+    // As with `request`, the caller names the shape of the stored documents it reads.
+    docsWithPrefix: (async (db: string, prefix: string) => {
+      const rows = await prefixRange(db, prefix, true);
+      return rows.ok ? ok(rows.value.flatMap((row) => (row.doc ? [row.doc] : []))) : rows;
+    }) as Store['docsWithPrefix'],
     async ensureDatabase(db) {
       const created = await request({ db: dbName(db), method: 'PUT' });
       if (created.ok) return ok('created');
