@@ -4,7 +4,7 @@ import layering from './eslint-rules/layering.js';
 
 /** Who may import whom (DESIGN.md). The compiler enforces the same with one tsconfig per part. */
 const parts = {
-  core: { mayImport: ['core'], nodeBuiltins: false, allowPackages: ['zod'] },
+  core: { mayImport: ['core'], nodeBuiltins: false, allowPackages: ['zod', 'pinyin-pro'] },
   renderer: { mayImport: ['renderer', 'core'], nodeBuiltins: false, denyPackages: ['electron', 'nano', 'express'] },
   electron: { mayImport: ['electron', 'core'], nodeBuiltins: true, denyPackages: ['react', 'react-dom', 'nano', 'express'] },
   'sync-server': { mayImport: ['sync-server', 'core'], nodeBuiltins: true, denyPackages: ['electron', 'react', 'react-dom', 'rxdb'] },

@@ -18,7 +18,7 @@ export interface DataProblem {
 
 export interface DataError {
   readonly code: 'data.invalid';
-  readonly document: 'catalog' | 'divisionTable' | 'workingCalendar' | 'case';
+  readonly document: 'catalog' | 'divisionTable' | 'workingCalendar' | 'case' | 'notice';
   readonly problems: readonly DataProblem[];
 }
 

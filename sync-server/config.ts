@@ -18,6 +18,8 @@ export interface HubConfig {
   readonly publicUrl?: URL;
   /** Browser origins allowed to sync (the Electron kiosk's `app://cunban`, browser-mode kiosks). */
   readonly corsOrigins: readonly string[];
+  /** The built kiosk screens served at /kiosk/ (browser mode); default dist/kiosk. */
+  readonly kioskAppDir?: string;
 }
 
 export interface ConfigError {
@@ -71,7 +73,8 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
     return invalid('CUNBAN_CORS_ORIGINS', `"${badOrigin}" is not an origin (scheme://host[:port], no path)`);
   }
 
-  const base = { port, host, dataDir, dbPrefix, corsOrigins, ...(publicUrl ? { publicUrl } : {}) };
+  const kioskAppDir = value('CUNBAN_KIOSK_DIR');
+  const base = { port, host, dataDir, dbPrefix, corsOrigins, ...(publicUrl ? { publicUrl } : {}), ...(kioskAppDir ? { kioskAppDir } : {}) };
   const couchText = value('COUCHDB_URL');
   if (couchText === undefined) return ok(base);
   const couchdbUrl = parseUrl(couchText);

@@ -9,6 +9,7 @@ import type { HubConfig } from './config.js';
 import { fileRoutes } from './files.js';
 import { gatewayRoutes } from './gateway.js';
 import { router } from './http/kit.js';
+import { DEFAULT_KIOSK_APP_DIR, kioskAppRoutes } from './kiosk-app.js';
 import { initStore, type InitReport } from './provision.js';
 import { runningStoreUrl, startEmbeddedStore, type EmbeddedStore } from './store/embedded-store.js';
 import { openStore, type Store } from './store/store.js';
@@ -71,6 +72,10 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     ...apiRoutes({ config, store, storeStatus: () => acquired.status(), now }),
     ...gatewayRoutes({ store, now, log }),
     ...fileRoutes({ store, now }),
+    ...kioskAppRoutes({
+      dir: config.kioskAppDir ?? DEFAULT_KIOSK_APP_DIR,
+      ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}),
+    }),
   ];
   const server: Server = createServer(router(routes, { corsOrigins: config.corsOrigins }, log));
   server.headersTimeout = 20_000;

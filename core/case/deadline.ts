@@ -2,9 +2,25 @@ import { addWorkingDays, type Deadline, type WorkingCalendar } from '../calendar
 import { compareDates, type LocalDate } from '../local-date.js';
 import type { CaseState } from './state.js';
 
+/** What a deadline depends on: a case's state, or the summary of its stored document. */
+export interface DeadlineFacts {
+  readonly clockStartOn: CaseState['clockStartOn'];
+  readonly status: CaseState['status'];
+  readonly item: Pick<CaseState['item'], 'timeLimitWorkingDays'>;
+}
+
+/** The facts of a stored case from its summary, without folding its events. */
+export function deadlineFactsOf(summary: {
+  readonly clockStartOn: CaseState['clockStartOn'];
+  readonly status: CaseState['status'];
+  readonly timeLimitWorkingDays: number | null;
+}): DeadlineFacts {
+  return { clockStartOn: summary.clockStartOn, status: summary.status, item: { timeLimitWorkingDays: summary.timeLimitWorkingDays } };
+}
+
 /** When the decision is due, or undefined for items with no published time limit. */
 export function caseDeadline(
-  state: Pick<CaseState, 'clockStartOn' | 'item'>,
+  state: Pick<DeadlineFacts, 'clockStartOn' | 'item'>,
   calendar: WorkingCalendar,
 ): Deadline | undefined {
   const limit = state.item.timeLimitWorkingDays;
@@ -16,7 +32,7 @@ export function caseDeadline(
  * materials is not overdue — the clock is stopped until they are supplied.
  */
 export function isOverdue(
-  state: Pick<CaseState, 'clockStartOn' | 'item' | 'status'>,
+  state: DeadlineFacts,
   today: LocalDate,
   calendar: WorkingCalendar,
 ): boolean {

@@ -79,6 +79,7 @@ export const en: Messages = {
   'data.document.divisionTable': 'division table',
   'data.document.workingCalendar': 'working calendar',
   'data.document.case': 'case',
+  'data.document.notice': 'notice',
   'data.invalid': 'The {document} has {count} problem(s)',
 
   'collection.items': 'item',

@@ -14,8 +14,10 @@ export function isMessageKey(key: string): key is MessageKey {
 }
 
 /** Fill `{name}` placeholders; a placeholder without a value stays visible rather than vanishing. */
+export function fillPlaceholders(template: string, params: MessageParams): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+}
+
 export function translate(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
-  return MESSAGES[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
+  return fillPlaceholders(MESSAGES[locale][key], params);
 }

@@ -81,6 +81,7 @@ export const zhCN = {
   'data.document.divisionTable': '行政区划表',
   'data.document.workingCalendar': '工作日历',
   'data.document.case': '办件',
+  'data.document.notice': '通知公告',
   'data.invalid': '{document}数据有误，共{count}处',
 
   'collection.items': '事项',

@@ -3,6 +3,7 @@
  * atomically per case, so a refused action changes nothing and an accepted one is never half-written.
  * Works entirely offline; sync.ts carries the results to the hub.
  */
+import { map, type Observable } from 'rxjs';
 import { appendEvent, type AppendError, type EventDraft } from '../../core/case/append.js';
 import { toCaseDocument, type CaseDocument } from '../../core/case/document.js';
 import type { CaseEvent } from '../../core/case/events.js';
@@ -21,6 +22,13 @@ export type CaseWriteError =
 export interface CaseStore {
   /** Accept a new application: `draft` is its `created` event. */
   create(draft: EventDraft & { type: 'created' }): Promise<Result<CaseDocument, CaseWriteError>>;
+  /**
+   * Accept a new application with what the clerk did at the same sitting (checklist, forward, …):
+   * all of it is checked by the rules and written as one document, or nothing is written.
+   */
+  register(drafts: readonly EventDraft[]): Promise<Result<CaseDocument, CaseWriteError>>;
+  /** Every case, again on each change (local writes and what sync brings). */
+  all$(): Observable<CaseDocument[]>;
   /** Record one more event on a case, if the rules allow it now. */
   append(caseNumber: string, draft: EventDraft): Promise<Result<CaseDocument, CaseWriteError>>;
   get(caseNumber: string): Promise<CaseDocument | undefined>;
@@ -43,20 +51,28 @@ export function caseStore(db: KioskDatabase): CaseStore {
     return doc.value;
   };
 
+  const register = async (drafts: readonly EventDraft[]): Promise<Result<CaseDocument, CaseWriteError>> => {
+    let events: CaseEvent[] = [];
+    for (const draft of drafts) {
+      const next = appendEvent(events, draft);
+      if (!next.ok) return next;
+      events = next.value;
+    }
+    if (events.length === 0) return err({ code: 'case.history.noCreatedEvent' });
+    const doc = documentOf(events);
+    if (await db.cases.findOne(doc.caseNumber).exec()) return err({ code: 'case.numberTaken', caseNumber: doc.caseNumber });
+    try {
+      await db.cases.insert(toStoredCase(doc));
+    } catch (error) {
+      if (isQuotaError(error)) return err({ code: 'storage.full' });
+      throw error;
+    }
+    return ok(doc);
+  };
+
   return {
-    async create(draft) {
-      const events = appendEvent([], draft);
-      if (!events.ok) return events;
-      const doc = documentOf(events.value);
-      if (await db.cases.findOne(doc.caseNumber).exec()) return err({ code: 'case.numberTaken', caseNumber: doc.caseNumber });
-      try {
-        await db.cases.insert(toStoredCase(doc));
-      } catch (error) {
-        if (isQuotaError(error)) return err({ code: 'storage.full' });
-        throw error;
-      }
-      return ok(doc);
-    },
+    create: (draft) => register([draft]),
+    register,
 
     async append(caseNumber, draft) {
       const current = await db.cases.findOne(caseNumber).exec();
@@ -86,6 +102,10 @@ export function caseStore(db: KioskDatabase): CaseStore {
     async findByIdNumberHash(hash) {
       const found = await db.cases.find({ selector: { 'summary.applicantIdHash': hash } }).exec();
       return found.map((doc) => fromStoredCase(doc.toJSON()));
+    },
+
+    all$() {
+      return db.cases.find().$.pipe(map((docs) => docs.map((doc) => fromStoredCase(doc.toJSON()))));
     },
 
     async all() {

@@ -62,6 +62,16 @@ async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** A scan's type (by its bytes) and size, checked the moment the clerk picks it. */
+export function checkFileBytes(bytes: Uint8Array): Result<MaterialContentType, FileError> {
+  const contentType = contentTypeOfBytes(bytes);
+  if (!contentType) return err({ code: 'files.type' });
+  if (bytes.length > MAX_FILE_BYTES) {
+    return err({ code: 'files.tooLarge', maxMb: MAX_FILE_BYTES / MB, sizeMb: (bytes.length / MB).toFixed(1) });
+  }
+  return ok(contentType);
+}
+
 /** Keep a scan with a case. Refused here, with the limit in the error, before anything is stored. */
 export async function attachFile(
   files: RxCollection<StoredFile>,
@@ -69,11 +79,9 @@ export async function attachFile(
   materialId: string,
   bytes: Uint8Array<ArrayBuffer>,
 ): Promise<Result<FileRef, FileError>> {
-  const contentType = contentTypeOfBytes(bytes);
-  if (!contentType) return err({ code: 'files.type' });
-  if (bytes.length > MAX_FILE_BYTES) {
-    return err({ code: 'files.tooLarge', maxMb: MAX_FILE_BYTES / MB, sizeMb: (bytes.length / MB).toFixed(1) });
-  }
+  const checked = checkFileBytes(bytes);
+  if (!checked.ok) return checked;
+  const contentType = checked.value;
   const sha256 = await sha256Hex(bytes);
   const id = `${caseNumber}:${sha256}`;
   const existing = await files.findOne(id).exec();
@@ -86,6 +94,11 @@ export async function attachFile(
   const doc = await files.insert({ id, caseNumber, ...ref, uploaded: false });
   await doc.putAttachment({ id: 'content', data: new Blob([bytes], { type: contentType }), type: contentType });
   return ok(ref);
+}
+
+/** Drop the files of a case that was never written (its registration was refused). */
+export async function discardFiles(files: RxCollection<StoredFile>, caseNumber: string): Promise<void> {
+  await files.find({ selector: { caseNumber } }).remove();
 }
 
 export interface UploadReport {

@@ -6,7 +6,10 @@
  * - takes the hub's per-document refusals out of RxDB's path: RxDB treats a `forbidden` row as
  *   impossible and retries the batch forever, so the refusal is reported (the document stays on the
  *   kiosk, shown with the hub's reason) and RxDB is told the row is done;
- * - reports every outcome, so the sync state reflects what really happened in both directions.
+ * - reports every outcome, so the sync state reflects what really happened in both directions;
+ * - resumes the live feed from the last change it saw. RxDB's CouchDB stream asks for `since=now`
+ *   until its first long poll answers, so after an outage it would never see what changed on the hub
+ *   while it was retrying (a decision made then reached the counter only at the next full resync).
  */
 
 export type HubEvent =
@@ -29,9 +32,21 @@ export class HubRequestError extends Error {
 
 type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
+/** A live-feed request asking for `since=now`, rewritten to start from the last sequence seen on that database. */
+function resumeLiveFeed(url: string, lastSeq: ReadonlyMap<string, string>): string {
+  const parsed = new URL(url);
+  if (parsed.searchParams.get('feed') !== 'longpoll' || parsed.searchParams.get('since') !== 'now') return url;
+  const seq = lastSeq.get(parsed.pathname);
+  if (seq === undefined) return url;
+  parsed.searchParams.set('since', seq);
+  return parsed.href;
+}
+
 export function hubFetch(authorization: string, report: (event: HubEvent) => void, base: Fetch = (input, init) => fetch(input, init)): Fetch {
+  // Per `_changes` path: the `last_seq` of its latest answer (CouchDB sequences are opaque strings).
+  const lastSeq = new Map<string, string>();
   return async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const url = resumeLiveFeed(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, lastSeq);
     const headers = new Headers(init?.headers);
     headers.set('authorization', authorization);
     let response: Response;
@@ -49,7 +64,11 @@ export function hubFetch(authorization: string, report: (event: HubEvent) => voi
       throw failure;
     }
     const path = new URL(url).pathname;
-    if (path.endsWith('/_changes')) report({ kind: 'pulled' });
+    if (path.endsWith('/_changes')) {
+      const body = (await response.clone().json().catch(() => undefined)) as { last_seq?: unknown } | undefined;
+      if (typeof body?.last_seq === 'string' || typeof body?.last_seq === 'number') lastSeq.set(path, String(body.last_seq));
+      report({ kind: 'pulled' });
+    }
     if (!path.endsWith('/_bulk_docs')) return response;
 
     const rows = (await response.json()) as { id: string; ok?: boolean; error?: string; reason?: string; rev?: string }[];

@@ -5,22 +5,35 @@
 import type { EnrollResponse } from '../../core/api/enrollment.js';
 import type { Person } from '../../core/case/events.js';
 import type { Result } from '../../core/result.js';
+import type { Observable } from 'rxjs';
+import type { CaseDocument } from '../../core/case/document.js';
+import { caseNumbers, type CaseNumbers } from './case-numbers.js';
 import { caseStore, type CaseStore } from './cases.js';
-import { attachFile, type FileError, type FileRef } from './files.js';
+import { clerkAccounts, type ClerkAccounts } from './clerks.js';
+import { countyData$, type CountyData } from './county-data.js';
+import { attachFile, discardFiles, type FileError, type FileRef } from './files.js';
 import { openKioskDatabase } from './kiosk-database.js';
-import { importKeyRing, sealPerson, unseal, type PersonInput, type UnsealError } from './sealing.js';
+import { blindIndex, importKeyRing, sealPerson, unseal, type PersonInput, type UnsealError } from './sealing.js';
 import { storageHealth, type StorageHealth } from './storage-health.js';
 import { startKioskSync, type KioskSync } from './sync.js';
 
 export interface KioskData {
   readonly enrollment: EnrollResponse;
   readonly cases: CaseStore;
+  readonly caseNumbers: CaseNumbers;
+  readonly clerks: ClerkAccounts;
   readonly sync: KioskSync;
+  /** Catalog, calendar, divisions and notices as last pulled from the hub. */
+  readonly county$: Observable<CountyData>;
+  /** Cases of the resident with this full ID number (already validated), through the blind index. */
+  findByIdNumber(idNumber: string): Promise<CaseDocument[]>;
   /** Seal a resident's numbers for a new case; the result goes into the `created` event. */
   sealApplicant(input: PersonInput): Promise<Person>;
   /** The full ID number of the case in hand, for a clerk who deliberately asks; screens show the mask. */
   revealIdNumber(person: Person): Promise<Result<string, UnsealError>>;
   attachFile(caseNumber: string, materialId: string, bytes: Uint8Array<ArrayBuffer>): Promise<Result<FileRef, FileError>>;
+  /** Remove files attached for a case number whose registration was then refused. */
+  discardFiles(caseNumber: string): Promise<void>;
   storageHealth(): Promise<StorageHealth>;
   close(): Promise<void>;
 }
@@ -42,17 +55,25 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
   });
   const keys = await importKeyRing(enrollment.dataKeys);
   const sync = await startKioskSync({ db, enrollment, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const cases = caseStore(db);
+  let closing: Promise<void> | undefined;
   return {
     enrollment,
-    cases: caseStore(db),
+    cases,
+    caseNumbers: caseNumbers(db, enrollment),
+    clerks: clerkAccounts(db),
     sync,
+    county$: countyData$(db),
+    findByIdNumber: async (idNumber) => cases.findByIdNumberHash(await blindIndex(keys, idNumber.trim().toUpperCase())),
     sealApplicant: (input) => sealPerson(keys, input),
     revealIdNumber: (person) => unseal(keys, 'idNumber', person.idNumber),
     attachFile: (caseNumber, materialId, bytes) => attachFile(db.files, caseNumber, materialId, bytes),
+    discardFiles: (caseNumber) => discardFiles(db.files, caseNumber),
     storageHealth: () => storageHealth(),
-    async close() {
-      await sync.stop();
-      await db.close();
+    // Idempotent: the screens close on unmount, and a shell may close again on quit.
+    close() {
+      closing ??= sync.stop().then(() => db.close()).then(() => undefined);
+      return closing;
     },
   };
 }

@@ -7,7 +7,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export type StoreStatus = 'up' | 'down';
 
@@ -22,7 +21,7 @@ export interface EmbeddedStore {
   pid(): number | undefined;
 }
 
-const ENTRY = fileURLToPath(new URL('./embedded-store-process.ts', import.meta.url));
+const ENTRY = resolve(import.meta.dirname, 'embedded-store-process.ts');
 const TSX = import.meta.resolve('tsx');
 const START_TIMEOUT_MS = 30_000;
 const MAX_BACKOFF_MS = 5_000;

@@ -1,0 +1,187 @@
+/**
+ * One case: where it stands, its materials, every event with who did what (including events that
+ * could not take effect after a merge), and the actions core/'s rules allow the village now.
+ */
+import { useState, type SyntheticEvent } from 'react';
+import type { EventDraft } from '../../core/case/append.js';
+import type { CaseEvent } from '../../core/case/events.js';
+import { foldCase } from '../../core/case/fold.js';
+import { allowedEventTypes } from '../../core/case/rules.js';
+import type { CaseState } from '../../core/case/state.js';
+import type { CodedError } from '../../core/i18n/describe.js';
+import { formatDate, formatInstant } from '../ui/format.js';
+import { Alert } from '../ui/form.js';
+import { useI18n } from '../ui/i18n.js';
+import { dueOf } from './case-filters.js';
+import { newEventId, useSession } from './session.js';
+
+type Lang = 'zh' | 'en';
+
+export function CaseDetail({ caseNumber }: { readonly caseNumber: string }) {
+  const { cases, county, go } = useSession();
+  const { t, describe, locale } = useI18n();
+  const lang: Lang = locale === 'zh-CN' ? 'zh' : 'en';
+  const doc = cases?.find((candidate) => candidate.caseNumber === caseNumber);
+  if (!doc) return cases === undefined ? <p role="status">{t('boot.loading')}</p> : <Alert>{t('case.notFound')}</Alert>;
+  const view = foldCase(doc.events);
+  if (!view.ok) return <Alert>{describe(view.error)}</Alert>;
+  const { state, timeline } = view.value;
+  const due = dueOf(doc, county.calendar);
+  const materialName = (id: string) => state.item.materials.find((m) => m.id === id)?.name[lang] ?? id;
+
+  return (
+    <section className="case-detail">
+      <h1>
+        {state.item.name[lang]} <span className="code">{caseNumber}</span>
+      </h1>
+      <p className={`status status-${state.status}`} data-testid="case-status">
+        {t(`status.${state.status}`)}
+        {state.status === 'forwarded' ? ` · ${t('case.heldBy', { level: t(`level.${state.currentLevel}`) })}` : ''}
+      </p>
+      {state.decision?.reason ? <p>{t('case.rejectedBecause', { reason: state.decision.reason })}</p> : null}
+      <dl className="facts">
+        <dt>{t('receipt.applicant')}</dt>
+        <dd>{state.applicant.name} {state.applicant.idNumberMasked} {state.applicant.phoneMasked ?? ''}</dd>
+        {state.proxy ? (
+          <>
+            <dt>{t('receipt.proxy')}</dt>
+            <dd>{state.proxy.name} {state.proxy.idNumberMasked} ({state.proxy.relation})</dd>
+          </>
+        ) : null}
+        <dt>{t('receipt.acceptedOn')}</dt>
+        <dd>{formatDate(locale, state.acceptedOn)}</dd>
+        <dt>{t('receipt.dueOn')}</dt>
+        <dd>{due ? formatDate(locale, due.dueOn) : t('newCase.due.noLimit')}</dd>
+      </dl>
+      <h2>{t('case.materials')}</h2>
+      <ul className="materials">
+        {state.item.materials.map((material) => (
+          <li key={material.id} className={`material-${state.materials[material.id] ?? 'unchecked'}`}>
+            {material.name[lang]}: {t(`material.${state.materials[material.id] ?? 'unchecked'}`)}
+          </li>
+        ))}
+      </ul>
+      <CaseActions caseNumber={caseNumber} state={state} materialName={materialName} />
+      <button type="button" onClick={() => { go({ name: 'receipt', caseNumber }); }}>{t('case.reprint')}</button>
+      <h2>{t('case.timeline')}</h2>
+      <ol className="timeline">
+        {timeline.map(({ event, ignored }) => (
+          <li key={event.id} className={ignored ? 'ignored' : undefined}>
+            <time dateTime={event.at}>{formatInstant(locale, event.at)}</time>{' '}
+            <strong>{t(`event.${event.type}`)}</strong>{' '}
+            <span className="actor">{t('case.by', { name: event.actor.name, level: t(`level.${event.actor.level}`) })}</span>
+            <EventDetails event={event} materialName={materialName} />
+            {ignored ? <p className="ignored-note">{t('case.ignored', { reason: describe(ignored) })}</p> : null}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function EventDetails({ event, materialName }: { readonly event: CaseEvent; readonly materialName: (id: string) => string }) {
+  const { t } = useI18n();
+  const list = (ids: readonly string[]) => ids.map(materialName).join('、');
+  switch (event.type) {
+    case 'materialsMissing':
+      return <p>{t('case.detail.missing', { materials: list(event.payload.missing) })}</p>;
+    case 'returnedForMaterials':
+      return <p>{t('case.detail.returned', { materials: list(event.payload.missing), reason: event.payload.reason })}</p>;
+    case 'materialsSupplied':
+      return <p>{t('case.detail.supplied', { materials: list(event.payload.supplied) })}</p>;
+    case 'forwarded':
+      return <p>{t('case.detail.forwarded', { level: t(`level.${event.payload.to}`) })}</p>;
+    case 'rejected':
+    case 'withdrawn':
+      return <p>{t('case.detail.reason', { reason: event.payload.reason })}</p>;
+    case 'note':
+      return <p>{event.payload.text}</p>;
+    case 'approved':
+    case 'resultHandedOver':
+      return event.payload.note ? <p>{event.payload.note}</p> : null;
+    default:
+      return null;
+  }
+}
+
+/** The village's actions on a case, offered only when core/'s rules allow them now. */
+function CaseActions(props: { readonly caseNumber: string; readonly state: CaseState; readonly materialName: (id: string) => string }) {
+  const { data, actor } = useSession();
+  const { t, describe } = useI18n();
+  const { state, caseNumber } = props;
+  const [text, setText] = useState('');
+  const [supplied, setSupplied] = useState<string[]>([]);
+  const [error, setError] = useState<CodedError>();
+  const [done, setDone] = useState<string>();
+  const allowed = new Set(allowedEventTypes(state, 'village'));
+
+  const write = async (draft: { [K in EventDraft['type']]: Pick<Extract<EventDraft, { type: K }>, 'type' | 'payload'> }[EventDraft['type']]) => {
+    setError(undefined);
+    setDone(undefined);
+    const written = await data.cases.append(caseNumber, { ...draft, id: newEventId(data.enrollment.kioskId), at: new Date().toISOString(), actor });
+    if (written.ok) {
+      setText('');
+      setSupplied([]);
+      setDone(t(`event.${draft.type}`));
+    } else {
+      setError(written.error);
+    }
+  };
+  const needsText = (event: SyntheticEvent, then: () => void) => {
+    event.preventDefault();
+    if (text.trim() === '') setError({ code: 'form.textRequired' });
+    else then();
+  };
+
+  return (
+    <section className="case-actions" aria-label={t('case.actions')}>
+      <h2>{t('case.actions')}</h2>
+      {error ? <Alert>{describe(error)}</Alert> : null}
+      {done ? <Alert tone="success">{t('case.recorded', { action: done })}</Alert> : null}
+      {allowed.has('materialsSupplied') ? (
+        <fieldset>
+          <legend>{t('event.materialsSupplied')}</legend>
+          {state.outstandingMaterials.map((id) => (
+            <label key={id} className="choice">
+              <input
+                type="checkbox"
+                checked={supplied.includes(id)}
+                onChange={(event) => { setSupplied(event.target.checked ? [...supplied, id] : supplied.filter((s) => s !== id)); }}
+              />
+              {props.materialName(id)}
+            </label>
+          ))}
+          <button type="button" className="primary" disabled={supplied.length === 0} onClick={() => void write({ type: 'materialsSupplied', payload: { supplied } })}>
+            {t('case.action.supplied')}
+          </button>
+        </fieldset>
+      ) : null}
+      <div className="action-buttons">
+        {allowed.has('forwarded') ? (
+          <button type="button" className="primary" onClick={() => void write({ type: 'forwarded', payload: { to: 'town' } })}>{t('case.action.forward')}</button>
+        ) : null}
+        {allowed.has('approved') ? (
+          <button type="button" className="primary" onClick={() => void write({ type: 'approved', payload: {} })}>{t('event.approved')}</button>
+        ) : null}
+        {allowed.has('resultHandedOver') ? (
+          <button type="button" className="primary" onClick={() => void write({ type: 'resultHandedOver', payload: {} })}>{t('case.action.handOver')}</button>
+        ) : null}
+      </div>
+      <form className="text-action" onSubmit={(event) => { needsText(event, () => void write({ type: 'note', payload: { text } })); }}>
+        <label className="field">
+          {t('case.textLabel')}
+          <textarea value={text} rows={2} onChange={(event) => { setText(event.target.value); }} />
+        </label>
+        <div className="action-buttons">
+          <button type="submit">{t('case.action.note')}</button>
+          {allowed.has('rejected') ? (
+            <button type="button" onClick={(event) => { needsText(event, () => void write({ type: 'rejected', payload: { reason: text } })); }}>{t('event.rejected')}</button>
+          ) : null}
+          {allowed.has('withdrawn') ? (
+            <button type="button" onClick={(event) => { needsText(event, () => void write({ type: 'withdrawn', payload: { reason: text } })); }}>{t('case.action.withdraw')}</button>
+          ) : null}
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * The counter once a clerk is signed in: header (hall, clerk, sync, language, elder mode, lock),
+ * navigation with keyboard shortcuts, and the current screen. The new-case form's draft lives here,
+ * so leaving the form and coming back never loses what was typed.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { kioskActorPrefix } from '../../core/case/events.js';
+import { localDateOf } from '../../core/local-date.js';
+import type { Clerk } from '../data/clerks.js';
+import type { CountyData } from '../data/county-data.js';
+import type { KioskData } from '../data/kiosk-data.js';
+import { useObservable } from '../ui/hooks.js';
+import { useI18n } from '../ui/i18n.js';
+import { CaseDetail } from './case-detail.js';
+import { CaseList } from './case-list.js';
+import { NewClerkForm } from './clerk-gate.js';
+import { useDisplay } from './display.js';
+import { Home } from './home.js';
+import { emptyDraft, type IntakeDraft } from './intake-form.js';
+import { NewCase } from './new-case.js';
+import { Receipt } from './receipt.js';
+import { SessionContext, type CounterSession, type Screen } from './session.js';
+import type { KioskShell } from './shell.js';
+import { SyncIndicator } from './sync-indicator.js';
+
+const NO_COUNTY: CountyData = { notices: [], problems: [] };
+
+/** Alt+key shortcuts, the same in both languages; shown on the buttons. */
+const SHORTCUTS: Readonly<Record<string, Screen>> = {
+  '1': { name: 'home' },
+  n: { name: 'newCase' },
+  f: { name: 'cases' },
+};
+
+export function Counter(props: {
+  readonly data: KioskData;
+  readonly shell: KioskShell;
+  readonly clerk: Clerk;
+  readonly onLock: () => void;
+  readonly onClerksChanged: () => void;
+}) {
+  const { data, clerk, onLock } = props;
+  const { t } = useI18n();
+  const display = useDisplay();
+  const [screen, setScreen] = useState<Screen>({ name: 'home' });
+  const [draft, setDraft] = useState<IntakeDraft>(emptyDraft);
+  const county = useObservable(data.county$, NO_COUNTY);
+  const cases$ = useMemo(() => data.cases.all$(), [data]);
+  const cases = useObservable(cases$, undefined);
+
+  const go = useCallback((next: Screen) => {
+    setScreen(next);
+  }, []);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      const key = event.key.toLowerCase();
+      if (key === 'l') {
+        event.preventDefault();
+        onLock();
+        return;
+      }
+      const target = SHORTCUTS[key];
+      if (target) {
+        event.preventDefault();
+        go(target);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [go, onLock]);
+
+  const session: CounterSession = {
+    data,
+    shell: props.shell,
+    clerk,
+    actor: { id: `${kioskActorPrefix(data.enrollment.kioskId)}${clerk.id}`, name: clerk.name, level: 'village' },
+    county,
+    cases,
+    today: localDateOf(new Date().toISOString()),
+    go,
+  };
+  const nav = (target: Screen, label: string, shortcut?: string) => (
+    <button
+      type="button"
+      className={screen.name === target.name ? 'nav-current' : undefined}
+      aria-current={screen.name === target.name ? 'page' : undefined}
+      aria-keyshortcuts={shortcut ? `Alt+${shortcut}` : undefined}
+      onClick={() => { go(target); }}
+    >
+      {label} {shortcut ? <kbd>Alt+{shortcut.toUpperCase()}</kbd> : null}
+    </button>
+  );
+
+  return (
+    <SessionContext.Provider value={session}>
+      <header className="counter-header">
+        <div className="hall">
+          <strong>{t('app.name')}</strong> {data.enrollment.townName} {data.enrollment.villageName}
+          <span className="clerk-name">{t('counter.clerk', { name: clerk.name })}</span>
+        </div>
+        <SyncIndicator />
+        <div className="display-controls">
+          <button type="button" onClick={() => { display.setLocale(display.locale === 'zh-CN' ? 'en' : 'zh-CN'); }}>
+            {t('display.otherLanguage')}
+          </button>
+          <button type="button" aria-pressed={display.elder} onClick={() => { display.setElder(!display.elder); }}>
+            {t('display.elderMode')}
+          </button>
+          <button type="button" onClick={onLock} aria-keyshortcuts="Alt+L">
+            {t('counter.lock')} <kbd>Alt+L</kbd>
+          </button>
+        </div>
+      </header>
+      <nav className="counter-nav" aria-label={t('counter.navigation')}>
+        {nav({ name: 'home' }, t('nav.home'), '1')}
+        {nav({ name: 'newCase' }, t('nav.newCase'), 'n')}
+        {nav({ name: 'cases' }, t('nav.cases'), 'f')}
+        {nav({ name: 'clerks' }, t('nav.clerks'))}
+      </nav>
+      <main className="counter-main">
+        {screen.name === 'home' ? <Home /> : null}
+        {screen.name === 'newCase' ? <NewCase draft={draft} onDraft={setDraft} onRegistered={(caseNumber) => { setDraft(emptyDraft); go({ name: 'receipt', caseNumber }); }} /> : null}
+        {screen.name === 'cases' ? <CaseList {...(screen.status ? { status: screen.status } : {})} /> : null}
+        {screen.name === 'case' ? <CaseDetail caseNumber={screen.caseNumber} /> : null}
+        {screen.name === 'receipt' ? <Receipt caseNumber={screen.caseNumber} /> : null}
+        {screen.name === 'clerks' ? (
+          <section>
+            <h1>{t('clerk.addTitle')}</h1>
+            <NewClerkForm data={data} onAdded={props.onClerksChanged} />
+          </section>
+        ) : null}
+      </main>
+    </SessionContext.Provider>
+  );
+}

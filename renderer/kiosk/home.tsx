@@ -1,0 +1,57 @@
+/** Today's work at a glance, the county's notices, and anything the clerk must know about this kiosk. */
+import { useEffect, useState } from 'react';
+import { redactPlaintextIdNumbers } from '../../core/case/sealed.js';
+import type { StorageHealth } from '../data/storage-health.js';
+import { formatDate } from '../ui/format.js';
+import { Alert } from '../ui/form.js';
+import { useI18n } from '../ui/i18n.js';
+import { HOME_VIEWS, inView } from './case-filters.js';
+import { useSession } from './session.js';
+
+export function Home() {
+  const { data, county, cases, today, go } = useSession();
+  const { t, locale } = useI18n();
+  const [storage, setStorage] = useState<StorageHealth>();
+  useEffect(() => {
+    void data.storageHealth().then(setStorage);
+  }, [data]);
+  const lang = locale === 'zh-CN' ? 'zh' : 'en';
+  const notices = county.notices.filter((notice) => !notice.expiresOn || notice.expiresOn >= today);
+
+  return (
+    <section className="home">
+      <h1>{t('home.title', { date: formatDate(locale, today) })}</h1>
+      {!county.catalog ? <Alert tone="info">{t('home.noCatalog')}</Alert> : null}
+      {storage && (storage.level === 'warning' || storage.level === 'critical') ? <Alert>{t(`storage.${storage.level}`)}</Alert> : null}
+      {cases === undefined ? (
+        <p className="loading" role="status">{t('boot.loading')}</p>
+      ) : (
+        <ul className="tiles">
+          {HOME_VIEWS.map((view) => {
+            const count = cases.filter((doc) => inView(doc, view, today, county.calendar)).length;
+            return (
+              <li key={view}>
+                <button type="button" className={`tile tile-${view}${count > 0 && view === 'overdue' ? ' tile-alarm' : ''}`} onClick={() => { go({ name: 'cases', status: view }); }}>
+                  <span className="tile-count" data-view={view}>{count}</span>
+                  <span className="tile-label">{t(`view.${view}`)}</span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <section className="notices" aria-labelledby="notices-title">
+        <h2 id="notices-title">{t('home.notices')}</h2>
+        {notices.length === 0 ? <p className="empty">{t('home.noNotices')}</p> : null}
+        {notices.map((notice) => (
+          <article key={notice.id} className="notice">
+            <h3>{notice.title[lang]}</h3>
+            <p className="notice-date">{formatDate(locale, notice.publishedOn)}</p>
+            {/* Notices are checked on publication; the mask is a second guard for village-affairs disclosure. */}
+            <p>{String(redactPlaintextIdNumbers(notice.body[lang]))}</p>
+          </article>
+        ))}
+      </section>
+    </section>
+  );
+}

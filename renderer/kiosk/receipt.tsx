@@ -1,0 +1,92 @@
+/**
+ * The acceptance receipt (受理回执) handed to the resident: what was accepted, what is still missing,
+ * when a decision is due, and a QR code of the case number for looking it up later. Only the masked ID
+ * number is printed. Printing goes through the shell (the default printer in the kiosk shell, the
+ * browser's dialog — with "Save as PDF" — otherwise).
+ */
+import QRCode from 'qrcode';
+import { useEffect, useState } from 'react';
+import { foldCase } from '../../core/case/fold.js';
+import { formatDate, formatInstant } from '../ui/format.js';
+import { Alert } from '../ui/form.js';
+import { useI18n } from '../ui/i18n.js';
+import { dueOf } from './case-filters.js';
+import { useSession } from './session.js';
+
+export function Receipt({ caseNumber }: { readonly caseNumber: string }) {
+  const { cases, data, county, shell, go } = useSession();
+  const { t, locale } = useI18n();
+  const lang = locale === 'zh-CN' ? 'zh' : 'en';
+  const [qr, setQr] = useState<string>();
+  useEffect(() => {
+    void QRCode.toString(caseNumber, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }).then((svg) => {
+      setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
+    });
+  }, [caseNumber]);
+  const doc = cases?.find((candidate) => candidate.caseNumber === caseNumber);
+  if (!doc) return cases === undefined ? <p role="status">{t('boot.loading')}</p> : <Alert>{t('case.notFound')}</Alert>;
+  const view = foldCase(doc.events);
+  if (!view.ok) return <Alert>{t('case.history.noCreatedEvent')}</Alert>;
+  const { state } = view.value;
+  const created = doc.events[0];
+  const named = (ids: readonly string[]) =>
+    ids.map((id) => state.item.materials.find((m) => m.id === id)?.name[lang] ?? id);
+  const received = named(state.item.materials.filter((m) => state.materials[m.id] === 'received').map((m) => m.id));
+  const missing = named(state.item.materials.filter((m) => state.materials[m.id] === 'missing').map((m) => m.id));
+  const due = dueOf(doc, county.calendar);
+
+  return (
+    <section className="receipt-screen">
+      <div className="actions no-print">
+        <button type="button" className="primary" onClick={() => void shell.print()}>{t('receipt.print')}</button>
+        <button type="button" onClick={() => { go({ name: 'newCase' }); }}>{t('receipt.next')}</button>
+        <button type="button" onClick={() => { go({ name: 'case', caseNumber }); }}>{t('receipt.openCase')}</button>
+        <p className="hint">{t('receipt.pdfHint')}</p>
+      </div>
+      <article className="receipt" aria-label={t('receipt.title')}>
+        <header>
+          <h1>{t('receipt.title')}</h1>
+          <p>{data.enrollment.townName} {data.enrollment.villageName} {t('receipt.hall')}</p>
+        </header>
+        <div className="receipt-body">
+          <dl>
+            <dt>{t('receipt.caseNumber')}</dt>
+            <dd className="case-number" data-testid="receipt-case-number">{caseNumber}</dd>
+            <dt>{t('receipt.item')}</dt>
+            <dd>{state.item.name[lang]} ({state.item.code})</dd>
+            <dt>{t('receipt.applicant')}</dt>
+            <dd>{state.applicant.name} {state.applicant.idNumberMasked}</dd>
+            {state.proxy ? (
+              <>
+                <dt>{t('receipt.proxy')}</dt>
+                <dd>{state.proxy.name} {state.proxy.idNumberMasked} ({state.proxy.relation})</dd>
+              </>
+            ) : null}
+            <dt>{t('receipt.received')}</dt>
+            <dd>{received.length > 0 ? received.join('、') : t('receipt.none')}</dd>
+            <dt>{t('receipt.missing')}</dt>
+            <dd className={missing.length > 0 ? 'missing' : undefined}>{missing.length > 0 ? missing.join('、') : t('receipt.none')}</dd>
+            <dt>{t('receipt.acceptedOn')}</dt>
+            <dd>{formatInstant(locale, state.acceptedAt)}</dd>
+            <dt>{t('receipt.dueOn')}</dt>
+            <dd>
+              {state.status === 'completed'
+                ? t('receipt.completed')
+                : state.status === 'awaitingMaterials'
+                  ? t('newCase.due.stopped')
+                  : due
+                    ? `${formatDate(locale, due.dueOn)}${due.provisional ? ` ${t('receipt.provisional')}` : ''}`
+                    : t('newCase.due.noLimit')}
+            </dd>
+            <dt>{t('receipt.status')}</dt>
+            <dd>{t(`status.${state.status}`)}</dd>
+            <dt>{t('receipt.clerk')}</dt>
+            <dd>{created?.actor.name}</dd>
+          </dl>
+          {qr ? <img className="qr" src={qr} alt={t('receipt.qr')} width={120} height={120} /> : null}
+        </div>
+        <footer>{t('receipt.footer')}</footer>
+      </article>
+    </section>
+  );
+}

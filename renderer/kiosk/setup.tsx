@@ -1,0 +1,58 @@
+/**
+ * First run: enroll this kiosk with the county hub by its address and the technician's enrollment
+ * code. (The full wizard — QR by camera, progress, replacement, moving — is the shell's, issue 7.)
+ */
+import { useState, type SyntheticEvent } from 'react';
+import type { EnrollResponse } from '../../core/api/enrollment.js';
+import { enrollWithHub, type EnrollError } from '../data/enroll.js';
+import { Alert, Field } from '../ui/form.js';
+import { useI18n } from '../ui/i18n.js';
+import type { KioskShell } from './shell.js';
+
+export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: (enrollment: EnrollResponse) => Promise<unknown> }) {
+  const { t, describe } = useI18n();
+  const [hub, setHub] = useState(() => (location.protocol.startsWith('http') ? `${location.origin}/` : ''));
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<EnrollError>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: SyntheticEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    const enrolled = await enrollWithHub(hub, code, props.shell.appVersion);
+    if (enrolled.ok) {
+      await props.shell.secrets.save(enrolled.value);
+      await props.onEnrolled(enrolled.value);
+    } else {
+      setError(enrolled.error);
+      setBusy(false);
+    }
+  };
+
+  const fieldError = (...codes: EnrollError['code'][]) => (error && codes.includes(error.code) ? describe(error) : undefined);
+  return (
+    <main className="setup">
+      <h1>{t('setup.title')}</h1>
+      <p>{t('setup.intro')}</p>
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        <Field label={t('setup.hubUrl')} value={hub} onChange={setHub} inputMode="url" autoComplete="off" error={fieldError('enroll.hubUrl', 'enroll.hubUnreachable')} />
+        <Field
+          label={t('setup.code')}
+          value={code}
+          onChange={setCode}
+          autoFocus
+          autoComplete="off"
+          hint={t('setup.codeHint')}
+          error={fieldError('enroll.codeFormat', 'enroll.codeUnknown', 'enroll.codeUsed', 'enroll.codeExpired')}
+        />
+        {error && !fieldError('enroll.hubUrl', 'enroll.hubUnreachable', 'enroll.codeFormat', 'enroll.codeUnknown', 'enroll.codeUsed', 'enroll.codeExpired') ? (
+          <Alert>{describe(error)}</Alert>
+        ) : null}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t('setup.enrolling') : t('setup.enroll')}
+        </button>
+      </form>
+    </main>
+  );
+}

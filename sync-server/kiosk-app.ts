@@ -1,0 +1,79 @@
+/**
+ * The kiosk's screens in browser mode, served by the hub at /kiosk/ (the Electron shell loads the same
+ * build from app://). Static files only, from one directory, behind a path-traversal guard and a
+ * strict Content-Security-Policy: scripts and styles from this origin only, no inline script, no
+ * framing, and network access to this hub alone.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { extname, resolve, sep } from 'node:path';
+import { failure, reply, type HttpReply, type Route } from './http/kit.js';
+
+/** Where `npm run build:kiosk` writes the kiosk's screens. */
+export const DEFAULT_KIOSK_APP_DIR = resolve(import.meta.dirname, '../dist/kiosk');
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.map': 'application/json',
+};
+
+export function kioskContentSecurityPolicy(extraConnect: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self'${extraConnect.map((origin) => ` ${origin}`).join('')}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+/**
+ * The file under `root` that a request path names, or undefined when the path tries to leave it
+ * (`..`, encoded separators, NUL) — checked after decoding and resolving, not by pattern alone.
+ */
+export function resolveInside(root: string, requestPath: string): string | undefined {
+  if (requestPath.includes('\0') || requestPath.includes('\\')) return undefined;
+  const base = resolve(root);
+  const target = resolve(base, `.${sep}${requestPath === '' ? 'index.html' : requestPath}`);
+  return target.startsWith(base + sep) ? target : undefined;
+}
+
+export function kioskAppRoutes(options: { readonly dir: string; readonly publicOrigin?: string }): Route[] {
+  const csp = kioskContentSecurityPolicy(options.publicOrigin ? [options.publicOrigin] : []);
+  const serve = async (requestPath: string): Promise<HttpReply> => {
+    const file = resolveInside(options.dir, requestPath);
+    if (!file) return failure(404, 'not_found', 'No such file.');
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) {
+      if (requestPath === '') {
+        return failure(503, 'kiosk_not_built', 'The kiosk screens are not built on this hub: run `npm run build:kiosk`.');
+      }
+      return failure(404, 'not_found', 'No such file.');
+    }
+    const isIndex = file.endsWith(`${sep}index.html`);
+    return reply(200, await readFile(file), {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      // Hashed asset names never change content; the page itself is always revalidated.
+      'cache-control': isIndex ? 'no-cache' : 'public, max-age=31536000, immutable',
+      'content-security-policy': csp,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+    });
+  };
+  return [
+    { method: 'GET', pattern: /^\/kiosk$/, handle: () => Promise.resolve(reply(308, undefined, { location: '/kiosk/' })) },
+    { method: 'GET', pattern: /^\/kiosk\/(?<path>[^?#]*)$/, handle: (context) => serve(context.params.path ?? '') },
+  ];
+}

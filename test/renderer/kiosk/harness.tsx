@@ -1,0 +1,104 @@
+/**
+ * The counter's screens in jsdom against a real embedded hub: a kiosk enrolled through the hub's API,
+ * its RxDB on fake-indexeddb, and a shell that keeps secrets and preferences in memory and counts
+ * print requests. Nothing of Cunban's own is mocked.
+ */
+import { render, screen, waitFor, type RenderResult } from '@testing-library/react';
+import { userEvent, type UserEvent } from '@testing-library/user-event';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { expect } from 'vitest';
+import type { EnrollResponse } from '../../../core/api/enrollment.js';
+import { enrollWithHub } from '../../../renderer/data/enroll.js';
+import { browserFallbackSecrets } from '../../../renderer/data/key-store.js';
+import { openKioskData, type KioskData } from '../../../renderer/data/kiosk-data.js';
+import { KioskRoot } from '../../../renderer/kiosk/root.js';
+import type { KioskShell } from '../../../renderer/kiosk/shell.js';
+import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
+import { VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
+
+export function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
+  const values = new Map<string, string>();
+  return {
+    getItem: (key) => values.get(key) ?? null,
+    setItem: (key, value) => {
+      values.set(key, value);
+    },
+    removeItem: (key) => {
+      values.delete(key);
+    },
+  };
+}
+
+export interface TestShell extends KioskShell {
+  /** The kiosk data the screens opened, once they have. */
+  readonly opened: KioskData[];
+  readonly printed: { count: number };
+}
+
+export function testShell(): TestShell {
+  const indexedDB = new IDBFactory();
+  const opened: KioskData[] = [];
+  const printed = { count: 0 };
+  return {
+    secrets: browserFallbackSecrets(memoryStorage()),
+    appVersion: '0.1.0-test',
+    preferences: memoryStorage(),
+    opened,
+    printed,
+    async openData(enrollment: EnrollResponse) {
+      const data = await openKioskData({ enrollment, indexedDB, IDBKeyRange });
+      opened.push(data);
+      return data;
+    },
+    print() {
+      printed.count += 1;
+      return Promise.resolve();
+    },
+  };
+}
+
+export async function enrolledShell(hub: TestHub): Promise<TestShell> {
+  const issued = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date());
+  if (!issued.ok) throw new Error(issued.error.reason);
+  const enrolled = await enrollWithHub(`${hub.base}/`, issued.value.code, '0.1.0-test');
+  if (!enrolled.ok) throw new Error(enrolled.error.code);
+  const shell = testShell();
+  await shell.secrets.save(enrolled.value);
+  return shell;
+}
+
+export interface Counter {
+  readonly shell: TestShell;
+  readonly user: UserEvent;
+  readonly view: RenderResult;
+  readonly data: KioskData;
+  close(): Promise<void>;
+}
+
+/** An enrolled kiosk with its first clerk (王芳, PIN 2580) signed in and the county catalog received. */
+export async function signedInCounter(hub: TestHub, options: { idleLockMs?: number } = {}): Promise<Counter> {
+  const shell = await enrolledShell(hub);
+  const user = userEvent.setup();
+  const view = render(<KioskRoot shell={shell} {...(options.idleLockMs ? { idleLockMs: options.idleLockMs } : {})} />);
+  await screen.findByRole('heading', { name: '创建第一个办事员账号' });
+  await user.type(screen.getByLabelText('姓名'), '王芳');
+  await user.type(screen.getByLabelText('PIN码'), '2580');
+  await user.type(screen.getByLabelText('再次输入PIN码'), '2580');
+  await user.click(screen.getByRole('button', { name: '创建账号' }));
+  await screen.findByRole('navigation', { name: '主菜单' });
+  await waitFor(() => {
+    expect(screen.queryByText(/尚未收到县里的服务事项目录/)).toBeNull();
+  }, { timeout: 20_000 });
+  const data = shell.opened[0];
+  if (!data) throw new Error('the screens did not open the kiosk data');
+  return {
+    shell,
+    user,
+    view,
+    data,
+    async close() {
+      view.unmount();
+      await Promise.all(shell.opened.map((opened) => opened.close()));
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Debian's Chromium driven by playwright-core for the end-to-end suites: the flags this machine needs,
+ * every console error and page error collected (a suite fails on any it does not expect), and numbered
+ * screenshots in test-results/, which CI keeps.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export interface BrowserRun {
+  readonly browser: Browser;
+  readonly page: Page;
+  /** Console errors and uncaught page errors seen so far, minus those `expect` allowed at the time. */
+  readonly errors: string[];
+  /** Allow console errors matching `pattern` until the returned function is called (e.g. while the hub is down). */
+  tolerate(pattern: RegExp): () => void;
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openChromium(suite: string): Promise<BrowserRun> {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install chromium (see .ci/run)`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const tolerated = new Set<RegExp>();
+  const record = (text: string) => {
+    if (![...tolerated].some((pattern) => pattern.test(text))) errors.push(text);
+  };
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() === 'error') record(`console: ${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => {
+    record(`page error: ${error.message}`);
+  });
+  const folder = resolve(import.meta.dirname, '../../test-results/screenshots', suite);
+  mkdirSync(folder, { recursive: true });
+  let shot = 0;
+  return {
+    browser,
+    page,
+    errors,
+    tolerate(pattern) {
+      tolerated.add(pattern);
+      return () => {
+        tolerated.delete(pattern);
+      };
+    },
+    async screenshot(name) {
+      shot += 1;
+      const path = join(folder, `${String(shot).padStart(2, '0')}-${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+    close: () => browser.close(),
+  };
+}
