@@ -65,7 +65,8 @@ if (enrollment) {
   console.log(`  enrollment code for ${enrollment.townName} ${enrollment.villageName}: ${enrollment.code} (until ${enrollment.expiresAt})`);
 }
 console.log('');
-console.log(`  kiosk (browser mode): ${hubUrl}kiosk/ — enroll with the code above, create a clerk, and register cases.`);
+// localhost: browsers give WebCrypto (which seals ID numbers) only to https pages and this machine's own.
+console.log(`  kiosk (browser mode): http://localhost:${String(hub.port)}/kiosk/ — enroll with the code above, create a clerk, register cases.`);
 console.log('  It keeps working with the hub stopped and syncs when the hub is back.');
 console.log('');
 console.log('Not built yet (see `issues list`): the Electron shell (issue 7) and the review console (issue 6).');

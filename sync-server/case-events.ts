@@ -17,7 +17,10 @@ export type HubCaseWriteError =
   | { readonly code: 'case.writeContended' }
   | { readonly code: 'store'; readonly failure: StoreFailure };
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
+
+/** A short, growing, jittered pause between attempts, so racing writers stop colliding in step. */
+const pause = (attempt: number) => new Promise((resume) => setTimeout(resume, attempt * 15 + Math.random() * 25));
 
 export async function appendCaseEventOnHub(
   store: Store,
@@ -40,6 +43,7 @@ export async function appendCaseEventOnHub(
     const written = await store.putDoc(db, { ...next.value, _id: caseNumber, _rev: stored.value._rev });
     if (written.ok) return ok(next.value);
     if (written.error.status !== 409) return err({ code: 'store', failure: written.error });
+    await pause(attempt);
   }
   return err({ code: 'case.writeContended' });
 }

@@ -20,13 +20,17 @@ export function normalizeQuery(query: string): string {
 }
 
 /**
- * 0 when any form starts with the query, 1 when one contains it, undefined when none matches.
+ * 0 when any form starts with the query, 1 when one contains it — or, for a query of several words,
+ * when every word is in some form (`certificate disability`) — and undefined when nothing matches.
  * Callers sort by this rank, so prefixes come first.
  */
 export function matchRank(forms: readonly string[], query: string): 0 | 1 | undefined {
   const q = normalizeQuery(query);
   if (q === '') return 0;
-  if (forms.some((form) => form.replace(/\s+/g, '').startsWith(q))) return 0;
-  if (forms.some((form) => form.replace(/\s+/g, '').includes(q))) return 1;
+  const compact = forms.map((form) => form.replace(/\s+/g, ''));
+  if (compact.some((form) => form.startsWith(q))) return 0;
+  if (compact.some((form) => form.includes(q))) return 1;
+  const words = query.trim().toLowerCase().split(/\s+/);
+  if (words.length > 1 && words.every((word) => forms.some((form) => form.includes(word)))) return 1;
   return undefined;
 }

@@ -58,7 +58,7 @@ export function ClerkGate(props: { readonly data: KioskData; readonly shell: Kio
   return (
     <>
       <div hidden={locked} aria-hidden={locked}>
-        <Counter data={data} shell={props.shell} clerk={clerk} onLock={lock} onClerksChanged={() => void reload()} />
+        <Counter data={data} shell={props.shell} clerk={clerk} locked={locked} onLock={lock} onClerksChanged={() => void reload()} />
       </div>
       {locked ? signIn : null}
     </>

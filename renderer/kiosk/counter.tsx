@@ -36,10 +36,12 @@ export function Counter(props: {
   readonly data: KioskData;
   readonly shell: KioskShell;
   readonly clerk: Clerk;
+  /** While locked the counter stays mounted (nothing typed is lost) but takes no shortcuts. */
+  readonly locked: boolean;
   readonly onLock: () => void;
   readonly onClerksChanged: () => void;
 }) {
-  const { data, clerk, onLock } = props;
+  const { data, clerk, onLock, locked } = props;
   const { t } = useI18n();
   const display = useDisplay();
   const [screen, setScreen] = useState<Screen>({ name: 'home' });
@@ -52,6 +54,7 @@ export function Counter(props: {
     setScreen(next);
   }, []);
   useEffect(() => {
+    if (locked) return undefined;
     const onKey = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
       const key = event.key.toLowerCase();
@@ -70,7 +73,7 @@ export function Counter(props: {
     return () => {
       window.removeEventListener('keydown', onKey);
     };
-  }, [go, onLock]);
+  }, [go, onLock, locked]);
 
   const session: CounterSession = {
     data,

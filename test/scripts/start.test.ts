@@ -14,7 +14,7 @@ afterAll(() => {
 });
 
 /** Run `npm start`'s script until it has printed `lines` lines, then stop it as Ctrl-C would. */
-function startAndRead(lines: number): Promise<string> {
+function startAndRead(lines: number, whileRunning: (output: string) => Promise<void> = () => Promise.resolve()): Promise<string> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,
     env: { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: '0', CUNBAN_HUB_HOST: '127.0.0.1' },
@@ -23,8 +23,11 @@ function startAndRead(lines: number): Promise<string> {
   let output = '';
   return new Promise((done, failed) => {
     child.stdout.on('data', (chunk: Buffer) => {
+      const before = output.split('\n').length;
       output += chunk.toString();
-      if (output.split('\n').length > lines) child.kill('SIGINT');
+      if (before <= lines && output.split('\n').length > lines) {
+        void whileRunning(output).finally(() => child.kill('SIGINT'));
+      }
     });
     child.once('exit', (code) => {
       if (code === 0) done(output);
@@ -34,8 +37,15 @@ function startAndRead(lines: number): Promise<string> {
 }
 
 describe('npm start', () => {
-  it('runs the hub on the seeded demo county and says what is not built yet', async () => {
-    const output = await startAndRead(9);
+  it('runs the hub on the seeded demo county, serves the kiosk, and says what is not built yet', async () => {
+    let kioskPage: Response | undefined;
+    const output = await startAndRead(12, async (printed) => {
+      const url = /kiosk \(browser mode\): (\S+)/.exec(printed)?.[1];
+      if (url) kioskPage = await fetch(url.replace('localhost', '127.0.0.1'));
+    });
+    expect(output).toMatch(/kiosk \(browser mode\): http:\/\/localhost:\d+\/kiosk\//);
+    expect(kioskPage?.status).toBe(200);
+    expect(await kioskPage?.text()).toContain('<div id="root">');
     expect(output).toContain('county hub for 建始县 (422822000000)');
     expect(output).toContain('10 towns, 179 villages; catalog v1: 16 sectors, 76 service items');
     expect(output).toMatch(/reviewer county-admin \(county\) password: \S+/);

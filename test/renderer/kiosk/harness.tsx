@@ -89,7 +89,11 @@ export async function signedInCounter(hub: TestHub, options: { idleLockMs?: numb
   await waitFor(() => {
     expect(screen.queryByText(/尚未收到县里的服务事项目录/)).toBeNull();
   }, { timeout: 20_000 });
-  const data = shell.opened[0];
+  return counterOf(shell, view, user);
+}
+
+function counterOf(shell: TestShell, view: RenderResult, user: UserEvent): Counter {
+  const data = shell.opened.at(-1);
   if (!data) throw new Error('the screens did not open the kiosk data');
   return {
     shell,
@@ -101,4 +105,12 @@ export async function signedInCounter(hub: TestHub, options: { idleLockMs?: numb
       await Promise.all(shell.opened.map((opened) => opened.close()));
     },
   };
+}
+
+/** The same kiosk started again, as after a power cut: same storage and secrets, new screens. */
+export async function restartCounter(previous: Counter): Promise<Counter> {
+  await previous.close();
+  const view = render(<KioskRoot shell={previous.shell} />);
+  await screen.findByRole('heading', { name: /^(办事员登录|Clerk sign-in)$/ });
+  return counterOf(previous.shell, view, userEvent.setup());
 }

@@ -1,0 +1,115 @@
+// @vitest-environment jsdom
+/** Finding a case from what the resident brings, and working it: timeline, allowed actions, reasons required. */
+import { screen, waitFor, within } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { appendCaseEventOnHub } from '../../../sync-server/case-events.js';
+import { startTestHub, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
+import { signedInCounter, type Counter } from './harness.js';
+import { registerThroughData } from './register-helper.js';
+
+let hub: TestHub;
+let counter: Counter | undefined;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+}, 60_000);
+afterEach(async () => {
+  await counter?.close();
+  counter = undefined;
+});
+afterAll(async () => {
+  await hub.close();
+});
+
+const listed = () => [...document.querySelectorAll('tr[data-case]')].map((row) => row.getAttribute('data-case'));
+
+describe('finding cases', () => {
+  it('by case number (with or without dashes), name, pinyin initials, full ID number, and status', async () => {
+    counter = await signedInCounter(hub);
+    const { user } = counter;
+    const zhang = await registerThroughData(counter, { itemCode: 'MZ-01', name: '张三', outcome: 'forward', idNumber: '422822198001010015' });
+    const shan = await registerThroughData(counter, { itemCode: 'SF-01', name: '单小红', outcome: 'keepAtVillage', idNumber: '422822199506150026' });
+    await user.keyboard('{Alt>}f{/Alt}');
+    const search = await screen.findByRole('searchbox');
+    await waitFor(() => {
+      expect(listed()).toHaveLength(2);
+    });
+    const expectFound = async (query: string, found: string[]) => {
+      await user.clear(search);
+      if (query) await user.type(search, query);
+      await waitFor(() => {
+        expect(listed()).toEqual(found);
+      });
+    };
+    await expectFound(zhang.replaceAll('-', ''), [zhang]);
+    await expectFound('张', [zhang]);
+    await expectFound('zs', [zhang]);
+    await expectFound('shanxiaohong', [shan]); // 单 as a surname reads shan
+    await expectFound('422822199506150026', [shan]);
+    await expectFound('422822199001010017', []);
+    expect(screen.getByText('没有符合条件的办件')).toBeTruthy();
+    await expectFound('', [shan, zhang].sort().reverse());
+    await user.selectOptions(screen.getByLabelText('状态'), '已转报待审');
+    await waitFor(() => {
+      expect(listed()).toEqual([zhang]);
+    });
+  }, 60_000);
+});
+
+describe('a case’s detail', () => {
+  it('shows who did what, offers only what the rules allow, and needs a reason to withdraw', async () => {
+    counter = await signedInCounter(hub);
+    const { user, data } = counter;
+    const caseNumber = await registerThroughData(counter, { itemCode: 'RS-01', name: '王五', outcome: 'forward', missing: true });
+    await user.keyboard('{Alt>}f{/Alt}');
+    await user.click(await screen.findByRole('button', { name: caseNumber }));
+    expect(screen.getByTestId('case-status').textContent).toBe('待补材料');
+    const actions = screen.getByRole('region', { name: '可以办理的操作' });
+    expect(within(actions).queryByRole('button', { name: '转报乡镇' })).toBeNull();
+    await user.click(within(actions).getByRole('button', { name: '申请人撤回' }));
+    expect(screen.getByText('请先填写内容或理由')).toBeTruthy();
+
+    // The resident brings the missing material: the case is whole again and may go to the town.
+    const [missing] = within(actions).getAllByRole('checkbox');
+    await user.click(missing as HTMLElement);
+    await user.click(within(actions).getByRole('button', { name: '登记已补材料' }));
+    await waitFor(() => {
+      expect(screen.getByTestId('case-status').textContent).toBe('已受理');
+    });
+    await user.click(within(actions).getByRole('button', { name: '转报乡镇' }));
+    await waitFor(() => {
+      expect(screen.getByTestId('case-status').textContent).toContain('审核中');
+    });
+    await user.type(within(actions).getByLabelText('备注或理由'), '申请人电话已更新');
+    await user.click(within(actions).getByRole('button', { name: '添加备注' }));
+    const timeline = document.querySelector('.timeline');
+    await waitFor(() => {
+      expect(timeline?.textContent).toContain('申请人电话已更新');
+    });
+    expect(timeline?.textContent).toContain('村级 王芳');
+    const stored = await data.cases.get(caseNumber);
+    expect(stored?.events.map((event) => event.type)).toEqual(['created', 'materialsChecked', 'materialsMissing', 'materialsSupplied', 'forwarded', 'note']);
+  }, 60_000);
+
+  it('shows a town’s return for materials with its reason, as soon as sync brings it', async () => {
+    counter = await signedInCounter(hub);
+    const { user } = counter;
+    const caseNumber = await registerThroughData(counter, { itemCode: 'MZ-01', name: '赵六', outcome: 'forward' });
+    await counter.data.sync.syncNow();
+    await user.keyboard('{Alt>}f{/Alt}');
+    await user.click(await screen.findByRole('button', { name: caseNumber }));
+    const returned = await appendCaseEventOnHub(hub.hub.store, VILLAGE_A, caseNumber, {
+      id: 'town-return-1',
+      at: new Date().toISOString(),
+      actor: { id: 'yezhou-reviewer', name: '李强', level: 'town' },
+      type: 'returnedForMaterials',
+      payload: { missing: ['m3'], reason: '户口簿复印件不清楚' },
+    });
+    expect(returned.ok).toBe(true);
+    await waitFor(() => {
+      expect(screen.getByTestId('case-status').textContent).toBe('待补材料');
+    }, { timeout: 20_000 });
+    expect(document.querySelector('.timeline')?.textContent).toContain('户口簿复印件不清楚');
+    expect(document.querySelector('.timeline')?.textContent).toContain('乡镇级 李强');
+  }, 60_000);
+});

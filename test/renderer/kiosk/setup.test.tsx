@@ -1,0 +1,80 @@
+// @vitest-environment jsdom
+/** First run: enrolling with the hub, each refusal explained in the clerk's language. */
+import { render, screen } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { KioskRoot } from '../../../renderer/kiosk/root.js';
+import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
+import { startTestHub, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
+import { testShell, type TestShell } from './harness.js';
+
+let hub: TestHub;
+let shell: TestShell | undefined;
+let unmount: (() => void) | undefined;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+}, 60_000);
+afterEach(async () => {
+  unmount?.();
+  await Promise.all(shell?.opened.map((data) => data.close()) ?? []);
+});
+afterAll(async () => {
+  await hub.close();
+});
+
+async function setupScreen() {
+  shell = testShell();
+  const view = render(<KioskRoot shell={shell} />);
+  unmount = () => {
+    view.unmount();
+  };
+  await screen.findByRole('heading', { name: '终端注册' });
+  const user = userEvent.setup();
+  const hubField = screen.getByLabelText('县级平台地址');
+  await user.clear(hubField);
+  await user.type(hubField, `${hub.base}/`);
+  return user;
+}
+
+describe('the setup screen', () => {
+  it('explains a malformed code, an unknown one, a used one and an unreachable hub', async () => {
+    const user = await setupScreen();
+    const code = screen.getByLabelText('注册码');
+    await user.type(code, 'K7QX-4M2P');
+    await user.click(screen.getByRole('button', { name: '注册本终端' }));
+    expect(await screen.findByText('注册码应为12位字母和数字，例如 K7QX-4M2P-9TRW')).toBeTruthy();
+    await user.clear(code);
+    await user.type(code, 'K7QX-4M2P-9TRW');
+    await user.click(screen.getByRole('button', { name: '注册本终端' }));
+    expect(await screen.findByText('注册码不存在，请核对后重新输入')).toBeTruthy();
+    const issued = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date());
+    if (!issued.ok) throw new Error(issued.error.reason);
+    const enrolled = await hub.call('POST', '/api/enroll', { body: { code: issued.value.code } });
+    expect(enrolled.status).toBe(201);
+    await user.clear(code);
+    await user.type(code, issued.value.code);
+    await user.click(screen.getByRole('button', { name: '注册本终端' }));
+    expect(await screen.findByText('该注册码已经使用过，请向技术员索取新的注册码')).toBeTruthy();
+    const hubField = screen.getByLabelText('县级平台地址');
+    await user.clear(hubField);
+    await user.type(hubField, 'http://127.0.0.1:9/');
+    await user.click(screen.getByRole('button', { name: '注册本终端' }));
+    expect(await screen.findByText('连接不上县级平台（http://127.0.0.1:9/），请检查网络后重试')).toBeTruthy();
+    // What was typed stays for the next try.
+    expect(screen.getByLabelText<HTMLInputElement>('注册码').value).toBe(issued.value.code);
+    expect(await shell?.secrets.load()).toBeUndefined();
+  }, 60_000);
+
+  it('enrolls with a code typed the way people type it, keeps the secrets, and asks for the first clerk', async () => {
+    const user = await setupScreen();
+    const issued = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date());
+    if (!issued.ok) throw new Error(issued.error.reason);
+    await user.type(screen.getByLabelText('注册码'), issued.value.code.replaceAll('-', ' ').toLowerCase());
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('heading', { name: '创建第一个办事员账号' })).toBeTruthy();
+    const saved = await shell?.secrets.load();
+    expect(saved?.village).toBe(VILLAGE_A);
+    expect(saved?.kioskId).toMatch(/^kiosk-422822100202-\d{2}$/);
+  }, 60_000);
+});

@@ -1,0 +1,83 @@
+/** The hub serves the kiosk's built screens at /kiosk/: static files only, never outside their folder, under a strict CSP. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveInside } from '../../sync-server/kiosk-app.js';
+import { startTestHub, type TestHub } from './hub-harness.js';
+
+let hub: TestHub;
+let unbuilt: TestHub;
+let root: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'cunban-kiosk-app-'));
+  mkdirSync(join(root, 'app/assets'), { recursive: true });
+  writeFileSync(join(root, 'app/index.html'), '<!doctype html><script type="module" src="./assets/index-abc.js"></script>');
+  writeFileSync(join(root, 'app/assets/index-abc.js'), 'console.log(1)');
+  writeFileSync(join(root, 'secret.txt'), 'outside the app folder');
+  hub = await startTestHub({ seed: false, config: { kioskAppDir: join(root, 'app') } });
+  unbuilt = await startTestHub({ seed: false, config: { kioskAppDir: join(root, 'nothing-here') } });
+}, 60_000);
+
+afterAll(async () => {
+  await hub.close();
+  await unbuilt.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** A raw request, so paths reach the hub exactly as written (fetch would normalise `..`). */
+function rawGet(base: string, path: string): Promise<{ status: number; body: string }> {
+  const url = new URL(base);
+  return new Promise((done, failed) => {
+    const req = request({ host: url.hostname, port: url.port, path, method: 'GET' }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => {
+        done({ status: res.statusCode ?? 0, body });
+      });
+    });
+    req.on('error', failed);
+    req.end();
+  });
+}
+
+describe('the kiosk app route', () => {
+  it('serves the page with a strict CSP, revalidated, and hashed assets cached for good', async () => {
+    const page = await fetch(`${hub.base}/kiosk/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    const asset = await fetch(`${hub.base}/kiosk/assets/index-abc.js`);
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    const bare = await fetch(`${hub.base}/kiosk`, { redirect: 'manual' });
+    expect([bare.status, bare.headers.get('location')]).toEqual([308, '/kiosk/']);
+  });
+
+  it('never serves a file outside its folder, however the path is written', async () => {
+    for (const path of ['/kiosk/../secret.txt', '/kiosk/%2e%2e/secret.txt', '/kiosk/..%2fsecret.txt', '/kiosk/assets/..%2f..%2fsecret.txt', '/kiosk/%2e%2e%5csecret.txt', '/kiosk/index.html%00.js']) {
+      const answer = await rawGet(hub.base, path);
+      expect(answer.status, path).not.toBe(200);
+      expect(answer.body, path).not.toContain('outside the app folder');
+    }
+    expect(resolveInside('/srv/app', '../secret.txt')).toBeUndefined();
+    expect(resolveInside('/srv/app', 'assets/../../secret.txt')).toBeUndefined();
+    expect(resolveInside('/srv/app', 'a\\..\\..\\b')).toBeUndefined();
+    expect(resolveInside('/srv/app', '')).toBe('/srv/app/index.html');
+    expect(resolveInside('/srv/app', 'assets/x.js')).toBe('/srv/app/assets/x.js');
+  });
+
+  it('says how to build the screens when they are not built', async () => {
+    const answer = await fetch(`${unbuilt.base}/kiosk/`);
+    expect(answer.status).toBe(503);
+    expect(((await answer.json()) as { reason: string }).reason).toContain('npm run build:kiosk');
+  });
+});
