@@ -77,6 +77,7 @@ export const uiEn: UiMessages = {
 
   'home.title': "Today's work ({date})",
   'home.noCatalog': "The county's service catalog has not arrived yet. Connect and sync once before registering cases.",
+  'home.refused': "The county hub refused these cases; they are kept whole on this kiosk. Tell the technician the hub's reason:",
   'home.notices': 'Notices',
   'home.noNotices': 'No notices',
   'view.today': 'Accepted today',

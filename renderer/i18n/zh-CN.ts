@@ -78,6 +78,7 @@ export const uiZhCN = {
 
   'home.title': '今日工作（{date}）',
   'home.noCatalog': '尚未收到县里的服务事项目录。请联网同步一次后再受理新办件。',
+  'home.refused': '以下办件被县级平台拒收，已完整保留在本机。请把原因告诉技术员（原因为平台原文）：',
   'home.notices': '通知公告',
   'home.noNotices': '暂无通知',
   'view.today': '今日受理',

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { StorageHealth } from '../data/storage-health.js';
 import { formatDate } from '../ui/format.js';
 import { Alert } from '../ui/form.js';
+import { useObservable } from '../ui/hooks.js';
 import { useI18n } from '../ui/i18n.js';
 import { HOME_VIEWS, inView } from './case-filters.js';
 import { useSession } from './session.js';
@@ -20,12 +21,27 @@ export function Home() {
   }, [data]);
   const lang = locale === 'zh-CN' ? 'zh' : 'en';
   const notices = county.notices.filter((notice) => !notice.expiresOn || notice.expiresOn >= today);
+  const sync = useObservable(data.sync.state$, data.sync.state());
 
   return (
     <section className="home">
       <h1>{t('home.title', { date: formatDate(locale, today) })}</h1>
       {!county.catalog ? <Alert tone="info">{t('home.noCatalog')}</Alert> : null}
       {storage && (storage.level === 'warning' || storage.level === 'critical') ? <Alert>{t(`storage.${storage.level}`)}</Alert> : null}
+      {sync.refused.length > 0 ? (
+        <Alert>
+          <p>{t('home.refused')}</p>
+          <ul className="refused">
+            {sync.refused.map((refused) => (
+              <li key={refused.id}>
+                <button type="button" className="link" onClick={() => { go({ name: 'case', caseNumber: refused.id }); }}>{refused.id}</button>
+                {' — '}
+                <span lang="en">{refused.reason}</span>
+              </li>
+            ))}
+          </ul>
+        </Alert>
+      ) : null}
       {cases === undefined ? (
         <p className="loading" role="status">{t('boot.loading')}</p>
       ) : (

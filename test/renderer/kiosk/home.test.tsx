@@ -65,6 +65,24 @@ describe('the home screen', () => {
     expect(screen.queryByRole('heading', { name: '公示' })).toBeNull();
   }, 60_000);
 
+  it('lists the cases the hub refused, with its reason, kept on the kiosk', async () => {
+    hub = await startTestHub();
+    counter = await signedInCounter(hub);
+    const caseNumber = await registerThroughData(counter, { itemCode: 'MZ-01', name: '张三', outcome: 'forward' });
+    // An event in a county reviewer's name, written at the kiosk: the hub refuses the case.
+    const appended = await counter.data.cases.append(caseNumber, {
+      id: 'forged-county-note', at: new Date().toISOString(), actor: { id: 'county-admin', name: '张敏', level: 'county' }, type: 'note', payload: { text: '已批准' },
+    });
+    expect(appended.ok).toBe(true);
+    await counter.data.sync.syncNow();
+    await waitFor(() => {
+      expect(document.querySelector('.refused')?.textContent).toContain(caseNumber);
+    }, { timeout: 20_000 });
+    expect(document.querySelector('.refused')?.textContent).toContain('is not this kiosk’s to write');
+    expect(await counter.data.cases.get(caseNumber)).toBeDefined();
+    expect(document.querySelector('.sync-status')?.getAttribute('data-status')).toBe('hubRefusedDocuments');
+  }, 60_000);
+
   it('keeps working with the hub down and says so; "sync now" reports the real failure', async () => {
     hub = await startTestHub();
     counter = await signedInCounter(hub);
