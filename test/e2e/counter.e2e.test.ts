@@ -31,6 +31,8 @@ let run: BrowserRun;
 let page: Page;
 let kioskUrl: string;
 const caseNumbers: string[] = [];
+/** Ends tolerating the refused connections of the hub outage, once every feed is back. */
+let endOutage: () => void = () => undefined;
 
 /** The hub now serving (the first one, or the one started again after the outage). */
 const hub = () => restarted ?? testHub.hub;
@@ -38,29 +40,25 @@ const hub = () => restarted ?? testHub.hub;
 const syncStatus = () => page.locator('.sync-status');
 const pending = () => page.locator('.sync-pending');
 
-async function registerCase(options: {
-  search: string;
-  name: string;
-  idNumber: string;
-  missing?: number;
-  completeNow?: boolean;
-  scan?: boolean;
-}) {
+/**
+ * A registration at the keyboard alone, as a clerk does it from the resident's ID card: Alt+N, the item,
+ * Enter, the name, Tab, the ID number, Tab past phone and address and the proxy box, "all received",
+ * Ctrl+Enter. A missing material is the one thing picked by pointer.
+ */
+async function registerCase(options: { search: string; name: string; idNumber: string; missing?: number }) {
   await page.keyboard.press('Alt+N');
-  await page.getByRole('searchbox').fill(options.search);
-  await page.getByRole('searchbox').press('Enter');
+  await page.keyboard.type(options.search);
+  await page.keyboard.press('Enter');
   await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-field]')?.getAttribute('data-field'))).toBe('applicant.name');
   await page.keyboard.type(options.name);
-  await page.getByLabel('身份证号码').first().fill(options.idNumber);
-  await page.getByRole('button', { name: '全部已收' }).click();
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(options.idNumber);
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('全部已收');
+  await page.keyboard.press('Enter');
   if (options.missing !== undefined) {
     await page.locator('.checklist tbody tr').nth(options.missing).getByLabel('缺').check();
   }
-  if (options.scan) {
-    await page.locator('.checklist tbody tr').first().locator('input[type=file]').setInputFiles({ name: 'application.png', mimeType: 'image/png', buffer: PNG_1PX });
-    await expect.poll(() => page.locator('.scan-name').textContent()).toBe('application.png');
-  }
-  if (options.completeNow) await page.getByLabel('当场办结（批准并送达结果）').check();
   await page.keyboard.press('Control+Enter');
   const number = page.getByTestId('receipt-case-number');
   await number.waitFor();
@@ -121,7 +119,7 @@ describe('the counter in Chromium', () => {
   }, 60_000);
 
   it('keeps working when the hub is unreachable: three cases, one after a wrong ID number', async () => {
-    const allowRefused = run.tolerate(/net::ERR_CONNECTION_(REFUSED|RESET)/);
+    endOutage = run.tolerate(/net::ERR_CONNECTION_(REFUSED|RESET)/);
     await testHub.hub.close();
     await expect.poll(() => syncStatus().getAttribute('data-status'), { timeout: 30_000 }).toBe('hubUnreachable');
     await run.screenshot('hub-unreachable');
@@ -131,6 +129,11 @@ describe('the counter in Chromium', () => {
     await page.getByRole('searchbox').fill('db');
     await page.getByRole('searchbox').press('Enter');
     await expect.poll(() => page.getByTestId('chosen-item').textContent()).toBe('最低生活保障（低保）申请');
+    // Touch targets: every control on the form is at least 44 px tall.
+    const small = await page.locator('.new-case button, .new-case input:not([type=file]):not([type=radio]):not([type=checkbox]), .counter-nav button').evaluateAll((elements) =>
+      elements.filter((element) => element.getBoundingClientRect().height < 44).map((element) => element.outerHTML.slice(0, 80)),
+    );
+    expect(small).toEqual([]);
     await page.keyboard.type('张三');
     await page.getByLabel('身份证号码').first().fill('422822198001010016');
     await page.getByText('校验位不正确，请逐位核对号码').waitFor();
@@ -172,7 +175,10 @@ describe('the counter in Chromium', () => {
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
 
     // Two more: a village item completed on the spot, and a county item waiting for one material.
-    await registerCase({ search: 'jtys', name: '李四', idNumber: '422822199506150026', completeNow: true });
+    const started = Date.now();
+    await registerCase({ search: 'jtys', name: '李四', idNumber: '422822199506150026' });
+    // Far under the minute a first-time clerk has; the typing itself is the bulk of it.
+    expect(Date.now() - started).toBeLessThan(60_000);
     await expect.poll(() => page.locator('.receipt').textContent()).toContain('已当场办结');
     await registerCase({ search: 'RS-01', name: '王五', idNumber: '42282219671130019X', missing: 1 });
     await expect.poll(() => page.locator('.receipt .missing').textContent()).not.toBe('无');
@@ -183,7 +189,6 @@ describe('the counter in Chromium', () => {
     await expect.poll(() => page.locator('.tile-count[data-view="today"]').textContent()).toBe('3');
     await run.screenshot('home-offline-three-cases');
     expect(caseNumbers).toHaveLength(3);
-    allowRefused();
   }, 120_000);
 
   it('pushes the three cases when the hub is back, sealed', async () => {
@@ -191,6 +196,7 @@ describe('the counter in Chromium', () => {
     await page.getByRole('button', { name: '立即同步' }).click();
     await expect.poll(() => syncStatus().getAttribute('data-status'), { timeout: 30_000 }).toBe('online');
     await expect.poll(() => pending().textContent(), { timeout: 30_000 }).toContain('待上传：0件，文件0个');
+    endOutage();
     await run.screenshot('synced');
     const onHub = await hub().store.docsWithPrefix(villageDb(VILLAGE_A), `${VILLAGE_A}-`);
     if (!onHub.ok) throw new Error(onHub.error.reason);

@@ -3,7 +3,7 @@
  * every console error and page error collected (a suite fails on any it does not expect), and numbered
  * screenshots in test-results/, which CI keeps.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 
@@ -47,6 +47,8 @@ export async function openChromium(suite: string): Promise<BrowserRun> {
     record(`page error: ${error.message}`);
   });
   const folder = resolve(import.meta.dirname, '../../test-results/screenshots', suite);
+  // This run's screenshots only: an earlier run's must not pass for this one's.
+  rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
   let shot = 0;
   return {
