@@ -15,24 +15,24 @@ import { useI18n } from '../ui/i18n.js';
 import { dueOf } from './case-filters.js';
 import { newEventId, useSession } from './session.js';
 
-type Lang = 'zh' | 'en';
-
 export function CaseDetail({ caseNumber }: { readonly caseNumber: string }) {
   const { cases, county, go } = useSession();
-  const { t, describe, locale } = useI18n();
-  const lang: Lang = locale === 'zh-CN' ? 'zh' : 'en';
+  const { t, describe, locale, pick } = useI18n();
   const doc = cases?.find((candidate) => candidate.caseNumber === caseNumber);
   if (!doc) return cases === undefined ? <p role="status">{t('boot.loading')}</p> : <Alert>{t('case.notFound')}</Alert>;
   const view = foldCase(doc.events);
   if (!view.ok) return <Alert>{describe(view.error)}</Alert>;
   const { state, timeline } = view.value;
   const due = dueOf(doc, county.calendar);
-  const materialName = (id: string) => state.item.materials.find((m) => m.id === id)?.name[lang] ?? id;
+  const materialName = (id: string) => {
+    const material = state.item.materials.find((m) => m.id === id);
+    return material ? pick(material.name) : id;
+  };
 
   return (
     <section className="case-detail">
       <h1>
-        {state.item.name[lang]} <span className="code">{caseNumber}</span>
+        {pick(state.item.name)} <span className="code">{caseNumber}</span>
       </h1>
       <p className={`status status-${state.status}`} data-testid="case-status">
         {t(`status.${state.status}`)}
@@ -57,7 +57,7 @@ export function CaseDetail({ caseNumber }: { readonly caseNumber: string }) {
       <ul className="materials">
         {state.item.materials.map((material) => (
           <li key={material.id} className={`material-${state.materials[material.id] ?? 'unchecked'}`}>
-            {material.name[lang]}: {t(`material.${state.materials[material.id] ?? 'unchecked'}`)}
+            {pick(material.name)}: {t(`material.${state.materials[material.id] ?? 'unchecked'}`)}
           </li>
         ))}
       </ul>

@@ -12,8 +12,7 @@ const VIEWS: readonly CaseFilterStatus[] = [...new Set([...HOME_VIEWS, ...CASE_S
 
 export function CaseList(props: { readonly status?: CaseFilterStatus }) {
   const { cases, data, county, today, go } = useSession();
-  const { t, locale } = useI18n();
-  const lang = locale === 'zh-CN' ? 'zh' : 'en';
+  const { t, locale, pick } = useI18n();
   const [query, setQuery] = useState('');
   const [view, setView] = useState<CaseFilterStatus | ''>(props.status ?? '');
   const [sector, setSector] = useState('');
@@ -61,7 +60,7 @@ export function CaseList(props: { readonly status?: CaseFilterStatus }) {
           <select value={sector} onChange={(event) => { setSector(event.target.value); }}>
             <option value="">{t('cases.any')}</option>
             {county.catalog?.sectors.map((candidate) => (
-              <option key={candidate.code} value={candidate.code}>{candidate.name[lang]}</option>
+              <option key={candidate.code} value={candidate.code}>{pick(candidate.name)}</option>
             ))}
           </select>
         </label>
@@ -100,7 +99,7 @@ export function CaseList(props: { readonly status?: CaseFilterStatus }) {
                       {doc.caseNumber}
                     </button>
                   </td>
-                  <td>{item?.name[lang] ?? doc.summary.itemCode}</td>
+                  <td>{item ? pick(item.name) : doc.summary.itemCode}</td>
                   <td>{doc.summary.applicantName}</td>
                   <td className={`status status-${doc.summary.status}`}>
                     {t(`status.${doc.summary.status}`)}

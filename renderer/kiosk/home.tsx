@@ -14,12 +14,11 @@ import { useSession } from './session.js';
 
 export function Home() {
   const { data, county, cases, today, go } = useSession();
-  const { t, locale } = useI18n();
+  const { t, locale, pick } = useI18n();
   const [storage, setStorage] = useState<StorageHealth>();
   useEffect(() => {
     void data.storageHealth().then(setStorage);
   }, [data]);
-  const lang = locale === 'zh-CN' ? 'zh' : 'en';
   const notices = county.notices.filter((notice) => !notice.expiresOn || notice.expiresOn >= today);
   const sync = useObservable(data.sync.state$, data.sync.state());
 
@@ -64,9 +63,9 @@ export function Home() {
         {notices.length === 0 ? <p className="empty">{t('home.noNotices')}</p> : null}
         {notices.map((notice) => (
           <article key={notice.id} className="notice">
-            <h3>{notice.title[lang]}</h3>
+            <h3>{pick(notice.title)}</h3>
             <p className="notice-date">{formatDate(locale, notice.publishedOn)}</p>
-            <p>{notice.body[lang]}</p>
+            <p>{pick(notice.body)}</p>
           </article>
         ))}
       </section>

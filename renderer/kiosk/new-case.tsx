@@ -27,7 +27,6 @@ export function NewCase({ draft, onDraft, onRegistered }: NewCaseProps) {
   const session = useSession();
   const { county, today } = session;
   const { t, describe, locale } = useI18n();
-  const lang = locale === 'zh-CN' ? 'zh' : 'en';
   // After the first attempt to register, problems follow the draft live: fixing a field clears its message.
   const [attempted, setAttempted] = useState(false);
   const [writeError, setWriteError] = useState<CodedError>();
@@ -125,7 +124,7 @@ export function NewCase({ draft, onDraft, onRegistered }: NewCaseProps) {
           ) : null}
         </fieldset>
 
-        {item ? <Checklist item={item} draft={draft} update={update} error={problem('checklist')} lang={lang} /> : null}
+        {item ? <Checklist item={item} draft={draft} update={update} error={problem('checklist')} /> : null}
 
         {item && outcome ? (
           <fieldset className="step">
@@ -166,12 +165,11 @@ export function NewCase({ draft, onDraft, onRegistered }: NewCaseProps) {
 }
 
 function ChosenItem({ item, onChange }: { readonly item: ServiceItem; readonly onChange: () => void }) {
-  const { t, locale } = useI18n();
-  const lang = locale === 'zh-CN' ? 'zh' : 'en';
+  const { t, pick } = useI18n();
   return (
     <div className="chosen-item">
       <p>
-        <strong data-testid="chosen-item">{item.name[lang]}</strong> <span className="code">{item.code}</span>
+        <strong data-testid="chosen-item">{pick(item.name)}</strong> <span className="code">{item.code}</span>
       </p>
       <p className="item-facts">
         {t('newCase.decidedBy', { level: t(`level.${item.decidingLevel}`) })}
@@ -190,9 +188,8 @@ function ItemPicker(props: {
   readonly error: string | undefined;
   readonly search: (query: string) => ServiceItem[];
 }) {
-  const { t, locale } = useI18n();
+  const { t, pick } = useI18n();
   const { county } = useSession();
-  const lang = locale === 'zh-CN' ? 'zh' : 'en';
   const catalog = county.catalog;
   const { draft, update } = props;
   const results = draft.query.trim() ? props.search(draft.query) : (catalog?.items.filter((i) => i.sector === draft.sector) ?? []);
@@ -225,7 +222,7 @@ function ItemPicker(props: {
       <div className="sectors" role="group" aria-label={t('newCase.sectors')}>
         {catalog?.sectors.map((sector) => (
           <button key={sector.code} type="button" aria-pressed={draft.sector === sector.code && !draft.query} onClick={() => { update({ sector: sector.code, query: '' }); }}>
-            {sector.name[lang]}
+            {pick(sector.name)}
           </button>
         ))}
       </div>
@@ -234,7 +231,7 @@ function ItemPicker(props: {
         {results.map((candidate) => (
           <li key={candidate.code}>
             <button type="button" onClick={() => { choose(candidate); }}>
-              {candidate.name[lang]} <span className="code">{candidate.code}</span>
+              {pick(candidate.name)} <span className="code">{candidate.code}</span>
             </button>
           </li>
         ))}
@@ -289,9 +286,8 @@ function Checklist(props: {
   readonly draft: IntakeDraft;
   readonly update: (change: Partial<IntakeDraft>) => void;
   readonly error: string | undefined;
-  readonly lang: 'zh' | 'en';
 }) {
-  const { t, describe } = useI18n();
+  const { t, describe, pick } = useI18n();
   const { item, draft, update } = props;
   const [fileErrors, setFileErrors] = useState<Record<string, string>>({});
   const mark = (materialId: string, value: ChecklistMark) => {
@@ -330,11 +326,11 @@ function Checklist(props: {
           {item.materials.map((material) => (
             <tr key={material.id} data-material={material.id}>
               <th scope="row">
-                {material.name[props.lang]}
+                {pick(material.name)}
                 {material.required ? null : <span className="optional"> {t('newCase.ifApplicable')}</span>}
               </th>
               <td>
-                <div role="radiogroup" aria-label={material.name[props.lang]}>
+                <div role="radiogroup" aria-label={pick(material.name)}>
                   {(['received', 'missing', ...(material.required ? [] : ['notApplicable' as const])] as const).map((value) => (
                     <label key={value} className="choice">
                       <input type="radio" name={`material-${material.id}`} checked={draft.checklist[material.id] === value} onChange={() => { mark(material.id, value); }} />

@@ -15,8 +15,7 @@ import { useSession } from './session.js';
 
 export function Receipt({ caseNumber }: { readonly caseNumber: string }) {
   const { cases, data, county, shell, go } = useSession();
-  const { t, locale } = useI18n();
-  const lang = locale === 'zh-CN' ? 'zh' : 'en';
+  const { t, locale, pick } = useI18n();
   const [qr, setQr] = useState<string>();
   useEffect(() => {
     void QRCode.toString(caseNumber, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }).then((svg) => {
@@ -29,10 +28,10 @@ export function Receipt({ caseNumber }: { readonly caseNumber: string }) {
   if (!view.ok) return <Alert>{t('case.history.noCreatedEvent')}</Alert>;
   const { state } = view.value;
   const created = doc.events[0];
-  const named = (ids: readonly string[]) =>
-    ids.map((id) => state.item.materials.find((m) => m.id === id)?.name[lang] ?? id);
-  const received = named(state.item.materials.filter((m) => state.materials[m.id] === 'received').map((m) => m.id));
-  const missing = named(state.item.materials.filter((m) => state.materials[m.id] === 'missing').map((m) => m.id));
+  const named = (mark: 'received' | 'missing') =>
+    state.item.materials.filter((m) => state.materials[m.id] === mark).map((m) => pick(m.name));
+  const received = named('received');
+  const missing = named('missing');
   const due = dueOf(doc, county.calendar);
 
   return (
@@ -53,7 +52,7 @@ export function Receipt({ caseNumber }: { readonly caseNumber: string }) {
             <dt>{t('receipt.caseNumber')}</dt>
             <dd className="case-number" data-testid="receipt-case-number">{caseNumber}</dd>
             <dt>{t('receipt.item')}</dt>
-            <dd>{state.item.name[lang]} ({state.item.code})</dd>
+            <dd>{pick(state.item.name)} ({state.item.code})</dd>
             <dt>{t('receipt.applicant')}</dt>
             <dd>{state.applicant.name} {state.applicant.idNumberMasked}</dd>
             {state.proxy ? (

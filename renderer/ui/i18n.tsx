@@ -6,6 +6,7 @@ import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import { describeError, type CodedError } from '../../core/i18n/describe.js';
 import { isMessageKey, translate, type Locale, type MessageParams } from '../../core/i18n/translate.js';
 import type { MessageKey } from '../../core/i18n/zh-CN.js';
+import type { LocalizedText } from '../../core/localized.js';
 import { isUiKey, translateUi, type UiKey } from '../i18n/ui.js';
 
 export type TextKey = UiKey | MessageKey;
@@ -15,11 +16,14 @@ export interface I18n {
   readonly t: (key: TextKey, params?: MessageParams) => string;
   /** A typed error as a sentence: core/'s codes and the screens' own. */
   readonly describe: (error: CodedError) => string;
+  /** The text of county data (item names, materials, notices) in this language. */
+  readonly pick: (text: LocalizedText) => string;
 }
 
 export function makeI18n(locale: Locale): I18n {
   return {
     locale,
+    pick: (text) => (locale === 'zh-CN' ? text.zh : text.en),
     t: (key, params) => (isUiKey(key) ? translateUi(locale, key, params) : translate(locale, key, params)),
     describe(error) {
       if (isMessageKey(error.code)) return describeError(error, locale);
