@@ -130,6 +130,7 @@ export const uiEn: UiMessages = {
   'person.idNumberHint': '18 characters; the last may be X',
   'person.phone': 'Phone (optional)',
   'person.address': 'Address (optional)',
+  'files.saveFailed': 'The scan could not be saved on this kiosk, so nothing was recorded. Your choices are kept; try again or call the technician',
   'form.itemRequired': 'Choose the service item first',
   'form.nameRequired': 'Enter the name',
   'form.phone': 'A phone number has 7 to 12 digits',

@@ -131,6 +131,7 @@ export const uiZhCN = {
   'person.idNumberHint': '18位，最后一位可能是X',
   'person.phone': '联系电话（可不填）',
   'person.address': '住址（可不填）',
+  'files.saveFailed': '扫描件未能保存到本机，本次未登记。已选的内容仍保留，请重试或联系技术员',
   'form.itemRequired': '请先选择服务事项',
   'form.nameRequired': '请输入姓名',
   'form.phone': '电话号码应为7到12位数字',

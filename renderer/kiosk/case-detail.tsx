@@ -9,10 +9,14 @@ import { foldCase } from '../../core/case/fold.js';
 import { allowedEventTypes } from '../../core/case/rules.js';
 import type { CaseState } from '../../core/case/state.js';
 import type { CodedError } from '../../core/i18n/describe.js';
+import { err } from '../../core/result.js';
 import { formatDate, formatInstant } from '../ui/format.js';
 import { Alert } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import { dueOf } from './case-filters.js';
+import type { AttachedScan } from './intake-form.js';
+import { attachScans } from './register.js';
+import { ScanPicker } from './scan-picker.js';
 import { newEventId, useSession } from './session.js';
 
 export function CaseDetail({ caseNumber }: { readonly caseNumber: string }) {
@@ -111,6 +115,7 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
   const { state, caseNumber } = props;
   const [text, setText] = useState('');
   const [supplied, setSupplied] = useState<string[]>([]);
+  const [scans, setScans] = useState<Record<string, AttachedScan[]>>({});
   const [error, setError] = useState<CodedError>();
   const [done, setDone] = useState<string>();
   const allowed = new Set(allowedEventTypes(state, 'village'));
@@ -122,10 +127,21 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
     if (written.ok) {
       setText('');
       setSupplied([]);
+      setScans({});
       setDone(t(`event.${draft.type}`));
     } else {
       setError(written.error);
     }
+  };
+  const supply = async () => {
+    // Scans only of the materials ticked as supplied; they are kept with the case before the event names them.
+    const chosen = Object.fromEntries(Object.entries(scans).filter(([id]) => supplied.includes(id)));
+    const files = await attachScans(data, caseNumber, chosen).catch(() => err({ code: 'files.saveFailed' }));
+    if (!files.ok) {
+      setError(files.error);
+      return;
+    }
+    await write({ type: 'materialsSupplied', payload: { supplied, ...(files.value.length > 0 ? { files: files.value } : {}) } });
   };
   const needsText = (event: SyntheticEvent, then: () => void) => {
     event.preventDefault();
@@ -142,16 +158,25 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
         <fieldset>
           <legend>{t('event.materialsSupplied')}</legend>
           {state.outstandingMaterials.map((id) => (
-            <label key={id} className="choice">
-              <input
-                type="checkbox"
-                checked={supplied.includes(id)}
-                onChange={(event) => { setSupplied(event.target.checked ? [...supplied, id] : supplied.filter((s) => s !== id)); }}
+            <div key={id} className="supplied-material">
+              <label className="choice">
+                <input
+                  type="checkbox"
+                  checked={supplied.includes(id)}
+                  onChange={(event) => { setSupplied(event.target.checked ? [...supplied, id] : supplied.filter((s) => s !== id)); }}
+                />
+                {props.materialName(id)}
+              </label>
+              <ScanPicker
+                scans={scans[id] ?? []}
+                onAdd={(added) => {
+                  setScans({ ...scans, [id]: [...(scans[id] ?? []), ...added] });
+                  if (!supplied.includes(id)) setSupplied([...supplied, id]);
+                }}
               />
-              {props.materialName(id)}
-            </label>
+            </div>
           ))}
-          <button type="button" className="primary" disabled={supplied.length === 0} onClick={() => void write({ type: 'materialsSupplied', payload: { supplied } })}>
+          <button type="button" className="primary" disabled={supplied.length === 0} onClick={() => void supply()}>
             {t('case.action.supplied')}
           </button>
         </fieldset>

@@ -9,12 +9,12 @@ import { itemSearch } from '../../core/catalog/search.js';
 import type { ServiceItem } from '../../core/catalog/schema.js';
 import { intakeOutcomes, type ChecklistMark, type IntakeOutcome } from '../../core/case/intake.js';
 import type { CodedError } from '../../core/i18n/describe.js';
-import { checkFileBytes } from '../data/files.js';
 import { formatDate } from '../ui/format.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import { draftProblems, idNumberWhileTyping, phoneProblem, type DraftField, type DraftProblems, type IntakeDraft, type PersonDraft } from './intake-form.js';
 import { registerCase } from './register.js';
+import { ScanPicker } from './scan-picker.js';
 import { useSession } from './session.js';
 
 interface NewCaseProps {
@@ -287,29 +287,10 @@ function Checklist(props: {
   readonly update: (change: Partial<IntakeDraft>) => void;
   readonly error: string | undefined;
 }) {
-  const { t, describe, pick } = useI18n();
+  const { t, pick } = useI18n();
   const { item, draft, update } = props;
-  const [fileErrors, setFileErrors] = useState<Record<string, string>>({});
   const mark = (materialId: string, value: ChecklistMark) => {
     update({ checklist: { ...draft.checklist, [materialId]: value } });
-  };
-  const attach = async (materialId: string, list: FileList | null) => {
-    const chosen = [...(list ?? [])];
-    const scans = [];
-    for (const file of chosen) {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const checked = checkFileBytes(bytes);
-      if (!checked.ok) {
-        setFileErrors({ ...fileErrors, [materialId]: `${file.name}: ${describe(checked.error)}` });
-        return;
-      }
-      scans.push({ name: file.name, bytes });
-    }
-    setFileErrors({ ...fileErrors, [materialId]: '' });
-    update({
-      scans: { ...draft.scans, [materialId]: [...(draft.scans[materialId] ?? []), ...scans] },
-      checklist: { ...draft.checklist, [materialId]: 'received' },
-    });
   };
   return (
     <fieldset data-field="checklist" className="step checklist">
@@ -340,14 +321,15 @@ function Checklist(props: {
                 </div>
               </td>
               <td>
-                <label className="attach">
-                  {t('newCase.attach')}
-                  <input type="file" accept="image/jpeg,image/png,application/pdf" multiple onChange={(event) => void attach(material.id, event.target.files)} />
-                </label>
-                {(draft.scans[material.id] ?? []).map((scan) => (
-                  <span key={scan.name} className="scan-name">{scan.name}</span>
-                ))}
-                {fileErrors[material.id] ? <p className="field-error" role="alert">{fileErrors[material.id]}</p> : null}
+                <ScanPicker
+                  scans={draft.scans[material.id] ?? []}
+                  onAdd={(scans) => {
+                    update({
+                      scans: { ...draft.scans, [material.id]: [...(draft.scans[material.id] ?? []), ...scans] },
+                      checklist: { ...draft.checklist, [material.id]: 'received' },
+                    });
+                  }}
+                />
               </td>
             </tr>
           ))}

@@ -18,9 +18,14 @@ const personInput = (person: PersonDraft) => ({
   ...(person.address.trim() ? { address: person.address } : {}),
 });
 
-async function attachScans(data: KioskData, caseNumber: string, draft: IntakeDraft): Promise<Result<FileRef[], CodedError>> {
+/** Keep each material's scans with the case; the refs go into the event that records the materials. */
+export async function attachScans(
+  data: Pick<KioskData, 'attachFile'>,
+  caseNumber: string,
+  byMaterial: IntakeDraft['scans'],
+): Promise<Result<FileRef[], CodedError>> {
   const refs: FileRef[] = [];
-  for (const [materialId, scans] of Object.entries(draft.scans)) {
+  for (const [materialId, scans] of Object.entries(byMaterial)) {
     for (const scan of scans) {
       const attached = await data.attachFile(caseNumber, materialId, scan.bytes);
       if (!attached.ok) return attached;
@@ -45,7 +50,7 @@ export async function registerCase(
   const proxy = draft.hasProxy
     ? { ...(await data.sealApplicant(personInput(draft.proxy))), relation: draft.proxy.relation.trim() }
     : undefined;
-  const files = await attachScans(data, caseNumber, draft);
+  const files = await attachScans(data, caseNumber, draft.scans);
   if (!files.ok) {
     await data.discardFiles(caseNumber);
     return files;

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 /** Finding a case from what the resident brings, and working it: timeline, allowed actions, reasons required. */
 import { screen, waitFor, within } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { appendCaseEventOnHub } from '../../../sync-server/case-events.js';
 import { startTestHub, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
@@ -20,6 +21,8 @@ afterEach(async () => {
 afterAll(async () => {
   await hub.close();
 });
+
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 const listed = () => [...document.querySelectorAll('tr[data-case]')].map((row) => row.getAttribute('data-case'));
 
@@ -70,8 +73,14 @@ describe('a case’s detail', () => {
     expect(screen.getByText('请先填写内容或理由')).toBeTruthy();
 
     // The resident brings the missing material: the case is whole again and may go to the town.
-    const [missing] = within(actions).getAllByRole('checkbox');
-    await user.click(missing as HTMLElement);
+    // A file that is not a scan is refused at once, with what is allowed; a PNG is kept with the case.
+    const picker = within(actions).getByLabelText('附扫描件/照片');
+    // (The dialog's filter can be switched to "all files", so the bytes are what is checked.)
+    await userEvent.setup({ applyAccept: false }).upload(picker, new File(['not an image'], 'note.txt', { type: 'text/plain' }));
+    expect(await within(actions).findByText('note.txt: 只能上传JPEG、PNG图片或PDF文件')).toBeTruthy();
+    await user.upload(picker, new File([PNG], 'hukou.png', { type: 'image/png' }));
+    expect(await within(actions).findByText('hukou.png')).toBeTruthy();
+    expect(within(actions).getByRole<HTMLInputElement>('checkbox').checked).toBe(true);
     await user.click(within(actions).getByRole('button', { name: '登记已补材料' }));
     await waitFor(() => {
       expect(screen.getByTestId('case-status').textContent).toBe('已受理');
@@ -89,6 +98,10 @@ describe('a case’s detail', () => {
     expect(timeline?.textContent).toContain('村级 王芳');
     const stored = await data.cases.get(caseNumber);
     expect(stored?.events.map((event) => event.type)).toEqual(['created', 'materialsChecked', 'materialsMissing', 'materialsSupplied', 'forwarded', 'note']);
+    const suppliedEvent = stored?.events[3];
+    expect(suppliedEvent?.type === 'materialsSupplied' && suppliedEvent.payload.files).toEqual([
+      { materialId: 'm1', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as string, size: PNG.length, contentType: 'image/png' },
+    ]);
   }, 60_000);
 
   it('shows a town’s return for materials with its reason, as soon as sync brings it', async () => {

@@ -6,6 +6,7 @@
 import { render, screen, waitFor, type RenderResult } from '@testing-library/react';
 import { userEvent, type UserEvent } from '@testing-library/user-event';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { Blob as NodeBlob } from 'node:buffer';
 import { expect } from 'vitest';
 import type { EnrollResponse } from '../../../core/api/enrollment.js';
 import { enrollWithHub } from '../../../renderer/data/enroll.js';
@@ -15,6 +16,10 @@ import { KioskRoot } from '../../../renderer/kiosk/root.js';
 import type { KioskShell } from '../../../renderer/kiosk/shell.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
 import { VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
+
+// jsdom's Blob hands RxDB ArrayBuffers from jsdom's realm, which Node's WebCrypto refuses to hash; a
+// browser has one realm. Node's own Blob keeps attachments working here as they do in Chromium.
+globalThis.Blob = NodeBlob as unknown as typeof Blob;
 
 export function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
   const values = new Map<string, string>();
