@@ -25,11 +25,14 @@ import { SyncIndicator } from './sync-indicator.js';
 
 const NO_COUNTY: CountyData = { notices: [], problems: [] };
 
-/** Alt+key shortcuts, the same in both languages; shown on the buttons. */
+/**
+ * Alt+key shortcuts, the same in both languages; shown on the buttons. Matched by physical key
+ * (`event.code`), so they work whatever the keyboard layout or input method produces for the letter.
+ */
 const SHORTCUTS: Readonly<Record<string, Screen>> = {
-  '1': { name: 'home' },
-  n: { name: 'newCase' },
-  f: { name: 'cases' },
+  Digit1: { name: 'home' },
+  KeyN: { name: 'newCase' },
+  KeyF: { name: 'cases' },
 };
 
 export function Counter(props: {
@@ -57,13 +60,12 @@ export function Counter(props: {
     if (locked) return undefined;
     const onKey = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
-      const key = event.key.toLowerCase();
-      if (key === 'l') {
+      if (event.code === 'KeyL') {
         event.preventDefault();
         onLock();
         return;
       }
-      const target = SHORTCUTS[key];
+      const target = SHORTCUTS[event.code];
       if (target) {
         event.preventDefault();
         go(target);
