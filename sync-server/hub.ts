@@ -11,6 +11,7 @@ import { gatewayRoutes } from './gateway.js';
 import { router } from './http/kit.js';
 import { DEFAULT_KIOSK_APP_DIR, kioskAppRoutes } from './kiosk-app.js';
 import { initStore, type InitReport } from './provision.js';
+import { reviewRoutes } from './review/routes.js';
 import { runningStoreUrl, startEmbeddedStore, type EmbeddedStore } from './store/embedded-store.js';
 import { openStore, type Store } from './store/store.js';
 
@@ -72,6 +73,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     ...apiRoutes({ config, store, storeStatus: () => acquired.status(), now }),
     ...gatewayRoutes({ store, now, log }),
     ...fileRoutes({ store, now }),
+    ...reviewRoutes({ config, store, now }),
     ...kioskAppRoutes({
       dir: config.kioskAppDir ?? DEFAULT_KIOSK_APP_DIR,
       ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}),

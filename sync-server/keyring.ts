@@ -5,10 +5,11 @@
  * share this file. Rotation appends a key and makes it current; old ciphertexts stay readable.
  * The blind-index key never rotates: the index of every stored case would have to be rebuilt.
  */
-import { randomBytes } from 'node:crypto';
+import { createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataKeyRingSchema, type DataKeyRing } from '../core/api/enrollment.js';
+import type { SealedValue } from '../core/case/sealed.js';
 
 export const keyringFile = (dataDir: string) => join(dataDir, 'county-keys.json');
 
@@ -38,4 +39,22 @@ export function rotateDataKey(dataDir: string, now: Date = new Date()): DataKeyR
   const ring = loadKeyRing(dataDir, now);
   const kid = `county-${now.toISOString().slice(0, 10)}-${ring.keys.length + 1}`;
   return save(dataDir, { ...ring, current: kid, keys: [...ring.keys, { kid, key: newKey() }] });
+}
+
+/**
+ * Open a sealed value on the hub, for an audited reveal only. Same scheme as the kiosk's sealing:
+ * AES-256-GCM, the key named by `kid`, the field's name as associated data.
+ */
+export function unsealOnHub(ring: DataKeyRing, field: 'idNumber' | 'phone', sealed: SealedValue): string | undefined {
+  const key = ring.keys.find((candidate) => candidate.kid === sealed.kid);
+  if (!key) return undefined;
+  const bytes = Buffer.from(sealed.ct, 'base64url');
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', Buffer.from(key.key, 'base64url'), Buffer.from(sealed.iv, 'base64url'));
+    decipher.setAAD(Buffer.from(field));
+    decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+    return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
 }

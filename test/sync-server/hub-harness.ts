@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendEvent, type EventDraft } from '../../core/case/append.js';
 import { toCaseDocument, type CaseDocument } from '../../core/case/document.js';
-import type { CaseEvent } from '../../core/case/events.js';
+import type { CaseEvent, Person } from '../../core/case/events.js';
 import { formatCaseNumber } from '../../core/case/number.js';
 import type { LocalDate } from '../../core/local-date.js';
 import { demoCalendarData, demoCatalog, demoDivisions } from '../../core/seed/demo-county.js';
@@ -122,7 +122,7 @@ export async function startTestHub(options: { seed?: boolean; config?: Partial<H
 let sequence = 0;
 
 /** A valid case document written by `kiosk`'s clerk, as the kiosk would push it. */
-export function caseFor(kiosk: EnrolledKiosk, options: { date?: string; extra?: EventDraft[] } = {}): CaseDocument & { _id: string } {
+export function caseFor(kiosk: EnrolledKiosk, options: { date?: string; extra?: EventDraft[]; applicant?: Person } = {}): CaseDocument & { _id: string } {
   sequence += 1;
   const number = formatCaseNumber({
     village: kiosk.village,
@@ -134,7 +134,7 @@ export function caseFor(kiosk: EnrolledKiosk, options: { date?: string; extra?: 
   const draft = createdDraft(itemSnapshot('county'), '2026-11-26T01:00:00.000Z', {
     caseNumber: number.value,
     village: kiosk.village,
-    applicant: person('刘德华'),
+    applicant: options.applicant ?? person('刘德华'),
   });
   let events: CaseEvent[] = [];
   for (const next of [{ ...draft, id: `${kiosk.kioskId}-e${sequence}`, actor: clerkOf(kiosk) }, ...(options.extra ?? [])]) {

@@ -1,0 +1,188 @@
+/**
+ * The review API: sessions, one case, decisions and audited reveals. Every route checks the session
+ * (and, for writes, its CSRF token), the reviewer's scope, and its body against core/'s schemas.
+ * A town reviewer asking for another town's case gets the same 404 as for a case that does not exist.
+ */
+import { randomUUID } from 'node:crypto';
+import { revealRequestSchema, reviewActionSchema, signInRequestSchema, type ReviewAction } from '../../core/api/review.js';
+import type { EventDraft } from '../../core/case/append.js';
+import { parseCaseDocument } from '../../core/case/document.js';
+import type { Actor } from '../../core/case/events.js';
+import { parseCaseNumber } from '../../core/case/number.js';
+import { reviewViewOf } from '../../core/case/review-view.js';
+import { indexDivisions, type DivisionIndex } from '../../core/divisions/table.js';
+import { describeError } from '../../core/i18n/describe.js';
+import { appendCaseEventOnHub } from '../case-events.js';
+import type { HubConfig } from '../config.js';
+import { failure, reply, type HttpReply, type Route, type RouteContext } from '../http/kit.js';
+import { loadKeyRing, unsealOnHub } from '../keyring.js';
+import { readCountyData } from '../provision.js';
+import { DB, villageDb } from '../store/names.js';
+import type { Store } from '../store/store.js';
+import { mayReview } from './scope.js';
+import { authenticateReviewer, sessionCookie, signIn, signOut, SESSION_IDLE_MS, type Reviewer } from './sessions.js';
+
+export interface ReviewOptions {
+  readonly config: HubConfig;
+  readonly store: Store;
+  readonly now: () => Date;
+}
+
+const notFound = () => failure(404, 'not_found', 'No such case in your area.');
+
+function draftFor(action: ReviewAction, actor: Actor, at: string): EventDraft {
+  const id = `${actor.level}-${randomUUID()}`;
+  switch (action.type) {
+    case 'approved':
+      return { id, at, actor, type: 'approved', payload: action.note ? { note: action.note } : {} };
+    case 'rejected':
+      return { id, at, actor, type: 'rejected', payload: { reason: action.reason } };
+    case 'returnedForMaterials':
+      return { id, at, actor, type: 'returnedForMaterials', payload: { missing: action.missing, reason: action.reason } };
+    case 'forwarded':
+      return { id, at, actor, type: 'forwarded', payload: { to: action.to, ...(action.note ? { note: action.note } : {}) } };
+    case 'note':
+      return { id, at, actor, type: 'note', payload: { text: action.text } };
+  }
+}
+
+export function reviewRoutes(options: ReviewOptions): Route[] {
+  const { store, now, config } = options;
+  let divisions: DivisionIndex | undefined;
+  const countyDivisions = async (): Promise<DivisionIndex | undefined> => {
+    if (!divisions) {
+      const county = await readCountyData(store);
+      if (county.ok) divisions = indexDivisions(county.value.divisions);
+    }
+    return divisions;
+  };
+
+  /** The signed-in reviewer and the case's village, if the case is theirs to see. */
+  const caseInScope = async (context: RouteContext): Promise<{ reviewer: Reviewer; village: string; caseNumber: string } | HttpReply> => {
+    const reviewer = await authenticateReviewer(store, context.req, now());
+    if (!reviewer.ok) return reviewer.error;
+    const number = parseCaseNumber(context.params.caseNumber ?? '');
+    const index = await countyDivisions();
+    if (!number.ok || !index || !mayReview(reviewer.value, number.value.village, index)) return notFound();
+    return { reviewer: reviewer.value, village: number.value.village, caseNumber: number.value.caseNumber };
+  };
+
+  return [
+    {
+      method: 'POST',
+      pattern: /^\/api\/session$/,
+      async handle(context) {
+        const body = await context.json(4096);
+        if (!body.ok) return body.error;
+        const request = signInRequestSchema.safeParse(body.value);
+        if (!request.success) return failure(400, 'bad_request', 'Expected {"name": "...", "password": "..."}.');
+        const signedIn = await signIn(store, request.data.name, request.data.password, now());
+        if (!signedIn.ok) {
+          if (signedIn.error === 'signIn.locked') return failure(429, 'signIn.locked', 'Too many failed sign-ins for this name; try again in 15 minutes.');
+          if (signedIn.error === 'store') return failure(503, 'store_unavailable', 'The store is not answering.');
+          return failure(401, 'signIn.wrong', 'Wrong name or password.');
+        }
+        const secure = config.publicUrl?.protocol === 'https:';
+        return reply(200, signedIn.value.session, { 'set-cookie': sessionCookie(signedIn.value.token, secure, SESSION_IDLE_MS / 1000) });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/session$/,
+      async handle(context) {
+        const reviewer = await authenticateReviewer(store, context.req, now());
+        if (!reviewer.ok) return reviewer.error;
+        const { csrf, sessionId: _session, ...view } = reviewer.value;
+        return reply(200, { reviewer: view, csrf });
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/api\/session$/,
+      async handle(context) {
+        const reviewer = await authenticateReviewer(store, context.req, now());
+        if (!reviewer.ok) return reviewer.error;
+        await signOut(store, reviewer.value.sessionId);
+        return reply(204, undefined, { 'set-cookie': sessionCookie('', false, 0) });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/review\/cases\/(?<caseNumber>[^/]+)$/,
+      async handle(context) {
+        const scoped = await caseInScope(context);
+        if (!('reviewer' in scoped)) return scoped;
+        const stored = await store.getDoc<Record<string, unknown>>(villageDb(scoped.village), scoped.caseNumber);
+        if (!stored.ok) return stored.error.status === 404 ? notFound() : failure(503, 'store_unavailable', stored.error.reason);
+        const doc = parseCaseDocument(stored.value);
+        if (!doc.ok) return failure(500, 'case_invalid', 'The stored case does not validate; see the quarantine.');
+        return reply(200, reviewViewOf(doc.value));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/review\/cases\/(?<caseNumber>[^/]+)\/events$/,
+      async handle(context) {
+        const scoped = await caseInScope(context);
+        if (!('reviewer' in scoped)) return scoped;
+        const body = await context.json(16 * 1024);
+        if (!body.ok) return body.error;
+        const action = reviewActionSchema.safeParse(body.value);
+        if (!action.success) return failure(400, 'bad_request', action.error.issues.map((issue) => issue.message).join('; '));
+        const { reviewer } = scoped;
+        const actor: Actor = { id: `reviewer:${reviewer.name}`, name: reviewer.name, level: reviewer.role };
+        const written = await appendCaseEventOnHub(store, scoped.village, scoped.caseNumber, draftFor(action.data, actor, now().toISOString()));
+        if (written.ok) return reply(201, reviewViewOf(written.value));
+        const error = written.error;
+        if (error.code === 'case.notFound') return notFound();
+        if (error.code === 'store') return failure(503, 'store_unavailable', error.failure.reason);
+        return failure(409, error.code, describeError(error, 'en'));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/review\/cases\/(?<caseNumber>[^/]+)\/reveal$/,
+      async handle(context) {
+        const scoped = await caseInScope(context);
+        if (!('reviewer' in scoped)) return scoped;
+        const body = await context.json(4096);
+        if (!body.ok) return body.error;
+        const request = revealRequestSchema.safeParse(body.value);
+        if (!request.success) return failure(400, 'reveal.reasonRequired', 'Say why the full number is needed (at least 4 characters).');
+        const stored = await store.getDoc<Record<string, unknown>>(villageDb(scoped.village), scoped.caseNumber);
+        if (!stored.ok) return stored.error.status === 404 ? notFound() : failure(503, 'store_unavailable', stored.error.reason);
+        const doc = parseCaseDocument(stored.value);
+        const created = doc.ok ? doc.value.events.find((event) => event.type === 'created') : undefined;
+        if (created?.type !== 'created') return failure(500, 'case_invalid', 'The stored case does not validate.');
+        // The audit entry is written first: no entry, no number.
+        const at = now().toISOString();
+        const audited = await store.putDoc(DB.audit, {
+          _id: `reveal:${at}:${randomUUID()}`,
+          type: 'reveal',
+          reviewer: scoped.reviewer.name,
+          role: scoped.reviewer.role,
+          caseNumber: scoped.caseNumber,
+          village: scoped.village,
+          reason: request.data.reason,
+          at,
+        });
+        if (!audited.ok) return failure(503, 'store_unavailable', 'The reveal could not be audited, so it was not made.');
+        const idNumber = unsealOnHub(loadKeyRing(config.dataDir), 'idNumber', created.payload.applicant.idNumber);
+        if (idNumber === undefined) return failure(500, 'unseal_failed', "The number could not be opened with the county's keys.");
+        return reply(200, { idNumber }, { 'cache-control': 'no-store, private', pragma: 'no-cache' });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/review\/audit$/,
+      async handle(context) {
+        const reviewer = await authenticateReviewer(store, context.req, now());
+        if (!reviewer.ok) return reviewer.error;
+        if (reviewer.value.role !== 'county') return failure(403, 'forbidden', 'Only county reviewers read the audit log.');
+        const entries = await store.docsWithPrefix<Record<string, unknown>>(DB.audit, 'reveal:');
+        if (!entries.ok) return failure(503, 'store_unavailable', entries.error.reason);
+        return reply(200, entries.value.map(({ _id, _rev, ...entry }) => entry).reverse());
+      },
+    },
+  ];
+}

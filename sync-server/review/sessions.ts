@@ -1,0 +1,120 @@
+/**
+ * Reviewer sessions for the console. A session is a random token in an HttpOnly, SameSite=Strict
+ * cookie; the store keeps only its hash (in the users database, admin-only), so any hub process can
+ * check it. Requests that change anything must also echo the session's CSRF token in a header.
+ * Five failed sign-ins for one name within fifteen minutes lock that name for fifteen minutes.
+ */
+import type { IncomingMessage } from 'node:http';
+import { CSRF_HEADER, SESSION_COOKIE, type ReviewerView, type SessionView } from '../../core/api/review.js';
+import { err, ok, type Result } from '../../core/result.js';
+import { failure, type HttpReply } from '../http/kit.js';
+import { newSecret, sameHash, sha256, verifyPassword } from '../secrets.js';
+import { DB } from '../store/names.js';
+import type { Store } from '../store/store.js';
+import type { ReviewerDoc } from '../users.js';
+
+export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
+export const MAX_SIGN_IN_FAILURES = 5;
+export const SIGN_IN_LOCK_MS = 15 * 60 * 1000;
+
+interface SessionDoc {
+  readonly _id: string;
+  readonly _rev?: string;
+  readonly type: 'session';
+  readonly name: string;
+  readonly csrf: string;
+  readonly expiresAt: string;
+}
+
+interface FailuresDoc {
+  readonly _id: string;
+  readonly _rev?: string;
+  readonly type: 'signInFailures';
+  readonly at: readonly string[];
+}
+
+export interface Reviewer extends ReviewerView {
+  readonly csrf: string;
+  readonly sessionId: string;
+}
+
+const sessionDocId = (token: string) => `session:${sha256(token)}`;
+const failuresDocId = (name: string) => `signin-failures:${name}`;
+const viewOf = (doc: ReviewerDoc): ReviewerView => ({ name: doc.name, role: doc.role, ...(doc.town ? { town: doc.town } : {}) });
+
+export function sessionCookie(token: string, secure: boolean, maxAgeSeconds: number): string {
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${String(maxAgeSeconds)}${secure ? '; Secure' : ''}`;
+}
+
+function cookieValue(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}
+
+export type SignInError = 'signIn.wrong' | 'signIn.locked' | 'store';
+
+export async function signIn(
+  store: Store,
+  name: string,
+  password: string,
+  now: Date,
+): Promise<Result<{ token: string; session: SessionView }, SignInError>> {
+  const failures = await store.getDoc<FailuresDoc>(DB.users, failuresDocId(name));
+  const recent = failures.ok ? failures.value.at.filter((at) => Date.parse(at) > now.getTime() - SIGN_IN_LOCK_MS) : [];
+  if (recent.length >= MAX_SIGN_IN_FAILURES) return err('signIn.locked');
+  const user = await store.getDoc<ReviewerDoc>(DB.users, `user:${name}`);
+  // The same slow check whether or not the name exists, so timing does not tell which names do.
+  const valid = await verifyPassword(password, user.ok ? user.value.passwordHash : DUMMY_HASH);
+  if (!user.ok || !valid) {
+    const next = { _id: failuresDocId(name), type: 'signInFailures' as const, at: [...recent, now.toISOString()], ...(failures.ok ? { _rev: failures.value._rev } : {}) };
+    await store.putDoc(DB.users, next);
+    return err(user.ok || user.error.status === 404 ? 'signIn.wrong' : 'store');
+  }
+  if (failures.ok) await store.putDoc(DB.users, { ...failures.value, at: [] });
+  const token = newSecret();
+  const csrf = newSecret();
+  const session: SessionDoc = {
+    _id: sessionDocId(token),
+    type: 'session',
+    name,
+    csrf,
+    expiresAt: new Date(now.getTime() + SESSION_IDLE_MS).toISOString(),
+  };
+  const saved = await store.putDoc(DB.users, session);
+  if (!saved.ok) return err('store');
+  return ok({ token, session: { reviewer: viewOf(user.value), csrf } });
+}
+
+// A valid scrypt hash of a random password, checked when the name is unknown.
+const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+const unauthorized = () => failure(401, 'unauthorized', 'Sign in to the review console.');
+
+/**
+ * The reviewer behind a request, or the reply to send instead. Unsafe methods also need the session's
+ * CSRF token in `x-cunban-csrf`: a cross-site form cannot read it, and SameSite=Strict keeps the cookie
+ * off cross-site requests in the first place.
+ */
+export async function authenticateReviewer(store: Store, req: IncomingMessage, now: Date): Promise<Result<Reviewer, HttpReply>> {
+  const token = cookieValue(req, SESSION_COOKIE);
+  if (!token) return err(unauthorized());
+  const session = await store.getDoc<SessionDoc>(DB.users, sessionDocId(token));
+  if (!session.ok) return err(session.error.status === 404 ? unauthorized() : failure(503, 'store_unavailable', session.error.reason));
+  if (Date.parse(session.value.expiresAt) <= now.getTime()) return err(unauthorized());
+  const user = await store.getDoc<ReviewerDoc>(DB.users, `user:${session.value.name}`);
+  if (!user.ok) return err(unauthorized());
+  const safe = req.method === 'GET' || req.method === 'HEAD';
+  const sent = req.headers[CSRF_HEADER];
+  if (!safe && (typeof sent !== 'string' || !sameHash(sent, session.value.csrf))) {
+    return err(failure(403, 'csrf', `Send the session's token in the ${CSRF_HEADER} header.`));
+  }
+  return ok({ ...viewOf(user.value), csrf: session.value.csrf, sessionId: session.value._id });
+}
+
+export async function signOut(store: Store, sessionId: string): Promise<void> {
+  const session = await store.getDoc<SessionDoc>(DB.users, sessionId);
+  if (session.ok) await store.putDoc(DB.users, { ...session.value, expiresAt: new Date(0).toISOString() });
+}

@@ -1,0 +1,149 @@
+/**
+ * The review API against the embedded hub: sessions and CSRF, town scoping enforced by the hub,
+ * decisions through core's rules, and reveals that always leave an audit entry.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSRF_HEADER } from '../../core/api/review.js';
+import { importKeyRing, sealPerson } from '../../renderer/data/sealing.js';
+import { loadKeyRing } from '../../sync-server/keyring.js';
+import { villageDb } from '../../sync-server/store/names.js';
+import { addReviewer } from '../../sync-server/users.js';
+import { caseFor, startTestHub, VILLAGE_A, type EnrolledKiosk, type TestHub } from './hub-harness.js';
+
+const OTHER_TOWN_VILLAGE = '422822101001'; // 高坪镇, not 业州镇
+let hub: TestHub;
+let kioskA: EnrolledKiosk;
+let kioskB: EnrolledKiosk;
+
+interface Session {
+  readonly cookie: string;
+  readonly csrf: string;
+}
+
+async function signIn(name: string, password: string): Promise<Session> {
+  const response = await fetch(`${hub.base}/api/session`, { method: 'POST', body: JSON.stringify({ name, password }) });
+  expect(response.status).toBe(200);
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return { cookie, csrf: ((await response.json()) as { csrf: string }).csrf };
+}
+
+function call(session: Session | undefined, method: string, path: string, body?: unknown, withCsrf = true) {
+  const headers: Record<string, string> = {};
+  if (session) headers.cookie = session.cookie;
+  if (session && withCsrf) headers[CSRF_HEADER] = session.csrf;
+  return fetch(`${hub.base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+}
+
+/** A case the kiosk has forwarded to the town, with a really sealed applicant. */
+async function storedCase(kiosk: EnrolledKiosk) {
+  const ring = await importKeyRing(loadKeyRing(hub.config.dataDir));
+  const applicant = await sealPerson(ring, { name: '张三', idNumber: '422822198001010015', phone: '13900001111' });
+  const clerk = { id: `${kiosk.kioskId}/c1`, name: '王芳', level: 'village' as const };
+  const extra = [{ id: `fwd-${String(Math.random()).slice(2, 12)}`, at: '2026-11-26T01:05:00.000Z', actor: clerk, type: 'forwarded' as const, payload: { to: 'town' as const } }];
+  const doc = caseFor(kiosk, { applicant, extra });
+  const put = await hub.hub.store.putDoc(villageDb(kiosk.village), doc);
+  if (!put.ok) throw new Error(put.error.reason);
+  return doc._id;
+}
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  kioskA = await hub.enroll(VILLAGE_A);
+  kioskB = await hub.enroll(OTHER_TOWN_VILLAGE);
+  await addReviewer(hub.hub.store, { name: 'county-admin', role: 'county', password: 'county-secret-1' }, new Date());
+  await addReviewer(hub.hub.store, { name: 'yezhou', role: 'town', town: '422822100000', password: 'yezhou-secret-1' }, new Date());
+  await addReviewer(hub.hub.store, { name: 'locked-out', role: 'town', town: '422822100000', password: 'locked-secret-1' }, new Date());
+}, 60_000);
+afterAll(async () => {
+  await hub.close();
+});
+
+describe('review sessions', () => {
+  it('set an HttpOnly, SameSite=Strict cookie, answer who is signed in, and end on sign-out', async () => {
+    const response = await fetch(`${hub.base}/api/session`, { method: 'POST', body: JSON.stringify({ name: 'yezhou', password: 'yezhou-secret-1' }) });
+    const cookie = response.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^cunban_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    const session = { cookie: cookie.split(';')[0] ?? '', csrf: ((await response.json()) as { csrf: string }).csrf };
+    const me = await call(session, 'GET', '/api/session');
+    expect(await me.json()).toEqual({ reviewer: { name: 'yezhou', role: 'town', town: '422822100000' }, csrf: session.csrf });
+    expect((await call(session, 'DELETE', '/api/session')).status).toBe(204);
+    expect((await call(session, 'GET', '/api/session')).status).toBe(401);
+    expect((await call(undefined, 'GET', '/api/session')).status).toBe(401);
+  });
+
+  it('lock a name after five failed sign-ins, even for the right password', async () => {
+    for (let i = 0; i < 5; i++) {
+      const wrong = await fetch(`${hub.base}/api/session`, { method: 'POST', body: JSON.stringify({ name: 'locked-out', password: `guess-${String(i)}` }) });
+      expect(wrong.status).toBe(401);
+    }
+    const right = await fetch(`${hub.base}/api/session`, { method: 'POST', body: JSON.stringify({ name: 'locked-out', password: 'locked-secret-1' }) });
+    expect(right.status).toBe(429);
+    const unknown = await fetch(`${hub.base}/api/session`, { method: 'POST', body: JSON.stringify({ name: 'nobody', password: 'whatever-1' }) });
+    expect(unknown.status).toBe(401);
+  }, 60_000);
+
+  it('refuse a write without the session’s CSRF token', async () => {
+    const county = await signIn('county-admin', 'county-secret-1');
+    const caseNumber = await storedCase(kioskA);
+    const forged = await call(county, 'POST', `/api/review/cases/${caseNumber}/events`, { type: 'note', text: 'x' }, false);
+    expect(forged.status).toBe(403);
+    const wrongToken = await call({ ...county, csrf: 'not-the-token' }, 'POST', `/api/review/cases/${caseNumber}/events`, { type: 'note', text: 'x' });
+    expect(wrongToken.status).toBe(403);
+  });
+});
+
+describe('scope', () => {
+  it('a town reviewer can neither read nor act on another town’s case; the county can', async () => {
+    const town = await signIn('yezhou', 'yezhou-secret-1');
+    const county = await signIn('county-admin', 'county-secret-1');
+    const elsewhere = await storedCase(kioskB);
+    expect((await call(town, 'GET', `/api/review/cases/${elsewhere}`)).status).toBe(404);
+    expect((await call(town, 'POST', `/api/review/cases/${elsewhere}/events`, { type: 'note', text: '越权' })).status).toBe(404);
+    expect((await call(town, 'POST', `/api/review/cases/${elsewhere}/reveal`, { reason: '核对身份信息' })).status).toBe(404);
+    expect((await call(county, 'GET', `/api/review/cases/${elsewhere}`)).status).toBe(200);
+  });
+});
+
+describe('decisions', () => {
+  it('follow core’s rules: the town forwards a county item, the county approves; the view carries no sealed value', async () => {
+    const town = await signIn('yezhou', 'yezhou-secret-1');
+    const county = await signIn('county-admin', 'county-secret-1');
+    const caseNumber = await storedCase(kioskA);
+    const early = await call(county, 'POST', `/api/review/cases/${caseNumber}/events`, { type: 'approved' });
+    expect(early.status).toBe(409);
+    expect(((await early.json()) as { error: string }).error).toBe('case.notHeldByLevel');
+    const noReason = await call(town, 'POST', `/api/review/cases/${caseNumber}/events`, { type: 'rejected', reason: ' ' });
+    expect(noReason.status).toBe(400);
+    expect((await call(town, 'POST', `/api/review/cases/${caseNumber}/events`, { type: 'forwarded', to: 'county' })).status).toBe(201);
+    const approved = await call(county, 'POST', `/api/review/cases/${caseNumber}/events`, { type: 'approved', note: '符合条件' });
+    expect(approved.status).toBe(201);
+    const view = (await approved.json()) as { summary: { status: string }; events: { actor: { id: string; level: string } }[] };
+    expect(view.summary.status).toBe('approved');
+    expect(view.events.at(-1)?.actor).toEqual({ id: 'reviewer:county-admin', name: 'county-admin', level: 'county' });
+    const text = JSON.stringify(view);
+    expect(text).not.toContain('"ct"');
+    expect(text).not.toContain('idNumberHash');
+    expect(text).toContain('422822********0015');
+  });
+});
+
+describe('reveals', () => {
+  it('need a reason, write an audit entry every time, and are not cached', async () => {
+    const town = await signIn('yezhou', 'yezhou-secret-1');
+    const county = await signIn('county-admin', 'county-secret-1');
+    const caseNumber = await storedCase(kioskA);
+    expect((await call(town, 'POST', `/api/review/cases/${caseNumber}/reveal`, {})).status).toBe(400);
+    const revealed = await call(town, 'POST', `/api/review/cases/${caseNumber}/reveal`, { reason: '核对户籍信息' });
+    expect(revealed.status).toBe(200);
+    expect(revealed.headers.get('cache-control')).toContain('no-store');
+    expect(await revealed.json()).toEqual({ idNumber: '422822198001010015' });
+    await call(county, 'POST', `/api/review/cases/${caseNumber}/reveal`, { reason: '复核身份信息' });
+
+    expect((await call(town, 'GET', '/api/review/audit')).status).toBe(403);
+    const log = (await (await call(county, 'GET', '/api/review/audit')).json()) as { reviewer: string; caseNumber: string; reason: string; at: string }[];
+    const forCase = log.filter((entry) => entry.caseNumber === caseNumber);
+    expect(forCase.map((entry) => [entry.reviewer, entry.reason]).sort()).toEqual([['county-admin', '复核身份信息'], ['yezhou', '核对户籍信息']]);
+    expect(forCase.every((entry) => !Number.isNaN(Date.parse(entry.at)))).toBe(true);
+    expect(JSON.stringify(log)).not.toContain('422822198001010015');
+  }, 60_000);
+});
