@@ -16,6 +16,8 @@ export interface GatewayOptions {
   readonly store: Store;
   readonly now: () => Date;
   readonly log: (message: string) => void;
+  /** Called after a kiosk's cases were written, so the review queue follows at once. */
+  readonly onVillageWritten?: (village: string) => void;
 }
 
 const JSON_QUERY_KEYS = new Set(['startkey', 'endkey', 'start_key', 'end_key', 'key', 'keys']);
@@ -215,6 +217,7 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
       const a = await auditWrite(store, s.kiosk, s.publicDb, committed, at);
       if (!a.ok) log(`audit write failed for ${s.kiosk.kioskId}: ${a.error.reason}`);
       touch(s.kiosk, 'lastPushAt');
+      options.onVillageWritten?.(s.kiosk.village);
     }
     const refusalOf = (entry: QuarantineEntry) => ({ id: entry.docId, error: 'forbidden', reason: entry.reason });
     if (!newEdits) return { ok: true, results: [...[...refusals.values()].map(refusalOf), ...written] };

@@ -11,6 +11,7 @@ import { gatewayRoutes } from './gateway.js';
 import { router } from './http/kit.js';
 import { DEFAULT_KIOSK_APP_DIR, kioskAppRoutes } from './kiosk-app.js';
 import { initStore, type InitReport } from './provision.js';
+import { startQueueProjector, type QueueProjector } from './review/queue.js';
 import { reviewRoutes } from './review/routes.js';
 import { runningStoreUrl, startEmbeddedStore, type EmbeddedStore } from './store/embedded-store.js';
 import { openStore, type Store } from './store/store.js';
@@ -50,6 +51,8 @@ export interface Hub {
   readonly embedded?: EmbeddedStore;
   /** What start-up provisioning did, or why it could not run (no county data yet). */
   readonly init: InitReport | string;
+  /** The review queue's projector (tests wait on it with `settled()`). */
+  readonly queue: QueueProjector;
   close(): Promise<void>;
 }
 
@@ -69,11 +72,14 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
   const init = migrated.ok ? migrated.value : migrated.error.code === 'init.store' ? migrated.error.failure.reason : migrated.error.message;
   if (!migrated.ok) log(init as string);
 
+  // The review queue follows every village: right after each write here, and a full sweep now and then.
+  const queue = startQueueProjector(store, { log });
+  if (migrated.ok) void queue.sweep();
   const routes = [
     ...apiRoutes({ config, store, storeStatus: () => acquired.status(), now }),
-    ...gatewayRoutes({ store, now, log }),
+    ...gatewayRoutes({ store, now, log, onVillageWritten: (village) => { queue.kick(village); } }),
     ...fileRoutes({ store, now }),
-    ...reviewRoutes({ config, store, now }),
+    ...reviewRoutes({ config, store, now, onCaseWritten: (village) => { queue.kick(village); } }),
     ...kioskAppRoutes({
       dir: config.kioskAppDir ?? DEFAULT_KIOSK_APP_DIR,
       ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}),
@@ -96,7 +102,9 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     store,
     ...(acquired.embedded ? { embedded: acquired.embedded } : {}),
     init,
+    queue,
     async close() {
+      await queue.stop();
       server.closeAllConnections();
       await new Promise<void>((closed) => server.close(() => {
         closed();

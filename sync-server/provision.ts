@@ -11,11 +11,12 @@ import { workingCalendarSchema } from '../core/calendar.js';
 import { parseDocument } from '../core/data-error.js';
 import { parseDivisionTable, type DivisionTable } from '../core/divisions/table.js';
 import { err, ok, type Result } from '../core/result.js';
+import { QUEUE_DESIGN } from './review/queue-design.js';
 import { CONTROL_DBS, DB, villageDb } from './store/names.js';
 import type { Store, StoreFailure } from './store/store.js';
 
 /** Raised when provisioning changes shape; recorded in the meta database. 2: the files database. */
-export const STORE_SCHEMA_VERSION = 2;
+export const STORE_SCHEMA_VERSION = 3;
 
 export interface CountyData {
   readonly catalog: Catalog;
@@ -176,6 +177,7 @@ export async function initStore(store: Store, data?: CountyData): Promise<Result
     const county = data ? ok(data) : await readCountyData(store);
     if (!county.ok) return county;
     await p.document(DB.catalog, { _id: '_design/cunban', validate_doc_update: CATALOG_VALIDATOR });
+    await p.document(DB.queue, QUEUE_DESIGN);
 
     const villages = county.value.divisions.towns.flatMap((town) => town.villages.map((v) => v.code12));
     await mapLimit(villages, 8, async (village12) => {

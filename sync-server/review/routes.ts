@@ -19,6 +19,7 @@ import { loadKeyRing, unsealOnHub } from '../keyring.js';
 import { readCountyData } from '../provision.js';
 import { DB, villageDb } from '../store/names.js';
 import type { Store } from '../store/store.js';
+import { answerQueue, parseQueueQuery } from './queue-route.js';
 import { mayReview } from './scope.js';
 import { authenticateReviewer, sessionCookie, signIn, signOut, SESSION_IDLE_MS, type Reviewer } from './sessions.js';
 
@@ -26,6 +27,8 @@ export interface ReviewOptions {
   readonly config: HubConfig;
   readonly store: Store;
   readonly now: () => Date;
+  /** Called after a decision is written, so the queue shows it at once. */
+  readonly onCaseWritten?: (village: string) => void;
 }
 
 const notFound = () => failure(404, 'not_found', 'No such case in your area.');
@@ -132,7 +135,10 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
         const { reviewer } = scoped;
         const actor: Actor = { id: `reviewer:${reviewer.name}`, name: reviewer.name, level: reviewer.role };
         const written = await appendCaseEventOnHub(store, scoped.village, scoped.caseNumber, draftFor(action.data, actor, now().toISOString()));
-        if (written.ok) return reply(201, reviewViewOf(written.value));
+        if (written.ok) {
+          options.onCaseWritten?.(scoped.village);
+          return reply(201, reviewViewOf(written.value));
+        }
         const error = written.error;
         if (error.code === 'case.notFound') return notFound();
         if (error.code === 'store') return failure(503, 'store_unavailable', error.failure.reason);
@@ -170,6 +176,17 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
         const idNumber = unsealOnHub(loadKeyRing(config.dataDir), 'idNumber', created.payload.applicant.idNumber);
         if (idNumber === undefined) return failure(500, 'unseal_failed', "The number could not be opened with the county's keys.");
         return reply(200, { idNumber }, { 'cache-control': 'no-store, private', pragma: 'no-cache' });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/review\/queue$/,
+      async handle(context) {
+        const reviewer = await authenticateReviewer(store, context.req, now());
+        if (!reviewer.ok) return reviewer.error;
+        const query = parseQueueQuery(context.url);
+        if (!query.success) return failure(400, 'bad_request', query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+        return answerQueue(store, reviewer.value, query.data, now());
       },
     },
     {

@@ -14,9 +14,11 @@ export const DB = {
   meta: 'cunban_meta',
   /** Materials files: metadata per case and file, chunks per village and digest. */
   files: 'cunban_files',
+  /** The review queue: one entry per case of the county, projected from the village databases. */
+  queue: 'cunban_queue',
 } as const;
 
-export const CONTROL_DBS = [DB.kiosks, DB.users, DB.quarantine, DB.audit, DB.meta, DB.files] as const;
+export const CONTROL_DBS = [DB.kiosks, DB.users, DB.quarantine, DB.audit, DB.meta, DB.files, DB.queue] as const;
 
 export const villageDb = (village12: string) => `village_${village12}`;
 

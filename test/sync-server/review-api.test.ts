@@ -147,3 +147,68 @@ describe('reveals', () => {
     expect(JSON.stringify(log)).not.toContain('422822198001010015');
   }, 60_000);
 });
+
+describe('the queue', () => {
+  interface QueueAnswer {
+    total: number;
+    entries: { caseNumber: string; village: string; status: string; dueOn?: string; applicantIdMasked: string }[];
+    countsByStatus: Record<string, number>;
+  }
+  const queue = async (session: Session, query = '') => {
+    const response = await call(session, 'GET', `/api/review/queue${query}`);
+    expect(response.status).toBe(200);
+    return (await response.json()) as QueueAnswer;
+  };
+
+  it('follows a kiosk’s push through the gateway at once, within the reviewer’s area only', async () => {
+    const town = await signIn('yezhou', 'yezhou-secret-1');
+    const county = await signIn('county-admin', 'county-secret-1');
+    const mine = caseFor(kioskA);
+    const elsewhere = caseFor(kioskB);
+    expect((await hub.call('POST', `/sync/${villageDb(VILLAGE_A)}/_bulk_docs`, { auth: kioskA.authorization, body: { docs: [mine] } })).status).toBe(201);
+    expect((await hub.call('POST', `/sync/${villageDb(OTHER_TOWN_VILLAGE)}/_bulk_docs`, { auth: kioskB.authorization, body: { docs: [elsewhere] } })).status).toBe(201);
+    await hub.hub.queue.settled();
+    const townQueue = await queue(town, '?pageSize=100');
+    expect(townQueue.entries.map((entry) => entry.caseNumber)).toContain(mine._id);
+    expect(townQueue.entries.map((entry) => entry.caseNumber)).not.toContain(elsewhere._id);
+    expect(townQueue.entries.every((entry) => entry.village === VILLAGE_A)).toBe(true);
+    const countyQueue = await queue(county, '?pageSize=100');
+    expect(countyQueue.entries.map((entry) => entry.caseNumber)).toEqual(expect.arrayContaining([mine._id, elsewhere._id]));
+    expect((await call(town, 'GET', '/api/review/queue?town=422822101000')).status).toBe(404);
+    expect((await call(town, 'GET', '/api/review/queue?status=lost')).status).toBe(400);
+    expect((await call(undefined, 'GET', '/api/review/queue')).status).toBe(401);
+  });
+
+  it('filters, sorts by due date, pages on the server, counts by status, and reflects decisions', async () => {
+    const county = await signIn('county-admin', 'county-secret-1');
+    for (let i = 0; i < 5; i++) await storedCase(kioskA);
+    await hub.hub.queue.sweep();
+    const all = await queue(county, `?village=${VILLAGE_A}&pageSize=100`);
+    const dues = all.entries.map((entry) => entry.dueOn ?? '9999-12-31');
+    expect(dues).toEqual([...dues].sort());
+    expect(all.total).toBe(all.entries.length);
+    const pageOne = await queue(county, `?village=${VILLAGE_A}&pageSize=2&page=1`);
+    const pageTwo = await queue(county, `?village=${VILLAGE_A}&pageSize=2&page=2`);
+    expect(pageOne.entries).toHaveLength(2);
+    expect(pageTwo.entries.map((e) => e.caseNumber)).toEqual(all.entries.slice(2, 4).map((e) => e.caseNumber));
+    expect(pageOne.total).toBe(all.total);
+    expect(JSON.stringify(all)).not.toContain('"ct"');
+
+    const forwarded = all.entries.filter((entry) => entry.status === 'forwarded');
+    const target = forwarded[0]?.caseNumber ?? '';
+    const town = await signIn('yezhou', 'yezhou-secret-1');
+    const mineBefore = await queue(town, '?held=mine&pageSize=100');
+    expect(mineBefore.entries.map((e) => e.caseNumber)).toContain(target);
+    const returned = { type: 'returnedForMaterials', missing: ['m1'], reason: '申请书未签字' };
+    expect((await call(town, 'POST', `/api/review/cases/${target}/events`, returned)).status).toBe(201);
+    await hub.hub.queue.settled();
+    const mineAfter = await queue(town, '?held=mine&pageSize=100');
+    expect(mineAfter.entries.map((e) => e.caseNumber)).not.toContain(target);
+    const waiting = await queue(county, '?status=awaitingMaterials&pageSize=100');
+    expect(waiting.entries.map((e) => e.caseNumber)).toContain(target);
+    // Waiting for the resident stops the clock: never listed as overdue.
+    expect((await queue(county, '?overdue=true&status=awaitingMaterials')).total).toBe(0);
+    const forwardedNow = await queue(county, '?status=forwarded&pageSize=100');
+    expect(waiting.countsByStatus).toMatchObject({ awaitingMaterials: waiting.total, forwarded: forwardedNow.total });
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * The review queue: one small entry per case in the queue database, rebuilt from the village
+ * databases by following their changes from a checkpoint. Any hub process can (re)build it; entries
+ * are written only when they differ, so running twice changes nothing. The gateway and the review
+ * API ask for a village to be projected right after they write; a sweep of every village repairs
+ * anything missed (another hub process's writes, a crash between write and projection).
+ */
+import { canonicalJson } from '../../core/canonical-json.js';
+import type { WorkingCalendar } from '../../core/calendar.js';
+import { workingCalendar } from '../../core/calendar.js';
+import { parseCaseDocument } from '../../core/case/document.js';
+import { queueEntryOf, type QueueEntry } from '../../core/case/queue-entry.js';
+import { indexDivisions, type DivisionIndex } from '../../core/divisions/table.js';
+import { readCountyData } from '../provision.js';
+import { DB, villageDb } from '../store/names.js';
+import type { Store, StoreResult } from '../store/store.js';
+
+type StoredEntry = QueueEntry & { readonly _id: string; readonly _rev?: string; readonly type: 'queueEntry' };
+
+interface County {
+  readonly divisions: DivisionIndex;
+  readonly calendar: WorkingCalendar;
+}
+
+const checkpointId = (village: string) => `queue-checkpoint:${village}`;
+const BATCH = 500;
+
+/** Bring one village's queue entries up to date. Returns how many entries were written. */
+export async function projectVillage(store: Store, village: string, county: County): Promise<StoreResult<number>> {
+  const checkpoint = await store.getDoc<{ since: string }>(DB.meta, checkpointId(village));
+  let since = checkpoint.ok ? checkpoint.value.since : '0';
+  let written = 0;
+  for (;;) {
+    const changes = await store.request<{ results: { id: string; doc?: Record<string, unknown> }[]; last_seq: string | number }>({
+      db: store.dbName(villageDb(village)),
+      path: '_changes',
+      qs: { since, include_docs: true, limit: BATCH },
+    });
+    if (!changes.ok) return changes;
+    const entries: StoredEntry[] = [];
+    for (const row of changes.value.results) {
+      if (row.id.startsWith('_design/') || !row.doc) continue;
+      const doc = parseCaseDocument(row.doc);
+      if (doc.ok) entries.push({ _id: doc.value.caseNumber, type: 'queueEntry', ...queueEntryOf(doc.value, county.divisions, county.calendar) });
+    }
+    const saved = await upsertEntries(store, entries);
+    if (!saved.ok) return saved;
+    written += saved.value;
+    since = String(changes.value.last_seq);
+    if (changes.value.results.length < BATCH) break;
+  }
+  const stored = await store.getDoc<{ since: string }>(DB.meta, checkpointId(village));
+  await store.putDoc(DB.meta, { _id: checkpointId(village), since, ...(stored.ok ? { _rev: stored.value._rev } : {}) });
+  return { ok: true, value: written };
+}
+
+async function upsertEntries(store: Store, entries: readonly StoredEntry[]): Promise<StoreResult<number>> {
+  if (entries.length === 0) return { ok: true, value: 0 };
+  const existing = await store.request<{ rows: { key: string; doc?: StoredEntry | null }[] }>({
+    db: store.dbName(DB.queue),
+    path: '_all_docs',
+    method: 'POST',
+    qs: { include_docs: true },
+    body: { keys: entries.map((entry) => entry._id) },
+  });
+  if (!existing.ok) return existing;
+  const current = new Map(existing.value.rows.flatMap((row) => (row.doc ? [[row.key, row.doc] as const] : [])));
+  const changed = entries.flatMap((entry) => {
+    const stored = current.get(entry._id);
+    if (stored) {
+      const { _rev, ...body } = stored;
+      if (canonicalJson(body) === canonicalJson(entry)) return [];
+      return [{ ...entry, _rev }];
+    }
+    return [entry];
+  });
+  if (changed.length === 0) return { ok: true, value: 0 };
+  const result = await store.request<{ error?: string }[]>({ db: store.dbName(DB.queue), path: '_bulk_docs', method: 'POST', body: { docs: changed } });
+  if (!result.ok) return result;
+  // A conflict means another hub wrote this entry meanwhile: its next pass (or ours) settles it.
+  return { ok: true, value: result.value.filter((row) => !row.error).length };
+}
+
+export interface QueueProjector {
+  /** Project this village soon (after a write); several calls for one village coalesce. */
+  kick(village: string): void;
+  /** Project every village now: at start, and on a timer to repair anything missed. */
+  sweep(): Promise<void>;
+  /** Wait until nothing is pending (tests, shutdown). */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startQueueProjector(store: Store, options: { log: (message: string) => void; sweepEveryMs?: number }): QueueProjector {
+  let county: County | undefined;
+  const loadCounty = async (): Promise<County | undefined> => {
+    if (!county) {
+      const data = await readCountyData(store);
+      if (data.ok) county = { divisions: indexDivisions(data.value.divisions), calendar: workingCalendar(data.value.calendar) };
+    }
+    return county;
+  };
+  const pending = new Set<string>();
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  const drain = async () => {
+    const loaded = await loadCounty();
+    if (!loaded) return;
+    while (pending.size > 0 && !stopped) {
+      const [village] = pending;
+      if (village === undefined) break;
+      pending.delete(village);
+      const result = await projectVillage(store, village, loaded);
+      if (!result.ok) options.log(`queue projection of village ${village} failed: ${result.error.reason}`);
+    }
+  };
+  const schedule = () => {
+    running = running.then(drain).catch((error: unknown) => {
+      options.log(`queue projection failed: ${String(error)}`);
+    });
+    return running;
+  };
+  const sweep = async () => {
+    const loaded = await loadCounty();
+    for (const village of loaded?.divisions.villages ?? []) pending.add(village.code12);
+    await schedule();
+  };
+  const timer = setInterval(() => void sweep(), options.sweepEveryMs ?? 60_000);
+  timer.unref();
+  return {
+    kick(village) {
+      pending.add(village);
+      void schedule();
+    },
+    sweep,
+    settled: () => running,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
