@@ -1,10 +1,9 @@
 /**
  * `npm start` — Cunban's main job on the embedded default: the county hub on the seeded demo county
- * (Jianshi, 179 villages), with demo reviewers and an enrollment code for a kiosk. It says plainly which
- * parts are not built yet; each later issue replaces a line of "not yet" with the running part.
+ * (Jianshi, 179 villages), with demo reviewers and an enrollment code for a kiosk, the kiosk's screens and
+ * the review console. It says plainly which parts are not built yet.
  */
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { buildApps } from './build-apps.js';
 import { kioskFacingUrl, loadHubConfig } from '../sync-server/config.js';
 import { DEMO_VILLAGE, enrollmentTicket, seedDemo, type DemoSeed, type EnrollmentTicket } from '../sync-server/demo.js';
 import { startHub } from '../sync-server/hub.js';
@@ -17,8 +16,8 @@ if (!config.ok) {
 }
 const { dataDir } = config.value;
 
-// The kiosk's screens, built fresh so what runs is what is checked out (about two seconds).
-await build({ configFile: fileURLToPath(new URL('./kiosk.vite.config.ts', import.meta.url)) });
+// The kiosk's screens and the console, built fresh so what runs is what is checked out (a few seconds).
+await buildApps();
 
 const hub = await startHub(config.value);
 const hubUrl = kioskFacingUrl(config.value, hub.port);
@@ -68,6 +67,7 @@ console.log('');
 // localhost: browsers give WebCrypto (which seals ID numbers) only to https pages and this machine's own.
 console.log(`  kiosk (browser mode): http://localhost:${String(hub.port)}/kiosk/ — enroll with the code above, create a clerk, register cases.`);
 console.log('  It keeps working with the hub stopped and syncs when the hub is back.');
+console.log(`  review console: http://localhost:${String(hub.port)}/console/ — sign in as a reviewer above; decisions reach the kiosk.`);
 console.log('');
-console.log('Not built yet (see `issues list`): the Electron shell (issue 7) and the review console (issue 6).');
+console.log("Not built yet (see `issues list`): the Electron shell (issue 7); the console's fleet, quarantine and dashboard (issue 6).");
 console.log('Press Ctrl-C to stop the hub.');

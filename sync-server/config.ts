@@ -18,8 +18,8 @@ export interface HubConfig {
   readonly publicUrl?: URL;
   /** Browser origins allowed to sync (the Electron kiosk's `app://cunban`, browser-mode kiosks). */
   readonly corsOrigins: readonly string[];
-  /** The built kiosk screens served at /kiosk/ (browser mode); default dist/kiosk. */
-  readonly kioskAppDir?: string;
+  /** The built browser apps (`kiosk/` served at /kiosk/, `console/` at /console/); default dist/. */
+  readonly appsDir?: string;
 }
 
 export interface ConfigError {
@@ -73,8 +73,8 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
     return invalid('CUNBAN_CORS_ORIGINS', `"${badOrigin}" is not an origin (scheme://host[:port], no path)`);
   }
 
-  const kioskAppDir = value('CUNBAN_KIOSK_DIR');
-  const base = { port, host, dataDir, dbPrefix, corsOrigins, ...(publicUrl ? { publicUrl } : {}), ...(kioskAppDir ? { kioskAppDir } : {}) };
+  const appsDir = value('CUNBAN_APPS_DIR');
+  const base = { port, host, dataDir, dbPrefix, corsOrigins, ...(publicUrl ? { publicUrl } : {}), ...(appsDir ? { appsDir } : {}) };
   const couchText = value('COUCHDB_URL');
   if (couchText === undefined) return ok(base);
   const couchdbUrl = parseUrl(couchText);

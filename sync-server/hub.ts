@@ -9,7 +9,7 @@ import type { HubConfig } from './config.js';
 import { fileRoutes } from './files.js';
 import { gatewayRoutes } from './gateway.js';
 import { router } from './http/kit.js';
-import { DEFAULT_KIOSK_APP_DIR, kioskAppRoutes } from './kiosk-app.js';
+import { appRoutes, DEFAULT_APPS_DIR } from './static-apps.js';
 import { initStore, type InitReport } from './provision.js';
 import { startQueueProjector, type QueueProjector } from './review/queue.js';
 import { reviewRoutes } from './review/routes.js';
@@ -80,10 +80,9 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     ...gatewayRoutes({ store, now, log, onVillageWritten: (village) => { queue.kick(village); } }),
     ...fileRoutes({ store, now }),
     ...reviewRoutes({ config, store, now, onCaseWritten: (village) => { queue.kick(village); } }),
-    ...kioskAppRoutes({
-      dir: config.kioskAppDir ?? DEFAULT_KIOSK_APP_DIR,
-      ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}),
-    }),
+    ...(['kiosk', 'console'] as const).flatMap((app) =>
+      appRoutes(app, { appsDir: config.appsDir ?? DEFAULT_APPS_DIR, ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}) }),
+    ),
   ];
   const server: Server = createServer(router(routes, { corsOrigins: config.corsOrigins }, log));
   server.headersTimeout = 20_000;

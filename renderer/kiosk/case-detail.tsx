@@ -4,13 +4,14 @@
  */
 import { useState, type SyntheticEvent } from 'react';
 import type { EventDraft } from '../../core/case/append.js';
-import type { CaseEvent } from '../../core/case/events.js';
 import { foldCase } from '../../core/case/fold.js';
 import { allowedEventTypes } from '../../core/case/rules.js';
 import type { CaseState } from '../../core/case/state.js';
 import type { CodedError } from '../../core/i18n/describe.js';
 import { err } from '../../core/result.js';
-import { formatDate, formatInstant } from '../ui/format.js';
+import { CaseHeading } from '../ui/case-parts.js';
+import { CaseTimeline } from '../ui/case-timeline.js';
+import { formatDate } from '../ui/format.js';
 import { Alert } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import { dueOf } from './case-filters.js';
@@ -35,14 +36,7 @@ export function CaseDetail({ caseNumber }: { readonly caseNumber: string }) {
 
   return (
     <section className="case-detail">
-      <h1>
-        {pick(state.item.name)} <span className="code">{caseNumber}</span>
-      </h1>
-      <p className={`status status-${state.status}`} data-testid="case-status">
-        {t(`status.${state.status}`)}
-        {state.status === 'forwarded' ? ` · ${t('case.heldBy', { level: t(`level.${state.currentLevel}`) })}` : ''}
-      </p>
-      {state.decision?.reason ? <p>{t('case.rejectedBecause', { reason: state.decision.reason })}</p> : null}
+      <CaseHeading state={state} />
       <dl className="facts">
         <dt>{t('receipt.applicant')}</dt>
         <dd>{state.applicant.name} {state.applicant.idNumberMasked} {state.applicant.phoneMasked ?? ''}</dd>
@@ -67,45 +61,9 @@ export function CaseDetail({ caseNumber }: { readonly caseNumber: string }) {
       </ul>
       <CaseActions caseNumber={caseNumber} state={state} materialName={materialName} />
       <button type="button" onClick={() => { go({ name: 'receipt', caseNumber }); }}>{t('case.reprint')}</button>
-      <h2>{t('case.timeline')}</h2>
-      <ol className="timeline">
-        {timeline.map(({ event, ignored }) => (
-          <li key={event.id} className={ignored ? 'ignored' : undefined}>
-            <time dateTime={event.at}>{formatInstant(locale, event.at)}</time>{' '}
-            <strong>{t(`event.${event.type}`)}</strong>{' '}
-            <span className="actor">{t('case.by', { name: event.actor.name, level: t(`level.${event.actor.level}`) })}</span>
-            <EventDetails event={event} materialName={materialName} />
-            {ignored ? <p className="ignored-note">{t('case.ignored', { reason: describe(ignored) })}</p> : null}
-          </li>
-        ))}
-      </ol>
+      <CaseTimeline timeline={timeline} materialName={materialName} />
     </section>
   );
-}
-
-function EventDetails({ event, materialName }: { readonly event: CaseEvent; readonly materialName: (id: string) => string }) {
-  const { t } = useI18n();
-  const list = (ids: readonly string[]) => ids.map(materialName).join('、');
-  switch (event.type) {
-    case 'materialsMissing':
-      return <p>{t('case.detail.missing', { materials: list(event.payload.missing) })}</p>;
-    case 'returnedForMaterials':
-      return <p>{t('case.detail.returned', { materials: list(event.payload.missing), reason: event.payload.reason })}</p>;
-    case 'materialsSupplied':
-      return <p>{t('case.detail.supplied', { materials: list(event.payload.supplied) })}</p>;
-    case 'forwarded':
-      return <p>{t('case.detail.forwarded', { level: t(`level.${event.payload.to}`) })}</p>;
-    case 'rejected':
-    case 'withdrawn':
-      return <p>{t('case.detail.reason', { reason: event.payload.reason })}</p>;
-    case 'note':
-      return <p>{event.payload.text}</p>;
-    case 'approved':
-    case 'resultHandedOver':
-      return event.payload.note ? <p>{event.payload.note}</p> : null;
-    default:
-      return null;
-  }
 }
 
 /** The village's actions on a case, offered only when core/'s rules allow them now. */

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { CaseDocument } from '../../core/case/document.js';
 import { CASE_STATUSES } from '../../core/case/state.js';
+import { CaseTableHead } from '../ui/case-parts.js';
 import { formatDate } from '../ui/format.js';
 import { useI18n } from '../ui/i18n.js';
 import { dueOf, HOME_VIEWS, inView } from './case-filters.js';
@@ -77,16 +78,7 @@ export function CaseList(props: { readonly status?: CaseFilterStatus }) {
       {found?.length === 0 ? <p className="empty">{cases?.length === 0 ? t('cases.noneYet') : t('cases.noMatch')}</p> : null}
       {found && found.length > 0 ? (
         <table className="cases">
-          <thead>
-            <tr>
-              <th>{t('receipt.caseNumber')}</th>
-              <th>{t('receipt.item')}</th>
-              <th>{t('receipt.applicant')}</th>
-              <th>{t('receipt.status')}</th>
-              <th>{t('receipt.acceptedOn')}</th>
-              <th>{t('receipt.dueOn')}</th>
-            </tr>
-          </thead>
+          <CaseTableHead />
           <tbody>
             {found.map((doc) => {
               const due = dueOf(doc, county.calendar);

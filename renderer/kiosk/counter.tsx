@@ -14,7 +14,7 @@ import { useI18n } from '../ui/i18n.js';
 import { CaseDetail } from './case-detail.js';
 import { CaseList } from './case-list.js';
 import { NewClerkForm } from './clerk-gate.js';
-import { useDisplay } from './display.js';
+import { useDisplay } from '../ui/display.js';
 import { Home } from './home.js';
 import { emptyDraft, type IntakeDraft } from './intake-form.js';
 import { NewCase } from './new-case.js';

@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { KioskRoot } from './root.js';
 import { browserShell } from './shell.js';
-import './kiosk.css';
+import '../ui/screens.css';
 
 const container = document.getElementById('root');
 if (container) {

@@ -8,7 +8,7 @@ import type { KioskData } from '../data/kiosk-data.js';
 import { Alert } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import { ClerkGate } from './clerk-gate.js';
-import { DisplayProvider } from './display.js';
+import { DisplayProvider } from '../ui/display.js';
 import { Setup } from './setup.js';
 import type { KioskShell } from './shell.js';
 

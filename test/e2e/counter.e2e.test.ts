@@ -16,7 +16,7 @@ import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
 import { villageDb } from '../../sync-server/store/names.js';
 import { startTestHub, VILLAGE_A, type TestHub } from '../sync-server/hub-harness.js';
 import { openChromium, type BrowserRun } from '../support/chromium.js';
-import { buildKiosk } from '../support/kiosk-build.js';
+import { buildAppsForTest } from '../support/apps-build.js';
 
 const PNG_1PX = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -26,7 +26,7 @@ const results = resolve(import.meta.dirname, '../../test-results/counter-e2e');
 
 let testHub: TestHub;
 let restarted: Hub | undefined;
-let kioskDir: string;
+let appsDir: string;
 let run: BrowserRun;
 let page: Page;
 let kioskUrl: string;
@@ -69,8 +69,8 @@ async function registerCase(options: { search: string; name: string; idNumber: s
 
 beforeAll(async () => {
   mkdirSync(results, { recursive: true });
-  kioskDir = await buildKiosk();
-  testHub = await startTestHub({ config: { kioskAppDir: kioskDir } });
+  appsDir = await buildAppsForTest();
+  testHub = await startTestHub({ config: { appsDir } });
   // localhost, not 127.0.0.1 in the address bar: a secure context, as WebCrypto requires.
   kioskUrl = `http://localhost:${String(testHub.hub.port)}/kiosk/`;
   run = await openChromium('counter-e2e');
@@ -81,7 +81,7 @@ afterAll(async () => {
   await run.close();
   await restarted?.close();
   await testHub.close();
-  rmSync(kioskDir, { recursive: true, force: true });
+  rmSync(appsDir, { recursive: true, force: true });
 });
 
 describe('the counter in Chromium', () => {
@@ -192,7 +192,7 @@ describe('the counter in Chromium', () => {
   }, 120_000);
 
   it('pushes the three cases when the hub is back, sealed', async () => {
-    restarted = await startHub({ ...testHub.config, port: testHub.hub.port, kioskAppDir: kioskDir }, { log: () => undefined });
+    restarted = await startHub({ ...testHub.config, port: testHub.hub.port, appsDir }, { log: () => undefined });
     await page.getByRole('button', { name: '立即同步' }).click();
     await expect.poll(() => syncStatus().getAttribute('data-status'), { timeout: 30_000 }).toBe('online');
     await expect.poll(() => pending().textContent(), { timeout: 30_000 }).toContain('待上传：0件，文件0个');

@@ -39,12 +39,13 @@ function startAndRead(lines: number, whileRunning: (output: string) => Promise<v
 describe('npm start', () => {
   it('runs the hub on the seeded demo county, serves the kiosk, and says what is not built yet', async () => {
     let kioskPage: Response | undefined;
-    const output = await startAndRead(12, async (printed) => {
+    const output = await startAndRead(13, async (printed) => {
       const url = /kiosk \(browser mode\): (\S+)/.exec(printed)?.[1];
       if (url) kioskPage = await fetch(url.replace('localhost', '127.0.0.1'));
     });
     expect(output).toMatch(/kiosk \(browser mode\): http:\/\/localhost:\d+\/kiosk\//);
     expect(kioskPage?.status).toBe(200);
+    expect(output).toMatch(/review console: http:\/\/localhost:\d+\/console\//);
     expect(await kioskPage?.text()).toContain('<div id="root">');
     expect(output).toContain('county hub for 建始县 (422822000000)');
     expect(output).toContain('10 towns, 179 villages; catalog v1: 16 sectors, 76 service items');

@@ -20,8 +20,8 @@ describe('hub configuration from the environment', () => {
     expect(result.ok && result.value.couchdbUrl?.host).toBe('127.0.0.1:5984');
     const cors = loadHubConfig({ CUNBAN_CORS_ORIGINS: 'app://cunban, http://127.0.0.1:5173' });
     expect(cors.ok && cors.value.corsOrigins).toEqual(['app://cunban', 'http://127.0.0.1:5173']);
-    const kiosk = loadHubConfig({ CUNBAN_KIOSK_DIR: '/opt/cunban/kiosk' });
-    expect(kiosk.ok && kiosk.value.kioskAppDir).toBe('/opt/cunban/kiosk');
+    const apps = loadHubConfig({ CUNBAN_APPS_DIR: '/opt/cunban/apps' });
+    expect(apps.ok && apps.value.appsDir).toBe('/opt/cunban/apps');
   });
 
   it.each([

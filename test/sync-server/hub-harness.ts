@@ -15,6 +15,9 @@ import { demoCalendarData, demoCatalog, demoDivisions } from '../../core/seed/de
 import type { HubConfig } from '../../sync-server/config.js';
 import { startHub, type Hub } from '../../sync-server/hub.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
+import { loadKeyRing } from '../../sync-server/keyring.js';
+import { villageDb } from '../../sync-server/store/names.js';
+import { importKeyRing, sealPerson } from '../../renderer/data/sealing.js';
 import { initStore, type CountyData } from '../../sync-server/provision.js';
 import type { Store } from '../../sync-server/store/store.js';
 import { createdDraft, itemSnapshot, person } from '../core/fixtures.js';
@@ -148,3 +151,18 @@ export function caseFor(kiosk: EnrolledKiosk, options: { date?: string; extra?: 
 }
 
 export const clerkOf = (kiosk: EnrolledKiosk) => ({ id: `${kiosk.kioskId}/clerk-1`, name: '王芳', level: 'village' as const });
+
+/**
+ * A case the kiosk has forwarded to the town, its applicant really sealed with the hub's county keys
+ * (so a reveal can open it), written straight into the village database and projected to the queue.
+ */
+export async function storeForwardedCase(t: TestHub, kiosk: EnrolledKiosk, name = '张三'): Promise<string> {
+  const ring = await importKeyRing(loadKeyRing(t.config.dataDir));
+  const applicant = await sealPerson(ring, { name, idNumber: '422822198001010015', phone: '13900001111' });
+  const forward = { id: `fwd-${kiosk.kioskId}-${String(sequence + 1)}`, at: '2026-11-26T01:05:00.000Z', actor: clerkOf(kiosk), type: 'forwarded' as const, payload: { to: 'town' as const } };
+  const doc = caseFor(kiosk, { applicant, extra: [forward] });
+  const put = await t.hub.store.putDoc(villageDb(kiosk.village), doc);
+  if (!put.ok) throw new Error(put.error.reason);
+  t.hub.queue.kick(kiosk.village);
+  return doc._id;
+}

@@ -4,11 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_HEADER } from '../../core/api/review.js';
-import { importKeyRing, sealPerson } from '../../renderer/data/sealing.js';
-import { loadKeyRing } from '../../sync-server/keyring.js';
 import { villageDb } from '../../sync-server/store/names.js';
 import { addReviewer } from '../../sync-server/users.js';
-import { caseFor, startTestHub, VILLAGE_A, type EnrolledKiosk, type TestHub } from './hub-harness.js';
+import { caseFor, startTestHub, storeForwardedCase, VILLAGE_A, type EnrolledKiosk, type TestHub } from './hub-harness.js';
 
 const OTHER_TOWN_VILLAGE = '422822101001'; // 高坪镇, not 业州镇
 let hub: TestHub;
@@ -34,17 +32,7 @@ function call(session: Session | undefined, method: string, path: string, body?:
   return fetch(`${hub.base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 }
 
-/** A case the kiosk has forwarded to the town, with a really sealed applicant. */
-async function storedCase(kiosk: EnrolledKiosk) {
-  const ring = await importKeyRing(loadKeyRing(hub.config.dataDir));
-  const applicant = await sealPerson(ring, { name: '张三', idNumber: '422822198001010015', phone: '13900001111' });
-  const clerk = { id: `${kiosk.kioskId}/c1`, name: '王芳', level: 'village' as const };
-  const extra = [{ id: `fwd-${String(Math.random()).slice(2, 12)}`, at: '2026-11-26T01:05:00.000Z', actor: clerk, type: 'forwarded' as const, payload: { to: 'town' as const } }];
-  const doc = caseFor(kiosk, { applicant, extra });
-  const put = await hub.hub.store.putDoc(villageDb(kiosk.village), doc);
-  if (!put.ok) throw new Error(put.error.reason);
-  return doc._id;
-}
+const storedCase = (kiosk: EnrolledKiosk) => storeForwardedCase(hub, kiosk);
 
 beforeAll(async () => {
   hub = await startTestHub();

@@ -2,7 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { Locale } from '../../core/i18n/translate.js';
 import { pickLocale } from '../locale.js';
-import { I18nProvider } from '../ui/i18n.js';
+import { I18nProvider } from './i18n.js';
 
 export interface Display {
   readonly locale: Locale;

@@ -1,10 +1,10 @@
-/** The hub serves the kiosk's built screens at /kiosk/: static files only, never outside their folder, under a strict CSP. */
+/** The hub serves the built apps (/kiosk/, /console/): static files only, never outside their folder, under a strict CSP. */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveInside } from '../../sync-server/kiosk-app.js';
+import { resolveInside } from '../../sync-server/static-apps.js';
 import { startTestHub, type TestHub } from './hub-harness.js';
 
 let hub: TestHub;
@@ -13,12 +13,14 @@ let root: string;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'cunban-kiosk-app-'));
-  mkdirSync(join(root, 'app/assets'), { recursive: true });
-  writeFileSync(join(root, 'app/index.html'), '<!doctype html><script type="module" src="./assets/index-abc.js"></script>');
-  writeFileSync(join(root, 'app/assets/index-abc.js'), 'console.log(1)');
-  writeFileSync(join(root, 'secret.txt'), 'outside the app folder');
-  hub = await startTestHub({ seed: false, config: { kioskAppDir: join(root, 'app') } });
-  unbuilt = await startTestHub({ seed: false, config: { kioskAppDir: join(root, 'nothing-here') } });
+  mkdirSync(join(root, 'apps/kiosk/assets'), { recursive: true });
+  mkdirSync(join(root, 'apps/console'), { recursive: true });
+  writeFileSync(join(root, 'apps/kiosk/index.html'), '<!doctype html><script type="module" src="./assets/index-abc.js"></script>');
+  writeFileSync(join(root, 'apps/kiosk/assets/index-abc.js'), 'console.log(1)');
+  writeFileSync(join(root, 'apps/console/index.html'), '<!doctype html><title>console</title>');
+  writeFileSync(join(root, 'apps/secret.txt'), 'outside the app folder');
+  hub = await startTestHub({ seed: false, config: { appsDir: join(root, 'apps') } });
+  unbuilt = await startTestHub({ seed: false, config: { appsDir: join(root, 'nothing-here') } });
 }, 60_000);
 
 afterAll(async () => {
@@ -43,7 +45,7 @@ function rawGet(base: string, path: string): Promise<{ status: number; body: str
   });
 }
 
-describe('the kiosk app route', () => {
+describe('the app routes', () => {
   it('serves the page with a strict CSP, revalidated, and hashed assets cached for good', async () => {
     const page = await fetch(`${hub.base}/kiosk/`);
     expect(page.status).toBe(200);
@@ -60,10 +62,13 @@ describe('the kiosk app route', () => {
     expect(asset.headers.get('cache-control')).toContain('immutable');
     const bare = await fetch(`${hub.base}/kiosk`, { redirect: 'manual' });
     expect([bare.status, bare.headers.get('location')]).toEqual([308, '/kiosk/']);
+    const console = await fetch(`${hub.base}/console/`);
+    expect(await console.text()).toContain('<title>console</title>');
+    expect(console.headers.get('content-security-policy')).toBe(csp);
   });
 
   it('never serves a file outside its folder, however the path is written', async () => {
-    for (const path of ['/kiosk/../secret.txt', '/kiosk/%2e%2e/secret.txt', '/kiosk/..%2fsecret.txt', '/kiosk/assets/..%2f..%2fsecret.txt', '/kiosk/%2e%2e%5csecret.txt', '/kiosk/index.html%00.js']) {
+    for (const path of ['/kiosk/../secret.txt', '/console/..%2fsecret.txt', '/console/..%2fkiosk%2findex.html', '/kiosk/%2e%2e/secret.txt', '/kiosk/..%2fsecret.txt', '/kiosk/assets/..%2f..%2fsecret.txt', '/kiosk/%2e%2e%5csecret.txt', '/kiosk/index.html%00.js']) {
       const answer = await rawGet(hub.base, path);
       expect(answer.status, path).not.toBe(200);
       expect(answer.body, path).not.toContain('outside the app folder');
@@ -75,9 +80,9 @@ describe('the kiosk app route', () => {
     expect(resolveInside('/srv/app', 'assets/x.js')).toBe('/srv/app/assets/x.js');
   });
 
-  it('says how to build the screens when they are not built', async () => {
+  it('says how to build the apps when they are not built', async () => {
     const answer = await fetch(`${unbuilt.base}/kiosk/`);
     expect(answer.status).toBe(503);
-    expect(((await answer.json()) as { reason: string }).reason).toContain('npm run build:kiosk');
+    expect(((await answer.json()) as { reason: string }).reason).toContain('npm run build:apps');
   });
 });

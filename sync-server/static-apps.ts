@@ -1,15 +1,16 @@
 /**
- * The kiosk's screens in browser mode, served by the hub at /kiosk/ (the Electron shell loads the same
- * build from app://). Static files only, from one directory, behind a path-traversal guard and a
- * strict Content-Security-Policy: scripts and styles from this origin only, no inline script, no
- * framing, and network access to this hub alone.
+ * The browser apps, served by the hub: the kiosk's screens at /kiosk/ (browser mode; the Electron shell
+ * loads the same build from app://) and the review console at /console/. Static files only, each app
+ * from its own directory, behind a path-traversal guard and a strict Content-Security-Policy: scripts
+ * and styles from this origin only, no inline script, no framing, and network access to this hub alone.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { failure, reply, type HttpReply, type Route } from './http/kit.js';
 
-/** Where `npm run build:kiosk` writes the kiosk's screens. */
-export const DEFAULT_KIOSK_APP_DIR = resolve(import.meta.dirname, '../dist/kiosk');
+/** Where `npm run build:apps` writes the apps, one folder each. */
+export const DEFAULT_APPS_DIR = resolve(import.meta.dirname, '../dist');
+export type AppName = 'kiosk' | 'console';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,7 +24,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.map': 'application/json',
 };
 
-export function kioskContentSecurityPolicy(extraConnect: readonly string[] = []): string {
+export function appContentSecurityPolicy(extraConnect: readonly string[] = []): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -49,15 +50,16 @@ export function resolveInside(root: string, requestPath: string): string | undef
   return target.startsWith(base + sep) ? target : undefined;
 }
 
-export function kioskAppRoutes(options: { readonly dir: string; readonly publicOrigin?: string }): Route[] {
-  const csp = kioskContentSecurityPolicy(options.publicOrigin ? [options.publicOrigin] : []);
+export function appRoutes(app: AppName, options: { readonly appsDir: string; readonly publicOrigin?: string }): Route[] {
+  const csp = appContentSecurityPolicy(options.publicOrigin ? [options.publicOrigin] : []);
+  const dir = resolve(options.appsDir, app);
   const serve = async (requestPath: string): Promise<HttpReply> => {
-    const file = resolveInside(options.dir, requestPath);
+    const file = resolveInside(dir, requestPath);
     if (!file) return failure(404, 'not_found', 'No such file.');
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) {
       if (requestPath === '') {
-        return failure(503, 'kiosk_not_built', 'The kiosk screens are not built on this hub: run `npm run build:kiosk`.');
+        return failure(503, 'app_not_built', `The ${app} is not built on this hub: run \`npm run build:apps\`.`);
       }
       return failure(404, 'not_found', 'No such file.');
     }
@@ -73,7 +75,7 @@ export function kioskAppRoutes(options: { readonly dir: string; readonly publicO
     });
   };
   return [
-    { method: 'GET', pattern: /^\/kiosk$/, handle: () => Promise.resolve(reply(308, undefined, { location: '/kiosk/' })) },
-    { method: 'GET', pattern: /^\/kiosk\/(?<path>[^?#]*)$/, handle: (context) => serve(context.params.path ?? '') },
+    { method: 'GET', pattern: new RegExp(`^/${app}$`), handle: () => Promise.resolve(reply(308, undefined, { location: `/${app}/` })) },
+    { method: 'GET', pattern: new RegExp(`^/${app}/(?<path>[^?#]*)$`), handle: (context) => serve(context.params.path ?? '') },
   ];
 }

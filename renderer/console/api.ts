@@ -1,0 +1,80 @@
+/**
+ * The console's client for the review API on the hub that served it: same origin, the session in an
+ * HttpOnly cookie the page cannot read, and the CSRF token echoed on every write. Answers are
+ * `{ok, value} | {ok: false, error}` with the hub's error code, never an exception.
+ */
+import type { QueueQuery } from '../../core/api/queue.js';
+import { CSRF_HEADER, type ReviewAction, type SessionView } from '../../core/api/review.js';
+import type { CaseDocument } from '../../core/case/document.js';
+import type { QueueEntry } from '../../core/case/queue-entry.js';
+import { err, ok, type Result } from '../../core/result.js';
+
+export interface ApiError {
+  readonly code: string;
+  readonly status: number;
+  readonly reason: string;
+}
+
+export interface QueuePage {
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+  readonly entries: readonly QueueEntry[];
+  readonly countsByStatus: Readonly<Record<string, number>>;
+}
+
+/** A case as the review API returns it: no sealed values, no blind index. */
+export type ReviewCase = Omit<CaseDocument, 'summary'> & { readonly summary: Omit<CaseDocument['summary'], 'applicantIdHash'> };
+
+export interface ReviewApi {
+  session(): Promise<Result<SessionView, ApiError>>;
+  signIn(name: string, password: string): Promise<Result<SessionView, ApiError>>;
+  signOut(): Promise<Result<undefined, ApiError>>;
+  queue(query: Partial<QueueQuery>): Promise<Result<QueuePage, ApiError>>;
+  case(caseNumber: string): Promise<Result<ReviewCase, ApiError>>;
+  act(caseNumber: string, action: ReviewAction): Promise<Result<ReviewCase, ApiError>>;
+  reveal(caseNumber: string, reason: string): Promise<Result<{ idNumber: string }, ApiError>>;
+}
+
+export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init)): ReviewApi {
+  let csrf = '';
+  async function call<T>(method: string, path: string, body?: unknown): Promise<Result<T, ApiError>> {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method,
+        credentials: 'same-origin',
+        cache: 'no-store',
+        headers: { ...(method === 'GET' ? {} : { [CSRF_HEADER]: csrf }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      return err({ code: 'console.hubUnreachable', status: 0, reason: '' });
+    }
+    const text = await response.text();
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (!response.ok) {
+      const { error, reason } = (parsed ?? {}) as { error?: string; reason?: string };
+      return err({ code: error ?? 'console.hubError', status: response.status, reason: reason ?? '' });
+    }
+    return ok(parsed as T);
+  }
+  const remember = (answer: Result<SessionView, ApiError>) => {
+    if (answer.ok) csrf = answer.value.csrf;
+    return answer;
+  };
+  return {
+    session: async () => remember(await call<SessionView>('GET', '/api/session')),
+    signIn: async (name, password) => remember(await call<SessionView>('POST', '/api/session', { name, password })),
+    signOut: () => call<undefined>('DELETE', '/api/session'),
+    queue(query) {
+      // Unset filters are left out of the query string, not sent as "undefined".
+      const entries = Object.entries(query as Record<string, string | number | undefined>);
+      const params = new URLSearchParams(entries.flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
+      return call<QueuePage>('GET', `/api/review/queue?${params.toString()}`);
+    },
+    case: (caseNumber) => call<ReviewCase>('GET', `/api/review/cases/${encodeURIComponent(caseNumber)}`),
+    act: (caseNumber, action) => call<ReviewCase>('POST', `/api/review/cases/${encodeURIComponent(caseNumber)}/events`, action),
+    reveal: (caseNumber, reason) => call<{ idNumber: string }>('POST', `/api/review/cases/${encodeURIComponent(caseNumber)}/reveal`, { reason }),
+  };
+}

@@ -1,0 +1,86 @@
+// @vitest-environment jsdom
+/** The review console against a real hub: sign-in, the area's queue, a return for materials, an audited reveal. */
+import { render, screen, waitFor, within } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reviewApi } from '../../../renderer/console/api.js';
+import { ConsoleRoot } from '../../../renderer/console/console-root.js';
+import { DB } from '../../../sync-server/store/names.js';
+import { addReviewer } from '../../../sync-server/users.js';
+import { startTestHub, storeForwardedCase, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
+import { memoryStorage } from '../kiosk/harness.js';
+
+let hub: TestHub;
+const OTHER_TOWN_VILLAGE = '422822101001';
+
+/** What the browser does with cookies, for Node's fetch: keep the session cookie and send it back. */
+function browserLikeFetch(): typeof fetch {
+  let cookie = '';
+  return async (input, init) => {
+    const headers = new Headers(init?.headers);
+    if (cookie) headers.set('cookie', cookie);
+    const response = await fetch(input, { ...init, headers });
+    const set = response.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0] ?? '';
+    return response;
+  };
+}
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  await addReviewer(hub.hub.store, { name: 'yezhou', role: 'town', town: '422822100000', password: 'yezhou-secret-1' }, new Date());
+}, 60_000);
+afterAll(async () => {
+  await hub.close();
+});
+
+describe('the review console', () => {
+  it('signs a town reviewer in, lists only their area, returns a case for materials, and reveals with an audit entry', async () => {
+    const mine = await storeForwardedCase(hub, await hub.enroll(VILLAGE_A), '张三');
+    const elsewhere = await storeForwardedCase(hub, await hub.enroll(OTHER_TOWN_VILLAGE), '李四');
+    await hub.hub.queue.settled();
+    const user = userEvent.setup();
+    const view = render(<ConsoleRoot api={reviewApi(hub.base, browserLikeFetch())} preferences={memoryStorage()} />);
+
+    await screen.findByRole('heading', { name: '乡镇、县审核人登录' });
+    await user.type(screen.getByLabelText('用户名'), 'yezhou');
+    await user.type(screen.getByLabelText('密码'), 'wrong-password');
+    await user.click(screen.getByRole('button', { name: '登录' }));
+    expect(await screen.findByText('用户名或密码不正确')).toBeTruthy();
+    await user.type(screen.getByLabelText('密码'), 'yezhou-secret-1');
+    await user.click(screen.getByRole('button', { name: '登录' }));
+
+    await screen.findByRole('heading', { name: '待办件' });
+    await waitFor(() => {
+      expect(document.querySelector(`tr[data-case="${mine}"]`)).not.toBeNull();
+    });
+    expect(document.querySelector(`tr[data-case="${elsewhere}"]`)).toBeNull();
+    expect(screen.getByTestId('queue-counts').textContent).toContain('共1件');
+
+    await user.click(screen.getByRole('button', { name: mine }));
+    expect((await screen.findByTestId('case-status')).textContent).toContain('审核中');
+    const actions = screen.getByRole('region', { name: '可以办理的操作' });
+    expect(within(actions).queryByRole('button', { name: '批准' })).toBeNull(); // a county item: the town cannot decide
+    await user.click(within(actions).getByLabelText('申请书'));
+    await user.click(within(actions).getByRole('button', { name: '退回补充材料' }));
+    expect(await within(actions).findByText('请先填写内容或理由')).toBeTruthy();
+    await user.type(within(actions).getByLabelText('备注或理由'), '申请书未签字');
+    await user.click(within(actions).getByRole('button', { name: '退回补充材料' }));
+    await waitFor(() => {
+      expect(screen.getByTestId('case-status').textContent).toBe('待补材料');
+    });
+    expect(document.querySelector('.timeline')?.textContent).toContain('申请书未签字');
+
+    await user.click(screen.getByRole('button', { name: '查看完整号码' }));
+    await user.type(screen.getByLabelText('查看理由（将记入审计日志）'), '核对户籍信息');
+    await user.click(screen.getByRole('button', { name: '确认查看' }));
+    expect((await screen.findByTestId('revealed')).textContent).toBe('422822198001010015');
+    const audit = await hub.hub.store.docsWithPrefix<{ reviewer: string; caseNumber: string; reason: string }>(DB.audit, 'reveal:');
+    expect(audit.ok && audit.value.map((entry) => [entry.reviewer, entry.caseNumber, entry.reason])).toEqual([['yezhou', mine, '核对户籍信息']]);
+
+    await user.click(screen.getByRole('button', { name: '返回待办件' }));
+    await user.click(await screen.findByRole('button', { name: '退出' }));
+    await screen.findByRole('heading', { name: '乡镇、县审核人登录' });
+    view.unmount();
+  }, 60_000);
+});
