@@ -64,7 +64,12 @@ export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input,
     return answer;
   };
   return {
-    session: async () => remember(await call<SessionView>('GET', '/api/session')),
+    async session() {
+      // 204: nobody is signed in.
+      const answer = await call<SessionView | undefined>('GET', '/api/session');
+      if (!answer.ok) return answer;
+      return answer.value === undefined ? err({ code: 'unauthorized', status: 204, reason: '' }) : remember(ok(answer.value));
+    },
     signIn: async (name, password) => remember(await call<SessionView>('POST', '/api/session', { name, password })),
     signOut: () => call<undefined>('DELETE', '/api/session'),
     queue(query) {

@@ -94,7 +94,8 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
       pattern: /^\/api\/session$/,
       async handle(context) {
         const reviewer = await authenticateReviewer(store, context.req, now());
-        if (!reviewer.ok) return reviewer.error;
+        // "Nobody is signed in" is an answer here, not an error: 204, so the console's first look is quiet.
+        if (!reviewer.ok) return reviewer.error.status === 401 ? reply(204, undefined) : reviewer.error;
         const { csrf, sessionId: _session, ...view } = reviewer.value;
         return reply(200, { reviewer: view, csrf });
       },

@@ -22,30 +22,36 @@ const FLAGS = [
 export interface BrowserRun {
   readonly browser: Browser;
   readonly page: Page;
+  /** Another page in a context of its own (its own cookies and storage), watched the same way. */
+  newPage(): Promise<Page>;
   /** Console errors and uncaught page errors seen so far, minus those `expect` allowed at the time. */
   readonly errors: string[];
   /** Allow console errors matching `pattern` until the returned function is called (e.g. while the hub is down). */
   tolerate(pattern: RegExp): () => void;
-  screenshot(name: string): Promise<string>;
+  screenshot(name: string, of?: Page): Promise<string>;
   close(): Promise<void>;
 }
 
 export async function openChromium(suite: string): Promise<BrowserRun> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install chromium (see .ci/run)`);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
   const errors: string[] = [];
   const tolerated = new Set<RegExp>();
   const record = (text: string) => {
     if (![...tolerated].some((pattern) => pattern.test(text))) errors.push(text);
   };
-  page.on('console', (message: ConsoleMessage) => {
-    if (message.type() === 'error') record(`console: ${message.text()} (${message.location().url})`);
-  });
-  page.on('pageerror', (error) => {
-    record(`page error: ${error.message}`);
-  });
+  const newPage = async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const opened = await context.newPage();
+    opened.on('console', (message: ConsoleMessage) => {
+      if (message.type() === 'error') record(`console: ${message.text()} (${message.location().url})`);
+    });
+    opened.on('pageerror', (error) => {
+      record(`page error: ${error.message}`);
+    });
+    return opened;
+  };
+  const page = await newPage();
   const folder = resolve(import.meta.dirname, '../../test-results/screenshots', suite);
   // This run's screenshots only: an earlier run's must not pass for this one's.
   rmSync(folder, { recursive: true, force: true });
@@ -54,6 +60,7 @@ export async function openChromium(suite: string): Promise<BrowserRun> {
   return {
     browser,
     page,
+    newPage,
     errors,
     tolerate(pattern) {
       tolerated.add(pattern);
@@ -61,10 +68,10 @@ export async function openChromium(suite: string): Promise<BrowserRun> {
         tolerated.delete(pattern);
       };
     },
-    async screenshot(name) {
+    async screenshot(name, of = page) {
       shot += 1;
       const path = join(folder, `${String(shot).padStart(2, '0')}-${name}.png`);
-      await page.screenshot({ path, fullPage: true });
+      await of.screenshot({ path, fullPage: true });
       return path;
     },
     close: () => browser.close(),

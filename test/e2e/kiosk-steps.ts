@@ -1,0 +1,46 @@
+/** What a clerk does at the kiosk, as steps the end-to-end suites share. */
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
+import type { Store } from '../../sync-server/store/store.js';
+
+/** Enroll the kiosk at `kioskUrl` with a fresh code for `village`, and create the first clerk (王芳, PIN 2580). */
+export async function enrollWithFirstClerk(page: Page, store: Store, village: string, kioskUrl: string): Promise<void> {
+  const issued = await issueEnrollmentCode(store, village, new Date());
+  if (!issued.ok) throw new Error(issued.error.reason);
+  await page.goto(kioskUrl);
+  await page.getByLabel('注册码').fill(issued.value.code);
+  await page.getByRole('button', { name: '注册本终端' }).click();
+  await page.getByRole('heading', { name: '创建第一个办事员账号' }).waitFor();
+  await page.getByLabel('姓名').fill('王芳');
+  await page.getByLabel('PIN码', { exact: true }).fill('2580');
+  await page.getByLabel('再次输入PIN码').fill('2580');
+  await page.getByRole('button', { name: '创建账号' }).click();
+  await page.locator('.counter-header').waitFor();
+  await expect.poll(() => page.getByText('尚未收到县里的服务事项目录').count(), { timeout: 20_000 }).toBe(0);
+}
+
+/**
+ * A registration at the keyboard alone, as a clerk does it from the resident's ID card: Alt+N, the item,
+ * Enter, the name, Tab, the ID number, Tab past phone and address and the proxy box, "all received",
+ * Ctrl+Enter. A missing material is the one thing picked by pointer.
+ */
+export async function registerAtKeyboard(page: Page, options: { search: string; name: string; idNumber: string; missing?: number }): Promise<string> {
+  await page.keyboard.press('Alt+N');
+  await page.keyboard.type(options.search);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-field]')?.getAttribute('data-field'))).toBe('applicant.name');
+  await page.keyboard.type(options.name);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(options.idNumber);
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('全部已收');
+  await page.keyboard.press('Enter');
+  if (options.missing !== undefined) {
+    await page.locator('.checklist tbody tr').nth(options.missing).getByLabel('缺').check();
+  }
+  await page.keyboard.press('Control+Enter');
+  const number = page.getByTestId('receipt-case-number');
+  await number.waitFor();
+  return (await number.textContent()) ?? '';
+}

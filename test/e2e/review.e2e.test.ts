@@ -1,0 +1,108 @@
+/**
+ * A decision's round trip in Debian's Chromium: a kiosk registers a county item; the town reviewer, in
+ * the console, filters the queue, opens it and returns it for materials; the kiosk receives that by
+ * live sync and the clerk records the material supplied; the town forwards it, the county approves, and
+ * the kiosk shows "approved". Screenshots go to test-results/screenshots/review-e2e/.
+ */
+import { rmSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addReviewer } from '../../sync-server/users.js';
+import { startTestHub, VILLAGE_A, type TestHub } from '../sync-server/hub-harness.js';
+import { buildAppsForTest } from '../support/apps-build.js';
+import { openChromium, type BrowserRun } from '../support/chromium.js';
+import { enrollWithFirstClerk, registerAtKeyboard } from './kiosk-steps.js';
+
+let hub: TestHub;
+let appsDir: string;
+let run: BrowserRun;
+let kiosk: Page;
+let caseNumber = '';
+
+const base = () => `http://localhost:${String(hub.hub.port)}`;
+
+async function consoleAs(name: string, password: string): Promise<Page> {
+  const page = await run.newPage();
+  await page.goto(`${base()}/console/`);
+  await page.getByLabel('用户名').fill(name);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: '待办件' }).waitFor();
+  return page;
+}
+
+async function openInConsole(page: Page) {
+  await page.locator(`[data-case="${caseNumber}"] button`).click();
+  await page.getByTestId('case-status').waitFor();
+}
+
+async function kioskCaseStatus(): Promise<string> {
+  return (await kiosk.getByTestId('case-status').textContent()) ?? '';
+}
+
+beforeAll(async () => {
+  appsDir = await buildAppsForTest();
+  hub = await startTestHub({ config: { appsDir } });
+  await addReviewer(hub.hub.store, { name: 'yezhou', role: 'town', town: '422822100000', password: 'yezhou-secret-1' }, new Date());
+  await addReviewer(hub.hub.store, { name: 'county-admin', role: 'county', password: 'county-secret-1' }, new Date());
+  run = await openChromium('review-e2e');
+  kiosk = run.page;
+}, 120_000);
+
+afterAll(async () => {
+  await run.close();
+  await hub.close();
+  rmSync(appsDir, { recursive: true, force: true });
+});
+
+describe('a decision from the console reaches the counter', () => {
+  it('the kiosk registers a county item and it reaches the town’s queue', async () => {
+    await enrollWithFirstClerk(kiosk, hub.hub.store, VILLAGE_A, `${base()}/kiosk/`);
+    caseNumber = await registerAtKeyboard(kiosk, { search: 'db', name: '张三', idNumber: '422822198001010015' });
+    await expect.poll(() => kiosk.locator('.sync-pending').textContent(), { timeout: 30_000 }).toContain('待上传：0件，文件0个');
+  }, 60_000);
+
+  it('the town filters its queue, opens the case and returns it for materials; the kiosk sees it live', async () => {
+    const town = await consoleAs('yezhou', 'yezhou-secret-1');
+    await town.getByLabel('状态').selectOption({ label: '审核中' });
+    await expect.poll(() => town.locator(`[data-case="${caseNumber}"]`).count(), { timeout: 20_000 }).toBe(1);
+    await run.screenshot('town-queue', town);
+    await openInConsole(town);
+    await town.getByRole('region', { name: '可以办理的操作' }).getByLabel('户口簿').check();
+    await town.getByLabel('备注或理由').fill('户口簿复印件不清楚');
+    await town.getByRole('button', { name: '退回补充材料' }).click();
+    await expect.poll(() => town.getByTestId('case-status').textContent()).toBe('待补材料');
+    await run.screenshot('town-returned', town);
+
+    await kiosk.keyboard.press('Alt+F');
+    await kiosk.locator(`[data-case="${caseNumber}"] button`).click();
+    await expect.poll(kioskCaseStatus, { timeout: 30_000 }).toBe('待补材料');
+    expect(await kiosk.locator('.timeline').textContent()).toContain('户口簿复印件不清楚');
+    await run.screenshot('kiosk-returned');
+  }, 90_000);
+
+  it('the clerk records the material supplied; the town forwards; the county approves; the kiosk shows it', async () => {
+    const actions = kiosk.getByRole('region', { name: '可以办理的操作' });
+    await actions.getByRole('checkbox').first().check();
+    await actions.getByRole('button', { name: '登记已补材料' }).click();
+    await expect.poll(kioskCaseStatus).toContain('审核中');
+    await expect.poll(() => kiosk.locator('.sync-pending').textContent(), { timeout: 30_000 }).toContain('待上传：0件');
+
+    const town = await consoleAs('yezhou', 'yezhou-secret-1');
+    await expect.poll(() => town.locator(`[data-case="${caseNumber}"]`).count(), { timeout: 20_000 }).toBe(1);
+    await openInConsole(town);
+    await town.getByRole('button', { name: '转报县级' }).click();
+    await expect.poll(() => town.getByTestId('case-status').textContent()).toContain('县级');
+
+    const county = await consoleAs('county-admin', 'county-secret-1');
+    await expect.poll(() => county.locator(`[data-case="${caseNumber}"]`).count(), { timeout: 20_000 }).toBe(1);
+    await openInConsole(county);
+    await county.getByRole('button', { name: '批准', exact: true }).click();
+    await expect.poll(() => county.getByTestId('case-status').textContent()).toBe('已批准');
+    await run.screenshot('county-approved', county);
+
+    await expect.poll(kioskCaseStatus, { timeout: 30_000 }).toBe('已批准');
+    await run.screenshot('kiosk-approved');
+    expect(run.errors).toEqual([]);
+  }, 90_000);
+});
