@@ -11,6 +11,7 @@ import { gatewayRoutes } from './gateway.js';
 import { router } from './http/kit.js';
 import { appRoutes, DEFAULT_APPS_DIR } from './static-apps.js';
 import { initStore, type InitReport } from './provision.js';
+import { fleetRoutes } from './review/fleet-routes.js';
 import { startQueueProjector, type QueueProjector } from './review/queue.js';
 import { reviewRoutes } from './review/routes.js';
 import { runningStoreUrl, startEmbeddedStore, type EmbeddedStore } from './store/embedded-store.js';
@@ -80,6 +81,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     ...gatewayRoutes({ store, now, log, onVillageWritten: (village) => { queue.kick(village); } }),
     ...fileRoutes({ store, now }),
     ...reviewRoutes({ config, store, now, onCaseWritten: (village) => { queue.kick(village); } }),
+    ...fleetRoutes({ config, store, now }),
     ...(['kiosk', 'console'] as const).flatMap((app) =>
       appRoutes(app, { appsDir: config.appsDir ?? DEFAULT_APPS_DIR, ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}) }),
     ),
