@@ -9,6 +9,7 @@ import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ApiError, ReviewApi } from './api.js';
 import { ReviewCaseView } from './case-view.js';
+import { AuditLog, Fleet, Quarantine } from './fleet.js';
 import { Queue } from './queue.js';
 
 export function ConsoleRoot(props: { readonly api: ReviewApi; readonly preferences: Pick<Storage, 'getItem' | 'setItem'> }) {
@@ -19,11 +20,15 @@ export function ConsoleRoot(props: { readonly api: ReviewApi; readonly preferenc
   );
 }
 
+const VIEWS = ['queue', 'fleet', 'quarantine', 'audit'] as const;
+type ConsoleView = (typeof VIEWS)[number];
+
 function Console({ api }: { readonly api: ReviewApi }) {
   const { t } = useI18n();
   const display = useDisplay();
   const [session, setSession] = useState<SessionView | null>();
   const [open, setOpen] = useState<string>();
+  const [view, setView] = useState<ConsoleView>('queue');
   useEffect(() => {
     void api.session().then((answer) => {
       setSession(answer.ok ? answer.value : null);
@@ -50,12 +55,28 @@ function Console({ api }: { readonly api: ReviewApi }) {
           <button type="button" onClick={() => void signOut()}>{t('console.signOut')}</button>
         </div>
       </header>
+      <nav className="counter-nav" aria-label={t('counter.navigation')}>
+        {VIEWS.filter((candidate) => candidate !== 'audit' || reviewer.role === 'county').map((candidate) => (
+          <button
+            key={candidate}
+            type="button"
+            className={view === candidate ? 'nav-current' : undefined}
+            aria-current={view === candidate ? 'page' : undefined}
+            onClick={() => {
+              setView(candidate);
+              setOpen(undefined);
+            }}
+          >
+            {t(`console.nav.${candidate}`)}
+          </button>
+        ))}
+      </nav>
       <main className="counter-main">
-        {open ? (
-          <ReviewCaseView api={api} reviewer={reviewer} caseNumber={open} onBack={() => { setOpen(undefined); }} />
-        ) : (
-          <Queue api={api} reviewer={reviewer} onOpen={setOpen} />
-        )}
+        {view === 'queue' && open ? <ReviewCaseView api={api} reviewer={reviewer} caseNumber={open} onBack={() => { setOpen(undefined); }} /> : null}
+        {view === 'queue' && !open ? <Queue api={api} reviewer={reviewer} onOpen={setOpen} /> : null}
+        {view === 'fleet' ? <Fleet api={api} reviewer={reviewer} /> : null}
+        {view === 'quarantine' ? <Quarantine api={api} /> : null}
+        {view === 'audit' ? <AuditLog api={api} /> : null}
       </main>
     </>
   );

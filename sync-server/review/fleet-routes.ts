@@ -139,7 +139,7 @@ export function fleetRoutes(options: { readonly config: HubConfig; readonly stor
     },
     {
       method: 'POST',
-      pattern: /^\/api\/review\/quarantine\/(?<id>q:[^/]+)\/resolve$/,
+      pattern: /^\/api\/review\/quarantine\/(?<id>[^/]+)\/resolve$/,
       async handle(context) {
         const s = await signedIn(context.req);
         if (!s.ok) return s.error;
@@ -147,7 +147,9 @@ export function fleetRoutes(options: { readonly config: HubConfig; readonly stor
         if (!body.ok) return body.error;
         const request = resolveQuarantineRequestSchema.safeParse(body.value);
         if (!request.success) return failure(400, 'bad_request', 'Say what was done (a note is required).');
-        const found = await store.getDoc<QuarantineDoc>(DB.quarantine, context.params.id ?? '');
+        const id = context.params.id ?? '';
+        const found = id.startsWith('q:') ? await store.getDoc<QuarantineDoc>(DB.quarantine, id) : undefined;
+        if (!found) return failure(404, 'not_found', 'No such refused document in your area.');
         if (!found.ok || !mayReview(s.value.reviewer, found.value.village, s.value.index)) return failure(404, 'not_found', 'No such refused document in your area.');
         const resolved = { ...found.value, resolvedAt: now().toISOString(), resolvedBy: s.value.reviewer.name, note: request.data.note };
         const saved = await store.putDoc(DB.quarantine, resolved);

@@ -90,7 +90,7 @@ describe('the quarantine', () => {
     expect(entry).toMatchObject({ kioskId: kioskA.kioskId, village: VILLAGE_A });
     expect(entry?.reason).toContain('not this kiosk’s to write');
     expect((await call(town, 'POST', `/api/review/quarantine/${entry?.id ?? ''}/resolve`, { note: ' ' })).status).toBe(400);
-    const resolved = await call<QuarantineView>(town, 'POST', `/api/review/quarantine/${entry?.id ?? ''}/resolve`, { note: '已告知技术员重新录入' });
+    const resolved = await call<QuarantineView>(town, 'POST', `/api/review/quarantine/${encodeURIComponent(entry?.id ?? '')}/resolve`, { note: '已告知技术员重新录入' });
     expect(resolved.body).toMatchObject({ resolvedBy: 'yezhou', note: '已告知技术员重新录入' });
     const county = await signIn('county-admin', 'county-secret-1');
     const kiosks = await call<KioskView[]>(county, 'GET', '/api/review/kiosks');

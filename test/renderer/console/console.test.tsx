@@ -79,6 +79,21 @@ describe('the review console', () => {
     expect(audit.ok && audit.value.map((entry) => [entry.reviewer, entry.caseNumber, entry.reason])).toEqual([['yezhou', mine, '核对户籍信息']]);
 
     await user.click(screen.getByRole('button', { name: '返回待办件' }));
+
+    // The kiosks of the area, and a code to enroll one more in 雀儿笼村.
+    await user.click(screen.getByRole('button', { name: '终端' }));
+    await screen.findByRole('heading', { name: '村级终端' });
+    await waitFor(() => {
+      expect(document.querySelectorAll('tr[data-kiosk]')).toHaveLength(1);
+    });
+    expect(screen.queryByRole('button', { name: '注销' })).toBeNull(); // revoking is the county's
+    await user.selectOptions(screen.getByLabelText('村（社区）'), VILLAGE_A);
+    await user.click(screen.getByRole('button', { name: '生成注册码' }));
+    expect((await screen.findByRole('status')).textContent).toMatch(/雀儿笼村的注册码：[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/);
+    await user.click(screen.getByRole('button', { name: '被拒收的数据' }));
+    expect(await screen.findByText('没有被拒收的数据')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: '查看记录' })).toBeNull(); // the reveal log is the county's
+
     await user.click(await screen.findByRole('button', { name: '退出' }));
     await screen.findByRole('heading', { name: '乡镇、县审核人登录' });
     view.unmount();
