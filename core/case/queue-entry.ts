@@ -7,6 +7,7 @@ import type { DivisionIndex } from '../divisions/table.js';
 import { caseDeadline, deadlineFactsOf } from './deadline.js';
 import type { CaseDocument } from './document.js';
 import { OPEN_STATUSES } from './state.js';
+import { localDateOf } from '../local-date.js';
 
 export interface QueueEntry {
   readonly caseNumber: string;
@@ -19,8 +20,10 @@ export interface QueueEntry {
   readonly open: boolean;
   readonly currentLevel: CaseDocument['summary']['currentLevel'];
   readonly acceptedOn: string;
-  /** Absent for items with no published time limit, and for closed cases. */
+  /** When the decision is (or was) due; absent for items with no published time limit. */
   readonly dueOn?: string;
+  /** The CST date of the town's or county's (or the village's) decision, once there is one. */
+  readonly decidedOn?: string;
   readonly applicantName: string;
   readonly applicantIdMasked: string;
   readonly updatedAt: string;
@@ -31,7 +34,8 @@ export function queueEntryOf(doc: CaseDocument, divisions: DivisionIndex, calend
   const created = doc.events.find((event) => event.type === 'created');
   const item = created?.type === 'created' ? created.payload.item : undefined;
   const open = OPEN_STATUSES.has(doc.summary.status);
-  const due = open ? caseDeadline(deadlineFactsOf(doc.summary), calendar) : undefined;
+  const due = caseDeadline(deadlineFactsOf(doc.summary), calendar);
+  const decision = [...doc.events].reverse().find((event) => event.type === 'approved' || event.type === 'rejected');
   return {
     caseNumber: doc.caseNumber,
     village: doc.village,
@@ -45,6 +49,7 @@ export function queueEntryOf(doc: CaseDocument, divisions: DivisionIndex, calend
     currentLevel: doc.summary.currentLevel,
     acceptedOn: doc.summary.acceptedOn,
     ...(due ? { dueOn: due.dueOn } : {}),
+    ...(decision ? { decidedOn: localDateOf(decision.at) } : {}),
     applicantName: doc.summary.applicantName,
     applicantIdMasked: created?.type === 'created' ? created.payload.applicant.idNumberMasked : '',
     updatedAt: doc.summary.updatedAt,

@@ -22,7 +22,9 @@ interface County {
   readonly calendar: WorkingCalendar;
 }
 
-const checkpointId = (village: string) => `queue-checkpoint:${village}`;
+/** Raised whenever a queue entry's shape changes: a new version's checkpoints start from 0, rebuilding every entry. */
+export const QUEUE_ENTRY_VERSION = 2;
+const checkpointId = (village: string) => `queue-checkpoint:v${String(QUEUE_ENTRY_VERSION)}:${village}`;
 const BATCH = 500;
 
 /** Bring one village's queue entries up to date. Returns how many entries were written. */

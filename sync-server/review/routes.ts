@@ -19,9 +19,13 @@ import { loadKeyRing, unsealOnHub } from '../keyring.js';
 import { readCountyData } from '../provision.js';
 import { DB, villageDb } from '../store/names.js';
 import type { Store } from '../store/store.js';
-import { answerQueue, parseQueueQuery } from './queue-route.js';
+import { answerDashboard, answerExport, answerQueue } from './queue-route.js';
+import { queueQuerySchema } from '../../core/api/queue.js';
+import { townCodeSchema } from '../../core/divisions/code.js';
 import { mayReview } from './scope.js';
 import { authenticateReviewer, sessionCookie, signIn, signOut, SESSION_IDLE_MS, type Reviewer } from './sessions.js';
+
+const parseQueueQuery = (url: URL) => queueQuerySchema.safeParse(Object.fromEntries(url.searchParams));
 
 export interface ReviewOptions {
   readonly config: HubConfig;
@@ -69,6 +73,19 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
     if (!number.ok || !index || !mayReview(reviewer.value, number.value.village, index)) return notFound();
     return { reviewer: reviewer.value, village: number.value.village, caseNumber: number.value.caseNumber };
   };
+
+  /** A read of the queue (a page, or the CSV export): the session, then the query checked against core's schema. */
+  const queueRead = (pattern: RegExp, answer: typeof answerQueue): Route => ({
+    method: 'GET',
+    pattern,
+    async handle(context) {
+      const reviewer = await authenticateReviewer(store, context.req, now());
+      if (!reviewer.ok) return reviewer.error;
+      const query = parseQueueQuery(context.url);
+      if (!query.success) return failure(400, 'bad_request', query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+      return answer(store, reviewer.value, query.data, now());
+    },
+  });
 
   return [
     {
@@ -179,15 +196,17 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
         return reply(200, { idNumber }, { 'cache-control': 'no-store, private', pragma: 'no-cache' });
       },
     },
+    queueRead(/^\/api\/review\/queue$/, answerQueue),
+    queueRead(/^\/api\/review\/export\.csv$/, answerExport),
     {
       method: 'GET',
-      pattern: /^\/api\/review\/queue$/,
+      pattern: /^\/api\/review\/dashboard$/,
       async handle(context) {
         const reviewer = await authenticateReviewer(store, context.req, now());
         if (!reviewer.ok) return reviewer.error;
-        const query = parseQueueQuery(context.url);
-        if (!query.success) return failure(400, 'bad_request', query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-        return answerQueue(store, reviewer.value, query.data, now());
+        const town = townCodeSchema.optional().safeParse(context.url.searchParams.get('town') ?? undefined);
+        if (!town.success) return failure(400, 'bad_request', 'town: expected a 12-digit town code');
+        return answerDashboard(store, reviewer.value, town.data, now());
       },
     },
     {

@@ -201,3 +201,32 @@ describe('the queue', () => {
     expect(waiting.countsByStatus).toMatchObject({ awaitingMaterials: waiting.total, forwarded: forwardedNow.total });
   });
 });
+
+describe('export and dashboard', () => {
+  it('export the filtered cases as CSV with masked ID numbers only, safe for spreadsheets', async () => {
+    const town = await signIn('yezhou', 'yezhou-secret-1');
+    await storedCase(kioskA);
+    await hub.hub.queue.settled();
+    const response = await call(town, 'GET', '/api/review/export.csv?state=open');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="cunban-cases-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
+    expect(text.startsWith('\ufeffcaseNumber,village,town,sector,itemCode,status,acceptedOn,dueOn,decidedOn,applicantName,applicantIdMasked\r\n')).toBe(true);
+    expect(text).toContain('422822********0015');
+    expect(text).not.toContain('422822198001010015');
+    expect(text).not.toContain(OTHER_TOWN_VILLAGE);
+    expect((await call(town, 'GET', '/api/review/export.csv?town=422822101000')).status).toBe(404);
+  });
+
+  it('computes the dashboard over the reviewer’s area', async () => {
+    const town = await signIn('yezhou', 'yezhou-secret-1');
+    const county = await signIn('county-admin', 'county-secret-1');
+    const townBoard = (await (await call(town, 'GET', '/api/review/dashboard')).json()) as { total: number; byVillage: Record<string, number> };
+    const countyBoard = (await (await call(county, 'GET', '/api/review/dashboard')).json()) as { total: number; byVillage: Record<string, number> };
+    expect(Object.keys(townBoard.byVillage)).toEqual([VILLAGE_A]);
+    expect(Object.keys(countyBoard.byVillage).sort()).toEqual([VILLAGE_A, OTHER_TOWN_VILLAGE].sort());
+    expect(countyBoard.total).toBeGreaterThan(townBoard.total);
+    expect((await call(county, 'GET', '/api/review/dashboard?town=nonsense')).status).toBe(400);
+  });
+});
