@@ -69,5 +69,5 @@ console.log(`  kiosk (browser mode): http://localhost:${String(hub.port)}/kiosk/
 console.log('  It keeps working with the hub stopped and syncs when the hub is back.');
 console.log(`  review console: http://localhost:${String(hub.port)}/console/ — sign in as a reviewer above; decisions reach the kiosk.`);
 console.log('');
-console.log("Not built yet (see `issues list`): the Electron shell (issue 7) and the console's dashboard screen (issue 6).");
+console.log('Not built yet (see `issues list`): the Electron shell (issue 7).');
 console.log('Press Ctrl-C to stop the hub.');

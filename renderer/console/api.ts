@@ -8,6 +8,7 @@ import type { QueueQuery } from '../../core/api/queue.js';
 import { CSRF_HEADER, type ReviewAction, type SessionView } from '../../core/api/review.js';
 import type { CaseDocument } from '../../core/case/document.js';
 import type { QueueEntry } from '../../core/case/queue-entry.js';
+import type { Dashboard } from '../../core/dashboard.js';
 import { err, ok, type Result } from '../../core/result.js';
 
 export interface ApiError {
@@ -42,6 +43,7 @@ export interface ReviewApi {
   quarantine(): Promise<Result<QuarantineView[], ApiError>>;
   resolve(id: string, note: string): Promise<Result<QuarantineView, ApiError>>;
   audit(): Promise<Result<AuditEntry[], ApiError>>;
+  dashboard(): Promise<Result<Dashboard, ApiError>>;
 }
 
 export interface AuditEntry {
@@ -104,5 +106,6 @@ export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input,
     quarantine: () => call<QuarantineView[]>('GET', '/api/review/quarantine'),
     resolve: (id, note) => call<QuarantineView>('POST', `/api/review/quarantine/${encodeURIComponent(id)}/resolve`, { note }),
     audit: () => call<AuditEntry[]>('GET', '/api/review/audit'),
+    dashboard: () => call<Dashboard>('GET', '/api/review/dashboard'),
   };
 }

@@ -9,6 +9,7 @@ import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ApiError, ReviewApi } from './api.js';
 import { ReviewCaseView } from './case-view.js';
+import { DashboardView } from './dashboard.js';
 import { AuditLog, Fleet, Quarantine } from './fleet.js';
 import { Queue } from './queue.js';
 
@@ -20,7 +21,7 @@ export function ConsoleRoot(props: { readonly api: ReviewApi; readonly preferenc
   );
 }
 
-const VIEWS = ['queue', 'fleet', 'quarantine', 'audit'] as const;
+const VIEWS = ['queue', 'dashboard', 'fleet', 'quarantine', 'audit'] as const;
 type ConsoleView = (typeof VIEWS)[number];
 
 function Console({ api }: { readonly api: ReviewApi }) {
@@ -74,6 +75,7 @@ function Console({ api }: { readonly api: ReviewApi }) {
       <main className="counter-main">
         {view === 'queue' && open ? <ReviewCaseView api={api} reviewer={reviewer} caseNumber={open} onBack={() => { setOpen(undefined); }} /> : null}
         {view === 'queue' && !open ? <Queue api={api} reviewer={reviewer} onOpen={setOpen} /> : null}
+        {view === 'dashboard' ? <DashboardView api={api} /> : null}
         {view === 'fleet' ? <Fleet api={api} reviewer={reviewer} /> : null}
         {view === 'quarantine' ? <Quarantine api={api} /> : null}
         {view === 'audit' ? <AuditLog api={api} /> : null}

@@ -3,27 +3,15 @@
  * revocation by the county), the documents the gateway refused (resolved with a note), and, for
  * county reviewers, the log of every reveal of a full ID number.
  */
-import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
+import { useCallback, useState, type SyntheticEvent } from 'react';
 import type { AreaVillage, KioskView, QuarantineView } from '../../core/api/fleet.js';
 import type { ReviewerView } from '../../core/api/review.js';
-import type { Result } from '../../core/result.js';
 import { formatInstant } from '../ui/format.js';
 import { Alert } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ApiError, AuditEntry, ReviewApi } from './api.js';
 import { apiErrorText } from './console-root.js';
-
-/** Load once and on `reload()`; the error, if any, as the console says it. */
-function useLoaded<T>(load: () => Promise<Result<T, ApiError>>): { value?: T; error?: ApiError; reload: () => void } {
-  const [state, setState] = useState<{ value?: T; error?: ApiError }>({});
-  const reload = useCallback(() => {
-    void load().then((answer) => {
-      setState(answer.ok ? { value: answer.value } : { error: answer.error });
-    });
-  }, [load]);
-  useEffect(reload, [reload]);
-  return { ...state, reload };
-}
+import { useLoaded } from './use-loaded.js';
 
 export function Fleet({ api, reviewer }: { readonly api: ReviewApi; readonly reviewer: ReviewerView }) {
   const { t, locale } = useI18n();

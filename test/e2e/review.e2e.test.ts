@@ -103,6 +103,11 @@ describe('a decision from the console reaches the counter', () => {
 
     await expect.poll(kioskCaseStatus, { timeout: 30_000 }).toBe('已批准');
     await run.screenshot('kiosk-approved');
+
+    await county.getByRole('button', { name: '统计' }).click();
+    await expect.poll(() => county.locator('.charts svg.recharts-surface').count()).toBe(3);
+    expect(await county.getByTestId('dashboard-within').textContent()).toBe('100%');
+    await run.screenshot('county-dashboard', county);
     expect(run.errors).toEqual([]);
   }, 90_000);
 });
