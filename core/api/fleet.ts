@@ -11,6 +11,12 @@ export interface AreaVillage {
   readonly townName: string;
 }
 
+/** What `GET /api/review/area` answers: the reviewer's villages, and the catalog's sectors by name. */
+export interface Area {
+  readonly villages: readonly AreaVillage[];
+  readonly sectors: readonly { readonly code: string; readonly name: { readonly zh: string; readonly en: string } }[];
+}
+
 export interface KioskView {
   readonly kioskId: string;
   readonly village: string;

@@ -3,7 +3,7 @@
  * HttpOnly cookie the page cannot read, and the CSRF token echoed on every write. Answers are
  * `{ok, value} | {ok: false, error}` with the hub's error code, never an exception.
  */
-import type { AreaVillage, KioskView, QuarantineView } from '../../core/api/fleet.js';
+import type { Area, KioskView, QuarantineView } from '../../core/api/fleet.js';
 import type { QueueQuery } from '../../core/api/queue.js';
 import { CSRF_HEADER, type ReviewAction, type SessionView } from '../../core/api/review.js';
 import type { CaseDocument } from '../../core/case/document.js';
@@ -36,7 +36,7 @@ export interface ReviewApi {
   case(caseNumber: string): Promise<Result<ReviewCase, ApiError>>;
   act(caseNumber: string, action: ReviewAction): Promise<Result<ReviewCase, ApiError>>;
   reveal(caseNumber: string, reason: string): Promise<Result<{ idNumber: string }, ApiError>>;
-  area(): Promise<Result<AreaVillage[], ApiError>>;
+  area(): Promise<Result<Area, ApiError>>;
   kiosks(): Promise<Result<KioskView[], ApiError>>;
   issueCode(village: string): Promise<Result<{ code: string; villageName: string; expiresAt: string }, ApiError>>;
   revoke(kioskId: string): Promise<Result<{ revokedAt: string }, ApiError>>;
@@ -99,7 +99,7 @@ export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input,
     case: (caseNumber) => call<ReviewCase>('GET', `/api/review/cases/${encodeURIComponent(caseNumber)}`),
     act: (caseNumber, action) => call<ReviewCase>('POST', `/api/review/cases/${encodeURIComponent(caseNumber)}/events`, action),
     reveal: (caseNumber, reason) => call<{ idNumber: string }>('POST', `/api/review/cases/${encodeURIComponent(caseNumber)}/reveal`, { reason }),
-    area: () => call<AreaVillage[]>('GET', '/api/review/area'),
+    area: () => call<Area>('GET', '/api/review/area'),
     kiosks: () => call<KioskView[]>('GET', '/api/review/kiosks'),
     issueCode: (village) => call<{ code: string; villageName: string; expiresAt: string }>('POST', '/api/review/kiosks/enroll', { village }),
     revoke: (kioskId) => call<{ revokedAt: string }>('POST', `/api/review/kiosks/${encodeURIComponent(kioskId)}/revoke`),

@@ -16,16 +16,20 @@ import { useLoaded } from './use-loaded.js';
 const WEEKS_SHOWN = 12;
 
 export function DashboardView({ api }: { readonly api: ReviewApi }) {
-  const { t, locale } = useI18n();
+  const { t, locale, pick } = useI18n();
   const board = useLoaded(useCallback(() => api.dashboard(), [api]));
   const area = useLoaded(useCallback(() => api.area(), [api]));
-  const villageName = (code: string) => area.value?.find((village) => village.code12 === code)?.name ?? code;
+  const villageName = (code: string) => area.value?.villages.find((village) => village.code12 === code)?.name ?? code;
+  const sectorName = (code: string) => {
+    const sector = area.value?.sectors.find((candidate) => candidate.code === code);
+    return sector ? pick(sector.name) : code;
+  };
   if (board.error) return <Alert>{apiErrorText(t, board.error)}</Alert>;
   const value = board.value;
   if (!value) return <p role="status">{t('boot.loading')}</p>;
 
   const byStatus = CASE_STATUSES.filter((status) => value.byStatus[status]).map((status) => ({ name: t(`status.${status}`), count: value.byStatus[status] ?? 0 }));
-  const bySector = Object.entries(value.bySector).map(([sector, count]) => ({ name: sector, count })).sort((a, b) => b.count - a.count);
+  const bySector = Object.entries(value.bySector).map(([sector, count]) => ({ name: sectorName(sector), count })).sort((a, b) => b.count - a.count);
   const weeks = new Map<string, number>();
   for (const week of value.weekly) weeks.set(week.weekOf, (weeks.get(week.weekOf) ?? 0) + week.count);
   const trend = [...weeks.entries()].sort(([a], [b]) => a.localeCompare(b)).slice(-WEEKS_SHOWN).map(([weekOf, count]) => ({ name: formatDate(locale, weekOf), count }));
@@ -47,7 +51,7 @@ export function DashboardView({ api }: { readonly api: ReviewApi }) {
           <ul>
             {value.warnings.map((warning) => (
               <li key={`${warning.village}-${warning.sector}`} data-testid="warning">
-                {t('dashboard.warning', { village: villageName(warning.village), sector: warning.sector, count: warning.count, average: warning.trailingAverage.toFixed(1) })}
+                {t('dashboard.warning', { village: villageName(warning.village), sector: sectorName(warning.sector), count: warning.count, average: warning.trailingAverage.toFixed(1) })}
               </li>
             ))}
           </ul>

@@ -20,7 +20,7 @@ export function Fleet({ api, reviewer }: { readonly api: ReviewApi; readonly rev
   const [village, setVillage] = useState('');
   const [issued, setIssued] = useState<string>();
   const [problem, setProblem] = useState<ApiError>();
-  const villageName = (code: string) => area.value?.find((v: AreaVillage) => v.code12 === code)?.name ?? code;
+  const villageName = (code: string) => area.value?.villages.find((v: AreaVillage) => v.code12 === code)?.name ?? code;
   const issue = async (event: SyntheticEvent) => {
     event.preventDefault();
     const answer = await api.issueCode(village);
@@ -43,7 +43,7 @@ export function Fleet({ api, reviewer }: { readonly api: ReviewApi; readonly rev
           {t('fleet.village')}
           <select value={village} onChange={(event) => { setVillage(event.target.value); }}>
             <option value="">—</option>
-            {area.value?.map((v) => <option key={v.code12} value={v.code12}>{v.townName} {v.name}</option>)}
+            {area.value?.villages.map((v) => <option key={v.code12} value={v.code12}>{v.townName} {v.name}</option>)}
           </select>
         </label>
         <button type="submit" className="primary" disabled={!village}>{t('fleet.issue')}</button>

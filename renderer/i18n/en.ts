@@ -221,7 +221,7 @@ export const uiEn: UiMessages = {
   'dashboard.total': 'Cases',
   'dashboard.withinLimit': 'decided within the time limit ({decided} decided)',
   'dashboard.warnings': 'Early warning: these villages have 3× or more their 8-week average of a kind of case this week',
-  'dashboard.warning': '{village}, sector {sector}: {count} this week, {average} a week before',
+  'dashboard.warning': '{village}, {sector}: {count} this week, {average} a week before',
   'dashboard.export': 'Export the open cases (CSV, ID numbers masked)',
   'dashboard.byStatus': 'By status',
   'dashboard.bySector': 'By sector',

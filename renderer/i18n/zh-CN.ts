@@ -222,7 +222,7 @@ export const uiZhCN = {
   'dashboard.total': '办件总数',
   'dashboard.withinLimit': '按时办结率（已决定{decided}件）',
   'dashboard.warnings': '预警：以下村本周某类办件数达到此前8周平均的3倍以上',
-  'dashboard.warning': '{village} {sector}类：本周{count}件，此前周均{average}件',
+  'dashboard.warning': '{village}「{sector}」类：本周{count}件，此前周均{average}件',
   'dashboard.export': '导出办理中办件（CSV，身份证号已脱敏）',
   'dashboard.byStatus': '按状态',
   'dashboard.bySector': '按领域',

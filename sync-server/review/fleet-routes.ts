@@ -3,7 +3,7 @@
  * refusals, enrollment codes, revocation (county reviewers), and the documents the gateway refused,
  * which a reviewer resolves with a note. Scope as everywhere: a town reviewer sees their town only.
  */
-import { issueCodeRequestSchema, resolveQuarantineRequestSchema, type AreaVillage, type KioskView, type QuarantineView } from '../../core/api/fleet.js';
+import { issueCodeRequestSchema, resolveQuarantineRequestSchema, type Area, type AreaVillage, type KioskView, type QuarantineView } from '../../core/api/fleet.js';
 import { indexDivisions, type DivisionIndex } from '../../core/divisions/table.js';
 import type { HubConfig } from '../config.js';
 import { kioskFacingUrl } from '../config.js';
@@ -69,7 +69,10 @@ export function fleetRoutes(options: { readonly config: HubConfig; readonly stor
           const place = s.value.index.village(code12);
           return place ? [{ code12, name: place.village.name, townName: place.town.name }] : [];
         });
-        return reply(200, villages);
+        const county = await readCountyData(store);
+        const sectors = county.ok ? county.value.catalog.sectors.map(({ code, name }) => ({ code, name })) : [];
+        const area: Area = { villages, sectors };
+        return reply(200, area);
       },
     },
     {

@@ -1,7 +1,7 @@
 /** The console's fleet and quarantine routes: scoped to the reviewer's area, revocation for the county only. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_HEADER } from '../../core/api/review.js';
-import type { KioskView, QuarantineView } from '../../core/api/fleet.js';
+import type { Area, KioskView, QuarantineView } from '../../core/api/fleet.js';
 import { villageDb } from '../../sync-server/store/names.js';
 import { addReviewer } from '../../sync-server/users.js';
 import { caseFor, startTestHub, VILLAGE_A, type EnrolledKiosk, type TestHub } from './hub-harness.js';
@@ -60,9 +60,10 @@ describe('the fleet', () => {
     expect(townView.body[0]?.lastPushAt).toBeUndefined(); // nothing was accepted from it
     const countyView = await call<KioskView[]>(county, 'GET', '/api/review/kiosks');
     expect(countyView.body.map((kiosk) => kiosk.kioskId).sort()).toEqual([kioskA.kioskId, kioskB.kioskId].sort());
-    const area = await call<{ code12: string }[]>(town, 'GET', '/api/review/area');
-    expect(area.body.map((village) => village.code12)).toContain(VILLAGE_A);
-    expect(area.body.map((village) => village.code12)).not.toContain(OTHER_TOWN_VILLAGE);
+    const area = await call<Area>(town, 'GET', '/api/review/area');
+    expect(area.body.villages.map((village) => village.code12)).toContain(VILLAGE_A);
+    expect(area.body.villages.map((village) => village.code12)).not.toContain(OTHER_TOWN_VILLAGE);
+    expect(area.body.sectors.find((sector) => sector.code === 'MZ')?.name.zh).toBe('民政（含救灾救助）');
   });
 
   it('issues enrollment codes within the area, and lets only the county revoke', async () => {

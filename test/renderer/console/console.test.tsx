@@ -107,6 +107,7 @@ describe('the review console', () => {
       expect(document.querySelectorAll('tr[data-kiosk]').length).toBeGreaterThanOrEqual(1);
     });
     expect(screen.queryByRole('button', { name: '注销' })).toBeNull(); // revoking is the county's
+    await screen.findByRole('option', { name: '业州镇 雀儿笼村' });
     await user.selectOptions(screen.getByLabelText('村（社区）'), VILLAGE_A);
     await user.click(screen.getByRole('button', { name: '生成注册码' }));
     expect((await screen.findByRole('status')).textContent).toMatch(/雀儿笼村的注册码：[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/);
