@@ -19,6 +19,8 @@ import { openKioskDatabase, type KioskDatabase } from '../../../renderer/data/ki
 import { importKeyRing, sealPerson, type KeyRing } from '../../../renderer/data/sealing.js';
 import { startKioskSync, type KioskSync } from '../../../renderer/data/sync.js';
 import { revokeKiosk } from '../../../sync-server/kiosks.js';
+import { addReviewer } from '../../../sync-server/users.js';
+import { CSRF_HEADER } from '../../../core/api/review.js';
 import { createdDraft, itemSnapshot } from '../../core/fixtures.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
 import { startTestHub, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
@@ -191,6 +193,54 @@ describe('the same case edited offline at the kiosk while the county decides', (
       expect(new Set(onHub.events.map((e) => e.id))).toEqual(new Set(local.events.map((e) => e.id)));
       expect(onHub.summary.status).toBe('awaitingMaterials');
       expect(local.summary.status).toBe('awaitingMaterials');
+      expect(onHub._conflicts).toBeUndefined();
+    } finally {
+      await kiosk.close();
+    }
+  });
+});
+
+describe('a decision made in the review console while the kiosk edits the same case', () => {
+  it('merges both on both sides: the API re-reads on conflict, the kiosk merges what it pulls', async () => {
+    await addReviewer(t.hub.store, { name: 'county-api', role: 'county', password: 'county-secret-1' }, new Date());
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      const doc = await register(kiosk);
+      await kiosk.cases.append(doc.caseNumber, event(clerk(kiosk), 'forwarded', { to: 'county' }));
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      const signIn = await fetch(`${t.base}/api/session`, { method: 'POST', body: JSON.stringify({ name: 'county-api', password: 'county-secret-1' }) });
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const { csrf } = (await signIn.json()) as { csrf: string };
+
+      // At the same moment: the clerk notes something and pushes; the county returns the case through the API.
+      const [noted, decided] = await Promise.all([
+        kiosk.cases.append(doc.caseNumber, event(clerk(kiosk), 'note', { text: '申请人来电补充说明' })).then(async (result) => {
+          await kiosk.sync.syncNow();
+          return result;
+        }),
+        fetch(`${t.base}/api/review/cases/${doc.caseNumber}/events`, {
+          method: 'POST',
+          headers: { cookie, [CSRF_HEADER]: csrf },
+          body: JSON.stringify({ type: 'returnedForMaterials', missing: ['m2'], reason: '身份证复印件不清晰' }),
+        }),
+      ]);
+      expect(noted.ok).toBe(true);
+      expect(decided.status).toBe(201);
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      const local = await eventually(async () => {
+        const found = await kiosk.cases.get(doc.caseNumber);
+        return found?.events.length === 4 ? found : undefined;
+      }, 'both events on the kiosk');
+      const onHub = await eventually(async () => {
+        const found = await t.hub.store.request<CaseDocument & { _conflicts?: string[] }>({
+          db: t.hub.store.dbName(`village_${VILLAGE_A}`),
+          path: encodeURIComponent(doc.caseNumber),
+          qs: { conflicts: true },
+        });
+        return found.ok && found.value.events.length === 4 ? found.value : undefined;
+      }, 'both events on the hub');
+      expect(new Set(onHub.events.map((e) => e.id))).toEqual(new Set(local.events.map((e) => e.id)));
+      expect([onHub.summary.status, local.summary.status]).toEqual(['awaitingMaterials', 'awaitingMaterials']);
       expect(onHub._conflicts).toBeUndefined();
     } finally {
       await kiosk.close();
