@@ -4,7 +4,6 @@
  * which a reviewer resolves with a note. Scope as everywhere: a town reviewer sees their town only.
  */
 import { issueCodeRequestSchema, resolveQuarantineRequestSchema, type Area, type AreaVillage, type KioskView, type QuarantineView } from '../../core/api/fleet.js';
-import { indexDivisions, type DivisionIndex } from '../../core/divisions/table.js';
 import type { HubConfig } from '../config.js';
 import { kioskFacingUrl } from '../config.js';
 import { enrollmentTicket } from '../demo.js';
@@ -13,7 +12,7 @@ import { listKiosks, revokeKiosk, type KioskDoc } from '../kiosks.js';
 import { readCountyData } from '../provision.js';
 import { DB } from '../store/names.js';
 import type { Store } from '../store/store.js';
-import { mayReview, villagesInScope } from './scope.js';
+import { countyDivisions, mayReview, villagesInScope } from './scope.js';
 import { authenticateReviewer } from './sessions.js';
 
 interface QuarantineDoc {
@@ -33,14 +32,7 @@ const CODE_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 export function fleetRoutes(options: { readonly config: HubConfig; readonly store: Store; readonly now: () => Date }): Route[] {
   const { store, now, config } = options;
-  let divisions: DivisionIndex | undefined;
-  const area = async () => {
-    if (!divisions) {
-      const county = await readCountyData(store);
-      if (county.ok) divisions = indexDivisions(county.value.divisions);
-    }
-    return divisions;
-  };
+  const area = countyDivisions(store);
   const signedIn = async (req: Parameters<typeof authenticateReviewer>[1]) => {
     const reviewer = await authenticateReviewer(store, req, now());
     const index = await area();

@@ -10,20 +10,18 @@ import { parseCaseDocument } from '../../core/case/document.js';
 import type { Actor } from '../../core/case/events.js';
 import { parseCaseNumber } from '../../core/case/number.js';
 import { reviewViewOf } from '../../core/case/review-view.js';
-import { indexDivisions, type DivisionIndex } from '../../core/divisions/table.js';
 import { describeError } from '../../core/i18n/describe.js';
 import { appendCaseEventOnHub } from '../case-events.js';
 import type { HubConfig } from '../config.js';
 import { failure, reply, type HttpReply, type Route, type RouteContext } from '../http/kit.js';
 import { loadKeyRing, unsealOnHub } from '../keyring.js';
-import { readCountyData } from '../provision.js';
 import { DB, villageDb } from '../store/names.js';
 import type { Store } from '../store/store.js';
 import { answerDashboard, answerExport, answerQueue } from './queue-route.js';
 import { queueQuerySchema } from '../../core/api/queue.js';
 import { townCodeSchema } from '../../core/divisions/code.js';
-import { mayReview } from './scope.js';
-import { authenticateReviewer, sessionCookie, signIn, signOut, SESSION_IDLE_MS, type Reviewer } from './sessions.js';
+import { countyDivisions, mayReview } from './scope.js';
+import { authenticateReviewer, sessionCookie, signIn, signOut, SESSION_LIFETIME_MS, type Reviewer } from './sessions.js';
 
 const parseQueueQuery = (url: URL) => queueQuerySchema.safeParse(Object.fromEntries(url.searchParams));
 
@@ -55,21 +53,14 @@ function draftFor(action: ReviewAction, actor: Actor, at: string): EventDraft {
 
 export function reviewRoutes(options: ReviewOptions): Route[] {
   const { store, now, config } = options;
-  let divisions: DivisionIndex | undefined;
-  const countyDivisions = async (): Promise<DivisionIndex | undefined> => {
-    if (!divisions) {
-      const county = await readCountyData(store);
-      if (county.ok) divisions = indexDivisions(county.value.divisions);
-    }
-    return divisions;
-  };
+  const divisions = countyDivisions(store);
 
   /** The signed-in reviewer and the case's village, if the case is theirs to see. */
   const caseInScope = async (context: RouteContext): Promise<{ reviewer: Reviewer; village: string; caseNumber: string } | HttpReply> => {
     const reviewer = await authenticateReviewer(store, context.req, now());
     if (!reviewer.ok) return reviewer.error;
     const number = parseCaseNumber(context.params.caseNumber ?? '');
-    const index = await countyDivisions();
+    const index = await divisions();
     if (!number.ok || !index || !mayReview(reviewer.value, number.value.village, index)) return notFound();
     return { reviewer: reviewer.value, village: number.value.village, caseNumber: number.value.caseNumber };
   };
@@ -103,7 +94,7 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
           return failure(401, 'signIn.wrong', 'Wrong name or password.');
         }
         const secure = config.publicUrl?.protocol === 'https:';
-        return reply(200, signedIn.value.session, { 'set-cookie': sessionCookie(signedIn.value.token, secure, SESSION_IDLE_MS / 1000) });
+        return reply(200, signedIn.value.session, { 'set-cookie': sessionCookie(signedIn.value.token, secure, SESSION_LIFETIME_MS / 1000) });
       },
     },
     {

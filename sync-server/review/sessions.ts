@@ -13,7 +13,8 @@ import { DB } from '../store/names.js';
 import type { Store } from '../store/store.js';
 import type { ReviewerDoc } from '../users.js';
 
-export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
+/** A working day: a session ends eight hours after sign-in, however busy. */
+export const SESSION_LIFETIME_MS = 8 * 60 * 60 * 1000;
 export const MAX_SIGN_IN_FAILURES = 5;
 export const SIGN_IN_LOCK_MS = 15 * 60 * 1000;
 
@@ -81,14 +82,14 @@ export async function signIn(
     type: 'session',
     name,
     csrf,
-    expiresAt: new Date(now.getTime() + SESSION_IDLE_MS).toISOString(),
+    expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS).toISOString(),
   };
   const saved = await store.putDoc(DB.users, session);
   if (!saved.ok) return err('store');
   return ok({ token, session: { reviewer: viewOf(user.value), csrf } });
 }
 
-// A valid scrypt hash of a random password, checked when the name is unknown.
+// A well-formed scrypt hash that no password matches, checked when the name is unknown.
 const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 const unauthorized = () => failure(401, 'unauthorized', 'Sign in to the review console.');
