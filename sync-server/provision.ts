@@ -57,6 +57,11 @@ const CATALOG_VALIDATOR = `function (newDoc) {
   if (!known[newDoc._id] && newDoc._id.indexOf('notice:') !== 0) {
     throw({ forbidden: 'The catalog database holds the catalog, divisions, calendar and notices only.' });
   }
+  // Village-affairs disclosure must never publish a full ID number (18 characters, or grouped 6-8-4).
+  if (newDoc._id.indexOf('notice:') === 0 && !newDoc._deleted &&
+      /(^|[^0-9A-Za-z])([0-9]{17}[0-9Xx]|[0-9]{6}[ -][0-9]{8}[ -][0-9]{3}[0-9Xx])([^0-9A-Za-z]|$)/.test(JSON.stringify(newDoc))) {
+    throw({ forbidden: 'A notice must not contain a full resident ID number; publish masked numbers only.' });
+  }
 }`;
 
 type Change = { kind: 'created' | 'updated'; name: string };

@@ -60,4 +60,12 @@ describe('validate_doc_update behind the gateway', () => {
     expect(await put(DB.catalog, { _id: 'something-else' })).toMatchObject({ ok: false, error: { status: 403 } });
     expect((await put(DB.catalog, { _id: 'notice:2026-11-26-1' })).ok).toBe(true);
   });
+
+  it('refuses a notice carrying a full ID number, even from the hub itself; a masked one is fine', async () => {
+    const notice = (text: string) => ({ _id: `notice:${String(Math.random()).slice(2)}`, body: { zh: text, en: text } });
+    for (const text of ['公示：张三 422822198001010015', '张三 42282219671130019x', '张三 422822 19800101 0015']) {
+      expect(await put(DB.catalog, notice(text))).toMatchObject({ ok: false, error: { status: 403, reason: expect.stringContaining('full resident ID number') as string } });
+    }
+    expect((await put(DB.catalog, notice('公示：张三 422822********0015，电话 13900001111'))).ok).toBe(true);
+  });
 });
