@@ -4,6 +4,7 @@
  * sector, with an early warning where a village's cases of a kind this week run at three times or
  * more their trailing weekly average (a sudden rush of, say, disaster-relief applications).
  */
+import { isPastDue } from './case/deadline.js';
 import type { QueueEntry } from './case/queue-entry.js';
 import { addDays, compareDates, dayOfWeek, type LocalDate } from './local-date.js';
 
@@ -53,7 +54,7 @@ export function computeDashboard(entries: readonly QueueEntry[], today: LocalDat
   const timed = decided.filter((entry) => entry.dueOn !== undefined);
   const within = timed.filter((entry) => compareDates(entry.decidedOn as LocalDate, entry.dueOn as LocalDate) <= 0);
   const overdue = entries
-    .filter((entry) => entry.open && entry.status !== 'awaitingMaterials' && entry.dueOn !== undefined && compareDates(entry.dueOn as LocalDate, today) < 0)
+    .filter((entry) => isPastDue(entry.status, entry.dueOn, today))
     .sort((a, b) => (a.dueOn ?? '').localeCompare(b.dueOn ?? ''))
     .map((entry) => entry.caseNumber);
 

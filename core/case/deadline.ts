@@ -29,14 +29,18 @@ export function caseDeadline(
 
 /**
  * Overdue: still waiting for a decision after its due date. A case waiting for the resident's
- * materials is not overdue — the clock is stopped until they are supplied.
+ * materials is not overdue — the clock is stopped until they are supplied — and a decided or closed
+ * case never is. The one rule for every screen and query, given a due date already worked out.
  */
+export function isPastDue(status: CaseState['status'], dueOn: string | undefined, today: LocalDate): boolean {
+  return (status === 'accepted' || status === 'forwarded') && dueOn !== undefined && compareDates(today, dueOn as LocalDate) > 0;
+}
+
+/** Overdue, working the due date out from the case's facts and the calendar. */
 export function isOverdue(
   state: DeadlineFacts,
   today: LocalDate,
   calendar: WorkingCalendar,
 ): boolean {
-  if (state.status !== 'accepted' && state.status !== 'forwarded') return false;
-  const deadline = caseDeadline(state, calendar);
-  return deadline !== undefined && compareDates(today, deadline.dueOn) > 0;
+  return isPastDue(state.status, caseDeadline(state, calendar)?.dueOn, today);
 }

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { QueueQuery } from '../../core/api/queue.js';
 import type { ReviewerView } from '../../core/api/review.js';
+import { isPastDue } from '../../core/case/deadline.js';
 import { CASE_STATUSES } from '../../core/case/state.js';
 import { localDateOf } from '../../core/local-date.js';
 import { CaseTableHead } from '../ui/case-parts.js';
@@ -88,7 +89,7 @@ export function Queue(props: { readonly api: ReviewApi; readonly reviewer: Revie
                 <td>{entry.applicantName} {entry.applicantIdMasked}</td>
                 <td className={`status status-${entry.status}`}>{t(`status.${entry.status}`)}</td>
                 <td>{formatDate(locale, entry.acceptedOn)}</td>
-                <td className={entry.dueOn && entry.dueOn < today && entry.status !== 'awaitingMaterials' ? 'overdue-flag' : undefined}>
+                <td className={isPastDue(entry.status, entry.dueOn, today) ? 'overdue-flag' : undefined}>
                   {entry.dueOn ? formatDate(locale, entry.dueOn) : '—'}
                 </td>
               </tr>

@@ -6,15 +6,17 @@
  */
 import type { QueueQuery } from '../../core/api/queue.js';
 import type { QueueEntry } from '../../core/case/queue-entry.js';
+import { isPastDue } from '../../core/case/deadline.js';
 import { computeDashboard } from '../../core/dashboard.js';
 import { localDateOf } from '../../core/local-date.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { failure, reply, type HttpReply } from '../http/kit.js';
 import { DB } from '../store/names.js';
 import type { Store } from '../store/store.js';
+import { NO_DUE_DATE } from './queue-design.js';
 import type { Reviewer } from './sessions.js';
 
-type Facets = [village: string, sector: string, itemCode: string, status: string, currentLevel: string, acceptedOn: string];
+type Facets = [village: string, sector: string, itemCode: string, status: QueueEntry['status'], currentLevel: string, acceptedOn: string];
 type Row = { key: [string, string, string, string]; value: Facets };
 type StoredEntry = QueueEntry & { _id: string; _rev: string; type: string };
 
@@ -75,8 +77,7 @@ async function matchingIds(store: Store, reviewer: Reviewer, query: QueueQuery, 
       if (query.held === 'mine' && currentLevel !== reviewer.role) return false;
       if (query.from && acceptedOn < query.from) return false;
       if (query.to && acceptedOn > query.to) return false;
-      // Waiting for the resident's materials stops the clock: such a case is never overdue.
-      const overdue = key[1] === 'open' && status !== 'awaitingMaterials' && key[2] < today;
+      const overdue = isPastDue(status, key[2] === NO_DUE_DATE ? undefined : key[2], today);
       if (query.overdue === 'true' && !overdue) return false;
       if (query.overdue === 'false' && overdue) return false;
       return true;
