@@ -1,34 +1,22 @@
 /** The console's fleet and quarantine routes: scoped to the reviewer's area, revocation for the county only. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_HEADER } from '../../core/api/review.js';
 import type { Area, KioskView, QuarantineView } from '../../core/api/fleet.js';
 import { villageDb } from '../../sync-server/store/names.js';
 import { addReviewer } from '../../sync-server/users.js';
-import { caseFor, startTestHub, VILLAGE_A, type EnrolledKiosk, type TestHub } from './hub-harness.js';
+import { caseFor, startTestHub, VILLAGE_A, VILLAGE_OTHER_TOWN, type EnrolledKiosk, type TestHub } from './hub-harness.js';
+import { asReviewer, signInReviewer, type ReviewerSession } from './reviewer-client.js';
 
-const OTHER_TOWN_VILLAGE = '422822101001';
+const OTHER_TOWN_VILLAGE = VILLAGE_OTHER_TOWN;
 let hub: TestHub;
 let kioskA: EnrolledKiosk;
 let kioskB: EnrolledKiosk;
 
-interface Session {
-  readonly cookie: string;
-  readonly csrf: string;
-}
-
-async function signIn(name: string, password: string): Promise<Session> {
-  const response = await fetch(`${hub.base}/api/session`, { method: 'POST', body: JSON.stringify({ name, password }) });
-  return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: ((await response.json()) as { csrf: string }).csrf };
-}
+const signIn = (name: string, password: string) => signInReviewer(hub, name, password);
 
 // The caller names the shape of the answer it expects.
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-async function call<T>(session: Session, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${hub.base}${path}`, {
-    method,
-    headers: { cookie: session.cookie, [CSRF_HEADER]: session.csrf },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+async function call<T>(session: ReviewerSession, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const response = await asReviewer(hub, session, method, path, body);
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }

@@ -3,34 +3,20 @@
  * decisions through core's rules, and reveals that always leave an audit entry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_HEADER } from '../../core/api/review.js';
 import { villageDb } from '../../sync-server/store/names.js';
 import { addReviewer } from '../../sync-server/users.js';
-import { caseFor, startTestHub, storeForwardedCase, VILLAGE_A, type EnrolledKiosk, type TestHub } from './hub-harness.js';
+import { caseFor, startTestHub, storeForwardedCase, VILLAGE_A, VILLAGE_OTHER_TOWN, type EnrolledKiosk, type TestHub } from './hub-harness.js';
+import { asReviewer, signInReviewer, type ReviewerSession } from './reviewer-client.js';
 
-const OTHER_TOWN_VILLAGE = '422822101001'; // 高坪镇, not 业州镇
+const OTHER_TOWN_VILLAGE = VILLAGE_OTHER_TOWN;
 let hub: TestHub;
 let kioskA: EnrolledKiosk;
 let kioskB: EnrolledKiosk;
 
-interface Session {
-  readonly cookie: string;
-  readonly csrf: string;
-}
-
-async function signIn(name: string, password: string): Promise<Session> {
-  const response = await fetch(`${hub.base}/api/session`, { method: 'POST', body: JSON.stringify({ name, password }) });
-  expect(response.status).toBe(200);
-  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  return { cookie, csrf: ((await response.json()) as { csrf: string }).csrf };
-}
-
-function call(session: Session | undefined, method: string, path: string, body?: unknown, withCsrf = true) {
-  const headers: Record<string, string> = {};
-  if (session) headers.cookie = session.cookie;
-  if (session && withCsrf) headers[CSRF_HEADER] = session.csrf;
-  return fetch(`${hub.base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-}
+type Session = ReviewerSession;
+const signIn = (name: string, password: string) => signInReviewer(hub, name, password);
+const call = (session: Session | undefined, method: string, path: string, body?: unknown, withCsrf = true) =>
+  asReviewer(hub, session, method, path, body, withCsrf);
 
 const storedCase = (kiosk: EnrolledKiosk) => storeForwardedCase(hub, kiosk);
 

@@ -7,11 +7,10 @@ import { reviewApi } from '../../../renderer/console/api.js';
 import { ConsoleRoot } from '../../../renderer/console/console-root.js';
 import { DB } from '../../../sync-server/store/names.js';
 import { addReviewer } from '../../../sync-server/users.js';
-import { startTestHub, storeForwardedCase, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
+import { startTestHub, storeForwardedCase, VILLAGE_A, VILLAGE_OTHER_TOWN, type TestHub } from '../../sync-server/hub-harness.js';
 import { memoryStorage } from '../kiosk/harness.js';
 
 let hub: TestHub;
-const OTHER_TOWN_VILLAGE = '422822101001';
 
 /** What the browser does with cookies, for Node's fetch: keep the session cookie and send it back. */
 function browserLikeFetch(): typeof fetch {
@@ -57,7 +56,7 @@ describe('the review console', () => {
 
   it('signs a town reviewer in, lists only their area, returns a case for materials, and reveals with an audit entry', async () => {
     const mine = await storeForwardedCase(hub, await hub.enroll(VILLAGE_A), '张三');
-    const elsewhere = await storeForwardedCase(hub, await hub.enroll(OTHER_TOWN_VILLAGE), '李四');
+    const elsewhere = await storeForwardedCase(hub, await hub.enroll(VILLAGE_OTHER_TOWN), '李四');
     await hub.hub.queue.settled();
     const user = userEvent.setup();
     const view = render(<ConsoleRoot api={reviewApi(hub.base, browserLikeFetch())} preferences={memoryStorage()} />);

@@ -20,10 +20,10 @@ import { importKeyRing, sealPerson, type KeyRing } from '../../../renderer/data/
 import { startKioskSync, type KioskSync } from '../../../renderer/data/sync.js';
 import { revokeKiosk } from '../../../sync-server/kiosks.js';
 import { addReviewer } from '../../../sync-server/users.js';
-import { CSRF_HEADER } from '../../../core/api/review.js';
 import { createdDraft, itemSnapshot } from '../../core/fixtures.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
 import { startTestHub, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
+import { asReviewer, signInReviewer } from '../../sync-server/reviewer-client.js';
 
 let t: TestHub;
 
@@ -116,6 +116,25 @@ async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>
   }
 }
 
+/** The kiosk and the hub hold the same `events` events of a case, in `status`, with no CouchDB conflict left. */
+async function expectMergedOnBothSides(kiosk: Kiosk, caseNumber: string, events: number, status: string): Promise<void> {
+  const local = await eventually(async () => {
+    const found = await kiosk.cases.get(caseNumber);
+    return found?.events.length === events ? found : undefined;
+  }, 'every event on the kiosk');
+  const onHub = await eventually(async () => {
+    const found = await t.hub.store.request<CaseDocument & { _conflicts?: string[] }>({
+      db: t.hub.store.dbName(`village_${VILLAGE_A}`),
+      path: encodeURIComponent(caseNumber),
+      qs: { conflicts: true },
+    });
+    return found.ok && found.value.events.length === events ? found.value : undefined;
+  }, 'every event on the hub');
+  expect(new Set(onHub.events.map((e) => e.id))).toEqual(new Set(local.events.map((e) => e.id)));
+  expect([onHub.summary.status, local.summary.status]).toEqual([status, status]);
+  expect(onHub._conflicts).toBeUndefined();
+}
+
 describe('a kiosk with the network down', () => {
   it('keeps working; the cases reach the hub when the line comes back, and sync now tells the truth', async () => {
     const kiosk = await kioskAt(VILLAGE_A);
@@ -178,22 +197,7 @@ describe('the same case edited offline at the kiosk while the county decides', (
 
       kiosk.network.up = true;
       expect((await kiosk.sync.syncNow()).ok).toBe(true);
-      const local = await eventually(async () => {
-        const found = await kiosk.cases.get(doc.caseNumber);
-        return found?.events.length === 4 ? found : undefined;
-      }, 'the merge on the kiosk');
-      const onHub = await eventually(async () => {
-        const found = await t.hub.store.request<CaseDocument & { _conflicts?: string[] }>({
-          db: t.hub.store.dbName(`village_${VILLAGE_A}`),
-          path: encodeURIComponent(doc.caseNumber),
-          qs: { conflicts: true },
-        });
-        return found.ok && found.value.events.length === 4 ? found.value : undefined;
-      }, 'the merge on the hub');
-      expect(new Set(onHub.events.map((e) => e.id))).toEqual(new Set(local.events.map((e) => e.id)));
-      expect(onHub.summary.status).toBe('awaitingMaterials');
-      expect(local.summary.status).toBe('awaitingMaterials');
-      expect(onHub._conflicts).toBeUndefined();
+      await expectMergedOnBothSides(kiosk, doc.caseNumber, 4, 'awaitingMaterials');
     } finally {
       await kiosk.close();
     }
@@ -208,9 +212,7 @@ describe('a decision made in the review console while the kiosk edits the same c
       const doc = await register(kiosk);
       await kiosk.cases.append(doc.caseNumber, event(clerk(kiosk), 'forwarded', { to: 'county' }));
       expect((await kiosk.sync.syncNow()).ok).toBe(true);
-      const signIn = await fetch(`${t.base}/api/session`, { method: 'POST', body: JSON.stringify({ name: 'county-api', password: 'county-secret-1' }) });
-      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-      const { csrf } = (await signIn.json()) as { csrf: string };
+      const county = await signInReviewer(t, 'county-api', 'county-secret-1');
 
       // At the same moment: the clerk notes something and pushes; the county returns the case through the API.
       const [noted, decided] = await Promise.all([
@@ -218,30 +220,16 @@ describe('a decision made in the review console while the kiosk edits the same c
           await kiosk.sync.syncNow();
           return result;
         }),
-        fetch(`${t.base}/api/review/cases/${doc.caseNumber}/events`, {
-          method: 'POST',
-          headers: { cookie, [CSRF_HEADER]: csrf },
-          body: JSON.stringify({ type: 'returnedForMaterials', missing: ['m2'], reason: '身份证复印件不清晰' }),
+        asReviewer(t, county, 'POST', `/api/review/cases/${doc.caseNumber}/events`, {
+          type: 'returnedForMaterials',
+          missing: ['m2'],
+          reason: '身份证复印件不清晰',
         }),
       ]);
       expect(noted.ok).toBe(true);
       expect(decided.status).toBe(201);
       expect((await kiosk.sync.syncNow()).ok).toBe(true);
-      const local = await eventually(async () => {
-        const found = await kiosk.cases.get(doc.caseNumber);
-        return found?.events.length === 4 ? found : undefined;
-      }, 'both events on the kiosk');
-      const onHub = await eventually(async () => {
-        const found = await t.hub.store.request<CaseDocument & { _conflicts?: string[] }>({
-          db: t.hub.store.dbName(`village_${VILLAGE_A}`),
-          path: encodeURIComponent(doc.caseNumber),
-          qs: { conflicts: true },
-        });
-        return found.ok && found.value.events.length === 4 ? found.value : undefined;
-      }, 'both events on the hub');
-      expect(new Set(onHub.events.map((e) => e.id))).toEqual(new Set(local.events.map((e) => e.id)));
-      expect([onHub.summary.status, local.summary.status]).toEqual(['awaitingMaterials', 'awaitingMaterials']);
-      expect(onHub._conflicts).toBeUndefined();
+      await expectMergedOnBothSides(kiosk, doc.caseNumber, 4, 'awaitingMaterials');
     } finally {
       await kiosk.close();
     }
