@@ -5,6 +5,7 @@
  * Kiosk numbers are never reused, so a replacement kiosk can never issue a case number an old one did.
  */
 import { normalizeEnrollmentCode } from '../core/api/enrollment.js';
+import type { KioskView } from '../core/api/fleet.js';
 import { MAX_KIOSK_NUMBER } from '../core/case/number.js';
 import { err, ok, type Result } from '../core/result.js';
 import { failure, type HttpReply, type RouteContext } from './http/kit.js';
@@ -27,20 +28,12 @@ export interface EnrollmentCodeDoc {
   readonly forKiosk?: string;
 }
 
-export interface KioskDoc {
+/** A kiosk as stored: what the console's fleet view shows (core's `KioskView`), and its hashed credential. */
+export interface KioskDoc extends Omit<KioskView, 'refused'> {
   readonly _id: string;
   readonly _rev?: string;
   readonly type: 'kiosk';
-  readonly kioskId: string;
-  readonly village: string;
-  readonly kioskNumber: number;
   readonly secretHash: string;
-  readonly enrolledAt: string;
-  readonly appVersion?: string;
-  readonly revokedAt?: string;
-  readonly lastSeenAt?: string;
-  readonly lastPushAt?: string;
-  readonly lastPullAt?: string;
 }
 
 const codeId = (code: string) => `enroll:${sha256(code)}`;

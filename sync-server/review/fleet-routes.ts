@@ -15,18 +15,8 @@ import type { Store } from '../store/store.js';
 import { countyDivisions, mayReview, villagesInScope } from './scope.js';
 import { authenticateReviewer } from './sessions.js';
 
-interface QuarantineDoc {
-  readonly _id: string;
-  readonly _rev: string;
-  readonly kioskId: string;
-  readonly village: string;
-  readonly docId: string;
-  readonly reason: string;
-  readonly at: string;
-  readonly resolvedAt?: string;
-  readonly resolvedBy?: string;
-  readonly note?: string;
-}
+/** A refused document as the quarantine database keeps it (records.ts writes it): the console's view, keyed by `_id`. */
+type QuarantineDoc = Omit<QuarantineView, 'id'> & { readonly _id: string; readonly _rev: string };
 
 const CODE_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
