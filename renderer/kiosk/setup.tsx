@@ -9,6 +9,10 @@ import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { KioskShell } from './shell.js';
 
+/** Errors shown under the field they are about; any other shows above the button. */
+const HUB_ERRORS: readonly EnrollError['code'][] = ['enroll.hubUrl', 'enroll.hubUnreachable'];
+const CODE_ERRORS: readonly EnrollError['code'][] = ['enroll.codeFormat', 'enroll.codeUnknown', 'enroll.codeUsed', 'enroll.codeExpired'];
+
 export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: (enrollment: EnrollResponse) => Promise<unknown> }) {
   const { t, describe } = useI18n();
   const [hub, setHub] = useState(() => (location.protocol.startsWith('http') ? `${location.origin}/` : ''));
@@ -30,13 +34,15 @@ export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: 
     }
   };
 
-  const fieldError = (...codes: EnrollError['code'][]) => (error && codes.includes(error.code) ? describe(error) : undefined);
+  const fieldError = (codes: readonly EnrollError['code'][]) => (error && codes.includes(error.code) ? describe(error) : undefined);
+  const hubError = fieldError(HUB_ERRORS);
+  const codeError = fieldError(CODE_ERRORS);
   return (
     <main className="setup">
       <h1>{t('setup.title')}</h1>
       <p>{t('setup.intro')}</p>
       <form onSubmit={(event) => void submit(event)} noValidate>
-        <Field label={t('setup.hubUrl')} value={hub} onChange={setHub} inputMode="url" autoComplete="off" error={fieldError('enroll.hubUrl', 'enroll.hubUnreachable')} />
+        <Field label={t('setup.hubUrl')} value={hub} onChange={setHub} inputMode="url" autoComplete="off" error={hubError} />
         <Field
           label={t('setup.code')}
           value={code}
@@ -44,9 +50,9 @@ export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: 
           autoFocus
           autoComplete="off"
           hint={t('setup.codeHint')}
-          error={fieldError('enroll.codeFormat', 'enroll.codeUnknown', 'enroll.codeUsed', 'enroll.codeExpired')}
+          error={codeError}
         />
-        {error && !fieldError('enroll.hubUrl', 'enroll.hubUnreachable', 'enroll.codeFormat', 'enroll.codeUnknown', 'enroll.codeUsed', 'enroll.codeExpired') ? (
+        {error && !hubError && !codeError ? (
           <Alert>{describe(error)}</Alert>
         ) : null}
         <button type="submit" className="primary" disabled={busy}>

@@ -74,7 +74,8 @@ export async function signIn(
     await store.putDoc(DB.users, next);
     return err(user.ok || user.error.status === 404 ? 'signIn.wrong' : 'store');
   }
-  if (failures.ok) await store.putDoc(DB.users, { ...failures.value, at: [] });
+  // A success clears the failures, writing only when there are any to clear.
+  if (failures.ok && failures.value.at.length > 0) await store.putDoc(DB.users, { ...failures.value, at: [] });
   const token = newSecret();
   const csrf = newSecret();
   const session: SessionDoc = {
