@@ -13,6 +13,7 @@ import { appRoutes, DEFAULT_APPS_DIR } from './static-apps.js';
 import { initStore, type InitReport } from './provision.js';
 import { fleetRoutes } from './review/fleet-routes.js';
 import { startQueueProjector, type QueueProjector } from './review/queue.js';
+import { openQueueIndex } from './review/queue-index.js';
 import { reviewRoutes } from './review/routes.js';
 import { runningStoreUrl, startEmbeddedStore, type EmbeddedStore } from './store/embedded-store.js';
 import { openStore, type Store } from './store/store.js';
@@ -75,12 +76,17 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
 
   // The review queue follows every village: right after each write here, and a full sweep now and then.
   const queue = startQueueProjector(store, { log });
-  if (migrated.ok) void queue.sweep();
+  const queueIndex = openQueueIndex(store);
+  if (migrated.ok) {
+    void queue.sweep();
+    // Load the queue into memory now, so the first reviewer does not wait for it.
+    void queueIndex.current();
+  }
   const routes = [
     ...apiRoutes({ config, store, storeStatus: () => acquired.status(), now }),
     ...gatewayRoutes({ store, now, log, onVillageWritten: (village) => { queue.kick(village); } }),
     ...fileRoutes({ store, now }),
-    ...reviewRoutes({ config, store, now, onCaseWritten: (village) => { queue.kick(village); } }),
+    ...reviewRoutes({ config, store, now, queue: queueIndex, onCaseWritten: (village) => { queue.kick(village); } }),
     ...fleetRoutes({ config, store, now }),
     ...(['kiosk', 'console'] as const).flatMap((app) =>
       appRoutes(app, { appsDir: config.appsDir ?? DEFAULT_APPS_DIR, ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}) }),
@@ -106,6 +112,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     queue,
     async close() {
       await queue.stop();
+      await queueIndex.close();
       server.closeAllConnections();
       await new Promise<void>((closed) => server.close(() => {
         closed();

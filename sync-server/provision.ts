@@ -11,12 +11,14 @@ import { workingCalendarSchema } from '../core/calendar.js';
 import { parseDocument } from '../core/data-error.js';
 import { parseDivisionTable, type DivisionTable } from '../core/divisions/table.js';
 import { err, ok, type Result } from '../core/result.js';
-import { QUEUE_DESIGN } from './review/queue-design.js';
 import { CONTROL_DBS, DB, villageDb } from './store/names.js';
-import type { Store, StoreFailure } from './store/store.js';
+import { docPath, type Store, type StoreFailure } from './store/store.js';
 
-/** Raised when provisioning changes shape; recorded in the meta database. 2: the files database. */
-export const STORE_SCHEMA_VERSION = 3;
+/**
+ * Raised when provisioning changes shape; recorded in the meta database. 2: the files database.
+ * 3: the queue database. 4: the queue's views dropped.
+ */
+export const STORE_SCHEMA_VERSION = 4;
 
 export interface CountyData {
   readonly catalog: Catalog;
@@ -115,6 +117,16 @@ class Provisioner {
     if (!put.ok) this.fail(put.error);
     this.changes.push({ kind: 'updated', name: `${db}/${doc._id}` });
   }
+
+  /** Delete a document an earlier version wrote and this one no longer uses. */
+  async absent(db: string, id: string): Promise<void> {
+    const current = await this.store.getDoc<Record<string, unknown>>(db, id);
+    if (!current.ok && current.error.status !== 404) this.fail(current.error);
+    if (!current.ok) return;
+    const deleted = await this.store.request({ db: this.store.dbName(db), path: docPath(id), method: 'DELETE', qs: { rev: current.value._rev } });
+    if (!deleted.ok) this.fail(deleted.error);
+    this.changes.push({ kind: 'updated', name: `${db}/${id}` });
+  }
 }
 
 class ProvisionFailure extends Error {
@@ -182,7 +194,8 @@ export async function initStore(store: Store, data?: CountyData): Promise<Result
     const county = data ? ok(data) : await readCountyData(store);
     if (!county.ok) return county;
     await p.document(DB.catalog, { _id: '_design/cunban', validate_doc_update: CATALOG_VALIDATOR });
-    await p.document(DB.queue, QUEUE_DESIGN);
+    // Schema 3's queue views: the queue is read from memory since schema 4 (review/queue-index.ts).
+    await p.absent(DB.queue, '_design/queue');
 
     const villages = county.value.divisions.towns.flatMap((town) => town.villages.map((v) => v.code12));
     await mapLimit(villages, 8, async (village12) => {

@@ -17,6 +17,7 @@ import { failure, reply, type HttpReply, type Route, type RouteContext } from '.
 import { loadKeyRing, unsealOnHub } from '../keyring.js';
 import { DB, villageDb } from '../store/names.js';
 import type { Store } from '../store/store.js';
+import type { QueueIndex } from './queue-index.js';
 import { answerDashboard, answerExport, answerQueue } from './queue-route.js';
 import { queueQuerySchema } from '../../core/api/queue.js';
 import { townCodeSchema } from '../../core/divisions/code.js';
@@ -29,6 +30,8 @@ export interface ReviewOptions {
   readonly config: HubConfig;
   readonly store: Store;
   readonly now: () => Date;
+  /** The queue in memory, which the queue, export and dashboard read. */
+  readonly queue: QueueIndex;
   /** Called after a decision is written, so the queue shows it at once. */
   readonly onCaseWritten?: (village: string) => void;
 }
@@ -74,7 +77,7 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
       if (!reviewer.ok) return reviewer.error;
       const query = parseQueueQuery(context.url);
       if (!query.success) return failure(400, 'bad_request', query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-      return answer(store, reviewer.value, query.data, now());
+      return answer(options.queue, reviewer.value, query.data, now());
     },
   });
 
@@ -197,7 +200,7 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
         if (!reviewer.ok) return reviewer.error;
         const town = townCodeSchema.optional().safeParse(context.url.searchParams.get('town') ?? undefined);
         if (!town.success) return failure(400, 'bad_request', 'town: expected a 12-digit town code');
-        return answerDashboard(store, reviewer.value, town.data, now());
+        return answerDashboard(options.queue, reviewer.value, town.data, now());
       },
     },
     {

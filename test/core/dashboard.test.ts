@@ -1,30 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { QueueEntry } from '../../core/case/queue-entry.js';
 import { computeDashboard, weekOf } from '../../core/dashboard.js';
 import { addDays, type LocalDate } from '../../core/local-date.js';
+import { queueEntry } from './fixtures.js';
 
 const TODAY = '2026-11-26' as LocalDate; // a Thursday
-let n = 0;
-function entry(overrides: Partial<QueueEntry>): QueueEntry {
-  n += 1;
-  return {
-    caseNumber: `case-${String(n)}`,
-    village: '422822100202',
-    town: '422822100000',
-    sector: 'MZ',
-    itemCode: 'MZ-01',
-    itemName: { zh: '低保', en: 'allowance' },
-    status: 'forwarded',
-    open: true,
-    currentLevel: 'town',
-    acceptedOn: TODAY,
-    applicantName: '张三',
-    applicantIdMasked: '422822********0015',
-    updatedAt: '2026-11-26T01:00:00.000Z',
-    eventCount: 3,
-    ...overrides,
-  };
-}
+const entry = queueEntry;
 
 describe('the dashboard', () => {
   it('weeks start on Monday', () => {

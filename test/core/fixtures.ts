@@ -1,6 +1,7 @@
-/** Builders for case tests: valid-shaped sealed values, item snapshots and event drafts. */
+/** Builders for case tests: valid-shaped sealed values, item snapshots, event drafts and queue entries. */
 import type { EventDraft } from '../../core/case/append.js';
 import type { Actor, CreatedPayload, ItemSnapshot, Person } from '../../core/case/events.js';
+import type { QueueEntry } from '../../core/case/queue-entry.js';
 import type { SealedValue } from '../../core/case/sealed.js';
 import type { Level } from '../../core/level.js';
 
@@ -54,5 +55,28 @@ export function createdDraft(
     actor: actors.clerk,
     type: 'created',
     payload: { caseNumber: CASE_NUMBER, village: VILLAGE, item, applicant: person('刘德华'), ...overrides },
+  };
+}
+
+let queueEntries = 0;
+/** A queue entry: a forwarded case held by the town, accepted 2026-11-26, unless overridden. */
+export function queueEntry(overrides: Partial<QueueEntry>): QueueEntry {
+  queueEntries += 1;
+  return {
+    caseNumber: `case-${String(queueEntries).padStart(6, '0')}`,
+    village: VILLAGE,
+    town: '422822100000',
+    sector: 'MZ',
+    itemCode: 'MZ-01',
+    itemName: { zh: '低保', en: 'allowance' },
+    status: 'forwarded',
+    open: true,
+    currentLevel: 'town',
+    acceptedOn: '2026-11-26',
+    applicantName: '张三',
+    applicantIdMasked: '422822********0015',
+    updatedAt: '2026-11-26T01:00:00.000Z',
+    eventCount: 3,
+    ...overrides,
   };
 }

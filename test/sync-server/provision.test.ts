@@ -17,7 +17,7 @@ afterAll(async () => {
 describe('init', () => {
   it('is idempotent: a second run with the same data changes nothing', async () => {
     const again = await initStore(t.hub.store, testCountyData());
-    expect(again).toEqual({ ok: true, value: { storeSchemaVersion: 3, villages: 4, created: [], updated: [] } });
+    expect(again).toEqual({ ok: true, value: { storeSchemaVersion: 4, villages: 4, created: [], updated: [] } });
   });
 
   it('adds the villages of a new division edition and nothing else', async () => {
@@ -29,6 +29,14 @@ describe('init', () => {
     const report = await initStore(t.hub.store, grown);
     expect(report.ok && report.value.created).toEqual(['village_422822100001']);
     expect(report.ok && report.value.updated).toEqual(['catalog/divisions', 'village_422822100001/_security', 'village_422822100001/_design/cunban']);
+  });
+
+  it('upgrades a schema-3 store: the queue views it no longer reads are dropped', async () => {
+    const legacy = { _id: '_design/queue', views: { counts: { map: 'function (doc) { emit(doc._id, null); }', reduce: '_count' } } };
+    expect((await t.hub.store.putDoc(DB.queue, legacy)).ok).toBe(true);
+    const report = await initStore(t.hub.store);
+    expect(report.ok && report.value.updated).toEqual(['cunban_queue/_design/queue']);
+    expect(await t.hub.store.getDoc(DB.queue, '_design/queue')).toMatchObject({ ok: false, error: { status: 404 } });
   });
 
   it('makes every database admin-only', async () => {
