@@ -4,6 +4,7 @@
  * every request is authenticated as one kiosk, scoped to its village database (read and write) and
  * the catalog (read), and everything not explicitly allowed is refused before the store sees it.
  */
+import { mergeCaseConflicts } from './case-conflicts.js';
 import type { HttpReply, Route, RouteContext } from './http/kit.js';
 import { failure, MAX_BODY_BYTES, rateLimiter, reply } from './http/kit.js';
 import { refuseCaseWrite } from './case-writes.js';
@@ -214,6 +215,11 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
       ? written.filter((row) => row.ok).map((row) => row.id)
       : accepted.map((doc) => doc._id).filter((id) => !failed.has(id));
     if (committed.length > 0) {
+      // A replicator's write (new_edits=false) may have opened a second branch beside a decision: merge now.
+      if (!newEdits) {
+        const merged = await mergeCaseConflicts(store, s.kiosk.village, committed);
+        if (!merged.ok) log(`merging conflicts in village ${s.kiosk.village} failed (the sweep retries): ${merged.error.reason}`);
+      }
       const a = await auditWrite(store, s.kiosk, s.publicDb, committed, at);
       if (!a.ok) log(`audit write failed for ${s.kiosk.kioskId}: ${a.error.reason}`);
       touch(s.kiosk, 'lastPushAt');

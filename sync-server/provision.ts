@@ -11,12 +11,13 @@ import { workingCalendarSchema } from '../core/calendar.js';
 import { parseDocument } from '../core/data-error.js';
 import { parseDivisionTable, type DivisionTable } from '../core/divisions/table.js';
 import { err, ok, type Result } from '../core/result.js';
+import { MERGED_INTO } from './case-conflicts.js';
 import { CONTROL_DBS, DB, villageDb } from './store/names.js';
 import { docPath, type Store, type StoreFailure } from './store/store.js';
 
 /**
  * Raised when provisioning changes shape; recorded in the meta database. 2: the files database.
- * 3: the queue database. 4: the queue's views dropped.
+ * 3: the queue database. 4: the queue's views dropped; merged conflict branches closed by tombstones.
  */
 export const STORE_SCHEMA_VERSION = 4;
 
@@ -46,6 +47,8 @@ const ADMIN_ONLY = { admins: { names: [], roles: [] }, members: { names: [], rol
 function villageValidator(village12: string): string {
   return `function (newDoc) {
   if (newDoc._id.indexOf('_design/') === 0) { return; }
+  // The one deletion: a conflicting revision closed by the hub once its events were merged (case-conflicts.ts).
+  if (newDoc._deleted && typeof newDoc.${MERGED_INTO} === 'string') { return; }
   if (newDoc._deleted) { throw({ forbidden: 'Cases are never deleted from the county hub.' }); }
   if (newDoc.kind !== 'cunban.case') { throw({ forbidden: 'Only case documents belong in a village database.' }); }
   if (newDoc._id !== newDoc.caseNumber) { throw({ forbidden: 'A case document id is its case number.' }); }

@@ -3,7 +3,8 @@
  * databases by following their changes from a checkpoint. Any hub process can (re)build it; entries
  * are written only when they differ, so running twice changes nothing. The gateway and the review
  * API ask for a village to be projected right after they write; a sweep of every village repairs
- * anything missed (another hub process's writes, a crash between write and projection).
+ * anything missed (another hub process's writes, a crash between write and projection) and merges
+ * any case left with conflicting revisions.
  */
 import { canonicalJson } from '../../core/canonical-json.js';
 import type { WorkingCalendar } from '../../core/calendar.js';
@@ -11,6 +12,7 @@ import { workingCalendar } from '../../core/calendar.js';
 import { parseCaseDocument } from '../../core/case/document.js';
 import { queueEntryOf, type QueueEntry } from '../../core/case/queue-entry.js';
 import { indexDivisions, type DivisionIndex } from '../../core/divisions/table.js';
+import { mergeCaseConflicts } from '../case-conflicts.js';
 import { readCountyData } from '../provision.js';
 import { DB, villageDb } from '../store/names.js';
 import type { Store, StoreResult } from '../store/store.js';
@@ -36,20 +38,26 @@ export async function projectVillage(store: Store, village: string, county: Coun
     const changes = await store.request<{ results: { id: string; doc?: Record<string, unknown> }[]; last_seq: string | number }>({
       db: store.dbName(villageDb(village)),
       path: '_changes',
-      qs: { since, include_docs: true, limit: BATCH },
+      qs: { since, include_docs: true, conflicts: true, limit: BATCH },
     });
     if (!changes.ok) return changes;
     const entries: StoredEntry[] = [];
+    const conflicted: string[] = [];
     for (const row of changes.value.results) {
       if (row.id.startsWith('_design/') || !row.doc) continue;
+      if (Array.isArray(row.doc._conflicts) && row.doc._conflicts.length > 0) conflicted.push(row.id);
       const doc = parseCaseDocument(row.doc);
       if (doc.ok) entries.push({ _id: doc.value.caseNumber, type: 'queueEntry', ...queueEntryOf(doc.value, county.divisions, county.calendar) });
     }
+    // Left by a replicator's push whose merge did not run (a crash, another hub): merged here; the
+    // merged revision comes round in the next batch of changes and is projected then.
+    const merged = await mergeCaseConflicts(store, village, conflicted);
+    if (!merged.ok) return merged;
     const saved = await upsertEntries(store, entries);
     if (!saved.ok) return saved;
     written += saved.value;
     since = String(changes.value.last_seq);
-    if (changes.value.results.length < BATCH) break;
+    if (changes.value.results.length < BATCH && merged.value === 0) break;
   }
   const stored = await store.getDoc<{ since: string }>(DB.meta, checkpointId(village));
   await store.putDoc(DB.meta, { _id: checkpointId(village), since, ...(stored.ok ? { _rev: stored.value._rev } : {}) });

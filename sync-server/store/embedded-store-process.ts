@@ -37,6 +37,28 @@ const Store = PouchDB.plugin(leveldb).plugin(httpAdapter).plugin(replication).pl
 });
 const app = expressPouchDB(Store, { configPath, logPath: join(dir, 'store-log.txt'), mode: 'fullCouchDB' });
 
+/**
+ * pouchdb-validation (express-pouchdb's validate_doc_update) overwrites each incoming document's
+ * `_revisions` with the stored document's before validating (pouchdb/pouchdb-server#419, unfixed). With
+ * `new_edits=false` — every replicator's push — that makes a new revision look like one already stored,
+ * and CouchDB's bulk write skips it without an error: an edited case silently never arrived. Registered
+ * after the validation wrapper, so it runs first: each document's own `_revisions` ignore that write.
+ */
+type BulkDocs = (body: unknown, ...rest: unknown[]) => unknown;
+app.dbWrapper.registerWrapper((_name: string, db: { bulkDocs: BulkDocs }, next: () => void) => {
+  const bulkDocs = db.bulkDocs.bind(db);
+  db.bulkDocs = (body, ...rest) => {
+    const docs: unknown = Array.isArray(body) ? body : (body as { docs?: unknown } | null)?.docs;
+    for (const doc of Array.isArray(docs) ? (docs as Record<string, unknown>[]) : []) {
+      const revisions = doc._revisions;
+      if (revisions === undefined) continue;
+      Object.defineProperty(doc, '_revisions', { get: () => revisions, set: () => undefined, enumerable: true, configurable: true });
+    }
+    return bulkDocs(body, ...rest);
+  };
+  next();
+});
+
 const expected = Buffer.from(`Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`);
 function isAdmin(header: string | undefined): boolean {
   const given = Buffer.from(header ?? '');

@@ -25,7 +25,10 @@ declare module 'pouchdb-mapreduce' {
 }
 declare module 'express-pouchdb' {
   import type { IncomingMessage, ServerResponse } from 'node:http';
-  type App = (req: IncomingMessage, res: ServerResponse) => void;
+  type App = ((req: IncomingMessage, res: ServerResponse) => void) & {
+    /** Functions run on each database when it is first opened, in the order registered. */
+    readonly dbWrapper: { registerWrapper(wrapper: (name: string, db: never, next: () => void) => void): void };
+  };
   function expressPouchDB(PouchDB: unknown, options: { configPath: string; logPath: string; mode: 'fullCouchDB' }): App;
   export default expressPouchDB;
 }

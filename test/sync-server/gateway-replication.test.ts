@@ -8,7 +8,10 @@ import httpAdapter from 'pouchdb-adapter-http';
 import memory from 'pouchdb-adapter-memory';
 import replication from 'pouchdb-replication';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseFor, startTestHub, VILLAGE_A, type EnrolledKiosk, type TestHub } from './hub-harness.js';
+import { appendEvent, type EventDraft } from '../../core/case/append.js';
+import { parseCaseDocument, toCaseDocument } from '../../core/case/document.js';
+import { appendCaseEventOnHub } from '../../sync-server/case-events.js';
+import { caseFor, clerkOf, startTestHub, VILLAGE_A, type EnrolledKiosk, type TestHub } from './hub-harness.js';
 
 interface KioskDb {
   put(doc: object): Promise<{ rev: string }>;
@@ -79,6 +82,22 @@ describe('an unmodified PouchDB replicator through the gateway', () => {
     await fresh.destroy();
   });
 
+  it('pushes an edit of a case already on the hub (the embedded store once skipped it silently: pouchdb-server#419)', async () => {
+    const local = new Pouch(`editor-${Date.now()}`, { adapter: 'memory' });
+    const doc = caseFor(kiosk);
+    await local.put(doc);
+    await local.replicate.to(remote(kiosk.authorization));
+    const note = { id: `${kiosk.kioskId}-edit-1`, at: '2026-11-26T02:00:00.000Z', actor: clerkOf(kiosk), type: 'note' as const, payload: { text: '补充说明' } };
+    const stored = await local.get(doc._id);
+    const edited = toCaseDocument([...doc.events, { ...note, parents: [doc.events[0]?.id ?? ''] }]);
+    if (!edited.ok) throw new Error('fixture');
+    await local.put({ ...edited.value, _id: doc._id, _rev: stored._rev });
+    expect(await local.replicate.to(remote(kiosk.authorization))).toMatchObject({ ok: true, docs_written: 1, doc_write_failures: 0 });
+    const onHub = await t.hub.store.getDoc<{ events: { id: string }[] }>(`village_${VILLAGE_A}`, doc._id);
+    expect(onHub.ok && onHub.value.events.map((event) => event.id)).toContain(note.id);
+    await local.destroy();
+  });
+
   it('reports a refused document as a write failure instead of dropping it', async () => {
     const local = new Pouch(`forger-${Date.now()}`, { adapter: 'memory' });
     const doc = caseFor(kiosk);
@@ -87,6 +106,66 @@ describe('an unmodified PouchDB replicator through the gateway', () => {
     expect(pushed.doc_write_failures).toBe(1);
     expect((await t.hub.store.getDoc(`village_${VILLAGE_A}`, doc._id)).ok).toBe(false);
     await local.destroy();
+  });
+});
+
+describe('a case edited at the kiosk and on the hub at once', () => {
+  const db = `village_${VILLAGE_A}`;
+  const townNote = (n: string): EventDraft => ({ id: `town-note-${n}`, at: '2026-11-26T02:00:00.000Z', actor: { id: 'reviewer:yezhou', name: '镇审核员', level: 'town' }, type: 'note', payload: { text: '已电话联系申请人' } });
+  const withClerkNote = (doc: Record<string, unknown>, n: string) => {
+    const stored = parseCaseDocument(doc);
+    if (!stored.ok) throw new Error('fixture');
+    const events = appendEvent(stored.value.events, { id: `${kiosk.kioskId}-note-${n}`, at: '2026-11-26T02:01:00.000Z', actor: clerkOf(kiosk), type: 'note', payload: { text: '申请人来电' } });
+    const edited = events.ok ? toCaseDocument(events.value) : undefined;
+    if (!edited?.ok) throw new Error('fixture');
+    return { ...edited.value, _id: doc._id, _rev: doc._rev };
+  };
+  const onHub = async (id: string) => {
+    const stored = await t.hub.store.request<Record<string, unknown>>({ db: t.hub.store.dbName(db), path: id, qs: { conflicts: true } });
+    if (!stored.ok) throw new Error(stored.error.reason);
+    return stored.value;
+  };
+  const eventIds = (doc: Record<string, unknown>) => (doc.events as { id: string }[]).map((event) => event.id);
+
+  it("merges the replicator's branch with the hub's decision: both events kept, one revision left", async () => {
+    const local = new Pouch(`both-sides-${Date.now()}`, { adapter: 'memory' });
+    const doc = caseFor(kiosk);
+    await local.put(doc);
+    await local.replicate.to(remote(kiosk.authorization));
+    expect(await appendCaseEventOnHub(t.hub.store, VILLAGE_A, doc._id, townNote('1'))).toMatchObject({ ok: true });
+    await local.put(withClerkNote(await local.get(doc._id), '1'));
+
+    // PouchDB pushes with new_edits=false: CouchDB would keep both branches and show one.
+    expect(await local.replicate.to(remote(kiosk.authorization))).toMatchObject({ ok: true, doc_write_failures: 0 });
+    const merged = await onHub(doc._id);
+    expect(merged._conflicts).toBeUndefined();
+    expect(eventIds(merged)).toEqual(expect.arrayContaining(['town-note-1', `${kiosk.kioskId}-note-1`]));
+    expect(parseCaseDocument(merged).ok).toBe(true);
+    await local.destroy();
+  });
+
+  it('a branch left behind (a crash before the merge) is merged by the queue sweep', async () => {
+    const doc = caseFor(kiosk);
+    const first = await t.hub.store.putDoc(db, doc);
+    if (!first.ok) throw new Error(first.error.reason);
+    expect(await appendCaseEventOnHub(t.hub.store, VILLAGE_A, doc._id, townNote('2'))).toMatchObject({ ok: true });
+    const branch = { ...withClerkNote({ ...doc, _rev: first.value.rev }, '2'), _rev: `2-${'a'.repeat(32)}`, _revisions: { start: 2, ids: ['a'.repeat(32), first.value.rev.slice(2)] } };
+    const written = await t.hub.store.request({ db: t.hub.store.dbName(db), path: '_bulk_docs', method: 'POST', body: { docs: [branch], new_edits: false } });
+    expect(written).toEqual({ ok: true, value: [] });
+    expect((await onHub(doc._id))._conflicts).toHaveLength(1);
+
+    await t.hub.queue.sweep();
+    const merged = await onHub(doc._id);
+    expect(merged._conflicts).toBeUndefined();
+    expect(eventIds(merged)).toEqual(expect.arrayContaining(['town-note-2', `${kiosk.kioskId}-note-2`]));
+  });
+
+  it('a deletion is still refused unless it closes a merged branch', async () => {
+    const doc = caseFor(kiosk);
+    const put = await t.hub.store.putDoc(db, doc);
+    if (!put.ok) throw new Error(put.error.reason);
+    const deleted = await t.hub.store.putDoc(db, { _id: doc._id, _rev: put.value.rev, _deleted: true });
+    expect(deleted).toMatchObject({ ok: false, error: { status: 403, reason: 'Cases are never deleted from the county hub.' } });
   });
 });
 
