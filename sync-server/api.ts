@@ -1,15 +1,16 @@
-/** The hub's own API: kiosk enrollment and health. Bodies are checked against core/'s schemas. */
+/** The hub's own API: kiosk enrollment, a kiosk's report of itself, and health. Bodies are checked against core/'s schemas. */
 import type { IncomingMessage } from 'node:http';
 import { enrollRequestSchema, type EnrollErrorCode, type EnrollResponse } from '../core/api/enrollment.js';
+import { kioskStatusReportSchema } from '../core/api/fleet.js';
 import type { HealthResponse } from '../core/api/health.js';
 import { CASE_DOCUMENT_SCHEMA_VERSION } from '../core/case/document.js';
 import { CATALOG_SCHEMA_VERSION } from '../core/catalog/schema.js';
 import { indexDivisions } from '../core/divisions/table.js';
 import { translate } from '../core/i18n/translate.js';
 import type { HubConfig } from './config.js';
-import { failure, reply, type HttpReply, type Route } from './http/kit.js';
+import { failure, invalidInput, reply, type HttpReply, type Route } from './http/kit.js';
 import { loadKeyRing } from './keyring.js';
-import { authorizationHeader, enrollKiosk } from './kiosks.js';
+import { authenticateRequest, authorizationHeader, enrollKiosk, recordKioskStatus } from './kiosks.js';
 import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
 import { DB, villageDb } from './store/names.js';
 import type { Store } from './store/store.js';
@@ -88,6 +89,22 @@ export function apiRoutes(options: ApiOptions): Route[] {
           dataKeys: loadKeyRing(config.dataDir),
         };
         return reply(201, response);
+      },
+    },
+    {
+      // What only the kiosk knows (cases and files not yet pushed, refusals it still shows, its version), for the fleet view.
+      method: 'PUT',
+      pattern: /^\/api\/kiosk\/status$/,
+      async handle(context) {
+        const kiosk = await authenticateRequest(store, context);
+        if (!kiosk.ok) return kiosk.error;
+        const body = await context.json(4 * 1024);
+        if (!body.ok) return body.error;
+        const report = kioskStatusReportSchema.safeParse(body.value);
+        if (!report.success) return invalidInput(report.error.issues);
+        const recorded = await recordKioskStatus(store, kiosk.value.kioskId, report.data, now());
+        if (!recorded.ok) return recorded.error.code === 'kiosk.store' ? failure(503, 'store_unavailable', recorded.error.failure.reason) : failure(404, 'not_found', 'No such kiosk.');
+        return reply(204, undefined);
       },
     },
     {

@@ -13,7 +13,7 @@ import { enrollmentTicket, seedDemo, type SetupError } from './demo.js';
 import { acquireStore, startHub, type AcquiredStore } from './hub.js';
 import { listKiosks, revokeKiosk } from './kiosks.js';
 import { describeInitError, initStore, validateCountyData } from './provision.js';
-import { countQuarantined } from './records.js';
+import { openRefusalCounts } from './records.js';
 import { addReviewer } from './users.js';
 
 const USAGE = `Usage: cunban-hub <command> [options] [--json]
@@ -154,15 +154,19 @@ async function main(): Promise<void> {
         const kiosks = await withStore(config, async (a) => {
           const list = await listKiosks(a.store);
           if (!list.ok) throw new CliError('store', list.error.reason);
-          return Promise.all(
-            list.value.map(async ({ secretHash: _hidden, _id, _rev, ...kiosk }) => {
-              const q = await countQuarantined(a.store, kiosk.kioskId);
-              return { ...kiosk, quarantined: q.ok ? q.value : null };
-            }),
-          );
+          const open = await openRefusalCounts(a.store);
+          if (!open.ok) throw new CliError('store', open.error.reason);
+          return list.value.map(({ secretHash: _hidden, _id, _rev, ...kiosk }) => ({ ...kiosk, refused: open.value.get(kiosk.kioskId) ?? 0 }));
         });
-        const rows = kiosks.map(
-          (k) => `${k.kioskId}  ${k.revokedAt ? 'REVOKED' : 'active '}  last seen ${k.lastSeenAt ?? '-'}  last push ${k.lastPushAt ?? '-'}  quarantined ${String(k.quarantined)}`,
+        const rows = kiosks.map((k) =>
+          [
+            k.kioskId,
+            k.revokedAt ? 'REVOKED' : 'active ',
+            `last seen ${k.lastSeenAt ?? '-'}`,
+            `last push ${k.lastPushAt ?? '-'}`,
+            `not yet pushed ${k.reported ? `${String(k.reported.pendingCases)} case(s) ${String(k.reported.pendingFiles)} file(s)` : '-'}`,
+            `refused (open) ${String(k.refused)}`,
+          ].join('  '),
         );
         out(rows.length > 0 ? rows.join('\n') : 'No kiosks enrolled yet.', kiosks);
         return;

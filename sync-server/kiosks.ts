@@ -5,7 +5,7 @@
  * Kiosk numbers are never reused, so a replacement kiosk can never issue a case number an old one did.
  */
 import { normalizeEnrollmentCode } from '../core/api/enrollment.js';
-import type { KioskView } from '../core/api/fleet.js';
+import type { KioskStatusReport, KioskView } from '../core/api/fleet.js';
 import { MAX_KIOSK_NUMBER } from '../core/case/number.js';
 import { err, ok, type Result } from '../core/result.js';
 import { failure, type HttpReply, type RouteContext } from './http/kit.js';
@@ -175,18 +175,29 @@ export function listKiosks(store: Store): Promise<Result<KioskDoc[], StoreFailur
   return store.docsWithPrefix<KioskDoc>(DB.kiosks, 'kiosk:');
 }
 
-export type RevokeError = { readonly code: 'kiosk.unknown' } | { readonly code: 'kiosk.store'; readonly failure: StoreFailure };
+export type KioskUpdateError = { readonly code: 'kiosk.unknown' } | { readonly code: 'kiosk.store'; readonly failure: StoreFailure };
 
-export async function revokeKiosk(store: Store, kioskId: string, now: Date): Promise<Result<KioskDoc, RevokeError>> {
+/** Change a kiosk's document, re-reading on a conflict with another hub process's write. */
+async function updateKiosk(store: Store, kioskId: string, change: (kiosk: KioskDoc) => KioskDoc | undefined): Promise<Result<KioskDoc, KioskUpdateError>> {
   for (;;) {
     const found = await store.getDoc<KioskDoc>(DB.kiosks, kioskDocId(kioskId));
     if (!found.ok) return err(found.error.status === 404 ? { code: 'kiosk.unknown' } : { code: 'kiosk.store', failure: found.error });
-    if (found.value.revokedAt) return ok(found.value);
-    const revoked = { ...found.value, revokedAt: now.toISOString() };
-    const saved = await store.putDoc(DB.kiosks, revoked);
-    if (saved.ok) return ok({ ...revoked, _rev: saved.value.rev });
+    const changed = change(found.value);
+    if (!changed) return ok(found.value);
+    const saved = await store.putDoc(DB.kiosks, changed);
+    if (saved.ok) return ok({ ...changed, _rev: saved.value.rev });
     if (saved.error.status !== 409) return err({ code: 'kiosk.store', failure: saved.error });
   }
+}
+
+export function revokeKiosk(store: Store, kioskId: string, now: Date): Promise<Result<KioskDoc, KioskUpdateError>> {
+  return updateKiosk(store, kioskId, (kiosk) => (kiosk.revokedAt ? undefined : { ...kiosk, revokedAt: now.toISOString() }));
+}
+
+/** Keep what the kiosk reported of itself (its version may have changed since enrollment). */
+export function recordKioskStatus(store: Store, kioskId: string, report: KioskStatusReport, now: Date): Promise<Result<KioskDoc, KioskUpdateError>> {
+  const { appVersion, ...counts } = report;
+  return updateKiosk(store, kioskId, (kiosk) => ({ ...kiosk, appVersion, reported: { ...counts, at: now.toISOString() } }));
 }
 
 /** Record activity; best effort, and a conflict with another hub's update simply loses this one. */

@@ -39,9 +39,13 @@ export async function quarantine(
   return store.request({ db: store.dbName(DB.quarantine), path: '_bulk_docs', method: 'POST', body: { docs } });
 }
 
-export async function countQuarantined(store: Store, kioskId: string): Promise<StoreResult<number>> {
-  const ids = await store.idsWithPrefix(DB.quarantine, `q:${kioskId}:`);
-  return ids.ok ? { ok: true, value: ids.value.length } : ids;
+/** Per kiosk, the refused documents nobody has resolved yet (the console's and the CLI's one count). */
+export async function openRefusalCounts(store: Store): Promise<StoreResult<Map<string, number>>> {
+  const docs = await store.docsWithPrefix<{ kioskId: string; resolvedAt?: string }>(DB.quarantine, 'q:');
+  if (!docs.ok) return docs;
+  const open = new Map<string, number>();
+  for (const doc of docs.value) if (!doc.resolvedAt) open.set(doc.kioskId, (open.get(doc.kioskId) ?? 0) + 1);
+  return { ok: true, value: open };
 }
 
 export async function auditWrite(

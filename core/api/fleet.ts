@@ -17,6 +17,18 @@ export interface Area {
   readonly sectors: readonly { readonly code: string; readonly name: { readonly zh: string; readonly en: string } }[];
 }
 
+/** What a kiosk reports of itself (`PUT /api/kiosk/status`): what only it knows, for the fleet view. */
+export const kioskStatusReportSchema = z.strictObject({
+  appVersion: z.string().min(1).max(32),
+  /** Local cases holding events the hub has not confirmed. */
+  pendingCases: z.number().int().min(0).max(1_000_000),
+  /** Materials files not yet uploaded whole. */
+  pendingFiles: z.number().int().min(0).max(1_000_000),
+  /** Documents the hub refused that the kiosk still shows. */
+  refused: z.number().int().min(0).max(1_000_000),
+});
+export type KioskStatusReport = z.infer<typeof kioskStatusReportSchema>;
+
 export interface KioskView {
   readonly kioskId: string;
   readonly village: string;
@@ -29,6 +41,8 @@ export interface KioskView {
   readonly lastPullAt?: string;
   /** Documents of this kiosk's the gateway refused and nobody has resolved yet. */
   readonly refused: number;
+  /** The kiosk's latest report of itself, and when the hub received it. */
+  readonly reported?: Omit<KioskStatusReport, 'appVersion'> & { readonly at: string };
 }
 
 export interface QuarantineView {

@@ -55,7 +55,7 @@ export function Fleet({ api, reviewer }: { readonly api: ReviewApi; readonly rev
           <thead>
             <tr>
               <th>{t('fleet.kiosk')}</th><th>{t('fleet.village')}</th><th>{t('fleet.lastSeen')}</th><th>{t('fleet.lastPush')}</th>
-              <th>{t('fleet.lastPull')}</th><th>{t('fleet.refused')}</th><th>{t('fleet.version')}</th><th />
+              <th>{t('fleet.lastPull')}</th><th>{t('fleet.pending')}</th><th>{t('fleet.refused')}</th><th>{t('fleet.version')}</th><th />
             </tr>
           </thead>
           <tbody>
@@ -66,6 +66,9 @@ export function Fleet({ api, reviewer }: { readonly api: ReviewApi; readonly rev
                 <td>{when(kiosk.lastSeenAt)}</td>
                 <td>{when(kiosk.lastPushAt)}</td>
                 <td>{when(kiosk.lastPullAt)}</td>
+                <td title={kiosk.reported ? t('fleet.reportedAt', { at: formatInstant(locale, kiosk.reported.at) }) : undefined}>
+                  {kiosk.reported ? t('fleet.pendingValue', { cases: kiosk.reported.pendingCases, files: kiosk.reported.pendingFiles }) : '—'}
+                </td>
                 <td className={kiosk.refused > 0 ? 'overdue-flag' : undefined}>{kiosk.refused}</td>
                 <td>{kiosk.appVersion ?? '—'}</td>
                 <td>

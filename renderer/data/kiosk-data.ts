@@ -40,6 +40,7 @@ export interface KioskData {
 
 export interface OpenKioskDataOptions {
   readonly enrollment: EnrollResponse;
+  readonly appVersion: string;
   /** IndexedDB for Node tests (fake-indexeddb); the browser's own otherwise. */
   readonly indexedDB?: IDBFactory;
   readonly IDBKeyRange?: typeof IDBKeyRange;
@@ -54,7 +55,7 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
     ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
   });
   const keys = await importKeyRing(enrollment.dataKeys);
-  const sync = await startKioskSync({ db, enrollment, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const sync = await startKioskSync({ db, enrollment, appVersion: options.appVersion, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const cases = caseStore(db);
   let closing: Promise<void> | undefined;
   return {

@@ -14,6 +14,7 @@ import type { HubRequestError} from './hub-fetch.js';
 import { hubFetch, type HubEvent } from './hub-fetch.js';
 import { uploadPendingFiles } from './files.js';
 import type { CountyDocument, KioskDatabase } from './kiosk-database.js';
+import { startStatusReports } from './status-report.js';
 import { deriveStatus, initialSyncState, type RefusedDocument, type SyncState } from './sync-state.js';
 
 export type SyncOutcome = Result<{ readonly at: string }, { readonly status: number; readonly code: string; readonly reason: string }>;
@@ -41,6 +42,8 @@ export interface KioskSync {
 export interface SyncOptions {
   readonly db: KioskDatabase;
   readonly enrollment: Pick<EnrollResponse, 'village' | 'villageSyncUrl' | 'catalogSyncUrl' | 'authorization'>;
+  /** Reported to the hub with the pending counts, for the county's fleet view. */
+  readonly appVersion: string;
   readonly now?: () => Date;
   /** The network, for tests that cut it. */
   readonly fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -237,6 +240,14 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     await meta.cleanup(0);
   }
 
+  const reports = startStatusReports({
+    state$,
+    url: new URL('api/kiosk/status', hubBase).href,
+    authorization: options.enrollment.authorization,
+    appVersion: options.appVersion,
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+  });
+
   const onOnline = () => {
     publish();
     for (const replication of replications) replication.reSync();
@@ -309,6 +320,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
       browser.removeEventListener?.('online', onOnline);
       browser.removeEventListener?.('offline', onOffline);
       for (const subscription of subscriptions) subscription.unsubscribe();
+      await reports.stop();
       await Promise.all(replications.map((replication) => replication.cancel()));
       await Promise.allSettled([recounting, uploading]);
       await ledgerWrite;

@@ -24,7 +24,7 @@ export function browserShell(): KioskShell {
   return {
     secrets: browserFallbackSecrets(window.localStorage),
     appVersion: APP_VERSION,
-    openData: (enrollment) => openKioskData({ enrollment }),
+    openData: (enrollment) => openKioskData({ enrollment, appVersion: APP_VERSION }),
     print() {
       window.print();
       return Promise.resolve();

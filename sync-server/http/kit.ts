@@ -23,6 +23,10 @@ export const reply = (status: number, body: unknown, headers?: Record<string, st
 export const failure = (status: number, error: string, reason: string, headers?: Record<string, string>) =>
   reply(status, { error, reason }, headers);
 
+/** A 400 naming each field a core/ schema refused, and why. */
+export const invalidInput = (issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]) =>
+  failure(400, 'bad_request', issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; '));
+
 export interface RouteContext {
   readonly req: IncomingMessage;
   readonly url: URL;

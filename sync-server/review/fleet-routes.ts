@@ -10,6 +10,7 @@ import { enrollmentTicket } from '../demo.js';
 import { failure, reply, type Route } from '../http/kit.js';
 import { listKiosks, revokeKiosk, type KioskDoc } from '../kiosks.js';
 import { readCountyData } from '../provision.js';
+import { openRefusalCounts } from '../records.js';
 import { DB } from '../store/names.js';
 import type { Store } from '../store/store.js';
 import { countyDivisions, mayReview, villagesInScope } from './scope.js';
@@ -64,20 +65,19 @@ export function fleetRoutes(options: { readonly config: HubConfig; readonly stor
         const s = await signedIn(context.req);
         if (!s.ok) return s.error;
         const kiosks = await listKiosks(store);
-        const refusals = await store.docsWithPrefix<QuarantineDoc>(DB.quarantine, 'q:');
-        if (!kiosks.ok || !refusals.ok) return failure(503, 'store_unavailable', 'The store is not answering.');
-        const open = new Map<string, number>();
-        for (const doc of refusals.value) if (!doc.resolvedAt) open.set(doc.kioskId, (open.get(doc.kioskId) ?? 0) + 1);
+        const open = await openRefusalCounts(store);
+        if (!kiosks.ok || !open.ok) return failure(503, 'store_unavailable', 'The store is not answering.');
         const view = kiosks.value
           .filter((kiosk) => mayReview(s.value.reviewer, kiosk.village, s.value.index))
-          .map(({ kioskId, village, kioskNumber, enrolledAt, appVersion, revokedAt, lastSeenAt, lastPushAt, lastPullAt }: KioskDoc): KioskView => ({
+          .map(({ kioskId, village, kioskNumber, enrolledAt, appVersion, revokedAt, lastSeenAt, lastPushAt, lastPullAt, reported }: KioskDoc): KioskView => ({
             kioskId, village, kioskNumber, enrolledAt,
             ...(appVersion ? { appVersion } : {}),
+            ...(reported ? { reported } : {}),
             ...(revokedAt ? { revokedAt } : {}),
             ...(lastSeenAt ? { lastSeenAt } : {}),
             ...(lastPushAt ? { lastPushAt } : {}),
             ...(lastPullAt ? { lastPullAt } : {}),
-            refused: open.get(kioskId) ?? 0,
+            refused: open.value.get(kioskId) ?? 0,
           }));
         return reply(200, view);
       },

@@ -13,7 +13,7 @@ import { reviewViewOf } from '../../core/case/review-view.js';
 import { describeError } from '../../core/i18n/describe.js';
 import { appendCaseEventOnHub } from '../case-events.js';
 import type { HubConfig } from '../config.js';
-import { failure, reply, type HttpReply, type Route, type RouteContext } from '../http/kit.js';
+import { failure, invalidInput, reply, type HttpReply, type Route, type RouteContext } from '../http/kit.js';
 import { loadKeyRing, unsealOnHub } from '../keyring.js';
 import { DB, villageDb } from '../store/names.js';
 import type { Store } from '../store/store.js';
@@ -76,7 +76,7 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
       const reviewer = await authenticateReviewer(store, context.req, now());
       if (!reviewer.ok) return reviewer.error;
       const query = parseQueueQuery(context.url);
-      if (!query.success) return failure(400, 'bad_request', query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+      if (!query.success) return invalidInput(query.error.issues);
       return answer(options.queue, reviewer.value, query.data, now());
     },
   });

@@ -25,6 +25,8 @@ import { createdDraft, itemSnapshot, person } from '../core/fixtures.js';
 export const VILLAGE_A = '422822100202'; // 雀儿笼村, 业州镇
 export const VILLAGE_B = '422822100212'; // 杉木村, 业州镇
 /** A village of the test county's second town (高坪镇), for what a town reviewer of 业州镇 must not see. */
+/** The app version test kiosks report to the hub. */
+export const TEST_APP_VERSION = '0.1.0-test';
 export const VILLAGE_OTHER_TOWN = '422822101001';
 
 export function testCountyData(): CountyData {

@@ -55,7 +55,8 @@ describe('the review console', () => {
   }, 60_000);
 
   it('signs a town reviewer in, lists only their area, returns a case for materials, and reveals with an audit entry', async () => {
-    const mine = await storeForwardedCase(hub, await hub.enroll(VILLAGE_A), '张三');
+    const kioskA = await hub.enroll(VILLAGE_A);
+    const mine = await storeForwardedCase(hub, kioskA, '张三');
     const elsewhere = await storeForwardedCase(hub, await hub.enroll(VILLAGE_OTHER_TOWN), '李四');
     await hub.hub.queue.settled();
     const user = userEvent.setup();
@@ -99,12 +100,17 @@ describe('the review console', () => {
 
     await user.click(screen.getByRole('button', { name: '返回待办件' }));
 
-    // The kiosks of the area, and a code to enroll one more in 雀儿笼村.
+    // The kiosks of the area, with what each reported of itself, and a code to enroll one more in 雀儿笼村.
+    const report = { appVersion: '0.2.0', pendingCases: 2, pendingFiles: 1, refused: 0 };
+    expect((await hub.call('PUT', '/api/kiosk/status', { auth: kioskA.authorization, body: report })).status).toBe(204);
     await user.click(screen.getByRole('button', { name: '终端' }));
     await screen.findByRole('heading', { name: '村级终端' });
     await waitFor(() => {
       expect(document.querySelectorAll('tr[data-kiosk]').length).toBeGreaterThanOrEqual(1);
     });
+    const row = document.querySelector(`tr[data-kiosk="${kioskA.kioskId}"]`);
+    expect(row?.textContent).toContain('2件案卷，1个文件');
+    expect(row?.textContent).toContain('0.2.0');
     expect(screen.queryByRole('button', { name: '注销' })).toBeNull(); // revoking is the county's
     await screen.findByRole('option', { name: '业州镇 雀儿笼村' });
     await user.selectOptions(screen.getByLabelText('村（社区）'), VILLAGE_A);

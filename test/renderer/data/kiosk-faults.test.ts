@@ -22,7 +22,7 @@ import { loadHubConfig } from '../../../sync-server/config.js';
 import { acquireStore, type AcquiredStore } from '../../../sync-server/hub.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
 import { createdDraft, itemSnapshot } from '../../core/fixtures.js';
-import { dropPrefixedDatabases, VILLAGE_A } from '../../sync-server/hub-harness.js';
+import { dropPrefixedDatabases, TEST_APP_VERSION, VILLAGE_A } from '../../sync-server/hub-harness.js';
 import { provisionForHubProcesses, spawnHub, type HubProcess } from '../../sync-server/hub-process.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cunban-faults-'));
@@ -99,6 +99,7 @@ async function enrolledKiosk(): Promise<FaultyKiosk> {
     sync: await startKioskSync({
       db,
       enrollment,
+      appVersion: TEST_APP_VERSION,
       async fetch(input, init) {
         const response = await fetch(input, init);
         const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;

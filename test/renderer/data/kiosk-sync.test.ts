@@ -6,6 +6,7 @@
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollResponseSchema, type EnrollResponse } from '../../../core/api/enrollment.js';
+import type { KioskView } from '../../../core/api/fleet.js';
 import { appendEvent, type EventDraft } from '../../../core/case/append.js';
 import { toCaseDocument, type CaseDocument } from '../../../core/case/document.js';
 import { formatCaseNumber } from '../../../core/case/number.js';
@@ -22,7 +23,7 @@ import { revokeKiosk } from '../../../sync-server/kiosks.js';
 import { addReviewer } from '../../../sync-server/users.js';
 import { createdDraft, itemSnapshot } from '../../core/fixtures.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
-import { startTestHub, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
+import { startTestHub, TEST_APP_VERSION, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
 import { asReviewer, signInReviewer } from '../../sync-server/reviewer-client.js';
 
 let t: TestHub;
@@ -40,7 +41,8 @@ interface Kiosk {
   db: KioskDatabase;
   cases: CaseStore;
   sync: KioskSync;
-  network: { up: boolean };
+  /** `pushBlocked`: case uploads fail while everything else gets through (a proxy refusing large bodies). */
+  network: { up: boolean; pushBlocked?: boolean };
   sequence: number;
   keys: KeyRing;
   close(): Promise<void>;
@@ -52,11 +54,15 @@ async function kioskAt(village: string): Promise<Kiosk> {
   const enrolled = await t.call('POST', '/api/enroll', { body: { code: issued.value.code } });
   const enrollment = enrollResponseSchema.parse(enrolled.body);
   const db = await openKioskDatabase({ name: `kiosk-${enrollment.kioskId}-${Date.now()}`, indexedDB, IDBKeyRange });
-  const network = { up: true };
+  const network: Kiosk['network'] = { up: true };
   const sync = await startKioskSync({
     db,
     enrollment,
-    fetch: (input, init) => (network.up ? fetch(input, init) : Promise.reject(new TypeError('fetch failed: network is down'))),
+    appVersion: TEST_APP_VERSION,
+    fetch: (input, init) =>
+      network.up && !(network.pushBlocked && new URL(input instanceof Request ? input.url : input).pathname.endsWith('/_bulk_docs'))
+        ? fetch(input, init)
+        : Promise.reject(new TypeError('fetch failed: network is down')),
   });
   const kiosk: Kiosk = {
     enrollment,
@@ -204,6 +210,41 @@ describe('the same case edited offline at the kiosk while the county decides', (
   });
 });
 
+describe("the kiosk's report to the county's fleet view", () => {
+  it('tells the hub how many cases and files it has not pushed yet, and its version', async () => {
+    await addReviewer(t.hub.store, { name: 'county-fleet', role: 'county', password: 'county-secret-1' }, new Date());
+    const reviewer = await signInReviewer(t, 'county-fleet', 'county-secret-1');
+    const kiosk = await kioskAt(VILLAGE_A);
+    const reported = (pendingCases: number) =>
+      eventually(async () => {
+        const kiosks = (await (await asReviewer(t, reviewer, 'GET', '/api/review/kiosks')).json()) as KioskView[];
+        const view = kiosks.find((k) => k.kioskId === kiosk.enrollment.kioskId);
+        return view?.reported?.pendingCases === pendingCases ? view : undefined;
+      }, `a report of ${String(pendingCases)} pending case(s)`);
+    try {
+      kiosk.network.pushBlocked = true;
+      await register(kiosk);
+      expect(await reported(1)).toMatchObject({ appVersion: TEST_APP_VERSION, reported: { pendingCases: 1, pendingFiles: 0, refused: 0 } });
+
+      kiosk.network.pushBlocked = false;
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      expect((await reported(0)).reported?.at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    } finally {
+      await kiosk.close();
+    }
+  });
+
+  it('the hub refuses a report that is not a kiosk status', async () => {
+    const kiosk = await kioskAt(VILLAGE_A);
+    await kiosk.close();
+    const put = (body: unknown, authorization = kiosk.enrollment.authorization) =>
+      t.call('PUT', '/api/kiosk/status', { auth: authorization, body });
+    expect(await put({ appVersion: '1', pendingCases: -1, pendingFiles: 0, refused: 0 })).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+    expect(await put({ appVersion: '1', pendingCases: 0, pendingFiles: 0, refused: 0, idNumber: '422822199506150026' })).toMatchObject({ status: 400 });
+    expect(await put({ appVersion: '1', pendingCases: 0, pendingFiles: 0, refused: 0 }, 'Basic bm9ib2R5Om5vdGhpbmc=')).toMatchObject({ status: 401 });
+  });
+});
+
 describe('a decision made in the review console while the kiosk edits the same case', () => {
   it('merges both on both sides: the API re-reads on conflict, the kiosk merges what it pulls', async () => {
     await addReviewer(t.hub.store, { name: 'county-api', role: 'county', password: 'county-secret-1' }, new Date());
@@ -289,7 +330,7 @@ describe('a revoked kiosk', () => {
       expect(again).toMatchObject({ kioskId: kiosk.enrollment.kioskId, kioskNumber: kiosk.enrollment.kioskNumber });
       expect(again.authorization).not.toBe(kiosk.enrollment.authorization);
       await kiosk.sync.stop();
-      kiosk.sync = await startKioskSync({ db: kiosk.db, enrollment: again });
+      kiosk.sync = await startKioskSync({ db: kiosk.db, enrollment: again, appVersion: TEST_APP_VERSION });
       expect(await kiosk.sync.syncNow()).toMatchObject({ ok: true });
       expect((await t.hub.store.getDoc(`village_${VILLAGE_A}`, afterRevocation.caseNumber)).ok).toBe(true);
       const old = await t.call('GET', `/sync/village_${VILLAGE_A}/`, { auth: kiosk.enrollment.authorization });
@@ -445,6 +486,7 @@ describe('materials files', () => {
       kiosk.sync = await startKioskSync({
         db: kiosk.db,
         enrollment: kiosk.enrollment,
+        appVersion: TEST_APP_VERSION,
         fetch: (input, init) => {
           const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
           if (url.includes('/chunks/') && chunksLeft-- <= 0) cutAfterTwoChunks.up = false;
@@ -490,7 +532,7 @@ describe('the data layer’s one API for the counter', () => {
     const issued = await issueEnrollmentCode(t.hub.store, VILLAGE_A, new Date());
     if (!issued.ok) throw new Error(issued.error.reason);
     const enrollment = enrollResponseSchema.parse((await t.call('POST', '/api/enroll', { body: { code: issued.value.code } })).body);
-    const data = await openKioskData({ enrollment, indexedDB, IDBKeyRange });
+    const data = await openKioskData({ enrollment, appVersion: TEST_APP_VERSION, indexedDB, IDBKeyRange });
     try {
       const applicant = await data.sealApplicant({ name: '陈桂芳', idNumber: '11010519491231002X' });
       expect(applicant.idNumberMasked).toBe('110105********002X');

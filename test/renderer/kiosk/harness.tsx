@@ -15,7 +15,7 @@ import { openKioskData, type KioskData } from '../../../renderer/data/kiosk-data
 import { KioskRoot } from '../../../renderer/kiosk/root.js';
 import type { KioskShell } from '../../../renderer/kiosk/shell.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
-import { VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
+import { TEST_APP_VERSION, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
 
 // jsdom's Blob hands RxDB ArrayBuffers from jsdom's realm, which Node's WebCrypto refuses to hash; a
 // browser has one realm. Node's own Blob keeps attachments working here as they do in Chromium.
@@ -51,7 +51,7 @@ export function testShell(): TestShell {
     opened,
     printed,
     async openData(enrollment: EnrollResponse) {
-      const data = await openKioskData({ enrollment, indexedDB, IDBKeyRange });
+      const data = await openKioskData({ enrollment, appVersion: TEST_APP_VERSION, indexedDB, IDBKeyRange });
       opened.push(data);
       return data;
     },
