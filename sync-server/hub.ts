@@ -13,6 +13,7 @@ import { appRoutes, DEFAULT_APPS_DIR } from './static-apps.js';
 import { initStore, type InitReport } from './provision.js';
 import { fleetRoutes } from './review/fleet-routes.js';
 import { startQueueProjector, type QueueProjector } from './review/queue.js';
+import { noticeRoutes } from './review/notice-routes.js';
 import { openQueueIndex } from './review/queue-index.js';
 import { reviewRoutes } from './review/routes.js';
 import { runningStoreUrl, startEmbeddedStore, type EmbeddedStore } from './store/embedded-store.js';
@@ -88,6 +89,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     ...fileRoutes({ store, now }),
     ...reviewRoutes({ config, store, now, queue: queueIndex, onCaseWritten: (village) => { queue.kick(village); } }),
     ...fleetRoutes({ config, store, now }),
+    ...noticeRoutes({ store, now }),
     ...(['kiosk', 'console'] as const).flatMap((app) =>
       appRoutes(app, { appsDir: config.appsDir ?? DEFAULT_APPS_DIR, ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}) }),
     ),

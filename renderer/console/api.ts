@@ -4,6 +4,7 @@
  * `{ok, value} | {ok: false, error}` with the hub's error code, never an exception.
  */
 import type { Area, KioskView, QuarantineView } from '../../core/api/fleet.js';
+import type { NoticeView, PublishNoticeRequest } from '../../core/api/notices.js';
 import type { QueueQuery } from '../../core/api/queue.js';
 import { CSRF_HEADER, type ReviewAction, type SessionView } from '../../core/api/review.js';
 import type { CaseDocument } from '../../core/case/document.js';
@@ -44,6 +45,9 @@ export interface ReviewApi {
   resolve(id: string, note: string): Promise<Result<QuarantineView, ApiError>>;
   audit(): Promise<Result<AuditEntry[], ApiError>>;
   dashboard(): Promise<Result<Dashboard, ApiError>>;
+  notices(): Promise<Result<NoticeView[], ApiError>>;
+  publishNotice(notice: PublishNoticeRequest): Promise<Result<NoticeView, ApiError>>;
+  withdrawNotice(id: string): Promise<Result<undefined, ApiError>>;
 }
 
 export interface AuditEntry {
@@ -107,5 +111,8 @@ export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input,
     resolve: (id, note) => call<QuarantineView>('POST', `/api/review/quarantine/${encodeURIComponent(id)}/resolve`, { note }),
     audit: () => call<AuditEntry[]>('GET', '/api/review/audit'),
     dashboard: () => call<Dashboard>('GET', '/api/review/dashboard'),
+    notices: () => call<NoticeView[]>('GET', '/api/review/notices'),
+    publishNotice: (notice) => call<NoticeView>('POST', '/api/review/notices', notice),
+    withdrawNotice: (id) => call<undefined>('DELETE', `/api/review/notices/${encodeURIComponent(id)}`),
   };
 }

@@ -11,6 +11,7 @@ import type { ApiError, ReviewApi } from './api.js';
 import { ReviewCaseView } from './case-view.js';
 import { DashboardView } from './dashboard.js';
 import { AuditLog, Fleet, Quarantine } from './fleet.js';
+import { Notices } from './notices.js';
 import { Queue } from './queue.js';
 
 export function ConsoleRoot(props: { readonly api: ReviewApi; readonly preferences: Pick<Storage, 'getItem' | 'setItem'> }) {
@@ -21,7 +22,7 @@ export function ConsoleRoot(props: { readonly api: ReviewApi; readonly preferenc
   );
 }
 
-const VIEWS = ['queue', 'dashboard', 'fleet', 'quarantine', 'audit'] as const;
+const VIEWS = ['queue', 'dashboard', 'notices', 'fleet', 'quarantine', 'audit'] as const;
 type ConsoleView = (typeof VIEWS)[number];
 
 function Console({ api }: { readonly api: ReviewApi }) {
@@ -76,6 +77,7 @@ function Console({ api }: { readonly api: ReviewApi }) {
         {view === 'queue' && open ? <ReviewCaseView api={api} reviewer={reviewer} caseNumber={open} onBack={() => { setOpen(undefined); }} /> : null}
         {view === 'queue' && !open ? <Queue api={api} reviewer={reviewer} onOpen={setOpen} /> : null}
         {view === 'dashboard' ? <DashboardView api={api} /> : null}
+        {view === 'notices' ? <Notices api={api} reviewer={reviewer} /> : null}
         {view === 'fleet' ? <Fleet api={api} reviewer={reviewer} /> : null}
         {view === 'quarantine' ? <Quarantine api={api} /> : null}
         {view === 'audit' ? <AuditLog api={api} /> : null}
@@ -118,6 +120,10 @@ export function apiErrorText(t: ReturnType<typeof useI18n>['t'], error: ApiError
       return t('console.signInLocked');
     case 'console.hubUnreachable':
       return t('console.hubUnreachable');
+    case 'notice.idNumber':
+      return t('notices.idNumber');
+    case 'notice.expired':
+      return t('notices.expired');
     default:
       return t('console.refused', { reason: error.reason || error.code });
   }

@@ -1,9 +1,10 @@
 /**
- * Today's work at a glance, the county's notices, and anything the clerk must know about this kiosk.
+ * Today's work at a glance, the notices for this village (the county's and its town's), and anything the clerk must know about this kiosk.
  * A notice carrying a full ID number fails core/'s notice check and is never shown (village-affairs
  * disclosure must not publish one).
  */
 import { useEffect, useState } from 'react';
+import { noticesFor } from '../../core/notice.js';
 import type { StorageHealth } from '../data/storage-health.js';
 import { formatDate } from '../ui/format.js';
 import { Alert } from '../ui/form.js';
@@ -19,7 +20,7 @@ export function Home() {
   useEffect(() => {
     void data.storageHealth().then(setStorage);
   }, [data]);
-  const notices = county.notices.filter((notice) => !notice.expiresOn || notice.expiresOn >= today);
+  const notices = noticesFor(county.notices, data.enrollment.village, today);
   const sync = useObservable(data.sync.state$, data.sync.state());
 
   return (

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { itemSearch } from '../../core/catalog/search.js';
 import { matchRank, searchForms } from '../../core/search/pinyin.js';
-import { parseNotice } from '../../core/notice.js';
 import { demoCatalog } from '../../core/seed/demo-county.js';
 
 describe('finding service items', () => {
@@ -32,20 +31,5 @@ describe('finding people by name', () => {
     expect(matchRank(searchForms('张三', 'name'), 'z s')).toBe(0);
     expect(matchRank(searchForms('张三', 'name'), 'san')).toBe(1);
     expect(matchRank(searchForms('张三', 'name'), 'li')).toBeUndefined();
-  });
-});
-
-describe('county notices', () => {
-  const notice = {
-    kind: 'cunban.notice',
-    title: { zh: '低保年审通知', en: 'Annual review' },
-    body: { zh: '请于12月10日前办理。', en: 'Before 10 December.' },
-    publishedOn: '2026-11-20',
-  };
-  it('are accepted with masked numbers and refused with a full ID number anywhere', () => {
-    expect(parseNotice({ ...notice, body: { zh: '张三 422822********0015', en: 'x' } }).ok).toBe(true);
-    const refused = parseNotice({ ...notice, body: { zh: '张三 422822198001010015', en: 'x' } });
-    expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.error.problems[0]?.detail).toContain('resident ID number');
   });
 });

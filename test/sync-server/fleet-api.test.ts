@@ -4,7 +4,7 @@ import type { Area, KioskView, QuarantineView } from '../../core/api/fleet.js';
 import { villageDb } from '../../sync-server/store/names.js';
 import { addReviewer } from '../../sync-server/users.js';
 import { caseFor, startTestHub, VILLAGE_A, VILLAGE_OTHER_TOWN, type EnrolledKiosk, type TestHub } from './hub-harness.js';
-import { asReviewer, signInReviewer, type ReviewerSession } from './reviewer-client.js';
+import { reviewerJson, signInReviewer, type ReviewerSession } from './reviewer-client.js';
 
 const OTHER_TOWN_VILLAGE = VILLAGE_OTHER_TOWN;
 let hub: TestHub;
@@ -15,11 +15,7 @@ const signIn = (name: string, password: string) => signInReviewer(hub, name, pas
 
 // The caller names the shape of the answer it expects.
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-async function call<T>(session: ReviewerSession, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await asReviewer(hub, session, method, path, body);
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+const call = <T,>(session: ReviewerSession, method: string, path: string, body?: unknown) => reviewerJson<T>(hub, session, method, path, body);
 
 beforeAll(async () => {
   hub = await startTestHub();

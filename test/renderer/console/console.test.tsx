@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-/** The review console against a real hub: sign-in, the area's queue, a return for materials, an audited reveal. */
+/** The review console against a real hub: sign-in, the area's queue, a return for materials, an audited reveal, notices. */
 import { render, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,6 +122,46 @@ describe('the review console', () => {
 
     await user.click(await screen.findByRole('button', { name: '退出' }));
     await screen.findByRole('heading', { name: '乡镇、县审核人登录' });
+    view.unmount();
+  }, 60_000);
+
+  it('lets the county publish a notice to one town, catches a full ID number first, and withdraw it', async () => {
+    await addReviewer(hub.hub.store, { name: 'county-notices', role: 'county', password: 'county-secret-1' }, new Date());
+    const user = userEvent.setup();
+    const view = render(<ConsoleRoot api={reviewApi(hub.base, browserLikeFetch())} preferences={memoryStorage()} />);
+    await user.type(await screen.findByLabelText('用户名'), 'county-notices');
+    await user.type(screen.getByLabelText('密码'), 'county-secret-1');
+    await user.click(screen.getByRole('button', { name: '登录' }));
+    await user.click(await screen.findByRole('button', { name: '通知公告' }));
+    await screen.findByRole('heading', { name: '通知公告' });
+    const stored = async () => {
+      const ids = await hub.hub.store.idsWithPrefix(DB.catalog, 'notice:');
+      return ids.ok ? ids.value.length : -1;
+    };
+    const before = await stored();
+
+    await user.type(screen.getByLabelText('标题'), '低保复核公示');
+    await user.type(screen.getByLabelText('内容'), '复核对象：张三 422822198001010015');
+    await user.click(screen.getByRole('button', { name: '发布' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('通知中不能出现完整身份证号码');
+    expect(await stored()).toBe(before);
+
+    await user.clear(screen.getByLabelText('内容'));
+    await user.type(screen.getByLabelText('内容'), '复核对象：张三 422822********0015');
+    await screen.findByRole('option', { name: '高坪镇' });
+    await user.selectOptions(screen.getByLabelText('发布范围'), '422822101000');
+    await user.click(screen.getByRole('button', { name: '发布' }));
+    expect((await screen.findByRole('status')).textContent).toBe('已发布“低保复核公示”，范围：高坪镇');
+    const published = await screen.findByRole('heading', { name: '低保复核公示' });
+    const item = published.closest('li');
+    expect(item?.textContent).toContain('由county-notices发布，范围：高坪镇');
+    expect(await stored()).toBe(before + 1);
+
+    await user.click(within(item as HTMLElement).getByRole('button', { name: '撤回' }));
+    await waitFor(() => {
+      expect(screen.queryByRole('heading', { name: '低保复核公示' })).toBeNull();
+    });
+    expect(await stored()).toBe(before);
     view.unmount();
   }, 60_000);
 });

@@ -38,7 +38,7 @@ describe('the home screen', () => {
     expect(document.querySelector('tr[data-case]')?.textContent).toContain('王五');
   }, 60_000);
 
-  it('shows the county’s notices, and never one that carries a full ID number', async () => {
+  it('shows the county’s notices (not another town’s), and never one that carries a full ID number', async () => {
     hub = await startTestHub();
     const notice = {
       _id: 'notice:2026-11-low-income',
@@ -58,10 +58,14 @@ describe('the home screen', () => {
       publishedOn: '2026-11-21',
     });
     expect(raw.ok).toBe(false);
+    // Another town's notice is for that town's villages only.
+    const elsewhere = { ...notice, _id: 'notice:2026-11-elsewhere', title: { zh: '高坪镇通知', en: 'Gaoping notice' }, town: '422822101000' };
+    expect((await hub.hub.store.putDoc(DB.catalog, elsewhere)).ok).toBe(true);
     counter = await signedInCounter(hub);
     expect(await screen.findByRole('heading', { name: '低保年审通知' })).toBeTruthy();
     expect(document.body.textContent).not.toContain('422822198001010015');
     expect(screen.queryByRole('heading', { name: '公示' })).toBeNull();
+    expect(screen.queryByRole('heading', { name: '高坪镇通知' })).toBeNull();
   }, 60_000);
 
   it('lists the cases the hub refused, with its reason, kept on the kiosk', async () => {
