@@ -22,33 +22,10 @@ import {
 import { parseCaseNumber } from '../core/case/number.js';
 import { failure, reply, type HttpReply, type Route, type RouteContext } from './http/kit.js';
 import { authenticateRequest, type KioskDoc } from './kiosks.js';
+import { caseFiles, chunkId, chunkPrefix, fileChunks, fileContent, fileId, type ChunkDoc, type FileDoc } from './file-store.js';
 import { DB } from './store/names.js';
 import type { Store } from './store/store.js';
 
-interface FileDoc {
-  readonly _id: string;
-  readonly _rev?: string;
-  readonly type: 'file';
-  readonly village: string;
-  readonly caseNumber: string;
-  readonly materialId: string;
-  readonly sha256: string;
-  readonly size: number;
-  readonly contentType: MaterialContentType;
-  readonly kioskId: string;
-  readonly createdAt: string;
-  readonly complete: boolean;
-}
-
-interface ChunkDoc {
-  readonly type: 'chunk';
-  /** Base64 of at most FILE_CHUNK_BYTES bytes. */
-  readonly data: string;
-}
-
-const fileId = (village: string, caseNumber: string, sha256: string) => `file:${village}:${caseNumber}:${sha256}`;
-const chunkPrefix = (village: string, sha256: string) => `chunk:${village}:${sha256}:`;
-const chunkId = (village: string, sha256: string, index: number) => `${chunkPrefix(village, sha256)}${String(index).padStart(5, '0')}`;
 const MB = 1024 * 1024;
 
 export function fileRoutes(options: { store: Store; now: () => Date }): Route[] {
@@ -75,7 +52,7 @@ export function fileRoutes(options: { store: Store; now: () => Date }): Route[] 
 
   /** The file's bytes, chunk by chunk in order. */
   async function chunkData(doc: FileDoc): Promise<(ChunkDoc & { _id: string; _rev: string })[] | HttpReply> {
-    const chunks = await store.docsWithPrefix<ChunkDoc>(DB.files, chunkPrefix(doc.village, doc.sha256));
+    const chunks = await fileChunks(store, doc);
     return chunks.ok ? chunks.value : failure(chunks.error.status, chunks.error.error, chunks.error.reason);
   }
 
@@ -161,7 +138,7 @@ export function fileRoutes(options: { store: Store; now: () => Date }): Route[] 
           }
           return status(existing);
         }
-        const siblings = await store.docsWithPrefix<FileDoc>(DB.files, `file:${village}:${caseNumber}:`);
+        const siblings = await caseFiles(store, village, caseNumber);
         const caseBytes = siblings.ok ? siblings.value.reduce((sum, sibling) => sum + sibling.size, 0) : 0;
         if (caseBytes + size > MAX_CASE_FILE_BYTES) {
           return failure(413, 'files.caseTooLarge', `A case's files may total at most ${MAX_CASE_FILE_BYTES / MB} MB; this one would reach ${((caseBytes + size) / MB).toFixed(1)} MB.`);
@@ -230,10 +207,9 @@ export function fileRoutes(options: { store: Store; now: () => Date }): Route[] 
         const doc = await load(context.params);
         if (!('type' in doc)) return doc;
         if (!doc.complete) return failure(409, 'files.incomplete', 'The file has not been uploaded completely yet.');
-        const chunks = await chunkData(doc);
-        if (!Array.isArray(chunks)) return chunks;
-        const content = Buffer.concat(chunks.map((chunk) => Buffer.from(chunk.data, 'base64')));
-        return reply(200, content, { 'content-type': doc.contentType, 'x-content-sha256': doc.sha256 });
+        const content = await fileContent(store, doc);
+        if (!content.ok) return failure(content.error.status, content.error.error, content.error.reason);
+        return reply(200, content.value, { 'content-type': doc.contentType, 'x-content-sha256': doc.sha256 });
       },
     },
   ];

@@ -13,6 +13,7 @@ import { appRoutes, DEFAULT_APPS_DIR } from './static-apps.js';
 import { initStore, type InitReport } from './provision.js';
 import { fleetRoutes } from './review/fleet-routes.js';
 import { startQueueProjector, type QueueProjector } from './review/queue.js';
+import { caseFileRoutes } from './review/case-file-routes.js';
 import { noticeRoutes } from './review/notice-routes.js';
 import { openQueueIndex } from './review/queue-index.js';
 import { reviewRoutes } from './review/routes.js';
@@ -90,6 +91,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     ...reviewRoutes({ config, store, now, queue: queueIndex, onCaseWritten: (village) => { queue.kick(village); } }),
     ...fleetRoutes({ config, store, now }),
     ...noticeRoutes({ store, now }),
+    ...caseFileRoutes({ store, now }),
     ...(['kiosk', 'console'] as const).flatMap((app) =>
       appRoutes(app, { appsDir: config.appsDir ?? DEFAULT_APPS_DIR, ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}) }),
     ),

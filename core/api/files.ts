@@ -47,3 +47,14 @@ export function contentTypeOfBytes(head: Uint8Array): MaterialContentType | unde
   if (starts(0x25, 0x50, 0x44, 0x46, 0x2d)) return 'application/pdf';
   return undefined;
 }
+
+/** A case's materials file as the review console lists it (`GET /api/review/cases/<n>/files`). */
+export interface CaseFileView {
+  readonly materialId: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly contentType: MaterialContentType;
+  /** False while the kiosk is still uploading it: listed, not yet viewable. */
+  readonly complete: boolean;
+  readonly uploadedAt: string;
+}

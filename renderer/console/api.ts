@@ -3,6 +3,7 @@
  * HttpOnly cookie the page cannot read, and the CSRF token echoed on every write. Answers are
  * `{ok, value} | {ok: false, error}` with the hub's error code, never an exception.
  */
+import type { CaseFileView } from '../../core/api/files.js';
 import type { Area, KioskView, QuarantineView } from '../../core/api/fleet.js';
 import type { NoticeView, PublishNoticeRequest } from '../../core/api/notices.js';
 import type { QueueQuery } from '../../core/api/queue.js';
@@ -45,6 +46,9 @@ export interface ReviewApi {
   resolve(id: string, note: string): Promise<Result<QuarantineView, ApiError>>;
   audit(): Promise<Result<AuditEntry[], ApiError>>;
   dashboard(): Promise<Result<Dashboard, ApiError>>;
+  caseFiles(caseNumber: string): Promise<Result<CaseFileView[], ApiError>>;
+  /** Where the browser opens a file (same origin: the session cookie goes with it). */
+  fileUrl(caseNumber: string, sha256: string): string;
   notices(): Promise<Result<NoticeView[], ApiError>>;
   publishNotice(notice: PublishNoticeRequest): Promise<Result<NoticeView, ApiError>>;
   withdrawNotice(id: string): Promise<Result<undefined, ApiError>>;
@@ -111,6 +115,8 @@ export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input,
     resolve: (id, note) => call<QuarantineView>('POST', `/api/review/quarantine/${encodeURIComponent(id)}/resolve`, { note }),
     audit: () => call<AuditEntry[]>('GET', '/api/review/audit'),
     dashboard: () => call<Dashboard>('GET', '/api/review/dashboard'),
+    caseFiles: (caseNumber) => call<CaseFileView[]>('GET', `/api/review/cases/${encodeURIComponent(caseNumber)}/files`),
+    fileUrl: (caseNumber, sha256) => `${base}/api/review/cases/${encodeURIComponent(caseNumber)}/files/${sha256}`,
     notices: () => call<NoticeView[]>('GET', '/api/review/notices'),
     publishNotice: (notice) => call<NoticeView>('POST', '/api/review/notices', notice),
     withdrawNotice: (id) => call<undefined>('DELETE', `/api/review/notices/${encodeURIComponent(id)}`),

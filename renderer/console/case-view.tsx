@@ -4,6 +4,7 @@
  * this screen only, never stored by the browser).
  */
 import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
+import type { CaseFileView } from '../../core/api/files.js';
 import type { ReviewAction, ReviewerView } from '../../core/api/review.js';
 import { foldCase } from '../../core/case/fold.js';
 import { allowedEventTypes } from '../../core/case/rules.js';
@@ -12,6 +13,7 @@ import { CaseTimeline } from '../ui/case-timeline.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ApiError, ReviewApi, ReviewCase } from './api.js';
+import { useLoaded } from './use-loaded.js';
 import { apiErrorText } from './console-root.js';
 
 export function ReviewCaseView(props: { readonly api: ReviewApi; readonly reviewer: ReviewerView; readonly caseNumber: string; readonly onBack: () => void }) {
@@ -27,6 +29,17 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
   useEffect(() => {
     void load();
   }, [load]);
+  const files = useLoaded(useCallback(() => api.caseFiles(caseNumber), [api, caseNumber]));
+  // A scan the kiosk is still uploading appears here once it is whole.
+  const uploading = files.value?.some((file) => !file.complete) ?? false;
+  const reloadFiles = files.reload;
+  useEffect(() => {
+    if (!uploading) return;
+    const timer = setTimeout(reloadFiles, 3000);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [uploading, reloadFiles, files.value]);
 
   if (!doc) return error ? <Alert>{apiErrorText(t, error)}</Alert> : <p role="status">{t('boot.loading')}</p>;
   // The review view has no sealed values; folding needs only the events' rules-relevant fields.
@@ -51,9 +64,13 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
       <h2>{t('case.materials')}</h2>
       <ul className="materials">
         {state.item.materials.map((material) => (
-          <li key={material.id}>{pick(material.name)}: {t(`material.${state.materials[material.id] ?? 'unchecked'}`)}</li>
+          <li key={material.id} data-material={material.id}>
+            {pick(material.name)}: {t(`material.${state.materials[material.id] ?? 'unchecked'}`)}
+            <MaterialFiles api={api} caseNumber={caseNumber} files={files.value?.filter((file) => file.materialId === material.id) ?? []} />
+          </li>
         ))}
       </ul>
+      {files.error ? <Alert>{apiErrorText(t, files.error)}</Alert> : null}
       <Decisions
         allowed={new Set(allowedEventTypes(state, props.reviewer.role))}
         materials={state.item.materials.map((m) => m.id)}
@@ -66,6 +83,29 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
       />
       <CaseTimeline timeline={timeline} materialName={materialName} />
     </section>
+  );
+}
+
+/** A material's scans: images as thumbnails, each opening whole in a new tab; still uploading says so. */
+function MaterialFiles({ api, caseNumber, files }: { readonly api: ReviewApi; readonly caseNumber: string; readonly files: readonly CaseFileView[] }) {
+  const { t } = useI18n();
+  if (files.length === 0) return null;
+  return (
+    <ul className="material-files">
+      {files.map((file, index) => {
+        const label = t('console.file', { n: index + 1, type: file.contentType === 'application/pdf' ? 'PDF' : file.contentType === 'image/png' ? 'PNG' : 'JPEG', kb: Math.ceil(file.size / 1024) });
+        if (!file.complete) return <li key={file.sha256}>{label} — {t('console.fileUploading')}</li>;
+        const url = api.fileUrl(caseNumber, file.sha256);
+        return (
+          <li key={file.sha256}>
+            <a href={url} target="_blank" rel="noopener noreferrer">
+              {file.contentType === 'application/pdf' ? null : <img src={url} alt="" className="file-thumbnail" />}
+              {label}
+            </a>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 

@@ -219,6 +219,8 @@ export const uiEn: UiMessages = {
   'audit.at': 'When',
   'audit.reviewer': 'Who',
   'audit.reason': 'Why',
+  'console.file': 'Scan {n} ({type}, {kb} KB)',
+  'console.fileUploading': 'the kiosk is still uploading it',
   'console.nav.notices': 'Notices',
   'notices.title': 'Notices',
   'notices.noticeTitle': 'Title',

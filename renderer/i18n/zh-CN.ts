@@ -220,6 +220,8 @@ export const uiZhCN = {
   'audit.at': '时间',
   'audit.reviewer': '查看人',
   'audit.reason': '理由',
+  'console.file': '扫描件{n}（{type}，{kb} KB）',
+  'console.fileUploading': '终端正在上传',
   'console.nav.notices': '通知公告',
   'notices.title': '通知公告',
   'notices.noticeTitle': '标题',

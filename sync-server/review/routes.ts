@@ -8,12 +8,11 @@ import { revealRequestSchema, reviewActionSchema, signInRequestSchema, type Revi
 import type { EventDraft } from '../../core/case/append.js';
 import { parseCaseDocument } from '../../core/case/document.js';
 import type { Actor } from '../../core/case/events.js';
-import { parseCaseNumber } from '../../core/case/number.js';
 import { reviewViewOf } from '../../core/case/review-view.js';
 import { describeError } from '../../core/i18n/describe.js';
 import { appendCaseEventOnHub } from '../case-events.js';
 import type { HubConfig } from '../config.js';
-import { failure, invalidInput, reply, type HttpReply, type Route, type RouteContext } from '../http/kit.js';
+import { failure, invalidInput, reply, type Route } from '../http/kit.js';
 import { loadKeyRing, unsealOnHub } from '../keyring.js';
 import { DB, villageDb } from '../store/names.js';
 import type { Store } from '../store/store.js';
@@ -21,8 +20,8 @@ import type { QueueIndex } from './queue-index.js';
 import { answerDashboard, answerExport, answerQueue } from './queue-route.js';
 import { queueQuerySchema } from '../../core/api/queue.js';
 import { townCodeSchema } from '../../core/divisions/code.js';
-import { countyDivisions, mayReview } from './scope.js';
-import { authenticateReviewer, sessionCookie, signIn, signOut, SESSION_LIFETIME_MS, type Reviewer } from './sessions.js';
+import { caseNotFound, caseScope } from './scope.js';
+import { authenticateReviewer, sessionCookie, signIn, signOut, SESSION_LIFETIME_MS } from './sessions.js';
 
 const parseQueueQuery = (url: URL) => queueQuerySchema.safeParse(Object.fromEntries(url.searchParams));
 
@@ -36,7 +35,6 @@ export interface ReviewOptions {
   readonly onCaseWritten?: (village: string) => void;
 }
 
-const notFound = () => failure(404, 'not_found', 'No such case in your area.');
 
 function draftFor(action: ReviewAction, actor: Actor, at: string): EventDraft {
   const id = `${actor.level}-${randomUUID()}`;
@@ -56,17 +54,7 @@ function draftFor(action: ReviewAction, actor: Actor, at: string): EventDraft {
 
 export function reviewRoutes(options: ReviewOptions): Route[] {
   const { store, now, config } = options;
-  const divisions = countyDivisions(store);
-
-  /** The signed-in reviewer and the case's village, if the case is theirs to see. */
-  const caseInScope = async (context: RouteContext): Promise<{ reviewer: Reviewer; village: string; caseNumber: string } | HttpReply> => {
-    const reviewer = await authenticateReviewer(store, context.req, now());
-    if (!reviewer.ok) return reviewer.error;
-    const number = parseCaseNumber(context.params.caseNumber ?? '');
-    const index = await divisions();
-    if (!number.ok || !index || !mayReview(reviewer.value, number.value.village, index)) return notFound();
-    return { reviewer: reviewer.value, village: number.value.village, caseNumber: number.value.caseNumber };
-  };
+  const caseInScope = caseScope(store, now);
 
   /** A read of the queue (a page, or the CSV export): the session, then the query checked against core's schema. */
   const queueRead = (pattern: RegExp, answer: typeof answerQueue): Route => ({
@@ -128,7 +116,7 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
         const scoped = await caseInScope(context);
         if (!('reviewer' in scoped)) return scoped;
         const stored = await store.getDoc<Record<string, unknown>>(villageDb(scoped.village), scoped.caseNumber);
-        if (!stored.ok) return stored.error.status === 404 ? notFound() : failure(503, 'store_unavailable', stored.error.reason);
+        if (!stored.ok) return stored.error.status === 404 ? caseNotFound() : failure(503, 'store_unavailable', stored.error.reason);
         const doc = parseCaseDocument(stored.value);
         if (!doc.ok) return failure(500, 'case_invalid', 'The stored case does not validate; see the quarantine.');
         return reply(200, reviewViewOf(doc.value));
@@ -152,7 +140,7 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
           return reply(201, reviewViewOf(written.value));
         }
         const error = written.error;
-        if (error.code === 'case.notFound') return notFound();
+        if (error.code === 'case.notFound') return caseNotFound();
         if (error.code === 'store') return failure(503, 'store_unavailable', error.failure.reason);
         return failure(409, error.code, describeError(error, 'en'));
       },
@@ -168,7 +156,7 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
         const request = revealRequestSchema.safeParse(body.value);
         if (!request.success) return failure(400, 'reveal.reasonRequired', 'Say why the full number is needed (at least 4 characters).');
         const stored = await store.getDoc<Record<string, unknown>>(villageDb(scoped.village), scoped.caseNumber);
-        if (!stored.ok) return stored.error.status === 404 ? notFound() : failure(503, 'store_unavailable', stored.error.reason);
+        if (!stored.ok) return stored.error.status === 404 ? caseNotFound() : failure(503, 'store_unavailable', stored.error.reason);
         const doc = parseCaseDocument(stored.value);
         const created = doc.ok ? doc.value.events.find((event) => event.type === 'created') : undefined;
         if (created?.type !== 'created') return failure(500, 'case_invalid', 'The stored case does not validate.');

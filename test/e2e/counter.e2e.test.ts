@@ -17,12 +17,8 @@ import { villageDb } from '../../sync-server/store/names.js';
 import { startTestHub, VILLAGE_A, type TestHub } from '../sync-server/hub-harness.js';
 import { openChromium, type BrowserRun } from '../support/chromium.js';
 import { buildAppsForTest } from '../support/apps-build.js';
-import { registerAtKeyboard } from './kiosk-steps.js';
+import { PNG_1PX, registerAtKeyboard } from './kiosk-steps.js';
 
-const PNG_1PX = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
 const results = resolve(import.meta.dirname, '../../test-results/counter-e2e');
 
 let testHub: TestHub;

@@ -11,7 +11,7 @@ import { addReviewer } from '../../sync-server/users.js';
 import { startTestHub, VILLAGE_A, type TestHub } from '../sync-server/hub-harness.js';
 import { buildAppsForTest } from '../support/apps-build.js';
 import { openChromium, type BrowserRun } from '../support/chromium.js';
-import { enrollWithFirstClerk, registerAtKeyboard } from './kiosk-steps.js';
+import { enrollWithFirstClerk, PNG_1PX, registerAtKeyboard } from './kiosk-steps.js';
 
 let hub: TestHub;
 let appsDir: string;
@@ -83,7 +83,9 @@ describe('a decision from the console reaches the counter', () => {
 
   it('the clerk records the material supplied; the town forwards; the county approves; the kiosk shows it', async () => {
     const actions = kiosk.getByRole('region', { name: '可以办理的操作' });
-    await actions.getByRole('checkbox').first().check();
+    // The resident brought the page: the clerk scans it, which ticks the material as supplied.
+    await actions.locator('.supplied-material input[type=file]').first().setInputFiles({ name: 'household.png', mimeType: 'image/png', buffer: PNG_1PX });
+    await expect.poll(() => actions.getByRole('checkbox').first().isChecked()).toBe(true);
     await actions.getByRole('button', { name: '登记已补材料' }).click();
     await expect.poll(kioskCaseStatus).toContain('审核中');
     await expect.poll(() => kiosk.locator('.sync-pending').textContent(), { timeout: 30_000 }).toContain('待上传：0件');
@@ -97,6 +99,10 @@ describe('a decision from the console reaches the counter', () => {
     const county = await consoleAs('county-admin', 'county-secret-1');
     await expect.poll(() => county.locator(`[data-case="${caseNumber}"]`).count(), { timeout: 20_000 }).toBe(1);
     await openInConsole(county);
+    // The scan the clerk made, viewed in the browser: the thumbnail loads (session cookie, CSP) and links to the file.
+    const thumbnail = county.locator('.material-files img.file-thumbnail').first();
+    await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 20_000 }).toBe(1);
+    expect(await county.locator('.material-files a').first().getAttribute('target')).toBe('_blank');
     await county.getByRole('button', { name: '批准', exact: true }).click();
     await expect.poll(() => county.getByTestId('case-status').textContent()).toBe('已批准');
     await run.screenshot('county-approved', county);

@@ -1,8 +1,10 @@
 /** Materials files: resumable, content-addressed, checked end to end, limited, per village. */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FILE_CHUNK_BYTES, type FileStatus } from '../../core/api/files.js';
+import { FILE_CHUNK_BYTES, type CaseFileView, type FileStatus } from '../../core/api/files.js';
 import { DB } from '../../sync-server/store/names.js';
+import { addReviewer } from '../../sync-server/users.js';
+import { asReviewer, signInReviewer } from './reviewer-client.js';
 import { caseFor, startTestHub, VILLAGE_A, VILLAGE_B, type EnrolledKiosk, type TestHub } from './hub-harness.js';
 
 let t: TestHub;
@@ -124,5 +126,41 @@ describe('a refused upload', () => {
     expect(await t.call('PUT', path(number, digest), { auth: other.authorization, body })).toMatchObject({ status: 403 });
     expect(await t.call('PUT', path(number, digest), { body })).toMatchObject({ status: 401 });
     expect(await t.call('PUT', `/files/${VILLAGE_A}/422822100212-20261126-01-001-1/${digest}`, { auth: kiosk.authorization, body })).toMatchObject({ status: 400 });
+  });
+});
+
+describe('viewing a case\'s scans in the review console', () => {
+  it('the reviewers of the area list and open them (never cached); another town gets the same 404 as for no case', async () => {
+    await addReviewer(t.hub.store, { name: 'yezhou-files', role: 'town', town: '422822100000', password: 'town-secret-1' }, new Date());
+    await addReviewer(t.hub.store, { name: 'gaoping-files', role: 'town', town: '422822101000', password: 'town-secret-1' }, new Date());
+    const town = await signInReviewer(t, 'yezhou-files', 'town-secret-1');
+    const otherTown = await signInReviewer(t, 'gaoping-files', 'town-secret-1');
+    const number = caseNumber();
+    const scan = png(FILE_CHUNK_BYTES + 10);
+    const unfinished = png(FILE_CHUNK_BYTES + 20);
+    for (const [data, materialId] of [[scan, 'm1'], [unfinished, 'm2']] as const) {
+      await t.call('PUT', path(number, sha256(data)), { auth: kiosk.authorization, body: { size: data.length, contentType: 'image/png', materialId } });
+      await putChunk(number, data, 0);
+    }
+    await putChunk(number, scan, 1);
+
+    const listed = await asReviewer(t, town, 'GET', `/api/review/cases/${number}/files`);
+    const files = (await listed.json()) as CaseFileView[];
+    expect(files.map((file) => [file.materialId, file.complete]).sort()).toEqual([['m1', true], ['m2', false]]);
+    const opened = await asReviewer(t, town, 'GET', `/api/review/cases/${number}/files/${sha256(scan)}`);
+    expect(opened.status).toBe(200);
+    expect(Buffer.from(await opened.arrayBuffer()).equals(scan)).toBe(true);
+    expect(Object.fromEntries(['content-type', 'cache-control', 'x-content-type-options', 'content-disposition'].map((h) => [h, opened.headers.get(h)]))).toEqual({
+      'content-type': 'image/png',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'content-disposition': `inline; filename="${number}-m1.png"`,
+    });
+    expect((await asReviewer(t, town, 'GET', `/api/review/cases/${number}/files/${sha256(unfinished)}`)).status).toBe(409);
+    expect((await asReviewer(t, town, 'GET', `/api/review/cases/${number}/files/${'0'.repeat(64)}`)).status).toBe(404);
+
+    expect((await asReviewer(t, otherTown, 'GET', `/api/review/cases/${number}/files`)).status).toBe(404);
+    expect((await asReviewer(t, otherTown, 'GET', `/api/review/cases/${number}/files/${sha256(scan)}`)).status).toBe(404);
+    expect((await asReviewer(t, undefined, 'GET', `/api/review/cases/${number}/files/${sha256(scan)}`)).status).toBe(401);
   });
 });
