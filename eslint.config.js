@@ -39,6 +39,24 @@ export default tseslint.config(
     },
   },
   {
+    // The Electron security checklist, as lint: one window factory, no unsafe webPreferences, no way out.
+    files: ['electron/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='BrowserWindow'], NewExpression[callee.property.name='BrowserWindow']", message: 'Kiosk windows come from createKioskWindow (window-factory.ts) only.' },
+        { selector: "Property[key.name=/^(nodeIntegration|nodeIntegrationInWorker|nodeIntegrationInSubFrames|webviewTag|allowRunningInsecureContent|experimentalFeatures)$/][value.value=true]", message: 'Unsafe webPreferences: use secureWebPreferences().' },
+        { selector: "Property[key.name=/^(sandbox|contextIsolation|webSecurity)$/][value.value=false]", message: 'Unsafe webPreferences: use secureWebPreferences().' },
+        { selector: "MemberExpression[property.name='openExternal']", message: 'A kiosk never opens external applications or pages.' },
+        { selector: "CallExpression[callee.property.name='exposeInMainWorld'] Identifier[name='ipcRenderer']:not(MemberExpression > Identifier)", message: 'Expose named functions (bridgeOf), never ipcRenderer itself.' },
+      ],
+    },
+  },
+  {
+    files: ['electron/window-factory.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {

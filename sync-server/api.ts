@@ -7,6 +7,7 @@ import { CASE_DOCUMENT_SCHEMA_VERSION } from '../core/case/document.js';
 import { CATALOG_SCHEMA_VERSION } from '../core/catalog/schema.js';
 import { indexDivisions } from '../core/divisions/table.js';
 import { translate } from '../core/i18n/translate.js';
+import { CUNBAN_VERSION } from '../core/version.js';
 import type { HubConfig } from './config.js';
 import { failure, invalidInput, reply, type HttpReply, type Route } from './http/kit.js';
 import { loadKeyRing } from './keyring.js';
@@ -14,8 +15,6 @@ import { authenticateRequest, authorizationHeader, enrollKiosk, recordKioskStatu
 import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
 import { DB, villageDb } from './store/names.js';
 import type { Store } from './store/store.js';
-
-export const HUB_VERSION = '0.1.0';
 
 const ENROLL_WINDOW_MS = 15 * 60 * 1000;
 const ENROLL_MAX_FAILURES = 10;
@@ -118,7 +117,7 @@ export function apiRoutes(options: ApiOptions): Route[] {
           ok: up && schema?.ok === true && schema.value.version === STORE_SCHEMA_VERSION,
           store: { kind: store.kind, status: up ? 'up' : 'down', ...(ping.ok ? { vendor: ping.value.vendor } : {}) },
           versions: {
-            hub: HUB_VERSION,
+            hub: CUNBAN_VERSION,
             caseSchema: CASE_DOCUMENT_SCHEMA_VERSION,
             catalogSchema: CATALOG_SCHEMA_VERSION,
             storeSchema: schema?.ok ? schema.value.version : 0,

@@ -155,6 +155,8 @@ export const uiEn: UiMessages = {
   'receipt.clerk': 'Clerk',
   'receipt.qr': 'QR code of the case number',
   'receipt.footer': 'Keep this receipt to check progress, and bring it when you supply missing materials.',
+  'receipt.printFailed': 'Nothing was printed: {reason}. Check the printer, or save as PDF from the print dialog.',
+  'setup.secretsUnavailable': 'This kiosk cannot keep its credential safely: {reason}',
   'receipt.print': 'Print receipt',
   'receipt.pdfHint': 'Choose "Save as PDF" in the print dialog for an electronic copy',
   'receipt.next': 'Next case',

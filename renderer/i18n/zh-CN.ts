@@ -156,6 +156,8 @@ export const uiZhCN = {
   'receipt.clerk': '经办人',
   'receipt.qr': '受理编号二维码',
   'receipt.footer': '凭本回执查询办理进度。请妥善保管，补交材料时请带上本回执。',
+  'receipt.printFailed': '没有打印出来：{reason}。请检查打印机，或在打印对话框中另存为PDF。',
+  'setup.secretsUnavailable': '本终端无法安全保存注册凭据：{reason}',
   'receipt.print': '打印回执',
   'receipt.pdfHint': '在打印对话框中选择“另存为PDF”即可保存电子版',
   'receipt.next': '受理下一件',

@@ -53,6 +53,14 @@ export function Counter(props: {
   const cases$ = useMemo(() => data.cases.all$(), [data]);
   const cases = useObservable(cases$, undefined);
 
+  // An update may install only with the counter locked, nothing half-typed, and everything pushed.
+  const sync = useObservable(data.sync.state$, data.sync.state());
+  const unpushed = sync.pendingOutbound + (sync.pendingFiles ?? 0);
+  const { reportActivity } = props.shell;
+  useEffect(() => {
+    reportActivity?.({ clerkIdle: locked && draft === emptyDraft, syncWriting: unpushed > 0 });
+  }, [reportActivity, locked, draft, unpushed]);
+
   const go = useCallback((next: Screen) => {
     setScreen(next);
   }, []);

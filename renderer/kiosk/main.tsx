@@ -1,15 +1,17 @@
-/** Browser-mode entry of the kiosk (Electron's preload supplies its own shell in issue 7). */
+/** The kiosk's entry: inside the Cunban shell (Electron) its bridge hosts the counter; in a browser, the browser does. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { KioskRoot } from './root.js';
+import { electronShell, shellBridge } from './electron-shell.js';
 import { browserShell } from './shell.js';
 import '../ui/screens.css';
 
+const bridge = shellBridge();
 const container = document.getElementById('root');
 if (container) {
   createRoot(container).render(
     <StrictMode>
-      <KioskRoot shell={browserShell()} />
+      <KioskRoot shell={bridge ? electronShell(bridge, window.localStorage) : browserShell()} />
     </StrictMode>,
   );
 }

@@ -17,6 +17,7 @@ export function Receipt({ caseNumber }: { readonly caseNumber: string }) {
   const { cases, data, county, shell, go } = useSession();
   const { t, locale, pick } = useI18n();
   const [qr, setQr] = useState<string>();
+  const [printProblem, setPrintProblem] = useState<string>();
   useEffect(() => {
     void QRCode.toString(caseNumber, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }).then((svg) => {
       setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
@@ -37,10 +38,22 @@ export function Receipt({ caseNumber }: { readonly caseNumber: string }) {
   return (
     <section className="receipt-screen">
       <div className="actions no-print">
-        <button type="button" className="primary" onClick={() => void shell.print()}>{t('receipt.print')}</button>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            setPrintProblem(undefined);
+            shell.print().catch((failure: unknown) => {
+              setPrintProblem(failure instanceof Error ? failure.message : String(failure));
+            });
+          }}
+        >
+          {t('receipt.print')}
+        </button>
         <button type="button" onClick={() => { go({ name: 'newCase' }); }}>{t('receipt.next')}</button>
         <button type="button" onClick={() => { go({ name: 'case', caseNumber }); }}>{t('receipt.openCase')}</button>
         <p className="hint">{t('receipt.pdfHint')}</p>
+        {printProblem ? <Alert>{t('receipt.printFailed', { reason: printProblem })}</Alert> : null}
       </div>
       <article className="receipt" aria-label={t('receipt.title')}>
         <header>

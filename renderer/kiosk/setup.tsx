@@ -19,6 +19,7 @@ export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: 
   const [code, setCode] = useState('');
   const [error, setError] = useState<EnrollError>();
   const [busy, setBusy] = useState(false);
+  const [storeProblem, setStoreProblem] = useState<string>();
 
   const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
@@ -26,7 +27,14 @@ export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: 
     setError(undefined);
     const enrolled = await enrollWithHub(hub, code, props.shell.appVersion);
     if (enrolled.ok) {
-      await props.shell.secrets.save(enrolled.value);
+      try {
+        await props.shell.secrets.save(enrolled.value);
+      } catch (failure) {
+        // The shell could not keep the credential safely (no keychain): say why, enroll nothing.
+        setStoreProblem(failure instanceof Error ? failure.message : String(failure));
+        setBusy(false);
+        return;
+      }
       await props.onEnrolled(enrolled.value);
     } else {
       setError(enrolled.error);
@@ -55,6 +63,7 @@ export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: 
         {error && !hubError && !codeError ? (
           <Alert>{describe(error)}</Alert>
         ) : null}
+        {storeProblem ? <Alert>{t('setup.secretsUnavailable', { reason: storeProblem })}</Alert> : null}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('setup.enrolling') : t('setup.enroll')}
         </button>

@@ -4,6 +4,8 @@
  * technician's laptop — the browser does, and the secrets are labelled unprotected.
  */
 import type { EnrollResponse } from '../../core/api/enrollment.js';
+import type { Activity } from '../../core/api/shell.js';
+import { CUNBAN_VERSION } from '../../core/version.js';
 import { browserFallbackSecrets, type KioskSecrets } from '../data/key-store.js';
 import { openKioskData, type KioskData } from '../data/kiosk-data.js';
 
@@ -16,15 +18,15 @@ export interface KioskShell {
   print(): Promise<void>;
   /** Screen preferences (language, elder mode): not secret, kept in the browser's storage. */
   readonly preferences: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Whether the clerk is idle and everything is pushed (Electron installs updates only then). */
+  readonly reportActivity?: (activity: Activity) => void;
 }
-
-export const APP_VERSION = '0.1.0';
 
 export function browserShell(): KioskShell {
   return {
     secrets: browserFallbackSecrets(window.localStorage),
-    appVersion: APP_VERSION,
-    openData: (enrollment) => openKioskData({ enrollment, appVersion: APP_VERSION }),
+    appVersion: CUNBAN_VERSION,
+    openData: (enrollment) => openKioskData({ enrollment, appVersion: CUNBAN_VERSION }),
     print() {
       window.print();
       return Promise.resolve();

@@ -91,3 +91,25 @@ describe('core/ compiler options', () => {
     expect(diagnosticsFor("import { ok } from './result.js';\nexport const x = ok(1);")).toEqual([]);
   });
 });
+
+describe('the Electron security checklist, as lint', () => {
+  const restricted = async (filePath: string, code: string) => {
+    const [result] = await eslint.lintText(code, { filePath: resolve(root, filePath) });
+    return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+  };
+  it.each([
+    ["import { BrowserWindow } from 'electron';\nnew BrowserWindow({});", 'Kiosk windows come from createKioskWindow (window-factory.ts) only.'],
+    ["import electron from 'electron';\nnew electron.BrowserWindow({});", 'Kiosk windows come from createKioskWindow (window-factory.ts) only.'],
+    ['export const prefs = { nodeIntegration: true };', 'Unsafe webPreferences: use secureWebPreferences().'],
+    ['export const prefs = { contextIsolation: false };', 'Unsafe webPreferences: use secureWebPreferences().'],
+    ["import { shell } from 'electron';\nvoid shell.openExternal('https://example.com');", 'A kiosk never opens external applications or pages.'],
+    ["import { contextBridge, ipcRenderer } from 'electron';\ncontextBridge.exposeInMainWorld('x', { ipc: ipcRenderer });", 'Expose named functions (bridgeOf), never ipcRenderer itself.'],
+  ])('refuses in electron/: %s', async (code, message) => {
+    expect(await restricted('electron/probe.ts', code)).toEqual([message]);
+  });
+
+  it('allows the window factory its one constructor, and the preload its invoke', async () => {
+    expect(await restricted('electron/window-factory.ts', 'declare const BrowserWindow: new (o: object) => object;\nnew BrowserWindow({});')).toEqual([]);
+    expect(await restricted('electron/probe.ts', "import { contextBridge, ipcRenderer } from 'electron';\ncontextBridge.exposeInMainWorld('x', { call: (c: string) => ipcRenderer.invoke(c) });")).toEqual([]);
+  });
+});

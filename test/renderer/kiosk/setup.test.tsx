@@ -6,7 +6,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KioskRoot } from '../../../renderer/kiosk/root.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
 import { startTestHub, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
-import { testShell, type TestShell } from './harness.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SHELL_CHANNELS } from '../../../core/api/shell.js';
+import { bridgeOf } from '../../../electron/bridge.js';
+import { enrollmentVault } from '../../../electron/enrollment-vault.js';
+import { validatedHandler, type IpcSender } from '../../../electron/ipc.js';
+import { BROWSER_FALLBACK_KEY } from '../../../renderer/data/key-store.js';
+import { electronShell } from '../../../renderer/kiosk/electron-shell.js';
+import { memoryStorage, testShell, type TestShell } from './harness.js';
 
 let hub: TestHub;
 let shell: TestShell | undefined;
@@ -23,8 +32,8 @@ afterAll(async () => {
   await hub.close();
 });
 
-async function setupScreen() {
-  shell = testShell();
+async function setupScreen(withShell: TestShell = testShell()) {
+  shell = withShell;
   const view = render(<KioskRoot shell={shell} />);
   unmount = () => {
     view.unmount();
@@ -77,4 +86,56 @@ describe('the setup screen', () => {
     expect(saved?.village).toBe(VILLAGE_A);
     expect(saved?.kioskId).toMatch(/^kiosk-422822100202-\d{2}$/);
   }, 60_000);
+
+  describe('inside the Cunban shell (Electron)', () => {
+    /** main's real handlers (sender check, schemas, vault) behind the real preload bridge; only Electron itself is absent. */
+    function shellWithMain(keychainAvailable: boolean) {
+      const dir = mkdtempSync(join(tmpdir(), 'cunban-main-'));
+      const vault = enrollmentVault({
+        safeStorage: {
+          isEncryptionAvailable: () => keychainAvailable,
+          encryptString: (plain) => Buffer.from(Buffer.from(plain).map((byte) => byte ^ 0x5a)),
+          decryptString: (encrypted) => Buffer.from(encrypted.map((byte) => byte ^ 0x5a)).toString(),
+        },
+        file: join(dir, 'enrollment.bin'),
+      });
+      const handlers = new Map<string, (event: IpcSender, argument: unknown) => Promise<unknown>>([
+        [SHELL_CHANNELS.loadEnrollment.channel, validatedHandler('loadEnrollment', () => vault.load())],
+        [SHELL_CHANNELS.saveEnrollment.channel, validatedHandler('saveEnrollment', (enrollment) => vault.save(enrollment))],
+      ]);
+      const page: IpcSender = { senderFrame: { url: 'app://cunban/index.html', parent: null } };
+      const bridge = bridgeOf((channel, argument) => handlers.get(channel)?.(page, argument) ?? Promise.reject(new Error(channel)), '0.1.0-test');
+      const pageStorage = memoryStorage();
+      const base = testShell();
+      const inElectron: TestShell = { ...base, ...electronShell(bridge, pageStorage), openData: (enrollment) => base.openData(enrollment) };
+      return { shell: inElectron, vault, pageStorage, dir };
+    }
+
+    it("keeps the enrollment in the keychain through main, and nothing in the page's storage", async () => {
+      const main = shellWithMain(true);
+      const user = await setupScreen(main.shell);
+      const issued = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date());
+      if (!issued.ok) throw new Error(issued.error.reason);
+      await user.type(screen.getByLabelText('注册码'), issued.value.code);
+      await user.keyboard('{Enter}');
+      expect(await screen.findByRole('heading', { name: '创建第一个办事员账号' })).toBeTruthy();
+      const kept = await main.vault.load();
+      expect(kept.ok && kept.value?.village).toBe(VILLAGE_A);
+      expect(main.pageStorage.getItem(BROWSER_FALLBACK_KEY)).toBeNull();
+      rmSync(main.dir, { recursive: true, force: true });
+    }, 60_000);
+
+    it('without a keychain, says so and enrolls nothing', async () => {
+      const main = shellWithMain(false);
+      const user = await setupScreen(main.shell);
+      const issued = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date());
+      if (!issued.ok) throw new Error(issued.error.reason);
+      await user.type(screen.getByLabelText('注册码'), issued.value.code);
+      await user.keyboard('{Enter}');
+      expect((await screen.findByRole('alert')).textContent).toContain('本终端无法安全保存注册凭据：The system keychain is not available');
+      expect(screen.getByRole('heading', { name: '终端注册' })).toBeTruthy();
+      expect(await main.vault.load()).toEqual({ ok: true, value: null });
+      rmSync(main.dir, { recursive: true, force: true });
+    }, 60_000);
+  });
 });

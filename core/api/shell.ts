@@ -1,0 +1,73 @@
+/**
+ * The contract between the kiosk's renderer and the Electron shell: the one object the preload exposes
+ * as `window.cunban`, its IPC channels, and the schema of every argument main accepts. Main checks
+ * each call against these (and its sender); the renderer only ever sees `{ok, value} | {ok: false, error}`.
+ */
+import { z } from 'zod';
+import { enrollResponseSchema, type EnrollResponse } from './enrollment.js';
+import type { Result } from '../result.js';
+
+export type ShellErrorCode =
+  | 'shell.badRequest'
+  | 'shell.forbiddenSender'
+  | 'shell.secretsUnavailable'
+  | 'shell.wrongPin'
+  | 'shell.pinLocked'
+  | 'shell.noPin'
+  | 'shell.printFailed'
+  | 'shell.saveCancelled'
+  | 'shell.failed';
+
+export interface ShellError {
+  readonly code: ShellErrorCode;
+  readonly message: string;
+}
+export type ShellResult<T> = Result<T, ShellError>;
+
+/** A technician PIN: 6 to 12 digits (longer than a clerk's, and never the same screen). */
+export const technicianPinSchema = z.string().regex(/^\d{6,12}$/, 'a technician PIN is 6 to 12 digits');
+
+/** What the renderer tells main about the counter, so an update never installs under a clerk's hands. */
+export const activitySchema = z.strictObject({
+  /** No key or pointer input for the idle period, and no case form open. */
+  clerkIdle: z.boolean(),
+  /** A local write or a push is in flight. */
+  syncWriting: z.boolean(),
+});
+export type Activity = z.infer<typeof activitySchema>;
+
+/** A diagnostic bundle the renderer assembled (no personal data: `core/diagnostics.ts` builds it). */
+export const diagnosticBundleSchema = z.strictObject({ fileName: z.string().regex(/^[A-Za-z0-9._-]{1,80}\.json$/), content: z.string().max(2_000_000) });
+
+/** Each channel, the schema of its one argument (`z.undefined()` for none). */
+export const SHELL_CHANNELS = {
+  loadEnrollment: { channel: 'cunban:enrollment:load', argument: z.undefined() },
+  saveEnrollment: { channel: 'cunban:enrollment:save', argument: enrollResponseSchema },
+  forgetEnrollment: { channel: 'cunban:enrollment:forget', argument: z.undefined() },
+  print: { channel: 'cunban:print', argument: z.undefined() },
+  setTechnicianPin: { channel: 'cunban:technician:set-pin', argument: technicianPinSchema },
+  checkTechnicianPin: { channel: 'cunban:technician:check-pin', argument: z.string().max(64) },
+  leaveKioskMode: { channel: 'cunban:technician:leave-kiosk-mode', argument: z.string().max(64) },
+  reportActivity: { channel: 'cunban:activity', argument: activitySchema },
+  saveDiagnosticBundle: { channel: 'cunban:diagnostics:save', argument: diagnosticBundleSchema },
+} as const;
+export type ShellChannel = keyof typeof SHELL_CHANNELS;
+
+/** `window.cunban`: named functions only — never `ipcRenderer`, never an event object. */
+export interface CunbanBridge {
+  readonly appVersion: string;
+  /** The enrollment kept by main in the OS keychain (safeStorage); null before the first enrollment. */
+  loadEnrollment(): Promise<ShellResult<EnrollResponse | null>>;
+  saveEnrollment(enrollment: EnrollResponse): Promise<ShellResult<null>>;
+  forgetEnrollment(): Promise<ShellResult<null>>;
+  /** Print the page's print view: straight to the default printer in kiosk mode. */
+  print(): Promise<ShellResult<null>>;
+  /** Set the technician PIN (first run; afterwards only with the current one checked first). */
+  setTechnicianPin(pin: string): Promise<ShellResult<null>>;
+  checkTechnicianPin(pin: string): Promise<ShellResult<null>>;
+  /** Quit kiosk mode for maintenance, with the technician PIN. */
+  leaveKioskMode(pin: string): Promise<ShellResult<null>>;
+  reportActivity(activity: Activity): Promise<ShellResult<null>>;
+  /** Ask where to save the bundle (a USB stick), and save it. Returns the path written. */
+  saveDiagnosticBundle(bundle: z.infer<typeof diagnosticBundleSchema>): Promise<ShellResult<{ path: string }>>;
+}

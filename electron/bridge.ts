@@ -1,0 +1,26 @@
+/**
+ * `window.cunban` built from an `invoke` function: one named function per channel of core's contract.
+ * The preload passes `ipcRenderer.invoke` bound to nothing else, so the page never holds `ipcRenderer`
+ * or an event object. Kept free of `electron` so it is tested under Node.
+ */
+import { SHELL_CHANNELS, type CunbanBridge, type ShellChannel } from '../core/api/shell.js';
+
+export type Invoke = (channel: string, argument?: unknown) => Promise<unknown>;
+
+export function bridgeOf(invoke: Invoke, appVersion: string): CunbanBridge {
+  // The shapes of the answers are main's promise (core's contract); main checks what goes in.
+  const call = (name: ShellChannel, argument?: unknown) => invoke(SHELL_CHANNELS[name].channel, argument) as Promise<never>;
+  const bridge: CunbanBridge = {
+    appVersion,
+    loadEnrollment: () => call('loadEnrollment'),
+    saveEnrollment: (enrollment) => call('saveEnrollment', enrollment),
+    forgetEnrollment: () => call('forgetEnrollment'),
+    print: () => call('print'),
+    setTechnicianPin: (pin) => call('setTechnicianPin', pin),
+    checkTechnicianPin: (pin) => call('checkTechnicianPin', pin),
+    leaveKioskMode: (pin) => call('leaveKioskMode', pin),
+    reportActivity: (activity) => call('reportActivity', activity),
+    saveDiagnosticBundle: (bundle) => call('saveDiagnosticBundle', bundle),
+  };
+  return Object.freeze(bridge);
+}

@@ -1,0 +1,146 @@
+/**
+ * Electron main: wires windows and OS services, nothing more. Every rule lives in a plain module beside
+ * this file, tested under Node (the Electron binary cannot run in CI): the window factory, the app://
+ * protocol, the guards, the validated IPC handlers, the vault, the technician PIN, the update gate.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
+import electronUpdater from 'electron-updater';
+import { SHELL_CHANNELS, type ShellChannel, type ShellResult } from '../core/api/shell.js';
+import { err, ok } from '../core/result.js';
+import { APP_SCHEME } from './app-origin.js';
+import { answerAppRequest, kioskContentSecurityPolicy } from './app-protocol.js';
+import { enrollmentVault } from './enrollment-vault.js';
+import { permissionAllowed, permissionCheckAllowed } from './guards.js';
+import { validatedHandler, type ChannelArgument } from './ipc.js';
+import { receiptPrintOptions } from './printing.js';
+import { technicianPin } from './technician-pin.js';
+import { updateFeedUrl, updateGate } from './update-gate.js';
+import { createKioskWindow } from './window-factory.js';
+
+const { autoUpdater } = electronUpdater;
+const log = (message: string) => {
+  process.stderr.write(`cunban-shell: ${message}\n`);
+};
+// `--no-kiosk` (a technician's maintenance start) and development runs get a normal window.
+const kioskMode = app.isPackaged && !process.argv.includes('--no-kiosk');
+let leavingKioskMode = false;
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  const userData = app.getPath('userData');
+  const vault = enrollmentVault({ safeStorage, file: join(userData, 'enrollment.bin') });
+  const pin = technicianPin({ file: join(userData, 'technician-pin.json') });
+  const gate = updateGate();
+  const rendererRoot = join(import.meta.dirname, '..', 'kiosk');
+  let hubOrigin: string | undefined;
+  const enrolled = await vault.load();
+  if (enrolled.ok && enrolled.value) hubOrigin = new URL(enrolled.value.villageSyncUrl).origin;
+
+  // Start with the computer (Windows; the Linux packages install an autostart entry).
+  if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: true });
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const answer = await answerAppRequest(rendererRoot, request, kioskContentSecurityPolicy(hubOrigin));
+    return new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, decide, details) => {
+    decide(permissionAllowed(permission, details.requestingUrl, 'mediaTypes' in details ? { mediaTypes: details.mediaTypes ?? [] } : {}));
+  });
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, origin, details) =>
+    permissionCheckAllowed(permission, details.requestingUrl ?? origin, details.mediaType),
+  );
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => {
+      event.preventDefault();
+    });
+  });
+
+  const window = createKioskWindow(BrowserWindow, {
+    preload: join(import.meta.dirname, 'preload.cjs'),
+    isPackaged: app.isPackaged,
+    kioskMode,
+    log,
+    mayClose: () => leavingKioskMode,
+  });
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
+  const handle = <C extends ShellChannel, T>(channel: C, fn: (argument: ChannelArgument<C>) => Promise<ShellResult<T>>) => {
+    ipcMain.handle(SHELL_CHANNELS[channel].channel, validatedHandler(channel, fn, log));
+  };
+  handle('loadEnrollment', () => vault.load());
+  handle('saveEnrollment', async (enrollment) => {
+    const saved = await vault.save(enrollment);
+    if (saved.ok) {
+      // The page may now reach only this hub: reload it under the tightened CSP (the kiosk continues where it was).
+      hubOrigin = new URL(enrollment.villageSyncUrl).origin;
+      setTimeout(() => {
+        window.webContents.reload();
+      }, 0);
+      startUpdates(enrollment);
+    }
+    return saved;
+  });
+  handle('forgetEnrollment', () => vault.forget());
+  handle('print', () =>
+    new Promise<ShellResult<null>>((done) => {
+      window.webContents.print(receiptPrintOptions(kioskMode), (success, reason) => {
+        done(success ? ok(null) : err({ code: 'shell.printFailed', message: reason }));
+      });
+    }),
+  );
+  handle('setTechnicianPin', (newPin) => pin.set(newPin));
+  handle('checkTechnicianPin', (typed) => pin.check(typed));
+  handle('leaveKioskMode', async (typed) => {
+    const checked = await pin.check(typed);
+    if (!checked.ok) return checked;
+    leavingKioskMode = true;
+    window.setKiosk(false);
+    window.setFullScreen(false);
+    return ok(null);
+  });
+  handle('reportActivity', (activity) => {
+    if (gate.activity(activity)) autoUpdater.quitAndInstall(true, true);
+    return Promise.resolve(ok(null));
+  });
+  handle('saveDiagnosticBundle', async (bundle) => {
+    const chosen = await dialog.showSaveDialog(window, { defaultPath: bundle.fileName, filters: [{ name: 'JSON', extensions: ['json'] }] });
+    if (chosen.canceled || !chosen.filePath) return err({ code: 'shell.saveCancelled', message: 'Not saved.' });
+    await writeFile(chosen.filePath, bundle.content, 'utf8');
+    return ok({ path: chosen.filePath });
+  });
+
+  let updating = false;
+  function startUpdates(enrollment: { villageSyncUrl: string }) {
+    autoUpdater.setFeedURL({ provider: 'generic', url: updateFeedUrl(enrollment) });
+    if (!app.isPackaged || updating) return;
+    updating = true;
+    autoUpdater.autoDownload = true;
+    autoUpdater.autoInstallOnAppQuit = false;
+    autoUpdater.on('update-downloaded', (info) => {
+      gate.downloaded(info.version);
+    });
+    autoUpdater.on('error', (error) => {
+      log(`update check failed: ${error.message}`);
+    });
+    void autoUpdater.checkForUpdates();
+    setInterval(() => void autoUpdater.checkForUpdates(), 6 * 60 * 60_000).unref();
+  }
+  if (enrolled.ok && enrolled.value) startUpdates(enrolled.value);
+
+  app.on('window-all-closed', () => {
+    app.quit();
+  });
+}

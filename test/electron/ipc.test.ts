@@ -1,0 +1,83 @@
+/** Every IPC call: our page's main frame only, the argument checked against core's schema, a result and never a throw. */
+import { describe, expect, it } from 'vitest';
+import { SHELL_CHANNELS } from '../../core/api/shell.js';
+import { ok } from '../../core/result.js';
+import { bridgeOf } from '../../electron/bridge.js';
+import { senderAllowed, validatedHandler, type IpcSender } from '../../electron/ipc.js';
+
+const fromPage: IpcSender = { senderFrame: { url: 'app://cunban/index.html', parent: null } };
+const fromIframe: IpcSender = { senderFrame: { url: 'app://cunban/frame.html', parent: {} } };
+const fromElsewhere: IpcSender = { senderFrame: { url: 'https://evil.example/', parent: null } };
+const destroyed: IpcSender = { senderFrame: null };
+
+describe('the IPC sender check', () => {
+  it("accepts only our page's main frame", () => {
+    expect(senderAllowed(fromPage)).toBe(true);
+    for (const sender of [fromIframe, fromElsewhere, destroyed]) expect(senderAllowed(sender)).toBe(false);
+  });
+});
+
+describe('validatedHandler', () => {
+  const calls: unknown[] = [];
+  const setPin = validatedHandler('setTechnicianPin', (pin) => {
+    calls.push(pin);
+    return Promise.resolve(ok(null));
+  });
+
+  it('passes a valid argument from our page', async () => {
+    expect(await setPin(fromPage, '246810')).toEqual({ ok: true, value: null });
+    expect(calls).toEqual(['246810']);
+  });
+
+  it.each([
+    ['a number', 246810],
+    ['too short', '123'],
+    ['letters', 'abcdef'],
+    ['an object', { pin: '246810' }],
+    ['nothing', undefined],
+  ])('refuses a bad payload (%s) without calling the handler', async (_name, argument) => {
+    calls.length = 0;
+    const answer = await setPin(fromPage, argument);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'shell.badRequest' } });
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a wrong sender before looking at the argument', async () => {
+    calls.length = 0;
+    for (const sender of [fromIframe, fromElsewhere, destroyed]) {
+      expect(await setPin(sender, '246810')).toMatchObject({ ok: false, error: { code: 'shell.forbiddenSender' } });
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('turns a thrown error into a result without its stack', async () => {
+    const logged: string[] = [];
+    const failing = validatedHandler('print', () => Promise.reject(new Error('printer on fire at /home/kiosk')), (line) => logged.push(line));
+    expect(await failing(fromPage, undefined)).toEqual({ ok: false, error: { code: 'shell.failed', message: 'The shell could not do that; see its log.' } });
+    expect(logged).toEqual(['ipc print: printer on fire at /home/kiosk']);
+  });
+
+  it("checks an enrollment against core's schema (no extra fields reach the vault)", async () => {
+    const save = validatedHandler('saveEnrollment', () => Promise.resolve(ok(null)));
+    expect(await save(fromPage, { kioskId: 'x', extra: true })).toMatchObject({ ok: false, error: { code: 'shell.badRequest' } });
+  });
+});
+
+describe('window.cunban (the preload bridge)', () => {
+  it('is a frozen object of named functions, one per channel of core, calling exactly that channel', async () => {
+    const invoked: [string, unknown][] = [];
+    const bridge = bridgeOf((channel, argument) => {
+      invoked.push([channel, argument]);
+      return Promise.resolve({ ok: true, value: null });
+    }, '0.1.0');
+    expect(Object.isFrozen(bridge)).toBe(true);
+    expect(Object.keys(bridge).sort()).toEqual(['appVersion', ...Object.keys(SHELL_CHANNELS)].sort());
+    expect(Object.values(bridge).every((value) => typeof value === 'function' || typeof value === 'string')).toBe(true);
+    await bridge.checkTechnicianPin('246810');
+    await bridge.print();
+    expect(invoked).toEqual([
+      ['cunban:technician:check-pin', '246810'],
+      ['cunban:print', undefined],
+    ]);
+  });
+});

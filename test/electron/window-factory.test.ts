@@ -1,0 +1,156 @@
+/**
+ * The window factory with a recording stand-in for Electron's BrowserWindow (the real one cannot run
+ * here): the options it is created with, and the guards it installs, exercised through their events.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { blockedInKioskMode, createKioskWindow, type KioskWindow, type KioskWindowOptions } from '../../electron/window-factory.js';
+
+type Handler = (...args: never[]) => unknown;
+/** Call a recorded listener as Electron would. */
+const fire = (handlers: Map<string, Handler>, event: string, ...args: unknown[]) => (handlers.get(event) as ((...a: unknown[]) => unknown) | undefined)?.(...args);
+
+class RecordingWindow implements KioskWindow {
+  static created: RecordingWindow[] = [];
+  readonly handlers = new Map<string, Handler>();
+  readonly contentsHandlers = new Map<string, Handler>();
+  openHandler?: (details: { url: string }) => { action: 'deny' };
+  loaded: string[] = [];
+  reloads = 0;
+  shown = false;
+  readonly webContents = {
+    on: (event: string, listener: Handler) => this.contentsHandlers.set(event, listener),
+    setWindowOpenHandler: (handler: (details: { url: string }) => { action: 'deny' }) => {
+      this.openHandler = handler;
+    },
+    reload: () => {
+      this.reloads += 1;
+    },
+  };
+  constructor(readonly options: KioskWindowOptions) {
+    RecordingWindow.created.push(this);
+  }
+  on(event: string, listener: Handler) {
+    this.handlers.set(event, listener);
+  }
+  once(event: string, listener: Handler) {
+    this.handlers.set(event, listener);
+  }
+  loadURL(url: string) {
+    this.loaded.push(url);
+    return Promise.resolve();
+  }
+  show() {
+    this.shown = true;
+  }
+}
+
+const preventable = () => {
+  const event = { prevented: false, preventDefault: () => { event.prevented = true; } };
+  return event;
+};
+const key = (k: string, modifiers: Partial<{ control: boolean; shift: boolean; alt: boolean; meta: boolean }> = {}) => ({
+  type: 'keyDown', key: k, control: false, shift: false, alt: false, meta: false, ...modifiers,
+});
+
+function kioskWindow(options: { kioskMode: boolean; mayClose?: boolean }) {
+  const logged: string[] = [];
+  const window = createKioskWindow(RecordingWindow, {
+    preload: '/opt/cunban/preload.cjs',
+    isPackaged: true,
+    kioskMode: options.kioskMode,
+    log: (line) => logged.push(line),
+    mayClose: () => options.mayClose ?? false,
+  });
+  return { window, logged };
+}
+
+describe('the kiosk window', () => {
+  it('is created sandboxed, isolated, without Node, fullscreen in kiosk mode, and loads our origin', () => {
+    const { window } = kioskWindow({ kioskMode: true });
+    expect(window.options).toMatchObject({
+      show: false, kiosk: true, fullscreen: true, autoHideMenuBar: true,
+      webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false, webSecurity: true, devTools: false, preload: '/opt/cunban/preload.cjs' },
+    });
+    expect(window.loaded).toEqual(['app://cunban/index.html']);
+    fire(window.handlers, 'ready-to-show');
+    expect(window.shown).toBe(true);
+  });
+
+  it('blocks navigation and redirects away from our origin, webviews and new windows', () => {
+    const { window, logged } = kioskWindow({ kioskMode: true });
+    for (const event of ['will-navigate', 'will-redirect']) {
+      const away = preventable();
+      fire(window.contentsHandlers, event, away, 'https://evil.example/');
+      expect(away.prevented).toBe(true);
+      const home = preventable();
+      fire(window.contentsHandlers, event, home, 'app://cunban/index.html');
+      expect(home.prevented).toBe(false);
+    }
+    const frame = Object.assign(preventable(), { url: 'https://evil.example/' });
+    fire(window.contentsHandlers, 'will-frame-navigate', frame);
+    expect(frame.prevented).toBe(true);
+    const webview = preventable();
+    fire(window.contentsHandlers, 'will-attach-webview', webview);
+    expect(webview.prevented).toBe(true);
+    expect(window.openHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    expect(window.openHandler?.({ url: 'app://cunban/index.html' })).toEqual({ action: 'deny' });
+    expect(logged).toContain('blocked navigation to https://evil.example/');
+  });
+
+  it('reloads a crashed renderer (the data is in IndexedDB), but not one that exited cleanly', () => {
+    const { window } = kioskWindow({ kioskMode: true });
+    fire(window.contentsHandlers, 'render-process-gone', {}, { reason: 'crashed' });
+    fire(window.contentsHandlers, 'render-process-gone', {}, { reason: 'oom' });
+    fire(window.contentsHandlers, 'render-process-gone', {}, { reason: 'clean-exit' });
+    expect(window.reloads).toBe(2);
+  });
+
+  it('in kiosk mode ignores devtools and close keys, and refuses to close until the technician leaves', () => {
+    const { window } = kioskWindow({ kioskMode: true });
+    const f12 = preventable();
+    fire(window.contentsHandlers, 'before-input-event', f12, key('F12'));
+    expect(f12.prevented).toBe(true);
+    const typing = preventable();
+    fire(window.contentsHandlers, 'before-input-event', typing, key('a'));
+    expect(typing.prevented).toBe(false);
+    const close = preventable();
+    fire(window.handlers, 'close', close);
+    expect(close.prevented).toBe(true);
+    const released = kioskWindow({ kioskMode: true, mayClose: true }).window;
+    const allowed = preventable();
+    fire(released.handlers, 'close', allowed);
+    expect(allowed.prevented).toBe(false);
+  });
+
+  it('outside kiosk mode is a normal window', () => {
+    const { window } = kioskWindow({ kioskMode: false });
+    expect(window.options).toMatchObject({ kiosk: false, fullscreen: false });
+    expect(window.contentsHandlers.has('before-input-event')).toBe(false);
+    expect(window.handlers.has('close')).toBe(false);
+  });
+
+  it.each([
+    [key('F12'), true],
+    [key('I', { control: true, shift: true }), true],
+    [key('j', { meta: true, shift: true }), true],
+    [key('w', { control: true }), true],
+    [key('F4', { alt: true }), true],
+    [key('n', { alt: true }), false],
+    [key('Enter', { control: true }), false],
+    [{ ...key('F12'), type: 'keyUp' }, false],
+  ])('kiosk-mode key %o blocked: %s', (input, blocked) => {
+    expect(blockedInKioskMode(input)).toBe(blocked);
+  });
+});
+
+describe('window creation', () => {
+  it('happens in the window factory only', () => {
+    const dir = resolve(import.meta.dirname, '../../electron');
+    const offenders = readdirSync(dir)
+      .filter((file) => file.endsWith('.ts') && file !== 'window-factory.ts')
+      .filter((file) => /new\s+(\w+\.)?BrowserWindow\b/.test(readFileSync(join(dir, file), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});
