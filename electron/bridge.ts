@@ -3,13 +3,14 @@
  * The preload passes `ipcRenderer.invoke` bound to nothing else, so the page never holds `ipcRenderer`
  * or an event object. Kept free of `electron` so it is tested under Node.
  */
-import { SHELL_CHANNELS, type CunbanBridge, type ShellChannel } from '../core/api/shell.js';
+import type { CunbanBridge } from '../core/api/shell.js';
+import { SHELL_CHANNEL_NAMES, type ShellChannel } from '../core/api/shell-channels.js';
 
 export type Invoke = (channel: string, argument?: unknown) => Promise<unknown>;
 
 export function bridgeOf(invoke: Invoke, appVersion: string): CunbanBridge {
   // The shapes of the answers are main's promise (core's contract); main checks what goes in.
-  const call = (name: ShellChannel, argument?: unknown) => invoke(SHELL_CHANNELS[name].channel, argument) as Promise<never>;
+  const call = (name: ShellChannel, argument?: unknown) => invoke(SHELL_CHANNEL_NAMES[name], argument) as Promise<never>;
   const bridge: CunbanBridge = {
     appVersion,
     loadEnrollment: () => call('loadEnrollment'),

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
 import electronUpdater from 'electron-updater';
-import { SHELL_CHANNELS, type ShellChannel, type ShellResult } from '../core/api/shell.js';
+import { SHELL_CHANNEL_NAMES, type ShellChannel, type ShellResult } from '../core/api/shell.js';
 import { err, ok } from '../core/result.js';
 import { APP_SCHEME } from './app-origin.js';
 import { answerAppRequest, kioskContentSecurityPolicy } from './app-protocol.js';
@@ -78,7 +78,7 @@ async function start(): Promise<void> {
   });
 
   const handle = <C extends ShellChannel, T>(channel: C, fn: (argument: ChannelArgument<C>) => Promise<ShellResult<T>>) => {
-    ipcMain.handle(SHELL_CHANNELS[channel].channel, validatedHandler(channel, fn, log));
+    ipcMain.handle(SHELL_CHANNEL_NAMES[channel], validatedHandler(channel, fn, log));
   };
   handle('loadEnrollment', () => vault.load());
   handle('saveEnrollment', async (enrollment) => {

@@ -1,9 +1,12 @@
 /**
  * Builds the browser apps into `<outDir>/<app>/`: the kiosk's screens (served by the hub at /kiosk/ in
  * browser mode, loaded from app:// by the Electron shell) and the review console (served at /console/).
- * Relative asset paths, so each works wherever it is mounted. `npm run build:apps`.
+ * Relative asset paths, so each works wherever it is mounted. Then the Electron shell into
+ * `<outDir>/electron/`: main as an ES module, the preload as one CommonJS file with everything but
+ * `electron` inside (a sandboxed preload cannot load other files). `npm run build:apps`.
  */
 import react from '@vitejs/plugin-react';
+import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type InlineConfig } from 'vite';
@@ -23,8 +26,28 @@ export function appConfig(app: App, outDir: string, options: { sourcemap?: boole
   };
 }
 
+export function shellConfigs(outDir: string): InlineConfig[] {
+  // Everything but Electron and Node is bundled, so the packaged app needs no node_modules at all.
+  const shared = (entry: string, format: 'es' | 'cjs', fileName: string): InlineConfig => ({
+    configFile: false,
+    logLevel: 'warn',
+    ssr: { noExternal: true },
+    build: {
+      ssr: resolve(import.meta.dirname, '../electron', entry),
+      outDir: join(outDir, 'electron'),
+      emptyOutDir: false,
+      target: 'node20',
+      sourcemap: false,
+      rollupOptions: { external: ['electron', /^node:/, ...builtinModules], output: { format, entryFileNames: fileName } },
+    },
+  });
+  // electron-updater is CommonJS that requires `electron` and Node built-ins: main is CommonJS too.
+  return [shared('main.ts', 'cjs', 'main.cjs'), shared('preload.ts', 'cjs', 'preload.cjs')];
+}
+
 export async function buildApps(outDir = DEFAULT_APPS_DIR, options: { sourcemap?: boolean } = {}): Promise<void> {
   for (const app of APPS) await build(appConfig(app, outDir, options));
+  for (const config of shellConfigs(outDir)) await build(config);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await buildApps();

@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import { enrollResponseSchema, type EnrollResponse } from './enrollment.js';
 import type { Result } from '../result.js';
+import type { ShellChannel } from './shell-channels.js';
+
+export { SHELL_CHANNEL_NAMES, type ShellChannel } from './shell-channels.js';
 
 export type ShellErrorCode =
   | 'shell.badRequest'
@@ -41,17 +44,16 @@ export const diagnosticBundleSchema = z.strictObject({ fileName: z.string().rege
 
 /** Each channel, the schema of its one argument (`z.undefined()` for none). */
 export const SHELL_CHANNELS = {
-  loadEnrollment: { channel: 'cunban:enrollment:load', argument: z.undefined() },
-  saveEnrollment: { channel: 'cunban:enrollment:save', argument: enrollResponseSchema },
-  forgetEnrollment: { channel: 'cunban:enrollment:forget', argument: z.undefined() },
-  print: { channel: 'cunban:print', argument: z.undefined() },
-  setTechnicianPin: { channel: 'cunban:technician:set-pin', argument: technicianPinSchema },
-  checkTechnicianPin: { channel: 'cunban:technician:check-pin', argument: z.string().max(64) },
-  leaveKioskMode: { channel: 'cunban:technician:leave-kiosk-mode', argument: z.string().max(64) },
-  reportActivity: { channel: 'cunban:activity', argument: activitySchema },
-  saveDiagnosticBundle: { channel: 'cunban:diagnostics:save', argument: diagnosticBundleSchema },
-} as const;
-export type ShellChannel = keyof typeof SHELL_CHANNELS;
+  loadEnrollment: { argument: z.undefined() },
+  saveEnrollment: { argument: enrollResponseSchema },
+  forgetEnrollment: { argument: z.undefined() },
+  print: { argument: z.undefined() },
+  setTechnicianPin: { argument: technicianPinSchema },
+  checkTechnicianPin: { argument: z.string().max(64) },
+  leaveKioskMode: { argument: z.string().max(64) },
+  reportActivity: { argument: activitySchema },
+  saveDiagnosticBundle: { argument: diagnosticBundleSchema },
+} as const satisfies Record<ShellChannel, { argument: z.ZodType }>;
 
 /** `window.cunban`: named functions only — never `ipcRenderer`, never an event object. */
 export interface CunbanBridge {

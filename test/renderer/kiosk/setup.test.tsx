@@ -9,7 +9,7 @@ import { startTestHub, VILLAGE_A, type TestHub } from '../../sync-server/hub-har
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHELL_CHANNELS } from '../../../core/api/shell.js';
+import { SHELL_CHANNEL_NAMES } from '../../../core/api/shell.js';
 import { bridgeOf } from '../../../electron/bridge.js';
 import { enrollmentVault } from '../../../electron/enrollment-vault.js';
 import { validatedHandler, type IpcSender } from '../../../electron/ipc.js';
@@ -100,8 +100,8 @@ describe('the setup screen', () => {
         file: join(dir, 'enrollment.bin'),
       });
       const handlers = new Map<string, (event: IpcSender, argument: unknown) => Promise<unknown>>([
-        [SHELL_CHANNELS.loadEnrollment.channel, validatedHandler('loadEnrollment', () => vault.load())],
-        [SHELL_CHANNELS.saveEnrollment.channel, validatedHandler('saveEnrollment', (enrollment) => vault.save(enrollment))],
+        [SHELL_CHANNEL_NAMES.loadEnrollment, validatedHandler('loadEnrollment', () => vault.load())],
+        [SHELL_CHANNEL_NAMES.saveEnrollment, validatedHandler('saveEnrollment', (enrollment) => vault.save(enrollment))],
       ]);
       const page: IpcSender = { senderFrame: { url: 'app://cunban/index.html', parent: null } };
       const bridge = bridgeOf((channel, argument) => handlers.get(channel)?.(page, argument) ?? Promise.reject(new Error(channel)), '0.1.0-test');
