@@ -20,6 +20,8 @@ export interface HubConfig {
   readonly corsOrigins: readonly string[];
   /** The built browser apps (`kiosk/` served at /kiosk/, `console/` at /console/); default dist/. */
   readonly appsDir?: string;
+  /** Kiosk updates (electron-builder's output: latest*.yml, installers, blockmaps) served at /updates/; default `<dataDir>/updates`. */
+  readonly updatesDir?: string;
 }
 
 export interface ConfigError {
@@ -74,7 +76,8 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
   }
 
   const appsDir = value('CUNBAN_APPS_DIR');
-  const base = { port, host, dataDir, dbPrefix, corsOrigins, ...(publicUrl ? { publicUrl } : {}), ...(appsDir ? { appsDir } : {}) };
+  const updatesDir = value('CUNBAN_UPDATES_DIR');
+  const base = { port, host, dataDir, dbPrefix, corsOrigins, ...(publicUrl ? { publicUrl } : {}), ...(appsDir ? { appsDir } : {}), ...(updatesDir ? { updatesDir } : {}) };
   const couchText = value('COUCHDB_URL');
   if (couchText === undefined) return ok(base);
   const couchdbUrl = parseUrl(couchText);

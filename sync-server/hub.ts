@@ -4,6 +4,7 @@
  * number of hub processes can serve one CouchDB behind a load balancer.
  */
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import { apiRoutes } from './api.js';
 import type { HubConfig } from './config.js';
 import { fileRoutes } from './files.js';
@@ -16,6 +17,7 @@ import { startQueueProjector, type QueueProjector } from './review/queue.js';
 import { caseFileRoutes } from './review/case-file-routes.js';
 import { noticeRoutes } from './review/notice-routes.js';
 import { openQueueIndex } from './review/queue-index.js';
+import { updateRoutes } from './updates.js';
 import { reviewRoutes } from './review/routes.js';
 import { runningStoreUrl, startEmbeddedStore, type EmbeddedStore } from './store/embedded-store.js';
 import { openStore, type Store } from './store/store.js';
@@ -92,6 +94,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     ...fleetRoutes({ config, store, now }),
     ...noticeRoutes({ store, now }),
     ...caseFileRoutes({ store, now }),
+    ...updateRoutes({ updatesDir: config.updatesDir ?? join(config.dataDir, 'updates') }),
     ...(['kiosk', 'console'] as const).flatMap((app) =>
       appRoutes(app, { appsDir: config.appsDir ?? DEFAULT_APPS_DIR, ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}) }),
     ),

@@ -3,6 +3,8 @@
  * `{error, reason}` shape, gzip for slow village links, CORS for the kiosk's origins.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { err, ok, type Result } from '../../core/result.js';
@@ -91,6 +93,17 @@ function corsHeaders(req: IncomingMessage, options: ServeOptions): Record<string
 
 async function send(req: IncomingMessage, res: ServerResponse, result: HttpReply, extra: Record<string, string>) {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store', ...extra, ...result.headers };
+  // A stream (a large file: an installer) goes out as it is read, never whole in memory; the route sets its length.
+  if (result.body instanceof Readable) {
+    res.writeHead(result.status, headers);
+    if (req.method === 'HEAD') {
+      result.body.destroy();
+      res.end();
+      return;
+    }
+    await pipeline(result.body, res).catch(() => undefined); // the kiosk went away mid-download: it resumes with a Range
+    return;
+  }
   // A Buffer body is sent as it is (files); anything else as JSON.
   let payload: Buffer = Buffer.isBuffer(result.body)
     ? result.body
