@@ -38,7 +38,7 @@ export function shellConfigs(outDir: string): InlineConfig[] {
       emptyOutDir: false,
       target: 'node20',
       sourcemap: false,
-      rollupOptions: { external: ['electron', /^node:/, ...builtinModules], output: { format, entryFileNames: fileName } },
+      rolldownOptions: { external: ['electron', /^node:/, ...builtinModules], output: { format, entryFileNames: fileName } },
     },
   });
   // electron-updater is CommonJS that requires `electron` and Node built-ins: main is CommonJS too.

@@ -1,9 +1,12 @@
 /**
  * `npm start` — Cunban's main job on the embedded default: the county hub on the seeded demo county
- * (Jianshi, 179 villages), with demo reviewers and an enrollment code for a kiosk, the kiosk's screens and
- * the review console. It says plainly which parts are not built yet.
+ * (Jianshi, 179 villages), with demo reviewers and an enrollment code for a kiosk, the kiosk in Electron
+ * (or, where the Electron binary is not available, in a browser) and the review console.
  */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { buildApps } from './build-apps.js';
+import { electronBinary, hasDisplay } from './electron-binary.js';
 import { kioskFacingUrl, loadHubConfig } from '../sync-server/config.js';
 import { DEMO_VILLAGE, enrollmentTicket, seedDemo, type DemoSeed, type EnrollmentTicket } from '../sync-server/demo.js';
 import { startHub } from '../sync-server/hub.js';
@@ -69,5 +72,15 @@ console.log(`  kiosk (browser mode): http://localhost:${String(hub.port)}/kiosk/
 console.log('  It keeps working with the hub stopped and syncs when the hub is back.');
 console.log(`  review console: http://localhost:${String(hub.port)}/console/ — sign in as a reviewer above; decisions reach the kiosk.`);
 console.log('');
-console.log('Not built yet (see `issues list`): the Electron shell (issue 7).');
+const electron = process.argv.includes('--browser') || !hasDisplay() ? undefined : electronBinary();
+if (electron) {
+  // A developer's window (not kiosk mode): enroll it with the code above, at this hub's address.
+  console.log(`  kiosk (Electron): opening the Cunban shell — hub address ${hubUrl}`);
+  const shell = spawn(electron, ['.', '--no-kiosk'], { cwd: resolve(import.meta.dirname, '..'), stdio: 'inherit' });
+  shell.once('exit', (code) => {
+    console.log(`  the Cunban shell closed (${String(code)}); the hub keeps running.`);
+  });
+} else {
+  console.log('  kiosk (Electron): not started — no Electron binary here (`npx install-electron` downloads it) or no display; use the browser mode above.');
+}
 console.log('Press Ctrl-C to stop the hub.');
