@@ -17,6 +17,7 @@ export function bridgeOf(invoke: Invoke, appVersion: string): CunbanBridge {
     saveEnrollment: (enrollment) => call('saveEnrollment', enrollment),
     forgetEnrollment: () => call('forgetEnrollment'),
     print: () => call('print'),
+    hasTechnicianPin: () => call('hasTechnicianPin'),
     setTechnicianPin: (pin) => call('setTechnicianPin', pin),
     checkTechnicianPin: (pin) => call('checkTechnicianPin', pin),
     leaveKioskMode: (pin) => call('leaveKioskMode', pin),

@@ -101,6 +101,7 @@ async function start(): Promise<void> {
       });
     }),
   );
+  handle('hasTechnicianPin', async () => ok(await pin.isSet()));
   handle('setTechnicianPin', (newPin) => pin.set(newPin));
   handle('checkTechnicianPin', (typed) => pin.check(typed));
   handle('leaveKioskMode', async (typed) => {

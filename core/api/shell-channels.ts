@@ -4,6 +4,7 @@ export const SHELL_CHANNEL_NAMES = {
   saveEnrollment: 'cunban:enrollment:save',
   forgetEnrollment: 'cunban:enrollment:forget',
   print: 'cunban:print',
+  hasTechnicianPin: 'cunban:technician:has-pin',
   setTechnicianPin: 'cunban:technician:set-pin',
   checkTechnicianPin: 'cunban:technician:check-pin',
   leaveKioskMode: 'cunban:technician:leave-kiosk-mode',

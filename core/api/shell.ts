@@ -48,6 +48,7 @@ export const SHELL_CHANNELS = {
   saveEnrollment: { argument: enrollResponseSchema },
   forgetEnrollment: { argument: z.undefined() },
   print: { argument: z.undefined() },
+  hasTechnicianPin: { argument: z.undefined() },
   setTechnicianPin: { argument: technicianPinSchema },
   checkTechnicianPin: { argument: z.string().max(64) },
   leaveKioskMode: { argument: z.string().max(64) },
@@ -59,17 +60,18 @@ export const SHELL_CHANNELS = {
 export interface CunbanBridge {
   readonly appVersion: string;
   /** The enrollment kept by main in the OS keychain (safeStorage); null before the first enrollment. */
-  loadEnrollment(): Promise<ShellResult<EnrollResponse | null>>;
-  saveEnrollment(enrollment: EnrollResponse): Promise<ShellResult<null>>;
-  forgetEnrollment(): Promise<ShellResult<null>>;
+  readonly loadEnrollment: () => Promise<ShellResult<EnrollResponse | null>>;
+  readonly saveEnrollment: (enrollment: EnrollResponse) => Promise<ShellResult<null>>;
+  readonly forgetEnrollment: () => Promise<ShellResult<null>>;
   /** Print the page's print view: straight to the default printer in kiosk mode. */
-  print(): Promise<ShellResult<null>>;
+  readonly print: () => Promise<ShellResult<null>>;
+  readonly hasTechnicianPin: () => Promise<ShellResult<boolean>>;
   /** Set the technician PIN (first run; afterwards only with the current one checked first). */
-  setTechnicianPin(pin: string): Promise<ShellResult<null>>;
-  checkTechnicianPin(pin: string): Promise<ShellResult<null>>;
+  readonly setTechnicianPin: (pin: string) => Promise<ShellResult<null>>;
+  readonly checkTechnicianPin: (pin: string) => Promise<ShellResult<null>>;
   /** Quit kiosk mode for maintenance, with the technician PIN. */
-  leaveKioskMode(pin: string): Promise<ShellResult<null>>;
-  reportActivity(activity: Activity): Promise<ShellResult<null>>;
+  readonly leaveKioskMode: (pin: string) => Promise<ShellResult<null>>;
+  readonly reportActivity: (activity: Activity) => Promise<ShellResult<null>>;
   /** Ask where to save the bundle (a USB stick), and save it. Returns the path written. */
-  saveDiagnosticBundle(bundle: z.infer<typeof diagnosticBundleSchema>): Promise<ShellResult<{ path: string }>>;
+  readonly saveDiagnosticBundle: (bundle: z.infer<typeof diagnosticBundleSchema>) => Promise<ShellResult<{ path: string }>>;
 }

@@ -29,7 +29,11 @@ export interface SyncState {
   readonly lastError?: { readonly status: number; readonly code: string; readonly reason: string; readonly at: string };
   /** Documents the hub refused: kept on the kiosk, shown with the hub's reason. */
   readonly refused: readonly RefusedDocument[];
+  /** The last few failed requests, newest last (the technician's diagnostics). */
+  readonly recentErrors?: readonly NonNullable<SyncState['lastError']>[];
 }
+
+export const RECENT_ERRORS_KEPT = 20;
 
 export const initialSyncState: SyncState = { status: 'connecting', pendingOutbound: 0, refused: [] };
 

@@ -15,7 +15,7 @@ import { hubFetch, type HubEvent } from './hub-fetch.js';
 import { uploadPendingFiles } from './files.js';
 import type { CountyDocument, KioskDatabase } from './kiosk-database.js';
 import { startStatusReports } from './status-report.js';
-import { deriveStatus, initialSyncState, type RefusedDocument, type SyncState } from './sync-state.js';
+import { deriveStatus, initialSyncState, RECENT_ERRORS_KEPT, type RefusedDocument, type SyncState } from './sync-state.js';
 
 export type SyncOutcome = Result<{ readonly at: string }, { readonly status: number; readonly code: string; readonly reason: string }>;
 
@@ -98,7 +98,10 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
       case 'failed':
         failures.push(event.error);
         lastOutcome = event.error;
-        facts = { ...facts, lastError: { status: event.error.status, code: event.error.code, reason: event.error.reason, at } };
+        {
+          const lastError = { status: event.error.status, code: event.error.code, reason: event.error.reason, at };
+          facts = { ...facts, lastError, recentErrors: [...(facts.recentErrors ?? []), lastError].slice(-RECENT_ERRORS_KEPT) };
+        }
         // Back off while the hub stays unreachable; RxDB reads retryTime before each retry.
         setRetryTime(Math.min(retryTime * 2, RETRY_MAX_MS));
         break;

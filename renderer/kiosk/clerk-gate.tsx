@@ -11,6 +11,7 @@ import { Alert, Field } from '../ui/form.js';
 import { useIdleTimer } from '../ui/hooks.js';
 import { useI18n } from '../ui/i18n.js';
 import { Counter } from './counter.js';
+import { Diagnostics } from './diagnostics.js';
 import type { KioskShell } from './shell.js';
 
 /** Five minutes without a touch or a key: the counter locks (a resident may be left at the desk). */
@@ -22,6 +23,7 @@ export function ClerkGate(props: { readonly data: KioskData; readonly shell: Kio
   const [clerks, setClerks] = useState<Clerk[]>();
   const [clerk, setClerk] = useState<Clerk>();
   const [locked, setLocked] = useState(false);
+  const [diagnosing, setDiagnosing] = useState(false);
   const reload = useCallback(async () => {
     setClerks(await data.clerks.list());
   }, [data]);
@@ -34,25 +36,44 @@ export function ClerkGate(props: { readonly data: KioskData; readonly shell: Kio
   useIdleTimer(props.idleLockMs ?? IDLE_LOCK_MS, lock, clerk !== undefined && !locked);
 
   if (!clerks) return <p className="loading" role="status">{t('boot.loading')}</p>;
+  const diagnostics = <Diagnostics data={data} shell={props.shell} onClose={() => { setDiagnosing(false); }} />;
+  const openDiagnostics = (
+    <button type="button" className="link technician-link" onClick={() => { setDiagnosing(true); }}>{t('diagnostics.title')}</button>
+  );
+  // With nobody at the counter (no clerk yet, signed out or locked), a technician may look.
+  if (diagnosing && (!clerk || locked)) {
+    return clerk ? (
+      <>
+        <div hidden aria-hidden>
+          <Counter data={data} shell={props.shell} clerk={clerk} locked onLock={lock} onClerksChanged={() => void reload()} />
+        </div>
+        {diagnostics}
+      </>
+    ) : diagnostics;
+  }
   if (clerks.length === 0) {
     return (
       <main className="setup">
         <h1>{t('clerk.firstTitle')}</h1>
         <p>{t('clerk.firstIntro')}</p>
         <NewClerkForm data={data} onAdded={(added) => { setClerk(added); void reload(); }} />
+        {openDiagnostics}
       </main>
     );
   }
   const signIn = (
-    <SignIn
-      clerks={clerks}
-      data={data}
-      lockedClerk={locked ? clerk : undefined}
-      onSignedIn={(signedIn) => {
-        setClerk(signedIn);
-        setLocked(false);
-      }}
-    />
+    <>
+      <SignIn
+        clerks={clerks}
+        data={data}
+        lockedClerk={locked ? clerk : undefined}
+        onSignedIn={(signedIn) => {
+          setClerk(signedIn);
+          setLocked(false);
+        }}
+      />
+      {openDiagnostics}
+    </>
   );
   if (!clerk) return signIn;
   return (

@@ -43,6 +43,13 @@ export function electronShell(bridge: CunbanBridge, preferences: Pick<Storage, '
     reportActivity: (activity) => {
       void bridge.reportActivity(activity);
     },
+    technician: {
+      hasTechnicianPin: bridge.hasTechnicianPin,
+      checkTechnicianPin: bridge.checkTechnicianPin,
+      setTechnicianPin: bridge.setTechnicianPin,
+      leaveKioskMode: bridge.leaveKioskMode,
+    },
+    saveDiagnosticBundle: bridge.saveDiagnosticBundle,
     preferences,
   };
 }

@@ -4,7 +4,7 @@
  * technician's laptop — the browser does, and the secrets are labelled unprotected.
  */
 import type { EnrollResponse } from '../../core/api/enrollment.js';
-import type { Activity } from '../../core/api/shell.js';
+import type { Activity, CunbanBridge } from '../../core/api/shell.js';
 import { CUNBAN_VERSION } from '../../core/version.js';
 import { browserFallbackSecrets, type KioskSecrets } from '../data/key-store.js';
 import { openKioskData, type KioskData } from '../data/kiosk-data.js';
@@ -20,6 +20,10 @@ export interface KioskShell {
   readonly preferences: Pick<Storage, 'getItem' | 'setItem'>;
   /** Whether the clerk is idle and everything is pushed (Electron installs updates only then). */
   readonly reportActivity?: (activity: Activity) => void;
+  /** The technician PIN and kiosk mode, kept by the Electron shell; absent in browser mode (no kiosk mode to leave). */
+  readonly technician?: Pick<CunbanBridge, 'hasTechnicianPin' | 'checkTechnicianPin' | 'setTechnicianPin' | 'leaveKioskMode'>;
+  /** Save a diagnostic bundle where the technician chooses; in browser mode the page downloads it. */
+  readonly saveDiagnosticBundle?: CunbanBridge['saveDiagnosticBundle'];
 }
 
 export function browserShell(): KioskShell {

@@ -80,9 +80,10 @@ export interface Counter {
   close(): Promise<void>;
 }
 
-/** An enrolled kiosk with its first clerk (王芳, PIN 2580) signed in and the county catalog received. */
-export async function signedInCounter(hub: TestHub, options: { idleLockMs?: number } = {}): Promise<Counter> {
-  const shell = await enrolledShell(hub);
+/** An enrolled kiosk with its first clerk (王芳, PIN 2580) signed in and the county catalog received; `host` adds what a host (the Electron shell) provides. */
+export async function signedInCounter(hub: TestHub, options: { idleLockMs?: number; host?: (shell: TestShell) => TestShell } = {}): Promise<Counter> {
+  const enrolled = await enrolledShell(hub);
+  const shell = options.host ? options.host(enrolled) : enrolled;
   const user = userEvent.setup();
   const view = render(<KioskRoot shell={shell} {...(options.idleLockMs ? { idleLockMs: options.idleLockMs } : {})} />);
   await screen.findByRole('heading', { name: '创建第一个办事员账号' });

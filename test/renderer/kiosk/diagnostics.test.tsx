@@ -1,0 +1,111 @@
+// @vitest-environment jsdom
+/**
+ * The technician's diagnostics: behind the technician PIN kept by main (its real handlers behind the
+ * real preload bridge; only Electron itself is absent), the kiosk's health, and a bundle without a
+ * resident's name or ID number in it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { screen, waitFor, within } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SHELL_CHANNEL_NAMES } from '../../../core/api/shell.js';
+import { ok } from '../../../core/result.js';
+import { bridgeOf } from '../../../electron/bridge.js';
+import { validatedHandler, type IpcSender } from '../../../electron/ipc.js';
+import { technicianPin } from '../../../electron/technician-pin.js';
+import { startTestHub, type TestHub } from '../../sync-server/hub-harness.js';
+import { signedInCounter, type Counter, type TestShell } from './harness.js';
+import { registerThroughData } from './register-helper.js';
+
+let hub: TestHub;
+let counter: Counter | undefined;
+const dir = mkdtempSync(join(tmpdir(), 'cunban-technician-'));
+
+beforeAll(async () => {
+  hub = await startTestHub();
+}, 60_000);
+afterEach(async () => {
+  await counter?.close();
+  counter = undefined;
+});
+afterAll(async () => {
+  await hub.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The Electron host: main's PIN store and diagnostics save, through validated handlers and the bridge. */
+function electronHost(saved: string[]) {
+  const pin = technicianPin({ file: join(dir, `pin-${String(Date.now())}.json`) });
+  const handlers = new Map<string, (event: IpcSender, argument: unknown) => Promise<unknown>>([
+    [SHELL_CHANNEL_NAMES.hasTechnicianPin, validatedHandler('hasTechnicianPin', async () => ok(await pin.isSet()))],
+    [SHELL_CHANNEL_NAMES.checkTechnicianPin, validatedHandler('checkTechnicianPin', (typed) => pin.check(typed))],
+    [SHELL_CHANNEL_NAMES.setTechnicianPin, validatedHandler('setTechnicianPin', (typed) => pin.set(typed))],
+    [SHELL_CHANNEL_NAMES.leaveKioskMode, validatedHandler('leaveKioskMode', (typed) => pin.check(typed))],
+    [SHELL_CHANNEL_NAMES.saveDiagnosticBundle, validatedHandler('saveDiagnosticBundle', (bundle) => {
+      saved.push(bundle.content);
+      return Promise.resolve(ok({ path: `/media/usb/${bundle.fileName}` }));
+    })],
+  ]);
+  const page: IpcSender = { senderFrame: { url: 'app://cunban/index.html', parent: null } };
+  const bridge = bridgeOf((channel, argument) => handlers.get(channel)?.(page, argument) ?? Promise.reject(new Error(channel)), '0.1.0-test');
+  return (shell: TestShell): TestShell => ({
+    ...shell,
+    technician: { hasTechnicianPin: bridge.hasTechnicianPin, checkTechnicianPin: bridge.checkTechnicianPin, setTechnicianPin: bridge.setTechnicianPin, leaveKioskMode: bridge.leaveKioskMode },
+    saveDiagnosticBundle: bridge.saveDiagnosticBundle,
+  });
+}
+
+describe('technician diagnostics', () => {
+  it('need the technician PIN (set on first use), show the health, and export a bundle with no personal data', async () => {
+    const saved: string[] = [];
+    counter = await signedInCounter(hub, { host: electronHost(saved) });
+    await registerThroughData(counter, { itemCode: 'MZ-01', name: '欧阳秀兰', outcome: 'forward', idNumber: '42282219671130019X' });
+    const { user } = counter;
+    await user.keyboard('{Alt>}l{/Alt}');
+    await user.click(await screen.findByRole('button', { name: '技术员诊断' }));
+
+    // First use: set a PIN (a short one is refused), then it is asked for every time.
+    await user.type(await screen.findByLabelText('设置技术员PIN（6至12位数字）'), '1234');
+    await user.click(screen.getByRole('button', { name: '设置并进入诊断' }));
+    expect(await screen.findByText('技术员PIN为6至12位数字')).toBeTruthy();
+    await user.type(screen.getByLabelText('设置技术员PIN（6至12位数字）'), '24681357');
+    await user.click(screen.getByRole('button', { name: '设置并进入诊断' }));
+
+    const report = await screen.findByTestId('diagnostics');
+    await waitFor(() => {
+      expect(within(report).getByText(/可以连接，响应\d+毫秒（HTTP 200）/)).toBeTruthy();
+    });
+    // This test kiosk was enrolled into browser storage (the vault has its own tests): the report says so.
+    expect(report.textContent).toContain('浏览器模式：未加密保存，不可用于村便民服务室');
+    expect(report.textContent).toMatch(/程序 0\.1\.0-test · 事项目录 v1 · 案卷格式 v1 · 平台 0\.1\.0/);
+
+    await user.click(screen.getByRole('button', { name: '导出诊断包（不含个人信息）' }));
+    expect((await screen.findByRole('status')).textContent).toMatch(/诊断包已保存：\/media\/usb\/cunban-diagnostics-kiosk-422822100202-\d{2}-\d{14}\.json/);
+    expect(saved).toHaveLength(1);
+    const bundle = saved[0] ?? '';
+    expect(JSON.parse(bundle)).toMatchObject({ kind: 'cunban.diagnostics', casesByStatus: { forwarded: 1 } });
+    for (const personal of ['欧阳秀兰', '42282219671130019X', '王芳']) expect(bundle).not.toContain(personal);
+
+    // Leaving kiosk mode checks the PIN again.
+    await user.type(screen.getAllByLabelText('技术员PIN').at(-1) as HTMLElement, '00000000');
+    await user.click(screen.getByRole('button', { name: '退出全屏（维护）' }));
+    expect(await screen.findByText('技术员PIN不正确')).toBeTruthy();
+  }, 60_000);
+
+  it('the wrong PIN opens nothing', async () => {
+    counter = await signedInCounter(hub, { host: electronHost([]) });
+    const { user } = counter;
+    await user.keyboard('{Alt>}l{/Alt}');
+    await user.click(await screen.findByRole('button', { name: '技术员诊断' }));
+    await user.type(await screen.findByLabelText('设置技术员PIN（6至12位数字）'), '24681357');
+    await user.click(screen.getByRole('button', { name: '设置并进入诊断' }));
+    await screen.findByTestId('diagnostics');
+    await user.click(screen.getByRole('button', { name: '返回' }));
+    await user.click(await screen.findByRole('button', { name: '技术员诊断' }));
+    await user.type(await screen.findByLabelText('技术员PIN'), '11111111');
+    await user.click(screen.getByRole('button', { name: '进入诊断' }));
+    expect(await screen.findByText('技术员PIN不正确')).toBeTruthy();
+    expect(screen.queryByTestId('diagnostics')).toBeNull();
+  }, 60_000);
+});
