@@ -68,3 +68,18 @@ export const enrollmentQrSchema = z.strictObject({
   code: z.string().regex(ENROLLMENT_CODE_PATTERN),
 });
 export type EnrollmentQr = z.infer<typeof enrollmentQrSchema>;
+
+/**
+ * What the technician put in the code field: a typed code, or — from a handheld scanner, which types what
+ * it reads — the whole QR ticket, which also names the hub.
+ */
+export function readEnrollmentInput(typed: string): { readonly code: string; readonly hub?: string } {
+  const text = typed.trim();
+  if (!text.startsWith('{')) return { code: text };
+  try {
+    const ticket = enrollmentQrSchema.safeParse(JSON.parse(text));
+    return ticket.success ? { code: ticket.data.code, hub: ticket.data.hub } : { code: text };
+  } catch {
+    return { code: text };
+  }
+}

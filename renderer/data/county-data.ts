@@ -23,6 +23,9 @@ export interface CountyData {
   readonly problems: readonly DataError[];
 }
 
+/** Before the first pull: nothing yet. */
+export const NO_COUNTY_DATA: CountyData = { notices: [], problems: [] };
+
 export function readCountyData(docs: readonly CountyDocument[]): CountyData {
   const problems: DataError[] = [];
   const use = <T>(id: string, parse: (body: unknown) => Result<T, DataError>): T | undefined => {

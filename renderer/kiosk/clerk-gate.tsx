@@ -12,6 +12,7 @@ import { useIdleTimer } from '../ui/hooks.js';
 import { useI18n } from '../ui/i18n.js';
 import { Counter } from './counter.js';
 import { Diagnostics } from './diagnostics.js';
+import { InitialPull } from './initial-pull.js';
 import type { KioskShell } from './shell.js';
 
 /** Five minutes without a touch or a key: the counter locks (a resident may be left at the desk). */
@@ -57,6 +58,7 @@ export function ClerkGate(props: { readonly data: KioskData; readonly shell: Kio
         <h1>{t('clerk.firstTitle')}</h1>
         <p>{t('clerk.firstIntro')}</p>
         <NewClerkForm data={data} onAdded={(added) => { setClerk(added); void reload(); }} />
+        <InitialPull data={data} />
         {openDiagnostics}
       </main>
     );

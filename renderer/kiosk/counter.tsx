@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { kioskActorPrefix } from '../../core/case/events.js';
 import { localDateOf } from '../../core/local-date.js';
 import type { Clerk } from '../data/clerks.js';
-import type { CountyData } from '../data/county-data.js';
+import { NO_COUNTY_DATA } from '../data/county-data.js';
 import type { KioskData } from '../data/kiosk-data.js';
 import { useObservable } from '../ui/hooks.js';
 import { useI18n } from '../ui/i18n.js';
@@ -23,7 +23,6 @@ import { SessionContext, type CounterSession, type Screen } from './session.js';
 import type { KioskShell } from './shell.js';
 import { SyncIndicator } from './sync-indicator.js';
 
-const NO_COUNTY: CountyData = { notices: [], problems: [] };
 
 /**
  * Alt+key shortcuts, the same in both languages; shown on the buttons. Matched by physical key
@@ -49,7 +48,7 @@ export function Counter(props: {
   const display = useDisplay();
   const [screen, setScreen] = useState<Screen>({ name: 'home' });
   const [draft, setDraft] = useState<IntakeDraft>(emptyDraft);
-  const county = useObservable(data.county$, NO_COUNTY);
+  const county = useObservable(data.county$, NO_COUNTY_DATA);
   const cases$ = useMemo(() => data.cases.all$(), [data]);
   const cases = useObservable(cases$, undefined);
 

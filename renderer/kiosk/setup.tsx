@@ -3,7 +3,7 @@
  * code. (The full wizard — QR by camera, progress, replacement, moving — is the shell's, issue 7.)
  */
 import { useState, type SyntheticEvent } from 'react';
-import type { EnrollResponse } from '../../core/api/enrollment.js';
+import { readEnrollmentInput, type EnrollResponse } from '../../core/api/enrollment.js';
 import { enrollWithHub, type EnrollError } from '../data/enroll.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
@@ -25,7 +25,11 @@ export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: 
     event.preventDefault();
     setBusy(true);
     setError(undefined);
-    const enrolled = await enrollWithHub(hub, code, props.shell.appVersion);
+    // A scanned QR ticket brings the hub's address with the code: both fields show what was read.
+    const input = readEnrollmentInput(code);
+    if (input.hub !== undefined) setHub(input.hub);
+    setCode(input.code);
+    const enrolled = await enrollWithHub(input.hub ?? hub, input.code, props.shell.appVersion);
     if (enrolled.ok) {
       try {
         await props.shell.secrets.save(enrolled.value);

@@ -1,11 +1,12 @@
 // @vitest-environment jsdom
 /** First run: enrolling with the hub, each refusal explained in the clerk's language. */
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KioskRoot } from '../../../renderer/kiosk/root.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
-import { startTestHub, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
+import { enrollmentTicket } from '../../../sync-server/demo.js';
+import { startTestHub, storeForwardedCase, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +86,25 @@ describe('the setup screen', () => {
     const saved = await shell?.secrets.load();
     expect(saved?.village).toBe(VILLAGE_A);
     expect(saved?.kioskId).toMatch(/^kiosk-422822100202-\d{2}$/);
+  }, 60_000);
+
+  it("takes a scanned QR ticket (hub and code), and a replacement kiosk receives the village's open cases", async () => {
+    const user = await setupScreen();
+    const predecessor = await hub.enroll(VILLAGE_A);
+    await storeForwardedCase(hub, predecessor, '赵六');
+    // What `cunban-hub enroll` puts in the QR code; a handheld scanner types it into the focused field.
+    const issued = await enrollmentTicket(hub.hub.store, VILLAGE_A, `${hub.base}/`, 3600_000);
+    if (!issued.ok) throw new Error(issued.error.message);
+    await user.clear(screen.getByLabelText('县级平台地址'));
+    await user.click(screen.getByLabelText('注册码'));
+    await user.paste(issued.value.qr);
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('heading', { name: '创建第一个办事员账号' })).toBeTruthy();
+    const pull = await screen.findByTestId('initial-pull');
+    await waitFor(() => {
+      expect(pull.textContent).toMatch(/服务事项目录：已收到（76项）/);
+      expect(pull.textContent).toMatch(/本村案卷：已收到[1-9]\d*件，其中办理中[1-9]\d*件/);
+    }, { timeout: 20_000 });
   }, 60_000);
 
   describe('inside the Cunban shell (Electron)', () => {
