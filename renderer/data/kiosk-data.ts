@@ -12,7 +12,7 @@ import { caseStore, type CaseStore } from './cases.js';
 import { clerkAccounts, type ClerkAccounts } from './clerks.js';
 import { countyData$, type CountyData } from './county-data.js';
 import { attachFile, discardFiles, type FileError, type FileRef } from './files.js';
-import { openKioskDatabase } from './kiosk-database.js';
+import { kioskDatabaseName, openKioskDatabase } from './kiosk-database.js';
 import { blindIndex, importKeyRing, sealPerson, unseal, type PersonInput, type UnsealError } from './sealing.js';
 import { storageHealth, type StorageHealth } from './storage-health.js';
 import { startKioskSync, type KioskSync } from './sync.js';
@@ -50,7 +50,7 @@ export interface OpenKioskDataOptions {
 export async function openKioskData(options: OpenKioskDataOptions): Promise<KioskData> {
   const { enrollment } = options;
   const db = await openKioskDatabase({
-    name: `cunban-${enrollment.kioskId}`,
+    name: kioskDatabaseName(enrollment.kioskId),
     ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
     ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
   });

@@ -2,7 +2,7 @@
  * The kiosk's local database: RxDB on IndexedDB (Dexie storage). It works with no network at all;
  * sync with the hub is layered on top (sync.ts). Tests pass fake-indexeddb as `indexedDB`.
  */
-import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema } from 'rxdb';
+import { addRxPlugin, createRxDatabase, removeRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema } from 'rxdb';
 import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { RxDBCleanupPlugin } from 'rxdb/plugins/cleanup';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
@@ -48,11 +48,22 @@ export interface OpenOptions {
   readonly IDBKeyRange?: typeof IDBKeyRange;
 }
 
-export async function openKioskDatabase(options: OpenOptions): Promise<KioskDatabase> {
-  const storage = getRxStorageDexie({
+const storageFor = (options: Omit<OpenOptions, 'name'>) =>
+  getRxStorageDexie({
     ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
     ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
   });
+
+/** The database name of an enrolled kiosk's data. */
+export const kioskDatabaseName = (kioskId: string) => `cunban-${kioskId}`;
+
+/** Remove a kiosk's database (closed) with everything in it: a kiosk moved away from its village. */
+export async function removeKioskDatabase(options: OpenOptions): Promise<void> {
+  await removeRxDatabase(options.name, storageFor(options), false);
+}
+
+export async function openKioskDatabase(options: OpenOptions): Promise<KioskDatabase> {
+  const storage = storageFor(options);
   // One window per kiosk: no cross-tab coordination needed.
   const db = await createRxDatabase<KioskCollections>({
     name: options.name,

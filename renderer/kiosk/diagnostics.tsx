@@ -9,6 +9,7 @@ import type { ShellResult } from '../../core/api/shell.js';
 import { diagnosticBundle, type DiagnosticFacts } from '../../core/diagnostics.js';
 import { collectDiagnostics } from '../data/diagnostics.js';
 import type { KioskData } from '../data/kiosk-data.js';
+import { moveKiosk } from '../data/move-kiosk.js';
 import { formatInstant } from '../ui/format.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
@@ -22,6 +23,7 @@ export function Diagnostics(props: { readonly data: KioskData; readonly shell: K
       <h1>{t('diagnostics.title')}</h1>
       <button type="button" onClick={props.onClose}>{t('diagnostics.close')}</button>
       {unlocked ? <Report data={props.data} shell={props.shell} /> : <TechnicianPin shell={props.shell} onUnlocked={() => { setUnlocked(true); }} />}
+      {unlocked ? <MoveKiosk data={props.data} shell={props.shell} /> : null}
       {unlocked && props.shell.technician ? <LeaveKioskMode technician={props.shell.technician} /> : null}
     </main>
   );
@@ -55,6 +57,45 @@ function TechnicianPin({ shell, onUnlocked }: { readonly shell: KioskShell; read
       {firstTime ? <p>{t('diagnostics.setPinIntro')}</p> : null}
       <Field label={firstTime ? t('diagnostics.newPin') : t('diagnostics.pin')} type="password" inputMode="numeric" autoComplete="off" autoFocus value={pin} onChange={setPin} error={problem} />
       <button type="submit" className="primary">{firstTime ? t('diagnostics.setPin') : t('diagnostics.open')}</button>
+    </form>
+  );
+}
+
+/** Move this kiosk to another village: only once everything is on the hub (data/move-kiosk.ts), then start again. */
+function MoveKiosk({ data, shell }: { readonly data: KioskData; readonly shell: KioskShell }) {
+  const { t, describe } = useI18n();
+  const [hub, setHub] = useState(() => new URL('../../', data.enrollment.villageSyncUrl).href);
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string>();
+  const submit = async (event: SyntheticEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(undefined);
+    const moved = await moveKiosk({ current: data, hub, code, appVersion: shell.appVersion, secrets: shell.secrets, marker: shell.preferences, open: (enrollment) => shell.openData(enrollment) });
+    setBusy(false);
+    if (moved.ok) {
+      // Start again as the new village's kiosk: the old village's data is removed as it starts.
+      window.location.reload();
+      return;
+    }
+    const error = moved.error;
+    setProblem(
+      error.code === 'move.unpushed'
+        ? t('move.unpushed', { cases: error.cases, files: error.files, refused: error.refused })
+        : error.code === 'move.syncFailed'
+          ? t('move.syncFailed', { reason: error.reason })
+          : describe(error),
+    );
+  };
+  return (
+    <form className="leave-kiosk" onSubmit={(event) => void submit(event)} noValidate>
+      <h2>{t('move.title')}</h2>
+      <p className="hint">{t('move.intro', { village: data.enrollment.villageName })}</p>
+      <Field label={t('setup.hubUrl')} value={hub} onChange={setHub} inputMode="url" autoComplete="off" />
+      <Field label={t('move.code')} value={code} onChange={setCode} autoComplete="off" />
+      {problem ? <Alert>{problem}</Alert> : null}
+      <button type="submit" disabled={busy}>{busy ? t('move.moving') : t('move.submit')}</button>
     </form>
   );
 }

@@ -6,6 +6,7 @@
 import type { CunbanBridge, ShellResult } from '../../core/api/shell.js';
 import type { KioskSecrets } from '../data/key-store.js';
 import { openKioskData } from '../data/kiosk-data.js';
+import { kioskDatabaseName, removeKioskDatabase } from '../data/kiosk-database.js';
 import type { KioskShell } from './shell.js';
 
 /** A shell call that failed, with main's explanation (shown to the technician). */
@@ -37,6 +38,7 @@ export function electronShell(bridge: CunbanBridge, preferences: Pick<Storage, '
     secrets,
     appVersion: bridge.appVersion,
     openData: (enrollment) => openKioskData({ enrollment, appVersion: bridge.appVersion }),
+    removeData: (kioskId) => removeKioskDatabase({ name: kioskDatabaseName(kioskId) }),
     print: async () => {
       await unwrap(bridge.print());
     },

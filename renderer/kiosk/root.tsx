@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { EnrollResponse } from '../../core/api/enrollment.js';
 import type { KioskData } from '../data/kiosk-data.js';
+import { settleInterruptedMove } from '../data/move-kiosk.js';
 import { Alert } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import { ClerkGate } from './clerk-gate.js';
@@ -47,8 +48,13 @@ function Kiosk({ shell, idleLockMs }: KioskProps) {
       .load()
       .then(async (enrollment) => {
         if (cancelled) return;
-        if (enrollment) await open(enrollment);
-        else setBoot({ stage: 'setup' });
+        if (!enrollment) {
+          setBoot({ stage: 'setup' });
+          return;
+        }
+        // A move to another village finishes (or is undone) here, before any data is opened.
+        await settleInterruptedMove(shell.preferences, enrollment.kioskId, shell.removeData);
+        await open(enrollment);
       })
       .catch((error: unknown) => {
         setBoot({ stage: 'failed', message: String(error) });

@@ -8,12 +8,15 @@ import type { Activity, CunbanBridge } from '../../core/api/shell.js';
 import { CUNBAN_VERSION } from '../../core/version.js';
 import { browserFallbackSecrets, type KioskSecrets } from '../data/key-store.js';
 import { openKioskData, type KioskData } from '../data/kiosk-data.js';
+import { kioskDatabaseName, removeKioskDatabase } from '../data/kiosk-database.js';
 
 export interface KioskShell {
   readonly secrets: KioskSecrets;
   readonly appVersion: string;
   /** Opens (and starts syncing) the kiosk's data for an enrollment. */
   openData(enrollment: EnrollResponse): Promise<KioskData>;
+  /** Removes the (closed) data of a kiosk id this machine no longer is: after a move to another village. */
+  readonly removeData: (kioskId: string) => Promise<void>;
   /** Print what the page shows for print (the receipt); the browser's dialog offers "Save as PDF". */
   print(): Promise<void>;
   /** Screen preferences (language, elder mode): not secret, kept in the browser's storage. */
@@ -31,6 +34,7 @@ export function browserShell(): KioskShell {
     secrets: browserFallbackSecrets(window.localStorage),
     appVersion: CUNBAN_VERSION,
     openData: (enrollment) => openKioskData({ enrollment, appVersion: CUNBAN_VERSION }),
+    removeData: (kioskId) => removeKioskDatabase({ name: kioskDatabaseName(kioskId) }),
     print() {
       window.print();
       return Promise.resolve();

@@ -108,4 +108,17 @@ describe('technician diagnostics', () => {
     expect(await screen.findByText('技术员PIN不正确')).toBeTruthy();
     expect(screen.queryByTestId('diagnostics')).toBeNull();
   }, 60_000);
+
+  it('in browser mode open without a PIN, and a move to another village says what is wrong before anything changes', async () => {
+    counter = await signedInCounter(hub);
+    const { user } = counter;
+    await user.keyboard('{Alt>}l{/Alt}');
+    await user.click(await screen.findByRole('button', { name: '技术员诊断' }));
+    await screen.findByTestId('diagnostics');
+    expect(screen.queryByRole('heading', { name: '退出全屏（维护）' })).toBeNull(); // no kiosk mode in a browser
+    await user.type(screen.getByLabelText('新村（社区）的注册码'), 'K7QX-4M2P');
+    await user.click(screen.getByRole('button', { name: '移至新村' }));
+    expect(await screen.findByText('注册码应为12位字母和数字，例如 K7QX-4M2P-9TRW')).toBeTruthy();
+    expect((await counter.shell.secrets.load())?.village).toBe('422822100202');
+  }, 60_000);
 });

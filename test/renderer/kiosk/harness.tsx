@@ -12,6 +12,7 @@ import type { EnrollResponse } from '../../../core/api/enrollment.js';
 import { enrollWithHub } from '../../../renderer/data/enroll.js';
 import { browserFallbackSecrets } from '../../../renderer/data/key-store.js';
 import { openKioskData, type KioskData } from '../../../renderer/data/kiosk-data.js';
+import { kioskDatabaseName, removeKioskDatabase } from '../../../renderer/data/kiosk-database.js';
 import { KioskRoot } from '../../../renderer/kiosk/root.js';
 import type { KioskShell } from '../../../renderer/kiosk/shell.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
@@ -59,6 +60,7 @@ export function testShell(): TestShell {
       printed.count += 1;
       return Promise.resolve();
     },
+    removeData: (kioskId) => removeKioskDatabase({ name: kioskDatabaseName(kioskId), indexedDB, IDBKeyRange }),
   };
 }
 
