@@ -3,8 +3,8 @@
  * this file, tested under Node (the Electron binary cannot run in CI): the window factory, the app://
  * protocol, the guards, the validated IPC handlers, the vault, the technician PIN, the update gate.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
 import electronUpdater from 'electron-updater';
 import { SHELL_CHANNEL_NAMES, type ShellChannel, type ShellResult } from '../core/api/shell.js';
@@ -14,7 +14,7 @@ import { answerAppRequest, kioskContentSecurityPolicy } from './app-protocol.js'
 import { enrollmentVault } from './enrollment-vault.js';
 import { permissionAllowed, permissionCheckAllowed } from './guards.js';
 import { validatedHandler, type ChannelArgument } from './ipc.js';
-import { receiptPrintOptions } from './printing.js';
+import { receiptPdfPath, receiptPrintOptions } from './printing.js';
 import { technicianPin } from './technician-pin.js';
 import { updateFeedUrl, updateGate } from './update-gate.js';
 import { createKioskWindow } from './window-factory.js';
@@ -94,13 +94,21 @@ async function start(): Promise<void> {
     return saved;
   });
   handle('forgetEnrollment', () => vault.forget());
-  handle('print', () =>
-    new Promise<ShellResult<null>>((done) => {
+  handle('print', async () => {
+    const printed = await new Promise<{ success: boolean; reason: string }>((done) => {
       window.webContents.print(receiptPrintOptions(kioskMode), (success, reason) => {
-        done(success ? ok(null) : err({ code: 'shell.printFailed', message: reason }));
+        done({ success, reason });
       });
-    }),
-  );
+    });
+    if (printed.success) return ok({});
+    if (!kioskMode) return err({ code: 'shell.printFailed', message: printed.reason });
+    // No printer answered at the counter: keep the receipt as a PDF the clerk can print later.
+    const file = receiptPdfPath(app.getPath('documents'), new Date());
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, await window.webContents.printToPDF({ pageSize: 'A5', printBackground: true }));
+    log(`printing failed (${printed.reason}); receipt saved as ${file}`);
+    return ok({ savedPdf: file });
+  });
   handle('hasTechnicianPin', async () => ok(await pin.isSet()));
   handle('setTechnicianPin', (newPin) => pin.set(newPin));
   handle('checkTechnicianPin', (typed) => pin.check(typed));

@@ -27,6 +27,11 @@ export interface ShellError {
 }
 export type ShellResult<T> = Result<T, ShellError>;
 
+/** Where a receipt went: the printer, or (no printer answering in kiosk mode) a PDF file the clerk can print later. */
+export interface PrintOutcome {
+  readonly savedPdf?: string;
+}
+
 /** A technician PIN: 6 to 12 digits (longer than a clerk's, and never the same screen). */
 export const technicianPinSchema = z.string().regex(/^\d{6,12}$/, 'a technician PIN is 6 to 12 digits');
 
@@ -63,8 +68,8 @@ export interface CunbanBridge {
   readonly loadEnrollment: () => Promise<ShellResult<EnrollResponse | null>>;
   readonly saveEnrollment: (enrollment: EnrollResponse) => Promise<ShellResult<null>>;
   readonly forgetEnrollment: () => Promise<ShellResult<null>>;
-  /** Print the page's print view: straight to the default printer in kiosk mode. */
-  readonly print: () => Promise<ShellResult<null>>;
+  /** Print the page's print view: straight to the default printer in kiosk mode, or as a PDF when it cannot. */
+  readonly print: () => Promise<ShellResult<PrintOutcome>>;
   readonly hasTechnicianPin: () => Promise<ShellResult<boolean>>;
   /** Set the technician PIN (first run; afterwards only with the current one checked first). */
   readonly setTechnicianPin: (pin: string) => Promise<ShellResult<null>>;

@@ -201,6 +201,7 @@ export const uiEn: UiMessages = {
   'move.moving': 'Moving…',
   'move.unpushed': 'Some data is not on the county hub yet ({cases} case(s), {files} file(s), {refused} refused): the kiosk cannot move. Sync, and deal with the refused data first.',
   'move.syncFailed': 'Syncing with the county hub did not succeed ({reason}); nothing was changed.',
+  'receipt.savedPdf': 'No printer answered; the receipt was saved as a PDF: {path}, to print later.',
   'receipt.print': 'Print receipt',
   'receipt.pdfHint': 'Choose "Save as PDF" in the print dialog for an electronic copy',
   'receipt.next': 'Next case',

@@ -202,6 +202,7 @@ export const uiZhCN = {
   'move.moving': '正在移动…',
   'move.unpushed': '还有数据没有上传到县级平台（案卷{cases}件、文件{files}个、被拒收{refused}件），不能移走。请先同步并处理被拒收的数据。',
   'move.syncFailed': '与县级平台同步没有成功（{reason}），本终端保持不变。',
+  'receipt.savedPdf': '打印机没有响应，回执已保存为PDF：{path}，可稍后打印。',
   'receipt.print': '打印回执',
   'receipt.pdfHint': '在打印对话框中选择“另存为PDF”即可保存电子版',
   'receipt.next': '受理下一件',

@@ -39,9 +39,7 @@ export function electronShell(bridge: CunbanBridge, preferences: Pick<Storage, '
     appVersion: bridge.appVersion,
     openData: (enrollment) => openKioskData({ enrollment, appVersion: bridge.appVersion }),
     removeData: (kioskId) => removeKioskDatabase({ name: kioskDatabaseName(kioskId) }),
-    print: async () => {
-      await unwrap(bridge.print());
-    },
+    print: () => unwrap(bridge.print()),
     reportActivity: (activity) => {
       void bridge.reportActivity(activity);
     },

@@ -18,6 +18,7 @@ export function Receipt({ caseNumber }: { readonly caseNumber: string }) {
   const { t, locale, pick } = useI18n();
   const [qr, setQr] = useState<string>();
   const [printProblem, setPrintProblem] = useState<string>();
+  const [savedPdf, setSavedPdf] = useState<string>();
   useEffect(() => {
     void QRCode.toString(caseNumber, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }).then((svg) => {
       setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
@@ -43,9 +44,15 @@ export function Receipt({ caseNumber }: { readonly caseNumber: string }) {
           className="primary"
           onClick={() => {
             setPrintProblem(undefined);
-            shell.print().catch((failure: unknown) => {
-              setPrintProblem(failure instanceof Error ? failure.message : String(failure));
-            });
+            setSavedPdf(undefined);
+            shell.print().then(
+              (outcome) => {
+                setSavedPdf(outcome.savedPdf);
+              },
+              (failure: unknown) => {
+                setPrintProblem(failure instanceof Error ? failure.message : String(failure));
+              },
+            );
           }}
         >
           {t('receipt.print')}
@@ -54,6 +61,7 @@ export function Receipt({ caseNumber }: { readonly caseNumber: string }) {
         <button type="button" onClick={() => { go({ name: 'case', caseNumber }); }}>{t('receipt.openCase')}</button>
         <p className="hint">{t('receipt.pdfHint')}</p>
         {printProblem ? <Alert>{t('receipt.printFailed', { reason: printProblem })}</Alert> : null}
+        {savedPdf ? <Alert tone="info">{t('receipt.savedPdf', { path: savedPdf })}</Alert> : null}
       </div>
       <article className="receipt" aria-label={t('receipt.title')}>
         <header>

@@ -4,7 +4,7 @@
  * technician's laptop — the browser does, and the secrets are labelled unprotected.
  */
 import type { EnrollResponse } from '../../core/api/enrollment.js';
-import type { Activity, CunbanBridge } from '../../core/api/shell.js';
+import type { Activity, CunbanBridge, PrintOutcome } from '../../core/api/shell.js';
 import { CUNBAN_VERSION } from '../../core/version.js';
 import { browserFallbackSecrets, type KioskSecrets } from '../data/key-store.js';
 import { openKioskData, type KioskData } from '../data/kiosk-data.js';
@@ -18,7 +18,7 @@ export interface KioskShell {
   /** Removes the (closed) data of a kiosk id this machine no longer is: after a move to another village. */
   readonly removeData: (kioskId: string) => Promise<void>;
   /** Print what the page shows for print (the receipt); the browser's dialog offers "Save as PDF". */
-  print(): Promise<void>;
+  print(): Promise<PrintOutcome>;
   /** Screen preferences (language, elder mode): not secret, kept in the browser's storage. */
   readonly preferences: Pick<Storage, 'getItem' | 'setItem'>;
   /** Whether the clerk is idle and everything is pushed (Electron installs updates only then). */
@@ -37,7 +37,7 @@ export function browserShell(): KioskShell {
     removeData: (kioskId) => removeKioskDatabase({ name: kioskDatabaseName(kioskId) }),
     print() {
       window.print();
-      return Promise.resolve();
+      return Promise.resolve({});
     },
     preferences: window.localStorage,
   };

@@ -9,6 +9,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { Blob as NodeBlob } from 'node:buffer';
 import { expect } from 'vitest';
 import type { EnrollResponse } from '../../../core/api/enrollment.js';
+import type { PrintOutcome } from '../../../core/api/shell.js';
 import { enrollWithHub } from '../../../renderer/data/enroll.js';
 import { browserFallbackSecrets } from '../../../renderer/data/key-store.js';
 import { openKioskData, type KioskData } from '../../../renderer/data/kiosk-data.js';
@@ -38,13 +39,14 @@ export function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeIt
 export interface TestShell extends KioskShell {
   /** The kiosk data the screens opened, once they have. */
   readonly opened: KioskData[];
-  readonly printed: { count: number };
+  /** How often the screens printed; `outcome` is what the next print answers (a host with no printer answers a PDF). */
+  readonly printed: { count: number; outcome: PrintOutcome };
 }
 
 export function testShell(): TestShell {
   const indexedDB = new IDBFactory();
   const opened: KioskData[] = [];
-  const printed = { count: 0 };
+  const printed: TestShell['printed'] = { count: 0, outcome: {} };
   return {
     secrets: browserFallbackSecrets(memoryStorage()),
     appVersion: '0.1.0-test',
@@ -58,7 +60,7 @@ export function testShell(): TestShell {
     },
     print() {
       printed.count += 1;
-      return Promise.resolve();
+      return Promise.resolve(printed.outcome);
     },
     removeData: (kioskId) => removeKioskDatabase({ name: kioskDatabaseName(kioskId), indexedDB, IDBKeyRange }),
   };

@@ -95,6 +95,10 @@ describe('the new-case screen', () => {
     expect((await within(receipt).findByRole('img', { name: '受理编号二维码' })).getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
     await user.click(screen.getByRole('button', { name: '打印回执' }));
     expect(counter.shell.printed.count).toBe(1);
+    // In the kiosk shell with no printer answering, the receipt is kept as a PDF, and the clerk is told where.
+    counter.shell.printed.outcome = { savedPdf: '/home/hall/Documents/Cunban receipts/receipt-20261126-083005.pdf' };
+    await user.click(screen.getByRole('button', { name: '打印回执' }));
+    expect((await screen.findByText(/打印机没有响应，回执已保存为PDF/)).textContent).toContain('receipt-20261126-083005.pdf');
 
     const stored = await data.cases.get(number.textContent);
     expect(stored?.summary.status).toBe('forwarded');
