@@ -2,11 +2,12 @@
  * First run: enroll this kiosk with the county hub by its address and the technician's enrollment
  * code. (The full wizard — QR by camera, progress, replacement, moving — is the shell's, issue 7.)
  */
-import { useState, type SyntheticEvent } from 'react';
+import { useCallback, useRef, useState, type SyntheticEvent } from 'react';
 import { readEnrollmentInput, type EnrollResponse } from '../../core/api/enrollment.js';
 import { enrollWithHub, type EnrollError } from '../data/enroll.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
+import { CameraScan } from './camera-scan.js';
 import type { KioskShell } from './shell.js';
 
 /** Errors shown under the field they are about; any other shows above the button. */
@@ -21,12 +22,13 @@ export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: 
   const [busy, setBusy] = useState(false);
   const [storeProblem, setStoreProblem] = useState<string>();
 
-  const submit = async (event: SyntheticEvent) => {
-    event.preventDefault();
+  const [camera, setCamera] = useState(false);
+
+  /** Enroll with what was typed or scanned; a QR ticket brings the hub's address with the code, and both fields show what was read. */
+  const enroll = async (typed: string) => {
     setBusy(true);
     setError(undefined);
-    // A scanned QR ticket brings the hub's address with the code: both fields show what was read.
-    const input = readEnrollmentInput(code);
+    const input = readEnrollmentInput(typed);
     if (input.hub !== undefined) setHub(input.hub);
     setCode(input.code);
     const enrolled = await enrollWithHub(input.hub ?? hub, input.code, props.shell.appVersion);
@@ -45,6 +47,17 @@ export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: 
       setBusy(false);
     }
   };
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    void enroll(code);
+  };
+  // The camera keeps running across renders; what it reads goes to the latest `enroll`.
+  const latestEnroll = useRef(enroll);
+  latestEnroll.current = enroll;
+  const onScanned = useCallback((text: string) => {
+    setCamera(false);
+    void latestEnroll.current(text);
+  }, []);
 
   const fieldError = (codes: readonly EnrollError['code'][]) => (error && codes.includes(error.code) ? describe(error) : undefined);
   const hubError = fieldError(HUB_ERRORS);
@@ -53,7 +66,7 @@ export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: 
     <main className="setup">
       <h1>{t('setup.title')}</h1>
       <p>{t('setup.intro')}</p>
-      <form onSubmit={(event) => void submit(event)} noValidate>
+      <form onSubmit={submit} noValidate>
         <Field label={t('setup.hubUrl')} value={hub} onChange={setHub} inputMode="url" autoComplete="off" error={hubError} />
         <Field
           label={t('setup.code')}
@@ -71,7 +84,11 @@ export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: 
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('setup.enrolling') : t('setup.enroll')}
         </button>
+        {camera ? null : (
+          <button type="button" disabled={busy} onClick={() => { setCamera(true); }}>{t('setup.scanWithCamera')}</button>
+        )}
       </form>
+      {camera ? <CameraScan onRead={onScanned} onClose={() => { setCamera(false); }} /> : null}
     </main>
   );
 }

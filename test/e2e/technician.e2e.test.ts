@@ -2,16 +2,19 @@
  * A technician installs a kiosk, in Debian's Chromium (browser mode): a code from `cunban-hub enroll` (the
  * real CLI, against the running hub), the setup screen, the first download shown, the first clerk, a case;
  * then the technician's diagnostics with the counter locked, and the diagnostic bundle downloaded —
- * with no name or ID number of the resident in it. Screenshots go to test-results/screenshots/technician-e2e/.
+ * with no name or ID number of the resident in it; and a second kiosk enrolled by showing the QR ticket to its
+ * (fake) camera. Screenshots go to test-results/screenshots/technician-e2e/.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, VILLAGE_A, type TestHub } from '../sync-server/hub-harness.js';
 import { buildAppsForTest } from '../support/apps-build.js';
 import { openChromium, type BrowserRun } from '../support/chromium.js';
+import { writeQrVideo } from '../support/qr-video.js';
 import { registerAtKeyboard } from './kiosk-steps.js';
 
 let hub: TestHub;
@@ -81,5 +84,22 @@ describe('installing a kiosk', () => {
     expect(JSON.parse(bundle)).toMatchObject({ kind: 'cunban.diagnostics', kiosk: { village: VILLAGE_A } });
     for (const personal of ['欧阳秀兰', '42282219671130019X', '王芳']) expect(bundle).not.toContain(personal);
     expect(run.errors).toEqual([]);
+  }, 60_000);
+
+  it("enrolls a second kiosk by holding the QR ticket up to the camera", async () => {
+    const { qr } = await enrollWithCli(VILLAGE_A);
+    const video = join(mkdtempSync(join(tmpdir(), 'cunban-camera-')), 'ticket.y4m');
+    writeQrVideo(qr, video);
+    const camera = await openChromium('technician-camera-e2e', ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+    try {
+      await camera.page.goto(`${base()}/kiosk/`);
+      await camera.page.getByRole('button', { name: '用摄像头扫描注册二维码' }).click();
+      await camera.page.getByRole('heading', { name: '创建第一个办事员账号' }).waitFor({ timeout: 20_000 });
+      await camera.screenshot('enrolled-by-camera');
+      expect(camera.errors).toEqual([]);
+    } finally {
+      await camera.close();
+      rmSync(dirname(video), { recursive: true, force: true });
+    }
   }, 60_000);
 });

@@ -32,9 +32,9 @@ export interface BrowserRun {
   close(): Promise<void>;
 }
 
-export async function openChromium(suite: string): Promise<BrowserRun> {
+export async function openChromium(suite: string, extraFlags: readonly string[] = []): Promise<BrowserRun> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install chromium (see .ci/run)`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...FLAGS, ...extraFlags] });
   const errors: string[] = [];
   const tolerated = new Set<RegExp>();
   const record = (text: string) => {
