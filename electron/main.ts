@@ -26,6 +26,14 @@ const log = (message: string) => {
 // `--no-kiosk` (a technician's maintenance start) and development runs get a normal window.
 const kioskMode = app.isPackaged && !process.argv.includes('--no-kiosk');
 let leavingKioskMode = false;
+// Quitting (an update installing, the computer shutting down) must not be stopped by kiosk mode's close guard.
+let quitting = false;
+app.on('before-quit', () => {
+  quitting = true;
+});
+app.on('session-end', () => {
+  quitting = true;
+});
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 
@@ -70,7 +78,7 @@ async function start(): Promise<void> {
     isPackaged: app.isPackaged,
     kioskMode,
     log,
-    mayClose: () => leavingKioskMode,
+    mayClose: () => leavingKioskMode || quitting,
   });
   app.on('second-instance', () => {
     if (window.isMinimized()) window.restore();
