@@ -31,9 +31,6 @@ let quitting = false;
 app.on('before-quit', () => {
   quitting = true;
 });
-app.on('session-end', () => {
-  quitting = true;
-});
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 
@@ -79,6 +76,10 @@ async function start(): Promise<void> {
     kioskMode,
     log,
     mayClose: () => leavingKioskMode || quitting,
+  });
+  // Windows ending the session (shutdown, log off) closes the kiosk like a quit.
+  window.on('session-end', () => {
+    quitting = true;
   });
   app.on('second-instance', () => {
     if (window.isMinimized()) window.restore();
