@@ -6,7 +6,7 @@
  */
 import { mergeCaseConflicts } from './case-conflicts.js';
 import type { HttpReply, Route, RouteContext } from './http/kit.js';
-import { failure, MAX_BODY_BYTES, rateLimiter, reply } from './http/kit.js';
+import { failure, isJsonObject, MAX_BODY_BYTES, rateLimiter, reply } from './http/kit.js';
 import { refuseCaseWrite } from './case-writes.js';
 import { authenticateRequest, touchKiosk, type KioskDoc } from './kiosks.js';
 import { auditWrite, quarantine, type QuarantineEntry } from './records.js';
@@ -107,8 +107,18 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     if (!q.ok) return q.reply;
     const feed = q.qs.feed ?? 'normal';
     if (feed !== 'normal' && feed !== 'longpoll') return failure(400, 'bad_request', 'Only the normal and longpoll feeds are served.');
-    if (feed === 'longpoll') q.qs.timeout = String(Math.min(Number(q.qs.timeout ?? LONGPOLL_TIMEOUT_MS) || LONGPOLL_TIMEOUT_MS, LONGPOLL_TIMEOUT_MS));
-    const result = await store.request<{ results: { id: string }[] }>({ db: s.db, path: '_changes', qs: q.qs, signal: context.signal });
+    // A long poll ends after its timeout (1 s to the hub's limit) as on CouchDB, even where the store does not
+    // end it itself: the embedded store ignores `timeout`, and a poll once waited forever for a change.
+    const timeoutMs = Math.max(1000, Math.min(Number(q.qs.timeout ?? LONGPOLL_TIMEOUT_MS) || LONGPOLL_TIMEOUT_MS, LONGPOLL_TIMEOUT_MS));
+    if (feed === 'longpoll') q.qs.timeout = String(timeoutMs);
+    const pollEnd = feed === 'longpoll' ? AbortSignal.timeout(timeoutMs + 500) : undefined;
+    const signal = pollEnd ? AbortSignal.any([context.signal, pollEnd]) : context.signal;
+    const result = await store.request<{ results: { id: string }[] }>({ db: s.db, path: '_changes', qs: q.qs, signal });
+    // Ended by our own timeout (nano may then resolve with no body at all, or fail): no changes, as CouchDB says it.
+    if (pollEnd?.aborted && !context.signal.aborted && (!result.ok || !Array.isArray(result.value.results))) {
+      const info = await store.request<{ update_seq: string | number }>({ db: s.db });
+      return fromStore(info, 200, (value) => ({ results: [], last_seq: value.update_seq }));
+    }
     if (result.ok) touch(s.kiosk, 'lastPullAt');
     return fromStore(result, 200, (value) => ({ ...value, results: value.results.filter((row) => !isHidden(row.id)) }));
   }
@@ -122,7 +132,8 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     if (context.req.method === 'POST') {
       const parsed = await context.json(MAX_BODY_BYTES);
       if (!parsed.ok) return parsed.error;
-      const { keys, ...options } = parsed.value as { keys?: unknown } & Record<string, unknown>;
+      if (!isJsonObject(parsed.value)) return failure(400, 'bad_request', 'Expected {"keys": [...]}.');
+      const { keys, ...options } = parsed.value;
       if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) {
         return failure(400, 'bad_request', '`keys` must be an array of document ids.');
       }
@@ -147,8 +158,8 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     if (!q.ok) return q.reply;
     const parsed = await context.json(MAX_BODY_BYTES);
     if (!parsed.ok) return parsed.error;
-    const docs = (parsed.value as { docs?: unknown }).docs;
-    if (!Array.isArray(docs) || !docs.every((d) => typeof (d as { id?: unknown }).id === 'string')) {
+    const docs = isJsonObject(parsed.value) ? parsed.value.docs : undefined;
+    if (!Array.isArray(docs) || !docs.every((d) => isJsonObject(d) && typeof d.id === 'string')) {
       return failure(400, 'bad_request', '`docs` must be an array of {id, rev}.');
     }
     if (docs.some((d) => (d as { id: string }).id.startsWith('_'))) {
@@ -161,9 +172,9 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     if (s.access !== 'write') return readOnly;
     const parsed = await context.json(MAX_BODY_BYTES);
     if (!parsed.ok) return parsed.error;
-    if (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) {
-      return failure(400, 'bad_request', 'Expected an object of document ids to revision lists.');
-    }
+    // Exactly CouchDB's shape, checked here: the embedded store crashed on other shapes.
+    const valid = isJsonObject(parsed.value) && Object.values(parsed.value).every((revs) => Array.isArray(revs) && revs.every((rev) => typeof rev === 'string'));
+    if (!valid) return failure(400, 'bad_request', 'Expected an object of document ids to revision lists.');
     return fromStore(await store.request({ db: s.db, path: '_revs_diff', method: 'POST', body: parsed.value }));
   }
 
@@ -245,7 +256,7 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     if (s.access !== 'write') return readOnly;
     const parsed = await context.json(MAX_BODY_BYTES);
     if (!parsed.ok) return parsed.error;
-    const body = parsed.value as { docs?: unknown; new_edits?: unknown };
+    const body: { docs?: unknown; new_edits?: unknown } = isJsonObject(parsed.value) ? parsed.value : {};
     if (!Array.isArray(body.docs)) return failure(400, 'bad_request', '`docs` must be an array.');
     if (body.docs.length > MAX_DOCS_PER_WRITE) {
       return failure(413, 'too_large', `At most ${MAX_DOCS_PER_WRITE} documents per request.`);
@@ -284,10 +295,8 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     if (context.req.method !== 'PUT') return failure(405, 'method_not_allowed', 'Checkpoints are read and written, never deleted.');
     const parsed = await context.json(64 * 1024);
     if (!parsed.ok) return parsed.error;
-    if (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) {
-      return failure(400, 'bad_request', 'A checkpoint must be a JSON object.');
-    }
-    const body = { ...(parsed.value as Record<string, unknown>), _id: `_local/${s.kiosk.kioskId}-${id}` };
+    if (!isJsonObject(parsed.value)) return failure(400, 'bad_request', 'A checkpoint must be a JSON object.');
+    const body = { ...parsed.value, _id: `_local/${s.kiosk.kioskId}-${id}` };
     return fromStore(await store.request<{ id: string }>({ db: s.db, path, method: 'PUT', body }), 201, (r) => ({ ...r, id: `_local/${id}` }));
   }
 

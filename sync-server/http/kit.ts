@@ -68,11 +68,36 @@ async function readJson(req: IncomingMessage, limit: number): Promise<Result<unk
   if (!bytes.ok) return bytes;
   const text = bytes.value.toString('utf8');
   if (text.trim() === '') return err(failure(400, 'bad_request', 'The request body is empty; JSON was expected.'));
+  let value: unknown;
   try {
-    return ok(JSON.parse(text) as unknown);
+    value = JSON.parse(text) as unknown;
   } catch {
     return err(failure(400, 'bad_request', 'The request body is not valid JSON.'));
   }
+  // Nothing we accept nests deeply; a deep value would overflow the stack of whatever walks it next (the store did).
+  if (nestingDepth(value) > MAX_JSON_DEPTH) return err(failure(400, 'bad_request', `The JSON nests deeper than ${String(MAX_JSON_DEPTH)} levels.`));
+  return ok(value);
+}
+
+export const MAX_JSON_DEPTH = 64;
+
+/** How deep a parsed JSON value nests, counted without recursion (so a deep value cannot overflow this either). */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (typeof item !== 'object' || item === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** A JSON object (not an array, not null): what every write route takes. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export interface ServeOptions {
@@ -118,6 +143,20 @@ async function send(req: IncomingMessage, res: ServerResponse, result: HttpReply
   res.end(req.method === 'HEAD' ? undefined : payload);
 }
 
+/**
+ * The request's path and query. Parsed as a path of this hub, never as a URL of its own: `new URL('//x', base)`
+ * reads `//x` as another host (and throws for a host like `//9007199254740992`), which once made such a
+ * path a 500.
+ */
+export function requestUrl(target: string | undefined): URL | undefined {
+  if (!target?.startsWith('/')) return undefined;
+  try {
+    return new URL(`http://hub.invalid${target}`);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The request handler for a list of routes. Unexpected exceptions become a 500 and are logged, never a crash. */
 export function router(routes: readonly Route[], options: ServeOptions, log: (message: string) => void) {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -129,8 +168,10 @@ export function router(routes: readonly Route[], options: ServeOptions, log: (me
     void (async () => {
       let result: HttpReply;
       try {
-        const url = new URL(req.url ?? '/', 'http://hub.invalid');
-        if (req.method === 'OPTIONS') {
+        const url = requestUrl(req.url);
+        if (!url) {
+          result = failure(400, 'bad_request', 'The request target must be a path starting with a single /.');
+        } else if (req.method === 'OPTIONS') {
           result = reply(204, undefined);
         } else {
           result = await dispatch(routes, req, url, controller.signal);

@@ -49,10 +49,14 @@ export interface Store {
   ping(): Promise<StoreResult<{ vendor: string }>>;
 }
 
-/** Document ids go into paths encoded, except the `_design/` and `_local/` prefixes CouchDB expects raw. */
+/**
+ * Document ids go into paths encoded, except the `_design/` and `_local/` prefixes CouchDB expects raw.
+ * A lone surrogate (from any typed name or id) cannot be percent-encoded: made well-formed first, never a throw.
+ */
 export function docPath(id: string): string {
-  const special = /^(_design|_local)\/(.+)$/.exec(id);
-  return special ? `${special[1] ?? ''}/${encodeURIComponent(special[2] ?? '')}` : encodeURIComponent(id);
+  const wellFormed = id.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  const special = /^(_design|_local)\/(.+)$/.exec(wellFormed);
+  return special ? `${special[1] ?? ''}/${encodeURIComponent(special[2] ?? '')}` : encodeURIComponent(wellFormed);
 }
 
 function failureOf(error: unknown): StoreFailure {

@@ -1,4 +1,5 @@
 /** What every response does for village links and browser kiosks: gzip, CORS, CouchDB-shaped errors. */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, VILLAGE_A, type EnrolledKiosk, type TestHub } from './hub-harness.js';
 
@@ -48,6 +49,22 @@ describe('responses', () => {
     expect(await t.call('GET', '/nothing/here')).toMatchObject({ status: 404, body: { error: 'not_found', reason: 'missing' } });
     expect(await t.call('DELETE', '/api/health')).toMatchObject({ status: 405, body: { error: 'method_not_allowed' } });
     expect(await t.call('GET', '/sync/%E0%A4%A/')).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+  });
+
+  it('read a path starting with // as a path, not as another host (it was a 500; found by the fuzzer)', async () => {
+    const raw = (target: string) =>
+      new Promise<number>((done, failed) => {
+        const req = request({ host: '127.0.0.1', port: t.hub.port, path: target, method: 'GET' }, (res) => {
+          res.resume();
+          done(res.statusCode ?? 0);
+        });
+        req.on('error', failed);
+        req.end();
+      });
+    expect(await raw('//9007199254740992')).toBe(404);
+    expect(await raw('//evil.example/api/health')).toBe(404);
+    expect(await raw('http://127.0.0.1/api/health')).toBe(400);
+    expect(await raw('*')).toBe(400);
   });
 });
 
