@@ -20,7 +20,8 @@ afterAll(async () => {
 
 /**
  * What must not change: every case, kiosk, account, county document and file. Quarantine and audit may grow
- * (refusals are kept), sessions come and go, and a kiosk's last-contact times move with its requests.
+ * (refusals are kept), sessions come and go, failed sign-ins are counted (the lockout), and a kiosk's
+ * last-contact times move with its requests.
  */
 async function snapshot(): Promise<Record<string, unknown>> {
   const watched = [`village_${VILLAGE_A}`, DB.catalog, ...CONTROL_DBS.filter((db) => db !== DB.quarantine && db !== DB.audit && db !== DB.meta)];
@@ -29,7 +30,7 @@ async function snapshot(): Promise<Record<string, unknown>> {
       const all = await hub.hub.store.request<{ rows: { id: string; doc: Record<string, unknown> & { _id: string } }[] }>({ db: hub.hub.store.dbName(db), path: '_all_docs', qs: { include_docs: true } });
       if (!all.ok) return [db, all.error] as const;
       const docs = all.value.rows
-        .filter((row) => !row.id.startsWith('session:'))
+        .filter((row) => !row.id.startsWith('session:') && !row.id.startsWith('signin-failures:'))
         .map(({ doc }) => {
           const { _rev, lastSeenAt: _seen, lastPushAt: _push, lastPullAt: _pull, ...content } = doc;
           return doc._id.startsWith('kiosk:') ? content : { ...content, _rev };
