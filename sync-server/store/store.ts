@@ -77,6 +77,26 @@ export function openStore(options: { url: URL; kind: 'embedded' | 'couchdb'; pre
   const dbName = (logical: string) => `${options.prefix}${logical}`;
 
   async function request<T>(req: StoreRequest): Promise<StoreResult<T>> {
+    const { signal } = req;
+    if (!signal) return send<T>(req);
+    // Settle when the caller gives up, whatever the HTTP client does: under load an aborted request was
+    // seen never to settle, and a kiosk's long poll then hung for good (found by the hub fuzzer).
+    let onAbort = (): void => undefined;
+    const aborted = new Promise<StoreResult<T>>((settle) => {
+      onAbort = () => {
+        settle(err({ status: 503, error: 'aborted', reason: 'The request was given up before the store answered.' }));
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([send<T>(req), aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async function send<T>(req: StoreRequest): Promise<StoreResult<T>> {
     try {
       const value = (await server.request({
         ...(req.db === undefined ? {} : { db: req.db }),
