@@ -4,18 +4,9 @@
  * page. Main passes the answer to `protocol.handle`; this module never touches `electron`.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
+import { appContentType } from '../core/content-types.js';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 export interface AppResponse {
   readonly status: number;
@@ -72,7 +63,7 @@ export async function answerAppRequest(root: string, request: { readonly method:
   return {
     status: 200,
     headers: {
-      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': appContentType(file),
       'content-security-policy': csp,
       'x-content-type-options': 'nosniff',
     },

@@ -5,24 +5,13 @@
  * and styles from this origin only, no inline script, no framing, and network access to this hub alone.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
+import { appContentType } from '../core/content-types.js';
 import { failure, reply, type HttpReply, type Route } from './http/kit.js';
 
 /** Where `npm run build:apps` writes the apps, one folder each. */
 export const DEFAULT_APPS_DIR = resolve(import.meta.dirname, '../dist');
 export type AppName = 'kiosk' | 'console';
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.map': 'application/json',
-};
 
 export function appContentSecurityPolicy(extraConnect: readonly string[] = []): string {
   return [
@@ -65,7 +54,7 @@ export function appRoutes(app: AppName, options: { readonly appsDir: string; rea
     }
     const isIndex = file.endsWith(`${sep}index.html`);
     return reply(200, await readFile(file), {
-      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': appContentType(file),
       // Hashed asset names never change content; the page itself is always revalidated.
       'cache-control': isIndex ? 'no-cache' : 'public, max-age=31536000, immutable',
       'content-security-policy': csp,
