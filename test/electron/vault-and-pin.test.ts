@@ -4,20 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EnrollResponse } from '../../core/api/enrollment.js';
-import { enrollmentVault, type SafeStorageLike } from '../../electron/enrollment-vault.js';
+import { enrollmentVault } from '../../electron/enrollment-vault.js';
 import { technicianPin } from '../../electron/technician-pin.js';
 import { updateFeedUrl, updateGate } from '../../electron/update-gate.js';
+import { fakeKeychain } from '../support/shell-main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cunban-shell-'));
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-});
-
-/** A stand-in for the OS keychain: reversible, but never plain text on disk. */
-const keychain = (available = true): SafeStorageLike => ({
-  isEncryptionAvailable: () => available,
-  encryptString: (plain) => Buffer.from(Buffer.from(plain).map((byte) => byte ^ 0x5a)),
-  decryptString: (encrypted) => Buffer.from(encrypted.map((byte) => byte ^ 0x5a)).toString(),
 });
 
 const enrollment: EnrollResponse = {
@@ -35,7 +29,7 @@ const enrollment: EnrollResponse = {
 describe('the enrollment vault', () => {
   it('keeps the enrollment encrypted by the keychain, readable back, and forgets it', async () => {
     const file = join(dir, 'enrollment.bin');
-    const vault = enrollmentVault({ safeStorage: keychain(), file });
+    const vault = enrollmentVault({ safeStorage: fakeKeychain(), file });
     expect(await vault.load()).toEqual({ ok: true, value: null });
     expect(await vault.save(enrollment)).toEqual({ ok: true, value: null });
     const onDisk = readFileSync(file).toString('latin1');
@@ -49,7 +43,7 @@ describe('the enrollment vault', () => {
   });
 
   it('refuses to keep secrets without a keychain, and says what to do', async () => {
-    const vault = enrollmentVault({ safeStorage: keychain(false), file: join(dir, 'none.bin') });
+    const vault = enrollmentVault({ safeStorage: fakeKeychain(false), file: join(dir, 'none.bin') });
     const saved = await vault.save(enrollment);
     expect(saved).toMatchObject({ ok: false, error: { code: 'shell.secretsUnavailable' } });
     expect(!saved.ok && saved.error.message).toContain('keyring');

@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SHELL_CHANNEL_NAMES } from '../../../core/api/shell.js';
 import { ok } from '../../../core/result.js';
-import { bridgeOf } from '../../../electron/bridge.js';
-import { validatedHandler, type IpcSender } from '../../../electron/ipc.js';
+import { validatedHandler } from '../../../electron/ipc.js';
 import { technicianPin } from '../../../electron/technician-pin.js';
 import { startTestHub, type TestHub } from '../../sync-server/hub-harness.js';
+import { bridgeToMain } from '../../support/shell-main.js';
 import { signedInCounter, type Counter, type TestShell } from './harness.js';
 import { registerThroughData } from './register-helper.js';
 
@@ -37,18 +36,16 @@ afterAll(async () => {
 /** The Electron host: main's PIN store and diagnostics save, through validated handlers and the bridge. */
 function electronHost(saved: string[]) {
   const pin = technicianPin({ file: join(dir, `pin-${String(Date.now())}.json`) });
-  const handlers = new Map<string, (event: IpcSender, argument: unknown) => Promise<unknown>>([
-    [SHELL_CHANNEL_NAMES.hasTechnicianPin, validatedHandler('hasTechnicianPin', async () => ok(await pin.isSet()))],
-    [SHELL_CHANNEL_NAMES.checkTechnicianPin, validatedHandler('checkTechnicianPin', (typed) => pin.check(typed))],
-    [SHELL_CHANNEL_NAMES.setTechnicianPin, validatedHandler('setTechnicianPin', (typed) => pin.set(typed))],
-    [SHELL_CHANNEL_NAMES.leaveKioskMode, validatedHandler('leaveKioskMode', (typed) => pin.check(typed))],
-    [SHELL_CHANNEL_NAMES.saveDiagnosticBundle, validatedHandler('saveDiagnosticBundle', (bundle) => {
+  const bridge = bridgeToMain({
+    hasTechnicianPin: validatedHandler('hasTechnicianPin', async () => ok(await pin.isSet())),
+    checkTechnicianPin: validatedHandler('checkTechnicianPin', (typed) => pin.check(typed)),
+    setTechnicianPin: validatedHandler('setTechnicianPin', (typed) => pin.set(typed)),
+    leaveKioskMode: validatedHandler('leaveKioskMode', (typed) => pin.check(typed)),
+    saveDiagnosticBundle: validatedHandler('saveDiagnosticBundle', (bundle) => {
       saved.push(bundle.content);
       return Promise.resolve(ok({ path: `/media/usb/${bundle.fileName}` }));
-    })],
-  ]);
-  const page: IpcSender = { senderFrame: { url: 'app://cunban/index.html', parent: null } };
-  const bridge = bridgeOf((channel, argument) => handlers.get(channel)?.(page, argument) ?? Promise.reject(new Error(channel)), '0.1.0-test');
+    }),
+  });
   return (shell: TestShell): TestShell => ({
     ...shell,
     technician: { hasTechnicianPin: bridge.hasTechnicianPin, checkTechnicianPin: bridge.checkTechnicianPin, setTechnicianPin: bridge.setTechnicianPin, leaveKioskMode: bridge.leaveKioskMode },

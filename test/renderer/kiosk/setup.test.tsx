@@ -10,12 +10,11 @@ import { startTestHub, storeForwardedCase, VILLAGE_A, type TestHub } from '../..
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHELL_CHANNEL_NAMES } from '../../../core/api/shell.js';
-import { bridgeOf } from '../../../electron/bridge.js';
 import { enrollmentVault } from '../../../electron/enrollment-vault.js';
-import { validatedHandler, type IpcSender } from '../../../electron/ipc.js';
+import { validatedHandler } from '../../../electron/ipc.js';
 import { BROWSER_FALLBACK_KEY } from '../../../renderer/data/key-store.js';
 import { electronShell } from '../../../renderer/kiosk/electron-shell.js';
+import { bridgeToMain, fakeKeychain } from '../../support/shell-main.js';
 import { memoryStorage, testShell, type TestShell } from './harness.js';
 
 let hub: TestHub;
@@ -111,20 +110,11 @@ describe('the setup screen', () => {
     /** main's real handlers (sender check, schemas, vault) behind the real preload bridge; only Electron itself is absent. */
     function shellWithMain(keychainAvailable: boolean) {
       const dir = mkdtempSync(join(tmpdir(), 'cunban-main-'));
-      const vault = enrollmentVault({
-        safeStorage: {
-          isEncryptionAvailable: () => keychainAvailable,
-          encryptString: (plain) => Buffer.from(Buffer.from(plain).map((byte) => byte ^ 0x5a)),
-          decryptString: (encrypted) => Buffer.from(encrypted.map((byte) => byte ^ 0x5a)).toString(),
-        },
-        file: join(dir, 'enrollment.bin'),
+      const vault = enrollmentVault({ safeStorage: fakeKeychain(keychainAvailable), file: join(dir, 'enrollment.bin') });
+      const bridge = bridgeToMain({
+        loadEnrollment: validatedHandler('loadEnrollment', () => vault.load()),
+        saveEnrollment: validatedHandler('saveEnrollment', (enrollment) => vault.save(enrollment)),
       });
-      const handlers = new Map<string, (event: IpcSender, argument: unknown) => Promise<unknown>>([
-        [SHELL_CHANNEL_NAMES.loadEnrollment, validatedHandler('loadEnrollment', () => vault.load())],
-        [SHELL_CHANNEL_NAMES.saveEnrollment, validatedHandler('saveEnrollment', (enrollment) => vault.save(enrollment))],
-      ]);
-      const page: IpcSender = { senderFrame: { url: 'app://cunban/index.html', parent: null } };
-      const bridge = bridgeOf((channel, argument) => handlers.get(channel)?.(page, argument) ?? Promise.reject(new Error(channel)), '0.1.0-test');
       const pageStorage = memoryStorage();
       const base = testShell();
       const inElectron: TestShell = { ...base, ...electronShell(bridge, pageStorage), openData: (enrollment) => base.openData(enrollment) };
