@@ -5,9 +5,7 @@
  */
 import type { CunbanBridge, ShellResult } from '../../core/api/shell.js';
 import type { KioskSecrets } from '../data/key-store.js';
-import { openKioskData } from '../data/kiosk-data.js';
-import { kioskDatabaseName, removeKioskDatabase } from '../data/kiosk-database.js';
-import type { KioskShell } from './shell.js';
+import { localKioskData, type KioskShell } from './shell.js';
 
 /** A shell call that failed, with main's explanation (shown to the technician). */
 export class ShellFailure extends Error {}
@@ -37,8 +35,7 @@ export function electronShell(bridge: CunbanBridge, preferences: Pick<Storage, '
   return {
     secrets,
     appVersion: bridge.appVersion,
-    openData: (enrollment) => openKioskData({ enrollment, appVersion: bridge.appVersion }),
-    removeData: (kioskId) => removeKioskDatabase({ name: kioskDatabaseName(kioskId) }),
+    ...localKioskData(bridge.appVersion),
     print: () => unwrap(bridge.print()),
     reportActivity: (activity) => {
       void bridge.reportActivity(activity);

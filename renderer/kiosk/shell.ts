@@ -29,12 +29,19 @@ export interface KioskShell {
   readonly saveDiagnosticBundle?: CunbanBridge['saveDiagnosticBundle'];
 }
 
+/** The kiosk's data in this page's IndexedDB, the same whoever hosts the page. */
+export function localKioskData(appVersion: string): Pick<KioskShell, 'openData' | 'removeData'> {
+  return {
+    openData: (enrollment) => openKioskData({ enrollment, appVersion }),
+    removeData: (kioskId) => removeKioskDatabase({ name: kioskDatabaseName(kioskId) }),
+  };
+}
+
 export function browserShell(): KioskShell {
   return {
     secrets: browserFallbackSecrets(window.localStorage),
     appVersion: CUNBAN_VERSION,
-    openData: (enrollment) => openKioskData({ enrollment, appVersion: CUNBAN_VERSION }),
-    removeData: (kioskId) => removeKioskDatabase({ name: kioskDatabaseName(kioskId) }),
+    ...localKioskData(CUNBAN_VERSION),
     print() {
       window.print();
       return Promise.resolve({});
