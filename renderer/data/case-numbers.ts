@@ -5,9 +5,10 @@
  */
 import { formatCaseNumber, parseCaseNumber, type CaseNumberError } from '../../core/case/number.js';
 import { localDateOf, type LocalDate } from '../../core/local-date.js';
-import type { Result } from '../../core/result.js';
+import { err, type Result } from '../../core/result.js';
 import type { KioskDatabase } from './kiosk-database.js';
 import { serialQueue } from './serial.js';
+import { isQuotaError, STORAGE_FULL, type StorageFull } from './storage-health.js';
 
 interface Sequence {
   readonly date: LocalDate;
@@ -17,7 +18,7 @@ interface Sequence {
 const SEQUENCE = 'case-sequence';
 
 export interface CaseNumbers {
-  next(): Promise<Result<string, CaseNumberError>>;
+  next(): Promise<Result<string, CaseNumberError | StorageFull>>;
 }
 
 export function caseNumbers(
@@ -38,7 +39,14 @@ export function caseNumbers(
         const stored = (await db.getLocal<Sequence>(SEQUENCE))?.toJSON().data;
         const last = Math.max(stored?.date === date ? stored.last : 0, await highestOnDevice(date));
         const number = formatCaseNumber({ village: kiosk.village, date, kioskNumber: kiosk.kioskNumber, sequence: last + 1 });
-        if (number.ok) await db.upsertLocal(SEQUENCE, { date, last: last + 1 });
+        if (!number.ok) return number;
+        try {
+          await db.upsertLocal(SEQUENCE, { date, last: last + 1 });
+        } catch (error) {
+          // A number not recorded is not issued: nothing can be saved under it on a full disk anyway.
+          if (isQuotaError(error)) return err(STORAGE_FULL);
+          throw error;
+        }
         return number;
       });
     },

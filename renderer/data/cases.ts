@@ -10,14 +10,13 @@ import type { CaseEvent } from '../../core/case/events.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { fromStoredCase, toStoredCase } from './case-collection.js';
 import type { KioskDatabase } from './kiosk-database.js';
-import { isQuotaError } from './storage-health.js';
+import { isQuotaError, STORAGE_FULL, type StorageFull } from './storage-health.js';
 
 export type CaseWriteError =
   | AppendError
   | { readonly code: 'case.notFound' }
   | { readonly code: 'case.numberTaken'; readonly caseNumber: string }
-  /** The device's storage is full: nothing was written, and everything stored before is intact. */
-  | { readonly code: 'storage.full' };
+  | StorageFull;
 
 export interface CaseStore {
   /** Accept a new application: `draft` is its `created` event. */
@@ -64,7 +63,7 @@ export function caseStore(db: KioskDatabase): CaseStore {
     try {
       await db.cases.insert(toStoredCase(doc));
     } catch (error) {
-      if (isQuotaError(error)) return err({ code: 'storage.full' });
+      if (isQuotaError(error)) return err(STORAGE_FULL);
       throw error;
     }
     return ok(doc);
@@ -88,7 +87,7 @@ export function caseStore(db: KioskDatabase): CaseStore {
         });
       } catch (error) {
         if (error instanceof Refused) return err(error.error);
-        if (isQuotaError(error)) return err({ code: 'storage.full' });
+        if (isQuotaError(error)) return err(STORAGE_FULL);
         throw error;
       }
       return written ? ok(written) : err({ code: 'case.notFound' });

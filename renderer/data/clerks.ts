@@ -14,6 +14,10 @@ import {
 import { err, ok, type Result } from '../../core/result.js';
 import type { KioskDatabase } from './kiosk-database.js';
 import { serialQueue } from './serial.js';
+import { isQuotaError, STORAGE_FULL, type StorageFull } from './storage-health.js';
+
+/** A full disk refuses new accounts and counting wrong PINs; a right PIN still signs in. */
+export type ClerkAccountError = ClerkError | StorageFull;
 
 export interface Clerk {
   readonly id: string;
@@ -33,9 +37,9 @@ interface ClerkBook {
 
 export interface ClerkAccounts {
   list(): Promise<Clerk[]>;
-  add(name: string, pin: string, confirmation: string): Promise<Result<Clerk, ClerkError>>;
+  add(name: string, pin: string, confirmation: string): Promise<Result<Clerk, ClerkAccountError>>;
   /** Check a PIN; wrong ones count towards the lockout. */
-  verify(clerkId: string, pin: string): Promise<Result<Clerk, ClerkError>>;
+  verify(clerkId: string, pin: string): Promise<Result<Clerk, ClerkAccountError>>;
 }
 
 const BOOK = 'clerks';
@@ -56,10 +60,16 @@ async function hashPin(pin: string, salt: string, iterations: number): Promise<s
 export function clerkAccounts(db: KioskDatabase, now: () => Date = () => new Date()): ClerkAccounts {
   const read = async (): Promise<ClerkBook> => (await db.getLocal<ClerkBook>(BOOK))?.toJSON().data ?? { clerks: [], attempts: {} };
   const serial = serialQueue();
-  const update = <T>(change: (book: ClerkBook) => Promise<{ book?: ClerkBook; result: T }>): Promise<T> =>
+  type Outcome = Result<Clerk, ClerkAccountError>;
+  const update = (change: (book: ClerkBook) => Promise<{ book?: ClerkBook; result: Outcome }>): Promise<Outcome> =>
     serial(async () => {
       const { book, result } = await change(await read());
-      if (book) await db.upsertLocal(BOOK, book);
+      try {
+        if (book) await db.upsertLocal(BOOK, book);
+      } catch (error) {
+        if (isQuotaError(error)) return err(STORAGE_FULL);
+        throw error;
+      }
       return result;
     });
   const publicClerk = ({ id, name }: ClerkRecord): Clerk => ({ id, name });
@@ -70,7 +80,7 @@ export function clerkAccounts(db: KioskDatabase, now: () => Date = () => new Dat
     },
 
     add(name, pin, confirmation) {
-      return update<Result<Clerk, ClerkError>>(async (book) => {
+      return update(async (book) => {
         const trimmed = name.trim();
         if (trimmed === '') return { result: err({ code: 'clerk.nameEmpty' }) };
         if (book.clerks.some((clerk) => clerk.name === trimmed)) return { result: err({ code: 'clerk.nameTaken', name: trimmed }) };
@@ -90,13 +100,14 @@ export function clerkAccounts(db: KioskDatabase, now: () => Date = () => new Dat
     },
 
     verify(clerkId, pin) {
-      return update<Result<Clerk, ClerkError>>(async (book) => {
+      return update(async (book) => {
         const record = book.clerks.find((clerk) => clerk.id === clerkId);
         if (!record) return { result: err({ code: 'clerk.unknown' }) };
         const attempts = book.attempts[clerkId];
         const minutes = lockoutMinutesLeft(attempts, now());
         if (minutes > 0) return { result: err({ code: 'clerk.lockedOut', minutes }) };
         if ((await hashPin(pin, record.salt, record.iterations)) === record.hash) {
+          if (!attempts) return { result: ok(publicClerk(record)) };
           const { [clerkId]: _cleared, ...others } = book.attempts;
           return { book: { ...book, attempts: others }, result: ok(publicClerk(record)) };
         }

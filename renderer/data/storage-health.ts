@@ -10,6 +10,12 @@ export interface StorageHealth {
   readonly level: StorageLevel;
 }
 
+/** The device's storage is full: nothing was written, and everything stored before is intact. */
+export interface StorageFull {
+  readonly code: 'storage.full';
+}
+export const STORAGE_FULL: StorageFull = { code: 'storage.full' };
+
 export const WARNING_RATIO = 0.8;
 export const CRITICAL_RATIO = 0.95;
 

@@ -4,8 +4,7 @@
  * unmounting it, so whatever was being typed is still there after the PIN.
  */
 import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
-import type { ClerkError } from '../../core/clerk.js';
-import type { Clerk } from '../data/clerks.js';
+import type { Clerk, ClerkAccountError } from '../data/clerks.js';
 import type { KioskData } from '../data/kiosk-data.js';
 import { Alert, Field } from '../ui/form.js';
 import { useIdleTimer } from '../ui/hooks.js';
@@ -97,7 +96,7 @@ function SignIn(props: {
   const { t, describe } = useI18n();
   const [clerkId, setClerkId] = useState(props.lockedClerk?.id ?? props.clerks[0]?.id ?? '');
   const [pin, setPin] = useState('');
-  const [error, setError] = useState<ClerkError>();
+  const [error, setError] = useState<ClerkAccountError>();
   const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
     const verified = await props.data.clerks.verify(clerkId, pin);
@@ -131,7 +130,7 @@ export function NewClerkForm(props: { readonly data: KioskData; readonly onAdded
   const [name, setName] = useState('');
   const [pin, setPin] = useState('');
   const [confirmation, setConfirmation] = useState('');
-  const [error, setError] = useState<ClerkError>();
+  const [error, setError] = useState<ClerkAccountError>();
   const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
     const added = await props.data.clerks.add(name, pin, confirmation);

@@ -39,7 +39,7 @@ export function localKioskData(appVersion: string): Pick<KioskShell, 'openData' 
 
 export function browserShell(): KioskShell {
   return {
-    secrets: browserFallbackSecrets(window.localStorage),
+    secrets: browserFallbackSecrets(window.indexedDB),
     appVersion: CUNBAN_VERSION,
     ...localKioskData(CUNBAN_VERSION),
     print() {

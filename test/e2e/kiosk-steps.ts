@@ -31,7 +31,24 @@ export async function enrollWithFirstClerk(page: Page, store: Store, village: st
  * Enter, the name, Tab, the ID number, Tab past phone and address and the proxy box, "all received",
  * Ctrl+Enter. A missing material is the one thing picked by pointer.
  */
-export async function registerAtKeyboard(page: Page, options: { search: string; name: string; idNumber: string; missing?: number }): Promise<string> {
+export async function registerAtKeyboard(page: Page, options: RegistrationAtKeyboard): Promise<string> {
+  await typeRegistration(page, options);
+  await page.keyboard.press('Control+Enter');
+  const number = page.getByTestId('receipt-case-number');
+  await number.waitFor();
+  return (await number.textContent()) ?? '';
+}
+
+export interface RegistrationAtKeyboard {
+  readonly search: string;
+  readonly name: string;
+  readonly idNumber: string;
+  /** The row of a material the resident did not bring. */
+  readonly missing?: number;
+}
+
+/** Everything of `registerAtKeyboard` up to, not including, the Ctrl+Enter that saves. */
+export async function typeRegistration(page: Page, options: RegistrationAtKeyboard): Promise<void> {
   await page.keyboard.press('Alt+N');
   await page.keyboard.type(options.search);
   await page.keyboard.press('Enter');
@@ -45,8 +62,4 @@ export async function registerAtKeyboard(page: Page, options: { search: string; 
   if (options.missing !== undefined) {
     await page.locator('.checklist tbody tr').nth(options.missing).getByLabel('缺').check();
   }
-  await page.keyboard.press('Control+Enter');
-  const number = page.getByTestId('receipt-case-number');
-  await number.waitFor();
-  return (await number.textContent()) ?? '';
 }

@@ -9,7 +9,8 @@ import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwrig
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const FLAGS = [
+/** The flags Debian's Chromium needs on these machines (headless, no sandbox in containers). */
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -34,7 +35,7 @@ export interface BrowserRun {
 
 export async function openChromium(suite: string, extraFlags: readonly string[] = []): Promise<BrowserRun> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install chromium (see .ci/run)`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...FLAGS, ...extraFlags] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS, ...extraFlags] });
   const errors: string[] = [];
   const tolerated = new Set<RegExp>();
   const record = (text: string) => {

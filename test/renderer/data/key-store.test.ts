@@ -1,19 +1,7 @@
+import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import type { EnrollResponse } from '../../../core/api/enrollment.js';
 import { BROWSER_FALLBACK_KEY, browserFallbackSecrets } from '../../../renderer/data/key-store.js';
-
-class MemoryStorage {
-  readonly items = new Map<string, string>();
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.items.set(key, value);
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-}
 
 const key = Buffer.alloc(32, 3).toString('base64url');
 const enrollment: EnrollResponse = {
@@ -28,23 +16,56 @@ const enrollment: EnrollResponse = {
   dataKeys: { current: 'k1', keys: [{ kid: 'k1', key }], blindIndexKey: key },
 };
 
+function shellDatabase(indexedDB: IDBFactory): Promise<IDBDatabase> {
+  return new Promise((opened) => {
+    const request = indexedDB.open('cunban-shell');
+    request.onsuccess = () => {
+      opened(request.result);
+    };
+  });
+}
+
+async function storedKeys(indexedDB: IDBFactory): Promise<IDBValidKey[]> {
+  const db = await shellDatabase(indexedDB);
+  const request = db.transaction('secrets').objectStore('secrets').getAllKeys();
+  return new Promise((read) => {
+    request.onsuccess = () => {
+      db.close();
+      read(request.result);
+    };
+  });
+}
+
+async function putRaw(indexedDB: IDBFactory, value: unknown): Promise<void> {
+  const db = await shellDatabase(indexedDB);
+  const transaction = db.transaction('secrets', 'readwrite');
+  transaction.objectStore('secrets').put(value, BROWSER_FALLBACK_KEY);
+  await new Promise((done) => {
+    transaction.oncomplete = done;
+  });
+  db.close();
+}
+
 describe('the browser-mode fallback for kiosk secrets', () => {
   it('round-trips the enrollment, says it is not protected at rest, and forgets on request', async () => {
-    const storage = new MemoryStorage();
-    const secrets = browserFallbackSecrets(storage);
+    const indexedDB = new IDBFactory();
+    const secrets = browserFallbackSecrets(indexedDB);
     expect(secrets.protectedAtRest).toBe(false);
     expect(await secrets.load()).toBeUndefined();
     await secrets.save(enrollment);
-    expect([...storage.items.keys()]).toEqual([BROWSER_FALLBACK_KEY]);
+    expect(await storedKeys(indexedDB)).toEqual([BROWSER_FALLBACK_KEY]);
     expect(BROWSER_FALLBACK_KEY).toContain('UNPROTECTED');
-    expect(await secrets.load()).toEqual(enrollment);
+    // Another page load (a new factory object on the same storage) finds it.
+    expect(await browserFallbackSecrets(indexedDB).load()).toEqual(enrollment);
     await secrets.forget();
     expect(await secrets.load()).toBeUndefined();
   });
 
   it('treats damaged contents as nothing stored, so the kiosk asks to enroll again', async () => {
-    const storage = new MemoryStorage();
-    storage.setItem(BROWSER_FALLBACK_KEY, JSON.stringify({ kioskId: 'x' }));
-    expect(await browserFallbackSecrets(storage).load()).toBeUndefined();
+    const indexedDB = new IDBFactory();
+    const secrets = browserFallbackSecrets(indexedDB);
+    await secrets.save(enrollment);
+    await putRaw(indexedDB, { kioskId: 'x' });
+    expect(await secrets.load()).toBeUndefined();
   });
 });

@@ -28,7 +28,7 @@ function machine() {
   const preferences = memoryStorage();
   return {
     preferences,
-    secrets: browserFallbackSecrets(memoryStorage()),
+    secrets: browserFallbackSecrets(new IDBFactory()),
     open: (enrollment: EnrollResponse) => openKioskData({ enrollment, appVersion: TEST_APP_VERSION, indexedDB, IDBKeyRange }),
     removeData: (kioskId: string) => removeKioskDatabase({ name: kioskDatabaseName(kioskId), indexedDB, IDBKeyRange }),
   };

@@ -48,7 +48,7 @@ export function testShell(): TestShell {
   const opened: KioskData[] = [];
   const printed: TestShell['printed'] = { count: 0, outcome: {} };
   return {
-    secrets: browserFallbackSecrets(memoryStorage()),
+    secrets: browserFallbackSecrets(new IDBFactory()),
     appVersion: '0.1.0-test',
     preferences: memoryStorage(),
     opened,

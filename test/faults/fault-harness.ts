@@ -1,0 +1,225 @@
+/**
+ * The faults suite's shared parts: a real hub process that can be SIGKILLed and started again, kiosks in
+ * Node (RxDB on fake-indexeddb, the real sync) whose network a test controls, and the tally every scenario
+ * reports — cases lost, cases duplicated, and cases whose final state differs between kiosk and hub.
+ *
+ * `npm test` runs each scenario a few times; `npm run test:faults` (CUNBAN_FAULTS=full) the full counts,
+ * and prints the tallies (CUNBAN_FAULTS_REPORT).
+ */
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { enrollResponseSchema, type EnrollResponse } from '../../core/api/enrollment.js';
+import type { EventDraft } from '../../core/case/append.js';
+import type { CaseDocument } from '../../core/case/document.js';
+import { caseNumbers } from '../../renderer/data/case-numbers.js';
+import { caseStore, type CaseStore } from '../../renderer/data/cases.js';
+import { openKioskDatabase, type KioskDatabase } from '../../renderer/data/kiosk-database.js';
+import { importKeyRing, sealPerson } from '../../renderer/data/sealing.js';
+import { startKioskSync, type KioskSync } from '../../renderer/data/sync.js';
+import { loadHubConfig } from '../../sync-server/config.js';
+import { acquireStore, type AcquiredStore } from '../../sync-server/hub.js';
+import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
+import { createdDraft, itemSnapshot } from '../core/fixtures.js';
+import { dropPrefixedDatabases, TEST_APP_VERSION, VILLAGE_A } from '../sync-server/hub-harness.js';
+import { provisionForHubProcesses, spawnHub, type HubProcess } from '../sync-server/hub-process.js';
+
+export const FAULTS_FULL = process.env.CUNBAN_FAULTS === 'full';
+
+/** How many times a scenario runs: the issue's count under `npm run test:faults`, a few inside `npm test`. */
+export const faultRounds = (full: number, short: number): number => (FAULTS_FULL ? full : short);
+
+export interface FaultTally {
+  readonly scenario: string;
+  readonly rounds: number;
+  /** Registrations the kiosk acknowledged. */
+  readonly cases: number;
+  /** Acknowledged, but missing on the kiosk or the hub at the end. */
+  readonly lost: number;
+  /** One registration stored as more than one case. */
+  readonly duplicated: number;
+  /** On both sides, but with different events or status. */
+  readonly mismatched: number;
+}
+
+/** Keep a scenario's tally for `npm run test:faults` to print. */
+export function recordTally(tally: FaultTally): void {
+  const file = process.env.CUNBAN_FAULTS_REPORT;
+  if (file) appendFileSync(file, `${JSON.stringify(tally)}\n`);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const address = server.address();
+  await new Promise((closed) => server.close(closed));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** A `cunban-hub serve` process on a fixed port, so kiosks find it again after it is killed and restarted. */
+export interface FaultHub {
+  readonly port: number;
+  readonly origin: string;
+  start(): Promise<void>;
+  kill(): Promise<void>;
+  /** The store of the hub running now (a restarted hub has a new embedded store process). */
+  withAdmin<T>(fn: (admin: AcquiredStore) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startFaultHub(): Promise<FaultHub> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cunban-faults-'));
+  const prefix = `f${Date.now().toString(36)}_`;
+  const port = await freePort();
+  const env = { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: String(port), CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '' };
+  let running: HubProcess | undefined;
+  const withAdmin = async <T>(fn: (admin: AcquiredStore) => Promise<T>): Promise<T> => {
+    const config = loadHubConfig(env);
+    if (!config.ok) throw new Error(config.error.message);
+    const admin = await acquireStore(config.value);
+    try {
+      return await fn(admin);
+    } finally {
+      await admin.release();
+    }
+  };
+  await provisionForHubProcesses(env);
+  const hub: FaultHub = {
+    port,
+    origin: `http://127.0.0.1:${String(port)}`,
+    async start() {
+      running = await spawnHub(env);
+    },
+    kill: () => running?.stop('SIGKILL') ?? Promise.resolve(),
+    withAdmin,
+    async close() {
+      if (process.env.COUCHDB_URL) await withAdmin((admin) => dropPrefixedDatabases(admin.store, prefix));
+      await hub.kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  await hub.start();
+  return hub;
+}
+
+export type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+export const urlOf = (input: RequestInfo | URL): string => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+
+export interface FaultyKioskOptions {
+  /** The kiosk's network: given the real fetch, returns the one the kiosk uses. */
+  readonly network?: (real: Fetch) => Fetch;
+  /** The kiosk's clock. */
+  readonly now?: () => Date;
+}
+
+export interface FaultyKiosk {
+  readonly enrollment: EnrollResponse;
+  readonly db: KioskDatabase;
+  readonly cases: CaseStore;
+  readonly sync: KioskSync;
+  /** Registrations acknowledged to the clerk: the created event's id, unique per registration. */
+  readonly acknowledged: Set<string>;
+  /** Register a case as the counter does (a case number from the kiosk's own counter, the kiosk's clock). */
+  register(): Promise<CaseDocument>;
+  append(caseNumber: string, draft: Omit<EventDraft, 'id' | 'at' | 'actor'>): Promise<void>;
+  syncUntilOk(ms?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+let kiosks = 0;
+
+export async function faultyKiosk(hub: FaultHub, options: FaultyKioskOptions = {}): Promise<FaultyKiosk> {
+  const now = options.now ?? (() => new Date());
+  const issued = await hub.withAdmin((admin) => issueEnrollmentCode(admin.store, VILLAGE_A, new Date()));
+  if (!issued.ok) throw new Error(issued.error.reason);
+  const response = await fetch(`${hub.origin}/api/enroll`, { method: 'POST', body: JSON.stringify({ code: issued.value.code }) });
+  const enrollment = enrollResponseSchema.parse(await response.json());
+  kiosks += 1;
+  const db = await openKioskDatabase({ name: `faulty-${String(kiosks)}-${enrollment.kioskId}`, indexedDB, IDBKeyRange });
+  const keys = await importKeyRing(enrollment.dataKeys);
+  const numbers = caseNumbers(db, enrollment, now);
+  const clerk = { id: `${enrollment.kioskId}/clerk-1`, name: '王芳', level: 'village' as const };
+  const sync = await startKioskSync({ db, enrollment, appVersion: TEST_APP_VERSION, now, fetch: options.network ? options.network(fetch) : fetch });
+  const cases = caseStore(db);
+  const acknowledged = new Set<string>();
+  let events = 0;
+  const eventId = () => `${enrollment.kioskId}-e${String(++events).padStart(5, '0')}`;
+  return {
+    enrollment,
+    db,
+    cases,
+    sync,
+    acknowledged,
+    async register() {
+      const number = await numbers.next();
+      if (!number.ok) throw new Error(number.error.code);
+      const applicant = await sealPerson(keys, { name: '王秀兰', idNumber: '422822199506150026' });
+      const draft = createdDraft(itemSnapshot('county'), now().toISOString(), { caseNumber: number.value, village: VILLAGE_A, applicant });
+      const id = eventId();
+      const created = await cases.create({ ...draft, id, actor: clerk, type: 'created' } as EventDraft & { type: 'created' });
+      if (!created.ok) throw new Error(JSON.stringify(created.error));
+      acknowledged.add(id);
+      return created.value;
+    },
+    async append(caseNumber, draft) {
+      const appended = await cases.append(caseNumber, { ...draft, id: eventId(), at: now().toISOString(), actor: clerk } as EventDraft);
+      if (!appended.ok) throw new Error(JSON.stringify(appended.error));
+    },
+    async syncUntilOk(ms = 90_000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        if ((await sync.syncNow(15_000)).ok) return;
+        if (Date.now() > deadline) throw new Error('the kiosk did not get back in sync');
+      }
+    },
+    async close() {
+      await sync.stop();
+      await db.close();
+    },
+  };
+}
+
+/** Everything the hub holds for the test village, by case number. */
+export async function hubCases(hub: FaultHub): Promise<Map<string, CaseDocument>> {
+  const rows = await hub.withAdmin((admin) =>
+    admin.store.request<{ rows: { id: string; doc: CaseDocument }[] }>({ db: admin.store.dbName(`village_${VILLAGE_A}`), path: '_all_docs', qs: { include_docs: true } }),
+  );
+  if (!rows.ok) throw new Error(rows.error.reason);
+  return new Map(rows.value.rows.filter((row) => !row.id.startsWith('_design/')).map((row) => [row.id, row.doc]));
+}
+
+const sameState = (a: CaseDocument, b: CaseDocument) =>
+  a.summary.status === b.summary.status && a.events.length === b.events.length && a.events.every((event) => b.events.some((other) => other.id === event.id));
+
+/** Count what a fault cost this kiosk: its acknowledged registrations against its own cases and the hub's. */
+export async function tallyKiosk(kiosk: FaultyKiosk, hub: FaultHub, scenario: string, rounds: number): Promise<FaultTally> {
+  const mine = new Map((await kiosk.cases.all()).map((doc) => [doc.caseNumber, doc]));
+  const onHub = await hubCases(hub);
+  const createdIn = (docs: Iterable<CaseDocument>) => {
+    const count = new Map<string, number>();
+    for (const doc of docs) {
+      const created = doc.events.find((event) => event.type === 'created');
+      if (created && kiosk.acknowledged.has(created.id)) count.set(created.id, (count.get(created.id) ?? 0) + 1);
+    }
+    return count;
+  };
+  const onKiosk = createdIn(mine.values());
+  const hubCount = createdIn(onHub.values());
+  let lost = 0;
+  let duplicated = 0;
+  for (const id of kiosk.acknowledged) {
+    if (!onKiosk.has(id) || !hubCount.has(id)) lost += 1;
+    if ((onKiosk.get(id) ?? 0) > 1 || (hubCount.get(id) ?? 0) > 1) duplicated += 1;
+  }
+  let mismatched = 0;
+  for (const [number, doc] of mine) {
+    const other = onHub.get(number);
+    if (other && !(sameState(doc, other) && sameState(other, doc))) mismatched += 1;
+  }
+  const tally = { scenario, rounds, cases: kiosk.acknowledged.size, lost, duplicated, mismatched };
+  recordTally(tally);
+  return tally;
+}

@@ -1,0 +1,226 @@
+/**
+ * Faults of the kiosk itself, in Debian's Chromium with a real profile on disk: the kiosk process killed
+ * (SIGKILL, the whole process group) at random moments of a registration — 20 times under
+ * `npm run test:faults` — and the kiosk's storage quota exhausted. A case whose receipt the clerk saw is
+ * never lost, no registration is stored twice, and kiosk and hub end with the same cases.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseDocument } from '../../core/case/document.js';
+import { villageDb } from '../../sync-server/store/names.js';
+import { typeRegistration, enrollWithFirstClerk } from '../e2e/kiosk-steps.js';
+import { buildAppsForTest } from '../support/apps-build.js';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../support/chromium.js';
+import { startTestHub, VILLAGE_A, type TestHub } from '../sync-server/hub-harness.js';
+import { faultRounds, recordTally } from './fault-harness.js';
+
+let testHub: TestHub;
+let appsDir: string;
+let profile: string;
+let kioskUrl: string;
+
+beforeAll(async () => {
+  appsDir = await buildAppsForTest();
+  testHub = await startTestHub({ config: { appsDir } });
+  kioskUrl = `http://localhost:${String(testHub.hub.port)}/kiosk/`;
+  profile = mkdtempSync(join(tmpdir(), 'cunban-kiosk-profile-'));
+}, 120_000);
+
+afterAll(async () => {
+  await kiosk?.kill();
+  await testHub.close();
+  rmSync(appsDir, { recursive: true, force: true });
+  rmSync(profile, { recursive: true, force: true });
+});
+
+interface KioskProcess {
+  readonly page: Page;
+  readonly browser: Browser;
+  /** SIGKILL Chromium and every process it started, as a power cut or a crash would. */
+  kill(): Promise<void>;
+}
+let kiosk: KioskProcess | undefined;
+
+/** Chromium on the kiosk's profile, started by hand so the test owns its process group. */
+async function startKiosk(): Promise<KioskProcess> {
+  const child: ChildProcess = spawn(CHROMIUM_PATH, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const endpoint = await new Promise<string>((found, failed) => {
+    child.once('exit', (code) => {
+      failed(new Error(`Chromium exited with ${String(code)}`));
+    });
+    createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => {
+      const match = /DevTools listening on (ws:\/\/\S+)/.exec(line);
+      if (match?.[1]) found(match[1]);
+    });
+  });
+  const browser = await chromium.connectOverCDP(endpoint);
+  const context = browser.contexts()[0];
+  if (!context) throw new Error('Chromium has no default context');
+  const page = context.pages()[0] ?? (await context.newPage());
+  const exited = new Promise<void>((gone) => child.once('exit', () => {
+    gone();
+  }));
+  return {
+    page,
+    browser,
+    async kill() {
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+      await exited;
+    },
+  };
+}
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto(kioskUrl);
+  await page.getByRole('heading', { name: '办事员登录' }).waitFor({ timeout: 30_000 });
+  await page.getByLabel('PIN码').fill('2580');
+  await page.keyboard.press('Enter');
+  await page.locator('.counter-header').waitFor();
+}
+
+interface StoredCase {
+  readonly caseNumber: string;
+  readonly name: string;
+  readonly status: string;
+  readonly events: readonly string[];
+}
+
+/** The cases in the kiosk's IndexedDB, read raw (RxDB's stores, not its API), without deleted ones. */
+function kioskCases(page: Page): Promise<StoredCase[]> {
+  return page.evaluate(async () => {
+    const found = new Map<string, StoredCase>();
+    for (const info of await indexedDB.databases()) {
+      if (!info.name) continue;
+      const name = info.name;
+      const db = await new Promise<IDBDatabase>((opened, failed) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => {
+          opened(request.result);
+        };
+        request.onerror = () => {
+          failed(request.error ?? new Error('open failed'));
+        };
+      });
+      for (const store of Array.from(db.objectStoreNames).filter((store) => store === 'docs' && name.endsWith('--cases'))) {
+        const rows = await new Promise<unknown[]>((read) => {
+          const request = db.transaction(store).objectStore(store).getAll();
+          request.onsuccess = () => {
+            read(request.result as unknown[]);
+          };
+        });
+        for (const row of rows) {
+          // RxDB's Dexie storage keeps `_deleted` as '0' or '1'.
+          const doc = row as { caseNumber?: string; _deleted?: string | boolean; events?: { id: string }[]; summary?: { status: string; applicantName: string } };
+          if (typeof doc.caseNumber === 'string' && doc.events && doc.summary && doc._deleted !== '1' && doc._deleted !== true) {
+            found.set(doc.caseNumber, { caseNumber: doc.caseNumber, name: doc.summary.applicantName, status: doc.summary.status, events: doc.events.map((e) => e.id) });
+          }
+        }
+      }
+      db.close();
+    }
+    return [...found.values()];
+  });
+}
+
+async function hubCases(): Promise<CaseDocument[]> {
+  const rows = await testHub.hub.store.request<{ rows: { id: string; doc: CaseDocument }[] }>({ db: testHub.hub.store.dbName(villageDb(VILLAGE_A)), path: '_all_docs', qs: { include_docs: true } });
+  if (!rows.ok) throw new Error(rows.error.reason);
+  return rows.value.rows.filter((row) => !row.id.startsWith('_design/')).map((row) => row.doc);
+}
+
+/** Kiosk against hub for the registrations made under `names`: what was lost, stored twice, or differs. */
+async function tally(page: Page, acknowledged: ReadonlySet<string>, names: readonly string[]) {
+  const mine = (await kioskCases(page)).filter((doc) => names.includes(doc.name));
+  const onHub = new Map((await hubCases()).filter((doc) => names.includes(doc.summary.applicantName)).map((doc) => [doc.caseNumber, doc]));
+  const count = (list: readonly string[], name: string) => list.filter((other) => other === name).length;
+  const kioskNames = mine.map((doc) => doc.name);
+  const hubNames = [...onHub.values()].map((doc) => doc.summary.applicantName);
+  return {
+    lost: [...acknowledged].filter((name) => count(kioskNames, name) === 0 || count(hubNames, name) === 0).length,
+    duplicated: names.filter((name) => count(kioskNames, name) > 1 || count(hubNames, name) > 1).length,
+    mismatched:
+      mine.filter((doc) => {
+        const other = onHub.get(doc.caseNumber);
+        return !other || other.summary.status !== doc.status || other.events.length !== doc.events.length;
+      }).length + [...onHub.keys()].filter((number) => !mine.some((doc) => doc.caseNumber === number)).length,
+  };
+}
+
+const GIVEN = ['秀', '兰', '建', '国', '春', '梅', '德', '华', '玉', '珍'];
+const residentName = (i: number) => `周${GIVEN[i % GIVEN.length] ?? ''}${GIVEN[Math.floor(i / GIVEN.length) % GIVEN.length] ?? ''}`;
+const registration = (name: string) => ({ search: 'jtys', name, idNumber: '422822199506150026' });
+
+describe('the kiosk process killed mid-write', () => {
+  const rounds = faultRounds(20, 3);
+  it(`keeps every case whose receipt was shown, once, over ${String(rounds)} kills`, async () => {
+    kiosk = await startKiosk();
+    await enrollWithFirstClerk(kiosk.page, testHub.hub.store, VILLAGE_A, kioskUrl);
+    const acknowledged = new Set<string>();
+    const names: string[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const { page } = kiosk;
+      const name = residentName(round);
+      names.push(name);
+      await typeRegistration(page, registration(name));
+      const receipt = page.getByTestId('receipt-case-number');
+      await page.keyboard.press('Control+Enter');
+      // Killed within 0–120 ms of "save": before, during or after the write to IndexedDB.
+      await new Promise((wait) => setTimeout(wait, Math.random() * 120));
+      if ((await receipt.count()) > 0) acknowledged.add(name);
+      await kiosk.kill();
+      kiosk = await startKiosk();
+      await signIn(kiosk.page);
+    }
+    const { page } = kiosk;
+    // Once the kiosk has pushed everything it holds, the two sides must agree.
+    await expect.poll(async () => (await tally(page, acknowledged, names)).mismatched, { timeout: 60_000, interval: 500 }).toBe(0);
+    const result = await tally(page, acknowledged, names);
+    recordTally({ scenario: 'kiosk process killed mid-write', rounds, cases: acknowledged.size, ...result });
+    expect(result).toEqual({ lost: 0, duplicated: 0, mismatched: 0 });
+  }, 600_000);
+});
+
+describe("the kiosk's storage quota exhausted", () => {
+  it('refuses the registration with the reason, keeps what was typed, and saves it once space is back', async () => {
+    kiosk ??= await startKiosk();
+    const first = kiosk.page;
+    await first.goto(kioskUrl);
+    // Enrolled by the scenario before, unless run alone.
+    await first.getByRole('heading', { name: /办事员登录|终端注册/ }).waitFor({ timeout: 30_000 });
+    if ((await first.getByRole('heading', { name: '终端注册' }).count()) > 0) await enrollWithFirstClerk(first, testHub.hub.store, VILLAGE_A, kioskUrl);
+    // Chromium applies a quota override only to storage not yet used in this browser process: start the
+    // kiosk's Chromium afresh with the override in place before the page opens its database.
+    await kiosk.kill();
+    kiosk = await startKiosk();
+    const { page } = kiosk;
+    const cdp = await page.context().newCDPSession(page);
+    const origin = new URL(kioskUrl).origin;
+    // Less than the kiosk already uses: every write is refused.
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1024 });
+    // A right PIN still signs in on a full disk: there is nothing to write.
+    await signIn(page);
+    const name = '周满仓';
+    await typeRegistration(page, registration(name));
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.getByRole('alert').allTextContents(), { timeout: 15_000 }).toContainEqual(expect.stringContaining('本机存储空间已满，本次未保存'));
+    expect(await page.getByTestId('receipt-case-number').count()).toBe(0);
+    // Nothing is lost: the form still holds the resident's details.
+    await expect.poll(() => page.locator('[data-field="applicant.name"] input').inputValue()).toBe(name);
+
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('receipt-case-number').waitFor();
+    await expect.poll(async () => (await tally(page, new Set([name]), [name])).mismatched, { timeout: 30_000, interval: 500 }).toBe(0);
+    const result = await tally(page, new Set([name]), [name]);
+    recordTally({ scenario: 'kiosk storage quota exhausted', rounds: 1, cases: 1, ...result });
+    expect(result).toEqual({ lost: 0, duplicated: 0, mismatched: 0 });
+  }, 120_000);
+});
