@@ -23,7 +23,7 @@ import { revokeKiosk } from '../../../sync-server/kiosks.js';
 import { addReviewer } from '../../../sync-server/users.js';
 import { createdDraft, itemSnapshot } from '../../core/fixtures.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
-import { startTestHub, TEST_APP_VERSION, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
+import { caseFor, startTestHub, TEST_APP_VERSION, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
 import { asReviewer, signInReviewer } from '../../sync-server/reviewer-client.js';
 
 let t: TestHub;
@@ -552,6 +552,24 @@ describe('the data layer’s one API for the counter', () => {
       expect((await data.storageHealth()).level).toBe('unknown');
     } finally {
       await data.close();
+    }
+  });
+});
+
+describe('a fresh kiosk’s first pull of a village larger than one batch', () => {
+  it('“sync now” returns only once every case is here (a design document once cut the first batch short, and RxDB stopped there)', async () => {
+    const other = await t.enroll(VILLAGE_A);
+    const docs = Array.from({ length: 250 }, () => caseFor(other));
+    const written = await t.hub.store.request({ db: t.hub.store.dbName(`village_${VILLAGE_A}`), path: '_bulk_docs', method: 'POST', body: { docs } });
+    expect(written.ok).toBe(true);
+    const onHub = await t.hub.store.request<{ rows: { id: string }[] }>({ db: t.hub.store.dbName(`village_${VILLAGE_A}`), path: '_all_docs' });
+    if (!onHub.ok) throw new Error(onHub.error.reason);
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      expect(await kiosk.db.cases.count().exec()).toBe(onHub.value.rows.filter((row) => !row.id.startsWith('_design/')).length);
+    } finally {
+      await kiosk.close();
     }
   });
 });
