@@ -66,18 +66,28 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
   const browser = globalThis as { navigator?: { onLine?: boolean }; addEventListener?: (type: string, fn: () => void) => void; removeEventListener?: (type: string, fn: () => void) => void };
   const browserOnline = () => browser.navigator?.onLine !== false;
 
-  const stored = await db.getLocal<Ledger>(LEDGER);
-  let ledger: Ledger = stored ? (stored.toJSON().data) : { confirmed: {}, refused: [] };
+  const stored = (await db.getLocal<Ledger>(LEDGER))?.toJSON().data;
+  // Updated in place: an initial pull confirms thousands of cases, and copying the map for each one
+  // (then writing each copy) made a 10,000-case first pull take minutes (found by npm run bench).
+  const confirmed = new Map(Object.entries(stored?.confirmed ?? {}));
+  let refusedDocs: readonly RefusedDocument[] = stored?.refused ?? [];
   let ledgerWrite = Promise.resolve();
-  const saveLedger = (next: Ledger) => {
-    ledger = next;
-    ledgerWrite = ledgerWrite.then(async () => {
-      await db.upsertLocal(LEDGER, ledger);
-    });
+  let ledgerQueued = false;
+  /** Persist the ledger. Writes coalesce: a queued write takes the state at the moment it runs. */
+  const saveLedger = () => {
+    if (ledgerQueued) return;
+    ledgerQueued = true;
+    ledgerWrite = ledgerWrite
+      .then(async () => {
+        ledgerQueued = false;
+        await db.upsertLocal<Ledger>(LEDGER, { confirmed: Object.fromEntries(confirmed), refused: refusedDocs });
+      })
+      // Not written (a full disk): still held here, and the next write carries it.
+      .catch(() => undefined);
   };
 
   let lastOutcome: 'ok' | HubRequestError | undefined;
-  let facts: Omit<SyncState, 'status'> = { ...initialSyncState, refused: ledger.refused };
+  let facts: Omit<SyncState, 'status'> = { ...initialSyncState, refused: refusedDocs };
   const state$ = new BehaviorSubject<SyncState>(initialSyncState);
   const publish = () => {
     state$.next({ ...facts, status: deriveStatus(facts, browserOnline(), lastOutcome) });
@@ -115,8 +125,9 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
         break;
       case 'refused': {
         const refusedIds = new Set(event.docs.map((d) => d.id));
-        const refused = [...ledger.refused.filter((r) => !refusedIds.has(r.id)), ...event.docs.map((d) => ({ ...d, at }))];
-        saveLedger({ ...ledger, refused });
+        const refused = [...refusedDocs.filter((r) => !refusedIds.has(r.id)), ...event.docs.map((d) => ({ ...d, at }))];
+        refusedDocs = refused;
+        saveLedger();
         facts = { ...facts, refused };
         break;
       }
@@ -181,14 +192,27 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
   });
   replications.push(cases as never, county as never);
 
-  // Pending: cases with events the hub has not confirmed. Confirmed counts only grow.
+  // Pending: cases with more events here than the hub has confirmed (confirmed counts only grow). Kept
+  // case by case as changes arrive: an initial pull brings thousands, and reading every case on each
+  // change made a 10,000-case first pull quadratic.
+  const localEvents = new Map<string, number>();
+  const pending = new Set<string>();
+  const reassess = (id: string) => {
+    if ((localEvents.get(id) ?? 0) > (confirmed.get(id) ?? 0)) pending.add(id);
+    else pending.delete(id);
+  };
   const confirm = (doc: { id: string; events?: readonly unknown[] }) => {
     const count = doc.events?.length ?? 0;
-    if ((ledger.confirmed[doc.id] ?? 0) >= count) return;
-    saveLedger({ ...ledger, confirmed: { ...ledger.confirmed, [doc.id]: count } });
+    if ((confirmed.get(doc.id) ?? 0) >= count) return;
+    confirmed.set(doc.id, count);
+    saveLedger();
+    reassess(doc.id);
   };
-  // Recounting reads every case: coalesce the change events of a busy moment (an initial pull of
-  // thousands of cases) into one recount, not one per document.
+  for (const doc of await db.cases.find().exec()) {
+    localEvents.set(doc.id, doc.events.length);
+    reassess(doc.id);
+  }
+  // Publish the counts once for the change events of a busy moment, not once per document.
   let recountTimer: ReturnType<typeof setTimeout> | undefined;
   let recounting: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -196,30 +220,33 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     if (stopped) return;
     recountTimer ??= setTimeout(() => {
       recountTimer = undefined;
-      recounting = recounting.then(recount).then(recountFiles);
+      recounting = recounting.then(publishPending).then(recountFiles);
     }, 100);
   };
   const subscriptions = [
     cases.sent$.subscribe((doc) => {
-      if (!ledger.refused.some((r) => r.id === doc.id)) confirm(doc);
+      if (!refusedDocs.some((r) => r.id === doc.id)) confirm(doc);
       scheduleRecount();
     }),
     cases.received$.subscribe((doc) => {
       confirm(doc);
       scheduleRecount();
     }),
-    db.cases.$.subscribe(scheduleRecount),
+    db.cases.$.subscribe((change) => {
+      if (change.operation === 'DELETE') localEvents.delete(change.documentId);
+      else localEvents.set(change.documentId, change.documentData.events.length);
+      reassess(change.documentId);
+      scheduleRecount();
+    }),
     db.files.$.subscribe(scheduleRecount),
   ];
-  async function recount(): Promise<void> {
-    const all = await db.cases.find().exec();
-    const pendingOutbound = all.filter((doc) => doc.events.length > (ledger.confirmed[doc.id] ?? 0)).length;
-    if (pendingOutbound !== facts.pendingOutbound) {
-      facts = { ...facts, pendingOutbound };
+  function publishPending(): void {
+    if (pending.size !== facts.pendingOutbound) {
+      facts = { ...facts, pendingOutbound: pending.size };
       publish();
     }
   }
-  await recount();
+  publishPending();
   await recountFiles();
 
   /**
@@ -272,7 +299,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
       for (const doc of closed) {
         if (doc.summary.updatedAt >= cutoff) continue;
         const unsentFiles = (await db.files.find({ selector: { caseNumber: doc.id, uploaded: false } }).exec()).length;
-        if ((ledger.confirmed[doc.id] ?? 0) < doc.events.length || unsentFiles > 0) {
+        if ((confirmed.get(doc.id) ?? 0) < doc.events.length || unsentFiles > 0) {
           keptUnconfirmed.push(doc.id);
           continue;
         }
@@ -284,8 +311,8 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
         await db.cases.cleanup(0);
         await db.files.cleanup(0);
         await purgeReplicationCopies(removed);
-        const confirmed = Object.fromEntries(Object.entries(ledger.confirmed).filter(([id]) => !removed.includes(id)));
-        saveLedger({ ...ledger, confirmed });
+        for (const id of removed) confirmed.delete(id);
+        saveLedger();
         await ledgerWrite;
       }
       return { removed, keptUnconfirmed };
