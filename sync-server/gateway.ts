@@ -59,6 +59,17 @@ function query(url: URL, allowed: readonly string[]): { ok: true; qs: Record<str
 
 const isHidden = (id: unknown) => typeof id === 'string' && id.startsWith('_design/');
 
+/**
+ * How long a long poll may wait: what the kiosk asked, within 1 s and the hub's limit, shortened at random
+ * by up to a fifth. Kiosks that connected together (a hub restart, the county's broadband back) would
+ * otherwise all poll again at the same instant every cycle: with 179 kiosks that herd stalled the store and
+ * held cases out of the queue for 15 s (npm run bench, the county at once).
+ */
+export function longPollTimeout(requested: unknown, random: () => number = Math.random): number {
+  const asked = Math.max(1000, Math.min(Number(requested ?? LONGPOLL_TIMEOUT_MS) || LONGPOLL_TIMEOUT_MS, LONGPOLL_TIMEOUT_MS));
+  return Math.max(1000, Math.round(asked * (1 - 0.2 * random())));
+}
+
 interface ChangesPage {
   readonly results: { readonly id: string }[];
   readonly last_seq?: unknown;
@@ -114,7 +125,7 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     if (feed !== 'normal' && feed !== 'longpoll') return failure(400, 'bad_request', 'Only the normal and longpoll feeds are served.');
     // A long poll ends after its timeout (1 s to the hub's limit) as on CouchDB, even where the store does not
     // end it itself: the embedded store ignores `timeout`, and a poll once waited forever for a change.
-    const timeoutMs = Math.max(1000, Math.min(Number(q.qs.timeout ?? LONGPOLL_TIMEOUT_MS) || LONGPOLL_TIMEOUT_MS, LONGPOLL_TIMEOUT_MS));
+    const timeoutMs = longPollTimeout(q.qs.timeout);
     if (feed === 'longpoll') q.qs.timeout = String(timeoutMs);
     const pollEnd = feed === 'longpoll' ? AbortSignal.timeout(timeoutMs + 500) : undefined;
     const signal = pollEnd ? AbortSignal.any([context.signal, pollEnd]) : context.signal;

@@ -6,11 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendCaseEventOnHub } from '../../sync-server/case-events.js';
 import { VILLAGE_A } from '../sync-server/hub-harness.js';
-import { faultRounds, faultyKiosk, hubCases, startFaultHub, tallyKiosk, type FaultHub } from './fault-harness.js';
+import { startKillableHub, type KillableHub } from '../sync-server/hub-process.js';
+import { faultRounds, faultyKiosk, hubCases, tallyKiosk } from './fault-harness.js';
 
-let hub: FaultHub;
+let hub: KillableHub;
 beforeAll(async () => {
-  hub = await startFaultHub();
+  hub = await startKillableHub();
 }, 60_000);
 afterAll(async () => {
   await hub.close();

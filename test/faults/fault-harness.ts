@@ -1,15 +1,13 @@
 /**
- * The faults suite's shared parts: a real hub process that can be SIGKILLed and started again, kiosks in
- * Node (RxDB on fake-indexeddb, the real sync) whose network a test controls, and the tally every scenario
+ * The faults suite's shared parts: kiosks in
+ * Node (RxDB on fake-indexeddb, the real sync) whose network and clock a test controls, syncing with a hub
+ * process that can be SIGKILLed (test/sync-server/hub-process.ts), and the tally every scenario
  * reports — cases lost, cases duplicated, and cases whose final state differs between kiosk and hub.
  *
  * `npm test` runs each scenario a few times; `npm run test:faults` (CUNBAN_FAULTS=full) the full counts,
  * and prints the tallies (CUNBAN_FAULTS_REPORT).
  */
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { appendFileSync } from 'node:fs';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { enrollResponseSchema, type EnrollResponse } from '../../core/api/enrollment.js';
 import type { EventDraft } from '../../core/case/append.js';
@@ -19,12 +17,10 @@ import { caseStore, type CaseStore } from '../../renderer/data/cases.js';
 import { openKioskDatabase, type KioskDatabase } from '../../renderer/data/kiosk-database.js';
 import { importKeyRing, sealPerson } from '../../renderer/data/sealing.js';
 import { startKioskSync, type KioskSync } from '../../renderer/data/sync.js';
-import { loadHubConfig } from '../../sync-server/config.js';
-import { acquireStore, type AcquiredStore } from '../../sync-server/hub.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
 import { createdDraft, itemSnapshot } from '../core/fixtures.js';
-import { dropPrefixedDatabases, TEST_APP_VERSION, VILLAGE_A } from '../sync-server/hub-harness.js';
-import { provisionForHubProcesses, spawnHub, type HubProcess } from '../sync-server/hub-process.js';
+import { TEST_APP_VERSION, VILLAGE_A } from '../sync-server/hub-harness.js';
+import { type KillableHub } from '../sync-server/hub-process.js';
 
 export const FAULTS_FULL = process.env.CUNBAN_FAULTS === 'full';
 
@@ -48,60 +44,6 @@ export interface FaultTally {
 export function recordTally(tally: FaultTally): void {
   const file = process.env.CUNBAN_FAULTS_REPORT;
   if (file) appendFileSync(file, `${JSON.stringify(tally)}\n`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const address = server.address();
-  await new Promise((closed) => server.close(closed));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
-/** A `cunban-hub serve` process on a fixed port, so kiosks find it again after it is killed and restarted. */
-export interface FaultHub {
-  readonly port: number;
-  readonly origin: string;
-  start(): Promise<void>;
-  kill(): Promise<void>;
-  /** The store of the hub running now (a restarted hub has a new embedded store process). */
-  withAdmin<T>(fn: (admin: AcquiredStore) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
-
-export async function startFaultHub(): Promise<FaultHub> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cunban-faults-'));
-  const prefix = `f${Date.now().toString(36)}_`;
-  const port = await freePort();
-  const env = { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: String(port), CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '' };
-  let running: HubProcess | undefined;
-  const withAdmin = async <T>(fn: (admin: AcquiredStore) => Promise<T>): Promise<T> => {
-    const config = loadHubConfig(env);
-    if (!config.ok) throw new Error(config.error.message);
-    const admin = await acquireStore(config.value);
-    try {
-      return await fn(admin);
-    } finally {
-      await admin.release();
-    }
-  };
-  await provisionForHubProcesses(env);
-  const hub: FaultHub = {
-    port,
-    origin: `http://127.0.0.1:${String(port)}`,
-    async start() {
-      running = await spawnHub(env);
-    },
-    kill: () => running?.stop('SIGKILL') ?? Promise.resolve(),
-    withAdmin,
-    async close() {
-      if (process.env.COUCHDB_URL) await withAdmin((admin) => dropPrefixedDatabases(admin.store, prefix));
-      await hub.kill();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-  await hub.start();
-  return hub;
 }
 
 export type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -131,7 +73,7 @@ export interface FaultyKiosk {
 
 let kiosks = 0;
 
-export async function faultyKiosk(hub: FaultHub, options: FaultyKioskOptions = {}): Promise<FaultyKiosk> {
+export async function faultyKiosk(hub: KillableHub, options: FaultyKioskOptions = {}): Promise<FaultyKiosk> {
   const now = options.now ?? (() => new Date());
   const issued = await hub.withAdmin((admin) => issueEnrollmentCode(admin.store, VILLAGE_A, new Date()));
   if (!issued.ok) throw new Error(issued.error.reason);
@@ -183,7 +125,7 @@ export async function faultyKiosk(hub: FaultHub, options: FaultyKioskOptions = {
 }
 
 /** Everything the hub holds for the test village, by case number. */
-export async function hubCases(hub: FaultHub): Promise<Map<string, CaseDocument>> {
+export async function hubCases(hub: KillableHub): Promise<Map<string, CaseDocument>> {
   const rows = await hub.withAdmin((admin) =>
     admin.store.request<{ rows: { id: string; doc: CaseDocument }[] }>({ db: admin.store.dbName(`village_${VILLAGE_A}`), path: '_all_docs', qs: { include_docs: true } }),
   );
@@ -195,7 +137,7 @@ const sameState = (a: CaseDocument, b: CaseDocument) =>
   a.summary.status === b.summary.status && a.events.length === b.events.length && a.events.every((event) => b.events.some((other) => other.id === event.id));
 
 /** Count what a fault cost this kiosk: its acknowledged registrations against its own cases and the hub's. */
-export async function tallyKiosk(kiosk: FaultyKiosk, hub: FaultHub, scenario: string, rounds: number): Promise<FaultTally> {
+export async function tallyKiosk(kiosk: FaultyKiosk, hub: KillableHub, scenario: string, rounds: number): Promise<FaultTally> {
   const mine = new Map((await kiosk.cases.all()).map((doc) => [doc.caseNumber, doc]));
   const onHub = await hubCases(hub);
   const createdIn = (docs: Iterable<CaseDocument>) => {

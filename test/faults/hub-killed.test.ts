@@ -4,11 +4,12 @@
  * end with the same cases in the same state (20 kills under `npm run test:faults`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faultRounds, faultyKiosk, startFaultHub, tallyKiosk, urlOf, type FaultHub } from './fault-harness.js';
+import { startKillableHub, type KillableHub } from '../sync-server/hub-process.js';
+import { faultRounds, faultyKiosk, tallyKiosk, urlOf } from './fault-harness.js';
 
-let hub: FaultHub;
+let hub: KillableHub;
 beforeAll(async () => {
-  hub = await startFaultHub();
+  hub = await startKillableHub();
 }, 60_000);
 afterAll(async () => {
   await hub.close();

@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendCaseEventOnHub } from '../../sync-server/case-events.js';
 import { startLinkProxy, type LinkProxy } from '../support/link-proxy.js';
 import { VILLAGE_A } from '../sync-server/hub-harness.js';
-import { faultRounds, faultyKiosk, hubCases, startFaultHub, tallyKiosk, urlOf, type FaultHub } from './fault-harness.js';
+import { startKillableHub, type KillableHub } from '../sync-server/hub-process.js';
+import { faultRounds, faultyKiosk, hubCases, tallyKiosk, urlOf } from './fault-harness.js';
 
-let hub: FaultHub;
+let hub: KillableHub;
 let line: LinkProxy;
 beforeAll(async () => {
-  hub = await startFaultHub();
+  hub = await startKillableHub();
   line = await startLinkProxy({ host: '127.0.0.1', port: hub.port });
 }, 60_000);
 afterAll(async () => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvent, type EventDraft } from '../../core/case/append.js';
 import { parseCaseDocument, toCaseDocument } from '../../core/case/document.js';
 import { appendCaseEventOnHub } from '../../sync-server/case-events.js';
+import { longPollTimeout } from '../../sync-server/gateway.js';
 import { caseFor, clerkOf, startTestHub, VILLAGE_A, type EnrolledKiosk, type TestHub } from './hub-harness.js';
 
 interface KioskDb {
@@ -183,5 +184,18 @@ describe('replication checkpoints', () => {
 
     const other = await t.enroll(VILLAGE_A);
     expect((await t.call('GET', path, { auth: other.authorization })).status).toBe(404);
+  });
+});
+
+describe('long polls', () => {
+  it('end at spread times, within 1 s and the hub’s limit, so kiosks that connected together do not poll again as one herd', () => {
+    expect(longPollTimeout('60000', () => 0)).toBe(55_000);
+    expect(longPollTimeout('60000', () => 1)).toBe(44_000);
+    expect(longPollTimeout(undefined, () => 0.5)).toBe(49_500);
+    expect(longPollTimeout('-5', () => 1)).toBe(1000);
+    expect(longPollTimeout('nonsense', () => 0)).toBe(55_000);
+    const spread = new Set(Array.from({ length: 20 }, () => longPollTimeout('30000')));
+    expect(spread.size).toBeGreaterThan(1);
+    for (const timeout of spread) expect(timeout).toBeGreaterThanOrEqual(24_000);
   });
 });

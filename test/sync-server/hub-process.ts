@@ -1,20 +1,23 @@
 /** Real `cunban-hub serve` processes for tests that kill or multiply hubs. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadHubConfig } from '../../sync-server/config.js';
-import { acquireStore } from '../../sync-server/hub.js';
-import { initStore } from '../../sync-server/provision.js';
-import { testCountyData } from './hub-harness.js';
+import { acquireStore, type AcquiredStore } from '../../sync-server/hub.js';
+import { initStore, type CountyData } from '../../sync-server/provision.js';
+import { dropPrefixedDatabases, testCountyData } from './hub-harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
 /** Provision the test county on the store `env` names, and let go of it so a hub process can own it. */
-export async function provisionForHubProcesses(env: NodeJS.ProcessEnv): Promise<void> {
+export async function provisionForHubProcesses(env: NodeJS.ProcessEnv, county: CountyData = testCountyData()): Promise<void> {
   const config = loadHubConfig(env);
   if (!config.ok) throw new Error(config.error.message);
   const setup = await acquireStore(config.value);
-  const seeded = await initStore(setup.store, testCountyData());
+  const seeded = await initStore(setup.store, county);
   await setup.release();
   if (!seeded.ok) throw new Error(JSON.stringify(seeded.error));
 }
@@ -47,4 +50,73 @@ export function spawnHub(env: NodeJS.ProcessEnv): Promise<HubProcess> {
       listening({ child, port: (JSON.parse(line) as { port: number }).port, stop });
     });
   });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const address = server.address();
+  await new Promise((closed) => server.close(closed));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/**
+ * A `cunban-hub serve` process on a fixed port, so kiosks find it again after it is killed and restarted;
+ * on a store of its own, provisioned with `county` (the test county unless given).
+ */
+export interface KillableHub {
+  readonly port: number;
+  readonly origin: string;
+  start(): Promise<void>;
+  kill(): Promise<void>;
+  /** The store of the hub running now (a restarted hub has a new embedded store process). */
+  withAdmin<T>(fn: (admin: AcquiredStore) => Promise<T>): Promise<T>;
+  /** The process ids of the running hub and its embedded store (none on CouchDB). */
+  pids(): number[];
+  close(): Promise<void>;
+}
+
+export async function startKillableHub(county: CountyData = testCountyData()): Promise<KillableHub> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cunban-hub-process-'));
+  const prefix = `f${Date.now().toString(36)}_`;
+  const port = await freePort();
+  const env = { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: String(port), CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '' };
+  let running: HubProcess | undefined;
+  const withAdmin = async <T>(fn: (admin: AcquiredStore) => Promise<T>): Promise<T> => {
+    const config = loadHubConfig(env);
+    if (!config.ok) throw new Error(config.error.message);
+    const admin = await acquireStore(config.value);
+    try {
+      return await fn(admin);
+    } finally {
+      await admin.release();
+    }
+  };
+  await provisionForHubProcesses(env, county);
+  const hub: KillableHub = {
+    port,
+    origin: `http://127.0.0.1:${String(port)}`,
+    async start() {
+      running = await spawnHub(env);
+    },
+    kill: () => running?.stop('SIGKILL') ?? Promise.resolve(),
+    pids: () => (running?.child.pid === undefined ? [] : [running.child.pid, ...childPids(running.child.pid)]),
+    withAdmin,
+    async close() {
+      if (process.env.COUCHDB_URL) await withAdmin((admin) => dropPrefixedDatabases(admin.store, prefix));
+      await hub.kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  await hub.start();
+  return hub;
+}
+
+/** The processes `pid` started (Linux): the embedded store runs as the hub's child. */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${String(pid)}/task/${String(pid)}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }

@@ -3,3 +3,17 @@ declare module 'pouchdb-adapter-memory' {
   const plugin: unknown;
   export default plugin;
 }
+// PouchDB as shipped for browsers: the baseline of the initial-sync benchmark in Chromium.
+declare module 'pouchdb-browser' {
+  interface BrowserPouch {
+    replicate: { from(source: BrowserPouch): Promise<{ ok: boolean; docs_written: number }> };
+    info(): Promise<{ doc_count: number }>;
+    destroy(): Promise<void>;
+  }
+  interface BrowserPouchConstructor {
+    new (name: string, options?: { skip_setup?: boolean; fetch?: (url: string, options: { headers: Headers; credentials?: RequestCredentials }) => Promise<Response> }): BrowserPouch;
+    fetch(url: string, options: { headers: Headers; credentials?: RequestCredentials }): Promise<Response>;
+  }
+  const PouchDB: BrowserPouchConstructor;
+  export default PouchDB;
+}

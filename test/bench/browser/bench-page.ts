@@ -1,0 +1,103 @@
+/**
+ * The Chromium side of `npm run bench`: the kiosk's own data layer (RxDB on the browser's IndexedDB, the
+ * real sync and search) and pouchdb-browser as the baseline, driven from Node through `window.cunbanBench`.
+ */
+import PouchDB from 'pouchdb-browser';
+import type { EnrollResponse } from '../../../core/api/enrollment.js';
+import type { CaseDocument } from '../../../core/case/document.js';
+import { localDateOf } from '../../../core/local-date.js';
+import { caseStore } from '../../../renderer/data/cases.js';
+import { toStoredCase } from '../../../renderer/data/case-collection.js';
+import { openKioskDatabase, type KioskDatabase } from '../../../renderer/data/kiosk-database.js';
+import { blindIndex, importKeyRing, sealPerson } from '../../../renderer/data/sealing.js';
+import { startKioskSync } from '../../../renderer/data/sync.js';
+import { searchCases } from '../../../renderer/kiosk/case-search.js';
+import { benchCase, benchIdNumber, benchName } from '../bench-cases.js';
+
+export interface PullResult {
+  readonly ms: number;
+  readonly docs: number;
+}
+
+let searchDb: KioskDatabase | undefined;
+let searchCasesInMemory: CaseDocument[] = [];
+let findByIdNumber: (idNumber: string) => Promise<readonly CaseDocument[]> = () => Promise.resolve([]);
+
+const bench = {
+  /** A fresh kiosk's first sync of its village: start to every case stored locally. */
+  async cunbanPull(enrollment: EnrollResponse): Promise<PullResult> {
+    const started = performance.now();
+    const db = await openKioskDatabase({ name: `bench-cunban-${String(Date.now())}` });
+    const sync = await startKioskSync({ db, enrollment, appVersion: 'bench' });
+    const outcome = await sync.syncNow(600_000);
+    if (!outcome.ok) throw new Error(`sync failed: ${outcome.error.reason}`);
+    const docs = await db.cases.count().exec();
+    const ms = performance.now() - started;
+    await sync.stop();
+    await db.remove();
+    return { ms, docs };
+  },
+
+  /** The same with PouchDB's own replication into its IndexedDB adapter. */
+  async pouchPull(villageUrl: string, authorization: string): Promise<PullResult> {
+    const started = performance.now();
+    const local = new PouchDB(`bench-pouch-${String(Date.now())}`);
+    const remote = new PouchDB(villageUrl, {
+      skip_setup: true,
+      fetch: (url, options) => {
+        options.headers.set('authorization', authorization);
+        // PouchDB asks for cookies; the kiosk's credential is the header, and the hub allows no credentialed CORS.
+        options.credentials = 'omit';
+        return PouchDB.fetch(url, options);
+      },
+    });
+    try {
+      await local.replicate.from(remote);
+    } catch (error) {
+      // PouchDB rejects with plain objects: say what it was.
+      throw new Error(`PouchDB replication failed: ${JSON.stringify(error)}`, { cause: error });
+    }
+    const docs = (await local.info()).doc_count;
+    const ms = performance.now() - started;
+    await local.destroy();
+    return { ms, docs };
+  },
+
+  /** A kiosk database holding `count` cases with really sealed applicants, for the search benchmark. */
+  async seedSearch(enrollment: EnrollResponse, count: number): Promise<{ ms: number }> {
+    const started = performance.now();
+    const keys = await importKeyRing(enrollment.dataKeys);
+    searchDb = await openKioskDatabase({ name: `bench-search-${String(Date.now())}` });
+    for (let start = 0; start < count; start += 1000) {
+      const docs = [];
+      for (let i = start; i < Math.min(count, start + 1000); i++) {
+        const applicant = await sealPerson(keys, { name: benchName(i), idNumber: benchIdNumber(i) });
+        docs.push(toStoredCase(benchCase(enrollment, i, applicant)));
+      }
+      await searchDb.cases.bulkInsert(docs);
+    }
+    const cases = caseStore(searchDb);
+    // What the counter holds: every case, as its case list subscribes to them.
+    searchCasesInMemory = await cases.all();
+    findByIdNumber = async (idNumber) => cases.findByIdNumberHash(await blindIndex(keys, idNumber));
+    return { ms: performance.now() - started };
+  },
+
+  /** Times each search as the case list runs it, `rounds` times; returns milliseconds and hits. */
+  async search(query: string, rounds: number): Promise<{ times: number[]; hits: number }> {
+    const today = localDateOf(new Date().toISOString());
+    const times: number[] = [];
+    let hits = 0;
+    for (let round = 0; round < rounds; round++) {
+      const started = performance.now();
+      hits = (await searchCases(searchCasesInMemory, query, findByIdNumber, today)).length;
+      times.push(performance.now() - started);
+    }
+    return { times, hits };
+  },
+};
+
+export type CunbanBench = typeof bench;
+(window as unknown as { cunbanBench: CunbanBench }).cunbanBench = bench;
+const ready = document.getElementById('ready');
+if (ready) ready.textContent = 'ready';
