@@ -16,7 +16,7 @@ import type { KioskDatabase } from './kiosk-database.js';
 import { serialQueue } from './serial.js';
 import { isQuotaError, STORAGE_FULL, type StorageFull } from './storage-health.js';
 
-/** A full disk refuses new accounts and counting wrong PINs; a right PIN still signs in. */
+/** A full disk refuses new accounts; a right PIN still signs in, and wrong ones still count towards the lockout. */
 export type ClerkAccountError = ClerkError | StorageFull;
 
 export interface Clerk {
@@ -58,17 +58,21 @@ async function hashPin(pin: string, salt: string, iterations: number): Promise<s
 }
 
 export function clerkAccounts(db: KioskDatabase, now: () => Date = () => new Date()): ClerkAccounts {
-  const read = async (): Promise<ClerkBook> => (await db.getLocal<ClerkBook>(BOOK))?.toJSON().data ?? { clerks: [], attempts: {} };
+  // Wrong PINs that a full disk would not take: still counted, here, so the lockout holds until a restart.
+  let unsaved: ClerkBook | undefined;
+  const read = async (): Promise<ClerkBook> => unsaved ?? (await db.getLocal<ClerkBook>(BOOK))?.toJSON().data ?? { clerks: [], attempts: {} };
   const serial = serialQueue();
   type Outcome = Result<Clerk, ClerkAccountError>;
-  const update = (change: (book: ClerkBook) => Promise<{ book?: ClerkBook; result: Outcome }>): Promise<Outcome> =>
+  const update = (change: (book: ClerkBook) => Promise<{ book?: ClerkBook; result: Outcome }>, onFullDisk: 'refuse' | 'keepInMemory'): Promise<Outcome> =>
     serial(async () => {
       const { book, result } = await change(await read());
       try {
         if (book) await db.upsertLocal(BOOK, book);
+        unsaved = undefined;
       } catch (error) {
-        if (isQuotaError(error)) return err(STORAGE_FULL);
-        throw error;
+        if (!isQuotaError(error)) throw error;
+        if (onFullDisk === 'refuse') return err(STORAGE_FULL);
+        unsaved = book;
       }
       return result;
     });
@@ -96,7 +100,7 @@ export function clerkAccounts(db: KioskDatabase, now: () => Date = () => new Dat
           hash: await hashPin(pin, salt, ITERATIONS),
         };
         return { book: { ...book, clerks: [...book.clerks, record] }, result: ok(publicClerk(record)) };
-      });
+      }, 'refuse');
     },
 
     verify(clerkId, pin) {
@@ -116,7 +120,7 @@ export function clerkAccounts(db: KioskDatabase, now: () => Date = () => new Dat
           ? err({ code: 'clerk.lockedOut', minutes: lockoutMinutesLeft(next, now()) })
           : err({ code: 'clerk.pinWrong', attemptsLeft: MAX_PIN_FAILURES - next.failures });
         return { book: { ...book, attempts: { ...book.attempts, [clerkId]: next } }, result };
-      });
+      }, 'keepInMemory');
     },
   };
 }
