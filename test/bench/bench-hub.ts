@@ -4,7 +4,6 @@
  */
 import { enrollResponseSchema, type EnrollResponse } from '../../core/api/enrollment.js';
 import { demoCalendarData, demoCatalog, demoDivisions } from '../../core/seed/demo-county.js';
-import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
 import { initStore } from '../../sync-server/provision.js';
 import { villageDb } from '../../sync-server/store/names.js';
 import { startTestHub, type TestHub } from '../sync-server/hub-harness.js';
@@ -21,11 +20,9 @@ export async function startBenchHub(options: { corsOrigins?: readonly string[]; 
   return hub;
 }
 
+/** A kiosk enrolled in `village` through the hub's enrollment route, as its full enrollment. */
 export async function enrollKiosk(hub: TestHub, village: string): Promise<EnrollResponse> {
-  const issued = await issueEnrollmentCode(hub.hub.store, village, new Date());
-  if (!issued.ok) throw new Error(issued.error.reason);
-  const response = await hub.call('POST', '/api/enroll', { body: { code: issued.value.code } });
-  return enrollResponseSchema.parse(response.body);
+  return enrollResponseSchema.parse(await hub.enroll(village));
 }
 
 /** Write `count` cases of `kiosk` straight into its village's database, as if it had pushed them before. */

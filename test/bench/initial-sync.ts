@@ -10,15 +10,12 @@ import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import memory from 'pouchdb-adapter-memory';
 import replication from 'pouchdb-replication';
-import type { EnrollResponse } from '../../core/api/enrollment.js';
-import { openKioskDatabase } from '../../renderer/data/kiosk-database.js';
-import { startKioskSync } from '../../renderer/data/sync.js';
 import { openChromium } from '../support/chromium.js';
 import { startLinkProxy, type LinkProxy } from '../support/link-proxy.js';
 import { VILLAGE_A } from '../sync-server/hub-harness.js';
 import { enrollKiosk, seedVillage, startBenchHub, through } from './bench-hub.js';
 import { pageBench, serveBenchPage } from './bench-page-server.js';
-import type { PullResult } from './browser/bench-page.js';
+import { cunbanPull, type PullResult } from './cunban-pull.js';
 import { sample, type Benchmark, type Figure } from './figures.js';
 
 const CASES = Number(process.env.BENCH_SYNC_CASES ?? 10_000);
@@ -31,19 +28,6 @@ interface NodePouch {
 const Pouch = PouchDB.plugin(memory).plugin(httpAdapter).plugin(replication) as unknown as (new (name: string, options: object) => NodePouch) & {
   fetch(url: string, options: { headers: Headers }): Promise<Response>;
 };
-
-async function cunbanPullInNode(enrollment: EnrollResponse, round: number): Promise<PullResult> {
-  const started = performance.now();
-  const db = await openKioskDatabase({ name: `bench-cunban-${String(round)}`, indexedDB: new IDBFactory(), IDBKeyRange });
-  const sync = await startKioskSync({ db, enrollment, appVersion: 'bench' });
-  const outcome = await sync.syncNow(600_000);
-  if (!outcome.ok) throw new Error(`sync failed: ${outcome.error.reason}`);
-  const docs = await db.cases.count().exec();
-  const ms = performance.now() - started;
-  await sync.stop();
-  await db.close();
-  return { ms, docs };
-}
 
 async function pouchPullInNode(villageUrl: string, authorization: string, round: number): Promise<PullResult> {
   const started = performance.now();
@@ -105,7 +89,7 @@ export const initialSync: Benchmark = {
       await inPage.open(page.url);
       // Interleaved, so a noisy moment of the machine does not fall on one side only.
       for (let round = 0; round < rounds; round++) {
-        node.cunban.push(await measured(line, 'Cunban in Node', log, () => cunbanPullInNode(viaLine, round)));
+        node.cunban.push(await measured(line, 'Cunban in Node', log, () => cunbanPull(viaLine, { indexedDB: new IDBFactory(), IDBKeyRange })));
         node.pouch.push(await measured(line, 'PouchDB in Node', log, () => pouchPullInNode(viaLine.villageSyncUrl, viaLine.authorization, round)));
         chromium.cunban.push(await measured(line, 'Cunban in Chromium', log, () => inPage.cunbanPull(viaLine)));
         chromium.pouch.push(await measured(line, 'PouchDB in Chromium', log, () => inPage.pouchPull(viaLine.villageSyncUrl, viaLine.authorization)));

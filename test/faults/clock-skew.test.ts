@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendCaseEventOnHub } from '../../sync-server/case-events.js';
 import { VILLAGE_A } from '../sync-server/hub-harness.js';
 import { startKillableHub, type KillableHub } from '../sync-server/hub-process.js';
-import { faultRounds, faultyKiosk, hubCases, tallyKiosk } from './fault-harness.js';
+import { COUNTY_REVIEWER, faultRounds, faultyKiosk, hubCases, tallyKiosk } from './fault-harness.js';
 
 let hub: KillableHub;
 beforeAll(async () => {
@@ -17,7 +17,6 @@ afterAll(async () => {
   await hub.close();
 });
 
-const county = { id: 'reviewer:county-faults', name: '张敏', level: 'county' as const };
 const HOUR = 60 * 60 * 1000;
 
 describe.each([
@@ -33,7 +32,7 @@ describe.each([
         await kiosk.append(registered.caseNumber, { type: 'forwarded', payload: { to: 'county' } });
         await kiosk.syncUntilOk();
         const approved = await hub.withAdmin((admin) =>
-          appendCaseEventOnHub(admin.store, VILLAGE_A, registered.caseNumber, { id: `hub-approve-${String(offset)}-${String(round)}`, at: new Date().toISOString(), actor: county, type: 'approved', payload: {} }),
+          appendCaseEventOnHub(admin.store, VILLAGE_A, registered.caseNumber, { id: `hub-approve-${String(offset)}-${String(round)}`, at: new Date().toISOString(), actor: COUNTY_REVIEWER, type: 'approved', payload: {} }),
         );
         expect(approved.ok).toBe(true);
         await expect.poll(async () => (await kiosk.cases.get(registered.caseNumber))?.summary.status, { timeout: 30_000 }).toBe('approved');

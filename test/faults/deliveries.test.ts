@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendCaseEventOnHub } from '../../sync-server/case-events.js';
 import { VILLAGE_A } from '../sync-server/hub-harness.js';
 import { startKillableHub, type KillableHub } from '../sync-server/hub-process.js';
-import { faultRounds, faultyKiosk, tallyKiosk, urlOf, type Fetch } from './fault-harness.js';
+import { COUNTY_REVIEWER, faultRounds, faultyKiosk, tallyKiosk, urlOf, type Fetch } from './fault-harness.js';
 
 let hub: KillableHub;
 beforeAll(async () => {
@@ -17,7 +17,6 @@ afterAll(async () => {
   await hub.close();
 });
 
-const county = { id: 'reviewer:county-faults', name: '张敏', level: 'county' as const };
 
 /** What the network did, so the test can show each fault really happened. */
 const delivered = { twice: 0, stale: 0, repliesLost: 0 };
@@ -63,7 +62,7 @@ describe('duplicated and reordered deliveries', () => {
         await kiosk.syncUntilOk();
         // The county and the counter act on the same case at once; each side's write crosses the other's.
         const decision = hub.withAdmin((admin) =>
-          appendCaseEventOnHub(admin.store, VILLAGE_A, registered.caseNumber, { id: `hub-return-${String(round)}`, at: new Date().toISOString(), actor: county, type: 'returnedForMaterials', payload: { missing: ['m2'], reason: '身份证复印件不清晰' } }),
+          appendCaseEventOnHub(admin.store, VILLAGE_A, registered.caseNumber, { id: `hub-return-${String(round)}`, at: new Date().toISOString(), actor: COUNTY_REVIEWER, type: 'returnedForMaterials', payload: { missing: ['m2'], reason: '身份证复印件不清晰' } }),
         );
         await kiosk.append(registered.caseNumber, { type: 'note', payload: { text: `第${String(round)}次来电补充说明` } });
         expect((await decision).ok).toBe(true);

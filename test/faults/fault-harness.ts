@@ -18,6 +18,8 @@ import { openKioskDatabase, type KioskDatabase } from '../../renderer/data/kiosk
 import { importKeyRing, sealPerson } from '../../renderer/data/sealing.js';
 import { startKioskSync, type KioskSync } from '../../renderer/data/sync.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
+import { villageDb } from '../../sync-server/store/names.js';
+import type { Store } from '../../sync-server/store/store.js';
 import { createdDraft, itemSnapshot } from '../core/fixtures.js';
 import { TEST_APP_VERSION, VILLAGE_A } from '../sync-server/hub-harness.js';
 import { type KillableHub } from '../sync-server/hub-process.js';
@@ -124,15 +126,22 @@ export async function faultyKiosk(hub: KillableHub, options: FaultyKioskOptions 
   };
 }
 
-/** Everything the hub holds for the test village, by case number. */
-export async function hubCases(hub: KillableHub): Promise<Map<string, CaseDocument>> {
-  const rows = await hub.withAdmin((admin) =>
-    admin.store.request<{ rows: { id: string; doc: CaseDocument }[] }>({ db: admin.store.dbName(`village_${VILLAGE_A}`), path: '_all_docs', qs: { include_docs: true } }),
-  );
-  if (!rows.ok) throw new Error(rows.error.reason);
-  return new Map(rows.value.rows.filter((row) => !row.id.startsWith('_design/')).map((row) => [row.id, row.doc]));
+/** Every case the hub holds for the test village (case numbers start with the village code; design documents do not). */
+export async function villageCases(store: Store): Promise<CaseDocument[]> {
+  const found = await store.docsWithPrefix<CaseDocument>(villageDb(VILLAGE_A), `${VILLAGE_A}-`);
+  if (!found.ok) throw new Error(found.error.reason);
+  return found.value;
 }
 
+/** What the hub process now running holds for the test village, by case number. */
+export async function hubCases(hub: KillableHub): Promise<Map<string, CaseDocument>> {
+  return new Map((await hub.withAdmin((admin) => villageCases(admin.store))).map((doc) => [doc.caseNumber, doc]));
+}
+
+/** A county reviewer's decisions written on the hub while kiosks work. */
+export const COUNTY_REVIEWER = { id: 'reviewer:county-faults', name: '张敏', level: 'county' } as const;
+
+/** Same status and the same events (event ids are unique within a case, so one inclusion and equal counts suffice). */
 const sameState = (a: CaseDocument, b: CaseDocument) =>
   a.summary.status === b.summary.status && a.events.length === b.events.length && a.events.every((event) => b.events.some((other) => other.id === event.id));
 
@@ -159,7 +168,7 @@ export async function tallyKiosk(kiosk: FaultyKiosk, hub: KillableHub, scenario:
   let mismatched = 0;
   for (const [number, doc] of mine) {
     const other = onHub.get(number);
-    if (other && !(sameState(doc, other) && sameState(other, doc))) mismatched += 1;
+    if (other && !sameState(doc, other)) mismatched += 1;
   }
   const tally = { scenario, rounds, cases: kiosk.acknowledged.size, lost, duplicated, mismatched };
   recordTally(tally);

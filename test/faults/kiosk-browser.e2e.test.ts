@@ -11,13 +11,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseDocument } from '../../core/case/document.js';
-import { villageDb } from '../../sync-server/store/names.js';
 import { typeRegistration, enrollWithFirstClerk } from '../e2e/kiosk-steps.js';
 import { buildAppsForTest } from '../support/apps-build.js';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../support/chromium.js';
 import { startTestHub, VILLAGE_A, type TestHub } from '../sync-server/hub-harness.js';
-import { faultRounds, recordTally } from './fault-harness.js';
+import { faultRounds, recordTally, villageCases } from './fault-harness.js';
 
 let testHub: TestHub;
 let appsDir: string;
@@ -130,16 +128,10 @@ function kioskCases(page: Page): Promise<StoredCase[]> {
   });
 }
 
-async function hubCases(): Promise<CaseDocument[]> {
-  const rows = await testHub.hub.store.request<{ rows: { id: string; doc: CaseDocument }[] }>({ db: testHub.hub.store.dbName(villageDb(VILLAGE_A)), path: '_all_docs', qs: { include_docs: true } });
-  if (!rows.ok) throw new Error(rows.error.reason);
-  return rows.value.rows.filter((row) => !row.id.startsWith('_design/')).map((row) => row.doc);
-}
-
 /** Kiosk against hub for the registrations made under `names`: what was lost, stored twice, or differs. */
 async function tally(page: Page, acknowledged: ReadonlySet<string>, names: readonly string[]) {
   const mine = (await kioskCases(page)).filter((doc) => names.includes(doc.name));
-  const onHub = new Map((await hubCases()).filter((doc) => names.includes(doc.summary.applicantName)).map((doc) => [doc.caseNumber, doc]));
+  const onHub = new Map((await villageCases(testHub.hub.store)).filter((doc) => names.includes(doc.summary.applicantName)).map((doc) => [doc.caseNumber, doc]));
   const count = (list: readonly string[], name: string) => list.filter((other) => other === name).length;
   const kioskNames = mine.map((doc) => doc.name);
   const hubNames = [...onHub.values()].map((doc) => doc.summary.applicantName);

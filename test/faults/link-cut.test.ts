@@ -8,7 +8,7 @@ import { appendCaseEventOnHub } from '../../sync-server/case-events.js';
 import { startLinkProxy, type LinkProxy } from '../support/link-proxy.js';
 import { VILLAGE_A } from '../sync-server/hub-harness.js';
 import { startKillableHub, type KillableHub } from '../sync-server/hub-process.js';
-import { faultRounds, faultyKiosk, hubCases, tallyKiosk, urlOf } from './fault-harness.js';
+import { COUNTY_REVIEWER, faultRounds, faultyKiosk, hubCases, tallyKiosk, urlOf } from './fault-harness.js';
 
 let hub: KillableHub;
 let line: LinkProxy;
@@ -21,7 +21,6 @@ afterAll(async () => {
   await hub.close();
 });
 
-const county = { id: 'reviewer:county-faults', name: '张敏', level: 'county' as const };
 
 describe('the link cut at random points', () => {
   const rounds = faultRounds(50, 5);
@@ -38,7 +37,7 @@ describe('the link cut at random points', () => {
         const held = forwarded;
         if (held) {
           const appended = await hub.withAdmin((admin) =>
-            appendCaseEventOnHub(admin.store, VILLAGE_A, held.caseNumber, { id: `hub-decision-${String(round)}`, at: new Date().toISOString(), actor: county, type: 'approved', payload: { note: '同意' } }),
+            appendCaseEventOnHub(admin.store, VILLAGE_A, held.caseNumber, { id: `hub-decision-${String(round)}`, at: new Date().toISOString(), actor: COUNTY_REVIEWER, type: 'approved', payload: { note: '同意' } }),
           );
           if (appended.ok) decided += 1;
         }

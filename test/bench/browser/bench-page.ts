@@ -10,33 +10,18 @@ import { caseStore } from '../../../renderer/data/cases.js';
 import { toStoredCase } from '../../../renderer/data/case-collection.js';
 import { openKioskDatabase, type KioskDatabase } from '../../../renderer/data/kiosk-database.js';
 import { blindIndex, importKeyRing, sealPerson } from '../../../renderer/data/sealing.js';
-import { startKioskSync } from '../../../renderer/data/sync.js';
 import { searchCases } from '../../../renderer/kiosk/case-search.js';
 import { benchCase, benchIdNumber, benchName } from '../bench-cases.js';
+import { cunbanPull, type PullResult } from '../cunban-pull.js';
 
-export interface PullResult {
-  readonly ms: number;
-  readonly docs: number;
-}
 
 let searchDb: KioskDatabase | undefined;
 let searchCasesInMemory: CaseDocument[] = [];
 let findByIdNumber: (idNumber: string) => Promise<readonly CaseDocument[]> = () => Promise.resolve([]);
 
 const bench = {
-  /** A fresh kiosk's first sync of its village: start to every case stored locally. */
-  async cunbanPull(enrollment: EnrollResponse): Promise<PullResult> {
-    const started = performance.now();
-    const db = await openKioskDatabase({ name: `bench-cunban-${String(Date.now())}` });
-    const sync = await startKioskSync({ db, enrollment, appVersion: 'bench' });
-    const outcome = await sync.syncNow(600_000);
-    if (!outcome.ok) throw new Error(`sync failed: ${outcome.error.reason}`);
-    const docs = await db.cases.count().exec();
-    const ms = performance.now() - started;
-    await sync.stop();
-    await db.remove();
-    return { ms, docs };
-  },
+  /** A fresh kiosk's first sync of its village, on the browser's IndexedDB. */
+  cunbanPull: (enrollment: EnrollResponse): Promise<PullResult> => cunbanPull(enrollment),
 
   /** The same with PouchDB's own replication into its IndexedDB adapter. */
   async pouchPull(villageUrl: string, authorization: string): Promise<PullResult> {
