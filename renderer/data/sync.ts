@@ -193,26 +193,22 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
   });
   replications.push(cases as never, county as never);
 
-  // Pending: cases with more events here than the hub has confirmed (confirmed counts only grow). Kept
-  // case by case as changes arrive: an initial pull brings thousands, and reading every case on each
-  // change made a 10,000-case first pull quadratic.
+  // Pending: cases with more events here than the hub has confirmed (confirmed counts only grow). The
+  // event counts are kept from the change events: an initial pull brings thousands, and reading every
+  // case from the database on each change made a 10,000-case first pull quadratic.
   const localEvents = new Map<string, number>();
-  const pending = new Set<string>();
-  const reassess = (id: string) => {
-    if ((localEvents.get(id) ?? 0) > (confirmed.get(id) ?? 0)) pending.add(id);
-    else pending.delete(id);
+  const pendingCases = () => {
+    let count = 0;
+    for (const [id, events] of localEvents) if (events > (confirmed.get(id) ?? 0)) count += 1;
+    return count;
   };
   const confirm = (doc: { id: string; events?: readonly unknown[] }) => {
     const count = doc.events?.length ?? 0;
     if ((confirmed.get(doc.id) ?? 0) >= count) return;
     confirmed.set(doc.id, count);
     saveLedger();
-    reassess(doc.id);
   };
-  for (const doc of await db.cases.find().exec()) {
-    localEvents.set(doc.id, doc.events.length);
-    reassess(doc.id);
-  }
+  for (const doc of await db.cases.find().exec()) localEvents.set(doc.id, doc.events.length);
   // Publish the counts once for the change events of a busy moment, not once per document.
   let recountTimer: ReturnType<typeof setTimeout> | undefined;
   let recounting: Promise<void> = Promise.resolve();
@@ -236,14 +232,14 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     db.cases.$.subscribe((change) => {
       if (change.operation === 'DELETE') localEvents.delete(change.documentId);
       else localEvents.set(change.documentId, change.documentData.events.length);
-      reassess(change.documentId);
       scheduleRecount();
     }),
     db.files.$.subscribe(scheduleRecount),
   ];
   function publishPending(): void {
-    if (pending.size !== facts.pendingOutbound) {
-      facts = { ...facts, pendingOutbound: pending.size };
+    const pendingOutbound = pendingCases();
+    if (pendingOutbound !== facts.pendingOutbound) {
+      facts = { ...facts, pendingOutbound };
       publish();
     }
   }
