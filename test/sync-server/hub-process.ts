@@ -12,13 +12,21 @@ import { dropPrefixedDatabases, testCountyData } from './hub-harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
-/** Provision the test county on the store `env` names, and let go of it so a hub process can own it. */
-export async function provisionForHubProcesses(env: NodeJS.ProcessEnv, county: CountyData = testCountyData()): Promise<void> {
+/** Run `fn` on the store `env` names, then let go of it so a hub process can own it. */
+async function withStoreOf<T>(env: NodeJS.ProcessEnv, fn: (admin: AcquiredStore) => Promise<T>): Promise<T> {
   const config = loadHubConfig(env);
   if (!config.ok) throw new Error(config.error.message);
-  const setup = await acquireStore(config.value);
-  const seeded = await initStore(setup.store, county);
-  await setup.release();
+  const admin = await acquireStore(config.value);
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.release();
+  }
+}
+
+/** Provision the test county (or `county`) on the store `env` names, for hub processes to serve. */
+export async function provisionForHubProcesses(env: NodeJS.ProcessEnv, county: CountyData = testCountyData()): Promise<void> {
+  const seeded = await withStoreOf(env, (setup) => initStore(setup.store, county));
   if (!seeded.ok) throw new Error(JSON.stringify(seeded.error));
 }
 
@@ -82,16 +90,7 @@ export async function startKillableHub(county: CountyData = testCountyData()): P
   const port = await freePort();
   const env = { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: String(port), CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '' };
   let running: HubProcess | undefined;
-  const withAdmin = async <T>(fn: (admin: AcquiredStore) => Promise<T>): Promise<T> => {
-    const config = loadHubConfig(env);
-    if (!config.ok) throw new Error(config.error.message);
-    const admin = await acquireStore(config.value);
-    try {
-      return await fn(admin);
-    } finally {
-      await admin.release();
-    }
-  };
+  const withAdmin = <T>(fn: (admin: AcquiredStore) => Promise<T>) => withStoreOf(env, fn);
   await provisionForHubProcesses(env, county);
   const hub: KillableHub = {
     port,
