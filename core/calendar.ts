@@ -10,7 +10,7 @@ import { addDays, dayOfWeek, localDateSchema, type LocalDate } from './local-dat
 import { ok, type Result } from './result.js';
 
 const yearSchema = z
-  .strictObject({
+  .object({
     year: z.number().int().min(2000).max(2100),
     /** Official days off that fall on weekdays or weekends alike. */
     holidays: z.array(localDateSchema),
@@ -36,7 +36,7 @@ const yearSchema = z
   });
 
 export const workingCalendarSchema = z
-  .strictObject({
+  .object({
     kind: z.literal('cunban.workingCalendar'),
     schemaVersion: z.literal(1),
     years: z.array(yearSchema),

@@ -18,7 +18,7 @@ export interface DataProblem {
 
 export interface DataError {
   readonly code: 'data.invalid';
-  readonly document: 'catalog' | 'divisionTable' | 'workingCalendar' | 'case' | 'notice';
+  readonly document: 'catalog' | 'divisionTable' | 'workingCalendar' | 'case' | 'notice' | 'fleetPolicy';
   readonly problems: readonly DataProblem[];
 }
 
@@ -62,15 +62,48 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
   });
 }
 
+/**
+ * How a document is read. Synced documents keep the fields a newer version of Cunban added, for that
+ * version (core/compat.ts); a county's own file (`authored`: the catalog, division table or calendar it
+ * publishes) is read strictly, because a field no version of Cunban knows there is most likely a typo.
+ */
+export type Reading = 'synced' | 'authored';
+
+type SchemaDef = { readonly type: string; readonly shape?: Record<string, z.ZodType>; readonly element?: z.ZodType; readonly innerType?: z.ZodType; readonly in?: z.ZodType; readonly valueType?: z.ZodType };
+
+/** Paths, at any depth, of object fields the schema does not name (object schemas strip them silently). */
+function strayFields(schema: z.ZodType, input: unknown, path: (string | number)[] = []): z.core.$ZodIssue[] {
+  const def = (schema as unknown as { def: SchemaDef }).def;
+  const inner = def.innerType ?? def.in;
+  if (inner) return strayFields(inner, input, path);
+  if (def.type === 'array' && def.element && Array.isArray(input)) {
+    const element = def.element;
+    return input.flatMap((item, i) => strayFields(element, item, [...path, i]));
+  }
+  if (def.type === 'record' && def.valueType && typeof input === 'object' && input !== null) {
+    const value = def.valueType;
+    return Object.entries(input).flatMap(([key, item]) => strayFields(value, item, [...path, key]));
+  }
+  if (def.type !== 'object' || !def.shape || typeof input !== 'object' || input === null || Array.isArray(input)) return [];
+  const shape = def.shape;
+  return Object.entries(input).flatMap(([key, item]) => {
+    const field = shape[key];
+    if (!field) return [{ code: 'custom', path, message: `Unrecognized key: "${key}"`, input }];
+    return strayFields(field, item, [...path, key]);
+  });
+}
+
 /** Validate a county data document against its schema, as a Result with problems that name records. */
 export function parseDocument<T>(
   schema: z.ZodType<T>,
   document: DataError['document'],
   input: unknown,
+  reading: Reading = 'synced',
 ): Result<T, DataError> {
   const parsed = schema.safeParse(input);
-  if (parsed.success) return ok(parsed.data);
-  return err({ code: 'data.invalid', document, problems: formatIssues(parsed.error.issues, input) });
+  const issues = [...(parsed.success ? [] : parsed.error.issues), ...(reading === 'authored' ? strayFields(schema, input) : [])];
+  if (parsed.success && issues.length === 0) return ok(parsed.data);
+  return err({ code: 'data.invalid', document, problems: formatIssues(issues, input) });
 }
 
 /** Inside a schema's superRefine: one issue for every repeat of a key that must be unique. */

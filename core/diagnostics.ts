@@ -30,7 +30,16 @@ export interface SyncFacts {
 export interface DiagnosticFacts {
   readonly generatedAt: string;
   readonly kiosk: { readonly kioskId: string; readonly village: string; readonly villageName: string; readonly hub: string };
-  readonly versions: { readonly app: string; readonly catalog?: number; readonly caseSchema: number };
+  readonly versions: {
+    readonly app: string;
+    readonly catalog?: number;
+    readonly caseSchema: number;
+    /** The county's minimum kiosk version, when one is set; and whether this kiosk is below it. */
+    readonly minimum?: string;
+    readonly updateRequired: boolean;
+    /** Synced documents kept that only a newer version can read. */
+    readonly unreadableDocuments: number;
+  };
   readonly hub: HubCheck;
   readonly sync: SyncFacts;
   readonly storage: { readonly usageBytes?: number; readonly quotaBytes?: number; readonly level: string };

@@ -105,8 +105,8 @@ const seedDir = resolve(import.meta.dirname, '../core/seed');
 const readJson = (file: string): unknown => JSON.parse(readFileSync(join(referenceDir, file), 'utf8'));
 
 const divisionsDraft = readJson('jianshi-divisions.json') as DraftDivisions;
-const divisions = parseDivisionTable(convertDivisions(divisionsDraft));
-const catalog = parseCatalog(convertCatalog(readJson('service-catalog-draft.json') as DraftCatalog, divisionsDraft.county));
+const divisions = parseDivisionTable(convertDivisions(divisionsDraft), 'authored');
+const catalog = parseCatalog(convertCatalog(readJson('service-catalog-draft.json') as DraftCatalog, divisionsDraft.county), 'authored');
 
 for (const result of [divisions, catalog]) {
   if (!result.ok) {

@@ -4,12 +4,15 @@ import { enrollRequestSchema, type EnrollErrorCode, type EnrollResponse } from '
 import { kioskStatusReportSchema } from '../core/api/fleet.js';
 import type { HealthResponse } from '../core/api/health.js';
 import { CASE_DOCUMENT_SCHEMA_VERSION } from '../core/case/document.js';
+import { findPlaintextIdNumbers } from '../core/case/sealed.js';
 import { CATALOG_SCHEMA_VERSION } from '../core/catalog/schema.js';
+import { COMPAT_LEVEL, READS, type CompatInfo } from '../core/compat.js';
 import { indexDivisions } from '../core/divisions/table.js';
 import { translate } from '../core/i18n/translate.js';
 import { CUNBAN_VERSION } from '../core/version.js';
 import type { HubConfig } from './config.js';
 import { failure, invalidInput, reply, type HttpReply, type Route } from './http/kit.js';
+import { readFleetPolicy } from './fleet-policy.js';
 import { loadKeyRing } from './keyring.js';
 import { authenticateRequest, authorizationHeader, enrollKiosk, recordKioskStatus } from './kiosks.js';
 import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
@@ -101,9 +104,22 @@ export function apiRoutes(options: ApiOptions): Route[] {
         if (!body.ok) return body.error;
         const report = kioskStatusReportSchema.safeParse(body.value);
         if (!report.success) return invalidInput(report.error.issues);
+        // A newer kiosk's extra figures are ignored (core/compat.ts); a resident's number is never taken in.
+        if (findPlaintextIdNumbers(body.value).length > 0) return failure(400, 'bad_request', 'A kiosk status holds counts and a version, never an ID number.');
         const recorded = await recordKioskStatus(store, kiosk.value.kioskId, report.data, now());
         if (!recorded.ok) return recorded.error.code === 'kiosk.store' ? failure(503, 'store_unavailable', recorded.error.failure.reason) : failure(404, 'not_found', 'No such kiosk.');
         return reply(204, undefined);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/compat$/,
+      async handle() {
+        const policy = await readFleetPolicy(store);
+        if (!policy.ok) return failure(503, 'store_unavailable', policy.error.reason);
+        const minimum = policy.value?.minimumKioskVersion;
+        const info: CompatInfo = { hub: CUNBAN_VERSION, compat: COMPAT_LEVEL, reads: READS, ...(minimum ? { minimumKioskVersion: minimum } : {}) };
+        return reply(200, info);
       },
     },
     {

@@ -5,7 +5,7 @@
  * The kiosk receives the result by live sync.
  */
 import { appendEvent, type AppendError, type EventDraft } from '../core/case/append.js';
-import { parseCaseDocument, toCaseDocument, type CaseDocument } from '../core/case/document.js';
+import { parseCaseDocument, rebuildCaseDocument, type CaseDocument } from '../core/case/document.js';
 import { err, ok, type Result } from '../core/result.js';
 import { villageDb } from './store/names.js';
 import type { Store, StoreFailure } from './store/store.js';
@@ -38,7 +38,8 @@ export async function appendCaseEventOnHub(
     if (current.value.events.some((event) => event.id === draft.id)) return ok(current.value);
     const events = appendEvent(current.value.events, draft);
     if (!events.ok) return events;
-    const next = toCaseDocument(events.value);
+    // Fields a kiosk of a newer version added stay in the case (core/compat.ts).
+    const next = rebuildCaseDocument(current.value, events.value);
     if (!next.ok) return next;
     const written = await store.putDoc(db, { ...next.value, _id: caseNumber, _rev: stored.value._rev });
     if (written.ok) return ok(next.value);

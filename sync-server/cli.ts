@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
 import { parseDivisionCode } from '../core/divisions/code.js';
+import { appVersionSchema, updateRequired } from '../core/fleet-policy.js';
 import type { Result } from '../core/result.js';
 import { kioskFacingUrl, loadHubConfig, type HubConfig } from './config.js';
 import { enrollmentTicket, seedDemo, type SetupError } from './demo.js';
 import { acquireStore, startHub, type AcquiredStore } from './hub.js';
+import { readFleetPolicy, setMinimumKioskVersion } from './fleet-policy.js';
 import { listKiosks, revokeKiosk } from './kiosks.js';
 import { describeInitError, initStore, validateCountyData } from './provision.js';
 import { openRefusalCounts } from './records.js';
@@ -26,6 +28,8 @@ const USAGE = `Usage: cunban-hub <command> [options] [--json]
                                           a one-time enrollment code for a new kiosk
   enroll --kiosk KIOSK_ID [--hours 24]    re-enroll that kiosk: new credential, same number
   kiosks list | kiosks revoke KIOSK_ID
+  fleet minimum-version VERSION | fleet minimum-version --clear | fleet show
+                                          the oldest kiosk version the county accepts without an update
   users add --role county|town [--town CODE12] --name NAME [--password PW]
 
 Environment: CUNBAN_HUB_PORT (6084), CUNBAN_HUB_HOST, CUNBAN_DATA_DIR (.cunban-data), COUCHDB_URL,
@@ -53,6 +57,7 @@ const { values: flags, positionals } = parseArgs({
     town: { type: 'string' },
     name: { type: 'string' },
     password: { type: 'string' },
+    clear: { type: 'boolean', default: false },
   },
 });
 
@@ -102,7 +107,7 @@ async function main(): Promise<void> {
         throw new CliError('init.files', 'Give all three of --catalog, --divisions and --calendar, or none.');
       }
       const read = (file: string | undefined): unknown => JSON.parse(readFileSync(file ?? '', 'utf8'));
-      const data = flags.catalog ? validateCountyData(read(flags.catalog), read(flags.divisions), read(flags.calendar)) : undefined;
+      const data = flags.catalog ? validateCountyData(read(flags.catalog), read(flags.divisions), read(flags.calendar), 'authored') : undefined;
       if (data && !data.ok) throw new CliError(data.error.code, describeInitError(data.error));
       const report = await withStore(config, (a) => initStore(a.store, data?.value));
       if (!report.ok) throw new CliError(report.error.code, describeInitError(report.error));
@@ -156,7 +161,14 @@ async function main(): Promise<void> {
           if (!list.ok) throw new CliError('store', list.error.reason);
           const open = await openRefusalCounts(a.store);
           if (!open.ok) throw new CliError('store', open.error.reason);
-          return list.value.map(({ secretHash: _hidden, _id, _rev, ...kiosk }) => ({ ...kiosk, refused: open.value.get(kiosk.kioskId) ?? 0 }));
+          const policy = await readFleetPolicy(a.store);
+          if (!policy.ok) throw new CliError('store', policy.error.reason);
+          const minimum = policy.value?.minimumKioskVersion;
+          return list.value.map(({ secretHash: _hidden, _id, _rev, ...kiosk }) => ({
+            ...kiosk,
+            refused: open.value.get(kiosk.kioskId) ?? 0,
+            updateRequired: updateRequired(kiosk.appVersion ?? '', minimum) !== undefined,
+          }));
         });
         const rows = kiosks.map((k) =>
           [
@@ -166,6 +178,7 @@ async function main(): Promise<void> {
             `last push ${k.lastPushAt ?? '-'}`,
             `not yet pushed ${k.reported ? `${String(k.reported.pendingCases)} case(s) ${String(k.reported.pendingFiles)} file(s)` : '-'}`,
             `refused (open) ${String(k.refused)}`,
+            `version ${k.appVersion ?? '-'}${k.updateRequired ? ' MUST UPDATE' : ''}`,
           ].join('  '),
         );
         out(rows.length > 0 ? rows.join('\n') : 'No kiosks enrolled yet.', kiosks);
@@ -179,6 +192,30 @@ async function main(): Promise<void> {
         return;
       }
       throw new CliError('usage', USAGE);
+    }
+    case 'fleet': {
+      if (sub === 'show') {
+        const policy = await withStore(config, (a) => readFleetPolicy(a.store));
+        if (!policy.ok) throw new CliError('store', policy.error.reason);
+        const set = policy.value;
+        out(set?.minimumKioskVersion ? `Kiosks below ${set.minimumKioskVersion} must be updated (set ${set.updatedAt}).` : 'No minimum kiosk version is set.', set ?? {});
+        return;
+      }
+      if (sub !== 'minimum-version') throw new CliError('usage', USAGE);
+      const asked = positionals[2];
+      if (flags.clear === (asked !== undefined)) throw new CliError('fleet.usage', 'Give a version (e.g. 0.2.0) or --clear.');
+      if (asked !== undefined && !appVersionSchema.safeParse(asked).success) throw new CliError('fleet.badVersion', `${asked} is not a version like 0.2.0.`);
+      const set = await withStore(config, (a) => setMinimumKioskVersion(a.store, asked, 'cli', new Date()));
+      if (!set.ok) {
+        // The store's validator refuses the policy until `init` has upgraded it to store schema 5.
+        const hint = set.error.failure.status === 403 || set.error.failure.status === 401 ? ' Run `cunban-hub init` to upgrade the store first.' : '';
+        throw new CliError(set.error.code, `${set.error.failure.reason}${hint}`);
+      }
+      out(
+        asked ? `Kiosks below ${asked} are now told to update; they keep working and syncing meanwhile.` : 'The minimum kiosk version is lifted.',
+        set.value,
+      );
+      return;
     }
     case 'users': {
       if (sub !== 'add') throw new CliError('usage', USAGE);

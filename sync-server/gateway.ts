@@ -8,6 +8,7 @@ import { mergeCaseConflicts } from './case-conflicts.js';
 import type { HttpReply, Route, RouteContext } from './http/kit.js';
 import { failure, isJsonObject, MAX_BODY_BYTES, rateLimiter, reply } from './http/kit.js';
 import { refuseCaseWrite } from './case-writes.js';
+import { carryOver, presentTo, readerOf, refuseWriteFrom, type Reader } from './gateway-readers.js';
 import { authenticateRequest, touchKiosk, type KioskDoc } from './kiosks.js';
 import { auditWrite, quarantine, type QuarantineEntry } from './records.js';
 import { DB, villageOfDb } from './store/names.js';
@@ -33,7 +34,12 @@ interface Scoped {
   readonly publicDb: string;
   readonly db: string;
   readonly access: Access;
+  readonly database: 'village' | 'catalog';
+  /** Which documents the kiosk is served, by the compatibility rule it follows (gateway-readers.ts). */
+  readonly reader: Reader;
 }
+
+type Row = { readonly id?: string; readonly key?: unknown; readonly doc?: Record<string, unknown> | null } & Record<string, unknown>;
 
 function fromStore<T>(result: StoreResult<T>, status = 200, shape: (value: T) => unknown = (v) => v): HttpReply {
   return result.ok ? reply(status, shape(result.value)) : failure(result.error.status, result.error.error, result.error.reason);
@@ -71,7 +77,7 @@ export function longPollTimeout(requested: unknown, random: () => number = Math.
 }
 
 interface ChangesPage {
-  readonly results: { readonly id: string }[];
+  readonly results: Row[];
   readonly last_seq?: unknown;
 }
 
@@ -103,10 +109,13 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
       };
     }
     const publicDb = context.params.db ?? '';
+    const reader = readerOf(context.url);
     touch(kiosk, 'lastSeenAt');
-    if (publicDb === DB.catalog) return { ok: true, scoped: { kiosk, publicDb, db: store.dbName(DB.catalog), access: 'read' } };
+    if (publicDb === DB.catalog) {
+      return { ok: true, scoped: { kiosk, publicDb, db: store.dbName(DB.catalog), access: 'read', database: 'catalog', reader } };
+    }
     if (villageOfDb(publicDb) === kiosk.village) {
-      return { ok: true, scoped: { kiosk, publicDb, db: store.dbName(publicDb), access: 'write' } };
+      return { ok: true, scoped: { kiosk, publicDb, db: store.dbName(publicDb), access: 'write', database: 'village', reader } };
     }
     return { ok: false, reply: failure(403, 'forbidden', 'This kiosk may sync only its own village and the catalog.') };
   }
@@ -118,9 +127,36 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     return fromStore(info, 200, (value) => ({ ...value, db_name: s.publicDb }));
   }
 
+  /**
+   * Documents are asked of the store whenever the reader needs them checked (gateway-readers.ts), and
+   * given to the kiosk only if it asked. Returns whether it asked.
+   */
+  function docsFor(s: Scoped, qs: Record<string, unknown>): boolean {
+    const asked = qs.include_docs === true || qs.include_docs === 'true';
+    if (s.reader === 'legacy') qs.include_docs = true;
+    return asked;
+  }
+
+  /**
+   * Rows of `_changes` or `_all_docs` as this kiosk may see them: design documents out, each document in
+   * the form its reader reads. A document held back from the reader is left out of a feed (`omit`) and
+   * reads as missing where it was asked for by id (`missing`).
+   */
+  function presentRows(s: Scoped, rows: readonly Row[], heldBack: 'omit' | 'missing', withDocs: boolean): Row[] {
+    return rows.flatMap((row): Row[] => {
+      if (isHidden(row.id ?? row.key)) return [];
+      if (!row.doc) return [row];
+      const doc = presentTo(s.reader, s.database, row.doc);
+      if (!doc) return heldBack === 'omit' ? [] : [{ key: row.key, error: 'not_found' }];
+      const { doc: _stored, ...rest } = row;
+      return [withDocs ? { ...rest, doc } : rest];
+    });
+  }
+
   async function changes(s: Scoped, context: RouteContext): Promise<HttpReply> {
     const q = query(context.url, ['since', 'limit', 'feed', 'timeout', 'include_docs', 'style', 'descending', 'seq_interval', 'conflicts']);
     if (!q.ok) return q.reply;
+    const withDocs = docsFor(s, q.qs);
     const feed = q.qs.feed ?? 'normal';
     if (feed !== 'normal' && feed !== 'longpoll') return failure(400, 'bad_request', 'Only the normal and longpoll feeds are served.');
     // A long poll ends after its timeout (1 s to the hub's limit) as on CouchDB, even where the store does not
@@ -137,18 +173,18 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     }
     if (!result.ok) return fromStore(result);
     touch(s.kiosk, 'lastPullAt');
-    return fillBatch(s, q.qs, result.value, context.signal);
+    return fillBatch(s, q.qs, result.value, context.signal, withDocs);
   }
 
   /**
-   * Hidden rows (design documents) taken out of a `_changes` batch are made up from the rows after it:
-   * a replicator takes a batch shorter than its `limit` to mean "nothing more" (RxDB does), so a batch cut
-   * short by a design document once ended a fresh kiosk's first pull after 99 of 10,000 cases, and
-   * "sync now" reported success.
+   * Rows taken out of a `_changes` batch (design documents, documents held back from the reader) are
+   * made up from the rows after it: a replicator takes a batch shorter than its `limit` to mean "nothing
+   * more" (RxDB does), so a batch cut short by a design document once ended a fresh kiosk's first pull
+   * after 99 of 10,000 cases, and "sync now" reported success.
    */
-  async function fillBatch(s: Scoped, qs: Record<string, unknown>, first: ChangesPage, signal: AbortSignal): Promise<HttpReply> {
+  async function fillBatch(s: Scoped, qs: Record<string, unknown>, first: ChangesPage, signal: AbortSignal, withDocs: boolean): Promise<HttpReply> {
     const limit = Number(qs.limit);
-    const results = first.results.filter((row) => !isHidden(row.id));
+    const results = presentRows(s, first.results, 'omit', withDocs);
     let page = first;
     let asked = limit;
     // A page as long as asked may have more behind it; a shorter one is the end of the feed.
@@ -157,7 +193,7 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
       const more = await store.request<ChangesPage>({ db: s.db, path: '_changes', qs: { ...qs, feed: 'normal', since: page.last_seq, limit: asked }, signal });
       if (!more.ok) return fromStore(more);
       page = more.value;
-      results.push(...page.results.filter((row) => !isHidden(row.id)));
+      results.push(...presentRows(s, page.results, 'omit', withDocs));
     }
     return reply(200, { ...page, results });
   }
@@ -182,14 +218,15 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
         if (ALL_DOCS_PARAMS.includes(name) && name !== 'keys' && (typeof value === 'boolean' || typeof value === 'number')) q.qs[name] = value;
       }
     }
-    const result = await store.request<{ rows: { id?: string; key?: unknown }[] }>({
+    const withDocs = docsFor(s, q.qs);
+    const result = await store.request<{ rows: Row[] }>({
       db: s.db,
       path: '_all_docs',
       method: body ? 'POST' : 'GET',
       qs: q.qs,
       ...(body ? { body } : {}),
     });
-    return fromStore(result, 200, (value) => ({ ...value, rows: value.rows.filter((row) => !isHidden(row.id ?? row.key)) }));
+    return fromStore(result, 200, (value) => ({ ...value, rows: presentRows(s, value.rows, 'missing', withDocs) }));
   }
 
   async function bulkGet(s: Scoped, context: RouteContext): Promise<HttpReply> {
@@ -204,7 +241,24 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     if (docs.some((d) => (d as { id: string }).id.startsWith('_'))) {
       return failure(403, 'forbidden', 'Design and system documents are not served to kiosks.');
     }
-    return fromStore(await store.request({ db: s.db, path: '_bulk_get', method: 'POST', qs: q.qs, body: { docs } }));
+    const result = await store.request<{ results: { id: string; docs: ({ ok: Record<string, unknown> } | { error: unknown })[] }[] }>({
+      db: s.db,
+      path: '_bulk_get',
+      method: 'POST',
+      qs: q.qs,
+      body: { docs },
+    });
+    return fromStore(result, 200, (value) => ({
+      ...value,
+      results: value.results.map((entry) => ({
+        ...entry,
+        docs: entry.docs.map((found) => {
+          if (!('ok' in found)) return found;
+          const doc = presentTo(s.reader, s.database, found.ok);
+          return doc ? { ok: doc } : { error: { id: entry.id, error: 'not_found', reason: 'missing' } };
+        }),
+      })),
+    }));
   }
 
   async function revsDiff(s: Scoped, context: RouteContext): Promise<HttpReply> {
@@ -224,7 +278,7 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
       return typeof id === 'string' ? id : undefined;
     };
     const keys = docs.map(idOf).filter((id): id is string => id !== undefined && !id.startsWith('_'));
-    const current = await store.request<{ rows: { id?: string; doc?: { _rev: string; events?: [] } | null }[] }>({
+    const current = await store.request<{ rows: { id?: string; doc?: (Record<string, unknown> & { _rev: string }) | null }[] }>({
       db: s.db,
       path: '_all_docs',
       method: 'POST',
@@ -238,9 +292,11 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     const accepted: { _id: string }[] = [];
     docs.forEach((doc, index) => {
       const id = idOf(doc);
-      const reason = refuseCaseWrite(doc, s.kiosk, id === undefined ? undefined : stored.get(id), newEdits);
+      const before = id === undefined ? undefined : stored.get(id);
+      const reason = refuseWriteFrom(s.reader, before) ?? refuseCaseWrite(doc, s.kiosk, before, newEdits);
       if (reason) refusals.set(index, { docId: id ?? '', reason, doc });
-      else accepted.push(doc as { _id: string });
+      // A replicator's revision (new_edits=false) is stored exactly as sent; an edit keeps what its writer did not know.
+      else accepted.push((newEdits ? carryOver(s.reader, doc as Record<string, unknown>, before) : doc) as { _id: string });
     });
 
     // With new_edits=true CouchDB answers one row per document; with new_edits=false only the failures.
@@ -349,7 +405,18 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
         return failure(400, 'bad_request', 'open_revs must be "all" or a JSON array.');
       }
     }
-    return fromStore(await store.request({ db: s.db, path: docPath(id), qs: q.qs }));
+    const result = await store.request<Record<string, unknown> | { ok?: Record<string, unknown> }[]>({ db: s.db, path: docPath(id), qs: q.qs });
+    if (!result.ok) return fromStore(result);
+    // With open_revs: a list of leaves, each `{ok: doc}` or `{missing: rev}`.
+    if (Array.isArray(result.value)) {
+      return reply(200, result.value.map((leaf) => {
+        if (!leaf.ok) return leaf;
+        const doc = presentTo(s.reader, s.database, leaf.ok);
+        return doc ? { ok: doc } : { missing: leaf.ok._rev };
+      }));
+    }
+    const doc = presentTo(s.reader, s.database, result.value);
+    return doc ? reply(200, doc) : failure(404, 'not_found', 'missing');
   }
 
   async function handle(context: RouteContext): Promise<HttpReply> {

@@ -8,8 +8,10 @@ import type { Catalog } from '../core/catalog/schema.js';
 import type { WorkingCalendarData } from '../core/calendar.js';
 import { parseCatalog } from '../core/catalog/catalog.js';
 import { workingCalendarSchema } from '../core/calendar.js';
-import { parseDocument } from '../core/data-error.js';
+import { parseDocument, type Reading } from '../core/data-error.js';
 import { parseDivisionTable, type DivisionTable } from '../core/divisions/table.js';
+import { FLEET_POLICY_ID } from '../core/fleet-policy.js';
+import { NOTICE_ID_PREFIX, NOTICE_SCHEMA_VERSION } from '../core/notice.js';
 import { err, ok, type Result } from '../core/result.js';
 import { MERGED_INTO } from './case-conflicts.js';
 import { CONTROL_DBS, DB, villageDb } from './store/names.js';
@@ -18,8 +20,9 @@ import { docPath, type Store, type StoreFailure } from './store/store.js';
 /**
  * Raised when provisioning changes shape; recorded in the meta database. 2: the files database.
  * 3: the queue database. 4: the queue's views dropped; merged conflict branches closed by tombstones.
+ * 5: every notice carries its schema version; the catalog database holds the fleet policy.
  */
-export const STORE_SCHEMA_VERSION = 4;
+export const STORE_SCHEMA_VERSION = 5;
 
 export interface CountyData {
   readonly catalog: Catalog;
@@ -58,9 +61,9 @@ function villageValidator(village12: string): string {
 
 const CATALOG_VALIDATOR = `function (newDoc) {
   if (newDoc._id.indexOf('_design/') === 0) { return; }
-  var known = { catalog: 1, divisions: 1, calendar: 1 };
+  var known = { catalog: 1, divisions: 1, calendar: 1, '${FLEET_POLICY_ID}': 1 };
   if (!known[newDoc._id] && newDoc._id.indexOf('notice:') !== 0) {
-    throw({ forbidden: 'The catalog database holds the catalog, divisions, calendar and notices only.' });
+    throw({ forbidden: 'The catalog database holds the catalog, divisions, calendar, fleet policy and notices only.' });
   }
   // Village-affairs disclosure must never publish a full ID number (18 characters, or grouped 6-8-4).
   if (newDoc._id.indexOf('notice:') === 0 && !newDoc._deleted &&
@@ -138,6 +141,16 @@ class ProvisionFailure extends Error {
   }
 }
 
+/** Notices published before 0.2.0 carry no schema version: each gets the version it was written in (core/compat.ts). */
+async function versionNotices(store: Store, p: Provisioner): Promise<void> {
+  const notices = await store.docsWithPrefix<{ _id: string; _rev: string; schemaVersion?: unknown }>(DB.catalog, NOTICE_ID_PREFIX);
+  if (!notices.ok) throw new ProvisionFailure(notices.error);
+  for (const notice of notices.value.filter((doc) => doc.schemaVersion === undefined)) {
+    const { _rev: _stored, ...content } = notice;
+    await p.document(DB.catalog, { ...content, schemaVersion: NOTICE_SCHEMA_VERSION });
+  }
+}
+
 /** Read the county data already in the catalog database. */
 export async function readCountyData(store: Store): Promise<Result<CountyData, InitError>> {
   const [catalog, divisions, calendar] = await Promise.all(
@@ -158,10 +171,11 @@ export async function readCountyData(store: Store): Promise<Result<CountyData, I
   return validateCountyData(strip(catalog), strip(divisions), strip(calendar));
 }
 
-export function validateCountyData(catalog: unknown, divisions: unknown, calendar: unknown): Result<CountyData, InitError> {
-  const parsedCatalog = parseCatalog(catalog);
-  const parsedDivisions = parseDivisionTable(divisions);
-  const parsedCalendar = parseDocument(workingCalendarSchema, 'workingCalendar', calendar);
+/** Check the county's three documents together: `authored` for its own files (`init --catalog …`), strictly. */
+export function validateCountyData(catalog: unknown, divisions: unknown, calendar: unknown, reading: Reading = 'synced'): Result<CountyData, InitError> {
+  const parsedCatalog = parseCatalog(catalog, reading);
+  const parsedDivisions = parseDivisionTable(divisions, reading);
+  const parsedCalendar = parseDocument(workingCalendarSchema, 'workingCalendar', calendar, reading);
   for (const parsed of [parsedCatalog, parsedDivisions, parsedCalendar]) {
     if (!parsed.ok) {
       const first = parsed.error.problems[0];
@@ -197,6 +211,7 @@ export async function initStore(store: Store, data?: CountyData): Promise<Result
     const county = data ? ok(data) : await readCountyData(store);
     if (!county.ok) return county;
     await p.document(DB.catalog, { _id: '_design/cunban', validate_doc_update: CATALOG_VALIDATOR });
+    await versionNotices(store, p);
     // Schema 3's queue views: the queue is read from memory since schema 4 (review/queue-index.ts).
     await p.absent(DB.queue, '_design/queue');
 

@@ -1,6 +1,8 @@
 /**
  * Enrolling a kiosk: the technician runs `cunban-hub enroll --village CODE12`, types the code (or scans
  * the QR code) in the kiosk's setup wizard, and the hub answers with everything the kiosk needs to sync.
+ * Kiosks and hubs of different versions exchange these bodies: each side ignores fields it does not
+ * know (core/compat.ts), so a version may add optional fields but never remove or change one.
  */
 import { z } from 'zod';
 import { villageCodeSchema } from '../divisions/code.js';
@@ -18,7 +20,7 @@ export function normalizeEnrollmentCode(typed: string): string {
   return plain.length === 12 ? `${plain.slice(0, 4)}-${plain.slice(4, 8)}-${plain.slice(8)}` : plain;
 }
 
-export const enrollRequestSchema = z.strictObject({
+export const enrollRequestSchema = z.object({
   code: z.string().max(64),
   /** The kiosk's app version, recorded for the fleet view. */
   appVersion: z.string().max(32).optional(),
@@ -29,14 +31,14 @@ export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
  * The county's data keys, delivered once at enrollment and kept by the kiosk shell's secret store:
  * AES-256-GCM keys by id (the newest seals, all unseal) and the HMAC key of the ID-number blind index.
  */
-export const dataKeyRingSchema = z.strictObject({
+export const dataKeyRingSchema = z.object({
   current: z.string().min(1),
-  keys: z.array(z.strictObject({ kid: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), key: z.string().regex(/^[A-Za-z0-9_-]{43}$/) })).min(1),
+  keys: z.array(z.object({ kid: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), key: z.string().regex(/^[A-Za-z0-9_-]{43}$/) })).min(1),
   blindIndexKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
 });
 export type DataKeyRing = z.infer<typeof dataKeyRingSchema>;
 
-export const enrollResponseSchema = z.strictObject({
+export const enrollResponseSchema = z.object({
   kioskId: z.string(),
   /** 1–99 within the village; part of every case number the kiosk issues. */
   kioskNumber: z.number().int().min(1).max(99),
@@ -62,7 +64,7 @@ export const ENROLL_ERRORS = [
 export type EnrollErrorCode = (typeof ENROLL_ERRORS)[number];
 
 /** What the QR code printed or shown by `cunban-hub enroll` holds. */
-export const enrollmentQrSchema = z.strictObject({
+export const enrollmentQrSchema = z.object({
   v: z.literal(1),
   hub: z.url(),
   code: z.string().regex(ENROLLMENT_CODE_PATTERN),

@@ -3,6 +3,8 @@
  * from the kiosk to the hub. RxDB's CouchDB replication carries no attachments, and attachments crash
  * the embedded store, so files travel on their own route: metadata first, then fixed-size chunks that
  * may arrive in any order and more than once; the hub checks the sha256 when the last one lands.
+ * Kiosks and hubs of different versions exchange these bodies: each side ignores fields it does not
+ * know (core/compat.ts), so a version may add optional fields but never remove or change one.
  */
 import { z } from 'zod';
 import { materialIdSchema } from '../catalog/schema.js';
@@ -17,14 +19,14 @@ export const MAX_CASE_FILE_BYTES = 50 * 1024 * 1024;
 
 export const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case hex SHA-256');
 
-export const fileUploadRequestSchema = z.strictObject({
+export const fileUploadRequestSchema = z.object({
   size: z.number().int().min(1),
   contentType: z.string(),
   materialId: materialIdSchema,
 });
 export type FileUploadRequest = z.infer<typeof fileUploadRequestSchema>;
 
-export const fileStatusSchema = z.strictObject({
+export const fileStatusSchema = z.object({
   sha256: sha256HexSchema,
   caseNumber: caseNumberSchema,
   materialId: materialIdSchema,

@@ -18,7 +18,7 @@ export interface Area {
 }
 
 /** What a kiosk reports of itself (`PUT /api/kiosk/status`): what only it knows, for the fleet view. */
-export const kioskStatusReportSchema = z.strictObject({
+export const kioskStatusReportSchema = z.object({
   appVersion: z.string().min(1).max(32),
   /** Local cases holding events the hub has not confirmed. */
   pendingCases: z.number().int().min(0).max(1_000_000),
@@ -43,6 +43,8 @@ export interface KioskView {
   readonly refused: number;
   /** The kiosk's latest report of itself, and when the hub received it. */
   readonly reported?: Omit<KioskStatusReport, 'appVersion'> & { readonly at: string };
+  /** Set when the kiosk's version is below the county's minimum (core/fleet-policy.ts): it must be updated. */
+  readonly updateRequired?: { readonly minimum: string };
 }
 
 export interface QuarantineView {

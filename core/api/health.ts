@@ -1,14 +1,19 @@
+/**
+ * `GET /api/health`: the hub's state and versions, for the kiosk's diagnostics and monitoring.
+ * Kiosks and hubs of different versions exchange these bodies: each side ignores fields it does not
+ * know (core/compat.ts), so a version may add optional fields but never remove or change one.
+ */
 import { z } from 'zod';
 
-export const healthResponseSchema = z.strictObject({
+export const healthResponseSchema = z.object({
   ok: z.boolean(),
-  store: z.strictObject({
+  store: z.object({
     kind: z.enum(['embedded', 'couchdb']),
     status: z.enum(['up', 'down']),
     /** What the store reports about itself, e.g. "CouchDB 3.5.0" or "PouchDB Server 4.2.0". */
     vendor: z.string().optional(),
   }),
-  versions: z.strictObject({
+  versions: z.object({
     hub: z.string(),
     caseSchema: z.number().int(),
     catalogSchema: z.number().int(),

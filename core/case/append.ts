@@ -1,7 +1,7 @@
 /** Writing to a case: the only way a new event enters a history. */
 import { formatIssues, type DataProblem } from '../data-error.js';
 import { err, ok, type Result } from '../result.js';
-import { caseEventSchema, type CaseEvent, type CaseEventOf, type CaseEventType } from './events.js';
+import { caseEventSchema, type CaseEventOf, type CaseEventType, type StoredEvent } from './events.js';
 import { foldCase, orderEvents, unionEvents, type CaseHistoryError, type CaseView } from './fold.js';
 import { applyEvent, checkAllowed } from './rules.js';
 import type { TransitionError } from './state.js';
@@ -20,7 +20,7 @@ export type AppendError =
  * so on every replica it replays after everything its writer saw. Returns the whole history in
  * replay order (the new event last).
  */
-export function appendEvent(history: readonly CaseEvent[], draft: EventDraft): Result<CaseEvent[], AppendError> {
+export function appendEvent(history: readonly StoredEvent[], draft: EventDraft): Result<StoredEvent[], AppendError> {
   let view: CaseView | undefined;
   if (history.length > 0) {
     const folded = foldCase(history);
@@ -43,6 +43,6 @@ export function appendEvent(history: readonly CaseEvent[], draft: EventDraft): R
  * Merge two copies of one case's history: the union of their events, in replay order.
  * Deterministic, idempotent, commutative and associative, so sync order and retries cannot matter.
  */
-export function mergeHistories(a: readonly CaseEvent[], b: readonly CaseEvent[]): CaseEvent[] {
+export function mergeHistories(a: readonly StoredEvent[], b: readonly StoredEvent[]): StoredEvent[] {
   return orderEvents(unionEvents(a, b));
 }

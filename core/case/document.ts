@@ -5,16 +5,21 @@
  *
  * Storage metadata (`_id`, `_rev`, `_deleted`, `_attachments`, `_meta`) belongs to CouchDB/RxDB and
  * is checked by their adapters; the document id is the case number.
+ *
+ * A newer minor version may add fields and event types (core/compat.ts): they are accepted, kept in
+ * the document and carried through every rebuild and merge here, so no writer of this version drops them.
  */
 import { z } from 'zod';
 import { itemCodeSchema, sectorCodeSchema } from '../catalog/schema.js';
+import { canonicalJson } from '../canonical-json.js';
+import { readability, unknownFields } from '../compat.js';
 import { formatIssues, type DataError, type DataProblem } from '../data-error.js';
 import { villageCodeSchema } from '../divisions/code.js';
 import { LEVELS } from '../level.js';
 import { localDateSchema } from '../local-date.js';
 import { err, ok, type Result } from '../result.js';
 import { mergeHistories } from './append.js';
-import { caseEventSchema, instantSchema, type CaseEvent } from './events.js';
+import { instantSchema, storedEventSchema, type StoredEvent } from './events.js';
 import { foldCase, type CaseHistoryError, type CaseView } from './fold.js';
 import { caseNumberSchema, parseCaseNumber } from './number.js';
 import { blindIndexSchema, findPlaintextIdNumbers } from './sealed.js';
@@ -23,7 +28,7 @@ import { CASE_STATUSES } from './state.js';
 export const CASE_DOCUMENT_SCHEMA_VERSION = 1;
 export const MAX_EVENTS_PER_CASE = 1000;
 
-export const caseSummarySchema = z.strictObject({
+export const caseSummarySchema = z.object({
   status: z.enum(CASE_STATUSES),
   currentLevel: z.enum(LEVELS),
   itemCode: itemCodeSchema,
@@ -40,15 +45,18 @@ export const caseSummarySchema = z.strictObject({
 });
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
 
-export const caseDocumentSchema = z.strictObject({
+export const caseDocumentSchema = z.object({
   kind: z.literal('cunban.case'),
   schemaVersion: z.literal(CASE_DOCUMENT_SCHEMA_VERSION),
   caseNumber: caseNumberSchema,
   village: villageCodeSchema,
-  events: z.array(caseEventSchema).min(1).max(MAX_EVENTS_PER_CASE),
+  events: z.array(storedEventSchema).min(1).max(MAX_EVENTS_PER_CASE),
   summary: caseSummarySchema,
 });
 export type CaseDocument = z.infer<typeof caseDocumentSchema>;
+
+/** The fields this version writes; any other (non-`_`) top-level field is a newer version's, carried along. */
+const CASE_FIELDS: ReadonlySet<string> = new Set(Object.keys(caseDocumentSchema.shape));
 
 export function summarize(view: CaseView): CaseSummary {
   const { state, timeline } = view;
@@ -69,7 +77,7 @@ export function summarize(view: CaseView): CaseSummary {
 }
 
 /** Build the stored document for a history (events in replay order, summary derived). */
-export function toCaseDocument(history: readonly CaseEvent[]): Result<CaseDocument, CaseHistoryError> {
+export function toCaseDocument(history: readonly StoredEvent[]): Result<CaseDocument, CaseHistoryError> {
   const view = foldCase(history);
   if (!view.ok) return view;
   return ok({
@@ -82,12 +90,31 @@ export function toCaseDocument(history: readonly CaseEvent[]): Result<CaseDocume
   });
 }
 
+/**
+ * The document for a new history of a stored case: `toCaseDocument`, keeping the fields a newer
+ * version added to `previous`. Every writer that appends to a stored case goes through here.
+ */
+export function rebuildCaseDocument(previous: CaseDocument, history: readonly StoredEvent[]): Result<CaseDocument, CaseHistoryError> {
+  const next = toCaseDocument(history);
+  return next.ok ? ok({ ...unknownFields(previous, CASE_FIELDS), ...next.value }) : next;
+}
+
 export type CaseMergeError = CaseHistoryError | { readonly code: 'case.merge.differentCases' };
 
-/** The conflict rule for two copies of a case document, used by the kiosk and the hub alike. */
+/**
+ * The conflict rule for two copies of a case document, used by the kiosk and the hub alike: the union
+ * of their events, and of the fields a newer version added (where both copies hold one field with
+ * different values, the canonically smaller wins, so every replica makes the same choice).
+ */
 export function mergeCaseDocuments(a: CaseDocument, b: CaseDocument): Result<CaseDocument, CaseMergeError> {
   if (a.caseNumber !== b.caseNumber) return err({ code: 'case.merge.differentCases' });
-  return toCaseDocument(mergeHistories(a.events, b.events));
+  const merged = toCaseDocument(mergeHistories(a.events, b.events));
+  if (!merged.ok) return merged;
+  const extras = unknownFields(a, CASE_FIELDS);
+  for (const [key, value] of Object.entries(unknownFields(b, CASE_FIELDS))) {
+    if (!Object.hasOwn(extras, key) || canonicalJson(value) < canonicalJson(extras[key])) extras[key] = value;
+  }
+  return ok({ ...extras, ...merged.value });
 }
 
 function withoutStorageMetadata(input: unknown): unknown {
@@ -98,14 +125,21 @@ function withoutStorageMetadata(input: unknown): unknown {
 /**
  * Full validation of a case document from anywhere (kiosk write, hub gateway, migration):
  * schema, unique event ids, parents that exist, case number and village consistent with the
- * `created` event, a summary equal to the one derived from the events, no plaintext ID numbers.
+ * `created` event, a summary equal to the one derived from the events, no plaintext ID numbers —
+ * in any field, a newer version's too. The value is the document as given (without storage
+ * metadata), so what a newer version added stays in it.
  */
 export function parseCaseDocument(input: unknown): Result<CaseDocument, DataError> {
   const body = withoutStorageMetadata(input);
   const refuse = (problems: DataProblem[]) => err<DataError>({ code: 'data.invalid', document: 'case', problems });
+  const version = readability(body);
+  if (!version.readable && version.reason === 'newerVersion') {
+    const detail = `written by a newer version of Cunban (case documents of version ${version.major}; this version reads up to ${version.reads})`;
+    return refuse([{ path: 'schemaVersion', within: [], field: 'schemaVersion', detail }]);
+  }
   const parsed = caseDocumentSchema.safeParse(body);
   if (!parsed.success) return refuse(formatIssues(parsed.error.issues, body));
-  const doc = parsed.data;
+  const doc = body as CaseDocument;
   const problems: DataProblem[] = [];
   const problem = (path: string, field: string, detail: string) =>
     problems.push({ path, within: [{ collection: 'case', key: doc.caseNumber }], field, detail });

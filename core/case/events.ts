@@ -2,6 +2,11 @@
  * A case is an append-only set of events. Each event is immutable once written, carries a unique id
  * made by its writer (no coordination needed), and names the events its writer had already seen
  * (`parents`), so the order of the history is causal rather than trusting device clocks.
+ *
+ * Schemas here read what a newer minor version writes (core/compat.ts): fields they do not know are
+ * accepted and left in the stored event, and an event of a type they do not know is a `ForeignEvent` —
+ * kept, ordered, passed on, never applied. So a type added within this major version must change
+ * nothing derived (status, level, dates, the summary): anything that does is a new major version.
  */
 import { z } from 'zod';
 import { itemCodeSchema, materialIdSchema, sectorCodeSchema } from '../catalog/schema.js';
@@ -16,7 +21,7 @@ export const eventIdSchema = z.string().regex(/^[A-Za-z0-9_:.-]{8,80}$/, 'event 
 /** An instant in UTC with milliseconds, as `Date.prototype.toISOString()` writes it. */
 export const instantSchema = z.iso.datetime({ precision: 3 });
 
-export const actorSchema = z.strictObject({
+export const actorSchema = z.object({
   /** Stable account id: a clerk of a kiosk, or a town/county reviewer. */
   id: z.string().min(1).max(80),
   name: z.string().trim().min(1).max(64),
@@ -24,7 +29,7 @@ export const actorSchema = z.strictObject({
 });
 export type Actor = z.infer<typeof actorSchema>;
 
-const personSchema = z.strictObject({
+const personSchema = z.object({
   name: z.string().trim().min(1).max(64),
   idNumber: sealedValueSchema,
   idNumberMasked: z.string().regex(/^[\dX*]{18}$/, 'masked ID number has 18 characters'),
@@ -34,7 +39,7 @@ const personSchema = z.strictObject({
   address: z.string().max(200).optional(),
 });
 
-const itemSnapshotSchema = z.strictObject({
+const itemSnapshotSchema = z.object({
   code: itemCodeSchema,
   sector: sectorCodeSchema,
   name: localizedTextSchema,
@@ -42,7 +47,7 @@ const itemSnapshotSchema = z.strictObject({
   timeLimitWorkingDays: z.number().int().min(0).max(365).nullable(),
   catalogVersion: z.number().int().min(1),
   materials: z
-    .array(z.strictObject({ id: materialIdSchema, name: localizedTextSchema, required: z.boolean() }))
+    .array(z.object({ id: materialIdSchema, name: localizedTextSchema, required: z.boolean() }))
     .min(1),
 });
 
@@ -50,7 +55,7 @@ const materialIds = z.array(materialIdSchema).max(64);
 /** A scan or photo kept with the case; its bytes travel on the files route, addressed by digest. */
 const fileRefs = z
   .array(
-    z.strictObject({
+    z.object({
       materialId: materialIdSchema,
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
       size: z.number().int().min(1),
@@ -65,7 +70,7 @@ const reason = z.string().trim().min(1, 'a reason is required').max(2000);
 
 export const eventPayloadSchemas = {
   /** The clerk accepts the application (受理). Carries snapshots so the case reads the same after catalog edits. */
-  created: z.strictObject({
+  created: z.object({
     caseNumber: caseNumberSchema,
     village: villageCodeSchema,
     item: itemSnapshotSchema,
@@ -75,26 +80,27 @@ export const eventPayloadSchemas = {
   }),
   /** The checklist as the clerk recorded it. */
   materialsChecked: z
-    .strictObject({ received: materialIds, missing: materialIds, notApplicable: materialIds, files: fileRefs })
+    .object({ received: materialIds, missing: materialIds, notApplicable: materialIds, files: fileRefs })
     .refine((p) => p.received.length + p.missing.length + p.notApplicable.length > 0, 'name at least one material'),
   /** The clerk tells the resident, once and in full, what is still needed (一次性告知). */
-  materialsMissing: z.strictObject({ missing: materialIdsNonEmpty, note: optionalNote }),
+  materialsMissing: z.object({ missing: materialIdsNonEmpty, note: optionalNote }),
   /** Town or county sends the case back to the village for more materials. */
-  returnedForMaterials: z.strictObject({ missing: materialIdsNonEmpty, reason }),
+  returnedForMaterials: z.object({ missing: materialIdsNonEmpty, reason }),
   /** The resident brought (some of) what was asked for. */
-  materialsSupplied: z.strictObject({ supplied: materialIdsNonEmpty, files: fileRefs }),
-  forwarded: z.strictObject({ to: z.enum(['town', 'county']), note: optionalNote }),
-  approved: z.strictObject({ note: optionalNote }),
-  rejected: z.strictObject({ reason }),
+  materialsSupplied: z.object({ supplied: materialIdsNonEmpty, files: fileRefs }),
+  forwarded: z.object({ to: z.enum(['town', 'county']), note: optionalNote }),
+  approved: z.object({ note: optionalNote }),
+  rejected: z.object({ reason }),
   /** The result (certificate, decision letter) is handed to the resident: the case is complete. */
-  resultHandedOver: z.strictObject({ note: optionalNote }),
+  resultHandedOver: z.object({ note: optionalNote }),
   /** The resident withdraws the application. */
-  withdrawn: z.strictObject({ reason }),
-  note: z.strictObject({ text: z.string().trim().min(1).max(2000) }),
+  withdrawn: z.object({ reason }),
+  note: z.object({ text: z.string().trim().min(1).max(2000) }),
 } as const;
 
 export type CaseEventType = keyof typeof eventPayloadSchemas;
 export const CASE_EVENT_TYPES = Object.keys(eventPayloadSchemas) as CaseEventType[];
+export const isCaseEventType = (type: unknown): type is CaseEventType => typeof type === 'string' && Object.hasOwn(eventPayloadSchemas, type);
 export type EventPayload<T extends CaseEventType> = z.infer<(typeof eventPayloadSchemas)[T]>;
 
 const eventCommon = {
@@ -106,7 +112,7 @@ const eventCommon = {
 function eventSchema<T extends CaseEventType>(type: T) {
   // Only `created` starts a history; every later event names at least one event it came after.
   const parents = type === 'created' ? z.array(eventIdSchema).max(0) : z.array(eventIdSchema).min(1).max(64);
-  return z.strictObject({ ...eventCommon, parents, type: z.literal(type), payload: eventPayloadSchemas[type] });
+  return z.object({ ...eventCommon, parents, type: z.literal(type), payload: eventPayloadSchemas[type] });
 }
 
 export const caseEventSchema = z.discriminatedUnion('type', [
@@ -128,6 +134,39 @@ export type CaseEventOf<T extends CaseEventType> = Extract<CaseEvent, { type: T 
 export type CreatedPayload = EventPayload<'created'>;
 export type ItemSnapshot = CreatedPayload['item'];
 export type Person = CreatedPayload['applicant'];
+
+/** An event of a type this version does not know, written by a newer one: kept and passed on, never applied. */
+export const foreignEventSchema = z.object({
+  ...eventCommon,
+  parents: z.array(eventIdSchema).max(64),
+  type: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/, 'event type is 1–40 letters and digits')
+    .refine((type) => !isCaseEventType(type), 'a known event type must match its own schema'),
+  payload: z.record(z.string(), z.unknown()),
+});
+export type ForeignEvent = z.infer<typeof foreignEventSchema>;
+
+/** An event as stored in a case: one this version applies, or a newer version's it keeps. */
+export type StoredEvent = CaseEvent | ForeignEvent;
+
+export const isCaseEvent = (event: StoredEvent): event is CaseEvent => isCaseEventType(event.type);
+
+/** Narrows a stored event to one of this version's types (a foreign event never carries a known type). */
+export const isEventOf = <T extends CaseEventType>(event: StoredEvent, ...types: readonly T[]): event is CaseEventOf<T> =>
+  (types as readonly string[]).includes(event.type);
+
+/**
+ * One stored event, checked by its own type's schema when this version knows the type and as a
+ * foreign event otherwise. The value is the input itself, unstripped: what a newer version added to
+ * the event travels on with it.
+ */
+export const storedEventSchema = z.unknown().superRefine((value, ctx) => {
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  const parsed = (isCaseEventType(type) ? caseEventSchema : foreignEventSchema).safeParse(value);
+  if (parsed.success) return;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+}) as unknown as z.ZodType<StoredEvent>;
 
 /**
  * A kiosk's clerks act as `<kioskId>/<clerk>`: the hub accepts new events from a kiosk only under its

@@ -6,6 +6,7 @@ import type { WorkingCalendar } from '../calendar.js';
 import type { DivisionIndex } from '../divisions/table.js';
 import { caseDeadline, deadlineFactsOf } from './deadline.js';
 import type { CaseDocument } from './document.js';
+import { isEventOf } from './events.js';
 import { OPEN_STATUSES } from './state.js';
 import { localDateOf } from '../local-date.js';
 
@@ -31,11 +32,11 @@ export interface QueueEntry {
 }
 
 export function queueEntryOf(doc: CaseDocument, divisions: DivisionIndex, calendar: WorkingCalendar): QueueEntry {
-  const created = doc.events.find((event) => event.type === 'created');
-  const item = created?.type === 'created' ? created.payload.item : undefined;
+  const created = doc.events.find((event) => isEventOf(event, 'created'));
+  const item = created?.payload.item;
   const open = OPEN_STATUSES.has(doc.summary.status);
   const due = caseDeadline(deadlineFactsOf(doc.summary), calendar);
-  const decision = [...doc.events].reverse().find((event) => event.type === 'approved' || event.type === 'rejected');
+  const decision = [...doc.events].reverse().find((event) => isEventOf(event, 'approved', 'rejected'));
   return {
     caseNumber: doc.caseNumber,
     village: doc.village,
@@ -51,7 +52,7 @@ export function queueEntryOf(doc: CaseDocument, divisions: DivisionIndex, calend
     ...(due ? { dueOn: due.dueOn } : {}),
     ...(decision ? { decidedOn: localDateOf(decision.at) } : {}),
     applicantName: doc.summary.applicantName,
-    applicantIdMasked: created?.type === 'created' ? created.payload.applicant.idNumberMasked : '',
+    applicantIdMasked: created?.payload.applicant.idNumberMasked ?? '',
     updatedAt: doc.summary.updatedAt,
     eventCount: doc.summary.eventCount,
   };

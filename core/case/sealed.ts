@@ -10,7 +10,7 @@ import { maskResidentId } from '../resident-id.js';
 const base64url = (min: number, max: number) =>
   z.string().min(min).max(max).regex(/^[A-Za-z0-9_-]+$/, 'expected base64url');
 
-export const sealedValueSchema = z.strictObject({
+export const sealedValueSchema = z.object({
   alg: z.literal('A256GCM'),
   /** Which county data key sealed this value. */
   kid: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'key id is 1–64 letters, digits, _ . -'),

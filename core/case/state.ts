@@ -1,6 +1,6 @@
 import type { Level } from '../level.js';
 import type { LocalDate } from '../local-date.js';
-import type { CaseEvent, ItemSnapshot, Person } from './events.js';
+import type { CaseEvent, ForeignEvent, ItemSnapshot, Person } from './events.js';
 
 export const CASE_STATUSES = [
   'accepted', // 已受理: at the village counter
@@ -66,11 +66,15 @@ export type TransitionError =
   | { readonly code: 'case.materialListedTwice'; readonly materialId: string };
 
 /** One entry of the case's timeline: every event is kept, including those that had no effect. */
-export interface TimelineEntry {
-  readonly event: CaseEvent;
-  /**
-   * Set when the event could not take effect in the merged order — e.g. a withdrawal made offline
-   * at the counter while the county approved. It stays in the history for people to resolve.
-   */
-  readonly ignored?: TransitionError;
-}
+export type TimelineEntry =
+  | {
+      readonly event: CaseEvent;
+      /**
+       * Set when the event could not take effect in the merged order — e.g. a withdrawal made offline
+       * at the counter while the county approved. It stays in the history for people to resolve.
+       */
+      readonly ignored?: TransitionError;
+      readonly foreign?: undefined;
+    }
+  /** An event of a type a newer version wrote: kept in its place, not applied (core/compat.ts). */
+  | { readonly event: ForeignEvent; readonly foreign: true; readonly ignored?: undefined };

@@ -1,10 +1,10 @@
-import { parseDocument, type DataError } from '../data-error.js';
+import { parseDocument, type DataError, type Reading } from '../data-error.js';
 import type { Result } from '../result.js';
 import { catalogSchema, type Catalog, type Sector, type ServiceItem } from './schema.js';
 
-/** Validate a catalog from anywhere (seed file, hub database, county upload). */
-export function parseCatalog(input: unknown): Result<Catalog, DataError> {
-  return parseDocument(catalogSchema, 'catalog', input);
+/** Validate a catalog from anywhere (seed file, hub database, county upload): `authored` for a county's own file. */
+export function parseCatalog(input: unknown, reading?: Reading): Result<Catalog, DataError> {
+  return parseDocument(catalogSchema, 'catalog', input, reading);
 }
 
 export interface CatalogIndex {

@@ -17,7 +17,7 @@ export const itemCodeSchema = z
   .regex(/^[A-Z]{2,4}-\d{2,3}$/, 'item code is a sector code, a dash and 2–3 digits, e.g. MZ-01');
 export const materialIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'material id is lower-case, e.g. m1');
 
-const materialSchema = z.strictObject({
+const materialSchema = z.object({
   /** Stable within its item: cases record materials by id, so a reworded name keeps old cases readable. */
   id: materialIdSchema,
   name: localizedTextSchema,
@@ -25,10 +25,10 @@ const materialSchema = z.strictObject({
   required: z.boolean(),
 });
 
-const sectorSchema = z.strictObject({ code: sectorCodeSchema, name: localizedTextSchema });
+const sectorSchema = z.object({ code: sectorCodeSchema, name: localizedTextSchema });
 
 const serviceItemSchema = z
-  .strictObject({
+  .object({
     code: itemCodeSchema,
     sector: sectorCodeSchema,
     name: localizedTextSchema,
@@ -45,10 +45,10 @@ const serviceItemSchema = z
   });
 
 export const catalogSchema = z
-  .strictObject({
+  .object({
     kind: z.literal('cunban.catalog'),
     schemaVersion: z.literal(CATALOG_SCHEMA_VERSION),
-    county: z.strictObject({ code12: countyCodeSchema, name: z.string().min(1) }),
+    county: z.object({ code12: countyCodeSchema, name: z.string().min(1) }),
     /** Raised by one on every published change; kiosks keep the highest version they have seen. */
     version: z.number().int().min(1),
     publishedOn: localDateSchema,

@@ -3,18 +3,18 @@
  * as data. The seed is Jianshi County's NBS 2023 table; a county replaces it with its own edition.
  */
 import { z } from 'zod';
-import { parseDocument, refuseDuplicates, type DataError } from '../data-error.js';
+import { parseDocument, refuseDuplicates, type DataError, type Reading } from '../data-error.js';
 import type { Result } from '../result.js';
 import { countyCodeSchema, townCodeSchema, villageCodeSchema } from './code.js';
 
-const villageSchema = z.strictObject({
+const villageSchema = z.object({
   code12: villageCodeSchema,
   name: z.string().min(1),
   /** 村委会 (village committee) or 居委会/社区 (residents' committee). */
   kind: z.enum(['village', 'community']),
 });
 
-const townSchema = z.strictObject({
+const townSchema = z.object({
   code12: townCodeSchema,
   name: z.string().min(1),
   /** 镇, 乡, 民族乡, 街道 … as published. */
@@ -25,15 +25,15 @@ const townSchema = z.strictObject({
 export const DIVISION_TABLE_SCHEMA_VERSION = 1;
 
 export const divisionTableSchema = z
-  .strictObject({
+  .object({
     kind: z.literal('cunban.divisionTable'),
     schemaVersion: z.literal(DIVISION_TABLE_SCHEMA_VERSION),
     /** Which published edition this table reproduces, e.g. 'NBS-2023'. */
     edition: z.string().min(1),
     source: z.string().min(1),
-    province: z.strictObject({ code12: z.string().regex(/^\d{2}0{10}$/), name: z.string().min(1) }),
-    prefecture: z.strictObject({ code12: z.string().regex(/^\d{4}0{8}$/), name: z.string().min(1) }),
-    county: z.strictObject({ code12: countyCodeSchema, name: z.string().min(1) }),
+    province: z.object({ code12: z.string().regex(/^\d{2}0{10}$/), name: z.string().min(1) }),
+    prefecture: z.object({ code12: z.string().regex(/^\d{4}0{8}$/), name: z.string().min(1) }),
+    county: z.object({ code12: countyCodeSchema, name: z.string().min(1) }),
     towns: z.array(townSchema).min(1),
   })
   .superRefine((table, ctx) => {
@@ -70,8 +70,8 @@ export type DivisionTable = z.infer<typeof divisionTableSchema>;
 export type Town = DivisionTable['towns'][number];
 export type Village = Town['villages'][number];
 
-export function parseDivisionTable(input: unknown): Result<DivisionTable, DataError> {
-  return parseDocument(divisionTableSchema, 'divisionTable', input);
+export function parseDivisionTable(input: unknown, reading?: Reading): Result<DivisionTable, DataError> {
+  return parseDocument(divisionTableSchema, 'divisionTable', input, reading);
 }
 
 export interface VillagePlace {

@@ -24,6 +24,7 @@ export const en: Messages = {
   'event.resultHandedOver': 'Result handed over',
   'event.withdrawn': 'Withdrawn by applicant',
   'event.note': 'Note',
+  'event.foreign': 'Entry from a newer version',
 
   'material.unchecked': 'Not checked',
   'material.received': 'Received',
@@ -70,6 +71,7 @@ export const en: Messages = {
   'files.caseTooLarge': 'The files of one case may total at most {maxMb} MB',
   'storage.full': 'This kiosk’s storage is full: this was not saved; cases already saved are safe. Ask the technician to free space',
   'case.notFound': 'This case cannot be found',
+  'case.newerVersion': 'This case was written by a newer version of Cunban: update this computer to work on it',
   'case.numberTaken': 'Case number {caseNumber} is already in use',
 
   'data.problem.inRecord': '{record}: field {field} is wrong ({detail})',
@@ -80,6 +82,7 @@ export const en: Messages = {
   'data.document.workingCalendar': 'working calendar',
   'data.document.case': 'case',
   'data.document.notice': 'notice',
+  'data.document.fleetPolicy': 'fleet policy',
   'data.invalid': 'The {document} has {count} problem(s)',
 
   'collection.items': 'item',

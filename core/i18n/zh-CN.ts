@@ -27,6 +27,7 @@ export const zhCN = {
   'event.resultHandedOver': '送达办理结果',
   'event.withdrawn': '申请人撤回',
   'event.note': '备注',
+  'event.foreign': '较新版本的记录',
 
   'material.unchecked': '未核对',
   'material.received': '已收',
@@ -72,6 +73,7 @@ export const zhCN = {
   'files.caseTooLarge': '一个办件的文件合计不能超过{maxMb} MB',
   'storage.full': '本机存储空间已满，本次未保存；已保存的办件不受影响。请联系技术员清理空间',
   'case.notFound': '找不到该办件',
+  'case.newerVersion': '该办件由较新版本的村办写入，本机更新后才能办理',
   'case.numberTaken': '受理编号{caseNumber}已被使用',
 
   'data.problem.inRecord': '{record}：字段 {field} 有误（{detail}）',
@@ -82,6 +84,7 @@ export const zhCN = {
   'data.document.workingCalendar': '工作日历',
   'data.document.case': '办件',
   'data.document.notice': '通知公告',
+  'data.document.fleetPolicy': '终端管理策略',
   'data.invalid': '{document}数据有误，共{count}处',
 
   'collection.items': '事项',

@@ -19,8 +19,8 @@ function shipped<T>(result: Result<T, DataError>): T {
   return result.value;
 }
 
-export const demoCatalog = (): Catalog => shipped(parseCatalog(catalogData));
-export const demoDivisions = (): DivisionTable => shipped(parseDivisionTable(divisionData));
+export const demoCatalog = (): Catalog => shipped(parseCatalog(catalogData, 'authored'));
+export const demoDivisions = (): DivisionTable => shipped(parseDivisionTable(divisionData, 'authored'));
 export const demoCalendarData = (): WorkingCalendarData =>
-  shipped(parseDocument(workingCalendarSchema, 'workingCalendar', calendarData));
+  shipped(parseDocument(workingCalendarSchema, 'workingCalendar', calendarData, 'authored'));
 export const demoCalendar = (): WorkingCalendar => workingCalendar(demoCalendarData());

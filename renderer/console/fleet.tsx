@@ -70,7 +70,10 @@ export function Fleet({ api, reviewer }: { readonly api: ReviewApi; readonly rev
                   {kiosk.reported ? t('fleet.pendingValue', { cases: kiosk.reported.pendingCases, files: kiosk.reported.pendingFiles }) : '—'}
                 </td>
                 <td className={kiosk.refused > 0 ? 'overdue-flag' : undefined}>{kiosk.refused}</td>
-                <td>{kiosk.appVersion ?? '—'}</td>
+                <td className={kiosk.updateRequired ? 'overdue-flag' : undefined}>
+                  {kiosk.appVersion ?? '—'}
+                  {kiosk.updateRequired ? t('fleet.updateRequired', { minimum: kiosk.updateRequired.minimum }) : null}
+                </td>
                 <td>
                   {kiosk.revokedAt ? t('fleet.revokedAt', { at: formatInstant(locale, kiosk.revokedAt) }) : null}
                   {!kiosk.revokedAt && reviewer.role === 'county' ? (

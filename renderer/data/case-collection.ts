@@ -5,6 +5,8 @@
  */
 import type { RxConflictHandler, RxJsonSchema } from 'rxdb';
 import { mergeCaseDocuments, type CaseDocument } from '../../core/case/document.js';
+import { canonicalJson } from '../../core/canonical-json.js';
+import { readability } from '../../core/compat.js';
 
 export type StoredCase = CaseDocument & { readonly id: string };
 
@@ -54,7 +56,23 @@ export function fromStoredCase(stored: Record<string, unknown>): CaseDocument {
   return doc as unknown as CaseDocument;
 }
 
-const eventIds = (doc: { events: readonly { id: string }[] }) => doc.events.map((event) => event.id).sort().join('\n');
+/**
+ * Whether this version can read a document of the collection as a case. The village database may also
+ * hold documents a newer version wrote — other kinds, or a newer major version of a case: they are kept
+ * here as they came and passed on, but no screen shows or edits them (core/compat.ts).
+ */
+export function isReadableCase(stored: { readonly kind?: unknown; readonly schemaVersion?: unknown }): boolean {
+  const version = readability(stored);
+  return version.readable && version.kind === 'cunban.case';
+}
+
+const eventIds = (doc: CaseDocument) => doc.events.map((event) => event.id).sort().join('\n');
+
+/** Cases are the same state when they hold the same events; a document this version cannot read, when its content is the same. */
+function sameState(a: StoredCase, b: StoredCase): boolean {
+  if (isReadableCase(a) && isReadableCase(b)) return eventIds(a) === eventIds(b);
+  return canonicalJson(fromStoredCase(a)) === canonicalJson(fromStoredCase(b));
+}
 
 /**
  * Two copies are the same case state when they hold the same events: every other field is derived.
@@ -62,10 +80,12 @@ const eventIds = (doc: { events: readonly { id: string }[] }) => doc.events.map(
  * retry after a lost reply or a concurrent county decision never drops an event.
  */
 export const caseConflictHandler: RxConflictHandler<StoredCase> = {
-  isEqual: (a, b) => a._deleted === b._deleted && eventIds(a) === eventIds(b),
+  isEqual: (a, b) => a._deleted === b._deleted && sameState(a, b),
   resolve(input) {
     const mine = fromStoredCase(input.newDocumentState);
     const theirs = fromStoredCase(input.realMasterState);
+    // A document this version cannot read is never merged (it would lose what it does not know): the hub's copy stands.
+    if (!isReadableCase(mine) || !isReadableCase(theirs)) return Promise.resolve(input.realMasterState);
     const merged = mergeCaseDocuments(mine, theirs);
     // Only two different cases under one id fail to merge, and ids are case numbers: keep the hub's copy.
     return Promise.resolve(merged.ok ? { ...toStoredCase(merged.value), _deleted: false } : input.realMasterState);

@@ -5,10 +5,11 @@
  */
 import { map, type Observable } from 'rxjs';
 import { appendEvent, type AppendError, type EventDraft } from '../../core/case/append.js';
-import { toCaseDocument, type CaseDocument } from '../../core/case/document.js';
-import type { CaseEvent } from '../../core/case/events.js';
+import { rebuildCaseDocument, toCaseDocument, type CaseDocument } from '../../core/case/document.js';
+import type { StoredEvent } from '../../core/case/events.js';
+import type { CaseHistoryError } from '../../core/case/fold.js';
 import { err, ok, type Result } from '../../core/result.js';
-import { fromStoredCase, toStoredCase } from './case-collection.js';
+import { fromStoredCase, isReadableCase, toStoredCase } from './case-collection.js';
 import type { KioskDatabase } from './kiosk-database.js';
 import { isQuotaError, STORAGE_FULL, type StorageFull } from './storage-health.js';
 
@@ -16,6 +17,8 @@ export type CaseWriteError =
   | AppendError
   | { readonly code: 'case.notFound' }
   | { readonly code: 'case.numberTaken'; readonly caseNumber: string }
+  /** The stored case was written by a newer version of Cunban: this kiosk keeps it but must be updated to work on it. */
+  | { readonly code: 'case.newerVersion' }
   | StorageFull;
 
 export interface CaseStore {
@@ -26,7 +29,7 @@ export interface CaseStore {
    * all of it is checked by the rules and written as one document, or nothing is written.
    */
   register(drafts: readonly EventDraft[]): Promise<Result<CaseDocument, CaseWriteError>>;
-  /** Every case, again on each change (local writes and what sync brings). */
+  /** Every case this version can read, again on each change (local writes and what sync brings). */
   all$(): Observable<CaseDocument[]>;
   /** Record one more event on a case, if the rules allow it now. */
   append(caseNumber: string, draft: EventDraft): Promise<Result<CaseDocument, CaseWriteError>>;
@@ -42,23 +45,25 @@ class Refused extends Error {
   }
 }
 
-export function caseStore(db: KioskDatabase): CaseStore {
-  const documentOf = (events: CaseEvent[]): CaseDocument => {
-    const doc = toCaseDocument(events);
-    // appendEvent has just folded these events successfully, so they always make a document.
-    if (!doc.ok) throw new Error(doc.error.code);
-    return doc.value;
-  };
+/** appendEvent has just folded these events successfully, so they always make a document. */
+function certain(doc: Result<CaseDocument, CaseHistoryError>): CaseDocument {
+  if (!doc.ok) throw new Error(doc.error.code);
+  return doc.value;
+}
 
+const readableCases = (docs: readonly { toJSON(): unknown }[]): CaseDocument[] =>
+  docs.map((doc) => doc.toJSON() as Record<string, unknown>).filter(isReadableCase).map(fromStoredCase);
+
+export function caseStore(db: KioskDatabase): CaseStore {
   const register = async (drafts: readonly EventDraft[]): Promise<Result<CaseDocument, CaseWriteError>> => {
-    let events: CaseEvent[] = [];
+    let events: StoredEvent[] = [];
     for (const draft of drafts) {
       const next = appendEvent(events, draft);
       if (!next.ok) return next;
       events = next.value;
     }
     if (events.length === 0) return err({ code: 'case.history.noCreatedEvent' });
-    const doc = documentOf(events);
+    const doc = certain(toCaseDocument(events));
     if (await db.cases.findOne(doc.caseNumber).exec()) return err({ code: 'case.numberTaken', caseNumber: doc.caseNumber });
     try {
       await db.cases.insert(toStoredCase(doc));
@@ -80,9 +85,12 @@ export function caseStore(db: KioskDatabase): CaseStore {
       try {
         // incrementalModify runs against the latest stored state, serialised with sync's own writes.
         await current.incrementalModify((data) => {
-          const next = appendEvent(fromStoredCase(data).events, draft);
+          if (!isReadableCase(data)) throw new Refused({ code: 'case.newerVersion' });
+          const stored = fromStoredCase(data);
+          const next = appendEvent(stored.events, draft);
           if (!next.ok) throw new Refused(next.error);
-          written = documentOf(next.value);
+          // Fields a newer version added to the case stay in it (core/compat.ts).
+          written = certain(rebuildCaseDocument(stored, next.value));
           return { ...data, ...toStoredCase(written) };
         });
       } catch (error) {
@@ -95,21 +103,19 @@ export function caseStore(db: KioskDatabase): CaseStore {
 
     async get(caseNumber) {
       const found = await db.cases.findOne(caseNumber).exec();
-      return found ? fromStoredCase(found.toJSON()) : undefined;
+      return found ? readableCases([found])[0] : undefined;
     },
 
     async findByIdNumberHash(hash) {
-      const found = await db.cases.find({ selector: { 'summary.applicantIdHash': hash } }).exec();
-      return found.map((doc) => fromStoredCase(doc.toJSON()));
+      return readableCases(await db.cases.find({ selector: { 'summary.applicantIdHash': hash } }).exec());
     },
 
     all$() {
-      return db.cases.find().$.pipe(map((docs) => docs.map((doc) => fromStoredCase(doc.toJSON()))));
+      return db.cases.find().$.pipe(map(readableCases));
     },
 
     async all() {
-      const found = await db.cases.find().exec();
-      return found.map((doc) => fromStoredCase(doc.toJSON()));
+      return readableCases(await db.cases.find().exec());
     },
   };
 }

@@ -33,19 +33,28 @@ export async function collectDiagnostics(
   options: { readonly appVersion: string; readonly secretsProtectedAtRest: boolean; readonly fetch?: Fetch; readonly now?: Date },
 ): Promise<DiagnosticFacts> {
   const hubBase = new URL('../../', data.enrollment.villageSyncUrl).href;
-  const [hub, storage, cases, county] = await Promise.all([
+  const [hub, storage, cases, county, compat] = await Promise.all([
     checkHub(hubBase, options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
     data.storageHealth(),
     data.cases.all(),
     firstValueFrom(data.county$),
+    firstValueFrom(data.compat$),
   ]);
+  const minimum = county.fleetPolicy?.minimumKioskVersion;
   const sync = data.sync.state();
   const casesByStatus: Record<string, number> = {};
   for (const doc of cases) casesByStatus[doc.summary.status] = (casesByStatus[doc.summary.status] ?? 0) + 1;
   return {
     generatedAt: (options.now ?? new Date()).toISOString(),
     kiosk: { kioskId: data.enrollment.kioskId, village: data.enrollment.village, villageName: data.enrollment.villageName, hub: hubBase },
-    versions: { app: options.appVersion, ...(county.catalog ? { catalog: county.catalog.version } : {}), caseSchema: CASE_DOCUMENT_SCHEMA_VERSION },
+    versions: {
+      app: options.appVersion,
+      ...(county.catalog ? { catalog: county.catalog.version } : {}),
+      caseSchema: CASE_DOCUMENT_SCHEMA_VERSION,
+      ...(minimum ? { minimum } : {}),
+      updateRequired: compat.updateRequired !== undefined,
+      unreadableDocuments: compat.unreadable,
+    },
     hub,
     sync: {
       status: sync.status,

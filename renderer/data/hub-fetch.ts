@@ -9,8 +9,11 @@
  * - reports every outcome, so the sync state reflects what really happened in both directions;
  * - resumes the live feed from the last change it saw. RxDB's CouchDB stream asks for `since=now`
  *   until its first long poll answers, so after an outage it would never see what changed on the hub
- *   while it was retrying (a decision made then reached the counter only at the next full resync).
+ *   while it was retrying (a decision made then reached the counter only at the next full resync);
+ * - says, on every request to the sync gateway, which compatibility rule this kiosk follows
+ *   (core/compat.ts), so the hub serves it documents newer versions wrote, which it keeps and passes on.
  */
+import { COMPAT_LEVEL, COMPAT_PARAM } from '../../core/compat.js';
 
 export type HubEvent =
   | { readonly kind: 'pushed'; readonly ids: readonly string[] }
@@ -32,13 +35,18 @@ export class HubRequestError extends Error {
 
 type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
-/** A live-feed request asking for `since=now`, rewritten to start from the last sequence seen on that database. */
-function resumeLiveFeed(url: string, lastSeq: ReadonlyMap<string, string>): string {
+/**
+ * A gateway request as sent: with this kiosk's compatibility rule, and a live-feed request asking for
+ * `since=now` rewritten to start from the last sequence seen on that database.
+ */
+function gatewayRequest(url: string, lastSeq: ReadonlyMap<string, string>): string {
   const parsed = new URL(url);
-  if (parsed.searchParams.get('feed') !== 'longpoll' || parsed.searchParams.get('since') !== 'now') return url;
+  if (!parsed.pathname.includes('/sync/')) return url;
+  parsed.searchParams.set(COMPAT_PARAM, String(COMPAT_LEVEL));
   const seq = lastSeq.get(parsed.pathname);
-  if (seq === undefined) return url;
-  parsed.searchParams.set('since', seq);
+  if (parsed.searchParams.get('feed') === 'longpoll' && parsed.searchParams.get('since') === 'now' && seq !== undefined) {
+    parsed.searchParams.set('since', seq);
+  }
   return parsed.href;
 }
 
@@ -46,7 +54,7 @@ export function hubFetch(authorization: string, report: (event: HubEvent) => voi
   // Per `_changes` path: the `last_seq` of its latest answer (CouchDB sequences are opaque strings).
   const lastSeq = new Map<string, string>();
   return async (input, init) => {
-    const url = resumeLiveFeed(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, lastSeq);
+    const url = gatewayRequest(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, lastSeq);
     const headers = new Headers(init?.headers);
     headers.set('authorization', authorization);
     let response: Response;

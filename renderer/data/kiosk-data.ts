@@ -10,6 +10,7 @@ import type { CaseDocument } from '../../core/case/document.js';
 import { caseNumbers, type CaseNumbers } from './case-numbers.js';
 import { caseStore, type CaseStore } from './cases.js';
 import { clerkAccounts, type ClerkAccounts } from './clerks.js';
+import { compatState$, type CompatState } from './compat-state.js';
 import { countyData$, type CountyData } from './county-data.js';
 import { attachFile, discardFiles, type FileError, type FileRef } from './files.js';
 import { kioskDatabaseName, openKioskDatabase } from './kiosk-database.js';
@@ -25,6 +26,8 @@ export interface KioskData {
   readonly sync: KioskSync;
   /** Catalog, calendar, divisions and notices as last pulled from the hub. */
   readonly county$: Observable<CountyData>;
+  /** Whether the county asks for a newer version, and what newer versions wrote that this one keeps unread. */
+  readonly compat$: Observable<CompatState>;
   /** Cases of the resident with this full ID number (already validated), through the blind index. */
   findByIdNumber(idNumber: string): Promise<CaseDocument[]>;
   /** Seal a resident's numbers for a new case; the result goes into the `created` event. */
@@ -57,6 +60,7 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
   const keys = await importKeyRing(enrollment.dataKeys);
   const sync = await startKioskSync({ db, enrollment, appVersion: options.appVersion, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const cases = caseStore(db);
+  const county$ = countyData$(db);
   let closing: Promise<void> | undefined;
   return {
     enrollment,
@@ -64,7 +68,8 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
     caseNumbers: caseNumbers(db, enrollment),
     clerks: clerkAccounts(db),
     sync,
-    county$: countyData$(db),
+    county$,
+    compat$: compatState$(db, county$, options.appVersion),
     findByIdNumber: async (idNumber) => cases.findByIdNumberHash(await blindIndex(keys, idNumber.trim().toUpperCase())),
     sealApplicant: (input) => sealPerson(keys, input),
     revealIdNumber: (person) => unseal(keys, 'idNumber', person.idNumber),

@@ -13,6 +13,7 @@ import type { StoredCase } from './case-collection.js';
 import type { HubRequestError} from './hub-fetch.js';
 import { hubFetch, type HubEvent } from './hub-fetch.js';
 import { uploadPendingFiles } from './files.js';
+import { countyDocumentFromHub } from './county-data.js';
 import type { CountyDocument, KioskDatabase } from './kiosk-database.js';
 import { startStatusReports } from './status-report.js';
 import { deriveStatus, initialSyncState, RECENT_ERRORS_KEPT, type RefusedDocument, type SyncState } from './sync-state.js';
@@ -184,11 +185,8 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     waitForLeadership: false,
     pull: {
       batchSize: 20,
-      // Keep the county's document whole under `body`; RxDB gives it to us with `id` set.
-      modifier: (doc: Record<string, unknown>) => {
-        const { id, _deleted, ...body } = doc;
-        return { id: String(id), body, _deleted: _deleted === true };
-      },
+      // Keep the county's document whole under `body` (a newer major beside the readable one); RxDB gives it with `id` set.
+      modifier: countyDocumentFromHub,
     },
   });
   replications.push(cases as never, county as never);
@@ -202,13 +200,15 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     for (const [id, events] of localEvents) if (events > (confirmed.get(id) ?? 0)) count += 1;
     return count;
   };
+  // The village database may hold kinds a newer version wrote, with no events: never pending here (compat.ts).
+  const eventCount = (doc: { readonly events?: unknown }) => (Array.isArray(doc.events) ? doc.events.length : 0);
   const confirm = (doc: { id: string; events?: readonly unknown[] }) => {
-    const count = doc.events?.length ?? 0;
+    const count = eventCount(doc);
     if ((confirmed.get(doc.id) ?? 0) >= count) return;
     confirmed.set(doc.id, count);
     saveLedger();
   };
-  for (const doc of await db.cases.find().exec()) localEvents.set(doc.id, doc.events.length);
+  for (const doc of await db.cases.find().exec()) localEvents.set(doc.id, eventCount(doc));
   // Publish the counts once for the change events of a busy moment, not once per document.
   let recountTimer: ReturnType<typeof setTimeout> | undefined;
   let recounting: Promise<void> = Promise.resolve();
@@ -231,7 +231,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     }),
     db.cases.$.subscribe((change) => {
       if (change.operation === 'DELETE') localEvents.delete(change.documentId);
-      else localEvents.set(change.documentId, change.documentData.events.length);
+      else localEvents.set(change.documentId, eventCount(change.documentData));
       scheduleRecount();
     }),
     db.files.$.subscribe(scheduleRecount),

@@ -1,6 +1,7 @@
 /** Cases at this counter: search, filter by status, sector and acceptance date, newest first. */
 import { useEffect, useState } from 'react';
 import type { CaseDocument } from '../../core/case/document.js';
+import { isEventOf } from '../../core/case/events.js';
 import { CASE_STATUSES } from '../../core/case/state.js';
 import { CaseTableHead } from '../ui/case-parts.js';
 import { formatDate } from '../ui/format.js';
@@ -82,7 +83,7 @@ export function CaseList(props: { readonly status?: CaseFilterStatus }) {
           <tbody>
             {found.map((doc) => {
               const due = dueOf(doc, county.calendar);
-              const item = doc.events[0]?.type === 'created' ? doc.events[0].payload.item : undefined;
+              const item = doc.events.find((event) => isEventOf(event, 'created'))?.payload.item;
               const overdue = inView(doc, 'overdue', today, county.calendar);
               return (
                 <tr key={doc.caseNumber} data-case={doc.caseNumber}>

@@ -22,6 +22,7 @@ import { Receipt } from './receipt.js';
 import { SessionContext, type CounterSession, type Screen } from './session.js';
 import type { KioskShell } from './shell.js';
 import { SyncIndicator } from './sync-indicator.js';
+import { VersionNotice } from './version-notice.js';
 
 
 /**
@@ -49,6 +50,7 @@ export function Counter(props: {
   const [screen, setScreen] = useState<Screen>({ name: 'home' });
   const [draft, setDraft] = useState<IntakeDraft>(emptyDraft);
   const county = useObservable(data.county$, NO_COUNTY_DATA);
+  const compat = useObservable(data.compat$, undefined);
   const cases$ = useMemo(() => data.cases.all$(), [data]);
   const cases = useObservable(cases$, undefined);
 
@@ -126,6 +128,7 @@ export function Counter(props: {
           </button>
         </div>
       </header>
+      {compat ? <VersionNotice compat={compat} /> : null}
       <nav className="counter-nav" aria-label={t('counter.navigation')}>
         {nav({ name: 'home' }, t('nav.home'), '1')}
         {nav({ name: 'newCase' }, t('nav.newCase'), 'n')}

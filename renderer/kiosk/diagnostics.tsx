@@ -11,9 +11,11 @@ import { collectDiagnostics } from '../data/diagnostics.js';
 import type { KioskData } from '../data/kiosk-data.js';
 import { moveKiosk } from '../data/move-kiosk.js';
 import { formatInstant } from '../ui/format.js';
+import { useObservable } from '../ui/hooks.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { KioskShell } from './shell.js';
+import { VersionNotice } from './version-notice.js';
 
 export function Diagnostics(props: { readonly data: KioskData; readonly shell: KioskShell; readonly onClose: () => void }) {
   const { t } = useI18n();
@@ -123,6 +125,7 @@ function LeaveKioskMode({ technician }: { readonly technician: NonNullable<Kiosk
 
 function Report({ data, shell }: { readonly data: KioskData; readonly shell: KioskShell }) {
   const { t, locale } = useI18n();
+  const compat = useObservable(data.compat$, undefined);
   const [facts, setFacts] = useState<DiagnosticFacts>();
   const [saved, setSaved] = useState<string>();
   const refresh = useCallback(async () => {
@@ -159,10 +162,12 @@ function Report({ data, shell }: { readonly data: KioskData; readonly shell: Kio
     [t('diagnostics.refused'), String(facts.sync.refused.length)],
     [t('diagnostics.storage'), `${mb(facts.storage.usageBytes)} / ${mb(facts.storage.quotaBytes)}`],
     [t('diagnostics.versions'), t('diagnostics.versionsValue', { app: facts.versions.app, catalog: facts.versions.catalog ?? '—', schema: facts.versions.caseSchema, hub: facts.hub.hubVersion ?? '—' })],
+    [t('diagnostics.minimumVersion'), facts.versions.minimum ?? t('diagnostics.noMinimum')],
     [t('diagnostics.secrets'), facts.secretsProtectedAtRest ? t('diagnostics.secretsProtected') : t('diagnostics.secretsUnprotected')],
   ];
   return (
     <>
+      {compat ? <VersionNotice compat={compat} /> : null}
       <table className="facts-table" data-testid="diagnostics">
         <tbody>
           {rows.map(([label, value]) => (

@@ -1,4 +1,7 @@
-/** A case's history for any screen: every event, who did it at which level, and those that had no effect. */
+/**
+ * A case's history for any screen: every event, who did it at which level, and those that had no effect —
+ * an event a newer version of Cunban wrote too, named as such in its place.
+ */
 import type { CaseEvent } from '../../core/case/events.js';
 import type { TimelineEntry } from '../../core/case/state.js';
 import { formatInstant } from './format.js';
@@ -10,15 +13,18 @@ export function CaseTimeline(props: { readonly timeline: readonly TimelineEntry[
     <>
       <h2>{t('case.timeline')}</h2>
       <ol className="timeline">
-        {props.timeline.map(({ event, ignored }) => (
-          <li key={event.id} className={ignored ? 'ignored' : undefined}>
-            <time dateTime={event.at}>{formatInstant(locale, event.at)}</time>{' '}
-            <strong>{t(`event.${event.type}`)}</strong>{' '}
-            <span className="actor">{t('case.by', { name: event.actor.name, level: t(`level.${event.actor.level}`) })}</span>
-            <EventDetails event={event} materialName={props.materialName} />
-            {ignored ? <p className="ignored-note">{t('case.ignored', { reason: describe(ignored) })}</p> : null}
-          </li>
-        ))}
+        {props.timeline.map((entry) => {
+          const { event } = entry;
+          return (
+            <li key={event.id} className={entry.ignored ? 'ignored' : entry.foreign ? 'foreign' : undefined}>
+              <time dateTime={event.at}>{formatInstant(locale, event.at)}</time>{' '}
+              <strong>{entry.foreign ? t('event.foreign') : t(`event.${entry.event.type}`)}</strong>{' '}
+              <span className="actor">{t('case.by', { name: event.actor.name, level: t(`level.${event.actor.level}`) })}</span>
+              {entry.foreign ? <p className="foreign-note">{t('case.foreignEvent')}</p> : <EventDetails event={entry.event} materialName={props.materialName} />}
+              {entry.ignored ? <p className="ignored-note">{t('case.ignored', { reason: describe(entry.ignored) })}</p> : null}
+            </li>
+          );
+        })}
       </ol>
     </>
   );

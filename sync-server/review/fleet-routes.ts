@@ -7,6 +7,8 @@ import { issueCodeRequestSchema, resolveQuarantineRequestSchema, type Area, type
 import type { HubConfig } from '../config.js';
 import { kioskFacingUrl } from '../config.js';
 import { enrollmentTicket } from '../demo.js';
+import { updateRequired } from '../../core/fleet-policy.js';
+import { readFleetPolicy } from '../fleet-policy.js';
 import { failure, reply, type Route } from '../http/kit.js';
 import { listKiosks, revokeKiosk, type KioskDoc } from '../kiosks.js';
 import { readCountyData } from '../provision.js';
@@ -20,6 +22,12 @@ import { authenticateReviewer } from './sessions.js';
 type QuarantineDoc = Omit<QuarantineView, 'id'> & { readonly _id: string; readonly _rev: string };
 
 const CODE_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+/** `updateRequired` for a kiosk of `appVersion` (absent when none was ever reported: it must be updated too). */
+function fleetMinimumFor(appVersion: string | undefined, minimum: string | undefined): Pick<KioskView, 'updateRequired'> {
+  const due = updateRequired(appVersion ?? '', minimum);
+  return due ? { updateRequired: { minimum: due.minimum } } : {};
+}
 
 export function fleetRoutes(options: { readonly config: HubConfig; readonly store: Store; readonly now: () => Date }): Route[] {
   const { store, now, config } = options;
@@ -66,7 +74,9 @@ export function fleetRoutes(options: { readonly config: HubConfig; readonly stor
         if (!s.ok) return s.error;
         const kiosks = await listKiosks(store);
         const open = await openRefusalCounts(store);
-        if (!kiosks.ok || !open.ok) return failure(503, 'store_unavailable', 'The store is not answering.');
+        const policy = await readFleetPolicy(store);
+        if (!kiosks.ok || !open.ok || !policy.ok) return failure(503, 'store_unavailable', 'The store is not answering.');
+        const minimum = policy.value?.minimumKioskVersion;
         const view = kiosks.value
           .filter((kiosk) => mayReview(s.value.reviewer, kiosk.village, s.value.index))
           .map(({ kioskId, village, kioskNumber, enrolledAt, appVersion, revokedAt, lastSeenAt, lastPushAt, lastPullAt, reported }: KioskDoc): KioskView => ({
@@ -78,6 +88,7 @@ export function fleetRoutes(options: { readonly config: HubConfig; readonly stor
             ...(lastPushAt ? { lastPushAt } : {}),
             ...(lastPullAt ? { lastPullAt } : {}),
             refused: open.value.get(kioskId) ?? 0,
+            ...fleetMinimumFor(appVersion, minimum),
           }));
         return reply(200, view);
       },

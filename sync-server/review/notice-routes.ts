@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { publishNoticeRequestSchema, type NoticeView } from '../../core/api/notices.js';
 import type { ReviewerView } from '../../core/api/review.js';
 import { localDateOf } from '../../core/local-date.js';
-import { NOTICE_ID_PREFIX, parseNotice, type Notice } from '../../core/notice.js';
+import { NOTICE_ID_PREFIX, NOTICE_SCHEMA_VERSION, parseNotice, type Notice } from '../../core/notice.js';
 import { failure, invalidInput, reply, type Route } from '../http/kit.js';
 import { DB } from '../store/names.js';
 import { docPath, type Store } from '../store/store.js';
@@ -57,6 +57,7 @@ export function noticeRoutes(options: { readonly store: Store; readonly now: () 
         if (expiresOn && expiresOn < publishedOn) return failure(400, 'notice.expired', 'The notice would expire before it is published.');
         const notice = parseNotice({
           kind: 'cunban.notice',
+          schemaVersion: NOTICE_SCHEMA_VERSION,
           // A notice written in Chinese only is shown in Chinese on an English screen too.
           title: { zh: title.zh, en: title.en ?? title.zh },
           body: { zh: text.zh, en: text.en ?? text.zh },

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { revealRequestSchema, reviewActionSchema, signInRequestSchema, type ReviewAction } from '../../core/api/review.js';
 import type { EventDraft } from '../../core/case/append.js';
 import { parseCaseDocument } from '../../core/case/document.js';
-import type { Actor } from '../../core/case/events.js';
+import { isEventOf, type Actor } from '../../core/case/events.js';
 import { reviewViewOf } from '../../core/case/review-view.js';
 import { describeError } from '../../core/i18n/describe.js';
 import { appendCaseEventOnHub } from '../case-events.js';
@@ -158,8 +158,8 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
         const stored = await store.getDoc<Record<string, unknown>>(villageDb(scoped.village), scoped.caseNumber);
         if (!stored.ok) return stored.error.status === 404 ? caseNotFound() : failure(503, 'store_unavailable', stored.error.reason);
         const doc = parseCaseDocument(stored.value);
-        const created = doc.ok ? doc.value.events.find((event) => event.type === 'created') : undefined;
-        if (created?.type !== 'created') return failure(500, 'case_invalid', 'The stored case does not validate.');
+        const created = doc.ok ? doc.value.events.find((event) => isEventOf(event, 'created')) : undefined;
+        if (!created) return failure(500, 'case_invalid', 'The stored case does not validate.');
         // The audit entry is written first: no entry, no number.
         const at = now().toISOString();
         const audited = await store.putDoc(DB.audit, {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { appendEvent } from '../../core/case/append.js';
 import { mergeCaseDocuments, parseCaseDocument, toCaseDocument, type CaseDocument } from '../../core/case/document.js';
-import type { Actor, CaseEvent } from '../../core/case/events.js';
+import { isEventOf, type Actor, type StoredEvent } from '../../core/case/events.js';
 import { findPlaintextIdNumbers } from '../../core/case/sealed.js';
 import { describeDataError } from '../../core/i18n/describe.js';
 import { actors, CASE_NUMBER, createdDraft, itemSnapshot } from './fixtures.js';
 
-function history(): CaseEvent[] {
+function history(): StoredEvent[] {
   const created = appendEvent([], createdDraft(itemSnapshot('county')));
   if (!created.ok) throw new Error('fixture');
   const forwarded = appendEvent(created.value, {
@@ -20,7 +20,7 @@ function history(): CaseEvent[] {
   return forwarded.value;
 }
 
-function documentOf(events: readonly CaseEvent[]): CaseDocument {
+function documentOf(events: readonly StoredEvent[]): CaseDocument {
   const doc = toCaseDocument(events);
   if (!doc.ok) throw new Error('fixture');
   return doc.value;
@@ -102,7 +102,7 @@ describe('the privacy guard', () => {
   it('refuses a plaintext ID number typed into the applicant’s name', () => {
     const doc = documentOf(history());
     const [created, ...rest] = doc.events;
-    if (created?.type !== 'created') throw new Error('fixture');
+    if (!created || !isEventOf(created, 'created')) throw new Error('fixture');
     const leaked = {
       ...created,
       payload: { ...created.payload, applicant: { ...created.payload.applicant, name: '422822198001010015' } },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendEvent, mergeHistories, type EventDraft } from '../../core/case/append.js';
-import type { Actor, CaseEvent } from '../../core/case/events.js';
+import type { Actor, StoredEvent } from '../../core/case/events.js';
 import { caseDeadline, isOverdue } from '../../core/case/deadline.js';
 import { foldCase } from '../../core/case/fold.js';
 import { allowedEventTypes } from '../../core/case/rules.js';
@@ -18,13 +18,13 @@ function draft(type: EventDraft['type'], actor: Actor, at: string, payload: obje
   return { id: `evt-${type}-${String(sequence).padStart(4, '0')}`, at, actor, type, payload } as EventDraft;
 }
 
-function must(history: readonly CaseEvent[], next: EventDraft): CaseEvent[] {
+function must(history: readonly StoredEvent[], next: EventDraft): StoredEvent[] {
   const result = appendEvent(history, next);
   if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.error)}`);
   return result.value;
 }
 
-function stateOf(history: readonly CaseEvent[]): CaseState {
+function stateOf(history: readonly StoredEvent[]): CaseState {
   const view = foldCase(history);
   if (!view.ok) throw new Error(view.error.code);
   return view.value.state;

@@ -7,27 +7,27 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeHistories } from '../../core/case/append.js';
 import { parseCaseDocument, toCaseDocument } from '../../core/case/document.js';
-import type { CaseEvent } from '../../core/case/events.js';
+import type { StoredEvent } from '../../core/case/events.js';
 import { foldCase } from '../../core/case/fold.js';
 import { scenarioArbitrary, simulate } from './history-sim.js';
 
 const RUNS = { numRuns: 1000 };
-const ids = (events: readonly CaseEvent[]) => events.map((e) => e.id).sort();
+const ids = (events: readonly StoredEvent[]) => events.map((e) => e.id).sort();
 
-function fold(events: readonly CaseEvent[]) {
+function fold(events: readonly StoredEvent[]) {
   const view = foldCase(events);
   if (!view.ok) throw new Error(view.error.code);
   return view.value;
 }
 
 /** Deliver events in a random order, in random batches, with random duplicates, into an empty copy. */
-function deliver(events: readonly CaseEvent[], keys: readonly number[]): CaseEvent[] {
+function deliver(events: readonly StoredEvent[], keys: readonly number[]): StoredEvent[] {
   const copies = events.flatMap((event, i) => ((keys[i] ?? 0) % 3 === 0 ? [event, event] : [event]));
   const order = copies
     .map((event, i) => ({ event, key: keys[(i * 7) % Math.max(1, keys.length)] ?? i, i }))
     .sort((a, b) => a.key - b.key || a.i - b.i)
     .map((entry) => entry.event);
-  let copy: CaseEvent[] = [];
+  let copy: StoredEvent[] = [];
   for (let i = 0; i < order.length; ) {
     const size = 1 + ((keys[i % Math.max(1, keys.length)] ?? 0) % 4);
     copy = mergeHistories(copy, order.slice(i, i + size));
@@ -55,7 +55,7 @@ describe('merge', () => {
     fc.assert(
       fc.property(scenarioArbitrary(), (scenario) => {
         const { replicas, written } = simulate(scenario);
-        const all = replicas.reduce<CaseEvent[]>((acc, events) => mergeHistories(acc, events), []);
+        const all = replicas.reduce<StoredEvent[]>((acc, events) => mergeHistories(acc, events), []);
         expect(ids(all)).toEqual(ids(written));
         for (const a of replicas) {
           for (const b of replicas) {

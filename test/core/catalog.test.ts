@@ -44,7 +44,7 @@ describe('a malformed catalog', () => {
   };
 
   function problemsOf(input: unknown, locale: 'zh-CN' | 'en' = 'en'): string {
-    const result = parseCatalog(input);
+    const result = parseCatalog(input, 'authored');
     expect(result.ok).toBe(false);
     return result.ok ? '' : describeDataError(result.error, locale).join('\n');
   }

@@ -4,7 +4,7 @@ import { diagnosticBundle, type DiagnosticFacts } from '../../core/diagnostics.j
 const facts: DiagnosticFacts = {
   generatedAt: '2026-11-26T08:30:05.123Z',
   kiosk: { kioskId: 'kiosk-422822100202-01', village: '422822100202', villageName: '雀儿笼村', hub: 'https://hub.example/' },
-  versions: { app: '0.1.0', catalog: 1, caseSchema: 1 },
+  versions: { app: '0.1.0', catalog: 1, caseSchema: 1, minimum: '0.2.0', updateRequired: true, unreadableDocuments: 0 },
   hub: { reachable: true, latencyMs: 42, status: 200, hubVersion: '0.1.0', storeSchema: 4 },
   sync: {
     status: 'hubRefusedDocuments',

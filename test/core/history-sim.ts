@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { appendEvent, mergeHistories, type EventDraft } from '../../core/case/append.js';
-import type { Actor, CaseEvent, ItemSnapshot } from '../../core/case/events.js';
+import type { Actor, StoredEvent, ItemSnapshot } from '../../core/case/events.js';
 import { foldCase } from '../../core/case/fold.js';
 import { allowedEventTypes } from '../../core/case/rules.js';
 import type { CaseState } from '../../core/case/state.js';
@@ -94,9 +94,9 @@ function payloadFor(type: EventDraft['type'], state: CaseState, level: Level, bi
 }
 
 export interface SimulationResult {
-  readonly replicas: readonly CaseEvent[][];
+  readonly replicas: readonly StoredEvent[][];
   /** Every event any replica wrote. */
-  readonly written: readonly CaseEvent[];
+  readonly written: readonly StoredEvent[];
 }
 
 export function simulate(scenario: Scenario): SimulationResult {
@@ -105,8 +105,8 @@ export function simulate(scenario: Scenario): SimulationResult {
   const stamp = (replica: number) => new Date(now + (scenario.skewsMinutes[replica] ?? 0) * 60_000).toISOString();
   const created = appendEvent([], createdDraft(scenario.item, stamp(0)));
   if (!created.ok) throw new Error(`cannot create: ${JSON.stringify(created.error)}`);
-  const replicas: CaseEvent[][] = scenario.alwaysInSync ? [0, 1, 2, 3].map(() => created.value) : [created.value, [], [], []];
-  const written: CaseEvent[] = [...created.value];
+  const replicas: StoredEvent[][] = scenario.alwaysInSync ? [0, 1, 2, 3].map(() => created.value) : [created.value, [], [], []];
+  const written: StoredEvent[] = [...created.value];
   let counter = 0;
 
   for (const { step, advanceMinutes } of scenario.steps) {
@@ -137,7 +137,7 @@ export function simulate(scenario: Scenario): SimulationResult {
             // In lock-step mode the writer had seen everything, so its copy is everyone's copy.
             const targets = scenario.alwaysInSync ? [0, 1, 2, 3] : [step.replica];
             for (const target of targets) replicas[target] = appended.value;
-            written.push(appended.value.at(-1) as CaseEvent);
+            written.push(appended.value.at(-1) as StoredEvent);
           }
         }
       }

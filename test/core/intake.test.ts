@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendEvent } from '../../core/case/append.js';
-import type { CaseEvent } from '../../core/case/events.js';
+import type { StoredEvent } from '../../core/case/events.js';
 import { foldCase } from '../../core/case/fold.js';
 import { intakeEvents, intakeOutcomes, unmarkedMaterials, type IntakeInput } from '../../core/case/intake.js';
 import { demoCatalog } from '../../core/seed/demo-county.js';
@@ -26,7 +26,7 @@ function registered(input: Partial<IntakeInput> & Pick<IntakeInput, 'item' | 'ou
     newEventId: () => `evt-intake-${String(++n).padStart(4, '0')}`,
     ...input,
   });
-  let events: CaseEvent[] = [];
+  let events: StoredEvent[] = [];
   for (const draft of drafts) {
     const next = appendEvent(events, draft);
     if (!next.ok) throw new Error(JSON.stringify(next.error));

@@ -63,7 +63,7 @@ describe('cunban-hub seed-demo and init', () => {
   });
 
   it('init is idempotent: a second run creates and changes nothing', async () => {
-    expect(await cli('init')).toEqual({ storeSchemaVersion: 4, villages: 179, created: [], updated: [] });
+    expect(await cli('init')).toEqual({ storeSchemaVersion: 5, villages: 179, created: [], updated: [] });
   });
 
   it('seed-demo run again keeps the reviewers it made and issues a fresh code', async () => {
@@ -105,6 +105,17 @@ describe('cunban-hub enroll, kiosks and users', () => {
     expect(await cliFailure('users', 'add', '--role', 'town', '--name', 'no-town')).toMatchObject({ error: 'user.townRequired' });
     expect(await cliFailure('users', 'add', '--role', 'county', '--name', 'zhang-min')).toMatchObject({ error: 'user.exists' });
     expect(await cliFailure('users', 'add', '--role', 'county', '--name', 'short', '--password', 'short')).toMatchObject({ error: 'user.weakPassword' });
+  });
+
+  it('sets, shows and lifts the minimum kiosk version, and refuses what is not a version', async () => {
+    expect(await cli('fleet', 'show')).toEqual({});
+    expect(await cli('fleet', 'minimum-version', '0.2.0')).toMatchObject({ kind: 'cunban.fleetPolicy', minimumKioskVersion: '0.2.0', updatedBy: 'cli' });
+    expect(await cli('fleet', 'show')).toMatchObject({ minimumKioskVersion: '0.2.0' });
+    expect(await cliFailure('fleet', 'minimum-version', 'latest')).toMatchObject({ error: 'fleet.badVersion' });
+    expect(await cliFailure('fleet', 'minimum-version')).toMatchObject({ error: 'fleet.usage' });
+    const lifted = await cli('fleet', 'minimum-version', '--clear');
+    expect(lifted).not.toHaveProperty('minimumKioskVersion');
+    expect(await cli('fleet', 'show')).not.toHaveProperty('minimumKioskVersion');
   });
 
   it('stops with a message naming a misconfigured variable', async () => {

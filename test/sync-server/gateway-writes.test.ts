@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDocument } from '../../core/case/document.js';
+import { isEventOf } from '../../core/case/events.js';
 import { gatewayRoutes } from '../../sync-server/gateway.js';
 import { router } from '../../sync-server/http/kit.js';
 import { listKiosks } from '../../sync-server/kiosks.js';
@@ -86,7 +87,7 @@ describe('a refused document', () => {
     ['holding a plaintext ID number', () => {
       const doc = caseFor(kiosk);
       const [created] = doc.events;
-      if (created?.type !== 'created') throw new Error('fixture');
+      if (!created || !isEventOf(created, 'created')) throw new Error('fixture');
       const leaked = { ...created, payload: { ...created.payload, applicant: { ...created.payload.applicant, address: '身份证 422822198001010015' } } };
       return { ...doc, events: [leaked] };
     }, 'contains a resident ID number in plain text'],

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendEvent, type EventDraft } from '../../core/case/append.js';
 import { toCaseDocument, type CaseDocument } from '../../core/case/document.js';
-import type { CaseEvent, Person } from '../../core/case/events.js';
+import type { StoredEvent, Person } from '../../core/case/events.js';
 import { formatCaseNumber } from '../../core/case/number.js';
 import type { LocalDate } from '../../core/local-date.js';
 import { demoCalendarData, demoCatalog, demoDivisions } from '../../core/seed/demo-county.js';
@@ -143,7 +143,7 @@ export function caseFor(kiosk: EnrolledKiosk, options: { date?: string; extra?: 
     village: kiosk.village,
     applicant: options.applicant ?? person('刘德华'),
   });
-  let events: CaseEvent[] = [];
+  let events: StoredEvent[] = [];
   for (const next of [{ ...draft, id: `${kiosk.kioskId}-e${sequence}`, actor: clerkOf(kiosk) }, ...(options.extra ?? [])]) {
     const appended = appendEvent(events, next);
     if (!appended.ok) throw new Error(JSON.stringify(appended.error));

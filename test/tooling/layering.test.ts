@@ -19,12 +19,12 @@ async function layeringErrors(filePath: string, code: string): Promise<string[]>
 
 describe('cunban/layering', () => {
   it.each([
-    ['core/probe.ts', "import { app } from 'electron';", "core/ may use only the packages zod, pinyin-pro; 'electron' is not one of them."],
+    ['core/probe.ts', "import { app } from 'electron';", "core/ may use only the packages zod, pinyin-pro, semver; 'electron' is not one of them."],
     ['core/probe.ts', "import { readFileSync } from 'node:fs';", "core/ has no Node.js: 'node:fs' is not available here."],
     ['core/probe.ts', "import http from 'http';", "core/ has no Node.js: 'http' is not available here."],
-    ['core/probe.ts', "import type { RxDatabase } from 'rxdb';", "core/ may use only the packages zod, pinyin-pro; 'rxdb' is not one of them."],
-    ['core/probe.ts', "import { createElement } from 'react';", "core/ may use only the packages zod, pinyin-pro; 'react' is not one of them."],
-    ['core/probe.ts', "import nano from 'nano';", "core/ may use only the packages zod, pinyin-pro; 'nano' is not one of them."],
+    ['core/probe.ts', "import type { RxDatabase } from 'rxdb';", "core/ may use only the packages zod, pinyin-pro, semver; 'rxdb' is not one of them."],
+    ['core/probe.ts', "import { createElement } from 'react';", "core/ may use only the packages zod, pinyin-pro, semver; 'react' is not one of them."],
+    ['core/probe.ts', "import nano from 'nano';", "core/ may use only the packages zod, pinyin-pro, semver; 'nano' is not one of them."],
     ['core/case/probe.ts', "import { loadHubConfig } from '../../sync-server/config.js';", "core/ may import only core/; '../../sync-server/config.js' is in sync-server/."],
     ['core/probe.ts', "export * from '../renderer/locale.js';", "core/ may import only core/; '../renderer/locale.js' is in renderer/."],
     ['core/probe.ts', "const m = await import('../electron/web-preferences.js');", "core/ may import only core/; '../electron/web-preferences.js' is in electron/."],

@@ -5,6 +5,7 @@ import { userEvent } from '@testing-library/user-event';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reviewApi } from '../../../renderer/console/api.js';
 import { ConsoleRoot } from '../../../renderer/console/console-root.js';
+import { setMinimumKioskVersion } from '../../../sync-server/fleet-policy.js';
 import { DB } from '../../../sync-server/store/names.js';
 import { addReviewer } from '../../../sync-server/users.js';
 import { startTestHub, storeForwardedCase, VILLAGE_A, VILLAGE_OTHER_TOWN, type TestHub } from '../../sync-server/hub-harness.js';
@@ -103,6 +104,8 @@ describe('the review console', () => {
     // The kiosks of the area, with what each reported of itself, and a code to enroll one more in 雀儿笼村.
     const report = { appVersion: '0.2.0', pendingCases: 2, pendingFiles: 1, refused: 0 };
     expect((await hub.call('PUT', '/api/kiosk/status', { auth: kioskA.authorization, body: report })).status).toBe(204);
+    // The county asks for a newer version than this kiosk's: its row says it must be updated.
+    expect((await setMinimumKioskVersion(hub.hub.store, '0.3.0', 'test', new Date())).ok).toBe(true);
     await user.click(screen.getByRole('button', { name: '终端' }));
     await screen.findByRole('heading', { name: '村级终端' });
     await waitFor(() => {
@@ -110,7 +113,8 @@ describe('the review console', () => {
     });
     const row = document.querySelector(`tr[data-kiosk="${kioskA.kioskId}"]`);
     expect(row?.textContent).toContain('2件案卷，1个文件');
-    expect(row?.textContent).toContain('0.2.0');
+    expect(row?.textContent).toContain('0.2.0（须更新，最低0.3.0）');
+    await setMinimumKioskVersion(hub.hub.store, undefined, 'test', new Date());
     expect(screen.queryByRole('button', { name: '注销' })).toBeNull(); // revoking is the county's
     await screen.findByRole('option', { name: '业州镇 雀儿笼村' });
     await user.selectOptions(screen.getByLabelText('村（社区）'), VILLAGE_A);

@@ -19,12 +19,13 @@ import { openKioskData } from '../../../renderer/data/kiosk-data.js';
 import { openKioskDatabase, type KioskDatabase } from '../../../renderer/data/kiosk-database.js';
 import { importKeyRing, sealPerson, type KeyRing } from '../../../renderer/data/sealing.js';
 import { startKioskSync, type KioskSync } from '../../../renderer/data/sync.js';
-import { revokeKiosk } from '../../../sync-server/kiosks.js';
+import { listKiosks, revokeKiosk } from '../../../sync-server/kiosks.js';
 import { addReviewer } from '../../../sync-server/users.js';
 import { createdDraft, itemSnapshot } from '../../core/fixtures.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
 import { caseFor, startTestHub, TEST_APP_VERSION, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
 import { asReviewer, signInReviewer } from '../../sync-server/reviewer-client.js';
+import { eventually } from '../../support/eventually.js';
 
 let t: TestHub;
 
@@ -110,16 +111,6 @@ async function decideOnHub(caseNumber: string, draft: EventDraft): Promise<void>
   if (!doc.ok) throw new Error(doc.error.code);
   const put = await t.hub.store.putDoc(db, { _id: caseNumber, _rev: stored.value._rev, ...doc.value });
   if (!put.ok) throw new Error(put.error.reason);
-}
-
-async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((wait) => setTimeout(wait, 50));
-  }
 }
 
 /** The kiosk and the hub hold the same `events` events of a case, in `status`, with no CouchDB conflict left. */
@@ -241,6 +232,12 @@ describe("the kiosk's report to the county's fleet view", () => {
       t.call('PUT', '/api/kiosk/status', { auth: authorization, body });
     expect(await put({ appVersion: '1', pendingCases: -1, pendingFiles: 0, refused: 0 })).toMatchObject({ status: 400, body: { error: 'bad_request' } });
     expect(await put({ appVersion: '1', pendingCases: 0, pendingFiles: 0, refused: 0, idNumber: '422822199506150026' })).toMatchObject({ status: 400 });
+    // A newer kiosk's extra figure is taken without it (core/compat.ts): only the counts are kept.
+    expect(await put({ appVersion: '1', pendingCases: 2, pendingFiles: 0, refused: 0, unreadable: 3 })).toMatchObject({ status: 204 });
+    const kiosks = await listKiosks(t.hub.store);
+    const reported = kiosks.ok ? kiosks.value.find((k) => k.kioskId === kiosk.enrollment.kioskId)?.reported : undefined;
+    expect(reported).toMatchObject({ pendingCases: 2 });
+    expect(reported).not.toHaveProperty('unreadable');
     expect(await put({ appVersion: '1', pendingCases: 0, pendingFiles: 0, refused: 0 }, 'Basic bm9ib2R5Om5vdGhpbmc=')).toMatchObject({ status: 401 });
   });
 });

@@ -4,6 +4,7 @@
  * real preload bridge; only Electron itself is absent), the kiosk's health, and a bundle without a
  * resident's name or ID number in it.
  */
+import { CUNBAN_VERSION } from '../../../core/version.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,7 +76,8 @@ describe('technician diagnostics', () => {
     });
     // This test kiosk was enrolled into browser storage (the vault has its own tests): the report says so.
     expect(report.textContent).toContain('浏览器模式：未加密保存，不可用于村便民服务室');
-    expect(report.textContent).toMatch(/程序 0\.1\.0-test · 事项目录 v1 · 案卷格式 v1 · 平台 0\.1\.0/);
+    expect(report.textContent).toContain(`程序 0.1.0-test · 事项目录 v1 · 案卷格式 v1 · 平台 ${CUNBAN_VERSION}`);
+    expect(report.textContent).toContain('县里要求的最低版本未设定');
 
     await user.click(screen.getByRole('button', { name: '导出诊断包（不含个人信息）' }));
     expect((await screen.findByRole('status')).textContent).toMatch(/诊断包已保存：\/media\/usb\/cunban-diagnostics-kiosk-422822100202-\d{2}-\d{14}\.json/);
