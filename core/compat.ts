@@ -59,6 +59,8 @@ export interface CompatInfo {
   readonly compat: number;
   readonly reads: Readonly<Record<string, number>>;
   readonly minimumKioskVersion?: string;
+  /** What one sync request and one case may carry, in bytes: a kiosk sends its pushes in parts within them. */
+  readonly limits: { readonly requestBytes: number; readonly documentBytes: number };
 }
 
 export interface DocumentVersion {

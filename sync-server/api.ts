@@ -1,6 +1,6 @@
 /** The hub's own API: kiosk enrollment, a kiosk's report of itself, and health. Bodies are checked against core/'s schemas. */
 import type { IncomingMessage } from 'node:http';
-import { enrollRequestSchema, type EnrollErrorCode, type EnrollResponse } from '../core/api/enrollment.js';
+import { enrollRequestSchema, type EnrollErrorCode, type EnrollResponse, type NumberLease } from '../core/api/enrollment.js';
 import { kioskStatusReportSchema } from '../core/api/fleet.js';
 import type { HealthResponse } from '../core/api/health.js';
 import { CASE_DOCUMENT_SCHEMA_VERSION } from '../core/case/document.js';
@@ -9,12 +9,14 @@ import { CATALOG_SCHEMA_VERSION } from '../core/catalog/schema.js';
 import { COMPAT_LEVEL, READS, type CompatInfo } from '../core/compat.js';
 import { indexDivisions } from '../core/divisions/table.js';
 import { translate } from '../core/i18n/translate.js';
+import { localDateOf } from '../core/local-date.js';
 import { CUNBAN_VERSION } from '../core/version.js';
 import type { HubConfig } from './config.js';
-import { failure, invalidInput, reply, type HttpReply, type Route } from './http/kit.js';
+import { MAX_DOC_BYTES } from './case-writes.js';
+import { failure, invalidInput, MAX_BODY_BYTES, reply, type HttpReply, type Route } from './http/kit.js';
 import { readFleetPolicy } from './fleet-policy.js';
 import { loadKeyRing } from './keyring.js';
-import { authenticateRequest, authorizationHeader, enrollKiosk, recordKioskStatus } from './kiosks.js';
+import { authenticateRequest, authorizationHeader, enrollKiosk, leaseKioskNumber, recordKioskStatus } from './kiosks.js';
 import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
 import { DB, villageDb } from './store/names.js';
 import type { Store } from './store/store.js';
@@ -72,7 +74,7 @@ export function apiRoutes(options: ApiOptions): Route[] {
           const error = enrolled.error;
           if (error.code === 'enroll.store') return failure(503, 'store_unavailable', error.failure.reason);
           recentFailures(ip).push(now().getTime());
-          const status = { 'enroll.codeUnknown': 404, 'enroll.codeUsed': 409, 'enroll.codeExpired': 410, 'enroll.villageFull': 409 }[error.code];
+          const status = { 'enroll.codeUnknown': 404, 'enroll.codeUsed': 409, 'enroll.codeExpired': 410, 'enroll.villageFull': 409, 'enroll.numbersExhausted': 409 }[error.code];
           return enrollFailure(status, error.code);
         }
         const county = await readCountyData(store);
@@ -112,13 +114,37 @@ export function apiRoutes(options: ApiOptions): Route[] {
       },
     },
     {
+      // A numbering lease for a kiosk database that starts without one (kiosks.ts, leaseKioskNumber).
+      method: 'POST',
+      pattern: /^\/api\/kiosk\/number$/,
+      async handle(context) {
+        const kiosk = await authenticateRequest(store, context);
+        if (!kiosk.ok) return kiosk.error;
+        const leased = await leaseKioskNumber(store, kiosk.value.kioskId);
+        if (!leased.ok) {
+          const error = leased.error;
+          if (error.code === 'kiosk.store') return failure(503, 'store_unavailable', error.failure.reason);
+          if (error.code === 'kiosk.unknown') return failure(404, 'not_found', 'No such kiosk.');
+          return enrollFailure(409, error.code);
+        }
+        const lease: NumberLease = { kioskNumber: leased.value, leasedOn: localDateOf(now().toISOString()) };
+        return reply(201, lease);
+      },
+    },
+    {
       method: 'GET',
       pattern: /^\/api\/compat$/,
       async handle() {
         const policy = await readFleetPolicy(store);
         if (!policy.ok) return failure(503, 'store_unavailable', policy.error.reason);
         const minimum = policy.value?.minimumKioskVersion;
-        const info: CompatInfo = { hub: CUNBAN_VERSION, compat: COMPAT_LEVEL, reads: READS, ...(minimum ? { minimumKioskVersion: minimum } : {}) };
+        const info: CompatInfo = {
+          hub: CUNBAN_VERSION,
+          compat: COMPAT_LEVEL,
+          reads: READS,
+          ...(minimum ? { minimumKioskVersion: minimum } : {}),
+          limits: { requestBytes: MAX_BODY_BYTES, documentBytes: MAX_DOC_BYTES },
+        };
         return reply(200, info);
       },
     },

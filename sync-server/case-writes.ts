@@ -1,22 +1,34 @@
 /**
  * What a kiosk may write to its village database, document by document. Called by the gateway for
- * every document of every write; a refusal is a sentence for the kiosk and the quarantine.
+ * every document of every write; a refusal is a sentence for the kiosk and the quarantine, with a code
+ * where the kiosk can do something about it (a case number clash: register again under a new number).
  */
 import { parseCaseDocument } from '../core/case/document.js';
-import { kioskActorPrefix, type CaseEvent } from '../core/case/events.js';
+import { isEventOf, kioskActorPrefix, type StoredEvent } from '../core/case/events.js';
 import { parseCaseNumber } from '../core/case/number.js';
 import { describeDataError } from '../core/i18n/describe.js';
-import type { KioskDoc } from './kiosks.js';
+import { numbersOf, type KioskDoc } from './kiosks.js';
 
 export const MAX_DOC_BYTES = 256 * 1024;
 
 interface StoredCase {
   readonly _rev: string;
-  readonly events?: readonly CaseEvent[];
+  readonly events?: readonly StoredEvent[];
+}
+
+export interface WriteRefusal {
+  readonly reason: string;
+  /** `case.clash`: the case number is taken by another registration on the hub. */
+  readonly code?: 'case.clash';
 }
 
 /** Undefined when the write is allowed; otherwise why not. */
-export function refuseCaseWrite(doc: unknown, kiosk: KioskDoc, stored: StoredCase | undefined, newEdits: boolean): string | undefined {
+export function refuseCaseWrite(doc: unknown, kiosk: KioskDoc, stored: StoredCase | undefined, newEdits: boolean): WriteRefusal | undefined {
+  const reason = refusal(doc, kiosk, stored, newEdits);
+  return typeof reason === 'string' ? { reason } : reason;
+}
+
+function refusal(doc: unknown, kiosk: KioskDoc, stored: StoredCase | undefined, newEdits: boolean): string | WriteRefusal | undefined {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'A document must be a JSON object.';
   const record = doc as Record<string, unknown>;
   if (typeof record._id !== 'string' || record._id === '') return 'A document needs an _id.';
@@ -40,9 +52,18 @@ export function refuseCaseWrite(doc: unknown, kiosk: KioskDoc, stored: StoredCas
   const known = new Set((stored?.events ?? []).map((event) => event.id));
   if (!stored) {
     const number = parseCaseNumber(caseDoc.caseNumber);
-    if (number.ok && number.value.kioskNumber !== kiosk.kioskNumber) {
-      return `Case number ${caseDoc.caseNumber} was not issued by this kiosk (kiosk number ${kiosk.kioskNumber}).`;
+    if (number.ok && !numbersOf(kiosk).includes(number.value.kioskNumber)) {
+      return `Case number ${caseDoc.caseNumber} was not issued by this kiosk (its numbers: ${numbersOf(kiosk).join(', ')}).`;
     }
+  }
+  // Two registrations under one number: never merged into one case (two residents in one case).
+  // (A kiosk of 0.1.0 merges the two into one document, the hub's creation among them: any new one counts.)
+  const newCreation = caseDoc.events.some((event) => isEventOf(event, 'created') && !known.has(event.id));
+  if (stored && newCreation && (stored.events ?? []).some((event) => isEventOf(event, 'created'))) {
+    return {
+      code: 'case.clash',
+      reason: `Case number ${caseDoc.caseNumber} is already registered on the county hub for another application; this registration is kept on the kiosk: register it again under a new number.`,
+    };
   }
   const prefix = kioskActorPrefix(kiosk.kioskId);
   for (const event of caseDoc.events) {

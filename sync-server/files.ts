@@ -4,6 +4,8 @@
  *   GET  …            the status: which chunks the hub holds, whether it is complete
  *   PUT  …/chunks/<n> the bytes of chunk n (256 KiB, the last one shorter); any order, any number of times
  *   GET  …/content    the whole file, once complete
+ *   POST /files/<village>/_held {files: [{caseNumber, sha256}]} → {missing: […]}: of these, the files the hub
+ *        does not hold whole (a kiosk's proof after a restore from backup, renderer/data/reconcile.ts)
  * Chunks are stored once per village and digest, so the same scan attached twice costs nothing twice.
  * When the last chunk lands the hub checks the SHA-256 of the whole; a mismatch discards the chunks.
  */
@@ -13,6 +15,7 @@ import {
   contentTypeOfBytes,
   FILE_CHUNK_BYTES,
   fileUploadRequestSchema,
+  heldFilesRequestSchema,
   MATERIAL_CONTENT_TYPES,
   MAX_CASE_FILE_BYTES,
   MAX_FILE_BYTES,
@@ -108,6 +111,25 @@ export function fileRoutes(options: { store: Store; now: () => Date }): Route[] 
   const base = '^/files/(?<village>\\d{12})/(?<caseNumber>[0-9X-]{20,40})/(?<sha256>[0-9a-f]{64})';
 
   return [
+    {
+      method: 'POST',
+      pattern: /^\/files\/(?<village>\d{12})\/_held$/,
+      async handle(context) {
+        const auth = await authenticateRequest(store, context);
+        if (!auth.ok) return auth.error;
+        const village = context.params.village ?? '';
+        if (auth.value.village !== village) return failure(403, 'forbidden', 'This kiosk may ask about its own village’s files only.');
+        const body = await context.json(256 * 1024);
+        if (!body.ok) return body.error;
+        const request = heldFilesRequestSchema.safeParse(body.value);
+        if (!request.success) return failure(400, 'bad_request', 'Expected {"files": [{"caseNumber": …, "sha256": …}]} (at most 1,000).');
+        const ids = request.data.files.map((file) => fileId(village, file.caseNumber, file.sha256));
+        const found = await store.request<{ rows: { key: string; doc?: FileDoc | null }[] }>({ db, path: '_all_docs', method: 'POST', qs: { include_docs: true }, body: { keys: ids } });
+        if (!found.ok) return failure(found.error.status, found.error.error, found.error.reason);
+        const whole = new Set(found.value.rows.filter((row) => row.doc?.complete === true).map((row) => row.key));
+        return reply(200, { missing: request.data.files.filter((_file, i) => !whole.has(ids[i] ?? '')) });
+      },
+    },
     {
       method: '*',
       pattern: new RegExp(`${base}$`),

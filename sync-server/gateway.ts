@@ -293,8 +293,9 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     docs.forEach((doc, index) => {
       const id = idOf(doc);
       const before = id === undefined ? undefined : stored.get(id);
-      const reason = refuseWriteFrom(s.reader, before) ?? refuseCaseWrite(doc, s.kiosk, before, newEdits);
-      if (reason) refusals.set(index, { docId: id ?? '', reason, doc });
+      const legacy = refuseWriteFrom(s.reader, before);
+      const refused = legacy === undefined ? refuseCaseWrite(doc, s.kiosk, before, newEdits) : { reason: legacy };
+      if (refused) refusals.set(index, { docId: id ?? '', ...refused, doc });
       // A replicator's revision (new_edits=false) is stored exactly as sent; an edit keeps what its writer did not know.
       else accepted.push((newEdits ? carryOver(s.reader, doc as Record<string, unknown>, before) : doc) as { _id: string });
     });
@@ -331,7 +332,8 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
       touch(s.kiosk, 'lastPushAt');
       options.onVillageWritten?.(s.kiosk.village);
     }
-    const refusalOf = (entry: QuarantineEntry) => ({ id: entry.docId, error: 'forbidden', reason: entry.reason });
+    // CouchDB's per-document shape; hubs since 0.2.0 add what kind of refusal it is, which other clients ignore.
+    const refusalOf = (entry: QuarantineEntry) => ({ id: entry.docId, error: 'forbidden', reason: entry.reason, ...(entry.code ? { cunban: { code: entry.code } } : {}) });
     if (!newEdits) return { ok: true, results: [...[...refusals.values()].map(refusalOf), ...written] };
     // Pair answers to documents by id, not by position: a store need not keep the request's order.
     const answers = new Map<string, (typeof written)[number][]>();

@@ -2,7 +2,12 @@
  * Kiosks and their enrollment. Everything lives in the store (stateless hub processes): codes are
  * kept as hashes, single use is guaranteed by CouchDB's revision check (two hubs racing on one code:
  * one gets a conflict), and kiosk numbers are reserved by creating a document whose id is the number.
- * Kiosk numbers are never reused, so a replacement kiosk can never issue a case number an old one did.
+ *
+ * A kiosk number is the numbering identity of case numbers, never used twice in a village. Every
+ * enrollment — a new kiosk, or one re-enrolled after a lost disk or credential — and every kiosk database
+ * that starts without a numbering lease (a wiped one) gets a number no kiosk of the village ever had. So
+ * uniqueness never depends on a device remembering what it issued; the kiosk keeps every number it held,
+ * so the cases it numbered under an earlier one are still accepted as its own.
  */
 import { normalizeEnrollmentCode } from '../core/api/enrollment.js';
 import type { KioskStatusReport, KioskView } from '../core/api/fleet.js';
@@ -34,7 +39,15 @@ export interface KioskDoc extends Omit<KioskView, 'refused'> {
   readonly _rev?: string;
   readonly type: 'kiosk';
   readonly secretHash: string;
+  /** Every kiosk number it was granted, the current (`kioskNumber`) last; absent before 0.2.0. */
+  readonly numbers?: readonly number[];
 }
+
+/** The numbers whose cases are this kiosk's own. */
+export const numbersOf = (kiosk: Pick<KioskDoc, 'kioskNumber' | 'numbers'>): readonly number[] => kiosk.numbers ?? [kiosk.kioskNumber];
+
+/** A kiosk may be granted this many numbers in all: a village has 99, and a kiosk asking for more is broken. */
+export const MAX_NUMBERS_PER_KIOSK = 10;
 
 const codeId = (code: string) => `enroll:${sha256(code)}`;
 const kioskDocId = (kioskId: string) => `kiosk:${kioskId}`;
@@ -71,6 +84,7 @@ export type EnrollError =
   | { readonly code: 'enroll.codeUsed' }
   | { readonly code: 'enroll.codeExpired' }
   | { readonly code: 'enroll.villageFull' }
+  | { readonly code: 'enroll.numbersExhausted' }
   | { readonly code: 'enroll.store'; readonly failure: StoreFailure };
 
 export interface Enrollment {
@@ -112,7 +126,10 @@ export async function enrollKiosk(
     const existing = await store.getDoc<KioskDoc>(DB.kiosks, kioskDocId(codeDoc.forKiosk));
     if (!existing.ok) return err(existing.error.status === 404 ? { code: 'enroll.codeUnknown' } : { code: 'enroll.store', failure: existing.error });
     const { revokedAt: _lifted, ...rest } = existing.value;
-    kiosk = { ...rest, secretHash: sha256(secret), enrolledAt: now.toISOString(), ...(appVersion ? { appVersion } : {}) };
+    // A new number too: the re-enrolled kiosk may be a new machine that remembers nothing it numbered.
+    const granted = await grantNumber(store, existing.value);
+    if (!granted.ok) return granted;
+    kiosk = { ...rest, ...granted.value, secretHash: sha256(secret), enrolledAt: now.toISOString(), ...(appVersion ? { appVersion } : {}) };
   } else {
     const number = await reserveKioskNumber(store, codeDoc.village, (n) => kioskIdFor(codeDoc.village, n));
     if (!number.ok) return number;
@@ -123,6 +140,7 @@ export async function enrollKiosk(
       kioskId,
       village: codeDoc.village,
       kioskNumber: number.value,
+      numbers: [number.value],
       secretHash: sha256(secret),
       enrolledAt: now.toISOString(),
       ...(appVersion ? { appVersion } : {}),
@@ -133,6 +151,30 @@ export async function enrollKiosk(
   if (!saved.ok) return err({ code: 'enroll.store', failure: saved.error });
   await store.putDoc(DB.kiosks, { ...codeDoc, _rev: claimed.value.rev, usedAt: now.toISOString(), kioskId });
   return ok({ kiosk: { ...kiosk, _rev: saved.value.rev }, secret });
+}
+
+/** A fresh number for `kiosk`, reserved for good: its number and numbers once it is written. */
+async function grantNumber(store: Store, kiosk: KioskDoc): Promise<Result<Pick<KioskDoc, 'kioskNumber' | 'numbers'>, EnrollError>> {
+  const held = numbersOf(kiosk);
+  if (held.length >= MAX_NUMBERS_PER_KIOSK) return err({ code: 'enroll.numbersExhausted' });
+  const number = await reserveKioskNumber(store, kiosk.village, () => kiosk.kioskId);
+  return number.ok ? ok({ kioskNumber: number.value, numbers: [...held, number.value] }) : number;
+}
+
+export type NumberLeaseError = { readonly code: 'kiosk.unknown' } | { readonly code: 'enroll.villageFull' } | { readonly code: 'enroll.numbersExhausted' } | { readonly code: 'kiosk.store'; readonly failure: StoreFailure };
+
+/**
+ * A new numbering lease for a kiosk database that has none (a wiped disk under a kept credential):
+ * a number no kiosk of the village ever had. The number is reserved before the kiosk document is
+ * written, so a lost race with another hub process wastes a number, never reuses one.
+ */
+export async function leaseKioskNumber(store: Store, kioskId: string): Promise<Result<number, NumberLeaseError>> {
+  const found = await store.getDoc<KioskDoc>(DB.kiosks, kioskDocId(kioskId));
+  if (!found.ok) return err(found.error.status === 404 ? { code: 'kiosk.unknown' } : { code: 'kiosk.store', failure: found.error });
+  const granted = await grantNumber(store, found.value);
+  if (!granted.ok) return granted.error.code === 'enroll.store' ? err({ code: 'kiosk.store', failure: granted.error.failure }) : err(granted.error as NumberLeaseError);
+  const updated = await updateKiosk(store, kioskId, (kiosk) => ({ ...kiosk, kioskNumber: granted.value.kioskNumber, numbers: [...numbersOf(kiosk), granted.value.kioskNumber] }));
+  return updated.ok ? ok(granted.value.kioskNumber) : updated;
 }
 
 export const authorizationHeader = (kioskId: string, secret: string) =>

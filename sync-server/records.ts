@@ -11,6 +11,8 @@ import type { Store, StoreResult } from './store/store.js';
 export interface QuarantineEntry {
   readonly docId: string;
   readonly reason: string;
+  /** What kind of refusal, where the kiosk and the console can act on it (`case.clash`). */
+  readonly code?: string;
   /** The refused document, with anything that looks like an ID number masked: quarantine is no back door. */
   readonly doc: unknown;
 }
@@ -33,6 +35,7 @@ export async function quarantine(
     db,
     docId: entry.docId,
     reason: entry.reason,
+    ...(entry.code ? { code: entry.code } : {}),
     doc: redactPlaintextIdNumbers(entry.doc),
     at,
   }));

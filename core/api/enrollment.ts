@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { villageCodeSchema } from '../divisions/code.js';
+import { localDateSchema } from '../local-date.js';
 
 /** 12 characters of Crockford base32 in groups of four, e.g. `K7QX-4M2P-9TRW`: easy to read aloud and type. */
 export const ENROLLMENT_CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
@@ -54,11 +55,24 @@ export const enrollResponseSchema = z.object({
 });
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 
+/**
+ * A numbering lease (`POST /api/kiosk/number`): the kiosk number a kiosk database issues case numbers
+ * under, granted by the hub — at enrollment, or for a database that starts without one — and the hub's
+ * date then: case numbers dated before it would mean the kiosk's clock is wrong.
+ */
+export const numberLeaseSchema = z.object({
+  kioskNumber: z.number().int().min(1).max(99),
+  leasedOn: localDateSchema,
+});
+export type NumberLease = z.infer<typeof numberLeaseSchema>;
+
 export const ENROLL_ERRORS = [
   'enroll.codeUnknown',
   'enroll.codeUsed',
   'enroll.codeExpired',
   'enroll.villageFull',
+  /** The kiosk was re-enrolled (or wiped) too often: enroll it as a new kiosk. */
+  'enroll.numbersExhausted',
   'enroll.rateLimited',
 ] as const;
 export type EnrollErrorCode = (typeof ENROLL_ERRORS)[number];

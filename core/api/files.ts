@@ -26,6 +26,11 @@ export const fileUploadRequestSchema = z.object({
 });
 export type FileUploadRequest = z.infer<typeof fileUploadRequestSchema>;
 
+/** A kiosk's proof that the hub still holds the files it confirmed (`POST /files/<village>/_held`). */
+export const heldFilesRequestSchema = z.object({
+  files: z.array(z.object({ caseNumber: caseNumberSchema, sha256: sha256HexSchema })).max(1000),
+});
+
 export const fileStatusSchema = z.object({
   sha256: sha256HexSchema,
   caseNumber: caseNumberSchema,

@@ -53,6 +53,8 @@ export interface QuarantineView {
   readonly village: string;
   readonly docId: string;
   readonly reason: string;
+  /** `case.clash`: a second application under a case number the hub holds for another. */
+  readonly code?: string;
   readonly at: string;
   readonly resolvedAt?: string;
   readonly resolvedBy?: string;

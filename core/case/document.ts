@@ -19,7 +19,7 @@ import { LEVELS } from '../level.js';
 import { localDateSchema } from '../local-date.js';
 import { err, ok, type Result } from '../result.js';
 import { mergeHistories } from './append.js';
-import { instantSchema, storedEventSchema, type StoredEvent } from './events.js';
+import { instantSchema, isEventOf, storedEventSchema, type StoredEvent } from './events.js';
 import { foldCase, type CaseHistoryError, type CaseView } from './fold.js';
 import { caseNumberSchema, parseCaseNumber } from './number.js';
 import { blindIndexSchema, findPlaintextIdNumbers } from './sealed.js';
@@ -99,15 +99,28 @@ export function rebuildCaseDocument(previous: CaseDocument, history: readonly St
   return next.ok ? ok({ ...unknownFields(previous, CASE_FIELDS), ...next.value }) : next;
 }
 
-export type CaseMergeError = CaseHistoryError | { readonly code: 'case.merge.differentCases' };
+export type CaseMergeError =
+  | CaseHistoryError
+  | { readonly code: 'case.merge.differentCases' }
+  /**
+   * Two different registrations under one case number (a number issued twice): two residents' cases,
+   * never one. The copies stay apart and a person decides (renderer/data/clash.ts).
+   */
+  | { readonly code: 'case.merge.twoCreations'; readonly created: readonly [string, string] };
 
 /**
  * The conflict rule for two copies of a case document, used by the kiosk and the hub alike: the union
- * of their events, and of the fields a newer version added (where both copies hold one field with
+ * of their events — unless each holds a different registration (two residents: refused) — and of the
+ * fields a newer version added (where both copies hold one field with
  * different values, the canonically smaller wins, so every replica makes the same choice).
  */
 export function mergeCaseDocuments(a: CaseDocument, b: CaseDocument): Result<CaseDocument, CaseMergeError> {
   if (a.caseNumber !== b.caseNumber) return err({ code: 'case.merge.differentCases' });
+  const createdA = a.events.find((event) => isEventOf(event, 'created'));
+  const createdB = b.events.find((event) => isEventOf(event, 'created'));
+  if (createdA && createdB && createdA.id !== createdB.id) {
+    return err({ code: 'case.merge.twoCreations', created: [createdA.id, createdB.id].sort() as [string, string] });
+  }
   const merged = toCaseDocument(mergeHistories(a.events, b.events));
   if (!merged.ok) return merged;
   const extras = unknownFields(a, CASE_FIELDS);

@@ -43,6 +43,8 @@ export const en: Messages = {
   'caseNumber.village': 'The village code in the case number is not valid',
   'caseNumber.date': 'The date in the case number is not valid',
   'caseNumber.sequenceExhausted': 'This kiosk has used all of today’s case numbers (at most {max} a day)',
+  'caseNumber.noLease': 'This computer’s data is new: its case numbers come from the county hub. Connect once before registering',
+  'caseNumber.clockBehind': 'This computer’s clock is before a day it already registered cases ({date}): correct the clock first',
 
   'case.notCreated': 'This case has not been accepted yet',
   'case.alreadyCreated': 'This case has already been accepted',
@@ -59,11 +61,15 @@ export const en: Messages = {
   'case.eventInvalid': 'The case event is incomplete or malformed',
   'case.duplicateEventId': 'This action has already been recorded',
   'case.merge.differentCases': 'Two different cases cannot be merged',
+  'case.merge.twoCreations': 'Two different applications under one case number cannot be merged into one',
+  'clash.notRefused': 'This case has no case number clash to resolve',
+  'clash.hubUnreachable': 'The county hub cannot be reached: the clash can be resolved once it can',
 
   'enroll.codeUnknown': 'This enrollment code does not exist: check it and type it again',
   'enroll.codeUsed': 'This enrollment code has already been used: ask the technician for a new one',
   'enroll.codeExpired': 'This enrollment code has expired: ask the technician for a new one',
   'enroll.villageFull': 'This village has used all its kiosk numbers: contact the county administrator',
+  'enroll.numbersExhausted': 'This kiosk has been re-enrolled too often: enroll it as a new kiosk with a new code',
   'enroll.rateLimited': 'Too many attempts: try again in {minutes} minutes',
 
   'files.type': 'Only JPEG or PNG images and PDF files can be attached',

@@ -46,6 +46,8 @@ export const zhCN = {
   'caseNumber.village': '受理编号中的村代码无效',
   'caseNumber.date': '受理编号中的日期无效',
   'caseNumber.sequenceExhausted': '本机今日受理编号已用完（每日最多{max}件）',
+  'caseNumber.noLease': '本机数据是新建的，受理编号需由县级平台分配：请先连上网络一次再受理',
+  'caseNumber.clockBehind': '本机时钟早于已受理过的日期（{date}），请先校正电脑时间再受理',
 
   'case.notCreated': '该办件尚未受理',
   'case.alreadyCreated': '该办件已经受理过',
@@ -61,11 +63,15 @@ export const zhCN = {
   'case.eventInvalid': '办件事件内容不完整或格式不对',
   'case.duplicateEventId': '该操作已经记录过',
   'case.merge.differentCases': '不能合并两个不同的办件',
+  'case.merge.twoCreations': '同一受理编号下有两件不同的申请，不能合并为一件',
+  'clash.notRefused': '该办件没有编号冲突，无需重新登记',
+  'clash.hubUnreachable': '连接不上县级平台，暂时无法处理编号冲突，请稍后再试',
 
   'enroll.codeUnknown': '注册码不存在，请核对后重新输入',
   'enroll.codeUsed': '该注册码已经使用过，请向技术员索取新的注册码',
   'enroll.codeExpired': '该注册码已过期，请向技术员索取新的注册码',
   'enroll.villageFull': '该村可注册的终端编号已用完，请联系县级管理员',
+  'enroll.numbersExhausted': '该终端重新注册次数过多，请用新的注册码将其注册为新终端',
   'enroll.rateLimited': '尝试次数过多，请{minutes}分钟后再试',
 
   'files.type': '只能上传JPEG、PNG图片或PDF文件',

@@ -112,6 +112,7 @@ export function Quarantine({ api }: { readonly api: ReviewApi }) {
             <p>
               <strong>{entry.docId}</strong> · {entry.kioskId} · {formatInstant(locale, entry.at)}
             </p>
+            {entry.code === 'case.clash' ? <p className="overdue-flag">{t('quarantine.clash')}</p> : null}
             <p lang="en">{entry.reason}</p>
             {entry.resolvedAt ? (
               <p className="resolved">{t('quarantine.resolved', { by: entry.resolvedBy ?? '', at: formatInstant(locale, entry.resolvedAt), note: entry.note ?? '' })}</p>

@@ -87,7 +87,9 @@ export const caseConflictHandler: RxConflictHandler<StoredCase> = {
     // A document this version cannot read is never merged (it would lose what it does not know): the hub's copy stands.
     if (!isReadableCase(mine) || !isReadableCase(theirs)) return Promise.resolve(input.realMasterState);
     const merged = mergeCaseDocuments(mine, theirs);
-    // Only two different cases under one id fail to merge, and ids are case numbers: keep the hub's copy.
-    return Promise.resolve(merged.ok ? { ...toStoredCase(merged.value), _deleted: false } : input.realMasterState);
+    if (merged.ok) return Promise.resolve({ ...toStoredCase(merged.value), _deleted: false });
+    // Two registrations under one number: this kiosk keeps its own; the hub refuses it as a clash, and the
+    // clerk registers it again under a new number (clash.ts). Never merged into the other resident's case.
+    return Promise.resolve(merged.error.code === 'case.merge.twoCreations' ? input.newDocumentState : input.realMasterState);
   },
 };

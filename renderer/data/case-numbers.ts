@@ -1,11 +1,19 @@
 /**
- * Issuing case numbers at this kiosk: village, today's date (CST), the kiosk's number and the next
- * sequence of the day. The counter is a local document, never synced; it also never goes below the
- * highest number already on the device, so a lost counter cannot hand out a number twice.
+ * Issuing case numbers at this kiosk: village, today's date (CST), the kiosk number of this database's
+ * numbering lease, and the next sequence of the day. Uniqueness never rests on the device alone:
+ * - the lease's kiosk number comes from the hub, which never grants a number twice in a village — at
+ *   enrollment (a new kiosk, or a re-enrolled one on a new disk), or when a database starts without a
+ *   lease (a wiped disk under a kept credential). Such a database asks the hub before it numbers
+ *   anything; offline it refuses, saying so, rather than guess;
+ * - within the lease, the day's counter never goes below the highest number already on the device, and
+ *   a clock set back before the lease or before the last day numbered is refused, not trusted.
+ * A database restored from a backup is the one case left to the hub's last wall: the gateway refuses a
+ * second registration under a number it already holds, and the kiosk offers to register it again.
  */
+import { numberLeaseSchema, type EnrollResponse, type NumberLease } from '../../core/api/enrollment.js';
 import { formatCaseNumber, parseCaseNumber, type CaseNumberError } from '../../core/case/number.js';
 import { localDateOf, type LocalDate } from '../../core/local-date.js';
-import { err, type Result } from '../../core/result.js';
+import { err, ok, type Result } from '../../core/result.js';
 import type { KioskDatabase } from './kiosk-database.js';
 import { serialQueue } from './serial.js';
 import { isQuotaError, STORAGE_FULL, type StorageFull } from './storage-health.js';
@@ -16,39 +24,107 @@ interface Sequence {
 }
 
 const SEQUENCE = 'case-sequence';
+const LEASE = 'numbering-lease';
+
+export type NumberingError =
+  | CaseNumberError
+  | StorageFull
+  /** No lease yet and the hub could not be asked: connect once before registering. */
+  | { readonly code: 'caseNumber.noLease' }
+  /** The computer's clock is before a day this kiosk already numbered (or its lease began): fix the clock. */
+  | { readonly code: 'caseNumber.clockBehind'; readonly date: LocalDate };
 
 export interface CaseNumbers {
-  next(): Promise<Result<string, CaseNumberError | StorageFull>>;
+  next(): Promise<Result<string, NumberingError>>;
+  /** Ask the hub for a lease now if this database has none (at start, while the line is up); one ask at a time. */
+  ensureLease(): Promise<boolean>;
+  /** The kiosk number this database numbers under, once it has a lease. */
+  kioskNumber(): Promise<number | undefined>;
 }
 
-export function caseNumbers(
-  db: KioskDatabase,
-  kiosk: { readonly village: string; readonly kioskNumber: number },
-  now: () => Date = () => new Date(),
-): CaseNumbers {
+export interface NumberingOptions {
+  readonly enrollment: Pick<EnrollResponse, 'village' | 'kioskNumber'>;
+  /** The enrollment came from the hub just now, for this database: its kiosk number is this database's lease. */
+  readonly freshEnrollment?: boolean;
+  /** Ask the hub for a new lease (`POST /api/kiosk/number`); undefined when it cannot be reached. */
+  readonly requestLease: () => Promise<NumberLease | undefined>;
+  readonly now?: () => Date;
+}
+
+// Local documents come back deeply read-only, which loses the LocalDate brand: they are what was written.
+const readLease = async (db: KioskDatabase) => (await db.getLocal<NumberLease>(LEASE))?.toJSON().data as NumberLease | undefined;
+const readSequence = async (db: KioskDatabase) => (await db.getLocal<Sequence>(SEQUENCE))?.toJSON().data as Sequence | undefined;
+
+/**
+ * Make sure this database has a numbering lease, as far as it can without the network: the fresh
+ * enrollment's number, or — for a database that numbered before leases were kept (Cunban 0.1.0) — the
+ * number it numbered under. Otherwise the lease is asked of the hub at the first registration.
+ */
+export async function adoptEnrollmentLease(db: KioskDatabase, options: NumberingOptions): Promise<void> {
+  const today = localDateOf((options.now ?? (() => new Date()))().toISOString());
+  const lease = await readLease(db);
+  if (options.freshEnrollment && lease?.kioskNumber !== options.enrollment.kioskNumber) {
+    await db.upsertLocal<NumberLease>(LEASE, { kioskNumber: options.enrollment.kioskNumber, leasedOn: today });
+    return;
+  }
+  if (lease) return;
+  const numberedBefore = await readSequence(db);
+  if (numberedBefore) await db.upsertLocal<NumberLease>(LEASE, { kioskNumber: options.enrollment.kioskNumber, leasedOn: numberedBefore.date });
+}
+
+export function caseNumbers(db: KioskDatabase, options: NumberingOptions): CaseNumbers {
+  const now = options.now ?? (() => new Date());
+  const village = options.enrollment.village;
   const serial = serialQueue();
-  const highestOnDevice = async (date: LocalDate): Promise<number> => {
-    const prefix = `${kiosk.village}-${date.replaceAll('-', '')}-${String(kiosk.kioskNumber).padStart(2, '0')}-`;
+  const highestOnDevice = async (date: LocalDate, kioskNumber: number): Promise<number> => {
+    const prefix = `${village}-${date.replaceAll('-', '')}-${String(kioskNumber).padStart(2, '0')}-`;
     const docs = await db.cases.find({ selector: { id: { $regex: `^${prefix}` } } }).exec();
     return Math.max(0, ...docs.map((doc) => { const parsed = parseCaseNumber(doc.id); return parsed.ok ? parsed.value.sequence : 0; }));
   };
+  const leased = async (): Promise<NumberLease | undefined> => {
+    const lease = await readLease(db);
+    if (lease) return lease;
+    const granted = await options.requestLease();
+    if (!granted) return undefined;
+    await db.upsertLocal<NumberLease>(LEASE, granted);
+    return granted;
+  };
   return {
+    kioskNumber: async () => (await readLease(db))?.kioskNumber,
+    ensureLease: () => serial(async () => (await leased()) !== undefined),
     next() {
       return serial(async () => {
-        const date = localDateOf(now().toISOString());
-        const stored = (await db.getLocal<Sequence>(SEQUENCE))?.toJSON().data;
-        const last = Math.max(stored?.date === date ? stored.last : 0, await highestOnDevice(date));
-        const number = formatCaseNumber({ village: kiosk.village, date, kioskNumber: kiosk.kioskNumber, sequence: last + 1 });
-        if (!number.ok) return number;
         try {
-          await db.upsertLocal(SEQUENCE, { date, last: last + 1 });
+          const lease = await leased();
+          if (!lease) return err({ code: 'caseNumber.noLease' });
+          const date = localDateOf(now().toISOString());
+          const stored = await readSequence(db);
+          const latest = stored && stored.date > lease.leasedOn ? stored.date : lease.leasedOn;
+          if (date < latest) return err({ code: 'caseNumber.clockBehind', date: latest });
+          const last = Math.max(stored?.date === date ? stored.last : 0, await highestOnDevice(date, lease.kioskNumber));
+          const number = formatCaseNumber({ village, date, kioskNumber: lease.kioskNumber, sequence: last + 1 });
+          if (!number.ok) return number;
+          await db.upsertLocal<Sequence>(SEQUENCE, { date, last: last + 1 });
+          return ok(number.value);
         } catch (error) {
           // A number not recorded is not issued: nothing can be saved under it on a full disk anyway.
           if (isQuotaError(error)) return err(STORAGE_FULL);
           throw error;
         }
-        return number;
       });
     },
+  };
+}
+
+/** The hub's lease route, through the kiosk's hub fetch; undefined when it cannot be reached or refuses. */
+export function leaseFromHub(hubBase: string, fetch: (input: string, init?: RequestInit) => Promise<Response>): () => Promise<NumberLease | undefined> {
+  return async () => {
+    try {
+      const response = await fetch(new URL('api/kiosk/number', hubBase).href, { method: 'POST' });
+      const lease = numberLeaseSchema.safeParse(await response.json());
+      return lease.success ? lease.data : undefined;
+    } catch {
+      return undefined;
+    }
   };
 }

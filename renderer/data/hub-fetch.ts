@@ -6,7 +6,11 @@
  * - takes the hub's per-document refusals out of RxDB's path: RxDB treats a `forbidden` row as
  *   impossible and retries the batch forever, so the refusal is reported (the document stays on the
  *   kiosk, shown with the hub's reason) and RxDB is told the row is done;
- * - reports every outcome, so the sync state reflects what really happened in both directions;
+ * - sends a push in parts that fit the hub's limits: RxDB batches by count, and 50 large cases once made
+ *   one request over the hub's 8 MB cap, answered 413 for ever, with every later case stuck behind it.
+ *   A part still too large is halved; a single document still too large is set aside as refused;
+ * - reports what the hub says it holds — every document it answers with, every write it acknowledges,
+ *   with the hub's revision — so the ledger (sync-ledger.ts) knows what to prove later (reconcile.ts);
  * - resumes the live feed from the last change it saw. RxDB's CouchDB stream asks for `since=now`
  *   until its first long poll answers, so after an outage it would never see what changed on the hub
  *   while it was retrying (a decision made then reached the counter only at the next full resync);
@@ -15,10 +19,25 @@
  */
 import { COMPAT_LEVEL, COMPAT_PARAM } from '../../core/compat.js';
 
+/** What the hub holds of one document: its event count (0 for a kind without events) and revision. */
+export interface HeldDocument {
+  readonly id: string;
+  readonly events: number;
+  readonly rev: string;
+}
+
+export interface Refusal {
+  readonly id: string;
+  readonly reason: string;
+  /** Set by hubs that say what kind of refusal it is, e.g. `case.clash`. */
+  readonly code?: string;
+}
+
 export type HubEvent =
   | { readonly kind: 'pushed'; readonly ids: readonly string[] }
   | { readonly kind: 'pulled' }
-  | { readonly kind: 'refused'; readonly docs: readonly { id: string; reason: string }[] }
+  | { readonly kind: 'held'; readonly docs: readonly HeldDocument[] }
+  | { readonly kind: 'refused'; readonly docs: readonly Refusal[] }
   | { readonly kind: 'failed'; readonly error: HubRequestError };
 
 export class HubRequestError extends Error {
@@ -33,7 +52,23 @@ export class HubRequestError extends Error {
   }
 }
 
-type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+/** How much one request and one document may carry (`GET /api/compat`; a hub without it: 0.1.0's limits). */
+export interface HubLimits {
+  readonly requestBytes: number;
+  readonly documentBytes: number;
+}
+export const DEFAULT_HUB_LIMITS: HubLimits = { requestBytes: 8 * 1024 * 1024, documentBytes: 256 * 1024 };
+
+export type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+export interface HubFetchOptions {
+  readonly authorization: string;
+  readonly report: (event: HubEvent) => void;
+  readonly base?: Fetch;
+  /** Only documents under this path (the village database) are reported as held. */
+  readonly heldUnder?: string;
+  readonly limits?: () => HubLimits;
+}
 
 /**
  * A gateway request as sent: with this kiosk's compatibility rule, and a live-feed request asking for
@@ -50,40 +85,124 @@ function gatewayRequest(url: string, lastSeq: ReadonlyMap<string, string>): stri
   return parsed.href;
 }
 
-export function hubFetch(authorization: string, report: (event: HubEvent) => void, base: Fetch = (input, init) => fetch(input, init)): Fetch {
+type Row = { id: string; ok?: boolean; error?: string; reason?: string; rev?: string; cunban?: { code?: string } };
+type Doc = { _id?: unknown; _rev?: unknown; events?: unknown };
+
+const heldOf = (doc: Doc | null | undefined): HeldDocument[] =>
+  doc && typeof doc._id === 'string' && typeof doc._rev === 'string'
+    ? [{ id: doc._id, rev: doc._rev, events: Array.isArray(doc.events) ? doc.events.length : 0 }]
+    : [];
+
+/** The documents an answer carries in full: a feed, a read by ids, a bulk read. */
+function documentsIn(body: unknown): HeldDocument[] {
+  const shape = body as { results?: { doc?: Doc; docs?: { ok?: Doc }[] }[]; rows?: { doc?: Doc | null }[] } | undefined;
+  return [
+    ...(shape?.results ?? []).flatMap((row) => [...heldOf(row.doc), ...(row.docs ?? []).flatMap((leaf) => heldOf(leaf.ok))]),
+    ...(shape?.rows ?? []).flatMap((row) => heldOf(row.doc)),
+  ];
+}
+
+const bytesOf = (text: string) => new TextEncoder().encode(text).length;
+
+export function hubFetch(options: HubFetchOptions): Fetch {
+  const base: Fetch = options.base ?? ((input, init) => fetch(input, init));
+  const limits = options.limits ?? (() => DEFAULT_HUB_LIMITS);
+  const { report } = options;
   // Per `_changes` path: the `last_seq` of its latest answer (CouchDB sequences are opaque strings).
   const lastSeq = new Map<string, string>();
-  return async (input, init) => {
-    const url = gatewayRequest(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, lastSeq);
+
+  async function send(url: string, init: RequestInit | undefined): Promise<Response> {
     const headers = new Headers(init?.headers);
-    headers.set('authorization', authorization);
-    let response: Response;
+    headers.set('authorization', options.authorization);
     try {
-      response = await base(url, { ...init, headers });
+      return await base(url, { ...init, headers });
     } catch (error) {
       const failure = new HubRequestError(0, 'hub_unreachable', error instanceof Error ? error.message : String(error));
       report({ kind: 'failed', error: failure });
       throw failure;
     }
-    if (!response.ok) {
-      const body = (await response.json().catch(() => ({}))) as { error?: string; reason?: string };
-      const failure = new HubRequestError(response.status, body.error ?? 'http_error', body.reason ?? response.statusText);
-      report({ kind: 'failed', error: failure });
-      throw failure;
-    }
+  }
+
+  async function fail(response: Response): Promise<never> {
+    const body = (await response.json().catch(() => ({}))) as { error?: string; reason?: string };
+    const failure = new HubRequestError(response.status, body.error ?? 'http_error', body.reason ?? response.statusText);
+    report({ kind: 'failed', error: failure });
+    throw failure;
+  }
+
+  /**
+   * `_bulk_docs` in parts within the hub's request limit. A part answered 413 (the hub's limit, or a
+   * proxy's lower one) is halved; a document that is too large on its own is refused here, for good,
+   * with the reason — it never blocks the documents after it.
+   */
+  async function pushInParts(url: string, init: RequestInit, body: Record<string, unknown> & { docs: Doc[] }): Promise<Row[]> {
+    const { docs, ...rest } = body;
+    const envelope = bytesOf(JSON.stringify({ ...rest, docs: [] }));
+    const sizes = docs.map((doc) => bytesOf(JSON.stringify(doc)) + 1);
+    const parts: Doc[][] = [];
+    let part: Doc[] = [];
+    let used = envelope;
+    docs.forEach((doc, i) => {
+      const size = sizes[i] ?? 0;
+      if (part.length > 0 && used + size > limits().requestBytes) {
+        parts.push(part);
+        part = [];
+        used = envelope;
+      }
+      part.push(doc);
+      used += size;
+    });
+    if (part.length > 0) parts.push(part);
+
+    const sendPart = async (slice: Doc[]): Promise<Row[]> => {
+      const response = await send(url, { ...init, body: JSON.stringify({ ...rest, docs: slice }) });
+      if (response.status === 413 && slice.length > 1) {
+        const half = Math.ceil(slice.length / 2);
+        return [...(await sendPart(slice.slice(0, half))), ...(await sendPart(slice.slice(half)))];
+      }
+      if (response.status === 413) {
+        const [doc] = slice;
+        return [{ id: String(doc?._id), error: 'forbidden', reason: `This case is too large for the county hub to accept (HTTP 413; at most ${String(Math.round(limits().documentBytes / 1024))} KB a case).`, cunban: { code: 'case.tooLarge' } }];
+      }
+      if (!response.ok) return fail(response);
+      return (await response.json()) as Row[];
+    };
+    const rows: Row[] = [];
+    for (const slice of parts) rows.push(...(await sendPart(slice)));
+    return rows;
+  }
+
+  return async (input, init) => {
+    const url = gatewayRequest(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, lastSeq);
     const path = new URL(url).pathname;
+    const reportsHeld = options.heldUnder === undefined || path.startsWith(options.heldUnder);
+
+    if (path.endsWith('/_bulk_docs') && typeof init?.body === 'string') {
+      const body = JSON.parse(init.body) as Record<string, unknown> & { docs: Doc[] };
+      const rows = await pushInParts(url, init, body);
+      const refused = rows.filter((row) => row.error === 'forbidden');
+      if (refused.length > 0) {
+        report({ kind: 'refused', docs: refused.map((row) => ({ id: row.id, reason: row.reason ?? '', ...(row.cunban?.code ? { code: row.cunban.code } : {}) })) });
+      }
+      const written = new Map(body.docs.map((doc) => [String(doc._id), Array.isArray(doc.events) ? doc.events.length : 0]));
+      const ok = rows.filter((row) => row.ok && row.rev !== undefined);
+      report({ kind: 'pushed', ids: ok.map((row) => row.id) });
+      if (reportsHeld && ok.length > 0) report({ kind: 'held', docs: ok.map((row) => ({ id: row.id, rev: row.rev ?? '', events: written.get(row.id) ?? 0 })) });
+      const passed = rows.map((row) => (row.error === 'forbidden' ? { ok: true, id: row.id, rev: '0-refused' } : row));
+      return new Response(JSON.stringify(passed), { status: 201, headers: { 'content-type': 'application/json' } });
+    }
+
+    const response = await send(url, init);
+    if (!response.ok) return fail(response);
+    const carriesDocs = path.endsWith('/_changes') || path.endsWith('/_all_docs') || path.endsWith('/_bulk_get');
+    if (!carriesDocs) return response;
+    const body = (await response.clone().json().catch(() => undefined)) as { last_seq?: unknown } | undefined;
     if (path.endsWith('/_changes')) {
-      const body = (await response.clone().json().catch(() => undefined)) as { last_seq?: unknown } | undefined;
       if (typeof body?.last_seq === 'string' || typeof body?.last_seq === 'number') lastSeq.set(path, String(body.last_seq));
       report({ kind: 'pulled' });
     }
-    if (!path.endsWith('/_bulk_docs')) return response;
-
-    const rows = (await response.json()) as { id: string; ok?: boolean; error?: string; reason?: string; rev?: string }[];
-    const refused = rows.filter((row) => row.error === 'forbidden');
-    if (refused.length > 0) report({ kind: 'refused', docs: refused.map((row) => ({ id: row.id, reason: row.reason ?? '' })) });
-    report({ kind: 'pushed', ids: rows.filter((row) => row.ok).map((row) => row.id) });
-    const passed = rows.map((row) => (row.error === 'forbidden' ? { ok: true, id: row.id, rev: '0-refused' } : row));
-    return new Response(JSON.stringify(passed), { status: response.status, headers: { 'content-type': 'application/json' } });
+    const held = reportsHeld ? documentsIn(body) : [];
+    if (held.length > 0) report({ kind: 'held', docs: held });
+    return response;
   };
 }

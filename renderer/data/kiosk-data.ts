@@ -7,7 +7,9 @@ import type { Person } from '../../core/case/events.js';
 import type { Result } from '../../core/result.js';
 import type { Observable } from 'rxjs';
 import type { CaseDocument } from '../../core/case/document.js';
-import { caseNumbers, type CaseNumbers } from './case-numbers.js';
+import { COMPAT_LEVEL, COMPAT_PARAM } from '../../core/compat.js';
+import { adoptEnrollmentLease, caseNumbers, leaseFromHub, type CaseNumbers } from './case-numbers.js';
+import { registerClashAgain, type ClashError } from './clash.js';
 import { caseStore, type CaseStore } from './cases.js';
 import { clerkAccounts, type ClerkAccounts } from './clerks.js';
 import { compatState$, type CompatState } from './compat-state.js';
@@ -20,6 +22,11 @@ import { startKioskSync, type KioskSync } from './sync.js';
 
 export interface KioskData {
   readonly enrollment: EnrollResponse;
+  /**
+   * A case number the hub refused as taken by another application (`case.clash`, shown in the sync
+   * state's refusals): register this kiosk's application again under a new number. Returns that number.
+   */
+  registerClashAgain(caseNumber: string): Promise<Result<string, ClashError>>;
   readonly cases: CaseStore;
   readonly caseNumbers: CaseNumbers;
   readonly clerks: ClerkAccounts;
@@ -48,6 +55,8 @@ export interface OpenKioskDataOptions {
   readonly indexedDB?: IDBFactory;
   readonly IDBKeyRange?: typeof IDBKeyRange;
   readonly fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  /** The enrollment came from the hub just now for this database: its kiosk number is this database's numbering lease. */
+  readonly freshEnrollment?: boolean;
 }
 
 export async function openKioskData(options: OpenKioskDataOptions): Promise<KioskData> {
@@ -58,6 +67,18 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
     ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
   });
   const keys = await importKeyRing(enrollment.dataKeys);
+  const network = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const asKiosk = (url: string, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    headers.set('authorization', enrollment.authorization);
+    return network(url, { ...init, headers });
+  };
+  const hubBase = new URL('../../', enrollment.villageSyncUrl).href;
+  const numbering = { enrollment, freshEnrollment: options.freshEnrollment === true, requestLease: leaseFromHub(hubBase, asKiosk) };
+  await adoptEnrollmentLease(db, numbering);
+  const numbers = caseNumbers(db, numbering);
+  // A database without a lease asks for one now, while the line is likely up (the counter asks again when it numbers).
+  void numbers.ensureLease().catch(() => undefined);
   const sync = await startKioskSync({ db, enrollment, appVersion: options.appVersion, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const cases = caseStore(db);
   const county$ = countyData$(db);
@@ -65,7 +86,22 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
   return {
     enrollment,
     cases,
-    caseNumbers: caseNumbers(db, enrollment),
+    caseNumbers: numbers,
+    registerClashAgain: (caseNumber) =>
+      registerClashAgain(
+        {
+          db,
+          caseNumbers: numbers,
+          isClash: (id) => sync.state().refused.some((refused) => refused.id === id && refused.code === 'case.clash'),
+          hubCase: async (id) => {
+            const response = await asKiosk(`${enrollment.villageSyncUrl}${encodeURIComponent(id)}?${COMPAT_PARAM}=${String(COMPAT_LEVEL)}`).catch(() => undefined);
+            return response?.ok ? ((await response.json()) as Record<string, unknown>) : undefined;
+          },
+          forgetHubCopies: (ids) => sync.forgetHubCopies(ids),
+          settle: (id) => sync.settleRefusal(id),
+        },
+        caseNumber,
+      ),
     clerks: clerkAccounts(db),
     sync,
     county$,

@@ -36,7 +36,7 @@ export interface MoveOptions {
   readonly appVersion: string;
   readonly secrets: KioskSecrets;
   readonly marker: Marker;
-  /** Opens (and starts syncing) the data of an enrollment: the shell's `openData`. */
+  /** Opens (and starts syncing) the data of a fresh enrollment: the shell's `openData`. */
   readonly open: (enrollment: EnrollResponse) => Promise<KioskData>;
   readonly fetch?: typeof globalThis.fetch;
 }

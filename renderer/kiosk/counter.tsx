@@ -140,7 +140,7 @@ export function Counter(props: {
         {screen.name === 'newCase' ? <NewCase draft={draft} onDraft={setDraft} onRegistered={(caseNumber) => { setDraft(emptyDraft); go({ name: 'receipt', caseNumber }); }} /> : null}
         {screen.name === 'cases' ? <CaseList {...(screen.status ? { status: screen.status } : {})} /> : null}
         {screen.name === 'case' ? <CaseDetail caseNumber={screen.caseNumber} /> : null}
-        {screen.name === 'receipt' ? <Receipt caseNumber={screen.caseNumber} /> : null}
+        {screen.name === 'receipt' ? <Receipt caseNumber={screen.caseNumber} {...(screen.replaces ? { replaces: screen.replaces } : {})} /> : null}
         {screen.name === 'clerks' ? (
           <section>
             <h1>{t('clerk.addTitle')}</h1>

@@ -74,7 +74,7 @@ function MoveKiosk({ data, shell }: { readonly data: KioskData; readonly shell: 
     event.preventDefault();
     setBusy(true);
     setProblem(undefined);
-    const moved = await moveKiosk({ current: data, hub, code, appVersion: shell.appVersion, secrets: shell.secrets, marker: shell.preferences, open: (enrollment) => shell.openData(enrollment) });
+    const moved = await moveKiosk({ current: data, hub, code, appVersion: shell.appVersion, secrets: shell.secrets, marker: shell.preferences, open: (enrollment) => shell.openData(enrollment, { fresh: true }) });
     setBusy(false);
     if (moved.ok) {
       // Start again as the new village's kiosk: the old village's data is removed as it starts.

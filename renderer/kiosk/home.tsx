@@ -32,13 +32,17 @@ export function Home() {
         <Alert>
           <p>{t('home.refused')}</p>
           <ul className="refused">
-            {sync.refused.map((refused) => (
-              <li key={refused.id}>
-                <button type="button" className="link" onClick={() => { go({ name: 'case', caseNumber: refused.id }); }}>{refused.id}</button>
-                {' — '}
-                <span lang="en">{refused.reason}</span>
-              </li>
-            ))}
+            {sync.refused.map((refused) =>
+              refused.code === 'case.clash' ? (
+                <ClashItem key={refused.id} caseNumber={refused.id} />
+              ) : (
+                <li key={refused.id}>
+                  <button type="button" className="link" onClick={() => { go({ name: 'case', caseNumber: refused.id }); }}>{refused.id}</button>
+                  {' — '}
+                  <span lang="en">{refused.reason}</span>
+                </li>
+              ),
+            )}
           </ul>
         </Alert>
       ) : null}
@@ -71,5 +75,31 @@ export function Home() {
         ))}
       </section>
     </section>
+  );
+}
+
+/**
+ * A case number the hub already holds for another application (data/clash.ts): this kiosk's application
+ * is kept; the clerk registers it again under a new number and gives the resident the new receipt.
+ */
+function ClashItem({ caseNumber }: { readonly caseNumber: string }) {
+  const { data, go } = useSession();
+  const { t, describe } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string>();
+  const again = async () => {
+    setBusy(true);
+    setProblem(undefined);
+    const result = await data.registerClashAgain(caseNumber);
+    setBusy(false);
+    if (result.ok) go({ name: 'receipt', caseNumber: result.value, replaces: caseNumber });
+    else setProblem(describe(result.error));
+  };
+  return (
+    <li className="clash" data-clash={caseNumber}>
+      <strong>{caseNumber}</strong> — {t('home.clash')}{' '}
+      <button type="button" className="primary" disabled={busy} onClick={() => void again()}>{t('home.clashAgain')}</button>
+      {problem ? <p className="field-error" role="alert">{problem}</p> : null}
+    </li>
   );
 }

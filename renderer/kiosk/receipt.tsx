@@ -13,7 +13,7 @@ import { useI18n } from '../ui/i18n.js';
 import { dueOf } from './case-filters.js';
 import { useSession } from './session.js';
 
-export function Receipt({ caseNumber }: { readonly caseNumber: string }) {
+export function Receipt({ caseNumber, replaces }: { readonly caseNumber: string; readonly replaces?: string }) {
   const { cases, data, county, shell, go } = useSession();
   const { t, locale, pick } = useI18n();
   const [qr, setQr] = useState<string>();
@@ -60,12 +60,14 @@ export function Receipt({ caseNumber }: { readonly caseNumber: string }) {
         <button type="button" onClick={() => { go({ name: 'newCase' }); }}>{t('receipt.next')}</button>
         <button type="button" onClick={() => { go({ name: 'case', caseNumber }); }}>{t('receipt.openCase')}</button>
         <p className="hint">{t('receipt.pdfHint')}</p>
+        {replaces ? <Alert tone="info">{t('receipt.replaces', { old: replaces })}</Alert> : null}
         {printProblem ? <Alert>{t('receipt.printFailed', { reason: printProblem })}</Alert> : null}
         {savedPdf ? <Alert tone="info">{t('receipt.savedPdf', { path: savedPdf })}</Alert> : null}
       </div>
       <article className="receipt" aria-label={t('receipt.title')}>
         <header>
           <h1>{t('receipt.title')}</h1>
+          {replaces ? <p className="replaces">{t('receipt.replacesPrinted', { old: replaces })}</p> : null}
           <p>{data.enrollment.townName} {data.enrollment.villageName} {t('receipt.hall')}</p>
         </header>
         <div className="receipt-body">

@@ -33,8 +33,8 @@ function Kiosk({ shell, idleLockMs }: KioskProps) {
   const [boot, setBoot] = useState<Boot>(insecure ? { stage: 'insecure' } : { stage: 'loading' });
 
   const open = useCallback(
-    async (enrollment: EnrollResponse): Promise<KioskData> => {
-      const data = await shell.openData(enrollment);
+    async (enrollment: EnrollResponse, fresh = false): Promise<KioskData> => {
+      const data = await shell.openData(enrollment, { fresh });
       setBoot({ stage: 'ready', data });
       return data;
     },
@@ -79,7 +79,7 @@ function Kiosk({ shell, idleLockMs }: KioskProps) {
     case 'insecure':
       return <Alert>{t('boot.insecure')}</Alert>;
     case 'setup':
-      return <Setup shell={shell} onEnrolled={open} />;
+      return <Setup shell={shell} onEnrolled={(enrollment) => open(enrollment, true)} />;
     case 'ready':
       return <ClerkGate data={boot.data} shell={shell} {...(idleLockMs ? { idleLockMs } : {})} />;
   }

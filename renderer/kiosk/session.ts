@@ -13,7 +13,8 @@ export type Screen =
   | { readonly name: 'newCase' }
   | { readonly name: 'cases'; readonly status?: CaseFilterStatus }
   | { readonly name: 'case'; readonly caseNumber: string }
-  | { readonly name: 'receipt'; readonly caseNumber: string }
+  /** `replaces`: a case number that turned out to be another application's (a clash); this receipt takes its place. */
+  | { readonly name: 'receipt'; readonly caseNumber: string; readonly replaces?: string }
   | { readonly name: 'clerks' };
 
 /** A case status, or the two views the home screen counts that are not statuses. */

@@ -13,8 +13,11 @@ import { kioskDatabaseName, removeKioskDatabase } from '../data/kiosk-database.j
 export interface KioskShell {
   readonly secrets: KioskSecrets;
   readonly appVersion: string;
-  /** Opens (and starts syncing) the kiosk's data for an enrollment. */
-  openData(enrollment: EnrollResponse): Promise<KioskData>;
+  /**
+   * Opens (and starts syncing) the kiosk's data for an enrollment; `fresh` when the enrollment came from
+   * the hub just now (its kiosk number becomes the database's numbering lease: data/case-numbers.ts).
+   */
+  openData(enrollment: EnrollResponse, options?: { readonly fresh?: boolean }): Promise<KioskData>;
   /** Removes the (closed) data of a kiosk id this machine no longer is: after a move to another village. */
   readonly removeData: (kioskId: string) => Promise<void>;
   /** Print what the page shows for print (the receipt); the browser's dialog offers "Save as PDF". */
@@ -32,7 +35,7 @@ export interface KioskShell {
 /** The kiosk's data in this page's IndexedDB, the same whoever hosts the page. */
 export function localKioskData(appVersion: string): Pick<KioskShell, 'openData' | 'removeData'> {
   return {
-    openData: (enrollment) => openKioskData({ enrollment, appVersion }),
+    openData: (enrollment, options) => openKioskData({ enrollment, appVersion, freshEnrollment: options?.fresh === true }),
     removeData: (kioskId) => removeKioskDatabase({ name: kioskDatabaseName(kioskId) }),
   };
 }

@@ -45,6 +45,7 @@ export function fleetRoutes(options: { readonly config: HubConfig; readonly stor
     village: doc.village,
     docId: doc.docId,
     reason: doc.reason,
+    ...(doc.code ? { code: doc.code } : {}),
     at: doc.at,
     ...(doc.resolvedAt ? { resolvedAt: doc.resolvedAt, resolvedBy: doc.resolvedBy ?? '', note: doc.note ?? '' } : {}),
   });

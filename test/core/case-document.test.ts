@@ -144,4 +144,14 @@ describe('merging two copies of a case document', () => {
       error: { code: 'case.merge.differentCases' },
     });
   });
+
+  it('reports two registrations under one number as a conflict, not as an ignored event, whichever comes first', () => {
+    const mine = documentOf(history());
+    const other = appendEvent([], { ...createdDraft(itemSnapshot('county'), '2026-11-26T01:30:00.000Z'), id: 'evt-created-0002' });
+    if (!other.ok) throw new Error('fixture');
+    const theirs = documentOf(other.value);
+    const expected = { ok: false, error: { code: 'case.merge.twoCreations', created: ['evt-created-0001', 'evt-created-0002'] } };
+    expect(mergeCaseDocuments(mine, theirs)).toEqual(expected);
+    expect(mergeCaseDocuments(theirs, mine)).toEqual(expected);
+  });
 });

@@ -12,7 +12,7 @@ import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { enrollResponseSchema, type EnrollResponse } from '../../core/api/enrollment.js';
 import type { EventDraft } from '../../core/case/append.js';
 import type { CaseDocument } from '../../core/case/document.js';
-import { caseNumbers } from '../../renderer/data/case-numbers.js';
+import { adoptEnrollmentLease, caseNumbers } from '../../renderer/data/case-numbers.js';
 import { caseStore, type CaseStore } from '../../renderer/data/cases.js';
 import { openKioskDatabase, type KioskDatabase } from '../../renderer/data/kiosk-database.js';
 import { importKeyRing, sealPerson } from '../../renderer/data/sealing.js';
@@ -84,7 +84,8 @@ export async function faultyKiosk(hub: KillableHub, options: FaultyKioskOptions 
   kiosks += 1;
   const db = await openKioskDatabase({ name: `faulty-${String(kiosks)}-${enrollment.kioskId}`, indexedDB, IDBKeyRange });
   const keys = await importKeyRing(enrollment.dataKeys);
-  const numbers = caseNumbers(db, enrollment, now);
+  const numbers = caseNumbers(db, { enrollment, freshEnrollment: true, requestLease: () => Promise.resolve(undefined), now });
+  await adoptEnrollmentLease(db, { enrollment, freshEnrollment: true, requestLease: () => Promise.resolve(undefined), now });
   const clerk = { id: `${enrollment.kioskId}/clerk-1`, name: '王芳', level: 'village' as const };
   const sync = await startKioskSync({ db, enrollment, appVersion: TEST_APP_VERSION, now, fetch: options.network ? options.network(fetch) : fetch });
   const cases = caseStore(db);

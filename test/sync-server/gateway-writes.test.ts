@@ -10,10 +10,11 @@ import type { CaseDocument } from '../../core/case/document.js';
 import { isEventOf } from '../../core/case/events.js';
 import { gatewayRoutes } from '../../sync-server/gateway.js';
 import { router } from '../../sync-server/http/kit.js';
-import { listKiosks } from '../../sync-server/kiosks.js';
+import { issueEnrollmentCode, listKiosks } from '../../sync-server/kiosks.js';
 import { openRefusalCounts } from '../../sync-server/records.js';
 import { DB } from '../../sync-server/store/names.js';
 import type { Store } from '../../sync-server/store/store.js';
+import { person } from '../core/fixtures.js';
 import { caseFor, clerkOf, startTestHub, VILLAGE_A, VILLAGE_B, type EnrolledKiosk, type TestHub } from './hub-harness.js';
 
 let t: TestHub;
@@ -92,7 +93,7 @@ describe('a refused document', () => {
       return { ...doc, events: [leaked] };
     }, 'contains a resident ID number in plain text'],
     ['whose id is not its case number', () => ({ ...caseFor(kiosk), _id: 'case-1' }), 'The document id must be the case number'],
-    ['numbered by another kiosk', () => caseFor({ ...kiosk, kioskNumber: 42, kioskId: kiosk.kioskId }), 'was not issued by this kiosk (kiosk number 1)'],
+    ['numbered by another kiosk', () => caseFor({ ...kiosk, kioskNumber: 42, kioskId: kiosk.kioskId }), 'was not issued by this kiosk (its numbers: 1)'],
     ['with an event forged in a county reviewer’s name', () =>
       caseFor(kiosk, {
         extra: [{ id: 'forged-county-note', at: '2026-11-26T03:00:00.000Z', actor: { id: 'county-reviewer-1', name: '张敏', level: 'county' }, type: 'note', payload: { text: '已批准' } }],
@@ -256,5 +257,69 @@ describe('what RxDB’s CouchDB replication sends', () => {
     const doc = { ...caseFor(kiosk), _attachments: {}, _deleted: false };
     const response = await push([doc]);
     expect((response.body as { ok?: boolean }[])[0]?.ok).toBe(true);
+  });
+});
+
+describe('a second registration under a case number the hub holds (issue 14: two residents in one case)', () => {
+  /** Another application under the number of `doc`: its own created event, another resident. */
+  const secondRegistration = (doc: CaseDocument & { _id: string }) => {
+    const other = caseFor(kiosk, { applicant: person('李四') });
+    const [created] = other.events;
+    if (!created || !isEventOf(created, 'created')) throw new Error('fixture');
+    const renamed = { ...created, id: `${created.id}-b`, payload: { ...created.payload, caseNumber: doc._id } };
+    return { ...other, _id: doc._id, caseNumber: doc._id, events: [renamed], summary: { ...other.summary, applicantName: '李四' } };
+  };
+
+  it('is refused per document as a clash, kept in the quarantine, and never merged', async () => {
+    const a = caseFor(kiosk);
+    expect((await push([a])).status).toBe(201);
+    const b = secondRegistration(a);
+    const refused = await push([b]);
+    expect(refused.body).toEqual([{ id: a._id, error: 'forbidden', reason: expect.stringContaining('already registered on the county hub for another application') as string, cunban: { code: 'case.clash' } }]);
+    const stored = await t.hub.store.getDoc<CaseDocument>(`village_${VILLAGE_A}`, a._id);
+    expect(stored.ok && stored.value.events.map((e) => e.id)).toEqual(a.events.map((e) => e.id));
+    expect((await quarantined()).some((q) => q.docId === a._id && (q as { code?: string }).code === 'case.clash')).toBe(true);
+  });
+
+  it('is refused too when a 0.1.0 kiosk has merged both registrations into one document', async () => {
+    const a = caseFor(kiosk);
+    const written = await push([a]);
+    const rev = (written.body as { rev: string }[])[0]?.rev;
+    const b = secondRegistration(a);
+    // 0.1.0's merge: the union of both histories, the second creation marked ignored.
+    const merged = { ...a, _rev: rev, events: [...a.events, ...b.events], summary: { ...a.summary, eventCount: 2, ignoredEventCount: 1 } };
+    const refused = await push([merged]);
+    expect(refused.body).toMatchObject([{ id: a._id, error: 'forbidden', cunban: { code: 'case.clash' } }]);
+  });
+});
+
+describe('kiosk numbers', () => {
+  it('a re-enrolled kiosk numbers under a new number, and its cases under the earlier one are still its own', async () => {
+    const before = await t.enroll(VILLAGE_A);
+    const code = await issueEnrollmentCode(t.hub.store, VILLAGE_A, new Date(), undefined, before.kioskId);
+    if (!code.ok) throw new Error('fixture');
+    const after = (await t.call('POST', '/api/enroll', { body: { code: code.value.code } })).body as EnrolledKiosk;
+    expect(after.kioskId).toBe(before.kioskId);
+    expect(after.kioskNumber).not.toBe(before.kioskNumber);
+    // A case it numbered before, sent with its new credential; and one under its new number.
+    expect((await push([caseFor({ ...before, authorization: after.authorization })], after.authorization)).body).toMatchObject([{ ok: true }]);
+    expect((await push([caseFor(after)], after.authorization)).body).toMatchObject([{ ok: true }]);
+    // Another kiosk's number is still refused.
+    const stranger = caseFor({ ...kiosk, authorization: after.authorization });
+    expect((await push([stranger], after.authorization)).body).toMatchObject([{ error: 'forbidden', reason: expect.stringContaining('was not issued by this kiosk') as string }]);
+  });
+
+  it('a lease asked for by a kiosk is a number never granted before, up to ten a kiosk', async () => {
+    const asker = await t.enroll(VILLAGE_A);
+    const seen = new Set<number>([asker.kioskNumber, kiosk.kioskNumber]);
+    for (let i = 1; i < 10; i++) {
+      const lease = await t.call('POST', '/api/kiosk/number', { auth: asker.authorization });
+      expect(lease.status).toBe(201);
+      const number = (lease.body as { kioskNumber: number }).kioskNumber;
+      expect(seen.has(number)).toBe(false);
+      seen.add(number);
+    }
+    expect(await t.call('POST', '/api/kiosk/number', { auth: asker.authorization })).toMatchObject({ status: 409, body: { error: 'enroll.numbersExhausted' } });
+    expect((await t.call('POST', '/api/kiosk/number', { auth: 'Basic bm9ib2R5Om5vdGhpbmc=' })).status).toBe(401);
   });
 });

@@ -36,6 +36,16 @@ describe('the kiosk’s conflict handler', () => {
     expect(merged.residentLookup).toBe('K7QX');
   });
 
+  it('keeps its own registration when the hub holds another under the same number: two residents, never one case', async () => {
+    const mine = storedCase({}, 'mine');
+    const created = appendEvent([], { ...createdDraft(itemSnapshot('town'), '2026-11-26T03:00:00.000Z'), id: 'evt-created-other' });
+    if (!created.ok) throw new Error('fixture');
+    const doc = toCaseDocument(created.value);
+    if (!doc.ok) throw new Error('fixture');
+    const theirs = { ...toStoredCase(doc.value), _deleted: false } as Stored;
+    expect(await caseConflictHandler.resolve(input(mine, theirs), 'test')).toBe(mine);
+  });
+
   it('compares documents it cannot read by their content, and leaves the hub’s copy standing', async () => {
     const appointment = (slot: string) => ({ id: 'appt-1', kind: 'cunban.appointment', schemaVersion: 1, slot, _deleted: false }) as unknown as Stored;
     expect(caseConflictHandler.isEqual(appointment('09:00'), appointment('09:00'), 'test')).toBe(true);

@@ -21,7 +21,7 @@ describe('the kiosk’s hub fetch', () => {
   it('asks the live feed for changes since the last sequence any answer carried, not since now', async () => {
     const network = recordingNetwork('17-g1AAAA');
     const events: HubEvent[] = [];
-    const fetch = hubFetch('Basic x', (event) => events.push(event), network.base);
+    const fetch = hubFetch({ authorization: 'Basic x', report: (event) => events.push(event), base: network.base });
     await fetch(`${HUB}_changes?feed=longpoll&since=now&limit=100`);
     expect(network.urls[0]).toContain('since=now');
     await fetch(`${HUB}_changes?feed=normal&since=0&limit=100`);
@@ -32,7 +32,7 @@ describe('the kiosk’s hub fetch', () => {
 
   it('keeps each database’s sequence to itself and leaves explicit sequences alone', async () => {
     const network = recordingNetwork(5);
-    const fetch = hubFetch('Basic x', () => undefined, network.base);
+    const fetch = hubFetch({ authorization: 'Basic x', report: () => undefined, base: network.base });
     await fetch(`${HUB}_changes?feed=normal&since=0`);
     await fetch('http://hub.test/sync/catalog/_changes?feed=longpoll&since=now');
     await fetch(`${HUB}_changes?feed=longpoll&since=3`);

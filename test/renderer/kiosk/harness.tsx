@@ -43,8 +43,9 @@ export interface TestShell extends KioskShell {
   readonly printed: { count: number; outcome: PrintOutcome };
 }
 
-export function testShell(): TestShell {
-  const indexedDB = new IDBFactory();
+/** `indexedDB`: the kiosk's disk (a prepared one); `fetch`: its line to the hub. */
+export function testShell(options: { readonly indexedDB?: IDBFactory; readonly fetch?: typeof globalThis.fetch } = {}): TestShell {
+  const indexedDB = options.indexedDB ?? new IDBFactory();
   const opened: KioskData[] = [];
   const printed: TestShell['printed'] = { count: 0, outcome: {} };
   return {
@@ -53,8 +54,8 @@ export function testShell(): TestShell {
     preferences: memoryStorage(),
     opened,
     printed,
-    async openData(enrollment: EnrollResponse) {
-      const data = await openKioskData({ enrollment, appVersion: TEST_APP_VERSION, indexedDB, IDBKeyRange });
+    async openData(enrollment: EnrollResponse, openOptions?: { readonly fresh?: boolean }) {
+      const data = await openKioskData({ enrollment, appVersion: TEST_APP_VERSION, indexedDB, IDBKeyRange, freshEnrollment: openOptions?.fresh === true, ...(options.fetch ? { fetch: options.fetch } : {}) });
       opened.push(data);
       return data;
     },
@@ -84,9 +85,12 @@ export interface Counter {
   close(): Promise<void>;
 }
 
-/** An enrolled kiosk with its first clerk (王芳, PIN 2580) signed in and the county catalog received; `host` adds what a host (the Electron shell) provides. */
-export async function signedInCounter(hub: TestHub, options: { idleLockMs?: number; host?: (shell: TestShell) => TestShell } = {}): Promise<Counter> {
-  const enrolled = await enrolledShell(hub);
+/**
+ * An enrolled kiosk with its first clerk (王芳, PIN 2580) signed in and the county catalog received; `host` adds what a
+ * host (the Electron shell) provides; `shell`: an enrolled shell prepared by the test instead of a new kiosk.
+ */
+export async function signedInCounter(hub: TestHub, options: { idleLockMs?: number; host?: (shell: TestShell) => TestShell; shell?: TestShell } = {}): Promise<Counter> {
+  const enrolled = options.shell ?? (await enrolledShell(hub));
   const shell = options.host ? options.host(enrolled) : enrolled;
   const user = userEvent.setup();
   const view = render(<KioskRoot shell={shell} {...(options.idleLockMs ? { idleLockMs: options.idleLockMs } : {})} />);

@@ -117,7 +117,7 @@ describe('the setup screen', () => {
       });
       const pageStorage = memoryStorage();
       const base = testShell();
-      const inElectron: TestShell = { ...base, ...electronShell(bridge, pageStorage), openData: (enrollment) => base.openData(enrollment) };
+      const inElectron: TestShell = { ...base, ...electronShell(bridge, pageStorage), openData: (enrollment, options) => base.openData(enrollment, options) };
       return { shell: inElectron, vault, pageStorage, dir };
     }
 
