@@ -12,7 +12,9 @@ import type { Result } from '../core/result.js';
 import { kioskFacingUrl, loadHubConfig, type HubConfig } from './config.js';
 import { enrollmentTicket, seedDemo, type SetupError } from './demo.js';
 import { acquireStore, startHub, type AcquiredStore } from './hub.js';
+import { backupHub, restoreHub } from './backup.js';
 import { readFleetPolicy, setMinimumKioskVersion } from './fleet-policy.js';
+import { keyringFile } from './keyring.js';
 import { listKiosks, revokeKiosk } from './kiosks.js';
 import { describeInitError, initStore, validateCountyData } from './provision.js';
 import { openRefusalCounts } from './records.js';
@@ -31,6 +33,8 @@ const USAGE = `Usage: cunban-hub <command> [options] [--json]
   fleet minimum-version VERSION | fleet minimum-version --clear | fleet show
                                           the oldest kiosk version the county accepts without an update
   users add --role county|town [--town CODE12] --name NAME [--password PW]
+  backup FILE                             every database of this hub into FILE (gzipped JSON lines)
+  restore FILE                            replace this hub's databases with FILE's (stop the hub first)
 
 Environment: CUNBAN_HUB_PORT (6084), CUNBAN_HUB_HOST, CUNBAN_DATA_DIR (.cunban-data), COUCHDB_URL,
 CUNBAN_DB_PREFIX, CUNBAN_PUBLIC_URL, CUNBAN_CORS_ORIGINS.`;
@@ -192,6 +196,21 @@ async function main(): Promise<void> {
         return;
       }
       throw new CliError('usage', USAGE);
+    }
+    case 'backup':
+    case 'restore': {
+      const file = sub;
+      if (!file) throw new CliError('usage', `cunban-hub ${command} needs a file.`);
+      const done = await withStore(config, (a) => (command === 'backup' ? backupHub(a.store, file, new Date()) : restoreHub(a.store, file)));
+      if (!done.ok) throw new CliError(done.error.code, done.error.code === 'backup.store' ? done.error.failure.reason : done.error.message);
+      const { databases, documents } = done.value;
+      out(
+        command === 'backup'
+          ? `Backed up ${String(documents)} documents of ${String(databases)} databases to ${file}. Keep ${keyringFile(config.dataDir)} (the county key ring) apart from it: without the ring, every sealed ID number is lost; with it beside the backup, a lost disk leaks them.`
+          : `Restored ${String(documents)} documents of ${String(databases)} databases from ${file}. Start the hub: kiosks prove what it holds and send again what came after the backup.`,
+        done.value,
+      );
+      return;
     }
     case 'fleet': {
       if (sub === 'show') {

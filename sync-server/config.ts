@@ -22,6 +22,11 @@ export interface HubConfig {
   readonly appsDir?: string;
   /** Kiosk updates (electron-builder's output: latest*.yml, installers, blockmaps) served at /updates/; default `<dataDir>/updates`. */
   readonly updatesDir?: string;
+  /**
+   * The read timeout of a reverse proxy in front of the hub, in ms (`CUNBAN_PROXY_READ_TIMEOUT`, seconds;
+   * 60 by default): a kiosk's long poll ends before it, or keeps the line alive with heartbeats.
+   */
+  readonly proxyReadTimeoutMs?: number;
 }
 
 export interface ConfigError {
@@ -33,6 +38,7 @@ export interface ConfigError {
 export const DEFAULT_HUB_PORT = 6084;
 export const DEFAULT_DATA_DIR = '.cunban-data';
 export const DEFAULT_CORS_ORIGINS = ['app://cunban'];
+export const DEFAULT_PROXY_READ_TIMEOUT_MS = 60_000;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -77,7 +83,22 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
 
   const appsDir = value('CUNBAN_APPS_DIR');
   const updatesDir = value('CUNBAN_UPDATES_DIR');
-  const base = { port, host, dataDir, dbPrefix, corsOrigins, ...(publicUrl ? { publicUrl } : {}), ...(appsDir ? { appsDir } : {}), ...(updatesDir ? { updatesDir } : {}) };
+  const proxyText = value('CUNBAN_PROXY_READ_TIMEOUT');
+  const proxySeconds = proxyText === undefined ? undefined : Number(proxyText);
+  if (proxySeconds !== undefined && !(Number.isInteger(proxySeconds) && proxySeconds >= 5 && proxySeconds <= 3600)) {
+    return invalid('CUNBAN_PROXY_READ_TIMEOUT', `expected the proxy's read timeout in whole seconds, 5–3600, got "${proxyText ?? ''}"`);
+  }
+  const base = {
+    port,
+    host,
+    dataDir,
+    dbPrefix,
+    corsOrigins,
+    ...(publicUrl ? { publicUrl } : {}),
+    ...(appsDir ? { appsDir } : {}),
+    ...(updatesDir ? { updatesDir } : {}),
+    ...(proxySeconds === undefined ? {} : { proxyReadTimeoutMs: proxySeconds * 1000 }),
+  };
   const couchText = value('COUCHDB_URL');
   if (couchText === undefined) return ok(base);
   const couchdbUrl = parseUrl(couchText);

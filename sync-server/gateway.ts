@@ -6,7 +6,9 @@
  */
 import { mergeCaseConflicts } from './case-conflicts.js';
 import type { HttpReply, Route, RouteContext } from './http/kit.js';
-import { failure, isJsonObject, MAX_BODY_BYTES, rateLimiter, reply } from './http/kit.js';
+import { DEFAULT_PROXY_READ_TIMEOUT_MS } from './config.js';
+import { ALL_DOCS_PARAMS, bodyParam, BULK_GET_PARAMS, CHANGES_PARAMS, DOC_PARAMS, queryOf, type Query } from './gateway-query.js';
+import { failure, Heartbeating, isJsonObject, MAX_BODY_BYTES, rateLimiter, reply } from './http/kit.js';
 import { refuseCaseWrite } from './case-writes.js';
 import { carryOver, presentTo, readerOf, refuseWriteFrom, type Reader } from './gateway-readers.js';
 import { authenticateRequest, touchKiosk, type KioskDoc } from './kiosks.js';
@@ -20,12 +22,15 @@ export interface GatewayOptions {
   readonly log: (message: string) => void;
   /** Called after a kiosk's cases were written, so the review queue follows at once. */
   readonly onVillageWritten?: (village: string) => void;
+  /** A reverse proxy's read timeout (config.ts): a long poll without heartbeats ends well before it. */
+  readonly proxyReadTimeoutMs?: number;
 }
 
-const JSON_QUERY_KEYS = new Set(['startkey', 'endkey', 'start_key', 'end_key', 'key', 'keys']);
 const MAX_DOCS_PER_WRITE = 1000;
 const LONGPOLL_TIMEOUT_MS = 55_000;
 const TOUCH_EVERY_MS = 60_000;
+/** How many more pages one `_changes` answer may read to fill a batch: every loop is bounded. */
+const MAX_FILL_PAGES = 20;
 
 type Access = 'read' | 'write';
 
@@ -45,24 +50,6 @@ function fromStore<T>(result: StoreResult<T>, status = 200, shape: (value: T) =>
   return result.ok ? reply(status, shape(result.value)) : failure(result.error.status, result.error.error, result.error.reason);
 }
 
-/** Copy only the allowed query parameters, decoding the JSON-valued ones (nano re-encodes them). */
-function query(url: URL, allowed: readonly string[]): { ok: true; qs: Record<string, unknown> } | { ok: false; reply: HttpReply } {
-  const qs: Record<string, unknown> = {};
-  for (const [key, value] of url.searchParams) {
-    if (!allowed.includes(key)) continue;
-    if (JSON_QUERY_KEYS.has(key)) {
-      try {
-        qs[key] = JSON.parse(value) as unknown;
-      } catch {
-        return { ok: false, reply: failure(400, 'bad_request', `Query parameter ${key} must be JSON.`) };
-      }
-    } else {
-      qs[key] = value;
-    }
-  }
-  return { ok: true, qs };
-}
-
 const isHidden = (id: unknown) => typeof id === 'string' && id.startsWith('_design/');
 
 /**
@@ -71,9 +58,20 @@ const isHidden = (id: unknown) => typeof id === 'string' && id.startsWith('_desi
  * otherwise all poll again at the same instant every cycle: with 179 kiosks that herd stalled the store and
  * held cases out of the queue for 15 s (npm run bench, the county at once).
  */
-export function longPollTimeout(requested: unknown, random: () => number = Math.random): number {
-  const asked = Math.max(1000, Math.min(Number(requested ?? LONGPOLL_TIMEOUT_MS) || LONGPOLL_TIMEOUT_MS, LONGPOLL_TIMEOUT_MS));
+export function longPollTimeout(requested: unknown, random: () => number = Math.random, limitMs = LONGPOLL_TIMEOUT_MS): number {
+  const given = Number(requested ?? limitMs);
+  const asked = Math.max(1000, Math.min(Number.isFinite(given) ? given : limitMs, limitMs));
   return Math.max(1000, Math.round(asked * (1 - 0.2 * random())));
+}
+
+/**
+ * A long poll's limits behind a proxy that cuts a silent request after `proxyMs`: without heartbeats the
+ * poll ends at four fifths of it (and never after 55 s); with them, a newline goes out at least every
+ * half of it, and the poll may last the hub's 55 s.
+ */
+export function pollLimits(proxyMs: number, heartbeatAsked: number | undefined): { pollMs: number; heartbeatMs?: number } {
+  if (heartbeatAsked === undefined) return { pollMs: Math.min(LONGPOLL_TIMEOUT_MS, Math.round(proxyMs * 0.8)) };
+  return { pollMs: LONGPOLL_TIMEOUT_MS, heartbeatMs: Math.max(1000, Math.min(heartbeatAsked, Math.round(proxyMs / 2))) };
 }
 
 interface ChangesPage {
@@ -154,26 +152,36 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
   }
 
   async function changes(s: Scoped, context: RouteContext): Promise<HttpReply> {
-    const q = query(context.url, ['since', 'limit', 'feed', 'timeout', 'include_docs', 'style', 'descending', 'seq_interval', 'conflicts']);
+    const q = queryOf(context.url, CHANGES_PARAMS);
     if (!q.ok) return q.reply;
     const withDocs = docsFor(s, q.qs);
-    const feed = q.qs.feed ?? 'normal';
-    if (feed !== 'normal' && feed !== 'longpoll') return failure(400, 'bad_request', 'Only the normal and longpoll feeds are served.');
+    const longpoll = q.qs.feed === 'longpoll';
+    // The hub keeps the line alive itself (below); the store gets no heartbeat of its own.
+    const { heartbeat } = q.qs;
+    delete q.qs.heartbeat;
+    if (!longpoll) return readChanges(s, q.qs, context.signal, withDocs, undefined);
+    const limits = pollLimits(options.proxyReadTimeoutMs ?? DEFAULT_PROXY_READ_TIMEOUT_MS, heartbeat === undefined ? undefined : heartbeat === 'true' ? LONGPOLL_TIMEOUT_MS : Number(heartbeat));
     // A long poll ends after its timeout (1 s to the hub's limit) as on CouchDB, even where the store does not
     // end it itself: the embedded store ignores `timeout`, and a poll once waited forever for a change.
-    const timeoutMs = longPollTimeout(q.qs.timeout);
-    if (feed === 'longpoll') q.qs.timeout = String(timeoutMs);
-    const pollEnd = feed === 'longpoll' ? AbortSignal.timeout(timeoutMs + 500) : undefined;
-    const signal = pollEnd ? AbortSignal.any([context.signal, pollEnd]) : context.signal;
-    const result = await store.request<ChangesPage>({ db: s.db, path: '_changes', qs: q.qs, signal });
+    const timeoutMs = longPollTimeout(q.qs.timeout, Math.random, limits.pollMs);
+    q.qs.timeout = String(timeoutMs);
+    const answer = readChanges(s, q.qs, context.signal, withDocs, timeoutMs);
+    return limits.heartbeatMs === undefined ? answer : reply(200, new Heartbeating(limits.heartbeatMs, answer));
+  }
+
+  /** One read of the feed; `timeoutMs` for a long poll, which ends then whether or not the store does. */
+  async function readChanges(s: Scoped, qs: Query, clientGone: AbortSignal, withDocs: boolean, timeoutMs: number | undefined): Promise<HttpReply> {
+    const pollEnd = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs + 500);
+    const signal = pollEnd ? AbortSignal.any([clientGone, pollEnd]) : clientGone;
+    const result = await store.request<ChangesPage>({ db: s.db, path: '_changes', qs, signal });
     // Ended by our own timeout (nano may then resolve with no body at all, or fail): no changes, as CouchDB says it.
-    if (pollEnd?.aborted && !context.signal.aborted && (!result.ok || !Array.isArray(result.value.results))) {
+    if (pollEnd?.aborted && !clientGone.aborted && (!result.ok || !Array.isArray(result.value.results))) {
       const info = await store.request<{ update_seq: string | number }>({ db: s.db });
       return fromStore(info, 200, (value) => ({ results: [], last_seq: value.update_seq }));
     }
     if (!result.ok) return fromStore(result);
     touch(s.kiosk, 'lastPullAt');
-    return fillBatch(s, q.qs, result.value, context.signal, withDocs);
+    return fillBatch(s, qs, result.value, clientGone, withDocs);
   }
 
   /**
@@ -187,8 +195,10 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     const results = presentRows(s, first.results, 'omit', withDocs);
     let page = first;
     let asked = limit;
-    // A page as long as asked may have more behind it; a shorter one is the end of the feed.
-    while (limit > 0 && page.results.length >= asked && results.length < limit) {
+    // A page as long as asked may have more behind it; a shorter one is the end of the feed. A descending
+    // feed is not filled: the store ignores `since` then, and asking again returned the same page for ever.
+    let pages = 0;
+    while (qs.descending !== 'true' && limit > 0 && page.results.length >= asked && results.length < limit && pages++ < MAX_FILL_PAGES) {
       asked = limit - results.length;
       const more = await store.request<ChangesPage>({ db: s.db, path: '_changes', qs: { ...qs, feed: 'normal', since: page.last_seq, limit: asked }, signal });
       if (!more.ok) return fromStore(more);
@@ -198,10 +208,8 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     return reply(200, { ...page, results });
   }
 
-  const ALL_DOCS_PARAMS = ['keys', 'key', 'startkey', 'endkey', 'start_key', 'end_key', 'include_docs', 'limit', 'skip', 'descending', 'conflicts', 'update_seq'];
-
   async function allDocs(s: Scoped, context: RouteContext): Promise<HttpReply> {
-    const q = query(context.url, ALL_DOCS_PARAMS);
+    const q = queryOf(context.url, ALL_DOCS_PARAMS);
     if (!q.ok) return q.reply;
     let body: unknown;
     if (context.req.method === 'POST') {
@@ -215,7 +223,8 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
       body = { keys };
       // CouchDB also takes the query parameters in a POST body (RxDB sends include_docs there).
       for (const [name, value] of Object.entries(options)) {
-        if (ALL_DOCS_PARAMS.includes(name) && name !== 'keys' && (typeof value === 'boolean' || typeof value === 'number')) q.qs[name] = value;
+        const parsed = name === 'keys' ? undefined : bodyParam(ALL_DOCS_PARAMS, name, value);
+        if (parsed?.ok) q.qs[name] = parsed.value;
       }
     }
     const withDocs = docsFor(s, q.qs);
@@ -230,7 +239,7 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
   }
 
   async function bulkGet(s: Scoped, context: RouteContext): Promise<HttpReply> {
-    const q = query(context.url, ['revs', 'latest']);
+    const q = queryOf(context.url, BULK_GET_PARAMS);
     if (!q.ok) return q.reply;
     const parsed = await context.json(MAX_BODY_BYTES);
     if (!parsed.ok) return parsed.error;
@@ -398,15 +407,8 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
   }
 
   async function getDoc(s: Scoped, context: RouteContext, id: string): Promise<HttpReply> {
-    const q = query(context.url, ['rev', 'revs', 'open_revs', 'latest', 'revs_info', 'conflicts']);
+    const q = queryOf(context.url, DOC_PARAMS);
     if (!q.ok) return q.reply;
-    if (typeof q.qs.open_revs === 'string' && q.qs.open_revs !== 'all') {
-      try {
-        q.qs.open_revs = JSON.parse(q.qs.open_revs) as unknown;
-      } catch {
-        return failure(400, 'bad_request', 'open_revs must be "all" or a JSON array.');
-      }
-    }
     const result = await store.request<Record<string, unknown> | { ok?: Record<string, unknown> }[]>({ db: s.db, path: docPath(id), qs: q.qs });
     if (!result.ok) return fromStore(result);
     // With open_revs: a list of leaves, each `{ok: doc}` or `{missing: rev}`.

@@ -88,7 +88,15 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
   }
   const routes = [
     ...apiRoutes({ config, store, storeStatus: () => acquired.status(), now }),
-    ...gatewayRoutes({ store, now, log, onVillageWritten: (village) => { queue.kick(village); } }),
+    ...gatewayRoutes({
+      store,
+      now,
+      log,
+      onVillageWritten: (village) => {
+        queue.kick(village);
+      },
+      ...(config.proxyReadTimeoutMs ? { proxyReadTimeoutMs: config.proxyReadTimeoutMs } : {}),
+    }),
     ...fileRoutes({ store, now }),
     ...reviewRoutes({ config, store, now, queue: queueIndex, onCaseWritten: (village) => { queue.kick(village); } }),
     ...fleetRoutes({ config, store, now }),

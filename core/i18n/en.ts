@@ -44,6 +44,7 @@ export const en: Messages = {
   'caseNumber.date': 'The date in the case number is not valid',
   'caseNumber.sequenceExhausted': 'This kiosk has used all of today’s case numbers (at most {max} a day)',
   'caseNumber.noLease': 'This computer’s data is new: its case numbers come from the county hub. Connect once before registering',
+  'caseNumber.hubCannotLease': 'This computer’s data is new and the county hub is too old to give it case numbers: have the technician enroll it again, or update the hub',
   'caseNumber.clockBehind': 'This computer’s clock is before a day it already registered cases ({date}): correct the clock first',
 
   'case.notCreated': 'This case has not been accepted yet',

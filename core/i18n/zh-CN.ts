@@ -47,6 +47,7 @@ export const zhCN = {
   'caseNumber.date': '受理编号中的日期无效',
   'caseNumber.sequenceExhausted': '本机今日受理编号已用完（每日最多{max}件）',
   'caseNumber.noLease': '本机数据是新建的，受理编号需由县级平台分配：请先连上网络一次再受理',
+  'caseNumber.hubCannotLease': '本机数据是新建的，而县级平台版本较旧、不能分配受理编号：请技术员为本终端重新注册，或更新县级平台',
   'caseNumber.clockBehind': '本机时钟早于已受理过的日期（{date}），请先校正电脑时间再受理',
 
   'case.notCreated': '该办件尚未受理',

@@ -31,6 +31,8 @@ export type NumberingError =
   | StorageFull
   /** No lease yet and the hub could not be asked: connect once before registering. */
   | { readonly code: 'caseNumber.noLease' }
+  /** No lease yet, and the hub is too old to grant one: the kiosk must be enrolled again (or the hub updated). */
+  | { readonly code: 'caseNumber.hubCannotLease' }
   /** The computer's clock is before a day this kiosk already numbered (or its lease began): fix the clock. */
   | { readonly code: 'caseNumber.clockBehind'; readonly date: LocalDate };
 
@@ -46,8 +48,11 @@ export interface NumberingOptions {
   readonly enrollment: Pick<EnrollResponse, 'village' | 'kioskNumber'>;
   /** The enrollment came from the hub just now, for this database: its kiosk number is this database's lease. */
   readonly freshEnrollment?: boolean;
-  /** Ask the hub for a new lease (`POST /api/kiosk/number`); undefined when it cannot be reached. */
-  readonly requestLease: () => Promise<NumberLease | undefined>;
+  /**
+   * Ask the hub for a new lease (`POST /api/kiosk/number`): the lease, `unsupported` from a hub before
+   * 0.2.0 (it has no such route), undefined when it cannot be reached.
+   */
+  readonly requestLease: () => Promise<NumberLease | 'unsupported' | undefined>;
   readonly now?: () => Date;
 }
 
@@ -81,21 +86,22 @@ export function caseNumbers(db: KioskDatabase, options: NumberingOptions): CaseN
     const docs = await db.cases.find({ selector: { id: { $regex: `^${prefix}` } } }).exec();
     return Math.max(0, ...docs.map((doc) => { const parsed = parseCaseNumber(doc.id); return parsed.ok ? parsed.value.sequence : 0; }));
   };
-  const leased = async (): Promise<NumberLease | undefined> => {
+  const leased = async (): Promise<NumberLease | 'unsupported' | undefined> => {
     const lease = await readLease(db);
     if (lease) return lease;
     const granted = await options.requestLease();
-    if (!granted) return undefined;
+    if (granted === undefined || granted === 'unsupported') return granted;
     await db.upsertLocal<NumberLease>(LEASE, granted);
     return granted;
   };
   return {
     kioskNumber: async () => (await readLease(db))?.kioskNumber,
-    ensureLease: () => serial(async () => (await leased()) !== undefined),
+    ensureLease: () => serial(async () => typeof (await leased()) === 'object'),
     next() {
       return serial(async () => {
         try {
           const lease = await leased();
+          if (lease === 'unsupported') return err({ code: 'caseNumber.hubCannotLease' });
           if (!lease) return err({ code: 'caseNumber.noLease' });
           const date = localDateOf(now().toISOString());
           const stored = await readSequence(db);
@@ -117,10 +123,11 @@ export function caseNumbers(db: KioskDatabase, options: NumberingOptions): CaseN
 }
 
 /** The hub's lease route, through the kiosk's hub fetch; undefined when it cannot be reached or refuses. */
-export function leaseFromHub(hubBase: string, fetch: (input: string, init?: RequestInit) => Promise<Response>): () => Promise<NumberLease | undefined> {
+export function leaseFromHub(hubBase: string, fetch: (input: string, init?: RequestInit) => Promise<Response>): () => Promise<NumberLease | 'unsupported' | undefined> {
   return async () => {
     try {
       const response = await fetch(new URL('api/kiosk/number', hubBase).href, { method: 'POST' });
+      if (response.status === 404 || response.status === 405) return 'unsupported';
       const lease = numberLeaseSchema.safeParse(await response.json());
       return lease.success ? lease.data : undefined;
     } catch {

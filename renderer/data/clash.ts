@@ -79,8 +79,7 @@ export async function registerClashAgain(parts: ClashParts, caseNumber: string):
     }
     // The number goes back to the hub's application: this kiosk takes the hub's copy as it is.
     await parts.forgetHubCopies([caseNumber]);
-    const { _id, _rev, ...hub } = theirs;
-    await local.incrementalModify(() => ({ ...toStoredCase(hub as never), _deleted: false }));
+    await local.incrementalModify(() => ({ ...toStoredCase(fromStoredCase(theirs)), _deleted: false }));
   } catch (error) {
     if (isQuotaError(error)) return err(STORAGE_FULL);
     throw error;

@@ -61,6 +61,16 @@ export const DEFAULT_HUB_LIMITS: HubLimits = { requestBytes: 8 * 1024 * 1024, do
 
 export type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
+/** The hub fetch, and a way to read a database's feed again from its start. */
+export interface HubFetch extends Fetch {
+  /**
+   * The next read of the feed under `path` starts from the beginning. After a hub restored from a backup
+   * the replication's checkpoint names a point in a history the hub no longer has: changes made since
+   * would stay hidden behind it (on the embedded store, until the new history is as long as the old).
+   */
+  repull(path: string): void;
+}
+
 export interface HubFetchOptions {
   readonly authorization: string;
   readonly report: (event: HubEvent) => void;
@@ -71,13 +81,19 @@ export interface HubFetchOptions {
 }
 
 /**
- * A gateway request as sent: with this kiosk's compatibility rule, and a live-feed request asking for
- * `since=now` rewritten to start from the last sequence seen on that database.
+ * A gateway request as sent: with this kiosk's compatibility rule, a feed to be read again from its
+ * start (`repulls`) asked from 0, and a live-feed request asking for `since=now` rewritten to start from
+ * the last sequence seen on that database.
  */
-function gatewayRequest(url: string, lastSeq: ReadonlyMap<string, string>): string {
+function gatewayRequest(url: string, lastSeq: Map<string, string>, repulls: Set<string>): string {
   const parsed = new URL(url);
   if (!parsed.pathname.includes('/sync/')) return url;
   parsed.searchParams.set(COMPAT_PARAM, String(COMPAT_LEVEL));
+  if (parsed.pathname.endsWith('/_changes') && parsed.searchParams.get('feed') !== 'longpoll' && repulls.delete(parsed.pathname)) {
+    lastSeq.delete(parsed.pathname);
+    parsed.searchParams.set('since', '0');
+    return parsed.href;
+  }
   const seq = lastSeq.get(parsed.pathname);
   if (parsed.searchParams.get('feed') === 'longpoll' && parsed.searchParams.get('since') === 'now' && seq !== undefined) {
     parsed.searchParams.set('since', seq);
@@ -104,12 +120,13 @@ function documentsIn(body: unknown): HeldDocument[] {
 
 const bytesOf = (text: string) => new TextEncoder().encode(text).length;
 
-export function hubFetch(options: HubFetchOptions): Fetch {
+export function hubFetch(options: HubFetchOptions): HubFetch {
   const base: Fetch = options.base ?? ((input, init) => fetch(input, init));
   const limits = options.limits ?? (() => DEFAULT_HUB_LIMITS);
   const { report } = options;
   // Per `_changes` path: the `last_seq` of its latest answer (CouchDB sequences are opaque strings).
   const lastSeq = new Map<string, string>();
+  const repulls = new Set<string>();
 
   async function send(url: string, init: RequestInit | undefined): Promise<Response> {
     const headers = new Headers(init?.headers);
@@ -172,8 +189,8 @@ export function hubFetch(options: HubFetchOptions): Fetch {
     return rows;
   }
 
-  return async (input, init) => {
-    const url = gatewayRequest(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, lastSeq);
+  const hubFetchFn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = gatewayRequest(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, lastSeq, repulls);
     const path = new URL(url).pathname;
     const reportsHeld = options.heldUnder === undefined || path.startsWith(options.heldUnder);
 
@@ -205,4 +222,9 @@ export function hubFetch(options: HubFetchOptions): Fetch {
     if (held.length > 0) report({ kind: 'held', docs: held });
     return response;
   };
+  return Object.assign(hubFetchFn, {
+    repull(path: string) {
+      repulls.add(path.endsWith('/_changes') ? path : `${path.replace(/\/?$/, '/')}_changes`);
+    },
+  });
 }

@@ -5,7 +5,7 @@
 import type { EnrollResponse } from '../../core/api/enrollment.js';
 import type { Person } from '../../core/case/events.js';
 import type { Result } from '../../core/result.js';
-import type { Observable } from 'rxjs';
+import { shareReplay, type Observable } from 'rxjs';
 import type { CaseDocument } from '../../core/case/document.js';
 import { COMPAT_LEVEL, COMPAT_PARAM } from '../../core/compat.js';
 import { adoptEnrollmentLease, caseNumbers, leaseFromHub, type CaseNumbers } from './case-numbers.js';
@@ -81,7 +81,8 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
   void numbers.ensureLease().catch(() => undefined);
   const sync = await startKioskSync({ db, enrollment, appVersion: options.appVersion, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const cases = caseStore(db);
-  const county$ = countyData$(db);
+  // One reading of the county documents for every screen and the version notice, not one each.
+  const county$ = countyData$(db).pipe(shareReplay({ bufferSize: 1, refCount: true }));
   let closing: Promise<void> | undefined;
   return {
     enrollment,

@@ -47,6 +47,8 @@ interface ReconcileOptions {
   readonly village: string;
   /** Drop the replication's record of the hub's copy of these cases (replication-meta.ts). */
   readonly forgetHubCopies: (ids: readonly string[]) => Promise<void>;
+  /** The hub has gone back in time (a restore): read its feed again from the start (hub-fetch.ts, `repull`). */
+  readonly hubWentBack: () => void;
 }
 
 const chunks = <T>(items: readonly T[]): T[][] =>
@@ -94,6 +96,8 @@ export function reconciler(options: ReconcileOptions): Reconciler {
   /** Write each case unchanged, so replication pushes it again and the hub's copy is merged with it. */
   async function resend(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
+    // What the hub says it lacks, it once held: its history was rolled back, and so its feed's positions.
+    options.hubWentBack();
     ledger.retract(ids);
     await options.forgetHubCopies(ids);
     for (const doc of (await db.cases.findByIds([...ids]).exec()).values()) {

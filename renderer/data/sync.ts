@@ -163,7 +163,18 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
   replications.push(cases as never, county as never);
 
   const forget = (ids: readonly string[]) => forgetHubCopies(db, cases as never, ids, now());
-  const proof = reconciler({ db, ledger, fetch, villageSyncUrl: enrollment.villageSyncUrl, hubBase, village: enrollment.village, forgetHubCopies: forget });
+  const proof = reconciler({
+    db,
+    ledger,
+    fetch,
+    villageSyncUrl: enrollment.villageSyncUrl,
+    hubBase,
+    village: enrollment.village,
+    forgetHubCopies: forget,
+    hubWentBack: () => {
+      fetch.repull(new URL(enrollment.villageSyncUrl).pathname);
+    },
+  });
 
   // One proof at a time; a request while one runs is served by the next run.
   let proving: Promise<SyncOutcome & { report?: ProofReport }> | undefined;

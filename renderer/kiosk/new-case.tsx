@@ -212,11 +212,11 @@ function ItemPicker(props: {
         error={props.error}
         onChange={(query) => { update({ query }); }}
         onKeyDown={(event) => {
+          if (event.key !== 'Enter' || event.ctrlKey) return;
+          // Enter here picks an item, never submits the form: with nothing found (yet), it does nothing.
+          event.preventDefault();
           const first = results[0];
-          if (event.key === 'Enter' && !event.ctrlKey && first) {
-            event.preventDefault();
-            choose(first);
-          }
+          if (first) choose(first);
         }}
       />
       <div className="sectors" role="group" aria-label={t('newCase.sectors')}>

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import Negotiator from 'negotiator';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
@@ -24,6 +25,19 @@ export const reply = (status: number, body: unknown, headers?: Record<string, st
 });
 export const failure = (status: number, error: string, reason: string, headers?: Record<string, string>) =>
   reply(status, { error, reason }, headers);
+
+/**
+ * The body of a reply that may take long (a long poll with CouchDB's `heartbeat`): if `heartbeatMs` pass
+ * without the answer, the status line goes out and then a newline every `heartbeatMs` until it comes,
+ * so a reverse proxy does not cut the request for silence. JSON readers skip the newlines. An error that
+ * comes after the status line went out ends the connection: the client retries, as after any cut.
+ */
+export class Heartbeating {
+  constructor(
+    readonly heartbeatMs: number,
+    readonly answer: Promise<HttpReply>,
+  ) {}
+}
 
 /** A 400 naming each field a core/ schema refused, and why. */
 export const invalidInput = (issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]) =>
@@ -116,7 +130,38 @@ function corsHeaders(req: IncomingMessage, options: ServeOptions): Record<string
   };
 }
 
+async function sendHeartbeating(req: IncomingMessage, res: ServerResponse, body: Heartbeating, extra: Record<string, string>): Promise<void> {
+  const line = { started: false };
+  const beat = setInterval(() => {
+    if (res.destroyed) return;
+    if (!line.started) {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...extra });
+      line.started = true;
+    }
+    res.write('\n');
+  }, body.heartbeatMs);
+  const answer = await body.answer.finally(() => {
+    clearInterval(beat);
+  });
+  if (!line.started) {
+    await send(req, res, answer, extra);
+    return;
+  }
+  if (answer.status >= 400) {
+    res.destroy();
+    return;
+  }
+  res.end(`${JSON.stringify(answer.body)}\n`);
+}
+
+/** Whether the client takes gzip, by its Accept-Encoding with q-values (`gzip;q=0` is a no). */
+const acceptsGzip = (req: IncomingMessage) => new Negotiator(req).encoding(['gzip', 'identity']) === 'gzip';
+
 async function send(req: IncomingMessage, res: ServerResponse, result: HttpReply, extra: Record<string, string>) {
+  if (result.body instanceof Heartbeating) {
+    await sendHeartbeating(req, res, result.body, extra);
+    return;
+  }
   const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store', ...extra, ...result.headers };
   // A stream (a large file: an installer) goes out as it is read, never whole in memory; the route sets its length.
   if (result.body instanceof Readable) {
@@ -133,7 +178,7 @@ async function send(req: IncomingMessage, res: ServerResponse, result: HttpReply
   let payload: Buffer = Buffer.isBuffer(result.body)
     ? result.body
     : Buffer.from(result.body === undefined ? '' : `${JSON.stringify(result.body)}\n`);
-  if (payload.length > 1024 && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+  if (payload.length > 1024 && acceptsGzip(req)) {
     payload = await gzip(payload);
     headers['content-encoding'] = 'gzip';
     headers.vary = headers.vary ? `${headers.vary}, Accept-Encoding` : 'Accept-Encoding';

@@ -37,6 +37,8 @@ export interface KioskDataApi {
 type OpenKioskData = (options: {
   enrollment: EnrollResponse;
   appVersion: string;
+  /** Today's data layer only (0.1.0 ignores it). */
+  freshEnrollment?: boolean;
   indexedDB?: IDBFactory;
   IDBKeyRange?: typeof IDBKeyRange;
   fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -60,16 +62,22 @@ let events = 0;
  * in releases.ts). Its IndexedDB database is named by the kiosk, so opening the same enrollment with
  * another version opens the same data: an update.
  */
-export async function openKiosk(version: string, enrollment: EnrollResponse, options: { network?: { up: boolean } } = {}): Promise<KioskUnderTest> {
+export async function openKiosk(
+  version: string,
+  enrollment: EnrollResponse,
+  options: { network?: { up: boolean }; fresh?: boolean; /** Another disk (default: the shared one). */ disk?: IDBFactory } = {},
+): Promise<KioskUnderTest> {
   const open: OpenKioskData =
     version === 'today' ? openKioskData : (await importRelease<{ openKioskData: OpenKioskData }>(version, 'renderer/data/kiosk-data.ts')).openKioskData;
   const network = options.network ?? { up: true };
   const data = await open({
     enrollment,
     appVersion: version === 'today' ? 'today' : version,
-    indexedDB,
+    indexedDB: options.disk ?? indexedDB,
     IDBKeyRange,
     fetch: (input, init) => (network.up ? fetch(input, init) : Promise.reject(new TypeError('fetch failed: the line is down'))),
+    // As setup opens it just after enrolling: the enrollment's number is the database's lease.
+    freshEnrollment: options.fresh === true,
   });
   const actor = { id: `${enrollment.kioskId}/clerk-1`, name: '王芳', level: 'village' as const };
   const must = (result: Result<CaseDocument, { code: string }>) => {

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IDBFactory } from 'fake-indexeddb';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventDraft } from '../../core/case/append.js';
@@ -67,7 +68,7 @@ describe.each(RELEASES.map((release) => release.version))('today’s kiosk behin
     if (!issued.ok) throw new Error(issued.error.reason);
     const enrolled = await enrollWithHub(hubUrl(), issued.value.code, 'today');
     if (!enrolled.ok) throw new Error(`today’s kiosk could not enroll: ${enrolled.error.code}`);
-    kiosk = await openKiosk('today', enrolled.value);
+    kiosk = await openKiosk('today', enrolled.value, { fresh: true });
   });
 
   afterAll(async () => {
@@ -111,5 +112,16 @@ describe.each(RELEASES.map((release) => release.version))('today’s kiosk behin
     });
     expect(response.status).toBe(204);
     expect(await checkHub(hubUrl(), (input, init) => fetch(input, init))).toMatchObject({ reachable: true, status: 200, hubVersion: version });
+  });
+
+  it('on a new disk under its kept enrollment, says the hub is too old to number it, rather than guess a number', async () => {
+    // The same kiosk (one database name per kiosk: the first must close), its disk replaced.
+    await kiosk.close();
+    const wiped = await openKiosk('today', kiosk.data.enrollment, { disk: new IDBFactory() });
+    try {
+      expect(await wiped.data.caseNumbers.next()).toEqual({ ok: false, error: { code: 'caseNumber.hubCannotLease' } });
+    } finally {
+      await wiped.close();
+    }
   });
 });

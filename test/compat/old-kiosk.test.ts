@@ -61,9 +61,9 @@ describe.each(RELEASES.map((release) => release.version))('a %s kiosk beside tod
 
   beforeAll(async () => {
     t = await startTestHub();
-    old = await openKiosk(version, await enroll());
+    old = await openKiosk(version, await enroll(), { fresh: true });
     const todayEnrollment = await enroll();
-    today = await openKiosk('today', todayEnrollment);
+    today = await openKiosk('today', todayEnrollment, { fresh: true });
 
     // What newer versions write in the catalog database: a notice with a field of a later minor version,
     // a notice of a newer major version, and the fleet policy.

@@ -52,6 +52,8 @@ export interface RegistrationAtKeyboard {
 export async function typeRegistration(page: Page, options: RegistrationAtKeyboard): Promise<void> {
   await page.keyboard.press('Alt+N');
   await page.keyboard.type(options.search);
+  // As a clerk does: Enter once the item shows (the catalog may still be loading just after a start).
+  await page.locator('.item-results li').first().waitFor();
   await page.keyboard.press('Enter');
   await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-field]')?.getAttribute('data-field'))).toBe('applicant.name');
   await page.keyboard.type(options.name);

@@ -44,7 +44,7 @@ describe.each([
       const mine = (await kiosk.cases.all()).map((doc) => doc.caseNumber);
       expect(mine.map((number) => onHub.get(number)?.summary.status)).toEqual(mine.map(() => 'completed'));
       const tally = await tallyKiosk(kiosk, hub, `kiosk clock ${label}`, rounds);
-      expect(tally).toMatchObject({ cases: rounds, lost: 0, duplicated: 0, mismatched: 0 });
+      expect(tally).toMatchObject({ cases: rounds, lost: 0, duplicated: 0, mixed: 0, mismatched: 0 });
       expect(kiosk.sync.state().refused).toEqual([]);
     } finally {
       await kiosk.close();

@@ -2,7 +2,8 @@
  * The faults suite's shared parts: kiosks in
  * Node (RxDB on fake-indexeddb, the real sync) whose network and clock a test controls, syncing with a hub
  * process that can be SIGKILLed (test/sync-server/hub-process.ts), and the tally every scenario
- * reports — cases lost, cases duplicated, and cases whose final state differs between kiosk and hub.
+ * reports — cases lost, cases duplicated, cases holding two residents' registrations (mixed), and cases
+ * whose final state differs between kiosk and hub.
  *
  * `npm test` runs each scenario a few times; `npm run test:faults` (CUNBAN_FAULTS=full) the full counts,
  * and prints the tallies (CUNBAN_FAULTS_REPORT).
@@ -38,6 +39,8 @@ export interface FaultTally {
   readonly lost: number;
   /** One registration stored as more than one case. */
   readonly duplicated: number;
+  /** A case holding more than one registration: two residents' applications in one case. */
+  readonly mixed: number;
   /** On both sides, but with different events or status. */
   readonly mismatched: number;
 }
@@ -57,6 +60,8 @@ export interface FaultyKioskOptions {
   readonly network?: (real: Fetch) => Fetch;
   /** The kiosk's clock. */
   readonly now?: () => Date;
+  /** Re-enroll this kiosk (a replacement on a new disk) rather than enroll a new one. */
+  readonly reEnroll?: string;
 }
 
 export interface FaultyKiosk {
@@ -77,7 +82,7 @@ let kiosks = 0;
 
 export async function faultyKiosk(hub: KillableHub, options: FaultyKioskOptions = {}): Promise<FaultyKiosk> {
   const now = options.now ?? (() => new Date());
-  const issued = await hub.withAdmin((admin) => issueEnrollmentCode(admin.store, VILLAGE_A, new Date()));
+  const issued = await hub.withAdmin((admin) => issueEnrollmentCode(admin.store, VILLAGE_A, new Date(), undefined, options.reEnroll));
   if (!issued.ok) throw new Error(issued.error.reason);
   const response = await fetch(`${hub.origin}/api/enroll`, { method: 'POST', body: JSON.stringify({ code: issued.value.code }) });
   const enrollment = enrollResponseSchema.parse(await response.json());
@@ -91,7 +96,9 @@ export async function faultyKiosk(hub: KillableHub, options: FaultyKioskOptions 
   const cases = caseStore(db);
   const acknowledged = new Set<string>();
   let events = 0;
-  const eventId = () => `${enrollment.kioskId}-e${String(++events).padStart(5, '0')}`;
+  // Unique across kiosk instances too: a replacement has its predecessor's kiosk id (the counter's ids are random UUIDs).
+  const instance = kiosks;
+  const eventId = () => `${enrollment.kioskId}-k${String(instance)}-e${String(++events).padStart(5, '0')}`;
   return {
     enrollment,
     db,
@@ -171,7 +178,9 @@ export async function tallyKiosk(kiosk: FaultyKiosk, hub: KillableHub, scenario:
     const other = onHub.get(number);
     if (other && !sameState(doc, other)) mismatched += 1;
   }
-  const tally = { scenario, rounds, cases: kiosk.acknowledged.size, lost, duplicated, mismatched };
+  const registrations = (doc: CaseDocument) => doc.events.filter((event) => event.type === 'created').length;
+  const mixed = [...mine.values(), ...onHub.values()].filter((doc) => registrations(doc) > 1).length;
+  const tally = { scenario, rounds, cases: kiosk.acknowledged.size, lost, duplicated, mixed, mismatched };
   recordTally(tally);
   return tally;
 }

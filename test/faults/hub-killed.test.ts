@@ -45,7 +45,7 @@ describe('the hub SIGKILLed mid-push', () => {
       }
       await kiosk.syncUntilOk();
       const tally = await tallyKiosk(kiosk, hub, 'hub SIGKILLed mid-push', rounds);
-      expect(tally).toMatchObject({ cases: rounds * 4, lost: 0, duplicated: 0, mismatched: 0 });
+      expect(tally).toMatchObject({ cases: rounds * 4, lost: 0, duplicated: 0, mixed: 0, mismatched: 0 });
     } finally {
       await kiosk.close();
     }

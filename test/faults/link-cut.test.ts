@@ -52,7 +52,7 @@ describe('the link cut at random points', () => {
       }
       await kiosk.syncUntilOk();
       const tally = await tallyKiosk(kiosk, hub, 'link cut at random points', rounds);
-      expect(tally).toMatchObject({ cases: rounds, lost: 0, duplicated: 0, mismatched: 0 });
+      expect(tally).toMatchObject({ cases: rounds, lost: 0, duplicated: 0, mixed: 0, mismatched: 0 });
       expect(line.cuts()).toBe(rounds);
       expect(decided).toBe(rounds - 1);
     } finally {

@@ -1,8 +1,9 @@
 /**
  * A TCP proxy standing for the village's broadband line, between a kiosk and the hub. It counts the bytes
  * each way (what a benchmark calls "bytes on the wire"), can shape them to a bandwidth and a round trip
- * (a 1 Mbit/s line with 300 ms of latency), and can cut every connection after a given number of bytes
- * (a link lost at a random point of a request or a reply).
+ * (a 1 Mbit/s line with 300 ms of latency), can cut every connection after a given number of bytes
+ * (a link lost at a random point of a request or a reply), and can stand for a reverse proxy that cuts a
+ * request whose answer stays silent too long (`readTimeoutMs`, nginx's `proxy_read_timeout`).
  */
 import { createServer, connect, type Socket } from 'node:net';
 
@@ -26,7 +27,7 @@ export interface LinkProxy {
   armCut(bytes: number): void;
   /** Whether a cut is armed and has not happened yet. */
   cutPending(): boolean;
-  /** Cuts made so far. */
+  /** Cuts made so far (by `armCut` or the read timeout). */
   cuts(): number;
   close(): Promise<void>;
 }
@@ -45,7 +46,7 @@ function lineDirection(shape: LinkShape | undefined) {
   };
 }
 
-export async function startLinkProxy(target: { host: string; port: number }, shape?: LinkShape): Promise<LinkProxy> {
+export async function startLinkProxy(target: { host: string; port: number }, shape?: LinkShape, options: { readonly readTimeoutMs?: number } = {}): Promise<LinkProxy> {
   const bytes = { up: 0, down: 0 };
   const open = new Set<Socket>();
   let opened = 0;
@@ -112,6 +113,14 @@ export async function startLinkProxy(target: { host: string; port: number }, sha
     }
     carry(client, upstream, 'up');
     carry(upstream, client, 'down');
+    // A proxy gives up on an upstream that has sent nothing for this long, and drops the kiosk's request.
+    if (options.readTimeoutMs !== undefined) {
+      upstream.setTimeout(options.readTimeoutMs, () => {
+        cutsMade += 1;
+        client.destroy();
+        upstream.destroy();
+      });
+    }
   });
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
   const address = server.address();

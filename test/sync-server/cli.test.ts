@@ -1,6 +1,7 @@
 /** `cunban-hub` as an operator runs it: real processes, `--json` output, on a fresh data directory. */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollmentQrSchema } from '../../core/api/enrollment.js';
 import { loadHubConfig } from '../../sync-server/config.js';
 import { acquireStore } from '../../sync-server/hub.js';
+import { loadKeyRing } from '../../sync-server/keyring.js';
 import { dropPrefixedDatabases } from './hub-harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -117,6 +119,23 @@ describe('cunban-hub enroll, kiosks and users', () => {
     expect(lifted).not.toHaveProperty('minimumKioskVersion');
     expect(await cli('fleet', 'show')).not.toHaveProperty('minimumKioskVersion');
   });
+
+  it('backs the hub up to a file without the county key ring, and restores it; a file that is not a backup is refused', async () => {
+    const file = join(dataDir, 'hub-backup.jsonl.gz');
+    // The ring the hub made at its first enrollment (made here, as none happened yet).
+    const ring = loadKeyRing(dataDir);
+    const backedUp = (await cli('backup', file)) as { databases: number; documents: number };
+    expect(backedUp.databases).toBe(179 + 8);
+    expect(backedUp.documents).toBeGreaterThan(179);
+    const content = gunzipSync(readFileSync(file)).toString('utf8');
+    expect(content).not.toContain(ring.blindIndexKey);
+    expect(JSON.parse(content.split('\n')[0] ?? '')).toMatchObject({ kind: 'cunban.backup', version: 1 });
+    expect(await cli('restore', file)).toEqual(backedUp);
+    expect(await cli('init')).toMatchObject({ created: [], updated: [] });
+    const notABackup = join(dataDir, 'not-a-backup.gz');
+    writeFileSync(notABackup, gzipSync('{"hello":"world"}\n'));
+    expect(await cliFailure('restore', notABackup)).toMatchObject({ error: 'backup.notABackup' });
+  }, 120_000);
 
   it('stops with a message naming a misconfigured variable', async () => {
     const failure = await run(process.execPath, ['bin/cunban-hub.js', 'init', '--json'], { cwd: root, env: { ...env, COUCHDB_URL: 'http://no-credentials:5984/' } }).catch(

@@ -44,9 +44,10 @@ interface Kiosk {
   sync: KioskSync;
   /**
    * `pushBlocked`: case uploads fail while everything else gets through (a proxy refusing large bodies);
-   * `only`: just the requests whose path matches get through.
+   * `only`: just the requests whose path matches get through; `bodyLimit`: a proxy in front of the hub
+   * answers 413 to larger requests.
    */
-  network: { up: boolean; pushBlocked?: boolean; only?: RegExp };
+  network: { up: boolean; pushBlocked?: boolean; only?: RegExp; bodyLimit?: number; largestBody?: number };
   sequence: number;
   keys: KeyRing;
   close(): Promise<void>;
@@ -66,7 +67,11 @@ async function kioskAt(village: string): Promise<Kiosk> {
     fetch: (input, init) => {
       const path = new URL(input instanceof Request ? input.url : input).pathname;
       const through = network.up && !(network.pushBlocked && path.endsWith('/_bulk_docs')) && (network.only?.test(path) ?? true);
-      return through ? fetch(input, init) : Promise.reject(new TypeError('fetch failed: network is down'));
+      if (!through) return Promise.reject(new TypeError('fetch failed: network is down'));
+      const size = typeof init?.body === 'string' ? Buffer.byteLength(init.body) : 0;
+      network.largestBody = Math.max(network.largestBody ?? 0, size);
+      if (network.bodyLimit !== undefined && size > network.bodyLimit) return Promise.resolve(new Response('<html>413 Request Entity Too Large</html>', { status: 413 }));
+      return fetch(input, init);
     },
   });
   const kiosk: Kiosk = {
@@ -307,6 +312,71 @@ describe('a document the hub refuses', () => {
       await kiosk.close();
     }
   });
+});
+
+describe('a day of large cases (issue 14: one push that can never succeed blocked everything behind it)', () => {
+  /** A case of about 226 KB — under the hub's 256 KB a case — from long notes, registered in one write. */
+  async function largeCase(kiosk: Kiosk): Promise<CaseDocument> {
+    kiosk.sequence += 1;
+    const number = formatCaseNumber({ village: VILLAGE_A, date: '2026-11-26' as LocalDate, kioskNumber: kiosk.enrollment.kioskNumber, sequence: kiosk.sequence });
+    if (!number.ok) throw new Error('fixture');
+    const draft = createdDraft(itemSnapshot('county'), new Date().toISOString(), { caseNumber: number.value, village: VILLAGE_A, applicant: await sealPerson(kiosk.keys, { name: '李秀英', idNumber: '422822199506150026' }) });
+    const notes = Array.from({ length: 36 }, (_, i) => event(clerk(kiosk), 'note', { text: `第${String(i)}条说明：${'情况说明'.repeat(496)}` }));
+    const created = await kiosk.cases.register([{ ...draft, id: `${kiosk.enrollment.kioskId}-${number.value}`, actor: clerk(kiosk) }, ...notes]);
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    return created.value;
+  }
+
+  it('40 cases of ~226 KB registered offline all reach the hub, in parts under its limits, and a small case after them too', async () => {
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      kiosk.network.up = false;
+      const large = [];
+      for (let i = 0; i < 40; i++) large.push(await largeCase(kiosk));
+      const bytes = Buffer.byteLength(JSON.stringify(large[0]));
+      expect(bytes).toBeGreaterThan(215 * 1024);
+      expect(bytes).toBeLessThan(250 * 1024);
+      const small = await register(kiosk);
+      kiosk.network.up = true;
+      expect(await kiosk.sync.syncNow(120_000)).toMatchObject({ ok: true });
+      for (const doc of [...large, small]) expect((await t.hub.store.getDoc(`village_${VILLAGE_A}`, doc.caseNumber)).ok).toBe(true);
+      // Every request within the hub's limit (GET /api/compat): none was answered 413.
+      expect(kiosk.network.largestBody).toBeLessThanOrEqual(8 * 1024 * 1024);
+      await eventually(() => (kiosk.sync.state().pendingOutbound === 0 ? true : undefined), 'nothing pending');
+      expect(kiosk.sync.state()).toMatchObject({ status: 'online', refused: [] });
+    } finally {
+      await kiosk.close();
+    }
+  }, 180_000);
+
+  it('behind a proxy with a lower limit, goes in smaller parts; a case too large for it alone is set aside with the reason, and never blocks the next', async () => {
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      kiosk.network.up = false;
+      const fits = await largeCase(kiosk);
+      const tooLarge = await largeCase(kiosk);
+      const small = await register(kiosk);
+      kiosk.network.up = true;
+      // The proxy takes one large case a request, not two: the push is halved until it fits.
+      kiosk.network.bodyLimit = 300 * 1024;
+      expect(await kiosk.sync.syncNow(60_000)).toMatchObject({ ok: true });
+      for (const doc of [fits, tooLarge, small]) expect((await t.hub.store.getDoc(`village_${VILLAGE_A}`, doc.caseNumber)).ok).toBe(true);
+
+      // A proxy that takes no large case at all: that one case is refused for good, the next goes.
+      kiosk.network.bodyLimit = 100 * 1024;
+      const another = await largeCase(kiosk);
+      const after = await register(kiosk);
+      await kiosk.sync.syncNow(60_000);
+      const refused = await eventually(() => kiosk.sync.state().refused.find((r) => r.id === another.caseNumber), 'the refusal');
+      expect(refused).toMatchObject({ code: 'case.tooLarge', reason: expect.stringContaining('too large') as string });
+      expect(await kiosk.cases.get(another.caseNumber)).toBeDefined();
+      await eventually(async () => ((await t.hub.store.getDoc(`village_${VILLAGE_A}`, after.caseNumber)).ok ? true : undefined), 'the small case after it');
+      // The hub answered: the screen never says it is unreachable.
+      expect(kiosk.sync.state().status).not.toBe('hubUnreachable');
+    } finally {
+      await kiosk.close();
+    }
+  }, 180_000);
 });
 
 describe('a revoked kiosk', () => {

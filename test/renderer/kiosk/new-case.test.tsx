@@ -36,6 +36,9 @@ describe('the new-case screen', () => {
     await user.clear(search);
     await user.type(search, 'zzzz');
     expect(screen.getByText('没有找到符合的事项，请换个说法或按领域浏览')).toBeTruthy();
+    // Enter with nothing found picks nothing and submits nothing (it once sent the half-empty form).
+    await user.keyboard('{Enter}');
+    expect(screen.queryByText(/需要填写或改正/)).toBeNull();
     await user.clear(search);
     await user.type(search, 'MZ-01{Enter}');
     expect(screen.getByTestId('chosen-item').textContent).toBe('最低生活保障（低保）申请');

@@ -1,0 +1,95 @@
+/**
+ * `npm run test:couchdb` (the last step of `npm test`): the hub's suites on Apache CouchDB, the
+ * production store, as well as on the embedded one —
+ * 1. one node: the hub suite (the fuzz test in it), the compatibility tests and the faults suite's short
+ *    form, unchanged, under a database prefix of their own;
+ * 2. a 3-node cluster (n=3, q=2): two hub processes in front of it (test/cluster/).
+ *
+ * CouchDB comes from `COUCHDB_URL` (one node, already running: the cluster pass then needs
+ * `COUCHDB_CLUSTER_URL` too), or is started from `../shared/couchdb` (or `CUNBAN_COUCHDB_DIR`) and stopped
+ * after. Without either, the pass says so and is not run — unless `CUNBAN_REQUIRE_COUCHDB=1` (CI), when
+ * that is a failure.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const couchDir = process.env.CUNBAN_COUCHDB_DIR ?? resolve(root, '../shared/couchdb');
+const required = process.env.CUNBAN_REQUIRE_COUCHDB === '1';
+
+async function freePortBlock(size: number): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const free = await Promise.all(
+      Array.from({ length: size }, (_, i) =>
+        new Promise<boolean>((answer) => {
+          const server = createServer();
+          server.once('error', () => {
+            answer(false);
+          });
+          server.listen(base + i, '127.0.0.1', () => server.close(() => {
+            answer(true);
+          }));
+        }),
+      ),
+    );
+    if (free.every(Boolean)) return base;
+  }
+}
+
+interface Running {
+  readonly url: string;
+  stop(): void;
+}
+
+async function startCouchDb(nodes: 1 | 3): Promise<Running> {
+  const dir = mkdtempSync(join(tmpdir(), `cunban-couchdb-${String(nodes)}-`));
+  const port = await freePortBlock(nodes);
+  const printed = execFileSync(join(couchDir, 'start'), ['--port', String(port), '--nodes', String(nodes), '--dir', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = printed.trim().split('\n').at(-1) ?? '';
+  return {
+    url,
+    stop() {
+      spawnSync(join(couchDir, 'stop'), [dir], { stdio: 'inherit' });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function vitest(args: readonly string[], env: Record<string, string>): boolean {
+  const run = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' });
+  return run.status === 0;
+}
+
+const given = process.env.COUCHDB_URL;
+if (!given && !existsSync(join(couchDir, 'start'))) {
+  const message = `Apache CouchDB pass not run: no COUCHDB_URL, and no CouchDB at ${couchDir} (set CUNBAN_COUCHDB_DIR).`;
+  console.log(required ? `FAILED: ${message}` : `${message} The suites above ran on the embedded store only.`);
+  process.exit(required ? 1 : 0);
+}
+
+const single = given ? { url: given, stop: () => undefined } : await startCouchDb(1);
+let ok: boolean;
+try {
+  console.log(`\nApache CouchDB, one node (${new URL(single.url).host}): the hub suite, the compatibility tests, the faults suite's short form`);
+  ok = vitest(['test/sync-server', 'test/compat', 'test/faults'], { COUCHDB_URL: single.url });
+} finally {
+  single.stop();
+}
+
+const clusterGiven = process.env.COUCHDB_CLUSTER_URL;
+if (given && !clusterGiven) {
+  console.log('The 3-node cluster pass needs COUCHDB_CLUSTER_URL when COUCHDB_URL is given: not run.');
+  process.exit(ok && !required ? 0 : 1);
+}
+const cluster = clusterGiven ? { url: clusterGiven, stop: () => undefined } : await startCouchDb(3);
+try {
+  console.log(`\nApache CouchDB, a 3-node cluster (${new URL(cluster.url).host}): two hub processes`);
+  ok = vitest(['--config', 'vitest.cluster.config.ts'], { COUCHDB_CLUSTER_URL: cluster.url }) && ok;
+} finally {
+  cluster.stop();
+}
+process.exit(ok ? 0 : 1);

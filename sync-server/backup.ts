@@ -1,0 +1,178 @@
+/**
+ * `cunban-hub backup <file>` and `cunban-hub restore <file>`: every database of this hub, document by
+ * document through the CouchDB API — so the same on the embedded store and on Apache CouchDB — into a
+ * gzipped file of JSON lines, and back.
+ *
+ * Every leaf revision is kept with its revision history (`_revisions`) and restored with
+ * `new_edits=false`, so the restored hub holds exactly the revisions it held when the backup was made:
+ * a kiosk's proof (renderer/data/reconcile.ts) then finds precisely what came after, and sends it again.
+ * Deleted leaves are kept too (a merged conflict branch is one). `_local` checkpoints are not: a kiosk
+ * whose checkpoint is gone pulls again from the start, which is harmless.
+ *
+ * The county key ring is not in the file, deliberately: a backup that holds the sealed ID numbers and
+ * the keys that open them is a leak waiting for a lost disk. Keep `county-keys.json` apart (see README).
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { createGunzip, createGzip } from 'node:zlib';
+import { err, ok, type Result } from '../core/result.js';
+import { CUNBAN_VERSION } from '../core/version.js';
+import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
+import { CONTROL_DBS, DB, villageDb } from './store/names.js';
+import type { Store, StoreFailure } from './store/store.js';
+
+const PAGE = 500;
+export const BACKUP_KIND = 'cunban.backup';
+
+/** The first line of a backup file. */
+export interface BackupHeader {
+  readonly kind: typeof BACKUP_KIND;
+  readonly version: 1;
+  readonly createdAt: string;
+  readonly hub: string;
+  readonly storeSchema: number;
+  /** Logical database names, in the order they were written. */
+  readonly databases: readonly string[];
+}
+
+/** One line per database (its security object), then one per leaf revision. */
+type Line = { readonly db: string; readonly security: unknown } | { readonly db: string; readonly doc: Record<string, unknown> };
+
+export interface BackupReport {
+  readonly databases: number;
+  readonly documents: number;
+}
+
+export type BackupError =
+  | { readonly code: 'backup.store'; readonly failure: StoreFailure }
+  | { readonly code: 'backup.notABackup'; readonly message: string };
+
+class StoreError extends Error {
+  constructor(readonly failure: StoreFailure) {
+    super(failure.reason);
+  }
+}
+
+async function must<T>(result: Promise<Result<T, StoreFailure>>): Promise<T> {
+  const settled = await result;
+  if (!settled.ok) throw new StoreError(settled.error);
+  return settled.value;
+}
+
+/** The hub's databases: control, catalog and every village the division table names. */
+async function databasesOf(store: Store): Promise<string[]> {
+  const county = await readCountyData(store);
+  const villages = county.ok ? county.value.divisions.towns.flatMap((town) => town.villages.map((v) => villageDb(v.code12))) : [];
+  return [...CONTROL_DBS, DB.catalog, ...villages];
+}
+
+/** Every leaf revision of one database, with its history, page by page. */
+async function* leavesOf(store: Store, db: string): AsyncGenerator<Record<string, unknown>> {
+  const name = store.dbName(db);
+  let since: unknown = 0;
+  for (;;) {
+    const page = await must(store.request<{ results: { id: string; changes: { rev: string }[] }[]; last_seq: unknown }>({ db: name, path: '_changes', qs: { style: 'all_docs', since, limit: PAGE } }));
+    const wanted = page.results.filter((row) => !row.id.startsWith('_local/')).flatMap((row) => row.changes.map((change) => ({ id: row.id, rev: change.rev })));
+    if (wanted.length > 0) {
+      const found = await must(store.request<{ results: { docs: ({ ok?: Record<string, unknown> } | { error?: unknown })[] }[] }>({ db: name, path: '_bulk_get', method: 'POST', qs: { revs: true }, body: { docs: wanted } }));
+      for (const result of found.results) for (const leaf of result.docs) if ('ok' in leaf && leaf.ok) yield leaf.ok;
+    }
+    if (page.results.length < PAGE) return;
+    since = page.last_seq;
+  }
+}
+
+export async function backupHub(store: Store, file: string, now: Date): Promise<Result<BackupReport, BackupError>> {
+  try {
+    const databases = await databasesOf(store);
+    let documents = 0;
+    async function* lines(): AsyncGenerator<string> {
+      const header: BackupHeader = { kind: BACKUP_KIND, version: 1, createdAt: now.toISOString(), hub: CUNBAN_VERSION, storeSchema: STORE_SCHEMA_VERSION, databases };
+      yield `${JSON.stringify(header)}\n`;
+      for (const db of databases) {
+        const security = await must(store.request<unknown>({ db: store.dbName(db), path: '_security' }));
+        yield `${JSON.stringify({ db, security } satisfies Line)}\n`;
+        for await (const doc of leavesOf(store, db)) {
+          documents += 1;
+          yield `${JSON.stringify({ db, doc } satisfies Line)}\n`;
+        }
+      }
+    }
+    await pipeline(Readable.from(lines()), createGzip(), createWriteStream(file, { mode: 0o600 }));
+    return ok({ databases: databases.length, documents });
+  } catch (error) {
+    if (error instanceof StoreError) return err({ code: 'backup.store', failure: error.failure });
+    throw error;
+  }
+}
+
+/**
+ * Replace every database named in the backup with its content in the backup. Run with the hub stopped;
+ * then start the hub (or run `cunban-hub init`), which brings the store up to this version.
+ */
+export async function restoreHub(store: Store, file: string): Promise<Result<BackupReport, BackupError>> {
+  const input = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
+  let header: BackupHeader | undefined;
+  let documents = 0;
+  let batch: { db: string; docs: Record<string, unknown>[] } | undefined;
+  // Design documents last: a validator must not judge the documents it once let in.
+  const designs: { db: string; doc: Record<string, unknown> }[] = [];
+  const flush = async () => {
+    if (!batch || batch.docs.length === 0) return;
+    await writeLeaves(store, batch.db, batch.docs);
+    documents += batch.docs.length;
+    batch = { db: batch.db, docs: [] };
+  };
+  try {
+    for await (const text of input) {
+      if (text.trim() === '') continue;
+      if (!header) {
+        const first = JSON.parse(text) as Partial<BackupHeader>;
+        if (first.kind !== BACKUP_KIND) return err({ code: 'backup.notABackup', message: `${file} is not a Cunban hub backup.` });
+        header = first as BackupHeader;
+        continue;
+      }
+      const line = JSON.parse(text) as Line;
+      if ('security' in line) {
+        await flush();
+        const name = store.dbName(line.db);
+        // Gone, then made again: nothing written after the backup survives.
+        const dropped = await store.request({ db: name, method: 'DELETE' });
+        if (!dropped.ok && dropped.error.status !== 404) throw new StoreError(dropped.error);
+        await must(store.ensureDatabase(line.db));
+        await must(store.request({ db: name, path: '_security', method: 'PUT', body: line.security }));
+        batch = { db: line.db, docs: [] };
+        continue;
+      }
+      if (typeof line.doc._id === 'string' && line.doc._id.startsWith('_design/')) {
+        designs.push(line);
+        continue;
+      }
+      batch ??= { db: line.db, docs: [] };
+      batch.docs.push(line.doc);
+      if (batch.docs.length >= PAGE) await flush();
+    }
+    await flush();
+    for (const design of designs) {
+      await writeLeaves(store, design.db, [design.doc]);
+      documents += 1;
+    }
+    if (!header) return err({ code: 'backup.notABackup', message: `${file} is empty.` });
+    return ok({ databases: header.databases.length, documents });
+  } catch (error) {
+    if (error instanceof StoreError) return err({ code: 'backup.store', failure: error.failure });
+    if (error instanceof SyntaxError) return err({ code: 'backup.notABackup', message: `${file} is not a Cunban hub backup (${error.message}).` });
+    throw error;
+  }
+}
+
+async function writeLeaves(store: Store, db: string, docs: readonly Record<string, unknown>[]): Promise<void> {
+  const written = await must(store.request<{ id: string; error?: string; reason?: string }[]>({ db: store.dbName(db), path: '_bulk_docs', method: 'POST', body: { docs, new_edits: false } }));
+  const failed = written.filter((row) => row.error);
+  if (failed.length > 0) {
+    const [first] = failed;
+    throw new StoreError({ status: 500, error: first?.error ?? 'restore_failed', reason: `${String(failed.length)} document(s) of ${db} could not be restored (${first?.id ?? ''}: ${first?.reason ?? ''}).` });
+  }
+}
