@@ -51,9 +51,9 @@ export const caseMigrations = {};
 
 export const toStoredCase = (doc: CaseDocument): StoredCase => ({ id: doc.caseNumber, ...doc });
 
+/** The case document of a stored one — RxDB's (`id`, `_meta`, …) or CouchDB's (`_id`, `_rev`, …): storage metadata off. */
 export function fromStoredCase(stored: Record<string, unknown>): CaseDocument {
-  const { id: _id, _deleted, _rev, _meta, _attachments, ...doc } = stored;
-  return doc as unknown as CaseDocument;
+  return Object.fromEntries(Object.entries(stored).filter(([key]) => key !== 'id' && !key.startsWith('_'))) as unknown as CaseDocument;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface ClashParts {
   readonly caseNumbers: CaseNumbers;
   /** Whether the hub refused `caseNumber` as a clash, still unsettled. */
   readonly isClash: (caseNumber: string) => boolean;
+  /** The registration the hub refused, as the kiosk sent it (sync-ledger.ts): a pull may since have replaced the local copy. */
+  readonly refusedDocument: (caseNumber: string) => Record<string, unknown> | undefined;
   /** The hub's own case under that number, fetched through the gateway; undefined when unreachable. */
   readonly hubCase: (caseNumber: string) => Promise<Record<string, unknown> | undefined>;
   /** Forget the replication's copy of the hub's state of these cases (replication-meta.ts). */
@@ -57,12 +59,13 @@ export async function registerClashAgain(parts: ClashParts, caseNumber: string):
   const { db } = parts;
   if (!parts.isClash(caseNumber)) return err({ code: 'clash.notRefused' });
   const local = await db.cases.findOne(caseNumber).exec();
-  if (!local || !isReadableCase(local)) return err({ code: 'case.notFound' });
+  const refused = parts.refusedDocument(caseNumber) ?? local?.toJSON();
+  if (!refused || !isReadableCase(refused)) return err({ code: 'case.notFound' });
   const theirs = await parts.hubCase(caseNumber);
   if (!theirs) return err({ code: 'clash.hubUnreachable' });
   const number = await parts.caseNumbers.next();
   if (!number.ok) return number;
-  const mine = fromStoredCase(local.toJSON());
+  const mine = fromStoredCase(refused);
   const history = renumbered(mine.events, number.value);
   const doc = history.ok ? toCaseDocument(history.value) : undefined;
   // The kiosk's own registration replays under its own rules; only a corrupted one could fail here.
@@ -79,7 +82,9 @@ export async function registerClashAgain(parts: ClashParts, caseNumber: string):
     }
     // The number goes back to the hub's application: this kiosk takes the hub's copy as it is.
     await parts.forgetHubCopies([caseNumber]);
-    await local.incrementalModify(() => ({ ...toStoredCase(fromStoredCase(theirs)), _deleted: false }));
+    const hubCopy = toStoredCase(fromStoredCase(theirs));
+    if (local) await local.incrementalModify(() => ({ ...hubCopy, _deleted: false }));
+    else await db.cases.insert(hubCopy);
   } catch (error) {
     if (isQuotaError(error)) return err(STORAGE_FULL);
     throw error;

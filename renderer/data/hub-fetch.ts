@@ -31,6 +31,11 @@ export interface Refusal {
   readonly reason: string;
   /** Set by hubs that say what kind of refusal it is, e.g. `case.clash`. */
   readonly code?: string;
+  /**
+   * The document as the kiosk sent it. RxDB is told the row is done, so a later pull of the hub's version
+   * of that id replaces the kiosk's copy: the refused version is kept apart (sync-ledger.ts), never lost.
+   */
+  readonly doc?: Record<string, unknown>;
 }
 
 export type HubEvent =
@@ -199,7 +204,12 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
       const rows = await pushInParts(url, init, body);
       const refused = rows.filter((row) => row.error === 'forbidden');
       if (refused.length > 0) {
-        report({ kind: 'refused', docs: refused.map((row) => ({ id: row.id, reason: row.reason ?? '', ...(row.cunban?.code ? { code: row.cunban.code } : {}) })) });
+        const sent = new Map(body.docs.map((doc) => [String(doc._id), doc as Record<string, unknown>]));
+        const refusals = refused.map((row): Refusal => {
+          const doc = sent.get(row.id);
+          return { id: row.id, reason: row.reason ?? '', ...(row.cunban?.code ? { code: row.cunban.code } : {}), ...(doc ? { doc } : {}) };
+        });
+        report({ kind: 'refused', docs: refusals });
       }
       const written = new Map(body.docs.map((doc) => [String(doc._id), Array.isArray(doc.events) ? doc.events.length : 0]));
       const ok = rows.filter((row) => row.ok && row.rev !== undefined);

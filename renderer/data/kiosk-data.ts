@@ -94,6 +94,7 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
           db,
           caseNumbers: numbers,
           isClash: (id) => sync.state().refused.some((refused) => refused.id === id && refused.code === 'case.clash'),
+          refusedDocument: (id) => sync.refusedDocument(id),
           hubCase: async (id) => {
             const response = await asKiosk(`${enrollment.villageSyncUrl}${encodeURIComponent(id)}?${COMPAT_PARAM}=${String(COMPAT_LEVEL)}`).catch(() => undefined);
             return response?.ok ? ((await response.json()) as Record<string, unknown>) : undefined;

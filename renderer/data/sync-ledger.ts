@@ -22,6 +22,8 @@ interface StoredLedger {
   readonly confirmed: Readonly<Record<string, number>>;
   readonly hubRevs?: Readonly<Record<string, string>>;
   readonly refused: readonly RefusedDocument[];
+  /** Each refused document as the kiosk last sent it, by id: what the clerk resolves, whatever the pull brings since. */
+  readonly refusedDocs?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 export interface SyncLedger {
@@ -38,6 +40,8 @@ export interface SyncLedger {
   /** Cases removed from this kiosk (retention). */
   forget(ids: readonly string[]): void;
   readonly refused: readonly RefusedDocument[];
+  /** The refused document as the kiosk last sent it. */
+  refusedDocument(id: string): Record<string, unknown> | undefined;
   refuse(docs: readonly Refusal[], at: string): void;
   /** A refusal settled on the kiosk (the clerk resolved it): no longer shown. */
   settle(id: string): void;
@@ -50,6 +54,7 @@ export async function openSyncLedger(db: KioskDatabase): Promise<SyncLedger> {
   const confirmed = new Map(Object.entries(stored?.confirmed ?? {}));
   const hubRevs = new Map(Object.entries(stored?.hubRevs ?? {}));
   let refused: readonly RefusedDocument[] = stored?.refused ?? [];
+  const refusedDocs = new Map(Object.entries(stored?.refusedDocs ?? {}));
 
   let writing = Promise.resolve();
   let queued = false;
@@ -60,7 +65,12 @@ export async function openSyncLedger(db: KioskDatabase): Promise<SyncLedger> {
     writing = writing
       .then(async () => {
         queued = false;
-        await db.upsertLocal<StoredLedger>(LEDGER, { confirmed: Object.fromEntries(confirmed), hubRevs: Object.fromEntries(hubRevs), refused });
+        await db.upsertLocal<StoredLedger>(LEDGER, {
+          confirmed: Object.fromEntries(confirmed),
+          hubRevs: Object.fromEntries(hubRevs),
+          refused,
+          refusedDocs: Object.fromEntries(refusedDocs),
+        });
       })
       // Not written (a full disk): still held here, and the next write carries it.
       .catch(() => undefined);
@@ -95,13 +105,16 @@ export async function openSyncLedger(db: KioskDatabase): Promise<SyncLedger> {
     get refused() {
       return refused;
     },
+    refusedDocument: (id) => refusedDocs.get(id),
     refuse(docs, at) {
       const ids = new Set(docs.map((d) => d.id));
-      refused = [...refused.filter((r) => !ids.has(r.id)), ...docs.map((d) => ({ ...d, at }))];
+      refused = [...refused.filter((r) => !ids.has(r.id)), ...docs.map(({ doc: _kept, ...refusal }) => ({ ...refusal, at }))];
+      for (const { id, doc } of docs) if (doc) refusedDocs.set(id, doc);
       save();
     },
     settle(id) {
       refused = refused.filter((r) => r.id !== id);
+      refusedDocs.delete(id);
       save();
     },
     flush: () => writing,

@@ -46,6 +46,8 @@ export interface KioskSync {
   prove(): Promise<SyncOutcome & { readonly report?: ProofReport }>;
   /** A refusal the clerk has settled: no longer shown. */
   settleRefusal(id: string): Promise<void>;
+  /** A refused document as the kiosk last sent it (kept whatever a pull brings since). */
+  refusedDocument(id: string): Record<string, unknown> | undefined;
   /** Drop replication's copy of the hub's state of these cases (replication-meta.ts). */
   forgetHubCopies(ids: readonly string[]): Promise<void>;
   stop(): Promise<void>;
@@ -67,6 +69,7 @@ export interface SyncOptions {
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 10_000;
 const PROVE_EVERY_MS = 6 * 60 * 60 * 1000;
+const PROVE_AT_MOST_EVERY_MS = 60_000;
 
 export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
   const { db, enrollment } = options;
@@ -189,13 +192,19 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     return proving;
   };
   let proofTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastProofAt = Number.NEGATIVE_INFINITY;
   function scheduleProof(): void {
     if (stopped) return;
     clearTimeout(proofTimer);
-    // Soon, not at once: let the replication catch up first.
-    proofTimer = setTimeout(() => void prove().then(() => {
-      proofTimer = setTimeout(scheduleProof, options.proveEveryMs ?? PROVE_EVERY_MS);
-    }), 1000);
+    // Soon, not at once: let the replication catch up first — and not more than once a minute on a line
+    // that comes and goes ("sync now" proves at once regardless).
+    const wait = Math.max(1000, lastProofAt + PROVE_AT_MOST_EVERY_MS - Date.now());
+    proofTimer = setTimeout(() => {
+      lastProofAt = Date.now();
+      void prove().then(() => {
+        proofTimer = setTimeout(scheduleProof, options.proveEveryMs ?? PROVE_EVERY_MS);
+      });
+    }, wait);
   }
 
   // The hub's limits, where it says them (hubs before 0.2.0 do not: their limits are the defaults).
@@ -236,6 +245,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
       }, now }, timeoutMs),
     prove,
     forgetHubCopies: forget,
+    refusedDocument: (id) => ledger.refusedDocument(id),
     async settleRefusal(id) {
       ledger.settle(id);
       sync.update({ refused: ledger.refused });

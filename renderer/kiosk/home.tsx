@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { noticesFor } from '../../core/notice.js';
+import { fromStoredCase } from '../data/case-collection.js';
 import type { StorageHealth } from '../data/storage-health.js';
 import { formatDate } from '../ui/format.js';
 import { Alert } from '../ui/form.js';
@@ -95,9 +96,12 @@ function ClashItem({ caseNumber }: { readonly caseNumber: string }) {
     if (result.ok) go({ name: 'receipt', caseNumber: result.value, replaces: caseNumber });
     else setProblem(describe(result.error));
   };
+  // Whose application it is: the registration as this kiosk sent it, kept whatever the hub's case under the number.
+  const kept = data.sync.refusedDocument(caseNumber);
+  const applicant = kept ? fromStoredCase(kept).summary.applicantName : undefined;
   return (
     <li className="clash" data-clash={caseNumber}>
-      <strong>{caseNumber}</strong> — {t('home.clash')}{' '}
+      <strong>{caseNumber}</strong>{applicant ? ` (${applicant})` : ''} — {t('home.clash')}{' '}
       <button type="button" className="primary" disabled={busy} onClick={() => void again()}>{t('home.clashAgain')}</button>
       {problem ? <p className="field-error" role="alert">{problem}</p> : null}
     </li>

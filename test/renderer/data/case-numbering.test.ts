@@ -11,8 +11,10 @@ import type { CaseDocument } from '../../../core/case/document.js';
 import { isEventOf } from '../../../core/case/events.js';
 import { parseCaseNumber } from '../../../core/case/number.js';
 import { adoptEnrollmentLease, caseNumbers } from '../../../renderer/data/case-numbers.js';
+import { fromStoredCase } from '../../../renderer/data/case-collection.js';
 import { openKioskData, type KioskData } from '../../../renderer/data/kiosk-data.js';
 import { kioskDatabaseName, openKioskDatabase } from '../../../renderer/data/kiosk-database.js';
+import { appendCaseEventOnHub } from '../../../sync-server/case-events.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
 import { DB, villageDb } from '../../../sync-server/store/names.js';
 import { createdDraft, itemSnapshot } from '../../core/fixtures.js';
@@ -169,9 +171,15 @@ describe('a kiosk database restored from a backup', () => {
       await restored.data.sync.syncNow();
       const refusal = await eventually(() => restored.data.sync.state().refused.find((r) => r.id === a.caseNumber), 'the clash');
       expect(refusal.code).toBe('case.clash');
-      // Never merged: the hub's case is A's alone; B is whole on the kiosk.
+      // Never merged: the hub's case is A's alone; B is kept whole on the kiosk — even once a pull has brought
+      // the hub's A under that number (it once replaced B: the kiosk's replication took the refused push as done).
       expect([applicantOf(await onHub(a.caseNumber)), creations(await onHub(a.caseNumber))]).toEqual(['孙七', 1]);
-      expect(applicantOf(await restored.data.cases.get(a.caseNumber))).toBe('周八');
+      // The county notes A on the hub: its new revision comes down under that number.
+      const noted = await appendCaseEventOnHub(t.hub.store, VILLAGE_A, a.caseNumber, { id: 'county-note-clash', at: new Date().toISOString(), actor: { id: 'county-1', name: '张敏', level: 'county' }, type: 'note', payload: { text: '已核实' } });
+      expect(noted.ok).toBe(true);
+      await eventually(async () => (applicantOf(await restored.data.cases.get(a.caseNumber)) === '孙七' ? true : (await restored.data.sync.syncNow(), undefined)), 'the hub’s case under the number');
+      const kept = restored.data.sync.refusedDocument(a.caseNumber);
+      expect(kept && applicantOf(fromStoredCase(kept))).toBe('周八');
       const quarantined = await t.hub.store.docsWithPrefix<{ docId: string; code?: string }>(DB.quarantine, 'q:');
       expect(quarantined.ok && quarantined.value.some((q) => q.docId === a.caseNumber && q.code === 'case.clash')).toBe(true);
 

@@ -70,6 +70,7 @@ describe('a case number clash at the counter', () => {
 
     const item = await screen.findByText(/编号冲突：县级平台已有另一件申请使用了这个受理编号/, {}, { timeout: 30_000 });
     expect(item.closest('li')?.getAttribute('data-clash')).toBe(first);
+    expect(item.closest('li')?.textContent).toContain(`${first} (李四)`);
     await counter.user.click(screen.getByRole('button', { name: '改用新编号重新登记' }));
     const receiptNumber = await screen.findByTestId('receipt-case-number', {}, { timeout: 20_000 });
     expect(receiptNumber.textContent).not.toBe(first);
