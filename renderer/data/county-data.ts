@@ -18,6 +18,11 @@ import type { Result } from '../../core/result.js';
 import type { CountyDocument, KioskDatabase } from './kiosk-database.js';
 
 export interface CountyData {
+  /**
+   * False until the county documents on this device have been read: the catalog is then not "not received
+   * yet" but not read yet, and a screen says it is loading (it once said the catalog had never come).
+   */
+  readonly loaded: boolean;
   /** Absent until the first pull from the hub brings it. */
   readonly catalog?: Catalog;
   readonly calendar?: WorkingCalendar;
@@ -30,8 +35,8 @@ export interface CountyData {
   readonly unreadable: readonly string[];
 }
 
-/** Before the first pull: nothing yet. */
-export const NO_COUNTY_DATA: CountyData = { notices: [], problems: [], unreadable: [] };
+/** Before this device's county documents are read. */
+export const NO_COUNTY_DATA: CountyData = { loaded: false, notices: [], problems: [], unreadable: [] };
 
 /** Where a county document of a newer major version is kept: beside the last readable one, never over it. */
 const ASIDE = /@v\d+$/;
@@ -75,6 +80,7 @@ export function readCountyData(docs: readonly CountyDocument[]): CountyData {
     })
     .sort((a, b) => b.publishedOn.localeCompare(a.publishedOn));
   return {
+    loaded: true,
     ...(catalog ? { catalog } : {}),
     ...(calendar ? { calendar } : {}),
     ...(divisions ? { divisions: indexDivisions(divisions) } : {}),

@@ -25,9 +25,9 @@ export function Home() {
   const sync = useObservable(data.sync.state$, data.sync.state());
 
   return (
-    <section className="home">
+    <section className="home" data-catalog-version={county.catalog?.version}>
       <h1>{t('home.title', { date: formatDate(locale, today) })}</h1>
-      {!county.catalog ? <Alert tone="info">{t('home.noCatalog')}</Alert> : null}
+      {county.loaded && !county.catalog ? <Alert tone="info">{t('home.noCatalog')}</Alert> : null}
       {storage && (storage.level === 'warning' || storage.level === 'critical') ? <Alert>{t(`storage.${storage.level}`)}</Alert> : null}
       {sync.refused.length > 0 ? (
         <Alert>

@@ -43,7 +43,7 @@ export function NewCase({ draft, onDraft, onRegistered }: NewCaseProps) {
     return (
       <section>
         <h1>{t('newCase.title')}</h1>
-        <Alert tone="info">{t('home.noCatalog')}</Alert>
+        {county.loaded ? <Alert tone="info">{t('home.noCatalog')}</Alert> : <p className="loading" role="status">{t('boot.loading')}</p>}
       </section>
     );
   }

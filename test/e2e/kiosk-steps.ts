@@ -23,8 +23,8 @@ export async function enrollWithFirstClerk(page: Page, store: Store, village: st
   await page.getByLabel('再次输入PIN码').fill('2580');
   await page.getByRole('button', { name: '创建账号' }).click();
   await page.locator('.counter-header').waitFor();
-  // Playwright's own wait, not vitest's: the benchmarks enroll with this too, outside a test.
-  await page.getByText('尚未收到县里的服务事项目录').waitFor({ state: 'hidden', timeout: 20_000 });
+  // The county catalog pulled and read (Playwright's own wait, not vitest's: the benchmarks enroll with this too).
+  await page.locator('.home[data-catalog-version]').waitFor({ timeout: 20_000 });
 }
 
 /**
@@ -51,8 +51,9 @@ export interface RegistrationAtKeyboard {
 /** Everything of `registerAtKeyboard` up to, not including, the Ctrl+Enter that saves. */
 export async function typeRegistration(page: Page, options: RegistrationAtKeyboard): Promise<void> {
   await page.keyboard.press('Alt+N');
+  // As a clerk does: type once the form is there (just after a start, the device's catalog is still being read).
+  await page.getByRole('searchbox').waitFor();
   await page.keyboard.type(options.search);
-  // As a clerk does: Enter once the item shows (the catalog may still be loading just after a start).
   await page.locator('.item-results li').first().waitFor();
   await page.keyboard.press('Enter');
   await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-field]')?.getAttribute('data-field'))).toBe('applicant.name');

@@ -7,6 +7,7 @@ import { render, screen, waitFor, type RenderResult } from '@testing-library/rea
 import { userEvent, type UserEvent } from '@testing-library/user-event';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { Blob as NodeBlob } from 'node:buffer';
+import { firstValueFrom } from 'rxjs';
 import { expect } from 'vitest';
 import type { EnrollResponse } from '../../../core/api/enrollment.js';
 import type { PrintOutcome } from '../../../core/api/shell.js';
@@ -100,10 +101,12 @@ export async function signedInCounter(hub: TestHub, options: { idleLockMs?: numb
   await user.type(screen.getByLabelText('再次输入PIN码'), '2580');
   await user.click(screen.getByRole('button', { name: '创建账号' }));
   await screen.findByRole('navigation', { name: '主菜单' });
-  await waitFor(() => {
-    expect(screen.queryByText(/尚未收到县里的服务事项目录/)).toBeNull();
+  const counter = counterOf(shell, view, user);
+  // The county catalog is here: pulled from the hub, and read on this device.
+  await waitFor(async () => {
+    expect((await firstValueFrom(counter.data.county$)).catalog).toBeDefined();
   }, { timeout: 20_000 });
-  return counterOf(shell, view, user);
+  return counter;
 }
 
 function counterOf(shell: TestShell, view: RenderResult, user: UserEvent): Counter {
