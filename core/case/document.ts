@@ -111,8 +111,8 @@ export type CaseMergeError =
 /**
  * The conflict rule for two copies of a case document, used by the kiosk and the hub alike: the union
  * of their events — unless each holds a different registration (two residents: refused) — and of the
- * fields a newer version added (where both copies hold one field with
- * different values, the canonically smaller wins, so every replica makes the same choice).
+ * fields a newer version added (where both copies hold one with different values, the canonically
+ * smaller wins, so every replica makes the same choice).
  */
 export function mergeCaseDocuments(a: CaseDocument, b: CaseDocument): Result<CaseDocument, CaseMergeError> {
   if (a.caseNumber !== b.caseNumber) return err({ code: 'case.merge.differentCases' });
