@@ -11,7 +11,10 @@ import { indexDivisions } from '../core/divisions/table.js';
 import { translate } from '../core/i18n/translate.js';
 import { localDateOf } from '../core/local-date.js';
 import { CUNBAN_VERSION } from '../core/version.js';
+import { attemptLedger } from './attempts.js';
 import type { HubConfig } from './config.js';
+import type { ClientOf } from './http/client.js';
+import type { Throttle } from './http/throttle.js';
 import { MAX_DOC_BYTES } from './case-writes.js';
 import { failure, invalidInput, MAX_BODY_BYTES, reply, type HttpReply, type Route } from './http/kit.js';
 import { readFleetPolicy } from './fleet-policy.js';
@@ -21,22 +24,25 @@ import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
 import { DB, villageDb } from './store/names.js';
 import type { Store } from './store/store.js';
 
-const ENROLL_WINDOW_MS = 15 * 60 * 1000;
-const ENROLL_MAX_FAILURES = 10;
+/** Ten wrong codes from one client address within fifteen minutes, on any hub process, stop its tries. */
+const ENROLL_ATTEMPTS = { kind: 'enroll', max: 10, windowMs: 15 * 60 * 1000 } as const;
 
 export interface ApiOptions {
   readonly config: HubConfig;
   readonly store: Store;
+  readonly client: ClientOf;
+  /** Enrollment tries per client address, in this process (a burst brake; the lock is ENROLL_ATTEMPTS). */
+  readonly enrollThrottle: Throttle;
   readonly storeStatus: () => 'up' | 'down';
   readonly now: () => Date;
 }
 
 /** Where kiosks reach this hub: the configured public URL, else the Host the kiosk itself used. */
-function publicBase(config: HubConfig, req: IncomingMessage): string {
+function publicBase(config: HubConfig, client: ClientOf, req: IncomingMessage): string {
   if (config.publicUrl) return config.publicUrl.toString().replace(/\/?$/, '/');
   const host = req.headers.host ?? '';
   const safeHost = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : `127.0.0.1:${config.port}`;
-  const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+  const proto = client.secure(req) ? 'https' : 'http';
   return `${proto}://${safeHost}/`;
 }
 
@@ -44,42 +50,41 @@ const enrollFailure = (status: number, code: EnrollErrorCode, minutes = 15): Htt
   failure(status, code, translate('en', code, { minutes }));
 
 export function apiRoutes(options: ApiOptions): Route[] {
-  const { config, store, now } = options;
-  // Per client address, in this process: guessing a 60-bit code is hopeless anyway; this keeps it so.
-  const failures = new Map<string, number[]>();
-
-  const recentFailures = (ip: string) => {
-    const cutoff = now().getTime() - ENROLL_WINDOW_MS;
-    if (failures.size > 10_000) {
-      for (const [key, times] of failures) if (times.every((t) => t <= cutoff)) failures.delete(key);
-    }
-    const list = (failures.get(ip) ?? []).filter((t) => t > cutoff);
-    failures.set(ip, list);
-    return list;
-  };
+  const { config, store, now, client } = options;
+  const attempts = attemptLedger(store, ENROLL_ATTEMPTS);
 
   return [
     {
       method: 'POST',
       pattern: /^\/api\/enroll$/,
       async handle(context) {
-        const ip = context.req.socket.remoteAddress ?? 'unknown';
-        if (recentFailures(ip).length >= ENROLL_MAX_FAILURES) return enrollFailure(429, 'enroll.rateLimited');
         const body = await context.json(16 * 1024);
         if (!body.ok) return body.error;
         const request = enrollRequestSchema.safeParse(body.value);
         if (!request.success) return failure(400, 'bad_request', 'Expected {"code": "XXXX-XXXX-XXXX"}.');
+        // Only a well-formed code is a try: braked in this process, then counted in the store.
+        const address = client.address(context.req);
+        const braked = await options.enrollThrottle.take(address);
+        if (!braked.allowed) return enrollFailure(429, 'enroll.rateLimited', Math.ceil(braked.retryAfterSeconds / 60));
+        const verdict = await attempts.begin(address, now());
+        if (!verdict.ok) return failure(503, 'store_unavailable', verdict.error.reason);
+        if (!verdict.value.allowed) return enrollFailure(429, 'enroll.rateLimited', Math.ceil(verdict.value.retryAfterMs / 60_000));
+        const { attempt } = verdict.value;
         const enrolled = await enrollKiosk(store, request.data.code, now(), request.data.appVersion);
         if (!enrolled.ok) {
           const error = enrolled.error;
-          if (error.code === 'enroll.store') return failure(503, 'store_unavailable', error.failure.reason);
-          recentFailures(ip).push(now().getTime());
+          if (error.code === 'enroll.store') {
+            await attempts.withdraw(attempt);
+            return failure(503, 'store_unavailable', error.failure.reason);
+          }
           const status = { 'enroll.codeUnknown': 404, 'enroll.codeUsed': 409, 'enroll.codeExpired': 410, 'enroll.villageFull': 409, 'enroll.numbersExhausted': 409 }[error.code];
           return enrollFailure(status, error.code);
         }
+        // A technician enrolling a hall's kiosks one after another is never locked out by typos before.
+        await attempts.clear(address, attempt);
         const county = await readCountyData(store);
         const place = county.ok ? indexDivisions(county.value.divisions).village(enrolled.value.kiosk.village) : undefined;
-        const base = publicBase(config, context.req);
+        const base = publicBase(config, client, context.req);
         const { kiosk, secret } = enrolled.value;
         const response: EnrollResponse = {
           kioskId: kiosk.kioskId,

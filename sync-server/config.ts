@@ -4,6 +4,7 @@
  */
 import { networkInterfaces } from 'node:os';
 import { err, ok, type Result } from '../core/result.js';
+import { compileTrust, type TrustProxy } from './http/client.js';
 
 export interface HubConfig {
   readonly port: number;
@@ -27,6 +28,11 @@ export interface HubConfig {
    * 60 by default): a kiosk's long poll ends before it, or keeps the line alive with heartbeats.
    */
   readonly proxyReadTimeoutMs?: number;
+  /**
+   * The reverse proxies whose `X-Forwarded-For` / `-Proto` to believe (`CUNBAN_TRUST_PROXY`): a number
+   * of hops, or addresses and subnets. Absent: none, and limits key on the socket's address.
+   */
+  readonly trustProxy?: TrustProxy;
 }
 
 export interface ConfigError {
@@ -88,6 +94,11 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
   if (proxySeconds !== undefined && !(Number.isInteger(proxySeconds) && proxySeconds >= 5 && proxySeconds <= 3600)) {
     return invalid('CUNBAN_PROXY_READ_TIMEOUT', `expected the proxy's read timeout in whole seconds, 5–3600, got "${proxyText ?? ''}"`);
   }
+  const trustText = value('CUNBAN_TRUST_PROXY');
+  const trustProxy = trustText === undefined ? undefined : parseTrustProxy(trustText);
+  if (trustProxy instanceof Error) {
+    return invalid('CUNBAN_TRUST_PROXY', `expected a number of proxy hops (1) or the proxies' addresses and subnets (10.0.0.5, 10.1.0.0/16, loopback): ${trustProxy.message}`);
+  }
   const base = {
     port,
     host,
@@ -98,6 +109,7 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
     ...(appsDir ? { appsDir } : {}),
     ...(updatesDir ? { updatesDir } : {}),
     ...(proxySeconds === undefined ? {} : { proxyReadTimeoutMs: proxySeconds * 1000 }),
+    ...(trustProxy === undefined ? {} : { trustProxy }),
   };
   const couchText = value('COUCHDB_URL');
   if (couchText === undefined) return ok(base);
@@ -109,6 +121,13 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
     return invalid('COUCHDB_URL', 'the hub needs admin credentials in the URL (http://admin:secret@host:5984/)');
   }
   return ok({ ...base, couchdbUrl });
+}
+
+function parseTrustProxy(text: string): TrustProxy | Error {
+  if (/^\d+$/.test(text)) return Number(text) >= 1 && Number(text) <= 10 ? Number(text) : new Error('hops must be 1–10');
+  const list = text.split(',').map((part) => part.trim()).filter(Boolean);
+  const compiled = compileTrust(list);
+  return compiled instanceof Error ? compiled : list;
 }
 
 /** The hub URL to give kiosks (in QR codes): the public URL, else this machine's first LAN address. */

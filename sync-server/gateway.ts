@@ -8,7 +8,8 @@ import { mergeCaseConflicts } from './case-conflicts.js';
 import type { HttpReply, Route, RouteContext } from './http/kit.js';
 import { DEFAULT_PROXY_READ_TIMEOUT_MS } from './config.js';
 import { ALL_DOCS_PARAMS, bodyParam, BULK_GET_PARAMS, CHANGES_PARAMS, DOC_PARAMS, queryOf, type Query } from './gateway-query.js';
-import { failure, Heartbeating, isJsonObject, MAX_BODY_BYTES, rateLimiter, reply } from './http/kit.js';
+import { failure, Heartbeating, isJsonObject, MAX_BODY_BYTES, reply } from './http/kit.js';
+import { throttle } from './http/throttle.js';
 import { refuseCaseWrite } from './case-writes.js';
 import { carryOver, presentTo, readerOf, refuseWriteFrom, type Reader } from './gateway-readers.js';
 import { authenticateRequest, touchKiosk, type KioskDoc } from './kiosks.js';
@@ -81,7 +82,8 @@ interface ChangesPage {
 
 export function gatewayRoutes(options: GatewayOptions): Route[] {
   const { store, now, log } = options;
-  const limit = rateLimiter(300, 50);
+  // 300 requests in 6 s per kiosk: far above a healthy sync, far below a runaway loop.
+  const limit = throttle(300, 6);
   const lastTouch = new Map<string, number>();
 
   /** Record activity for the fleet view at most once a minute per kiosk and kind: a long poll is no store write. */
@@ -97,7 +99,7 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     const auth = await authenticateRequest(store, context);
     if (!auth.ok) return { ok: false, reply: auth.error };
     const kiosk = auth.value;
-    const allowed = limit(kiosk.kioskId);
+    const allowed = await limit.take(kiosk.kioskId);
     if (!allowed.allowed) {
       return {
         ok: false,

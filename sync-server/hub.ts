@@ -9,7 +9,11 @@ import { apiRoutes } from './api.js';
 import type { HubConfig } from './config.js';
 import { fileRoutes } from './files.js';
 import { gatewayRoutes } from './gateway.js';
+import { clientOf } from './http/client.js';
 import { router } from './http/kit.js';
+import { throttle } from './http/throttle.js';
+import { sessionRoutes } from './review/session-routes.js';
+import { passwordCheckPool } from './secrets.js';
 import { appRoutes, DEFAULT_APPS_DIR } from './static-apps.js';
 import { initStore, type InitReport } from './provision.js';
 import { fleetRoutes } from './review/fleet-routes.js';
@@ -21,6 +25,9 @@ import { updateRoutes } from './updates.js';
 import { reviewRoutes } from './review/routes.js';
 import { runningStoreUrl, startEmbeddedStore, type EmbeddedStore } from './store/embedded-store.js';
 import { openStore, type Store } from './store/store.js';
+
+/** Sign-in attempts from one client address in ten minutes, whatever the names: ample for an office behind one NAT, a brake on spraying guesses over many names. */
+const SIGN_INS_PER_ADDRESS = { points: 60, seconds: 600 } as const;
 
 export interface AcquiredStore {
   readonly store: Store;
@@ -86,8 +93,10 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     // Load the queue into memory now, so the first reviewer does not wait for it.
     void queueIndex.current();
   }
+  const client = clientOf(config.trustProxy);
   const routes = [
-    ...apiRoutes({ config, store, storeStatus: () => acquired.status(), now }),
+    ...apiRoutes({ config, store, client, enrollThrottle: throttle(20, 60), storeStatus: () => acquired.status(), now }),
+    ...sessionRoutes({ config, store, now, client, passwords: passwordCheckPool(), throttle: throttle(SIGN_INS_PER_ADDRESS.points, SIGN_INS_PER_ADDRESS.seconds) }),
     ...gatewayRoutes({
       store,
       now,

@@ -1,6 +1,7 @@
 /** Random tokens and their stored forms. Secrets are never stored; only their hashes are. */
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import pLimit from 'p-limit';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 
@@ -40,4 +41,26 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const actual = await scrypt(password, Buffer.from(salt, 'base64url'), 32, options);
   const expected = Buffer.from(key, 'base64url');
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/**
+ * Password checks at once and waiting, per hub process. Each scrypt check holds 128 MiB and a core for
+ * about a quarter of a second: unbounded, fifty sign-ins at once would take 6 GiB and every core, and
+ * kiosks' syncs with them. Beyond the queue a sign-in is told to come back instead of waiting.
+ */
+export const PASSWORD_CHECKS = { atOnce: 2, waiting: 16 } as const;
+
+export interface PasswordCheckPool {
+  /** `busy` when the queue is full: nothing was checked. */
+  verify(password: string, stored: string): Promise<boolean | 'busy'>;
+  /** Checks running and waiting now (for /metrics). */
+  load(): { running: number; waiting: number };
+}
+
+export function passwordCheckPool(limits: { atOnce: number; waiting: number } = PASSWORD_CHECKS): PasswordCheckPool {
+  const limit = pLimit(limits.atOnce);
+  return {
+    verify: (password, stored) => (limit.pendingCount >= limits.waiting ? Promise.resolve('busy') : limit(() => verifyPassword(password, stored))),
+    load: () => ({ running: limit.activeCount, waiting: limit.pendingCount }),
+  };
 }

@@ -118,6 +118,10 @@ export function apiErrorText(t: ReturnType<typeof useI18n>['t'], error: ApiError
       return t('console.signInWrong');
     case 'signIn.locked':
       return t('console.signInLocked');
+    case 'signIn.throttled':
+      return t('console.signInThrottled');
+    case 'signIn.busy':
+      return t('console.signInBusy');
     case 'console.hubUnreachable':
       return t('console.hubUnreachable');
     case 'notice.idNumber':

@@ -254,20 +254,3 @@ async function dispatch(routes: readonly Route[], req: IncomingMessage, url: URL
   }
   return pathMatched ? failure(405, 'method_not_allowed', `${req.method ?? ''} is not allowed here.`) : failure(404, 'not_found', 'missing');
 }
-
-/** A token bucket per key: `capacity` requests at once, refilled at `perSecond`. */
-export function rateLimiter(capacity: number, perSecond: number, now: () => number = Date.now) {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  return (key: string): { allowed: boolean; retryAfterSeconds: number } => {
-    const t = now();
-    const bucket = buckets.get(key) ?? { tokens: capacity, at: t };
-    bucket.tokens = Math.min(capacity, bucket.tokens + ((t - bucket.at) / 1000) * perSecond);
-    bucket.at = t;
-    buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true, retryAfterSeconds: 0 };
-    }
-    return { allowed: false, retryAfterSeconds: Math.ceil((1 - bucket.tokens) / perSecond) };
-  };
-}

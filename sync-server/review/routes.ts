@@ -4,7 +4,7 @@
  * A town reviewer asking for another town's case gets the same 404 as for a case that does not exist.
  */
 import { randomUUID } from 'node:crypto';
-import { revealRequestSchema, reviewActionSchema, signInRequestSchema, type ReviewAction } from '../../core/api/review.js';
+import { revealRequestSchema, reviewActionSchema, type ReviewAction } from '../../core/api/review.js';
 import type { EventDraft } from '../../core/case/append.js';
 import { parseCaseDocument } from '../../core/case/document.js';
 import { isEventOf, type Actor } from '../../core/case/events.js';
@@ -21,7 +21,7 @@ import { answerDashboard, answerExport, answerQueue } from './queue-route.js';
 import { queueQuerySchema } from '../../core/api/queue.js';
 import { townCodeSchema } from '../../core/divisions/code.js';
 import { caseNotFound, caseScope } from './scope.js';
-import { authenticateReviewer, sessionCookie, signIn, signOut, SESSION_LIFETIME_MS } from './sessions.js';
+import { authenticateReviewer } from './sessions.js';
 
 const parseQueueQuery = (url: URL) => queueQuerySchema.safeParse(Object.fromEntries(url.searchParams));
 
@@ -70,45 +70,6 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
   });
 
   return [
-    {
-      method: 'POST',
-      pattern: /^\/api\/session$/,
-      async handle(context) {
-        const body = await context.json(4096);
-        if (!body.ok) return body.error;
-        const request = signInRequestSchema.safeParse(body.value);
-        if (!request.success) return failure(400, 'bad_request', 'Expected {"name": "...", "password": "..."}.');
-        const signedIn = await signIn(store, request.data.name, request.data.password, now());
-        if (!signedIn.ok) {
-          if (signedIn.error === 'signIn.locked') return failure(429, 'signIn.locked', 'Too many failed sign-ins for this name; try again in 15 minutes.');
-          if (signedIn.error === 'store') return failure(503, 'store_unavailable', 'The store is not answering.');
-          return failure(401, 'signIn.wrong', 'Wrong name or password.');
-        }
-        const secure = config.publicUrl?.protocol === 'https:';
-        return reply(200, signedIn.value.session, { 'set-cookie': sessionCookie(signedIn.value.token, secure, SESSION_LIFETIME_MS / 1000) });
-      },
-    },
-    {
-      method: 'GET',
-      pattern: /^\/api\/session$/,
-      async handle(context) {
-        const reviewer = await authenticateReviewer(store, context.req, now());
-        // "Nobody is signed in" is an answer here, not an error: 204, so the console's first look is quiet.
-        if (!reviewer.ok) return reviewer.error.status === 401 ? reply(204, undefined) : reviewer.error;
-        const { csrf, sessionId: _session, ...view } = reviewer.value;
-        return reply(200, { reviewer: view, csrf });
-      },
-    },
-    {
-      method: 'DELETE',
-      pattern: /^\/api\/session$/,
-      async handle(context) {
-        const reviewer = await authenticateReviewer(store, context.req, now());
-        if (!reviewer.ok) return reviewer.error;
-        await signOut(store, reviewer.value.sessionId);
-        return reply(204, undefined, { 'set-cookie': sessionCookie('', false, 0) });
-      },
-    },
     {
       method: 'GET',
       pattern: /^\/api\/review\/cases\/(?<caseNumber>[^/]+)$/,

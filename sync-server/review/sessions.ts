@@ -2,13 +2,16 @@
  * Reviewer sessions for the console. A session is a random token in an HttpOnly, SameSite=Strict
  * cookie; the store keeps only its hash (in the users database, admin-only), so any hub process can
  * check it. Requests that change anything must also echo the session's CSRF token in a header.
- * Five failed sign-ins for one name within fifteen minutes lock that name for fifteen minutes.
+ * Five failed sign-ins for one name within fifteen minutes lock that name until the oldest of them is
+ * fifteen minutes old, on every hub process: failures are counted in the store (../attempts.ts), and a
+ * sixth attempt, even one sent in parallel with the five, is refused before its password is checked.
  */
 import type { IncomingMessage } from 'node:http';
 import { CSRF_HEADER, SESSION_COOKIE, type ReviewerView, type SessionView } from '../../core/api/review.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { failure, type HttpReply } from '../http/kit.js';
-import { newSecret, sameHash, sha256, verifyPassword } from '../secrets.js';
+import { attemptLedger } from '../attempts.js';
+import { newSecret, sameHash, sha256, type PasswordCheckPool } from '../secrets.js';
 import { DB } from '../store/names.js';
 import type { Store } from '../store/store.js';
 import type { ReviewerDoc } from '../users.js';
@@ -27,20 +30,13 @@ interface SessionDoc {
   readonly expiresAt: string;
 }
 
-interface FailuresDoc {
-  readonly _id: string;
-  readonly _rev?: string;
-  readonly type: 'signInFailures';
-  readonly at: readonly string[];
-}
-
 export interface Reviewer extends ReviewerView {
   readonly csrf: string;
   readonly sessionId: string;
 }
 
 const sessionDocId = (token: string) => `session:${sha256(token)}`;
-const failuresDocId = (name: string) => `signin-failures:${name}`;
+const SIGN_IN_ATTEMPTS = { kind: 'signin', max: MAX_SIGN_IN_FAILURES, windowMs: SIGN_IN_LOCK_MS } as const;
 const viewOf = (doc: ReviewerDoc): ReviewerView => ({ name: doc.name, role: doc.role, ...(doc.town ? { town: doc.town } : {}) });
 
 export function sessionCookie(token: string, secure: boolean, maxAgeSeconds: number): string {
@@ -55,27 +51,40 @@ function cookieValue(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
-export type SignInError = 'signIn.wrong' | 'signIn.locked' | 'store';
+export type SignInError =
+  | { readonly code: 'signIn.wrong' }
+  | { readonly code: 'signIn.locked'; readonly retryAfterSeconds: number }
+  /** Too many password checks queued on this process: nothing was checked. */
+  | { readonly code: 'signIn.busy' }
+  | { readonly code: 'store' };
 
 export async function signIn(
   store: Store,
+  passwords: PasswordCheckPool,
   name: string,
   password: string,
   now: Date,
 ): Promise<Result<{ token: string; session: SessionView }, SignInError>> {
-  const failures = await store.getDoc<FailuresDoc>(DB.users, failuresDocId(name));
-  const recent = failures.ok ? failures.value.at.filter((at) => Date.parse(at) > now.getTime() - SIGN_IN_LOCK_MS) : [];
-  if (recent.length >= MAX_SIGN_IN_FAILURES) return err('signIn.locked');
+  const attempts = attemptLedger(store, SIGN_IN_ATTEMPTS);
+  const verdict = await attempts.begin(name, now);
+  if (!verdict.ok) return err({ code: 'store' });
+  if (!verdict.value.allowed) return err({ code: 'signIn.locked', retryAfterSeconds: Math.ceil(verdict.value.retryAfterMs / 1000) });
+  const { attempt } = verdict.value;
   const user = await store.getDoc<ReviewerDoc>(DB.users, `user:${name}`);
-  // The same slow check whether or not the name exists, so timing does not tell which names do.
-  const valid = await verifyPassword(password, user.ok ? user.value.passwordHash : DUMMY_HASH);
-  if (!user.ok || !valid) {
-    const next = { _id: failuresDocId(name), type: 'signInFailures' as const, at: [...recent, now.toISOString()], ...(failures.ok ? { _rev: failures.value._rev } : {}) };
-    await store.putDoc(DB.users, next);
-    return err(user.ok || user.error.status === 404 ? 'signIn.wrong' : 'store');
+  if (!user.ok && user.error.status !== 404) {
+    await attempts.withdraw(attempt);
+    return err({ code: 'store' });
   }
-  // A success clears the failures, writing only when there are any to clear.
-  if (failures.ok && failures.value.at.length > 0) await store.putDoc(DB.users, { ...failures.value, at: [] });
+  // The same slow check whether or not the name exists, so timing does not tell which names do.
+  const valid = await passwords.verify(password, user.ok ? user.value.passwordHash : DUMMY_HASH);
+  if (valid === 'busy') {
+    await attempts.withdraw(attempt);
+    return err({ code: 'signIn.busy' });
+  }
+  // A failure is already counted: its attempt stays.
+  if (!user.ok || !valid) return err({ code: 'signIn.wrong' });
+  const cleared = await attempts.clear(name, attempt);
+  if (!cleared.ok) return err({ code: 'store' });
   const token = newSecret();
   const csrf = newSecret();
   const session: SessionDoc = {
@@ -86,7 +95,7 @@ export async function signIn(
     expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS).toISOString(),
   };
   const saved = await store.putDoc(DB.users, session);
-  if (!saved.ok) return err('store');
+  if (!saved.ok) return err({ code: 'store' });
   return ok({ token, session: { reviewer: viewOf(user.value), csrf } });
 }
 

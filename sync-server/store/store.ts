@@ -49,12 +49,15 @@ export interface Store {
   ping(): Promise<StoreResult<{ vendor: string }>>;
 }
 
+/** `text` with each lone surrogate replaced by U+FFFD, so it can be percent-encoded (or stored) without a throw. */
+export const wellFormedText = (text: string) => text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+
 /**
  * Document ids go into paths encoded, except the `_design/` and `_local/` prefixes CouchDB expects raw.
  * A lone surrogate (from any typed name or id) cannot be percent-encoded: made well-formed first, never a throw.
  */
 export function docPath(id: string): string {
-  const wellFormed = id.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  const wellFormed = wellFormedText(id);
   const special = /^(_design|_local)\/(.+)$/.exec(wellFormed);
   return special ? `${special[1] ?? ''}/${encodeURIComponent(special[2] ?? '')}` : encodeURIComponent(wellFormed);
 }

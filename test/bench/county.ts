@@ -162,7 +162,8 @@ export const county: Benchmark = {
   defaultRounds: 1,
   async run({ rounds, log }) {
     const divisions = demoDivisions();
-    const hub = await startKillableHub({ catalog: demoCatalog(), divisions, calendar: demoCalendarData() });
+    // Behind a trusted proxy, as a county runs it: each kiosk comes from its own village's address.
+    const hub = await startKillableHub({ catalog: demoCatalog(), divisions, calendar: demoCalendarData() }, { CUNBAN_TRUST_PROXY: 'loopback' });
     try {
       const villages = divisions.towns.flatMap((town) => town.villages.map((village) => village.code12));
       const codes = await hub.withAdmin(async (admin) => {
@@ -176,8 +177,9 @@ export const county: Benchmark = {
         return issued;
       });
       const kiosks: SimulatedKiosk[] = [];
-      for (const code of codes) {
-        const response = await fetch(`${hub.origin}/api/enroll`, { method: 'POST', body: JSON.stringify({ code }) });
+      for (const [i, code] of codes.entries()) {
+        const headers = { 'x-forwarded-for': `10.0.${String(Math.floor(i / 250))}.${String((i % 250) + 1)}` };
+        const response = await fetch(`${hub.origin}/api/enroll`, { method: 'POST', headers, body: JSON.stringify({ code }) });
         kiosks.push({ enrollment: enrollResponseSchema.parse(await response.json()), cases: 0 });
       }
       const signIn = await fetch(`${hub.origin}/api/session`, { method: 'POST', body: JSON.stringify({ name: 'county-bench', password: 'bench-secret-1' }) });

@@ -30,7 +30,7 @@ async function snapshot(): Promise<Record<string, unknown>> {
       const all = await hub.hub.store.request<{ rows: { id: string; doc: Record<string, unknown> & { _id: string } }[] }>({ db: hub.hub.store.dbName(db), path: '_all_docs', qs: { include_docs: true } });
       if (!all.ok) return [db, all.error] as const;
       const docs = all.value.rows
-        .filter((row) => !row.id.startsWith('session:') && !row.id.startsWith('signin-failures:'))
+        .filter((row) => !/^(session|signin|enroll):/.test(row.id))
         .map(({ doc }) => {
           const { _rev, lastSeenAt: _seen, lastPushAt: _push, lastPullAt: _pull, ...content } = doc;
           return doc._id.startsWith('kiosk:') ? content : { ...content, _rev };

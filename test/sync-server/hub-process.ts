@@ -84,11 +84,11 @@ export interface KillableHub {
   close(): Promise<void>;
 }
 
-export async function startKillableHub(county: CountyData = testCountyData()): Promise<KillableHub> {
+export async function startKillableHub(county: CountyData = testCountyData(), extraEnv: NodeJS.ProcessEnv = {}): Promise<KillableHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cunban-hub-process-'));
   const prefix = `f${Date.now().toString(36)}_`;
   const port = await freePort();
-  const env = { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: String(port), CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '' };
+  const env = { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: String(port), CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '', ...extraEnv };
   let running: HubProcess | undefined;
   const withAdmin = <T>(fn: (admin: AcquiredStore) => Promise<T>) => withStoreOf(env, fn);
   await provisionForHubProcesses(env, county);

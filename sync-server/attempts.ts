@@ -1,0 +1,110 @@
+/**
+ * Guarded attempts (reviewer sign-ins by name, enrollment codes by client address), counted in the
+ * store so that every hub process sees the same count. Each attempt is its own document,
+ * `<kind>:<key>:<ISO time>:<random>` in the admin-only users database, and attempts are counted by key
+ * range: nothing is read, incremented and written back, so parallel attempts cannot overwrite one
+ * another's count (a read–modify–write counter lost 19 of 20 parallel failures).
+ *
+ * An attempt is written *before* the guarded work, and may go ahead only if fewer than `max` attempts of
+ * its key sort before it within the window: fifty parallel guesses get five checks between them, on
+ * any number of hub processes (up to the processes' clock skew). A refused attempt's document is
+ * removed, so guessing on while locked does not extend the lock; a failed one stays and counts.
+ */
+import { randomBytes } from 'node:crypto';
+import { ok, type Result } from '../core/result.js';
+import { wellFormedText, type Store, type StoreFailure } from './store/store.js';
+import { DB } from './store/names.js';
+
+export interface AttemptPolicy {
+  /** The id prefix of this kind of attempt: `signin`, `enroll`. */
+  readonly kind: string;
+  /** How many attempts within the window may go ahead. */
+  readonly max: number;
+  readonly windowMs: number;
+}
+
+export interface Attempt {
+  readonly id: string;
+  readonly rev: string;
+}
+
+export type AttemptVerdict =
+  | { readonly allowed: true; readonly attempt: Attempt }
+  /** Locked until the oldest counted attempt leaves the window. */
+  | { readonly allowed: false; readonly retryAfterMs: number };
+
+interface Row {
+  readonly id: string;
+  readonly value: { readonly rev: string };
+}
+
+const STALE_SWEEP_LIMIT = 200;
+
+// Keys are names or addresses, typed by anyone: `:` separates the parts of an id, so it is escaped inside a key.
+const keyPart = (key: string) => encodeURIComponent(wellFormedText(key));
+
+export function attemptLedger(store: Store, policy: AttemptPolicy) {
+  const prefix = (key: string) => `${policy.kind}:${keyPart(key)}:`;
+
+  /** The attempts of `key` from time `from` to `to` (ISO times, or a whole id), both ends included. */
+  async function rows(key: string, from: string, to: string): Promise<Result<Row[], StoreFailure>> {
+    const listed = await store.request<{ rows: Row[] }>({
+      db: store.dbName(DB.users),
+      path: '_all_docs',
+      qs: { startkey: `${prefix(key)}${from}`, endkey: `${prefix(key)}${to}` },
+    });
+    return listed.ok ? ok(listed.value.rows) : listed;
+  }
+
+  const remove = (gone: readonly Row[]) =>
+    gone.length === 0
+      ? Promise.resolve(ok(undefined))
+      : store.request({ db: store.dbName(DB.users), path: '_bulk_docs', method: 'POST', body: { docs: gone.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true })) } });
+
+  // The id's time is what lies between the key's prefix and the last `:` (an ISO time has colons too).
+  const timeOf = (key: string, id: string) => Date.parse(id.slice(prefix(key).length, id.lastIndexOf(':')));
+
+  return {
+    /** Record an attempt, then say whether it may go ahead. */
+    async begin(key: string, now: Date): Promise<Result<AttemptVerdict, StoreFailure>> {
+      const suffix = `${now.toISOString()}:${randomBytes(6).toString('hex')}`;
+      const id = `${prefix(key)}${suffix}`;
+      const written = await store.putDoc(DB.users, { _id: id, type: policy.kind, at: now.toISOString() });
+      if (!written.ok) return written;
+      const windowStart = new Date(now.getTime() - policy.windowMs).toISOString();
+      const counted = await rows(key, windowStart, suffix);
+      if (!counted.ok) return counted;
+      // `counted` ends with this attempt: it goes ahead if fewer than `max` came before it.
+      const earlier = counted.value.filter((row) => row.id !== id);
+      // Attempts older than the window are no longer evidence of anything: cleared in passing.
+      const stale = await rows(key, '', windowStart);
+      if (stale.ok) await remove(stale.value.slice(0, STALE_SWEEP_LIMIT));
+      if (earlier.length < policy.max) return ok({ allowed: true, attempt: { id, rev: written.value.rev } });
+      await remove([{ id, value: { rev: written.value.rev } }]);
+      const oldest = earlier[earlier.length - policy.max];
+      const freeAt = (oldest ? timeOf(key, oldest.id) : now.getTime()) + policy.windowMs;
+      return ok({ allowed: false, retryAfterMs: Math.max(1000, freeAt - now.getTime()) });
+    },
+
+    /** An attempt that was not judged after all (the store or the hashing pool was busy): it does not count. */
+    async withdraw(attempt: Attempt): Promise<void> {
+      await remove([{ id: attempt.id, value: { rev: attempt.rev } }]);
+    },
+
+    /** A success: this attempt and every earlier one of its key no longer count. */
+    async clear(key: string, attempt: Attempt): Promise<Result<void, StoreFailure>> {
+      const upTo = await rows(key, '', attempt.id.slice(prefix(key).length));
+      if (!upTo.ok) return upTo;
+      const removed = await remove(upTo.value);
+      return removed.ok ? ok(undefined) : removed;
+    },
+
+    /** Attempts of a key now counted (for tests and `/metrics`, never for a decision). */
+    async count(key: string, now: Date): Promise<Result<number, StoreFailure>> {
+      const counted = await rows(key, new Date(now.getTime() - policy.windowMs).toISOString(), '\ufff0');
+      return counted.ok ? ok(counted.value.length) : counted;
+    },
+  };
+}
+
+export type AttemptLedger = ReturnType<typeof attemptLedger>;

@@ -1,0 +1,159 @@
+/**
+ * Guessing, in parallel and across hub processes (issue 15 §1, §4). Two `cunban-hub serve` processes on
+ * one store, behind a trusted proxy on loopback (`CUNBAN_TRUST_PROXY`), so each request's client
+ * address is the `X-Forwarded-For` the test sends.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attemptLedger } from '../../sync-server/attempts.js';
+import { loadHubConfig } from '../../sync-server/config.js';
+import { acquireStore, type AcquiredStore } from '../../sync-server/hub.js';
+import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
+import { MAX_SIGN_IN_FAILURES, SIGN_IN_LOCK_MS } from '../../sync-server/review/sessions.js';
+import { addReviewer } from '../../sync-server/users.js';
+import { dropPrefixedDatabases, startTestHub, VILLAGE_A } from './hub-harness.js';
+import { provisionForHubProcesses, spawnHub, type HubProcess } from './hub-process.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'cunban-guard-'));
+const prefix = `g${Date.now().toString(36)}_`;
+const env = {
+  ...process.env,
+  CUNBAN_DATA_DIR: dataDir,
+  CUNBAN_HUB_PORT: '0',
+  CUNBAN_HUB_HOST: '127.0.0.1',
+  CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '',
+  CUNBAN_TRUST_PROXY: 'loopback',
+};
+const hubs: HubProcess[] = [];
+let admin: AcquiredStore;
+const at = (hub: number) => `http://127.0.0.1:${String(hubs[hub]?.port ?? 0)}`;
+
+interface Answer {
+  readonly status: number;
+  readonly error?: string;
+}
+
+async function post(hub: number, path: string, from: string, body: unknown): Promise<Answer> {
+  const response = await fetch(`${at(hub)}${path}`, { method: 'POST', headers: { 'x-forwarded-for': from }, body: JSON.stringify(body) });
+  const text = await response.text();
+  const parsed = text ? (JSON.parse(text) as { error?: string }) : {};
+  return { status: response.status, ...(parsed.error ? { error: parsed.error } : {}) };
+}
+
+const signIn = (hub: number, from: string, name: string, password: string) => post(hub, '/api/session', from, { name, password });
+
+beforeAll(async () => {
+  await provisionForHubProcesses(env);
+  hubs.push(await spawnHub(env), await spawnHub(env));
+  const config = loadHubConfig(env);
+  if (!config.ok) throw new Error(config.error.message);
+  admin = await acquireStore(config.value);
+  for (const name of ['parallel-target', 'spray-target']) {
+    const added = await addReviewer(admin.store, { name, role: 'county', password: `${name}-secret` }, new Date());
+    if (!added.ok) throw new Error(added.error.code);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  if (process.env.COUCHDB_URL) await dropPrefixedDatabases(admin.store, prefix);
+  await admin.release();
+  for (const hub of [...hubs].reverse()) await hub.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('a reviewer name under parallel guessing', () => {
+  it('fifty wrong passwords at once, then the right one: refused, on this hub process and on another', async () => {
+    const guesses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => signIn(0, `10.1.${String(i)}.1`, 'parallel-target', `wrong-guess-${String(i)}`)),
+    );
+    expect(guesses.filter((answer) => answer.status === 200)).toEqual([]);
+    // Each guess was either checked and wrong, or refused unchecked because the name was locked.
+    expect(guesses.every((answer) => answer.error === 'signIn.wrong' || answer.error === 'signIn.locked')).toBe(true);
+    const checked = guesses.filter((answer) => answer.error === 'signIn.wrong').length;
+    expect(checked).toBeGreaterThanOrEqual(MAX_SIGN_IN_FAILURES);
+    // Attempts are ranked by key range, so only requests racing at the very boundary can slip past five.
+    expect(checked).toBeLessThan(MAX_SIGN_IN_FAILURES * 2);
+    const counted = await attemptLedger(admin.store, { kind: 'signin', max: MAX_SIGN_IN_FAILURES, windowMs: SIGN_IN_LOCK_MS }).count('parallel-target', new Date());
+    expect(counted.ok && counted.value).toBe(checked);
+
+    expect(await signIn(0, '10.1.200.1', 'parallel-target', 'parallel-target-secret')).toEqual({ status: 429, error: 'signIn.locked' });
+    expect(await signIn(1, '10.1.200.2', 'parallel-target', 'parallel-target-secret')).toEqual({ status: 429, error: 'signIn.locked' });
+  }, 60_000);
+
+  it('a success clears earlier failures, on every process', async () => {
+    for (let i = 0; i < MAX_SIGN_IN_FAILURES - 1; i++) {
+      expect(await signIn(i % 2, '10.2.0.1', 'spray-target', `nope-${String(i)}`)).toEqual({ status: 401, error: 'signIn.wrong' });
+    }
+    expect((await signIn(1, '10.2.0.1', 'spray-target', 'spray-target-secret')).status).toBe(200);
+    for (let i = 0; i < MAX_SIGN_IN_FAILURES - 1; i++) {
+      expect(await signIn(i % 2, '10.2.0.1', 'spray-target', `again-${String(i)}`)).toEqual({ status: 401, error: 'signIn.wrong' });
+    }
+    expect((await signIn(0, '10.2.0.1', 'spray-target', 'spray-target-secret')).status).toBe(200);
+  }, 60_000);
+});
+
+describe('a hub behind a TLS proxy it trusts', () => {
+  it('marks the session cookie Secure when the proxy says the client used https', async () => {
+    const response = await fetch(`${at(0)}/api/session`, {
+      method: 'POST',
+      headers: { 'x-forwarded-for': '10.6.0.1', 'x-forwarded-proto': 'https' },
+      body: JSON.stringify({ name: 'spray-target', password: 'spray-target-secret' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('set-cookie')).toMatch(/; Secure$/);
+  }, 60_000);
+});
+
+describe('one client address guessing over many names', () => {
+  it('is braked after sixty sign-ins in ten minutes; another address is not', async () => {
+    // Sixty tries on one unknown name: only five are checked (the name locks), all sixty are braked.
+    const tries = await Promise.all(Array.from({ length: 60 }, (_, i) => signIn(0, '10.3.0.1', 'no-such-reviewer', `guess-${String(i)}`)));
+    expect(tries.some((answer) => answer.error === 'signIn.throttled')).toBe(false);
+    expect(await signIn(0, '10.3.0.1', 'another-name', 'guess')).toEqual({ status: 429, error: 'signIn.throttled' });
+    expect(await signIn(0, '10.3.0.2', 'another-name', 'guess')).toEqual({ status: 401, error: 'signIn.wrong' });
+  }, 60_000);
+});
+
+describe('enrollment codes guessed through a load balancer', () => {
+  it('ten bad codes from one kiosk address stop that address, on both processes, and no other', async () => {
+    for (let i = 0; i < 10; i++) {
+      expect(await post(i % 2, '/api/enroll', '10.4.0.1', { code: `AAAA-AAAA-AA${String(i).padStart(2, '0')}` })).toEqual({ status: 404, error: 'enroll.codeUnknown' });
+    }
+    const issued = await issueEnrollmentCode(admin.store, VILLAGE_A, new Date());
+    if (!issued.ok) throw new Error(issued.error.reason);
+    expect(await post(1, '/api/enroll', '10.4.0.1', { code: issued.value.code })).toEqual({ status: 429, error: 'enroll.rateLimited' });
+    expect(await post(0, '/api/enroll', '10.4.0.1', { code: issued.value.code })).toEqual({ status: 429, error: 'enroll.rateLimited' });
+    // The technician in another village, behind the same load balancer, enrolls.
+    expect((await post(1, '/api/enroll', '10.4.0.2', { code: issued.value.code })).status).toBe(201);
+  }, 60_000);
+});
+
+describe('a hub not told to trust a proxy', () => {
+  it('ignores X-Forwarded-For: a guesser cannot dodge the limit by naming other addresses', async () => {
+    const hub = await startTestHub();
+    try {
+      for (let i = 0; i < 10; i++) {
+        const guess = await hub.call('POST', '/api/enroll', { body: { code: `BBBB-BBBB-BB${String(i).padStart(2, '0')}` }, headers: { 'x-forwarded-for': `10.5.${String(i)}.1` } });
+        expect(guess.status).toBe(404);
+      }
+      const next = await hub.call('POST', '/api/enroll', { body: { code: 'BBBB-BBBB-BB99' }, headers: { 'x-forwarded-for': '10.5.99.1' } });
+      expect(next).toMatchObject({ status: 429, body: { error: 'enroll.rateLimited' } });
+    } finally {
+      await hub.close();
+    }
+  }, 60_000);
+
+  it('does not believe X-Forwarded-Proto: the sign-in cookie is not marked Secure on a plain link', async () => {
+    const hub = await startTestHub();
+    try {
+      await addReviewer(hub.hub.store, { name: 'proto-check', role: 'county', password: 'proto-check-secret' }, new Date());
+      const answer = await hub.call('POST', '/api/session', { body: { name: 'proto-check', password: 'proto-check-secret' }, headers: { 'x-forwarded-proto': 'https' } });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('set-cookie')).not.toMatch(/Secure/);
+    } finally {
+      await hub.close();
+    }
+  }, 60_000);
+});
