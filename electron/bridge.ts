@@ -15,7 +15,6 @@ export function bridgeOf(invoke: Invoke, appVersion: string): CunbanBridge {
     appVersion,
     loadEnrollment: () => call('loadEnrollment'),
     saveEnrollment: (enrollment) => call('saveEnrollment', enrollment),
-    forgetEnrollment: () => call('forgetEnrollment'),
     print: () => call('print'),
     hasTechnicianPin: () => call('hasTechnicianPin'),
     setTechnicianPin: (pin) => call('setTechnicianPin', pin),

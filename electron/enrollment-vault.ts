@@ -5,7 +5,7 @@
  * over IPC to sync and seal, and never stores it. `safeStorage` and the file system are injected.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { enrollResponseSchema, type EnrollResponse } from '../core/api/enrollment.js';
 import type { ShellResult } from '../core/api/shell.js';
 import { err, ok } from '../core/result.js';
@@ -19,7 +19,6 @@ export interface SafeStorageLike {
 export interface EnrollmentVault {
   load(): Promise<ShellResult<EnrollResponse | null>>;
   save(enrollment: EnrollResponse): Promise<ShellResult<null>>;
-  forget(): Promise<ShellResult<null>>;
 }
 
 const unavailable = () =>
@@ -44,10 +43,6 @@ export function enrollmentVault(options: { readonly safeStorage: SafeStorageLike
       const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
       await writeFile(temporary, safeStorage.encryptString(JSON.stringify(enrollResponseSchema.parse(enrollment))), { mode: 0o600 });
       await rename(temporary, file);
-      return ok(null);
-    },
-    async forget() {
-      await rm(file, { force: true });
       return ok(null);
     },
   };

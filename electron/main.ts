@@ -102,7 +102,6 @@ async function start(): Promise<void> {
     }
     return saved;
   });
-  handle('forgetEnrollment', () => vault.forget());
   handle('print', async () => {
     const printed = await new Promise<{ success: boolean; reason: string }>((done) => {
       window.webContents.print(receiptPrintOptions(kioskMode), (success, reason) => {

@@ -2,7 +2,7 @@
  * The one place a kiosk window is created (a test checks no other file constructs a BrowserWindow). Every
  * window gets the secure webPreferences, kiosk mode when packaged, and the guards: navigation only within
  * our origin, no new windows, no webviews, a crashed renderer reloaded (the data is in IndexedDB, nothing
- * is lost), and the keys that would open devtools or close the counter ignored in kiosk mode.
+ * is lost), a renderer hung for `HUNG_RENDERER_GRACE_MS` ended and so reloaded the same way, and the keys that would open devtools or close the counter ignored in kiosk mode.
  * `electron` is injected, so this runs under Node in tests.
  */
 import { APP_ENTRY } from './app-origin.js';
@@ -38,6 +38,8 @@ export interface KioskWindow {
     on(event: string, listener: Listener): unknown;
     setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
     reload(): void;
+    /** Ends the renderer process; Electron then emits `render-process-gone`. */
+    forcefullyCrashRenderer(): void;
   };
   on(event: string, listener: Listener): unknown;
   once(event: string, listener: Listener): unknown;
@@ -55,6 +57,13 @@ export interface WindowFactoryOptions {
   /** Whether the window may close now (the technician left kiosk mode, or the app is quitting). */
   readonly mayClose: () => boolean;
 }
+
+/**
+ * How long a renderer may stay unresponsive before it is ended and reloaded. Long enough for a slow
+ * IndexedDB commit or a large print on an old machine; short enough that a clerk is not left at a frozen
+ * counter (Chromium's own "page unresponsive" dialog never shows in kiosk mode).
+ */
+export const HUNG_RENDERER_GRACE_MS = 30_000;
 
 export function kioskWindowOptions(options: Pick<WindowFactoryOptions, 'preload' | 'isPackaged' | 'kioskMode'>): KioskWindowOptions {
   return {
@@ -104,6 +113,18 @@ export function createKioskWindow<W extends KioskWindow>(BrowserWindow: new (opt
     if (details.reason === 'clean-exit') return;
     options.log(`renderer gone (${details.reason}); reloading — the kiosk's data is in IndexedDB`);
     contents.reload();
+  });
+  let hung: ReturnType<typeof setTimeout> | undefined;
+  contents.on('unresponsive', () => {
+    hung ??= setTimeout(() => {
+      hung = undefined;
+      options.log(`renderer unresponsive for ${String(HUNG_RENDERER_GRACE_MS / 1000)} s; ending it to reload`);
+      contents.forcefullyCrashRenderer();
+    }, HUNG_RENDERER_GRACE_MS);
+  });
+  contents.on('responsive', () => {
+    clearTimeout(hung);
+    hung = undefined;
   });
   if (options.kioskMode) {
     contents.on('before-input-event', (event: PreventableEvent, input: KeyInput) => {

@@ -37,9 +37,8 @@ export default {
                 mayImport: { type: 'array', items: { type: 'string' } },
                 nodeBuiltins: { type: 'boolean' },
                 allowPackages: { type: 'array', items: { type: 'string' } },
-                denyPackages: { type: 'array', items: { type: 'string' } },
               },
-              required: ['mayImport', 'nodeBuiltins'],
+              required: ['mayImport', 'nodeBuiltins', 'allowPackages'],
               additionalProperties: false,
             },
           },
@@ -53,7 +52,6 @@ export default {
       outside: "{{from}}/ may import only {{allowed}}; '{{specifier}}' leaves the project's parts.",
       builtin: "{{from}}/ has no Node.js: '{{specifier}}' is not available here.",
       packageNotAllowed: "{{from}}/ may use only the packages {{packages}}; '{{specifier}}' is not one of them.",
-      packageDenied: "{{from}}/ must not use '{{specifier}}'.",
     },
   },
   create(context) {
@@ -82,11 +80,9 @@ export default {
         return;
       }
       const name = packageName(specifier);
-      if (policy.allowPackages && !policy.allowPackages.includes(name)) {
+      if (!policy.allowPackages.includes(name)) {
         const packages = policy.allowPackages.join(', ') || '(none)';
         context.report({ node, messageId: 'packageNotAllowed', data: { from, specifier, packages } });
-      } else if (policy.denyPackages?.some((denied) => name === denied || name.startsWith(`${denied}/`))) {
-        context.report({ node, messageId: 'packageDenied', data: { from, specifier } });
       }
     }
 

@@ -2,7 +2,6 @@
 export const SHELL_CHANNEL_NAMES = {
   loadEnrollment: 'cunban:enrollment:load',
   saveEnrollment: 'cunban:enrollment:save',
-  forgetEnrollment: 'cunban:enrollment:forget',
   print: 'cunban:print',
   hasTechnicianPin: 'cunban:technician:has-pin',
   setTechnicianPin: 'cunban:technician:set-pin',

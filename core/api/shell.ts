@@ -51,7 +51,6 @@ export const diagnosticBundleSchema = z.strictObject({ fileName: z.string().rege
 export const SHELL_CHANNELS = {
   loadEnrollment: { argument: z.undefined() },
   saveEnrollment: { argument: enrollResponseSchema },
-  forgetEnrollment: { argument: z.undefined() },
   print: { argument: z.undefined() },
   hasTechnicianPin: { argument: z.undefined() },
   setTechnicianPin: { argument: technicianPinSchema },
@@ -67,7 +66,6 @@ export interface CunbanBridge {
   /** The enrollment kept by main in the OS keychain (safeStorage); null before the first enrollment. */
   readonly loadEnrollment: () => Promise<ShellResult<EnrollResponse | null>>;
   readonly saveEnrollment: (enrollment: EnrollResponse) => Promise<ShellResult<null>>;
-  readonly forgetEnrollment: () => Promise<ShellResult<null>>;
   /** Print the page's print view: straight to the default printer in kiosk mode, or as a PDF when it cannot. */
   readonly print: () => Promise<ShellResult<PrintOutcome>>;
   readonly hasTechnicianPin: () => Promise<ShellResult<boolean>>;

@@ -9,7 +9,6 @@ import { enrollResponseSchema, type EnrollResponse } from '../../core/api/enroll
 export interface KioskSecrets {
   load(): Promise<EnrollResponse | undefined>;
   save(enrollment: EnrollResponse): Promise<void>;
-  forget(): Promise<void>;
   /** False for the browser fallback: the UI says so on the diagnostics screen. */
   readonly protectedAtRest: boolean;
 }
@@ -64,9 +63,6 @@ export function browserFallbackSecrets(indexedDB: IDBFactory): KioskSecrets {
     },
     async save(enrollment) {
       await transact('readwrite', (store) => store.put(enrollResponseSchema.parse(enrollment), BROWSER_FALLBACK_KEY));
-    },
-    async forget() {
-      await transact('readwrite', (store) => store.delete(BROWSER_FALLBACK_KEY));
     },
   };
 }

@@ -28,9 +28,6 @@ export function electronShell(bridge: CunbanBridge, preferences: Pick<Storage, '
     save: async (enrollment) => {
       await unwrap(bridge.saveEnrollment(enrollment));
     },
-    forget: async () => {
-      await unwrap(bridge.forgetEnrollment());
-    },
   };
   return {
     secrets,

@@ -64,6 +64,13 @@ describe('validatedHandler', () => {
 });
 
 describe('window.cunban (the preload bridge)', () => {
+  it('offers the page exactly these powers: nothing wipes the enrollment, and leaving kiosk mode takes the PIN', () => {
+    // A new channel must be added here on purpose, after asking what a hostile page could do with it.
+    expect(Object.keys(SHELL_CHANNEL_NAMES).sort()).toEqual(
+      ['checkTechnicianPin', 'hasTechnicianPin', 'leaveKioskMode', 'loadEnrollment', 'print', 'reportActivity', 'saveDiagnosticBundle', 'saveEnrollment', 'setTechnicianPin'].sort(),
+    );
+  });
+
   it('is a frozen object of named functions, one per channel of core, calling exactly that channel', async () => {
     const invoked: [string, unknown][] = [];
     const bridge = bridgeOf((channel, argument) => {

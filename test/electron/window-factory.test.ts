@@ -4,8 +4,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { blockedInKioskMode, createKioskWindow, type KioskWindow, type KioskWindowOptions } from '../../electron/window-factory.js';
+import { describe, expect, it, vi } from 'vitest';
+import { blockedInKioskMode, createKioskWindow, HUNG_RENDERER_GRACE_MS, type KioskWindow, type KioskWindowOptions } from '../../electron/window-factory.js';
 
 type Handler = (...args: never[]) => unknown;
 /** Call a recorded listener as Electron would. */
@@ -27,7 +27,13 @@ class RecordingWindow implements KioskWindow {
     reload: () => {
       this.reloads += 1;
     },
+    // As Electron does: ending the renderer emits render-process-gone.
+    forcefullyCrashRenderer: () => {
+      this.crashes += 1;
+      fire(this.contentsHandlers, 'render-process-gone', {}, { reason: 'killed' });
+    },
   };
+  crashes = 0;
   constructor(readonly options: KioskWindowOptions) {
     RecordingWindow.created.push(this);
   }
@@ -105,6 +111,28 @@ describe('the kiosk window', () => {
     fire(window.contentsHandlers, 'render-process-gone', {}, { reason: 'oom' });
     fire(window.contentsHandlers, 'render-process-gone', {}, { reason: 'clean-exit' });
     expect(window.reloads).toBe(2);
+  });
+
+  it('ends and reloads a renderer hung past the grace period, but not one that recovers in time', () => {
+    vi.useFakeTimers();
+    try {
+      const { window, logged } = kioskWindow({ kioskMode: true });
+      fire(window.contentsHandlers, 'unresponsive');
+      vi.advanceTimersByTime(HUNG_RENDERER_GRACE_MS - 1000);
+      fire(window.contentsHandlers, 'responsive');
+      vi.advanceTimersByTime(HUNG_RENDERER_GRACE_MS * 2);
+      expect(window.crashes).toBe(0);
+      fire(window.contentsHandlers, 'unresponsive');
+      // Electron repeats the event while the page stays hung: one timer, not one per event.
+      vi.advanceTimersByTime(5000);
+      fire(window.contentsHandlers, 'unresponsive');
+      vi.advanceTimersByTime(HUNG_RENDERER_GRACE_MS - 5000);
+      expect(window.crashes).toBe(1);
+      expect(window.reloads).toBe(1);
+      expect(logged.some((line) => line.includes('unresponsive'))).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('in kiosk mode ignores devtools and close keys, and refuses to close until the technician leaves', () => {

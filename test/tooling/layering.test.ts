@@ -29,12 +29,17 @@ describe('cunban/layering', () => {
     ['core/probe.ts', "export * from '../renderer/locale.js';", "core/ may import only core/; '../renderer/locale.js' is in renderer/."],
     ['core/probe.ts', "const m = await import('../electron/web-preferences.js');", "core/ may import only core/; '../electron/web-preferences.js' is in electron/."],
     ['sync-server/probe.ts', "import { pickLocale } from '../renderer/locale.js';", "sync-server/ may import only sync-server/ and core/; '../renderer/locale.js' is in renderer/."],
-    ['sync-server/probe.ts', "import { app } from 'electron';", "sync-server/ must not use 'electron'."],
+    ['sync-server/probe.ts', "import { app } from 'electron';", "sync-server/ may use only the packages nano, negotiator, qrcode, proxy-addr, rate-limiter-flexible, p-limit, pino, prom-client, express-pouchdb, pouchdb-core, pouchdb-adapter-http, pouchdb-adapter-leveldb, pouchdb-mapreduce, pouchdb-replication; 'electron' is not one of them."],
+    ['sync-server/probe.ts', "import express from 'express';", "sync-server/ may use only the packages nano, negotiator, qrcode, proxy-addr, rate-limiter-flexible, p-limit, pino, prom-client, express-pouchdb, pouchdb-core, pouchdb-adapter-http, pouchdb-adapter-leveldb, pouchdb-mapreduce, pouchdb-replication; 'express' is not one of them."],
     ['renderer/probe.ts', "import { readFileSync } from 'node:fs';", "renderer/ has no Node.js: 'node:fs' is not available here."],
-    ['renderer/probe.ts', "import { ipcRenderer } from 'electron';", "renderer/ must not use 'electron'."],
+    ['renderer/probe.ts', "import { ipcRenderer } from 'electron';", "renderer/ may use only the packages react, react-dom, rxdb, rxjs, recharts, qrcode, jsqr; 'electron' is not one of them."],
+    // A package nobody thought to deny: the renderer must not talk to CouchDB around RxDB.
+    ['renderer/probe.ts', "import PouchDB from 'pouchdb-core';", "renderer/ may use only the packages react, react-dom, rxdb, rxjs, recharts, qrcode, jsqr; 'pouchdb-core' is not one of them."],
+    ['renderer/probe.ts', "import { readFile } from 'fs-extra';", "renderer/ may use only the packages react, react-dom, rxdb, rxjs, recharts, qrcode, jsqr; 'fs-extra' is not one of them."],
     ['renderer/probe.ts', "import { loadHubConfig } from '../sync-server/config.js';", "renderer/ may import only renderer/ and core/; '../sync-server/config.js' is in sync-server/."],
     ['electron/probe.ts', "import { pickLocale } from '../renderer/locale.js';", "electron/ may import only electron/ and core/; '../renderer/locale.js' is in renderer/."],
-    ['electron/probe.ts', "import { render } from 'react-dom';", "electron/ must not use 'react-dom'."],
+    ['electron/probe.ts', "import { render } from 'react-dom';", "electron/ may use only the packages electron, electron-updater, zod; 'react-dom' is not one of them."],
+    ['electron/probe.ts', "import nano from 'nano';", "electron/ may use only the packages electron, electron-updater, zod; 'nano' is not one of them."],
     ['core/probe.ts', "import x from '../../outside.js';", "core/ may import only core/; '../../outside.js' leaves the project's parts."],
   ])('refuses in %s: %s', async (file, code, message) => {
     expect(await layeringErrors(file, code)).toEqual([message]);
@@ -42,7 +47,7 @@ describe('cunban/layering', () => {
 
   it.each([
     ['core/case/probe.ts', "import { z } from 'zod';\nimport { ok } from '../result.js';"],
-    ['renderer/probe.ts', "import { ok } from '../core/result.js';\nimport { pickLocale } from './locale.js';"],
+    ['renderer/probe.ts', "import { ok } from '../core/result.js';\nimport { pickLocale } from './locale.js';\nimport { createRxDatabase } from 'rxdb/plugins/core';"],
     ['sync-server/probe.ts', "import { createServer } from 'node:http';\nimport { ok } from '../core/result.js';"],
     ['electron/probe.ts', "import { join } from 'node:path';\nimport { LEVELS } from '../core/level.js';"],
     ['test/probe.ts', "import { loadHubConfig } from '../sync-server/config.js';\nimport { pickLocale } from '../renderer/locale.js';"],
