@@ -4,12 +4,15 @@
  * (or, where the Electron binary is not available, in a browser) and the review console.
  */
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
 import { buildApps } from './build-apps.js';
 import { electronBinary, hasDisplay } from './electron-binary.js';
 import { kioskFacingUrl, loadHubConfig } from '../sync-server/config.js';
 import { DEMO_VILLAGE, enrollmentTicket, seedDemo, type DemoSeed, type EnrollmentTicket } from '../sync-server/demo.js';
 import { startHub } from '../sync-server/hub.js';
+import { hubLogger } from '../sync-server/observe/request-log.js';
 import { readCountyData } from '../sync-server/provision.js';
 
 const config = loadHubConfig(process.env);
@@ -22,7 +25,10 @@ const { dataDir } = config.value;
 // The kiosk's screens and the console, built fresh so what runs is what is checked out (a few seconds).
 await buildApps();
 
-const hub = await startHub(config.value);
+// The hub's request log goes to a file, so this window shows what a person needs.
+const logFile = join(dataDir, 'hub.log');
+mkdirSync(dataDir, { recursive: true });
+const hub = await startHub(config.value, { logger: hubLogger(config.value.logLevel, pino.destination({ dest: logFile, mkdir: true, sync: false })) });
 const hubUrl = kioskFacingUrl(config.value, hub.port);
 const stop = (code: number) => {
   void hub.close().then(() => process.exit(code));
@@ -58,7 +64,7 @@ if (county.ok) {
   console.log(`Cunban 村办 — county hub for ${divisions.county.name} (${divisions.county.code12})`);
   console.log(`  ${divisions.towns.length} towns, ${villages} villages; catalog v${catalog.version}: ${catalog.sectors.length} sectors, ${catalog.items.length} service items`);
 }
-console.log(`  hub: ${hubUrl} (health: ${hubUrl}api/health; ${hub.store.kind} store, data in ${dataDir})`);
+console.log(`  hub: ${hubUrl} (health: ${hubUrl}api/health; ${hub.store.kind} store, data in ${dataDir}; request log in ${logFile})`);
 for (const reviewer of seed?.reviewersCreated ?? []) {
   console.log(`  reviewer ${reviewer.name} (${reviewer.role}) password: ${reviewer.password}`);
 }

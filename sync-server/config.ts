@@ -33,6 +33,10 @@ export interface HubConfig {
    * of hops, or addresses and subnets. Absent: none, and limits key on the socket's address.
    */
   readonly trustProxy?: TrustProxy;
+  /** The least level the hub logs (`CUNBAN_LOG_LEVEL`): `info` (a line per request, the default), `warn`, `error`. */
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The bearer token `GET /metrics` asks for (`CUNBAN_METRICS_TOKEN`); absent: loopback clients only. */
+  readonly metricsToken?: string;
 }
 
 export interface ConfigError {
@@ -99,17 +103,25 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
   if (trustProxy instanceof Error) {
     return invalid('CUNBAN_TRUST_PROXY', `expected a number of proxy hops (1) or the proxies' addresses and subnets (10.0.0.5, 10.1.0.0/16, loopback): ${trustProxy.message}`);
   }
+  const logLevel = value('CUNBAN_LOG_LEVEL') ?? 'info';
+  if (!isLogLevel(logLevel)) return invalid('CUNBAN_LOG_LEVEL', `expected debug, info, warn or error, got "${logLevel}"`);
+  const metricsToken = value('CUNBAN_METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    return invalid('CUNBAN_METRICS_TOKEN', 'expected at least 16 characters (a random token your Prometheus sends as a bearer token)');
+  }
   const base = {
     port,
     host,
     dataDir,
     dbPrefix,
     corsOrigins,
+    logLevel,
     ...(publicUrl ? { publicUrl } : {}),
     ...(appsDir ? { appsDir } : {}),
     ...(updatesDir ? { updatesDir } : {}),
     ...(proxySeconds === undefined ? {} : { proxyReadTimeoutMs: proxySeconds * 1000 }),
     ...(trustProxy === undefined ? {} : { trustProxy }),
+    ...(metricsToken === undefined ? {} : { metricsToken }),
   };
   const couchText = value('COUCHDB_URL');
   if (couchText === undefined) return ok(base);
@@ -122,6 +134,8 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
   }
   return ok({ ...base, couchdbUrl });
 }
+
+const isLogLevel = (text: string): text is HubConfig['logLevel'] => ['debug', 'info', 'warn', 'error'].includes(text);
 
 function parseTrustProxy(text: string): TrustProxy | Error {
   if (/^\d+$/.test(text)) return Number(text) >= 1 && Number(text) <= 10 ? Number(text) : new Error('hops must be 1–10');

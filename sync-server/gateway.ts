@@ -10,6 +10,7 @@ import { DEFAULT_PROXY_READ_TIMEOUT_MS } from './config.js';
 import { ALL_DOCS_PARAMS, bodyParam, BULK_GET_PARAMS, CHANGES_PARAMS, DOC_PARAMS, queryOf, type Query } from './gateway-query.js';
 import { failure, Heartbeating, isJsonObject, MAX_BODY_BYTES, reply } from './http/kit.js';
 import { throttle } from './http/throttle.js';
+import type { HubMetrics } from './observe/metrics.js';
 import { refuseCaseWrite } from './case-writes.js';
 import { carryOver, presentTo, readerOf, refuseWriteFrom, type Reader } from './gateway-readers.js';
 import { authenticateRequest, touchKiosk, type KioskDoc } from './kiosks.js';
@@ -25,6 +26,7 @@ export interface GatewayOptions {
   readonly onVillageWritten?: (village: string) => void;
   /** A reverse proxy's read timeout (config.ts): a long poll without heartbeats ends well before it. */
   readonly proxyReadTimeoutMs?: number;
+  readonly metrics?: Pick<HubMetrics, 'longPolls' | 'pushedDocuments'>;
 }
 
 const MAX_DOCS_PER_WRITE = 1000;
@@ -167,7 +169,8 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     // end it itself: the embedded store ignores `timeout`, and a poll once waited forever for a change.
     const timeoutMs = longPollTimeout(q.qs.timeout, Math.random, limits.pollMs);
     q.qs.timeout = String(timeoutMs);
-    const answer = readChanges(s, q.qs, context.signal, withDocs, timeoutMs);
+    options.metrics?.longPolls.inc();
+    const answer = readChanges(s, q.qs, context.signal, withDocs, timeoutMs).finally(() => options.metrics?.longPolls.dec());
     return limits.heartbeatMs === undefined ? answer : reply(200, new Heartbeating(limits.heartbeatMs, answer));
   }
 
@@ -324,6 +327,8 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
       written = result.value;
     }
     const at = now();
+    options.metrics?.pushedDocuments.inc({ outcome: 'accepted' }, accepted.length);
+    options.metrics?.pushedDocuments.inc({ outcome: 'refused' }, refusals.size);
     if (refusals.size > 0) {
       const q = await quarantine(store, s.kiosk, s.publicDb, [...refusals.values()], at);
       if (!q.ok) log(`quarantine write failed for ${s.kiosk.kioskId}: ${q.error.reason}`);
@@ -464,7 +469,8 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
 
   return [
     // Each segment stays encoded for matching; `rest` is everything after the database (may hold encoded slashes).
-    { method: '*', pattern: /^\/sync\/(?<db>[^/]+)\/?$/, handle },
-    { method: '*', pattern: /^\/sync\/(?<db>[^/]+)\/(?<rest>.+)$/, handle },
+    { method: '*', pattern: /^\/sync\/(?<db>[^/]+)\/?$/, handle, label: () => '/sync/:db/' },
+    // Named by the CouchDB endpoint (`_changes`, `_bulk_docs`, `_local`), or `:doc`: never by a document's id.
+    { method: '*', pattern: /^\/sync\/(?<db>[^/]+)\/(?<rest>.+)$/, handle, label: ({ rest = '' }) => `/sync/:db/${rest.startsWith('_') ? (rest.split('/')[0] ?? '') : ':doc'}` },
   ];
 }

@@ -14,6 +14,10 @@ import { router } from './http/kit.js';
 import { throttle } from './http/throttle.js';
 import { sessionRoutes } from './review/session-routes.js';
 import { passwordCheckPool } from './secrets.js';
+import { hubMetrics } from './observe/metrics.js';
+import { metricsRoutes } from './observe/metrics-route.js';
+import { hubLogger, observeRequests } from './observe/request-log.js';
+import type { Logger } from 'pino';
 import { appRoutes, DEFAULT_APPS_DIR } from './static-apps.js';
 import { initStore, type InitReport } from './provision.js';
 import { fleetRoutes } from './review/fleet-routes.js';
@@ -70,12 +74,16 @@ export interface Hub {
 }
 
 export interface HubOptions {
-  readonly log?: (message: string) => void;
+  /** The hub's pino logger (observe/request-log.ts); JSON lines on stderr by default. */
+  readonly logger?: Logger;
   readonly now?: () => Date;
 }
 
 export async function startHub(config: HubConfig, options: HubOptions = {}): Promise<Hub> {
-  const log = options.log ?? ((message: string) => process.stderr.write(`cunban-hub: ${message}\n`));
+  const logger = options.logger ?? hubLogger(config.logLevel);
+  const log = (message: string) => {
+    logger.warn(message);
+  };
   const now = options.now ?? (() => new Date());
   const acquired = await acquireStore(config);
   const { store } = acquired;
@@ -94,9 +102,12 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     void queueIndex.current();
   }
   const client = clientOf(config.trustProxy);
+  const passwords = passwordCheckPool();
+  const metrics = hubMetrics(() => passwords.load());
   const routes = [
     ...apiRoutes({ config, store, client, enrollThrottle: throttle(20, 60), storeStatus: () => acquired.status(), now }),
-    ...sessionRoutes({ config, store, now, client, passwords: passwordCheckPool(), throttle: throttle(SIGN_INS_PER_ADDRESS.points, SIGN_INS_PER_ADDRESS.seconds) }),
+    ...sessionRoutes({ config, store, now, client, passwords, throttle: throttle(SIGN_INS_PER_ADDRESS.points, SIGN_INS_PER_ADDRESS.seconds) }),
+    ...metricsRoutes({ config, client, metrics }),
     ...gatewayRoutes({
       store,
       now,
@@ -105,6 +116,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
         queue.kick(village);
       },
       ...(config.proxyReadTimeoutMs ? { proxyReadTimeoutMs: config.proxyReadTimeoutMs } : {}),
+      metrics,
     }),
     ...fileRoutes({ store, now }),
     ...reviewRoutes({ config, store, now, queue: queueIndex, onCaseWritten: (village) => { queue.kick(village); } }),
@@ -116,7 +128,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
       appRoutes(app, { appsDir: config.appsDir ?? DEFAULT_APPS_DIR, ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}) }),
     ),
   ];
-  const server: Server = createServer(router(routes, { corsOrigins: config.corsOrigins }, log));
+  const server: Server = createServer(router(routes, { corsOrigins: config.corsOrigins, onAnswered: observeRequests(logger, metrics) }, log));
   server.headersTimeout = 20_000;
   server.requestTimeout = 120_000;
   await new Promise<void>((listening, failed) => {

@@ -9,6 +9,7 @@
  * uniqueness never depends on a device remembering what it issued; the kiosk keeps every number it held,
  * so the cases it numbered under an earlier one are still accepted as its own.
  */
+import { noteActor } from './http/actor.js';
 import { normalizeEnrollmentCode } from '../core/api/enrollment.js';
 import type { KioskStatusReport, KioskView } from '../core/api/fleet.js';
 import { MAX_KIOSK_NUMBER } from '../core/case/number.js';
@@ -203,7 +204,10 @@ export async function authenticateKiosk(
 /** The request's kiosk, or the answer to give: 401 (with `kiosk_revoked` for a revoked credential) or 503. */
 export async function authenticateRequest(store: Store, context: RouteContext): Promise<Result<KioskDoc, HttpReply>> {
   const auth = await authenticateKiosk(store, context.req.headers.authorization);
-  if (auth.ok) return auth;
+  if (auth.ok) {
+    noteActor(context.req, { kiosk: auth.value.kioskId });
+    return auth;
+  }
   const replies: Record<KioskAuthError, HttpReply> = {
     missing: failure(401, 'unauthorized', 'Send this kiosk’s credential from enrollment.'),
     invalid: failure(401, 'unauthorized', 'This kiosk credential is not known to the county hub.'),

@@ -2,6 +2,7 @@
  * A small HTTP toolkit over node:http: routes, bounded JSON bodies, replies in CouchDB's own
  * `{error, reason}` shape, gzip for slow village links, CORS for the kiosk's origins.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import Negotiator from 'negotiator';
@@ -58,7 +59,48 @@ export interface RouteContext {
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*';
   readonly pattern: RegExp;
+  /** The route as logs and metrics name it; by default its pattern with each named group as `:name`. */
+  readonly label?: (params: Readonly<Record<string, string>>) => string;
   handle(context: RouteContext): Promise<HttpReply>;
+}
+
+/**
+ * `/^\/api\/review\/cases\/(?<caseNumber>[^/]+)\/events$/` → `/api/review/cases/:caseNumber/events`: a
+ * bounded name for a route, so what a caller put in the path (a case number, anything) is never logged.
+ */
+export function routeLabel(pattern: RegExp): string {
+  let label = '';
+  const source = pattern.source.replace(/^\^/, '').replace(/\$$/, '');
+  for (let i = 0; i < source.length; i++) {
+    const group = /^\(\?<([A-Za-z]\w*)>/.exec(source.slice(i));
+    if (group) {
+      label += `:${group[1] ?? ''}`;
+      let depth = 0;
+      for (; i < source.length; i++) {
+        if (source[i] === '\\') i++;
+        else if (source[i] === '(') depth++;
+        else if (source[i] === ')' && --depth === 0) break;
+      }
+    } else if (source[i] === '\\') {
+      label += source[++i] ?? '';
+    } else if (!'?'.includes(source[i] ?? '')) {
+      label += source[i] ?? '';
+    }
+  }
+  return label;
+}
+
+/** What the router tells its observer after each answer (the request log, the metrics). */
+export interface Answered {
+  readonly req: IncomingMessage;
+  readonly requestId: string;
+  readonly method: string;
+  /** The route's label, `unmatched` when none matched. */
+  readonly route: string;
+  readonly status: number;
+  readonly ms: number;
+  /** The `error` code of a failure reply. */
+  readonly error?: string;
 }
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -116,6 +158,8 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
 
 export interface ServeOptions {
   readonly corsOrigins: readonly string[];
+  /** Called once per request, after its answer went out (or the client left). */
+  readonly onAnswered?: (answered: Answered) => void;
 }
 
 function corsHeaders(req: IncomingMessage, options: ServeOptions): Record<string, string> {
@@ -202,16 +246,23 @@ export function requestUrl(target: string | undefined): URL | undefined {
   }
 }
 
-/** The request handler for a list of routes. Unexpected exceptions become a 500 and are logged, never a crash. */
+/**
+ * The request handler for a list of routes. Unexpected exceptions become a 500 and are logged (by route,
+ * never by the path a caller sent), never a crash. Every answer carries an `x-request-id`, which the
+ * request log names too, so a clerk's screenshot leads to the log line.
+ */
 export function router(routes: readonly Route[], options: ServeOptions, log: (message: string) => void) {
   return (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    const requestId = randomUUID();
     const controller = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
     });
-    const cors = corsHeaders(req, options);
+    const headers = { ...corsHeaders(req, options), 'x-request-id': requestId };
     void (async () => {
       let result: HttpReply;
+      let route = 'unmatched';
       try {
         const url = requestUrl(req.url);
         if (!url) {
@@ -219,13 +270,23 @@ export function router(routes: readonly Route[], options: ServeOptions, log: (me
         } else if (req.method === 'OPTIONS') {
           result = reply(204, undefined);
         } else {
-          result = await dispatch(routes, req, url, controller.signal);
+          ({ result, route } = await dispatch(routes, req, url, controller.signal));
         }
       } catch (error) {
-        log(`unhandled error for ${req.method ?? '?'} ${(req.url ?? '').split('?')[0] ?? ''}: ${String(error)}`);
+        log(`unhandled error in ${req.method ?? '?'} ${route} (request ${requestId}): ${String(error)}`);
         result = failure(500, 'internal_error', 'The county hub could not handle this request.');
       }
-      if (!res.headersSent && !res.destroyed) await send(req, res, result, cors);
+      if (!res.headersSent && !res.destroyed) await send(req, res, result, headers);
+      const body = result.body as { error?: unknown } | undefined;
+      options.onAnswered?.({
+        req,
+        requestId,
+        method: req.method ?? '?',
+        route,
+        status: res.headersSent ? res.statusCode : result.status,
+        ms: performance.now() - started,
+        ...(typeof body?.error === 'string' ? { error: body.error } : {}),
+      });
     })();
   };
 }
@@ -234,7 +295,7 @@ export function router(routes: readonly Route[], options: ServeOptions, log: (me
  * Routes match the normalised, still-encoded path (so `%2F` inside a document id never acts as a
  * separator), and each captured parameter is decoded on its own.
  */
-async function dispatch(routes: readonly Route[], req: IncomingMessage, url: URL, signal: AbortSignal): Promise<HttpReply> {
+async function dispatch(routes: readonly Route[], req: IncomingMessage, url: URL, signal: AbortSignal): Promise<{ result: HttpReply; route: string }> {
   let pathMatched = false;
   for (const route of routes) {
     const match = route.pattern.exec(url.pathname);
@@ -247,10 +308,12 @@ async function dispatch(routes: readonly Route[], req: IncomingMessage, url: URL
       try {
         params[name] = decodeURIComponent(value);
       } catch {
-        return failure(400, 'bad_request', 'The request path is not valid percent-encoding.');
+        return { result: failure(400, 'bad_request', 'The request path is not valid percent-encoding.'), route: routeLabel(route.pattern) };
       }
     }
-    return route.handle({ req, url, params, signal, json: (limit) => readJson(req, limit), bytes: (limit) => readBytes(req, limit) });
+    const result = await route.handle({ req, url, params, signal, json: (limit) => readJson(req, limit), bytes: (limit) => readBytes(req, limit) });
+    return { result, route: route.label?.(params) ?? routeLabel(route.pattern) };
   }
-  return pathMatched ? failure(405, 'method_not_allowed', `${req.method ?? ''} is not allowed here.`) : failure(404, 'not_found', 'missing');
+  const result = pathMatched ? failure(405, 'method_not_allowed', `${req.method ?? ''} is not allowed here.`) : failure(404, 'not_found', 'missing');
+  return { result, route: 'unmatched' };
 }

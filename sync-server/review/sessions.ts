@@ -9,6 +9,7 @@
 import type { IncomingMessage } from 'node:http';
 import { CSRF_HEADER, SESSION_COOKIE, type ReviewerView, type SessionView } from '../../core/api/review.js';
 import { err, ok, type Result } from '../../core/result.js';
+import { noteActor } from '../http/actor.js';
 import { failure, type HttpReply } from '../http/kit.js';
 import { attemptLedger } from '../attempts.js';
 import { newSecret, sameHash, sha256, type PasswordCheckPool } from '../secrets.js';
@@ -117,6 +118,7 @@ export async function authenticateReviewer(store: Store, req: IncomingMessage, n
   if (Date.parse(session.value.expiresAt) <= now.getTime()) return err(unauthorized());
   const user = await store.getDoc<ReviewerDoc>(DB.users, `user:${session.value.name}`);
   if (!user.ok) return err(unauthorized());
+  noteActor(req, { reviewer: user.value.name });
   const safe = req.method === 'GET' || req.method === 'HEAD';
   const sent = req.headers[CSRF_HEADER];
   if (!safe && (typeof sent !== 'string' || !sameHash(sent, session.value.csrf))) {

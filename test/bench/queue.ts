@@ -4,6 +4,7 @@
  * spread over Jianshi's 179 villages straight into the queue database, loads them into the hub's memory,
  * then times the queries a reviewer makes. The baseline is the same query over a tenth of the cases.
  */
+import { silentLogger } from '../../sync-server/observe/request-log.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ async function queueTimes(cases: number, rounds: number, log: (line: string) => 
   const dataDir = mkdtempSync(join(tmpdir(), 'cunban-bench-queue-'));
   const config = loadHubConfig({ CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: '0', CUNBAN_HUB_HOST: '127.0.0.1' });
   if (!config.ok) throw new Error(config.error.message);
-  const hub = await startHub(config.value, { log: () => undefined });
+  const hub = await startHub(config.value, { logger: silentLogger() });
   try {
     const divisions = demoDivisions();
     await initStore(hub.store, { catalog: demoCatalog(), divisions, calendar: demoCalendarData() });

@@ -4,6 +4,7 @@
  * cases on the hub, and watch a county decision written on the hub reach the kiosk's screen.
  * Screenshots of every step go to test-results/screenshots/counter-e2e/.
  */
+import { silentLogger } from '../../sync-server/observe/request-log.js';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -163,7 +164,7 @@ describe('the counter in Chromium', () => {
   }, 120_000);
 
   it('pushes the three cases when the hub is back, sealed', async () => {
-    restarted = await startHub({ ...testHub.config, port: testHub.hub.port, appsDir }, { log: () => undefined });
+    restarted = await startHub({ ...testHub.config, port: testHub.hub.port, appsDir }, { logger: silentLogger() });
     await page.getByRole('button', { name: '立即同步' }).click();
     await expect.poll(() => syncStatus().getAttribute('data-status'), { timeout: 30_000 }).toBe('online');
     await expect.poll(() => pending().textContent(), { timeout: 30_000 }).toContain('待上传：0件，文件0个');

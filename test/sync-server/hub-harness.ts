@@ -3,6 +3,8 @@
  * with COUCHDB_URL set — the same suite against that Apache CouchDB under a unique database prefix,
  * removed afterwards. The county is Jianshi's real data cut down to two towns of two villages each.
  */
+import type { Logger } from 'pino';
+import { silentLogger } from '../../sync-server/observe/request-log.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +71,7 @@ export function testConfig(dataDir: string, prefix: string): HubConfig {
     dataDir,
     dbPrefix: couch ? prefix : '',
     corsOrigins: ['app://cunban'],
+    logLevel: 'info',
     ...(couch ? { couchdbUrl: new URL(couch) } : {}),
   };
 }
@@ -82,11 +85,11 @@ export async function dropPrefixedDatabases(store: Store, prefix: string): Promi
   }
 }
 
-export async function startTestHub(options: { seed?: boolean; config?: Partial<HubConfig> } = {}): Promise<TestHub> {
+export async function startTestHub(options: { seed?: boolean; config?: Partial<HubConfig>; logger?: Logger } = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cunban-hub-'));
   const prefix = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}_`;
   const config = { ...testConfig(dataDir, prefix), ...options.config };
-  const hub = await startHub(config, { log: () => undefined });
+  const hub = await startHub(config, { logger: options.logger ?? silentLogger() });
   if (options.seed !== false) {
     const seeded = await initStore(hub.store, testCountyData());
     if (!seeded.ok) throw new Error(`seeding failed: ${JSON.stringify(seeded.error)}`);

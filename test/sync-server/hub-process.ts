@@ -38,7 +38,8 @@ export interface HubProcess {
 }
 
 export function spawnHub(env: NodeJS.ProcessEnv): Promise<HubProcess> {
-  const child = spawn(process.execPath, ['bin/cunban-hub.js', 'serve', '--json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Warnings and errors reach the test's output; the request log (a line per request) does not.
+  const child = spawn(process.execPath, ['bin/cunban-hub.js', 'serve', '--json'], { cwd: root, env: { CUNBAN_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const stop = (signal: NodeJS.Signals = 'SIGTERM') =>
     new Promise<void>((gone) => {
       if (child.exitCode !== null || child.signalCode !== null) {
