@@ -9,12 +9,12 @@ import layering from './eslint-rules/layering.js';
 const parts = {
   core: { mayImport: ['core'], nodeBuiltins: false, allowPackages: ['zod', 'pinyin-pro', 'semver'] },
   renderer: { mayImport: ['renderer', 'core'], nodeBuiltins: false, allowPackages: ['react', 'react-dom', 'rxdb', 'rxjs', 'recharts', 'qrcode', 'jsqr'] },
-  electron: { mayImport: ['electron', 'core'], nodeBuiltins: true, allowPackages: ['electron', 'electron-updater', 'zod'] },
+  electron: { mayImport: ['electron', 'core'], nodeBuiltins: true, allowPackages: ['electron', 'electron-updater', 'js-yaml', 'zod'] },
   'sync-server': {
     mayImport: ['sync-server', 'core'],
     nodeBuiltins: true,
     allowPackages: [
-      'nano', 'negotiator', 'qrcode', 'proxy-addr', 'rate-limiter-flexible', 'p-limit', 'pino', 'prom-client',
+      'nano', 'negotiator', 'qrcode', 'proxy-addr', 'rate-limiter-flexible', 'p-limit', 'pino', 'prom-client', 'js-yaml', 'semver',
       // The embedded store, in its own process (store/embedded-store-process.ts).
       'express-pouchdb', 'pouchdb-core', 'pouchdb-adapter-http', 'pouchdb-adapter-leveldb', 'pouchdb-mapreduce', 'pouchdb-replication',
     ],

@@ -16,7 +16,10 @@ import { permissionAllowed, permissionCheckAllowed } from './guards.js';
 import { validatedHandler, type ChannelArgument } from './ipc.js';
 import { receiptPdfPath, receiptPrintOptions } from './printing.js';
 import { technicianPin } from './technician-pin.js';
+import { startKioskUpdates } from './kiosk-updates.js';
 import { updateFeedUrl, updateGate } from './update-gate.js';
+import { BUILT_IN_UPDATE_KEYS } from './update-keys.js';
+import { fetchBytes } from './update-verify.js';
 import { createKioskWindow } from './window-factory.js';
 
 const { autoUpdater } = electronUpdater;
@@ -141,19 +144,18 @@ async function start(): Promise<void> {
 
   let updating = false;
   function startUpdates(enrollment: { villageSyncUrl: string }) {
-    autoUpdater.setFeedURL({ provider: 'generic', url: updateFeedUrl(enrollment) });
-    if (!app.isPackaged || updating) return;
-    updating = true;
-    autoUpdater.autoDownload = true;
-    autoUpdater.autoInstallOnAppQuit = false;
-    autoUpdater.on('update-downloaded', (info) => {
-      gate.downloaded(info.version);
+    if (updating) return;
+    updating = startKioskUpdates({
+      updater: autoUpdater,
+      gate,
+      feedUrl: updateFeedUrl(enrollment),
+      running: app.getVersion(),
+      platform: process.platform,
+      development: !app.isPackaged,
+      publicKeys: BUILT_IN_UPDATE_KEYS,
+      fetchBytes,
+      log,
     });
-    autoUpdater.on('error', (error) => {
-      log(`update check failed: ${error.message}`);
-    });
-    void autoUpdater.checkForUpdates();
-    setInterval(() => void autoUpdater.checkForUpdates(), 6 * 60 * 60_000).unref();
   }
   if (enrolled.ok && enrolled.value) startUpdates(enrolled.value);
 

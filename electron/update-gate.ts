@@ -12,8 +12,10 @@ export function updateFeedUrl(enrollment: Pick<EnrollResponse, 'villageSyncUrl'>
 }
 
 export interface UpdateGate {
-  /** electron-updater finished downloading `version`. */
+  /** electron-updater finished downloading `version`, and its signature verified. */
   downloaded(version: string): void;
+  /** A new download began replacing the pending one: nothing may install until it is verified. */
+  withdraw(): void;
   /** The renderer's latest report; returns true when the update should install now. */
   activity(activity: Activity): boolean;
   readonly pending: string | undefined;
@@ -26,6 +28,9 @@ export function updateGate(): UpdateGate {
   return {
     downloaded(version) {
       pending = version;
+    },
+    withdraw() {
+      pending = undefined;
     },
     activity(activity) {
       last = activity;

@@ -6,6 +6,7 @@
  * `electron` inside (a sandboxed preload cannot load other files). `npm run build:apps`.
  */
 import react from '@vitejs/plugin-react';
+import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,11 +27,16 @@ export function appConfig(app: App, outDir: string, options: { sourcemap?: boole
   };
 }
 
-export function shellConfigs(outDir: string): InlineConfig[] {
+/** The update signing keys built into main (electron/update-keys.ts); none when the file is absent. */
+export const UPDATE_KEYS_FILE = resolve(import.meta.dirname, '../build/update-public-keys.pem');
+
+export function shellConfigs(outDir: string, updateKeysFile = UPDATE_KEYS_FILE): InlineConfig[] {
+  const updateKeys = existsSync(updateKeysFile) ? readFileSync(updateKeysFile, 'utf8') : '';
   // Everything but Electron and Node is bundled, so the packaged app needs no node_modules at all.
   const shared = (entry: string, format: 'es' | 'cjs', fileName: string): InlineConfig => ({
     configFile: false,
     logLevel: 'warn',
+    define: { __CUNBAN_UPDATE_KEYS__: JSON.stringify(updateKeys) },
     ssr: { noExternal: true },
     build: {
       ssr: resolve(import.meta.dirname, '../electron', entry),

@@ -3,7 +3,8 @@
  * CUNBAN_DATA_DIR, COUCHDB_URL, …); every command prints JSON with `--json`, for scripts.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
 import { parseDivisionCode } from '../core/divisions/code.js';
@@ -18,6 +19,7 @@ import { keyringFile } from './keyring.js';
 import { listKiosks, revokeKiosk } from './kiosks.js';
 import { describeInitError, initStore, validateCountyData } from './provision.js';
 import { openRefusalCounts } from './records.js';
+import { generateUpdateKeys, publishUpdates } from './update-publish.js';
 import { addReviewer } from './users.js';
 
 const USAGE = `Usage: cunban-hub <command> [options] [--json]
@@ -33,6 +35,9 @@ const USAGE = `Usage: cunban-hub <command> [options] [--json]
   fleet minimum-version VERSION | fleet minimum-version --clear | fleet show
                                           the oldest kiosk version the county accepts without an update
   users add --role county|town [--town CODE12] --name NAME [--password PW]
+  updates keygen --out FILE               a new Ed25519 key pair for signing kiosk updates: the private key
+                                          into FILE, the public key printed (for build/update-public-keys.pem)
+  updates publish DIR --key FILE          sign electron-builder's output in DIR and publish it at /updates/
   backup FILE                             every database of this hub into FILE (gzipped JSON lines)
   restore FILE                            replace this hub's databases with FILE's (stop the hub first)
 
@@ -62,6 +67,8 @@ const { values: flags, positionals } = parseArgs({
     name: { type: 'string' },
     password: { type: 'string' },
     clear: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    key: { type: 'string' },
   },
 });
 
@@ -196,6 +203,21 @@ async function main(): Promise<void> {
         return;
       }
       throw new CliError('usage', USAGE);
+    }
+    case 'updates': {
+      if (sub === 'keygen') {
+        if (!flags.out) throw new CliError('updates.usage', 'Give --out FILE for the private key.');
+        if (existsSync(flags.out)) throw new CliError('updates.exists', `${flags.out} exists: a signing key is never overwritten.`);
+        const { publicKeyPem } = generateUpdateKeys(flags.out);
+        out(`Private key written to ${flags.out} (keep it offline). Public key, for build/update-public-keys.pem:\n${publicKeyPem}`, { privateKeyFile: flags.out, publicKeyPem });
+        return;
+      }
+      const dir = positionals[2];
+      if (sub !== 'publish' || !dir || !flags.key) throw new CliError('updates.usage', 'Usage: cunban-hub updates publish DIR --key FILE | updates keygen --out FILE');
+      const published = publishUpdates(dir, config.updatesDir ?? join(config.dataDir, 'updates'), readFileSync(flags.key, 'utf8'));
+      if (!published.ok) throw new CliError(published.error.code, published.error.message);
+      out(`Published ${published.value.version}: ${published.value.manifests.join(', ')} signed; ${published.value.files.join(', ')}.`, published.value);
+      return;
     }
     case 'backup':
     case 'restore': {

@@ -33,6 +33,11 @@ export interface HubConfig {
    * of hops, or addresses and subnets. Absent: none, and limits key on the socket's address.
    */
   readonly trustProxy?: TrustProxy;
+  /**
+   * The hub's own TLS (`CUNBAN_TLS_CERT`, `CUNBAN_TLS_KEY`: PEM files, both or neither): the hub then speaks
+   * only HTTPS. Without them, put a TLS proxy in front (README, "Security").
+   */
+  readonly tls?: { readonly cert: string; readonly key: string };
   /** The least level the hub logs (`CUNBAN_LOG_LEVEL`): `info` (a line per request, the default), `warn`, `error`. */
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** The bearer token `GET /metrics` asks for (`CUNBAN_METRICS_TOKEN`); absent: loopback clients only. */
@@ -103,6 +108,11 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
   if (trustProxy instanceof Error) {
     return invalid('CUNBAN_TRUST_PROXY', `expected a number of proxy hops (1) or the proxies' addresses and subnets (10.0.0.5, 10.1.0.0/16, loopback): ${trustProxy.message}`);
   }
+  const tlsCert = value('CUNBAN_TLS_CERT');
+  const tlsKey = value('CUNBAN_TLS_KEY');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    return invalid(tlsCert === undefined ? 'CUNBAN_TLS_CERT' : 'CUNBAN_TLS_KEY', 'give both CUNBAN_TLS_CERT and CUNBAN_TLS_KEY (PEM files), or neither');
+  }
   const logLevel = value('CUNBAN_LOG_LEVEL') ?? 'info';
   if (!isLogLevel(logLevel)) return invalid('CUNBAN_LOG_LEVEL', `expected debug, info, warn or error, got "${logLevel}"`);
   const metricsToken = value('CUNBAN_METRICS_TOKEN');
@@ -122,6 +132,7 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
     ...(proxySeconds === undefined ? {} : { proxyReadTimeoutMs: proxySeconds * 1000 }),
     ...(trustProxy === undefined ? {} : { trustProxy }),
     ...(metricsToken === undefined ? {} : { metricsToken }),
+    ...(tlsCert !== undefined && tlsKey !== undefined ? { tls: { cert: tlsCert, key: tlsKey } } : {}),
   };
   const couchText = value('COUCHDB_URL');
   if (couchText === undefined) return ok(base);
@@ -150,5 +161,5 @@ export function kioskFacingUrl(config: HubConfig, port = config.port): string {
   const address = Object.values(networkInterfaces())
     .flat()
     .find((net) => net && net.family === 'IPv4' && !net.internal)?.address;
-  return `http://${address ?? '127.0.0.1'}:${port}/`;
+  return `${config.tls ? 'https' : 'http'}://${address ?? '127.0.0.1'}:${port}/`;
 }

@@ -3,7 +3,9 @@
  * then the API and the sync gateway on one HTTP server. Everything durable is in the store, so any
  * number of hub processes can serve one CouchDB behind a load balancer.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { apiRoutes } from './api.js';
 import type { HubConfig } from './config.js';
@@ -128,7 +130,8 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
       appRoutes(app, { appsDir: config.appsDir ?? DEFAULT_APPS_DIR, ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}) }),
     ),
   ];
-  const server: Server = createServer(router(routes, { corsOrigins: config.corsOrigins, onAnswered: observeRequests(logger, metrics) }, log));
+  const handler = router(routes, { corsOrigins: config.corsOrigins, onAnswered: observeRequests(logger, metrics) }, log);
+  const server: Server = config.tls ? createHttpsServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, handler) : createServer(handler);
   server.headersTimeout = 20_000;
   server.requestTimeout = 120_000;
   await new Promise<void>((listening, failed) => {
@@ -140,7 +143,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}/`,
     port,
     store,
     ...(acquired.embedded ? { embedded: acquired.embedded } : {}),

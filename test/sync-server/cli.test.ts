@@ -1,5 +1,6 @@
 /** `cunban-hub` as an operator runs it: real processes, `--json` output, on a fresh data directory. */
 import { execFile } from 'node:child_process';
+import { createHash, verify } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -136,6 +137,23 @@ describe('cunban-hub enroll, kiosks and users', () => {
     writeFileSync(notABackup, gzipSync('{"hello":"world"}\n'));
     expect(await cliFailure('restore', notABackup)).toMatchObject({ error: 'backup.notABackup' });
   }, 120_000);
+
+  it('makes an update signing key, never over an existing one, and publishes a signed release', async () => {
+    const keyFile = join(dataDir, 'county-update.key');
+    const keys = (await cli('updates', 'keygen', '--out', keyFile)) as { publicKeyPem: string };
+    expect(keys.publicKeyPem).toContain('BEGIN PUBLIC KEY');
+    expect(await cliFailure('updates', 'keygen', '--out', keyFile)).toMatchObject({ error: 'updates.exists' });
+    const release = mkdtempSync(join(tmpdir(), 'cunban-release-'));
+    const installer = Buffer.from('installer bytes');
+    const sha512 = createHash('sha512').update(installer).digest('base64');
+    writeFileSync(join(release, 'Cunban-0.3.0.exe'), installer);
+    writeFileSync(join(release, 'latest.yml'), `version: 0.3.0\nfiles:\n  - url: Cunban-0.3.0.exe\n    sha512: ${sha512}\n`);
+    expect(await cli('updates', 'publish', release, '--key', keyFile)).toEqual({ version: '0.3.0', manifests: ['latest.yml'], files: ['Cunban-0.3.0.exe'] });
+    const signature = Buffer.from(readFileSync(join(dataDir, 'updates', 'latest.yml.sig'), 'utf8').trim(), 'base64');
+    expect(verify(null, readFileSync(join(dataDir, 'updates', 'latest.yml')), keys.publicKeyPem, signature)).toBe(true);
+    expect(await cliFailure('updates', 'publish', release, '--key', keyFile)).toMatchObject({ error: 'publish.notNewer' });
+    rmSync(release, { recursive: true, force: true });
+  });
 
   it('stops with a message naming a misconfigured variable', async () => {
     const failure = await run(process.execPath, ['bin/cunban-hub.js', 'init', '--json'], { cwd: root, env: { ...env, COUCHDB_URL: 'http://no-credentials:5984/' } }).catch(

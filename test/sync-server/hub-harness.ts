@@ -94,7 +94,7 @@ export async function startTestHub(options: { seed?: boolean; config?: Partial<H
     const seeded = await initStore(hub.store, testCountyData());
     if (!seeded.ok) throw new Error(`seeding failed: ${JSON.stringify(seeded.error)}`);
   }
-  const base = `http://127.0.0.1:${hub.port}`;
+  const base = `${config.tls ? 'https' : 'http'}://127.0.0.1:${hub.port}`;
 
   const call: TestHub['call'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...opts.headers };

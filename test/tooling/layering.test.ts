@@ -29,8 +29,8 @@ describe('cunban/layering', () => {
     ['core/probe.ts', "export * from '../renderer/locale.js';", "core/ may import only core/; '../renderer/locale.js' is in renderer/."],
     ['core/probe.ts', "const m = await import('../electron/web-preferences.js');", "core/ may import only core/; '../electron/web-preferences.js' is in electron/."],
     ['sync-server/probe.ts', "import { pickLocale } from '../renderer/locale.js';", "sync-server/ may import only sync-server/ and core/; '../renderer/locale.js' is in renderer/."],
-    ['sync-server/probe.ts', "import { app } from 'electron';", "sync-server/ may use only the packages nano, negotiator, qrcode, proxy-addr, rate-limiter-flexible, p-limit, pino, prom-client, express-pouchdb, pouchdb-core, pouchdb-adapter-http, pouchdb-adapter-leveldb, pouchdb-mapreduce, pouchdb-replication; 'electron' is not one of them."],
-    ['sync-server/probe.ts', "import express from 'express';", "sync-server/ may use only the packages nano, negotiator, qrcode, proxy-addr, rate-limiter-flexible, p-limit, pino, prom-client, express-pouchdb, pouchdb-core, pouchdb-adapter-http, pouchdb-adapter-leveldb, pouchdb-mapreduce, pouchdb-replication; 'express' is not one of them."],
+    ['sync-server/probe.ts', "import { app } from 'electron';", "sync-server/ may use only the packages nano, negotiator, qrcode, proxy-addr, rate-limiter-flexible, p-limit, pino, prom-client, js-yaml, semver, express-pouchdb, pouchdb-core, pouchdb-adapter-http, pouchdb-adapter-leveldb, pouchdb-mapreduce, pouchdb-replication; 'electron' is not one of them."],
+    ['sync-server/probe.ts', "import express from 'express';", "sync-server/ may use only the packages nano, negotiator, qrcode, proxy-addr, rate-limiter-flexible, p-limit, pino, prom-client, js-yaml, semver, express-pouchdb, pouchdb-core, pouchdb-adapter-http, pouchdb-adapter-leveldb, pouchdb-mapreduce, pouchdb-replication; 'express' is not one of them."],
     ['renderer/probe.ts', "import { readFileSync } from 'node:fs';", "renderer/ has no Node.js: 'node:fs' is not available here."],
     ['renderer/probe.ts', "import { ipcRenderer } from 'electron';", "renderer/ may use only the packages react, react-dom, rxdb, rxjs, recharts, qrcode, jsqr; 'electron' is not one of them."],
     // A package nobody thought to deny: the renderer must not talk to CouchDB around RxDB.
@@ -38,8 +38,8 @@ describe('cunban/layering', () => {
     ['renderer/probe.ts', "import { readFile } from 'fs-extra';", "renderer/ may use only the packages react, react-dom, rxdb, rxjs, recharts, qrcode, jsqr; 'fs-extra' is not one of them."],
     ['renderer/probe.ts', "import { loadHubConfig } from '../sync-server/config.js';", "renderer/ may import only renderer/ and core/; '../sync-server/config.js' is in sync-server/."],
     ['electron/probe.ts', "import { pickLocale } from '../renderer/locale.js';", "electron/ may import only electron/ and core/; '../renderer/locale.js' is in renderer/."],
-    ['electron/probe.ts', "import { render } from 'react-dom';", "electron/ may use only the packages electron, electron-updater, zod; 'react-dom' is not one of them."],
-    ['electron/probe.ts', "import nano from 'nano';", "electron/ may use only the packages electron, electron-updater, zod; 'nano' is not one of them."],
+    ['electron/probe.ts', "import { render } from 'react-dom';", "electron/ may use only the packages electron, electron-updater, js-yaml, zod; 'react-dom' is not one of them."],
+    ['electron/probe.ts', "import nano from 'nano';", "electron/ may use only the packages electron, electron-updater, js-yaml, zod; 'nano' is not one of them."],
     ['core/probe.ts', "import x from '../../outside.js';", "core/ may import only core/; '../../outside.js' leaves the project's parts."],
   ])('refuses in %s: %s', async (file, code, message) => {
     expect(await layeringErrors(file, code)).toEqual([message]);

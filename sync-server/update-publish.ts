@@ -1,0 +1,108 @@
+/**
+ * Publishing a kiosk release to the hub's update folder, signed (core/update-manifest.ts has the rule the
+ * kiosk applies). `cunban-hub updates keygen` makes the county's Ed25519 key pair: the private key stays
+ * with whoever builds releases, offline; the public key goes into `build/update-public-keys.pem` before
+ * packaging. `cunban-hub updates publish <dir> --key <file>` checks that each manifest in electron-builder's
+ * output names files that are there with the hashes it claims, refuses a version not newer than the one
+ * published, then copies installers and blockmaps, and last the manifest and its signature — each by a
+ * rename, so a kiosk never reads half a file.
+ */
+import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
+import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { load } from 'js-yaml';
+import semver from 'semver';
+import { err, ok, type Result } from '../core/result.js';
+import { UPDATE_SIGNATURE_SUFFIX, updateManifestSchema, type UpdateManifest } from '../core/update-manifest.js';
+
+export type PublishError =
+  | { readonly code: 'publish.noManifest'; readonly message: string }
+  | { readonly code: 'publish.badManifest'; readonly message: string }
+  | { readonly code: 'publish.fileMismatch'; readonly message: string }
+  | { readonly code: 'publish.notNewer'; readonly message: string }
+  | { readonly code: 'publish.badKey'; readonly message: string };
+
+export interface Published {
+  readonly version: string;
+  readonly manifests: readonly string[];
+  readonly files: readonly string[];
+}
+
+/** A new Ed25519 key pair: the private key written to `privateKeyFile` (0600, never over an existing file). */
+export function generateUpdateKeys(privateKeyFile: string): { publicKeyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  writeFileSync(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  return { publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+}
+
+/** Base64 Ed25519 signature of `bytes`. */
+export function signUpdateManifest(bytes: Buffer, privateKeyPem: string): string {
+  return sign(null, bytes, createPrivateKey(privateKeyPem)).toString('base64');
+}
+
+const sha512 = (file: string) => createHash('sha512').update(readFileSync(file)).digest('base64');
+const isManifest = (name: string) => /^latest(-[a-z0-9]+)?\.yml$/.test(name);
+
+function readManifest(file: string): Result<UpdateManifest, PublishError> {
+  let parsed: unknown;
+  try {
+    parsed = load(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return err({ code: 'publish.badManifest', message: `${basename(file)} is not YAML: ${String(error)}` });
+  }
+  const manifest = updateManifestSchema.safeParse(parsed);
+  if (!manifest.success) return err({ code: 'publish.badManifest', message: `${basename(file)}: ${manifest.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}` });
+  return ok(manifest.data);
+}
+
+/** Copy by a rename from a temporary name, so a reader sees the old file or the new one, whole. */
+function placeFile(target: string, write: (temporary: string) => void): void {
+  const temporary = `${target}.publishing`;
+  write(temporary);
+  renameSync(temporary, target);
+}
+
+export function publishUpdates(sourceDir: string, updatesDir: string, privateKeyPem: string): Result<Published, PublishError> {
+  try {
+    createPrivateKey(privateKeyPem);
+  } catch (error) {
+    return err({ code: 'publish.badKey', message: `The key file is not a private key in PEM: ${String(error)}` });
+  }
+  const manifests = readdirSync(sourceDir).filter(isManifest);
+  if (manifests.length === 0) return err({ code: 'publish.noManifest', message: `${sourceDir} has no latest*.yml: give electron-builder's output folder.` });
+  const checked: { name: string; manifest: UpdateManifest }[] = [];
+  for (const name of manifests) {
+    const manifest = readManifest(join(sourceDir, name));
+    if (!manifest.ok) return manifest;
+    for (const file of manifest.value.files) {
+      const path = join(sourceDir, basename(file.url));
+      if (!existsSync(path) || sha512(path) !== file.sha512) {
+        return err({ code: 'publish.fileMismatch', message: `${name} names ${file.url}, which is ${existsSync(path) ? 'not the file with that hash' : 'missing'} in ${sourceDir}.` });
+      }
+    }
+    const published = join(updatesDir, name);
+    const current = existsSync(published) ? readManifest(published) : undefined;
+    if (current?.ok && !semver.gt(manifest.value.version, current.value.version)) {
+      return err({ code: 'publish.notNewer', message: `${name} is version ${manifest.value.version}; the hub already publishes ${current.value.version}. Kiosks accept only newer versions.` });
+    }
+    checked.push({ name, manifest: manifest.value });
+  }
+  mkdirSync(updatesDir, { recursive: true });
+  const files = [...new Set(checked.flatMap(({ manifest }) => manifest.files.flatMap((file) => [basename(file.url), `${basename(file.url)}.blockmap`])))].filter((file) => existsSync(join(sourceDir, file)));
+  for (const file of files) {
+    placeFile(join(updatesDir, file), (temporary) => {
+      copyFileSync(join(sourceDir, file), temporary, constants.COPYFILE_FICLONE);
+    });
+  }
+  for (const { name } of checked) {
+    const bytes = readFileSync(join(sourceDir, name));
+    placeFile(join(updatesDir, `${name}${UPDATE_SIGNATURE_SUFFIX}`), (temporary) => {
+      writeFileSync(temporary, `${signUpdateManifest(bytes, privateKeyPem)}\n`);
+    });
+    placeFile(join(updatesDir, name), (temporary) => {
+      writeFileSync(temporary, bytes);
+    });
+  }
+  const version = checked[0]?.manifest.version ?? '';
+  return ok({ version, manifests: checked.map(({ name }) => name), files });
+}
