@@ -18,7 +18,7 @@ import type { Throttle } from './http/throttle.js';
 import { MAX_DOC_BYTES } from './case-writes.js';
 import { failure, invalidInput, MAX_BODY_BYTES, reply, type HttpReply, type Route } from './http/kit.js';
 import { readFleetPolicy } from './fleet-policy.js';
-import { loadKeyRing } from './keyring.js';
+import { loadKeyRing, villageKeyRing } from './keyring.js';
 import { authenticateRequest, authorizationHeader, enrollKiosk, leaseKioskNumber, recordKioskStatus } from './kiosks.js';
 import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
 import { DB, villageDb } from './store/names.js';
@@ -95,7 +95,8 @@ export function apiRoutes(options: ApiOptions): Route[] {
           villageSyncUrl: `${base}sync/${villageDb(kiosk.village)}/`,
           catalogSyncUrl: `${base}sync/${DB.catalog}/`,
           authorization: authorizationHeader(kiosk.kioskId, secret),
-          dataKeys: loadKeyRing(config.dataDir),
+          // The kiosk's own village's keys only, derived from the county's (keyring.ts).
+          dataKeys: villageKeyRing(loadKeyRing(config.dataDir), kiosk.village),
         };
         return reply(201, response);
       },

@@ -12,10 +12,10 @@ import { appVersionSchema, updateRequired } from '../core/fleet-policy.js';
 import type { Result } from '../core/result.js';
 import { kioskFacingUrl, loadHubConfig, type HubConfig } from './config.js';
 import { enrollmentTicket, seedDemo, type SetupError } from './demo.js';
-import { acquireStore, startHub, type AcquiredStore } from './hub.js';
+import { acquireStore, HubStartError, startHub, type AcquiredStore } from './hub.js';
 import { backupHub, restoreHub } from './backup.js';
 import { readFleetPolicy, setMinimumKioskVersion } from './fleet-policy.js';
-import { keyringFile } from './keyring.js';
+import { checkKeyRingAgainstStore, keyRingFingerprint, keyringFile, rotateDataKey } from './keyring.js';
 import { listKiosks, revokeKiosk } from './kiosks.js';
 import { describeInitError, initStore, validateCountyData } from './provision.js';
 import { openRefusalCounts } from './records.js';
@@ -35,6 +35,8 @@ const USAGE = `Usage: cunban-hub <command> [options] [--json]
   fleet minimum-version VERSION | fleet minimum-version --clear | fleet show
                                           the oldest kiosk version the county accepts without an update
   users add --role county|town [--town CODE12] --name NAME [--password PW]
+  keys rotate                             a new county data key, current from each kiosk's next enrollment
+  keys show                               the key ring's fingerprint and key ids (never a key)
   updates keygen --out FILE               a new Ed25519 key pair for signing kiosk updates: the private key
                                           into FILE, the public key printed (for build/update-public-keys.pem)
   updates publish DIR --key FILE          sign electron-builder's output in DIR and publish it at /updates/
@@ -204,6 +206,18 @@ async function main(): Promise<void> {
       }
       throw new CliError('usage', USAGE);
     }
+    case 'keys': {
+      if (sub === 'rotate') rotateDataKey(config.dataDir);
+      else if (sub !== 'show') throw new CliError('keys.usage', 'Usage: cunban-hub keys rotate | keys show');
+      // Recorded in the store at once, so a hub still holding the ring before this rotation refuses to start.
+      const checked = await withStore(config, (a) => checkKeyRingAgainstStore(a.store, config.dataDir));
+      if (!checked.ok) throw new CliError(checked.error.code, checked.error.code === 'keyring.store' ? checked.error.failure.reason : checked.error.message);
+      const ring = checked.value;
+      const shown = { fingerprint: keyRingFingerprint(ring), current: ring.current, kids: ring.keys.map((key) => key.kid) };
+      const copy = sub === 'rotate' ? `\nCopy ${keyringFile(config.dataDir)} to every hub machine and restart them; kiosks seal with the new key from their next enrollment.` : '';
+      out(`Key ring ${shown.fingerprint}: current ${shown.current}; keys ${shown.kids.join(', ')}.${copy}`, shown);
+      return;
+    }
     case 'updates': {
       if (sub === 'keygen') {
         if (!flags.out) throw new CliError('updates.usage', 'Give --out FILE for the private key.');
@@ -288,7 +302,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const code = error instanceof CliError ? error.code : 'error';
+  const code = error instanceof CliError || error instanceof HubStartError ? error.code : 'error';
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(flags.json ? `${JSON.stringify({ error: code, message })}\n` : `cunban-hub: ${message}\n`);
   process.exit(1);

@@ -21,6 +21,7 @@ import { metricsRoutes } from './observe/metrics-route.js';
 import { hubLogger, observeRequests } from './observe/request-log.js';
 import type { Logger } from 'pino';
 import { appRoutes, DEFAULT_APPS_DIR } from './static-apps.js';
+import { checkKeyRingAgainstStore } from './keyring.js';
 import { initStore, type InitReport } from './provision.js';
 import { fleetRoutes } from './review/fleet-routes.js';
 import { startQueueProjector, type QueueProjector } from './review/queue.js';
@@ -34,6 +35,16 @@ import { openStore, type Store } from './store/store.js';
 
 /** Sign-in attempts from one client address in ten minutes, whatever the names: ample for an office behind one NAT, a brake on spraying guesses over many names. */
 const SIGN_INS_PER_ADDRESS = { points: 60, seconds: 600 } as const;
+
+/** Why a hub refused to start (its `code` is what `cunban-hub serve --json` reports). */
+export class HubStartError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface AcquiredStore {
   readonly store: Store;
@@ -94,6 +105,14 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
   const migrated = await initStore(store);
   const init = migrated.ok ? migrated.value : migrated.error.code === 'init.store' ? migrated.error.failure.reason : migrated.error.message;
   if (!migrated.ok) log(init as string);
+  if (migrated.ok) {
+    // The county's key ring must be the one its data was sealed with, before any kiosk is given keys.
+    const keys = await checkKeyRingAgainstStore(store, config.dataDir, now());
+    if (!keys.ok) {
+      await acquired.release();
+      throw new HubStartError(keys.error.code, keys.error.code === 'keyring.store' ? `the store did not answer the key ring check: ${keys.error.failure.reason}` : keys.error.message);
+    }
+  }
 
   // The review queue follows every village: right after each write here, and a full sweep now and then.
   const queue = startQueueProjector(store, { log });

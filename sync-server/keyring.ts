@@ -1,33 +1,33 @@
 /**
- * The county's data key ring: AES-256-GCM keys that seal residents' ID, phone and bank numbers, and
- * the HMAC key of the ID-number blind index. Kept in a file beside the hub's data (mode 0600), never
- * in CouchDB: a copy of the database alone yields only ciphertext. Hub processes sharing a store must
- * share this file. Rotation appends a key and makes it current; old ciphertexts stay readable.
- * The blind-index key never rotates: the index of every stored case would have to be rebuilt.
+ * The county's data key ring: AES-256-GCM master keys and the master key of the ID-number blind index.
+ * Kept in a file beside the hub's data (mode 0600), never in CouchDB: a copy of the database alone yields
+ * only ciphertext. Hub processes sharing a store must share this file; the store records the ring's
+ * fingerprint and key ids, and a hub whose ring differs refuses to start (`checkKeyRingAgainstStore`).
+ *
+ * Kiosks never hold the county's keys. Each gets its own village's, derived on the hub with HKDF-SHA-256
+ * from each master key and the village code (`villageKeyRing`): a stolen kiosk, with its keychain, opens
+ * one village's sealed numbers, not the county's. A village key's id names its master and village
+ * (`county-2026-11-30-1.v422822100202`), so the hub derives it again to reveal. Ciphertexts sealed before
+ * 0.3.0 name a master key directly and stay readable on the hub.
+ *
+ * Rotation appends a master key and makes it current (`cunban-hub keys rotate`); kiosks seal with it from
+ * their next enrollment, and every earlier key stays readable. The blind-index master never rotates: the
+ * index of every stored case would have to be rebuilt.
  */
-import { createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataKeyRingSchema, type DataKeyRing } from '../core/api/enrollment.js';
 import type { SealedValue } from '../core/case/sealed.js';
+import { err, ok, type Result } from '../core/result.js';
+import { DB } from './store/names.js';
+import type { Store, StoreFailure } from './store/store.js';
 
 export const keyringFile = (dataDir: string) => join(dataDir, 'county-keys.json');
 
 const newKey = () => randomBytes(32).toString('base64url');
 
-function save(dataDir: string, ring: DataKeyRing): DataKeyRing {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  writeFileSync(keyringFile(dataDir), JSON.stringify(ring, null, 2), { mode: 0o600 });
-  return ring;
-}
-
-/** The key ring, created on first use. A damaged file is an error, never silently replaced. */
-export function loadKeyRing(dataDir: string, now: Date = new Date()): DataKeyRing {
-  const file = keyringFile(dataDir);
-  if (!existsSync(file)) {
-    const kid = `county-${now.toISOString().slice(0, 10)}-1`;
-    return save(dataDir, { current: kid, keys: [{ kid, key: newKey() }], blindIndexKey: newKey() });
-  }
+function parseRing(file: string): DataKeyRing {
   const parsed = dataKeyRingSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success || !parsed.data.keys.some((k) => k.kid === parsed.data.current)) {
     throw new Error(`${file} is damaged; restore it from the county's backup (the data cannot be read without it).`);
@@ -35,10 +35,62 @@ export function loadKeyRing(dataDir: string, now: Date = new Date()): DataKeyRin
   return parsed.data;
 }
 
+/**
+ * The key ring, created on first use — exclusively (`wx`): of two hub processes starting together on one
+ * data directory, one creates it and the other reads that one, never a second ring. A damaged file is an
+ * error, never silently replaced.
+ */
+export function loadKeyRing(dataDir: string, now: Date = new Date()): DataKeyRing {
+  const file = keyringFile(dataDir);
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const kid = `county-${now.toISOString().slice(0, 10)}-1`;
+    const ring: DataKeyRing = { current: kid, keys: [{ kid, key: newKey() }], blindIndexKey: newKey() };
+    try {
+      writeFileSync(file, JSON.stringify(ring, null, 2), { mode: 0o600, flag: 'wx' });
+      return ring;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return parseRing(file);
+}
+
 export function rotateDataKey(dataDir: string, now: Date = new Date()): DataKeyRing {
   const ring = loadKeyRing(dataDir, now);
-  const kid = `county-${now.toISOString().slice(0, 10)}-${ring.keys.length + 1}`;
-  return save(dataDir, { ...ring, current: kid, keys: [...ring.keys, { kid, key: newKey() }] });
+  const kid = `county-${now.toISOString().slice(0, 10)}-${String(ring.keys.length + 1)}`;
+  const rotated: DataKeyRing = { ...ring, current: kid, keys: [...ring.keys, { kid, key: newKey() }] };
+  // Written beside and renamed over, so a crash leaves the old ring or the new one, whole.
+  const temporary = `${keyringFile(dataDir)}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temporary, JSON.stringify(rotated, null, 2), { mode: 0o600 });
+  renameSync(temporary, keyringFile(dataDir));
+  return rotated;
+}
+
+/** The ring's identity: a hash of its blind-index master, which never rotates. Safe to store and show. */
+export const keyRingFingerprint = (ring: DataKeyRing) => createHash('sha256').update(`cunban-county-keyring:${ring.blindIndexKey}`).digest('hex').slice(0, 32);
+
+const derive = (master: string, info: string) => Buffer.from(hkdfSync('sha256', Buffer.from(master, 'base64url'), 'cunban-village-keys-v1', info, 32)).toString('base64url');
+
+const VILLAGE_KID = /^(?<master>.+)\.v(?<village>\d{12})$/;
+const villageKid = (kid: string, village: string) => `${kid}.v${village}`;
+
+/** One village's ring, derived from the county's: what a kiosk of that village is given at enrollment. */
+export function villageKeyRing(ring: DataKeyRing, village: string): DataKeyRing {
+  return {
+    current: villageKid(ring.current, village),
+    keys: ring.keys.map(({ kid, key }) => ({ kid: villageKid(kid, village), key: derive(key, `data/${kid}/${village}`) })),
+    blindIndexKey: derive(ring.blindIndexKey, `blind-index/${village}`),
+  };
+}
+
+/** The AES key a sealed value names: a village key derived again, or (before 0.3.0) a master key itself. */
+function keyFor(ring: DataKeyRing, kid: string): Buffer | undefined {
+  const named = VILLAGE_KID.exec(kid)?.groups;
+  const masterKid = named?.master ?? kid;
+  const master = ring.keys.find((candidate) => candidate.kid === masterKid);
+  if (!master) return undefined;
+  return Buffer.from(named?.village ? derive(master.key, `data/${masterKid}/${named.village}`) : master.key, 'base64url');
 }
 
 /**
@@ -46,15 +98,63 @@ export function rotateDataKey(dataDir: string, now: Date = new Date()): DataKeyR
  * AES-256-GCM, the key named by `kid`, the field's name as associated data.
  */
 export function unsealOnHub(ring: DataKeyRing, field: 'idNumber' | 'phone', sealed: SealedValue): string | undefined {
-  const key = ring.keys.find((candidate) => candidate.kid === sealed.kid);
+  const key = keyFor(ring, sealed.kid);
   if (!key) return undefined;
   const bytes = Buffer.from(sealed.ct, 'base64url');
   try {
-    const decipher = createDecipheriv('aes-256-gcm', Buffer.from(key.key, 'base64url'), Buffer.from(sealed.iv, 'base64url'));
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64url'));
     decipher.setAAD(Buffer.from(field));
     decipher.setAuthTag(bytes.subarray(bytes.length - 16));
     return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]).toString('utf8');
   } catch {
     return undefined;
   }
+}
+
+interface KeyRingRecord {
+  readonly _id: 'county-keyring';
+  readonly _rev?: string;
+  readonly fingerprint: string;
+  /** Every master key id the county has used: a ring without one of them cannot read what it sealed. */
+  readonly kids: readonly string[];
+}
+
+export type KeyRingCheckError =
+  | { readonly code: 'keyring.missing'; readonly message: string }
+  | { readonly code: 'keyring.foreign'; readonly message: string }
+  | { readonly code: 'keyring.stale'; readonly message: string }
+  | { readonly code: 'keyring.store'; readonly failure: StoreFailure };
+
+/**
+ * Before a hub serves: its ring must be the one the store's data was sealed with. The first hub records
+ * the ring's fingerprint and key ids; a later hub with another ring (a new machine whose ring was never
+ * copied, a wrong file) or an older copy (missing a rotated key) refuses to start, instead of handing
+ * kiosks keys that seal what no other hub can open. A hub with no ring file while the county has one
+ * refuses without making one.
+ */
+export async function checkKeyRingAgainstStore(store: Store, dataDir: string, now: Date = new Date()): Promise<Result<DataKeyRing, KeyRingCheckError>> {
+  const recorded = await store.getDoc<KeyRingRecord>(DB.meta, 'county-keyring');
+  if (!recorded.ok && recorded.error.status !== 404) return err({ code: 'keyring.store', failure: recorded.error });
+  const file = keyringFile(dataDir);
+  if (recorded.ok && !existsSync(file)) {
+    return err({ code: 'keyring.missing', message: `${file} is missing, but this county's data was sealed with a key ring (fingerprint ${recorded.value.fingerprint}). Copy county-keys.json from the county's first hub or its backup; a new ring would seal what no other hub can open.` });
+  }
+  const ring = loadKeyRing(dataDir, now);
+  const fingerprint = keyRingFingerprint(ring);
+  const kids = ring.keys.map((key) => key.kid);
+  if (recorded.ok) {
+    if (recorded.value.fingerprint !== fingerprint) {
+      return err({ code: 'keyring.foreign', message: `${file} (fingerprint ${fingerprint}) is not the county's key ring (fingerprint ${recorded.value.fingerprint}). Copy county-keys.json from the county's first hub or its backup.` });
+    }
+    const lacking = recorded.value.kids.filter((kid) => !kids.includes(kid));
+    if (lacking.length > 0) {
+      return err({ code: 'keyring.stale', message: `${file} lacks the key${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')} the county has rotated to: copy the current county-keys.json from the hub where it was rotated.` });
+    }
+    if (kids.every((kid) => recorded.value.kids.includes(kid))) return ok(ring);
+  }
+  const record: KeyRingRecord = { _id: 'county-keyring', fingerprint, kids: [...new Set([...(recorded.ok ? recorded.value.kids : []), ...kids])], ...(recorded.ok ? { _rev: recorded.value._rev } : {}) };
+  const saved = await store.putDoc(DB.meta, record);
+  // Another hub recorded it at the same moment: check again against what it wrote.
+  if (!saved.ok && saved.error.status === 409) return checkKeyRingAgainstStore(store, dataDir, now);
+  return saved.ok ? ok(ring) : err({ code: 'keyring.store', failure: saved.error });
 }

@@ -17,7 +17,7 @@ import { demoCalendarData, demoCatalog, demoDivisions } from '../../core/seed/de
 import type { HubConfig } from '../../sync-server/config.js';
 import { startHub, type Hub } from '../../sync-server/hub.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
-import { loadKeyRing } from '../../sync-server/keyring.js';
+import { loadKeyRing, villageKeyRing } from '../../sync-server/keyring.js';
 import { villageDb } from '../../sync-server/store/names.js';
 import { importKeyRing, sealPerson } from '../../renderer/data/sealing.js';
 import { initStore, type CountyData } from '../../sync-server/provision.js';
@@ -164,7 +164,8 @@ export const clerkOf = (kiosk: EnrolledKiosk) => ({ id: `${kiosk.kioskId}/clerk-
  * (so a reveal can open it), written straight into the village database and projected to the queue.
  */
 export async function storeForwardedCase(t: TestHub, kiosk: EnrolledKiosk, name = '张三'): Promise<string> {
-  const ring = await importKeyRing(loadKeyRing(t.config.dataDir));
+  // Sealed as the kiosk seals: with its village's keys, derived from the county's.
+  const ring = await importKeyRing(villageKeyRing(loadKeyRing(t.config.dataDir), kiosk.village));
   const applicant = await sealPerson(ring, { name, idNumber: '422822198001010015', phone: '13900001111' });
   const forward = { id: `fwd-${kiosk.kioskId}-${String(sequence + 1)}`, at: '2026-11-26T01:05:00.000Z', actor: clerkOf(kiosk), type: 'forwarded' as const, payload: { to: 'town' as const } };
   const doc = caseFor(kiosk, { applicant, extra: [forward] });
