@@ -13,8 +13,12 @@ export function bridgeOf(invoke: Invoke, appVersion: string): CunbanBridge {
   const call = (name: ShellChannel, argument?: unknown) => invoke(SHELL_CHANNEL_NAMES[name], argument) as Promise<never>;
   const bridge: CunbanBridge = {
     appVersion,
+    enroll: (request) => call('enroll', request),
     loadEnrollment: () => call('loadEnrollment'),
-    saveEnrollment: (enrollment) => call('saveEnrollment', enrollment),
+    saveEnrollment: (which) => call('saveEnrollment', which),
+    sealApplicant: (request) => call('sealApplicant', request),
+    revealIdNumber: (request) => call('revealIdNumber', request),
+    blindIndex: (request) => call('blindIndex', request),
     print: () => call('print'),
     hasTechnicianPin: () => call('hasTechnicianPin'),
     setTechnicianPin: (pin) => call('setTechnicianPin', pin),

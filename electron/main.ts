@@ -5,12 +5,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import electronUpdater from 'electron-updater';
 import { SHELL_CHANNEL_NAMES, type ShellChannel, type ShellResult } from '../core/api/shell.js';
 import { err, ok } from '../core/result.js';
 import { APP_SCHEME } from './app-origin.js';
 import { answerAppRequest, kioskContentSecurityPolicy } from './app-protocol.js';
+import { enrollmentService } from './enrollment-service.js';
 import { enrollmentVault } from './enrollment-vault.js';
 import { permissionAllowed, permissionCheckAllowed } from './guards.js';
 import { validatedHandler, type ChannelArgument } from './ipc.js';
@@ -49,9 +50,10 @@ async function start(): Promise<void> {
   const pin = technicianPin({ file: join(userData, 'technician-pin.json') });
   const gate = updateGate();
   const rendererRoot = join(import.meta.dirname, '..', 'kiosk');
-  let hubOrigin: string | undefined;
-  const enrolled = await vault.load();
-  if (enrolled.ok && enrolled.value) hubOrigin = new URL(enrolled.value.villageSyncUrl).origin;
+  // The credential and keys stay here: the page enrolls, seals and reveals through main (enrollment-service.ts).
+  const enrollments = await enrollmentService({ vault, fetch: (url, init) => net.fetch(url, init) });
+  const originOf = (url: string | undefined) => (url ? new URL(url).origin : undefined);
+  let hubOrigin = originOf(enrollments.savedSyncUrl());
 
   // Start with the computer (Windows; the Linux packages install an autostart entry).
   if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: true });
@@ -92,18 +94,28 @@ async function start(): Promise<void> {
   const handle = <C extends ShellChannel, T>(channel: C, fn: (argument: ChannelArgument<C>) => Promise<ShellResult<T>>) => {
     ipcMain.handle(SHELL_CHANNEL_NAMES[channel], validatedHandler(channel, fn, log));
   };
-  handle('loadEnrollment', () => vault.load());
-  handle('saveEnrollment', async (enrollment) => {
-    const saved = await vault.save(enrollment);
-    if (saved.ok) {
+  handle('enroll', (request) => enrollments.enroll(request));
+  handle('loadEnrollment', () => enrollments.load());
+  handle('saveEnrollment', async (which) => {
+    const saved = await enrollments.save(which);
+    const villageSyncUrl = enrollments.savedSyncUrl();
+    if (saved.ok && villageSyncUrl) {
       // The page may now reach only this hub: reload it under the tightened CSP (the kiosk continues where it was).
-      hubOrigin = new URL(enrollment.villageSyncUrl).origin;
+      hubOrigin = originOf(villageSyncUrl);
       setTimeout(() => {
         window.webContents.reload();
       }, 0);
-      startUpdates(enrollment);
+      startUpdates({ villageSyncUrl });
     }
     return saved;
+  });
+  handle('sealApplicant', (request) => enrollments.sealApplicant(request));
+  handle('revealIdNumber', (request) => enrollments.revealIdNumber(request));
+  handle('blindIndex', (request) => enrollments.blindIndex(request));
+  // The page's requests to its hub carry the kiosk's credential, added here: page script never holds it.
+  session.defaultSession.webRequest.onBeforeSendHeaders((details, callback) => {
+    const authorization = details.webContentsId === undefined ? undefined : enrollments.authorizationFor(details.url);
+    callback({ requestHeaders: authorization ? { ...details.requestHeaders, Authorization: authorization } : details.requestHeaders });
   });
   handle('print', async () => {
     const printed = await new Promise<{ success: boolean; reason: string }>((done) => {
@@ -157,7 +169,8 @@ async function start(): Promise<void> {
       log,
     });
   }
-  if (enrolled.ok && enrolled.value) startUpdates(enrolled.value);
+  const kept = enrollments.savedSyncUrl();
+  if (kept) startUpdates({ villageSyncUrl: kept });
 
   app.on('window-all-closed', () => {
     app.quit();

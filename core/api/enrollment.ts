@@ -56,6 +56,20 @@ export const enrollResponseSchema = z.object({
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 
 /**
+ * An enrollment as the kiosk's page holds it. In the Electron shell the credential and the data keys stay
+ * in main (electron/enrollment-service.ts): the page gets this without them, seals through main, and main
+ * adds the credential to its requests. In browser mode the page holds the whole enrollment.
+ */
+export const kioskEnrollmentSchema = enrollResponseSchema.partial({ authorization: true, dataKeys: true });
+export type KioskEnrollment = z.infer<typeof kioskEnrollmentSchema>;
+
+/** The enrollment without its secrets: what main lets the page see. */
+export function publicEnrollment(enrollment: KioskEnrollment): KioskEnrollment {
+  const { authorization: _authorization, dataKeys: _keys, ...rest } = enrollment;
+  return rest;
+}
+
+/**
  * A numbering lease (`POST /api/kiosk/number`): the kiosk number a kiosk database issues case numbers
  * under, granted by the hub — at enrollment, or for a database that starts without one — and the hub's
  * date then: case numbers dated before it would mean the kiosk's clock is wrong.

@@ -1,7 +1,11 @@
 /** The shell's IPC channel names, on their own so the preload carries no schema library (main checks the schemas). */
 export const SHELL_CHANNEL_NAMES = {
+  enroll: 'cunban:enrollment:enroll',
   loadEnrollment: 'cunban:enrollment:load',
   saveEnrollment: 'cunban:enrollment:save',
+  sealApplicant: 'cunban:keys:seal-applicant',
+  revealIdNumber: 'cunban:keys:reveal-id-number',
+  blindIndex: 'cunban:keys:blind-index',
   print: 'cunban:print',
   hasTechnicianPin: 'cunban:technician:has-pin',
   setTechnicianPin: 'cunban:technician:set-pin',

@@ -4,7 +4,11 @@
  * each call against these (and its sender); the renderer only ever sees `{ok, value} | {ok: false, error}`.
  */
 import { z } from 'zod';
-import { enrollResponseSchema, type EnrollResponse } from './enrollment.js';
+import type { Person } from '../case/events.js';
+import type { UnsealError } from '../case/person-seal.js';
+import { sealedValueSchema } from '../case/sealed.js';
+import type { EnrollError } from './enroll-client.js';
+import type { KioskEnrollment } from './enrollment.js';
 import type { Result } from '../result.js';
 import type { ShellChannel } from './shell-channels.js';
 
@@ -19,6 +23,8 @@ export type ShellErrorCode =
   | 'shell.noPin'
   | 'shell.printFailed'
   | 'shell.saveCancelled'
+  /** No enrollment of that kiosk id is held by main (staged or saved). */
+  | 'shell.unknownEnrollment'
   | 'shell.failed';
 
 export interface ShellError {
@@ -47,10 +53,24 @@ export type Activity = z.infer<typeof activitySchema>;
 /** A diagnostic bundle the renderer assembled (no personal data: `core/diagnostics.ts` builds it). */
 export const diagnosticBundleSchema = z.strictObject({ fileName: z.string().regex(/^[A-Za-z0-9._-]{1,80}\.json$/), content: z.string().max(2_000_000) });
 
+const kioskIdSchema = z.string().regex(/^kiosk-\d{12}-\d{2}$/);
+
+/** What the clerk typed for a resident, on its way to main to be sealed. */
+const personInputSchema = z.strictObject({
+  name: z.string().max(200),
+  idNumber: z.string().max(32),
+  phone: z.string().max(32).optional(),
+  address: z.string().max(500).optional(),
+});
+
 /** Each channel, the schema of its one argument (`z.undefined()` for none). */
 export const SHELL_CHANNELS = {
+  enroll: { argument: z.strictObject({ hub: z.url({ protocol: /^https?$/ }), code: z.string().max(64), appVersion: z.string().max(32) }) },
   loadEnrollment: { argument: z.undefined() },
-  saveEnrollment: { argument: enrollResponseSchema },
+  saveEnrollment: { argument: z.strictObject({ kioskId: kioskIdSchema }) },
+  sealApplicant: { argument: z.strictObject({ kioskId: kioskIdSchema, person: personInputSchema }) },
+  revealIdNumber: { argument: z.strictObject({ kioskId: kioskIdSchema, sealed: sealedValueSchema }) },
+  blindIndex: { argument: z.strictObject({ kioskId: kioskIdSchema, idNumber: z.string().max(32) }) },
   print: { argument: z.undefined() },
   hasTechnicianPin: { argument: z.undefined() },
   setTechnicianPin: { argument: technicianPinSchema },
@@ -63,9 +83,21 @@ export const SHELL_CHANNELS = {
 /** `window.cunban`: named functions only — never `ipcRenderer`, never an event object. */
 export interface CunbanBridge {
   readonly appVersion: string;
-  /** The enrollment kept by main in the OS keychain (safeStorage); null before the first enrollment. */
-  readonly loadEnrollment: () => Promise<ShellResult<EnrollResponse | null>>;
-  readonly saveEnrollment: (enrollment: EnrollResponse) => Promise<ShellResult<null>>;
+  /**
+   * Main enrolls with the hub and holds the answer (staged, not yet kept): the page gets the enrollment
+   * without its credential and keys, which never reach page script.
+   */
+  readonly enroll: (request: { hub: string; code: string; appVersion: string }) => Promise<ShellResult<Result<KioskEnrollment, EnrollError>>>;
+  /** The enrollment main keeps in the OS keychain (safeStorage), without its secrets; null before the first. */
+  readonly loadEnrollment: () => Promise<ShellResult<KioskEnrollment | null>>;
+  /** Keep the staged enrollment of this kiosk id: the one switch of a first enrollment or a move. */
+  readonly saveEnrollment: (which: { kioskId: string }) => Promise<ShellResult<null>>;
+  /** Seal a resident's numbers with that enrollment's keys, in main. */
+  readonly sealApplicant: (request: { kioskId: string; person: { name: string; idNumber: string; phone?: string; address?: string } }) => Promise<ShellResult<Person>>;
+  /** Open a sealed ID number for a clerk who deliberately asks. */
+  readonly revealIdNumber: (request: { kioskId: string; sealed: z.infer<typeof sealedValueSchema> }) => Promise<ShellResult<Result<string, UnsealError>>>;
+  /** The blind index of a full ID number, to find a case by it. */
+  readonly blindIndex: (request: { kioskId: string; idNumber: string }) => Promise<ShellResult<string>>;
   /** Print the page's print view: straight to the default printer in kiosk mode, or as a PDF when it cannot. */
   readonly print: () => Promise<ShellResult<PrintOutcome>>;
   readonly hasTechnicianPin: () => Promise<ShellResult<boolean>>;

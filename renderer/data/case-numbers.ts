@@ -10,7 +10,7 @@
  * A database restored from a backup is the one case left to the hub's last wall: the gateway refuses a
  * second registration under a number it already holds, and the kiosk offers to register it again.
  */
-import { numberLeaseSchema, type EnrollResponse, type NumberLease } from '../../core/api/enrollment.js';
+import { numberLeaseSchema, type KioskEnrollment, type NumberLease } from '../../core/api/enrollment.js';
 import { formatCaseNumber, parseCaseNumber, type CaseNumberError } from '../../core/case/number.js';
 import { localDateOf, type LocalDate } from '../../core/local-date.js';
 import { err, ok, type Result } from '../../core/result.js';
@@ -45,7 +45,7 @@ export interface CaseNumbers {
 }
 
 export interface NumberingOptions {
-  readonly enrollment: Pick<EnrollResponse, 'village' | 'kioskNumber'>;
+  readonly enrollment: Pick<KioskEnrollment, 'village' | 'kioskNumber'>;
   /** The enrollment came from the hub just now, for this database: its kiosk number is this database's lease. */
   readonly freshEnrollment?: boolean;
   /**

@@ -77,7 +77,8 @@ export interface HubFetch extends Fetch {
 }
 
 export interface HubFetchOptions {
-  readonly authorization: string;
+  /** The kiosk's credential; absent in the Electron shell, whose main adds it to requests to the hub. */
+  readonly authorization?: string;
   readonly report: (event: HubEvent) => void;
   readonly base?: Fetch;
   /** Only documents under this path (the village database) are reported as held. */
@@ -135,7 +136,7 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
 
   async function send(url: string, init: RequestInit | undefined): Promise<Response> {
     const headers = new Headers(init?.headers);
-    headers.set('authorization', options.authorization);
+    if (options.authorization) headers.set('authorization', options.authorization);
     try {
       return await base(url, { ...init, headers });
     } catch (error) {

@@ -1,14 +1,21 @@
 /**
- * Where the kiosk keeps its credential and the county's data keys. In Electron the shell keeps them in
- * the OS keychain (safeStorage) and hands them over through the preload (issue 7); in browser mode —
- * development, tests, a technician's laptop — they fall back to the browser's own storage, which is
- * labelled as what it is: NOT protected at rest.
+ * Where the kiosk keeps its enrollment: its credential and its village's data keys. In Electron, main
+ * keeps them in the OS keychain (safeStorage) and never hands them to the page: main enrolls, and the page
+ * holds the enrollment without its secrets (electron/enrollment-service.ts). In browser mode —
+ * development, tests, a technician's laptop — the page enrolls and keeps everything in the browser's own
+ * storage, which is labelled as what it is: NOT protected at rest.
  */
-import { enrollResponseSchema, type EnrollResponse } from '../../core/api/enrollment.js';
+import type { EnrollError } from '../../core/api/enroll-client.js';
+import { kioskEnrollmentSchema, type KioskEnrollment } from '../../core/api/enrollment.js';
+import type { Result } from '../../core/result.js';
+import { enrollWithHub } from './enroll.js';
 
 export interface KioskSecrets {
-  load(): Promise<EnrollResponse | undefined>;
-  save(enrollment: EnrollResponse): Promise<void>;
+  /** Enroll with the hub; the answer is held, not yet kept. */
+  enroll(hub: string, code: string, appVersion: string): Promise<Result<KioskEnrollment, EnrollError>>;
+  load(): Promise<KioskEnrollment | undefined>;
+  /** Keep an enrollment this store enrolled: the one switch of a first enrollment or a move. */
+  save(enrollment: KioskEnrollment): Promise<void>;
   /** False for the browser fallback: the UI says so on the diagnostics screen. */
   readonly protectedAtRest: boolean;
 }
@@ -56,13 +63,14 @@ export function browserFallbackSecrets(indexedDB: IDBFactory): KioskSecrets {
   };
   return {
     protectedAtRest: false,
+    enroll: (hub, code, appVersion) => enrollWithHub(hub, code, appVersion),
     async load() {
       const stored: unknown = await transact('readonly', (store) => store.get(BROWSER_FALLBACK_KEY));
-      const parsed = enrollResponseSchema.safeParse(stored);
+      const parsed = kioskEnrollmentSchema.safeParse(stored);
       return parsed.success ? parsed.data : undefined;
     },
     async save(enrollment) {
-      await transact('readwrite', (store) => store.put(enrollResponseSchema.parse(enrollment), BROWSER_FALLBACK_KEY));
+      await transact('readwrite', (store) => store.put(kioskEnrollmentSchema.parse(enrollment), BROWSER_FALLBACK_KEY));
     },
   };
 }

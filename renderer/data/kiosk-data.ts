@@ -2,7 +2,7 @@
  * The kiosk's data layer in one small typed API for the counter UI: no RxDB, no keys, no fetch.
  * Open it with the enrollment the shell keeps; everything works offline and syncs when it can.
  */
-import type { EnrollResponse } from '../../core/api/enrollment.js';
+import type { KioskEnrollment } from '../../core/api/enrollment.js';
 import type { Person } from '../../core/case/events.js';
 import type { Result } from '../../core/result.js';
 import { shareReplay, type Observable } from 'rxjs';
@@ -16,12 +16,13 @@ import { compatState$, type CompatState } from './compat-state.js';
 import { countyData$, type CountyData } from './county-data.js';
 import { attachFile, discardFiles, type FileError, type FileRef } from './files.js';
 import { kioskDatabaseName, openKioskDatabase } from './kiosk-database.js';
-import { blindIndex, importKeyRing, sealPerson, unseal, type PersonInput, type UnsealError } from './sealing.js';
+import { pageKeys, type KioskKeys } from './kiosk-keys.js';
+import type { PersonInput, UnsealError } from './sealing.js';
 import { storageHealth, type StorageHealth } from './storage-health.js';
 import { startKioskSync, type KioskSync } from './sync.js';
 
 export interface KioskData {
-  readonly enrollment: EnrollResponse;
+  readonly enrollment: KioskEnrollment;
   /**
    * A case number the hub refused as taken by another application (`case.clash`, shown in the sync
    * state's refusals): register this kiosk's application again under a new number. Returns that number.
@@ -49,7 +50,7 @@ export interface KioskData {
 }
 
 export interface OpenKioskDataOptions {
-  readonly enrollment: EnrollResponse;
+  readonly enrollment: KioskEnrollment;
   readonly appVersion: string;
   /** IndexedDB for Node tests (fake-indexeddb); the browser's own otherwise. */
   readonly indexedDB?: IDBFactory;
@@ -57,6 +58,8 @@ export interface OpenKioskDataOptions {
   readonly fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
   /** The enrollment came from the hub just now for this database: its kiosk number is this database's numbering lease. */
   readonly freshEnrollment?: boolean;
+  /** The village's keys where the shell keeps them (main, in Electron); else the enrollment's own, in this page. */
+  readonly keys?: KioskKeys;
 }
 
 export async function openKioskData(options: OpenKioskDataOptions): Promise<KioskData> {
@@ -66,11 +69,12 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
     ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
     ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
   });
-  const keys = await importKeyRing(enrollment.dataKeys);
+  const keys = options.keys ?? (enrollment.dataKeys ? await pageKeys(enrollment.dataKeys) : undefined);
+  if (!keys) throw new Error('This enrollment carries no data keys, and the shell offers none.');
   const network = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   const asKiosk = (url: string, init?: RequestInit) => {
     const headers = new Headers(init?.headers);
-    headers.set('authorization', enrollment.authorization);
+    if (enrollment.authorization) headers.set('authorization', enrollment.authorization);
     return network(url, { ...init, headers });
   };
   const hubBase = new URL('../../', enrollment.villageSyncUrl).href;
@@ -108,9 +112,9 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
     sync,
     county$,
     compat$: compatState$(db, county$, options.appVersion),
-    findByIdNumber: async (idNumber) => cases.findByIdNumberHash(await blindIndex(keys, idNumber.trim().toUpperCase())),
-    sealApplicant: (input) => sealPerson(keys, input),
-    revealIdNumber: (person) => unseal(keys, 'idNumber', person.idNumber),
+    findByIdNumber: async (idNumber) => cases.findByIdNumberHash(await keys.blindIndex(idNumber)),
+    sealApplicant: (input) => keys.sealApplicant(input),
+    revealIdNumber: (person) => keys.revealIdNumber(person),
     attachFile: (caseNumber, materialId, bytes) => attachFile(db.files, caseNumber, materialId, bytes),
     discardFiles: (caseNumber) => discardFiles(db.files, caseNumber),
     storageHealth: () => storageHealth(),

@@ -9,9 +9,9 @@
  *   5. at the next start, remove the database of the kiosk id that is no longer current.
  * A marker in the preferences names both ids; the start-up step reads it whatever happened in between.
  */
-import type { EnrollResponse } from '../../core/api/enrollment.js';
+import type { KioskEnrollment } from '../../core/api/enrollment.js';
 import { err, ok, type Result } from '../../core/result.js';
-import { enrollWithHub, type EnrollError } from './enroll.js';
+import type { EnrollError } from './enroll.js';
 import type { KioskSecrets } from './key-store.js';
 import type { KioskData } from './kiosk-data.js';
 
@@ -37,11 +37,10 @@ export interface MoveOptions {
   readonly secrets: KioskSecrets;
   readonly marker: Marker;
   /** Opens (and starts syncing) the data of a fresh enrollment: the shell's `openData`. */
-  readonly open: (enrollment: EnrollResponse) => Promise<KioskData>;
-  readonly fetch?: typeof globalThis.fetch;
+  readonly open: (enrollment: KioskEnrollment) => Promise<KioskData>;
 }
 
-export async function moveKiosk(options: MoveOptions): Promise<Result<EnrollResponse, MoveError>> {
+export async function moveKiosk(options: MoveOptions): Promise<Result<KioskEnrollment, MoveError>> {
   const { current } = options;
   const pushed = await current.sync.syncNow();
   if (!pushed.ok) return err({ code: 'move.syncFailed', reason: pushed.error.reason });
@@ -49,7 +48,7 @@ export async function moveKiosk(options: MoveOptions): Promise<Result<EnrollResp
   const waiting = { cases: state.pendingOutbound, files: state.pendingFiles ?? 0, refused: state.refused.length };
   if (waiting.cases + waiting.files + waiting.refused > 0) return err({ code: 'move.unpushed', ...waiting });
 
-  const enrolled = await enrollWithHub(options.hub, options.code, options.appVersion, options.fetch);
+  const enrolled = await options.secrets.enroll(options.hub, options.code, options.appVersion);
   if (!enrolled.ok) return enrolled;
   const marker: MoveMarker = { from: current.enrollment.kioskId, to: enrolled.value.kioskId };
   options.marker.setItem(MOVE_MARKER, JSON.stringify(marker));

@@ -7,10 +7,10 @@
 import type { DataKeyRing } from '../../core/api/enrollment.js';
 import type { Person } from '../../core/case/events.js';
 import type { SealedValue } from '../../core/case/sealed.js';
+import { normalizeIdNumber, sealPersonWith, type PersonInput, type SealedField, type UnsealError } from '../../core/case/person-seal.js';
 import { err, ok, type Result } from '../../core/result.js';
-import { maskPhone, maskResidentId } from '../../core/resident-id.js';
 
-export type SealedField = 'idNumber' | 'phone' | 'bankAccount';
+export type { PersonInput, SealedField } from '../../core/case/person-seal.js';
 
 export interface KeyRing {
   readonly current: string;
@@ -50,7 +50,7 @@ export async function seal(ring: KeyRing, field: SealedField, plaintext: string)
   return { alg: 'A256GCM', kid: ring.current, iv: toBase64url(iv), ct: toBase64url(new Uint8Array(ct)) };
 }
 
-export type UnsealError = { readonly code: 'unseal.unknownKey'; readonly kid: string } | { readonly code: 'unseal.failed' };
+export type { UnsealError } from '../../core/case/person-seal.js';
 
 export async function unseal(ring: KeyRing, field: SealedField, sealed: SealedValue): Promise<Result<string, UnsealError>> {
   const key = ring.keys.get(sealed.kid);
@@ -70,28 +70,11 @@ export async function unseal(ring: KeyRing, field: SealedField, sealed: SealedVa
 
 /** The blind index of a full ID number: HMAC-SHA-256 of the normalised number, hex. */
 export async function blindIndex(ring: KeyRing, idNumber: string): Promise<string> {
-  const mac = await crypto.subtle.sign('HMAC', ring.blindIndexKey, encoder.encode(idNumber.trim().toUpperCase()));
+  const mac = await crypto.subtle.sign('HMAC', ring.blindIndexKey, encoder.encode(normalizeIdNumber(idNumber)));
   return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export interface PersonInput {
-  readonly name: string;
-  /** Already validated with core/'s parseResidentId. */
-  readonly idNumber: string;
-  readonly phone?: string;
-  readonly address?: string;
-}
-
-/** A resident as stored: name and address in the clear, numbers sealed, masked copies for screens. */
-export async function sealPerson(ring: KeyRing, input: PersonInput): Promise<Person> {
-  const idNumber = input.idNumber.trim().toUpperCase();
-  const phone = input.phone?.replace(/[\s-]/g, '');
-  return {
-    name: input.name.trim(),
-    idNumber: await seal(ring, 'idNumber', idNumber),
-    idNumberMasked: maskResidentId(idNumber),
-    idNumberHash: await blindIndex(ring, idNumber),
-    ...(phone ? { phone: await seal(ring, 'phone', phone), phoneMasked: maskPhone(phone) } : {}),
-    ...(input.address?.trim() ? { address: input.address.trim() } : {}),
-  };
+/** A resident as stored, sealed with this ring's keys (core/case/person-seal.ts). */
+export function sealPerson(ring: KeyRing, input: PersonInput): Promise<Person> {
+  return sealPersonWith({ seal: (field, plaintext) => seal(ring, field, plaintext), blindIndex: (idNumber) => blindIndex(ring, idNumber) }, input);
 }

@@ -14,7 +14,8 @@ export interface StatusReportOptions {
   readonly state$: Observable<SyncState>;
   /** The hub's `…/api/kiosk/status`. */
   readonly url: string;
-  readonly authorization: string;
+  /** Absent in the Electron shell: main adds the credential. */
+  readonly authorization?: string;
   readonly appVersion: string;
   readonly fetch: Fetch;
   /** The pause between a change and its report (a busy sync changes the figures many times). */
@@ -42,7 +43,7 @@ export function startStatusReports(options: StatusReportOptions): { stop(): Prom
       try {
         const response = await options.fetch(options.url, {
           method: 'PUT',
-          headers: { authorization: options.authorization, 'content-type': 'application/json' },
+          headers: { ...(options.authorization ? { authorization: options.authorization } : {}), 'content-type': 'application/json' },
           body,
         });
         if (response.ok) lastSent = body;

@@ -12,7 +12,7 @@
  */
 import { replicateCouchDB, type RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
 import type { Observable } from 'rxjs';
-import type { EnrollResponse } from '../../core/api/enrollment.js';
+import type { KioskEnrollment } from '../../core/api/enrollment.js';
 import type { CompatInfo } from '../../core/compat.js';
 import type { StoredCase } from './case-collection.js';
 import { countyDocumentFromHub } from './county-data.js';
@@ -55,7 +55,7 @@ export interface KioskSync {
 
 export interface SyncOptions {
   readonly db: KioskDatabase;
-  readonly enrollment: Pick<EnrollResponse, 'village' | 'villageSyncUrl' | 'catalogSyncUrl' | 'authorization'>;
+  readonly enrollment: Pick<KioskEnrollment, 'village' | 'villageSyncUrl' | 'catalogSyncUrl' | 'authorization'>;
   /** Reported to the hub with the pending counts, for the county's fleet view. */
   readonly appVersion: string;
   readonly now?: () => Date;
@@ -119,7 +119,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     if (event.kind === 'pushed') void uploadFiles();
   };
   const fetch = hubFetch({
-    authorization: enrollment.authorization,
+    ...(enrollment.authorization ? { authorization: enrollment.authorization } : {}),
     report: onHubEvent,
     base: network,
     heldUnder: new URL(enrollment.villageSyncUrl).pathname,
@@ -219,7 +219,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
   const reports = startStatusReports({
     state$: sync.state$,
     url: new URL('api/kiosk/status', hubBase).href,
-    authorization: enrollment.authorization,
+    ...(enrollment.authorization ? { authorization: enrollment.authorization } : {}),
     appVersion: options.appVersion,
     fetch: network,
   });

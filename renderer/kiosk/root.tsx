@@ -3,7 +3,7 @@
  * counter. Each state says what it is waiting for; nothing here needs the network after enrollment.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { EnrollResponse } from '../../core/api/enrollment.js';
+import type { KioskEnrollment } from '../../core/api/enrollment.js';
 import type { KioskData } from '../data/kiosk-data.js';
 import { settleInterruptedMove } from '../data/move-kiosk.js';
 import { Alert } from '../ui/form.js';
@@ -33,7 +33,7 @@ function Kiosk({ shell, idleLockMs }: KioskProps) {
   const [boot, setBoot] = useState<Boot>(insecure ? { stage: 'insecure' } : { stage: 'loading' });
 
   const open = useCallback(
-    async (enrollment: EnrollResponse, fresh = false): Promise<KioskData> => {
+    async (enrollment: KioskEnrollment, fresh = false): Promise<KioskData> => {
       const data = await shell.openData(enrollment, { fresh });
       setBoot({ stage: 'ready', data });
       return data;

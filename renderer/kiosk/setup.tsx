@@ -3,8 +3,8 @@
  * code. (The full wizard — QR by camera, progress, replacement, moving — is the shell's, issue 7.)
  */
 import { useCallback, useRef, useState, type SyntheticEvent } from 'react';
-import { readEnrollmentInput, type EnrollResponse } from '../../core/api/enrollment.js';
-import { enrollWithHub, type EnrollError } from '../data/enroll.js';
+import { readEnrollmentInput, type KioskEnrollment } from '../../core/api/enrollment.js';
+import type { EnrollError } from '../data/enroll.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import { CameraScan } from './camera-scan.js';
@@ -14,7 +14,7 @@ import type { KioskShell } from './shell.js';
 const HUB_ERRORS: readonly EnrollError['code'][] = ['enroll.hubUrl', 'enroll.hubUnreachable'];
 const CODE_ERRORS: readonly EnrollError['code'][] = ['enroll.codeFormat', 'enroll.codeUnknown', 'enroll.codeUsed', 'enroll.codeExpired'];
 
-export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: (enrollment: EnrollResponse) => Promise<unknown> }) {
+export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: (enrollment: KioskEnrollment) => Promise<unknown> }) {
   const { t, describe } = useI18n();
   const [hub, setHub] = useState(() => (location.protocol.startsWith('http') ? `${location.origin}/` : ''));
   const [code, setCode] = useState('');
@@ -31,7 +31,7 @@ export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: 
     const input = readEnrollmentInput(typed);
     if (input.hub !== undefined) setHub(input.hub);
     setCode(input.code);
-    const enrolled = await enrollWithHub(input.hub ?? hub, input.code, props.shell.appVersion);
+    const enrolled = await props.shell.secrets.enroll(input.hub ?? hub, input.code, props.shell.appVersion);
     if (enrolled.ok) {
       try {
         await props.shell.secrets.save(enrolled.value);

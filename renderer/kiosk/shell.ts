@@ -3,11 +3,12 @@
  * secrets in safeStorage, printing to the default printer); in browser mode — development, tests, a
  * technician's laptop — the browser does, and the secrets are labelled unprotected.
  */
-import type { EnrollResponse } from '../../core/api/enrollment.js';
+import type { KioskEnrollment } from '../../core/api/enrollment.js';
 import type { Activity, CunbanBridge, PrintOutcome } from '../../core/api/shell.js';
 import { CUNBAN_VERSION } from '../../core/version.js';
 import { browserFallbackSecrets, type KioskSecrets } from '../data/key-store.js';
 import { openKioskData, type KioskData } from '../data/kiosk-data.js';
+import type { KioskKeys } from '../data/kiosk-keys.js';
 import { kioskDatabaseName, removeKioskDatabase } from '../data/kiosk-database.js';
 
 export interface KioskShell {
@@ -17,7 +18,7 @@ export interface KioskShell {
    * Opens (and starts syncing) the kiosk's data for an enrollment; `fresh` when the enrollment came from
    * the hub just now (its kiosk number becomes the database's numbering lease: data/case-numbers.ts).
    */
-  openData(enrollment: EnrollResponse, options?: { readonly fresh?: boolean }): Promise<KioskData>;
+  openData(enrollment: KioskEnrollment, options?: { readonly fresh?: boolean }): Promise<KioskData>;
   /** Removes the (closed) data of a kiosk id this machine no longer is: after a move to another village. */
   readonly removeData: (kioskId: string) => Promise<void>;
   /** Print what the page shows for print (the receipt); the browser's dialog offers "Save as PDF". */
@@ -32,10 +33,13 @@ export interface KioskShell {
   readonly saveDiagnosticBundle?: CunbanBridge['saveDiagnosticBundle'];
 }
 
-/** The kiosk's data in this page's IndexedDB, the same whoever hosts the page. */
-export function localKioskData(appVersion: string): Pick<KioskShell, 'openData' | 'removeData'> {
+/**
+ * The kiosk's data in this page's IndexedDB, the same whoever hosts the page; the village's keys where the
+ * host keeps them (`keysFor`: main, in Electron), else the enrollment's own in this page.
+ */
+export function localKioskData(appVersion: string, keysFor?: (enrollment: KioskEnrollment) => KioskKeys): Pick<KioskShell, 'openData' | 'removeData'> {
   return {
-    openData: (enrollment, options) => openKioskData({ enrollment, appVersion, freshEnrollment: options?.fresh === true }),
+    openData: (enrollment, options) => openKioskData({ enrollment, appVersion, freshEnrollment: options?.fresh === true, ...(keysFor ? { keys: keysFor(enrollment) } : {}) }),
     removeData: (kioskId) => removeKioskDatabase({ name: kioskDatabaseName(kioskId) }),
   };
 }

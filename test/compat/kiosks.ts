@@ -5,7 +5,7 @@
  */
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import type { Observable } from 'rxjs';
-import type { EnrollResponse } from '../../core/api/enrollment.js';
+import type { EnrollResponse, KioskEnrollment } from '../../core/api/enrollment.js';
 import type { EventDraft } from '../../core/case/append.js';
 import type { CaseDocument } from '../../core/case/document.js';
 import type { Person } from '../../core/case/events.js';
@@ -17,7 +17,7 @@ import { importRelease } from './releases.js';
 
 /** What these tests use of a kiosk's data layer: the same in every release so far. */
 export interface KioskDataApi {
-  readonly enrollment: EnrollResponse;
+  readonly enrollment: KioskEnrollment;
   readonly cases: {
     register(drafts: readonly EventDraft[]): Promise<Result<CaseDocument, { code: string }>>;
     append(caseNumber: string, draft: EventDraft): Promise<Result<CaseDocument, { code: string }>>;

@@ -14,6 +14,7 @@ import type { EventDraft } from '../../core/case/append.js';
 import type { CaseDocument } from '../../core/case/document.js';
 import type { Result } from '../../core/result.js';
 import { checkHub } from '../../renderer/data/diagnostics.js';
+import type { EnrollResponse } from '../../core/api/enrollment.js';
 import { enrollWithHub } from '../../renderer/data/enroll.js';
 import type { HubConfig } from '../../sync-server/config.js';
 import type { CountyData } from '../../sync-server/provision.js';
@@ -53,6 +54,7 @@ describe.each(RELEASES.map((release) => release.version))('today’s kiosk behin
   let kiosk: KioskUnderTest;
   const dataDir = mkdtempSync(join(tmpdir(), 'cunban-old-hub-'));
   const prefix = `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}_`;
+  let enrollment: EnrollResponse;
   const hubUrl = () => `http://127.0.0.1:${String(hub.port)}/`;
 
   beforeAll(async () => {
@@ -68,7 +70,8 @@ describe.each(RELEASES.map((release) => release.version))('today’s kiosk behin
     if (!issued.ok) throw new Error(issued.error.reason);
     const enrolled = await enrollWithHub(hubUrl(), issued.value.code, 'today');
     if (!enrolled.ok) throw new Error(`today’s kiosk could not enroll: ${enrolled.error.code}`);
-    kiosk = await openKiosk('today', enrolled.value, { fresh: true });
+    enrollment = enrolled.value;
+    kiosk = await openKiosk('today', enrollment, { fresh: true });
   });
 
   afterAll(async () => {
@@ -107,7 +110,7 @@ describe.each(RELEASES.map((release) => release.version))('today’s kiosk behin
   it('reports its status, and its diagnostics read the older hub’s health', async () => {
     const response = await fetch(new URL('api/kiosk/status', hubUrl()), {
       method: 'PUT',
-      headers: { authorization: kiosk.data.enrollment.authorization, 'content-type': 'application/json' },
+      headers: { authorization: enrollment.authorization, 'content-type': 'application/json' },
       body: JSON.stringify({ appVersion: 'today', pendingCases: 0, pendingFiles: 0, refused: 0 }),
     });
     expect(response.status).toBe(204);
@@ -117,7 +120,7 @@ describe.each(RELEASES.map((release) => release.version))('today’s kiosk behin
   it('on a new disk under its kept enrollment, says the hub is too old to number it, rather than guess a number', async () => {
     // The same kiosk (one database name per kiosk: the first must close), its disk replaced.
     await kiosk.close();
-    const wiped = await openKiosk('today', kiosk.data.enrollment, { disk: new IDBFactory() });
+    const wiped = await openKiosk('today', enrollment, { disk: new IDBFactory() });
     try {
       expect(await wiped.data.caseNumbers.next()).toEqual({ ok: false, error: { code: 'caseNumber.hubCannotLease' } });
     } finally {

@@ -57,17 +57,26 @@ describe('validatedHandler', () => {
     expect(logged).toEqual(['ipc print: printer on fire at /home/kiosk']);
   });
 
-  it("checks an enrollment against core's schema (no extra fields reach the vault)", async () => {
+  it("checks what the page sends against core's schemas: a kiosk id, a resident's fields, a hub URL", async () => {
     const save = validatedHandler('saveEnrollment', () => Promise.resolve(ok(null)));
-    expect(await save(fromPage, { kioskId: 'x', extra: true })).toMatchObject({ ok: false, error: { code: 'shell.badRequest' } });
+    expect(await save(fromPage, { kioskId: 'kiosk-422822100202-01', extra: true })).toMatchObject({ ok: false, error: { code: 'shell.badRequest' } });
+    // A forged enrollment (another hub, another credential) is not something the page can hand main.
+    expect(await save(fromPage, { kioskId: 'kiosk-422822100202-01', villageSyncUrl: 'http://evil.example/', authorization: 'Basic x' })).toMatchObject({ ok: false, error: { code: 'shell.badRequest' } });
+    expect(await save(fromPage, { kioskId: 'kiosk-422822100202-01' })).toEqual({ ok: true, value: null });
+    const seal = validatedHandler('sealApplicant', () => Promise.resolve(ok(null)));
+    expect(await seal(fromPage, { kioskId: 'kiosk-422822100202-01', person: { name: 'x', idNumber: '1'.repeat(33) } })).toMatchObject({ ok: false, error: { code: 'shell.badRequest' } });
+    const enroll = validatedHandler('enroll', () => Promise.resolve(ok(null)));
+    expect(await enroll(fromPage, { hub: 'file:///etc/passwd', code: 'K7QX-4M2P-9TRW', appVersion: '0.3.0' })).toMatchObject({ ok: false, error: { code: 'shell.badRequest' } });
   });
 });
 
 describe('window.cunban (the preload bridge)', () => {
-  it('offers the page exactly these powers: nothing wipes the enrollment, and leaving kiosk mode takes the PIN', () => {
+  it('offers the page exactly these powers: nothing wipes the enrollment or reads its secrets, and leaving kiosk mode takes the PIN', () => {
     // A new channel must be added here on purpose, after asking what a hostile page could do with it.
+    // The key channels seal and open with the village's keys, never hand them over; saveEnrollment keeps
+    // only what main itself enrolled (a page cannot point the kiosk at a hub of its choosing).
     expect(Object.keys(SHELL_CHANNEL_NAMES).sort()).toEqual(
-      ['checkTechnicianPin', 'hasTechnicianPin', 'leaveKioskMode', 'loadEnrollment', 'print', 'reportActivity', 'saveDiagnosticBundle', 'saveEnrollment', 'setTechnicianPin'].sort(),
+      ['blindIndex', 'checkTechnicianPin', 'enroll', 'hasTechnicianPin', 'leaveKioskMode', 'loadEnrollment', 'print', 'reportActivity', 'revealIdNumber', 'saveDiagnosticBundle', 'saveEnrollment', 'sealApplicant', 'setTechnicianPin'].sort(),
     );
   });
 

@@ -5,7 +5,7 @@
  */
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrollResponseSchema, type EnrollResponse } from '../../../core/api/enrollment.js';
+import { enrollResponseSchema, type EnrollResponse, type KioskEnrollment } from '../../../core/api/enrollment.js';
 import { browserFallbackSecrets } from '../../../renderer/data/key-store.js';
 import { openKioskData, type KioskData } from '../../../renderer/data/kiosk-data.js';
 import { kioskDatabaseName, removeKioskDatabase } from '../../../renderer/data/kiosk-database.js';
@@ -29,7 +29,7 @@ function machine() {
   return {
     preferences,
     secrets: browserFallbackSecrets(new IDBFactory()),
-    open: (enrollment: EnrollResponse) => openKioskData({ enrollment, appVersion: TEST_APP_VERSION, indexedDB, IDBKeyRange }),
+    open: (enrollment: KioskEnrollment) => openKioskData({ enrollment, appVersion: TEST_APP_VERSION, indexedDB, IDBKeyRange }),
     removeData: (kioskId: string) => removeKioskDatabase({ name: kioskDatabaseName(kioskId), indexedDB, IDBKeyRange }),
   };
 }

@@ -9,7 +9,8 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { Blob as NodeBlob } from 'node:buffer';
 import { firstValueFrom } from 'rxjs';
 import { expect } from 'vitest';
-import type { EnrollResponse } from '../../../core/api/enrollment.js';
+import type { KioskEnrollment } from '../../../core/api/enrollment.js';
+import type { KioskKeys } from '../../../renderer/data/kiosk-keys.js';
 import type { PrintOutcome } from '../../../core/api/shell.js';
 import { enrollWithHub } from '../../../renderer/data/enroll.js';
 import { browserFallbackSecrets } from '../../../renderer/data/key-store.js';
@@ -45,7 +46,7 @@ export interface TestShell extends KioskShell {
 }
 
 /** `indexedDB`: the kiosk's disk (a prepared one); `fetch`: its line to the hub. */
-export function testShell(options: { readonly indexedDB?: IDBFactory; readonly fetch?: typeof globalThis.fetch } = {}): TestShell {
+export function testShell(options: { readonly indexedDB?: IDBFactory; readonly fetch?: typeof globalThis.fetch; readonly keysFor?: (enrollment: KioskEnrollment) => KioskKeys } = {}): TestShell {
   const indexedDB = options.indexedDB ?? new IDBFactory();
   const opened: KioskData[] = [];
   const printed: TestShell['printed'] = { count: 0, outcome: {} };
@@ -55,8 +56,16 @@ export function testShell(options: { readonly indexedDB?: IDBFactory; readonly f
     preferences: memoryStorage(),
     opened,
     printed,
-    async openData(enrollment: EnrollResponse, openOptions?: { readonly fresh?: boolean }) {
-      const data = await openKioskData({ enrollment, appVersion: TEST_APP_VERSION, indexedDB, IDBKeyRange, freshEnrollment: openOptions?.fresh === true, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    async openData(enrollment: KioskEnrollment, openOptions?: { readonly fresh?: boolean }) {
+      const data = await openKioskData({
+        enrollment,
+        appVersion: TEST_APP_VERSION,
+        indexedDB,
+        IDBKeyRange,
+        freshEnrollment: openOptions?.fresh === true,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.keysFor ? { keys: options.keysFor(enrollment) } : {}),
+      });
       opened.push(data);
       return data;
     },

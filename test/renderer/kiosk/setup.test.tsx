@@ -10,10 +10,12 @@ import { startTestHub, storeForwardedCase, VILLAGE_A, type TestHub } from '../..
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { enrollmentService } from '../../../electron/enrollment-service.js';
 import { enrollmentVault } from '../../../electron/enrollment-vault.js';
-import { validatedHandler } from '../../../electron/ipc.js';
+import { validatedHandler, type IpcSender } from '../../../electron/ipc.js';
+import { loadKeyRing, unsealOnHub } from '../../../sync-server/keyring.js';
 import { BROWSER_FALLBACK_KEY } from '../../../renderer/data/key-store.js';
-import { electronShell } from '../../../renderer/kiosk/electron-shell.js';
+import { electronShell, mainKeys } from '../../../renderer/kiosk/electron-shell.js';
 import { bridgeToMain, fakeKeychain } from '../../support/shell-main.js';
 import { memoryStorage, testShell, type TestShell } from './harness.js';
 
@@ -107,22 +109,45 @@ describe('the setup screen', () => {
   }, 60_000);
 
   describe('inside the Cunban shell (Electron)', () => {
-    /** main's real handlers (sender check, schemas, vault) behind the real preload bridge; only Electron itself is absent. */
-    function shellWithMain(keychainAvailable: boolean) {
+    /**
+     * main's real handlers (sender check, schemas, vault, enrollment service) behind the real preload
+     * bridge; only Electron itself is absent. Its `webRequest` hook is stood in for by a fetch that asks
+     * main's `authorizationFor`, as the hook does. Everything main answered the page is recorded.
+     */
+    async function shellWithMain(keychainAvailable: boolean) {
       const dir = mkdtempSync(join(tmpdir(), 'cunban-main-'));
       const vault = enrollmentVault({ safeStorage: fakeKeychain(keychainAvailable), file: join(dir, 'enrollment.bin') });
+      const service = await enrollmentService({ vault, fetch: (url, init) => fetch(url, init) });
+      const answered: unknown[] = [];
+      const recorded = <A,>(handler: (event: IpcSender, argument: A) => Promise<unknown>) => async (event: IpcSender, argument: A) => {
+        const answer = await handler(event, argument);
+        answered.push(answer);
+        return answer;
+      };
       const bridge = bridgeToMain({
-        loadEnrollment: validatedHandler('loadEnrollment', () => vault.load()),
-        saveEnrollment: validatedHandler('saveEnrollment', (enrollment) => vault.save(enrollment)),
+        enroll: recorded(validatedHandler('enroll', (request) => service.enroll(request))),
+        loadEnrollment: recorded(validatedHandler('loadEnrollment', () => service.load())),
+        saveEnrollment: recorded(validatedHandler('saveEnrollment', (which) => service.save(which))),
+        sealApplicant: recorded(validatedHandler('sealApplicant', (request) => service.sealApplicant(request))),
+        revealIdNumber: recorded(validatedHandler('revealIdNumber', (request) => service.revealIdNumber(request))),
+        blindIndex: recorded(validatedHandler('blindIndex', (request) => service.blindIndex(request))),
       });
+      const pageRequests: Headers[] = [];
+      const throughMain: typeof fetch = (input, init) => {
+        const headers = new Headers(init?.headers);
+        pageRequests.push(new Headers(headers));
+        const authorization = service.authorizationFor(input instanceof Request ? input.url : String(input));
+        if (authorization) headers.set('authorization', authorization);
+        return fetch(input, { ...init, headers });
+      };
       const pageStorage = memoryStorage();
-      const base = testShell();
+      const base = testShell({ fetch: throughMain, keysFor: (enrollment) => mainKeys(bridge, enrollment.kioskId) });
       const inElectron: TestShell = { ...base, ...electronShell(bridge, pageStorage), openData: (enrollment, options) => base.openData(enrollment, options) };
-      return { shell: inElectron, vault, pageStorage, dir };
+      return { shell: inElectron, vault, pageStorage, dir, answered, pageRequests, bridge };
     }
 
     it("keeps the enrollment in the keychain through main, and nothing in the page's storage", async () => {
-      const main = shellWithMain(true);
+      const main = await shellWithMain(true);
       const user = await setupScreen(main.shell);
       const issued = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date());
       if (!issued.ok) throw new Error(issued.error.reason);
@@ -135,8 +160,40 @@ describe('the setup screen', () => {
       rmSync(main.dir, { recursive: true, force: true });
     }, 60_000);
 
+    it('never hands the page its credential or keys, yet the page seals, reveals, finds and syncs through main', async () => {
+      const main = await shellWithMain(true);
+      const user = await setupScreen(main.shell);
+      const issued = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date());
+      if (!issued.ok) throw new Error(issued.error.reason);
+      await user.type(screen.getByLabelText('注册码'), issued.value.code);
+      await user.keyboard('{Enter}');
+      expect(await screen.findByRole('heading', { name: '创建第一个办事员账号' })).toBeTruthy();
+      const kept = await main.vault.load();
+      if (!kept.ok || !kept.value) throw new Error('nothing kept');
+      const secrets = [kept.value.authorization, kept.value.dataKeys.blindIndexKey, ...kept.value.dataKeys.keys.map((key) => key.key)];
+
+      const data = main.shell.opened[0];
+      if (!data) throw new Error('no data opened');
+      expect(data.enrollment.authorization).toBeUndefined();
+      expect(data.enrollment.dataKeys).toBeUndefined();
+      const applicant = await data.sealApplicant({ name: '赵六', idNumber: '42282219671130019x', phone: '13900002222' });
+      expect(applicant.idNumber.kid).toBe(kept.value.dataKeys.current);
+      expect(await data.revealIdNumber(applicant)).toEqual({ ok: true, value: '42282219671130019X' });
+      // Sealed in main with the village's keys: the hub opens it for an audited reveal.
+      expect(unsealOnHub(loadKeyRing(hub.config.dataDir), 'idNumber', applicant.idNumber)).toBe('42282219671130019X');
+      expect((await data.sync.syncNow()).ok).toBe(true);
+      expect(await data.findByIdNumber('42282219671130019X')).toEqual([]);
+
+      // Nothing main answered the page, and no request the page made, carried a secret.
+      const toPage = JSON.stringify(main.answered);
+      for (const secret of secrets) expect(toPage).not.toContain(secret);
+      expect(main.pageRequests.length).toBeGreaterThan(0);
+      expect(main.pageRequests.every((headers) => !headers.has('authorization'))).toBe(true);
+      rmSync(main.dir, { recursive: true, force: true });
+    }, 60_000);
+
     it('without a keychain, says so and enrolls nothing', async () => {
-      const main = shellWithMain(false);
+      const main = await shellWithMain(false);
       const user = await setupScreen(main.shell);
       const issued = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date());
       if (!issued.ok) throw new Error(issued.error.reason);
