@@ -14,7 +14,7 @@ const parts = {
     mayImport: ['sync-server', 'core'],
     nodeBuiltins: true,
     allowPackages: [
-      'nano', 'negotiator', 'qrcode', 'proxy-addr', 'rate-limiter-flexible', 'p-limit', 'pino', 'prom-client', 'js-yaml', 'semver',
+      'nano', 'negotiator', 'qrcode', 'proxy-addr', 'rate-limiter-flexible', 'p-limit', 'pino', 'prom-client', 'js-yaml', 'semver', 'ipaddr.js',
       // The embedded store, in its own process (store/embedded-store-process.ts).
       'express-pouchdb', 'pouchdb-core', 'pouchdb-adapter-http', 'pouchdb-adapter-leveldb', 'pouchdb-mapreduce', 'pouchdb-replication',
     ],

@@ -10,6 +10,7 @@ import { COMPAT_LEVEL, READS, type CompatInfo } from '../core/compat.js';
 import { indexDivisions } from '../core/divisions/table.js';
 import { translate } from '../core/i18n/translate.js';
 import { localDateOf } from '../core/local-date.js';
+import { appVersionSchema } from '../core/fleet-policy.js';
 import { CUNBAN_VERSION } from '../core/version.js';
 import { attemptLedger } from './attempts.js';
 import type { HubConfig } from './config.js';
@@ -18,19 +19,23 @@ import type { Throttle } from './http/throttle.js';
 import { MAX_DOC_BYTES } from './case-writes.js';
 import { failure, invalidInput, MAX_BODY_BYTES, reply, type HttpReply, type Route } from './http/kit.js';
 import { readFleetPolicy } from './fleet-policy.js';
-import { loadKeyRing, villageKeyRing } from './keyring.js';
+import { attemptKeyHasher, villageKeyRing, type KeyRingCheckError } from './keyring.js';
+import type { DataKeyRing } from '../core/api/enrollment.js';
+import type { Result } from '../core/result.js';
 import { authenticateRequest, authorizationHeader, enrollKiosk, leaseKioskNumber, recordKioskStatus } from './kiosks.js';
 import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
 import { DB, villageDb } from './store/names.js';
 import type { Store } from './store/store.js';
 
 /** Ten wrong codes from one client address within fifteen minutes, on any hub process, stop its tries. */
-const ENROLL_ATTEMPTS = { kind: 'enroll', max: 10, windowMs: 15 * 60 * 1000 } as const;
+export const ENROLL_ATTEMPTS = { kind: 'enroll', max: 10, windowMs: 15 * 60 * 1000 } as const;
 
 export interface ApiOptions {
   readonly config: HubConfig;
   readonly store: Store;
   readonly client: ClientOf;
+  /** The county key ring, checked against the store (keyring.ts, checkedKeyRing). */
+  readonly keyRing: () => Promise<Result<DataKeyRing, KeyRingCheckError>>;
   /** Enrollment tries per client address, in this process (a burst brake; the lock is ENROLL_ATTEMPTS). */
   readonly enrollThrottle: Throttle;
   readonly storeStatus: () => 'up' | 'down';
@@ -49,6 +54,10 @@ function publicBase(config: HubConfig, client: ClientOf, req: IncomingMessage): 
 const enrollFailure = (status: number, code: EnrollErrorCode, minutes = 15): HttpReply =>
   failure(status, code, translate('en', code, { minutes }));
 
+/** A try refused for a while: how long, in the reason and in `Retry-After`. */
+const rateLimited = (retryAfterSeconds: number): HttpReply =>
+  failure(429, 'enroll.rateLimited', translate('en', 'enroll.rateLimited', { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) }), { 'retry-after': String(Math.ceil(retryAfterSeconds)) });
+
 export function apiRoutes(options: ApiOptions): Route[] {
   const { config, store, now, client } = options;
   const attempts = attemptLedger(store, ENROLL_ATTEMPTS);
@@ -62,15 +71,20 @@ export function apiRoutes(options: ApiOptions): Route[] {
         if (!body.ok) return body.error;
         const request = enrollRequestSchema.safeParse(body.value);
         if (!request.success) return failure(400, 'bad_request', 'Expected {"code": "XXXX-XXXX-XXXX"}.');
+        // Before the code is spent: a hub that cannot give the kiosk its keys enrolls nobody.
+        const ring = await options.keyRing();
+        if (!ring.ok) return failure(503, 'keyring_unavailable', 'The county hub cannot use its key ring; its operator must check it (cunban-hub keys show).');
         // Only a well-formed code is a try: braked in this process, then counted in the store.
-        const address = client.address(context.req);
+        const address = attemptKeyHasher(ring.value)(ENROLL_ATTEMPTS.kind, client.address(context.req));
         const braked = await options.enrollThrottle.take(address);
-        if (!braked.allowed) return enrollFailure(429, 'enroll.rateLimited', Math.ceil(braked.retryAfterSeconds / 60));
+        if (!braked.allowed) return rateLimited(braked.retryAfterSeconds);
         const verdict = await attempts.begin(address, now());
         if (!verdict.ok) return failure(503, 'store_unavailable', verdict.error.reason);
-        if (!verdict.value.allowed) return enrollFailure(429, 'enroll.rateLimited', Math.ceil(verdict.value.retryAfterMs / 60_000));
+        if (!verdict.value.allowed) return rateLimited(verdict.value.retryAfterMs / 1000);
         const { attempt } = verdict.value;
-        const enrolled = await enrollKiosk(store, request.data.code, now(), request.data.appVersion);
+        // Only a version is recorded as the kiosk's version: anything else a caller put there is dropped.
+        const appVersion = appVersionSchema.safeParse(request.data.appVersion).success ? request.data.appVersion : undefined;
+        const enrolled = await enrollKiosk(store, request.data.code, now(), appVersion);
         if (!enrolled.ok) {
           const error = enrolled.error;
           if (error.code === 'enroll.store') {
@@ -96,7 +110,7 @@ export function apiRoutes(options: ApiOptions): Route[] {
           catalogSyncUrl: `${base}sync/${DB.catalog}/`,
           authorization: authorizationHeader(kiosk.kioskId, secret),
           // The kiosk's own village's keys only, derived from the county's (keyring.ts).
-          dataKeys: villageKeyRing(loadKeyRing(config.dataDir), kiosk.village),
+          dataKeys: villageKeyRing(ring.value, kiosk.village),
         };
         return reply(201, response);
       },

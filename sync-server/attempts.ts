@@ -5,6 +5,9 @@
  * range: nothing is read, incremented and written back, so parallel attempts cannot overwrite one
  * another's count (a read–modify–write counter lost 19 of 20 parallel failures).
  *
+ * A key is never stored as typed: callers pass `attemptKeyHasher`'s keyed hash (keyring.ts), so a name
+ * field filled with an ID number or a password leaves no trace of it in the store or its backups.
+ *
  * An attempt is written *before* the guarded work, and may go ahead only if fewer than `max` attempts of
  * its key sort before it within the window: fifty parallel guesses get five checks between them, on
  * any number of hub processes (up to the processes' clock skew). A refused attempt's document is
@@ -108,3 +111,26 @@ export function attemptLedger(store: Store, policy: AttemptPolicy) {
 }
 
 export type AttemptLedger = ReturnType<typeof attemptLedger>;
+
+/**
+ * Remove every attempt older than its window, whatever its key: a key guessed once and never again would
+ * otherwise stay for good (the hub runs this at start and every ten minutes).
+ */
+export async function sweepStaleAttempts(store: Store, policies: readonly AttemptPolicy[], now: Date): Promise<Result<number, StoreFailure>> {
+  let removed = 0;
+  for (const policy of policies) {
+    const listed = await store.request<{ rows: Row[] }>({ db: store.dbName(DB.users), path: '_all_docs', qs: { startkey: `${policy.kind}:`, endkey: `${policy.kind}:\ufff0` } });
+    if (!listed.ok) return listed;
+    const cutoff = now.getTime() - policy.windowMs;
+    // `<kind>:<key>:<ISO time>:<random>`: the time is what lies between the second `:` and the last.
+    const timeOf = (id: string) => Date.parse(id.slice(id.indexOf(':', policy.kind.length + 1) + 1, id.lastIndexOf(':')));
+    const stale = listed.value.rows.filter((row) => timeOf(row.id) <= cutoff);
+    for (let i = 0; i < stale.length; i += 500) {
+      const batch = stale.slice(i, i + 500);
+      const deleted = await store.request({ db: store.dbName(DB.users), path: '_bulk_docs', method: 'POST', body: { docs: batch.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true })) } });
+      if (!deleted.ok) return deleted;
+      removed += batch.length;
+    }
+  }
+  return ok(removed);
+}

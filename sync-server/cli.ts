@@ -15,7 +15,7 @@ import { enrollmentTicket, seedDemo, type SetupError } from './demo.js';
 import { acquireStore, HubStartError, startHub, type AcquiredStore } from './hub.js';
 import { backupHub, restoreHub } from './backup.js';
 import { readFleetPolicy, setMinimumKioskVersion } from './fleet-policy.js';
-import { checkKeyRingAgainstStore, keyRingFingerprint, keyringFile, rotateDataKey } from './keyring.js';
+import { checkKeyRingAgainstStore, existingKeyRing, keyRingFingerprint, keyringFile, rotateDataKey } from './keyring.js';
 import { listKiosks, revokeKiosk } from './kiosks.js';
 import { describeInitError, initStore, validateCountyData } from './provision.js';
 import { openRefusalCounts } from './records.js';
@@ -207,11 +207,13 @@ async function main(): Promise<void> {
       throw new CliError('usage', USAGE);
     }
     case 'keys': {
+      if (sub !== 'rotate' && sub !== 'show') throw new CliError('keys.usage', 'Usage: cunban-hub keys rotate | keys show');
+      // Never a new ring from here: a hub makes it at its first start, and a missing one is restored, not remade.
+      if (!existingKeyRing(config.dataDir)) throw new CliError('keyring.missing', `${keyringFile(config.dataDir)} does not exist: start the hub once to create it, or restore it from the county's backup.`);
       if (sub === 'rotate') rotateDataKey(config.dataDir);
-      else if (sub !== 'show') throw new CliError('keys.usage', 'Usage: cunban-hub keys rotate | keys show');
       // Recorded in the store at once, so a hub still holding the ring before this rotation refuses to start.
       const checked = await withStore(config, (a) => checkKeyRingAgainstStore(a.store, config.dataDir));
-      if (!checked.ok) throw new CliError(checked.error.code, checked.error.code === 'keyring.store' ? checked.error.failure.reason : checked.error.message);
+      if (!checked.ok) throw new CliError(checked.error.code, checked.error.code === 'keyring.store' ? `the store did not answer (${checked.error.failure.reason}); has it been provisioned (init)?` : checked.error.message);
       const ring = checked.value;
       const shown = { fingerprint: keyRingFingerprint(ring), current: ring.current, kids: ring.keys.map((key) => key.kid) };
       const copy = sub === 'rotate' ? `\nCopy ${keyringFile(config.dataDir)} to every hub machine and restart them; kiosks seal with the new key from their next enrollment.` : '';

@@ -82,6 +82,20 @@ interface ChangesPage {
   readonly last_seq?: unknown;
 }
 
+/** The CouchDB endpoints the gateway serves, as logs and metrics name them. */
+const ENDPOINTS = new Set(['_changes', '_all_docs', '_bulk_get', '_revs_diff', '_bulk_docs', '_local']);
+
+/**
+ * A request below a database, named by one of a fixed few words: its endpoint, `:doc`, or `:refused` for
+ * any other `_` path. Never by what the caller wrote, which may be an ID number (found by attacking the
+ * hub: `_422822…` became a log field and a metrics series per request, unauthenticated).
+ */
+export function endpointLabel(rest: string): string {
+  const first = rest.split('/')[0] ?? '';
+  if (ENDPOINTS.has(first)) return first;
+  return first.startsWith('_') ? ':refused' : ':doc';
+}
+
 export function gatewayRoutes(options: GatewayOptions): Route[] {
   const { store, now, log } = options;
   // 300 requests in 6 s per kiosk: far above a healthy sync, far below a runaway loop.
@@ -470,7 +484,6 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
   return [
     // Each segment stays encoded for matching; `rest` is everything after the database (may hold encoded slashes).
     { method: '*', pattern: /^\/sync\/(?<db>[^/]+)\/?$/, handle, label: () => '/sync/:db/' },
-    // Named by the CouchDB endpoint (`_changes`, `_bulk_docs`, `_local`), or `:doc`: never by a document's id.
-    { method: '*', pattern: /^\/sync\/(?<db>[^/]+)\/(?<rest>.+)$/, handle, label: ({ rest = '' }) => `/sync/:db/${rest.startsWith('_') ? (rest.split('/')[0] ?? '') : ':doc'}` },
+    { method: '*', pattern: /^\/sync\/(?<db>[^/]+)\/(?<rest>.+)$/, handle, label: ({ rest = '' }) => `/sync/:db/${endpointLabel(rest)}` },
   ];
 }

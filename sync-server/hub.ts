@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
-import { apiRoutes } from './api.js';
+import { apiRoutes, ENROLL_ATTEMPTS } from './api.js';
+import { sweepStaleAttempts } from './attempts.js';
+import { SIGN_IN_ATTEMPTS } from './review/sessions.js';
 import type { HubConfig } from './config.js';
 import { fileRoutes } from './files.js';
 import { gatewayRoutes } from './gateway.js';
@@ -21,7 +23,7 @@ import { metricsRoutes } from './observe/metrics-route.js';
 import { hubLogger, observeRequests } from './observe/request-log.js';
 import type { Logger } from 'pino';
 import { appRoutes, DEFAULT_APPS_DIR } from './static-apps.js';
-import { checkKeyRingAgainstStore } from './keyring.js';
+import { checkedKeyRing } from './keyring.js';
 import { initStore, type InitReport } from './provision.js';
 import { fleetRoutes } from './review/fleet-routes.js';
 import { startQueueProjector, type QueueProjector } from './review/queue.js';
@@ -105,9 +107,10 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
   const migrated = await initStore(store);
   const init = migrated.ok ? migrated.value : migrated.error.code === 'init.store' ? migrated.error.failure.reason : migrated.error.message;
   if (!migrated.ok) log(init as string);
+  // The county's key ring must be the one its data was sealed with, before any kiosk is given keys.
+  const keyRing = checkedKeyRing(store, config.dataDir, now);
   if (migrated.ok) {
-    // The county's key ring must be the one its data was sealed with, before any kiosk is given keys.
-    const keys = await checkKeyRingAgainstStore(store, config.dataDir, now());
+    const keys = await keyRing();
     if (!keys.ok) {
       await acquired.release();
       throw new HubStartError(keys.error.code, keys.error.code === 'keyring.store' ? `the store did not answer the key ring check: ${keys.error.failure.reason}` : keys.error.message);
@@ -122,12 +125,17 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     // Load the queue into memory now, so the first reviewer does not wait for it.
     void queueIndex.current();
   }
+  // Tries older than their window are evidence of nothing: removed now and every ten minutes, whatever their key.
+  const sweepAttempts = () => void sweepStaleAttempts(store, [SIGN_IN_ATTEMPTS, ENROLL_ATTEMPTS], now());
+  if (migrated.ok) sweepAttempts();
+  const attemptSweep = setInterval(sweepAttempts, 10 * 60_000);
+  attemptSweep.unref();
   const client = clientOf(config.trustProxy);
   const passwords = passwordCheckPool();
   const metrics = hubMetrics(() => passwords.load());
   const routes = [
-    ...apiRoutes({ config, store, client, enrollThrottle: throttle(20, 60), storeStatus: () => acquired.status(), now }),
-    ...sessionRoutes({ config, store, now, client, passwords, throttle: throttle(SIGN_INS_PER_ADDRESS.points, SIGN_INS_PER_ADDRESS.seconds) }),
+    ...apiRoutes({ config, store, client, keyRing, enrollThrottle: throttle(20, 60), storeStatus: () => acquired.status(), now }),
+    ...sessionRoutes({ config, store, now, client, passwords, keyRing, throttle: throttle(SIGN_INS_PER_ADDRESS.points, SIGN_INS_PER_ADDRESS.seconds) }),
     ...metricsRoutes({ config, client, metrics }),
     ...gatewayRoutes({
       store,
@@ -140,7 +148,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
       metrics,
     }),
     ...fileRoutes({ store, now }),
-    ...reviewRoutes({ config, store, now, queue: queueIndex, onCaseWritten: (village) => { queue.kick(village); } }),
+    ...reviewRoutes({ store, now, keyRing, queue: queueIndex, onCaseWritten: (village) => { queue.kick(village); } }),
     ...fleetRoutes({ config, store, now }),
     ...noticeRoutes({ store, now }),
     ...caseFileRoutes({ store, now }),
@@ -169,6 +177,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     init,
     queue,
     async close() {
+      clearInterval(attemptSweep);
       await queue.stop();
       await queueIndex.close();
       server.closeAllConnections();

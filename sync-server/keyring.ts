@@ -14,8 +14,8 @@
  * their next enrollment, and every earlier key stays readable. The blind-index master never rotates: the
  * index of every stored case would have to be rebuilt.
  */
-import { createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataKeyRingSchema, type DataKeyRing } from '../core/api/enrollment.js';
 import type { SealedValue } from '../core/case/sealed.js';
@@ -36,9 +36,10 @@ function parseRing(file: string): DataKeyRing {
 }
 
 /**
- * The key ring, created on first use — exclusively (`wx`): of two hub processes starting together on one
- * data directory, one creates it and the other reads that one, never a second ring. A damaged file is an
- * error, never silently replaced.
+ * The key ring, created on first use — exclusively and whole: written to a file of its own, then linked
+ * to its name, which fails if the name exists. Of hub processes starting together on one data directory,
+ * one creates it and the others read that one, never a second ring and never half a file (an exclusive
+ * create-then-write let a racing reader see an empty file). A damaged file is an error, never replaced.
  */
 export function loadKeyRing(dataDir: string, now: Date = new Date()): DataKeyRing {
   const file = keyringFile(dataDir);
@@ -46,11 +47,15 @@ export function loadKeyRing(dataDir: string, now: Date = new Date()): DataKeyRin
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const kid = `county-${now.toISOString().slice(0, 10)}-1`;
     const ring: DataKeyRing = { current: kid, keys: [{ kid, key: newKey() }], blindIndexKey: newKey() };
+    const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(temporary, JSON.stringify(ring, null, 2), { mode: 0o600, flag: 'wx' });
     try {
-      writeFileSync(file, JSON.stringify(ring, null, 2), { mode: 0o600, flag: 'wx' });
+      linkSync(temporary, file);
       return ring;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(temporary);
     }
   }
   return parseRing(file);
@@ -70,10 +75,22 @@ export function rotateDataKey(dataDir: string, now: Date = new Date()): DataKeyR
 /** The ring's identity: a hash of its blind-index master, which never rotates. Safe to store and show. */
 export const keyRingFingerprint = (ring: DataKeyRing) => createHash('sha256').update(`cunban-county-keyring:${ring.blindIndexKey}`).digest('hex').slice(0, 32);
 
+/** One master key's identity, stored beside its id so that a ring with the same ids but other keys is caught. */
+const keyFingerprint = (key: string) => createHash('sha256').update(`cunban-county-key:${key}`).digest('hex').slice(0, 32);
+
 const derive = (master: string, info: string) => Buffer.from(hkdfSync('sha256', Buffer.from(master, 'base64url'), 'cunban-village-keys-v1', info, 32)).toString('base64url');
 
 const VILLAGE_KID = /^(?<master>.+)\.v(?<village>\d{12})$/;
 const villageKid = (kid: string, village: string) => `${kid}.v${village}`;
+
+/**
+ * The key a guarded attempt is counted under (attempts.ts): a keyed hash of what was typed, the same on
+ * every hub of the county, useless to whoever reads the store without the ring.
+ */
+export function attemptKeyHasher(ring: DataKeyRing): (kind: string, typed: string) => string {
+  const key = Buffer.from(derive(ring.blindIndexKey, 'guarded-attempts'), 'base64url');
+  return (kind, typed) => createHmac('sha256', key).update(`${kind}\u0000${typed}`).digest('hex').slice(0, 32);
+}
 
 /** One village's ring, derived from the county's: what a kiosk of that village is given at enrollment. */
 export function villageKeyRing(ring: DataKeyRing, village: string): DataKeyRing {
@@ -115,8 +132,8 @@ interface KeyRingRecord {
   readonly _id: 'county-keyring';
   readonly _rev?: string;
   readonly fingerprint: string;
-  /** Every master key id the county has used: a ring without one of them cannot read what it sealed. */
-  readonly kids: readonly string[];
+  /** Every master key the county has used, by id: a ring without one of them cannot read what it sealed. */
+  readonly keys: Readonly<Record<string, string>>;
 }
 
 export type KeyRingCheckError =
@@ -141,20 +158,45 @@ export async function checkKeyRingAgainstStore(store: Store, dataDir: string, no
   }
   const ring = loadKeyRing(dataDir, now);
   const fingerprint = keyRingFingerprint(ring);
-  const kids = ring.keys.map((key) => key.kid);
+  const keys = Object.fromEntries(ring.keys.map(({ kid, key }) => [kid, keyFingerprint(key)]));
+  const copy = "Copy county-keys.json from the county's first hub or its backup.";
   if (recorded.ok) {
     if (recorded.value.fingerprint !== fingerprint) {
-      return err({ code: 'keyring.foreign', message: `${file} (fingerprint ${fingerprint}) is not the county's key ring (fingerprint ${recorded.value.fingerprint}). Copy county-keys.json from the county's first hub or its backup.` });
+      return err({ code: 'keyring.foreign', message: `${file} (fingerprint ${fingerprint}) is not the county's key ring (fingerprint ${recorded.value.fingerprint}). ${copy}` });
     }
-    const lacking = recorded.value.kids.filter((kid) => !kids.includes(kid));
+    const recordedKeys = Object.entries(recorded.value.keys);
+    const differing = recordedKeys.filter(([kid, hash]) => keys[kid] !== undefined && keys[kid] !== hash).map(([kid]) => kid);
+    if (differing.length > 0) {
+      return err({ code: 'keyring.foreign', message: `${file} holds another key under the id ${differing.join(', ')} than the county sealed with. ${copy}` });
+    }
+    const lacking = recordedKeys.filter(([kid]) => keys[kid] === undefined).map(([kid]) => kid);
     if (lacking.length > 0) {
       return err({ code: 'keyring.stale', message: `${file} lacks the key${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')} the county has rotated to: copy the current county-keys.json from the hub where it was rotated.` });
     }
-    if (kids.every((kid) => recorded.value.kids.includes(kid))) return ok(ring);
+    if (Object.keys(keys).every((kid) => kid in recorded.value.keys)) return ok(ring);
   }
-  const record: KeyRingRecord = { _id: 'county-keyring', fingerprint, kids: [...new Set([...(recorded.ok ? recorded.value.kids : []), ...kids])], ...(recorded.ok ? { _rev: recorded.value._rev } : {}) };
+  const record: KeyRingRecord = { _id: 'county-keyring', fingerprint, keys: { ...(recorded.ok ? recorded.value.keys : {}), ...keys }, ...(recorded.ok ? { _rev: recorded.value._rev } : {}) };
   const saved = await store.putDoc(DB.meta, record);
   // Another hub recorded it at the same moment: check again against what it wrote.
   if (!saved.ok && saved.error.status === 409) return checkKeyRingAgainstStore(store, dataDir, now);
   return saved.ok ? ok(ring) : err({ code: 'keyring.store', failure: saved.error });
 }
+
+/**
+ * The ring a running hub uses: checked against the store once, then held. Enrollment and reveals read it
+ * from here, never from the file again: a file swapped or removed under a running hub changes nothing
+ * until a restart, which checks it first (found by attacking the hub: a removed file was silently
+ * replaced by a new ring at the next enrollment).
+ */
+export function checkedKeyRing(store: Store, dataDir: string, now: () => Date = () => new Date()): () => Promise<Result<DataKeyRing, KeyRingCheckError>> {
+  let held: DataKeyRing | undefined;
+  return async () => {
+    if (held) return ok(held);
+    const checked = await checkKeyRingAgainstStore(store, dataDir, now());
+    if (checked.ok) held = checked.value;
+    return checked;
+  };
+}
+
+/** The ring in `dataDir`, or undefined when there is none: never creates one (`cunban-hub keys show`). */
+export const existingKeyRing = (dataDir: string): DataKeyRing | undefined => (existsSync(keyringFile(dataDir)) ? parseRing(keyringFile(dataDir)) : undefined);

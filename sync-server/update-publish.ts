@@ -8,7 +8,7 @@
  * rename, so a kiosk never reads half a file.
  */
 import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
-import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { load } from 'js-yaml';
 import semver from 'semver';
@@ -19,6 +19,7 @@ export type PublishError =
   | { readonly code: 'publish.noManifest'; readonly message: string }
   | { readonly code: 'publish.badManifest'; readonly message: string }
   | { readonly code: 'publish.fileMismatch'; readonly message: string }
+  | { readonly code: 'publish.badFileName'; readonly message: string }
   | { readonly code: 'publish.notNewer'; readonly message: string }
   | { readonly code: 'publish.badKey'; readonly message: string };
 
@@ -41,6 +42,20 @@ export function signUpdateManifest(bytes: Buffer, privateKeyPem: string): string
 }
 
 const sha512 = (file: string) => createHash('sha512').update(readFileSync(file)).digest('base64');
+
+/**
+ * A manifest may name only plain files of the release folder, served beside it: no path, no other host, no
+ * name of the feed's own files. (A manifest naming `../../etc/passwd` or `http://elsewhere/` was signed.)
+ */
+const PLAIN_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._ +-]{0,199}$/;
+const servableName = (name: string) => PLAIN_FILE_NAME.test(name) && !isManifestOrSignature(name) && !name.endsWith('.publishing');
+const isManifestOrSignature = (name: string) => /^latest(-[a-z0-9]+)?\.yml(\.sig)?$/.test(name);
+
+/** A regular file of `dir` — never a symlink, which could bring any file of the machine into /updates/. */
+function regularFile(dir: string, name: string): { size: number } | undefined {
+  const info = lstatSync(join(dir, name), { throwIfNoEntry: false });
+  return info?.isFile() ? { size: info.size } : undefined;
+}
 const isManifest = (name: string) => /^latest(-[a-z0-9]+)?\.yml$/.test(name);
 
 function readManifest(file: string): Result<UpdateManifest, PublishError> {
@@ -75,10 +90,12 @@ export function publishUpdates(sourceDir: string, updatesDir: string, privateKey
     const manifest = readManifest(join(sourceDir, name));
     if (!manifest.ok) return manifest;
     for (const file of manifest.value.files) {
-      const path = join(sourceDir, basename(file.url));
-      if (!existsSync(path) || sha512(path) !== file.sha512) {
-        return err({ code: 'publish.fileMismatch', message: `${name} names ${file.url}, which is ${existsSync(path) ? 'not the file with that hash' : 'missing'} in ${sourceDir}.` });
+      if (!servableName(file.url)) {
+        return err({ code: 'publish.badFileName', message: `${name} names "${file.url}": a manifest may name only plain files beside it (no path, no URL).` });
       }
+      const found = regularFile(sourceDir, file.url);
+      const mismatch = !found ? 'missing, or not a regular file (a symlink is refused)' : file.size !== undefined && file.size !== found.size ? `${String(found.size)} bytes, not ${String(file.size)}` : sha512(join(sourceDir, file.url)) !== file.sha512 ? 'not the file with that hash' : undefined;
+      if (mismatch) return err({ code: 'publish.fileMismatch', message: `${name} names ${file.url}, which is ${mismatch} in ${sourceDir}.` });
     }
     const published = join(updatesDir, name);
     const current = existsSync(published) ? readManifest(published) : undefined;
@@ -88,7 +105,7 @@ export function publishUpdates(sourceDir: string, updatesDir: string, privateKey
     checked.push({ name, manifest: manifest.value });
   }
   mkdirSync(updatesDir, { recursive: true });
-  const files = [...new Set(checked.flatMap(({ manifest }) => manifest.files.flatMap((file) => [basename(file.url), `${basename(file.url)}.blockmap`])))].filter((file) => existsSync(join(sourceDir, file)));
+  const files = [...new Set(checked.flatMap(({ manifest }) => manifest.files.flatMap((file) => [file.url, `${file.url}.blockmap`])))].filter((file) => regularFile(sourceDir, file) !== undefined);
   for (const file of files) {
     placeFile(join(updatesDir, file), (temporary) => {
       copyFileSync(join(sourceDir, file), temporary, constants.COPYFILE_FICLONE);

@@ -5,14 +5,17 @@
  * without it the headers are ignored, because anyone can send them.
  */
 import type { IncomingMessage } from 'node:http';
+import ipaddr from 'ipaddr.js';
 import proxyAddr from 'proxy-addr';
 
 /** Hops (a whole number) or addresses and subnets (`10.0.0.0/8`, `loopback`, `uniquelocal`). */
 export type TrustProxy = number | readonly string[];
 
 export interface ClientOf {
-  /** The client's address: the socket's, or the nearest untrusted one in `X-Forwarded-For`. */
+  /** The client, as limits key it: the socket's address, or the nearest untrusted one in `X-Forwarded-For` (`clientKey`). */
   address(req: IncomingMessage): string;
+  /** Whether the client is this machine (loopback), by the same rule. */
+  isLocal(req: IncomingMessage): boolean;
   /** Whether the client reached us over TLS: our own, or a trusted proxy's `X-Forwarded-Proto: https`. */
   secure(req: IncomingMessage): boolean;
 }
@@ -28,12 +31,31 @@ export function compileTrust(trust: TrustProxy | undefined): ((address: string, 
   }
 }
 
+/**
+ * One key per client, however its address is written: `::ffff:10.1.2.3` is `10.1.2.3`, and an IPv6 client
+ * is its /64 (one household or hall holds a whole /64, and would otherwise have endless addresses). What
+ * does not parse as an address (`010.5.5.5`, `10.5.5.5:1234` from a proxy that adds ports) is not believed:
+ * `fallback`, the nearest address that is known, is used instead.
+ */
+export function clientKey(address: string, fallback: string): string {
+  if (!ipaddr.isValid(address) || (address.includes('.') && !ipaddr.IPv4.isValidFourPartDecimal(address.replace(/^::ffff:/i, '')))) {
+    return address === fallback ? 'unknown' : clientKey(fallback, fallback);
+  }
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  return `${(parsed as ipaddr.IPv6).toNormalizedString().split(':').slice(0, 4).join(':')}::/64`;
+}
+
 export function clientOf(trust: TrustProxy | undefined): ClientOf {
   const compiled = compileTrust(trust);
   if (compiled instanceof Error) throw compiled;
   const trusted = (req: IncomingMessage) => compiled(req.socket.remoteAddress ?? '', 0);
   return {
-    address: (req) => (req.socket.remoteAddress ? proxyAddr(req, compiled) : 'unknown'),
+    address: (req) => (req.socket.remoteAddress ? clientKey(proxyAddr(req, compiled), req.socket.remoteAddress) : 'unknown'),
+    isLocal(req) {
+      const address = req.socket.remoteAddress ? proxyAddr(req, compiled) : '';
+      return ipaddr.isValid(address) && ipaddr.process(address).range() === 'loopback';
+    },
     secure(req) {
       if ('encrypted' in req.socket && req.socket.encrypted === true) return true;
       const forwarded = req.headers['x-forwarded-proto'];

@@ -9,8 +9,6 @@ import { failure, reply, type Route } from '../http/kit.js';
 import { sameHash } from '../secrets.js';
 import type { HubMetrics } from './metrics.js';
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
-
 export function metricsRoutes(options: { readonly config: HubConfig; readonly client: ClientOf; readonly metrics: HubMetrics }): Route[] {
   const { config, client, metrics } = options;
   return [
@@ -20,7 +18,7 @@ export function metricsRoutes(options: { readonly config: HubConfig; readonly cl
       async handle(context) {
         const token = config.metricsToken;
         const sent = /^Bearer (.+)$/.exec(context.req.headers.authorization ?? '')?.[1];
-        const allowed = token === undefined ? LOOPBACK.test(client.address(context.req)) : sent !== undefined && sameHash(sent, token);
+        const allowed = token === undefined ? client.isLocal(context.req) : sent !== undefined && sameHash(sent, token);
         if (!allowed) return failure(403, 'forbidden', token === undefined ? 'Metrics are served to this machine only; set CUNBAN_METRICS_TOKEN to scrape from elsewhere.' : 'Send the metrics token as a bearer token.');
         const text = await metrics.registry.metrics();
         return reply(200, Buffer.from(text), { 'content-type': metrics.registry.contentType });

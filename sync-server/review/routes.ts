@@ -11,9 +11,10 @@ import { isEventOf, type Actor } from '../../core/case/events.js';
 import { reviewViewOf } from '../../core/case/review-view.js';
 import { describeError } from '../../core/i18n/describe.js';
 import { appendCaseEventOnHub } from '../case-events.js';
-import type { HubConfig } from '../config.js';
 import { failure, invalidInput, reply, type Route } from '../http/kit.js';
-import { loadKeyRing, unsealOnHub } from '../keyring.js';
+import { unsealOnHub, type KeyRingCheckError } from '../keyring.js';
+import type { DataKeyRing } from '../../core/api/enrollment.js';
+import type { Result } from '../../core/result.js';
 import { DB, villageDb } from '../store/names.js';
 import type { Store } from '../store/store.js';
 import type { QueueIndex } from './queue-index.js';
@@ -26,11 +27,12 @@ import { authenticateReviewer } from './sessions.js';
 const parseQueueQuery = (url: URL) => queueQuerySchema.safeParse(Object.fromEntries(url.searchParams));
 
 export interface ReviewOptions {
-  readonly config: HubConfig;
   readonly store: Store;
   readonly now: () => Date;
   /** The queue in memory, which the queue, export and dashboard read. */
   readonly queue: QueueIndex;
+  /** The county key ring, checked against the store (keyring.ts, checkedKeyRing): reveals open with it. */
+  readonly keyRing: () => Promise<Result<DataKeyRing, KeyRingCheckError>>;
   /** Called after a decision is written, so the queue shows it at once. */
   readonly onCaseWritten?: (village: string) => void;
 }
@@ -53,7 +55,7 @@ function draftFor(action: ReviewAction, actor: Actor, at: string): EventDraft {
 }
 
 export function reviewRoutes(options: ReviewOptions): Route[] {
-  const { store, now, config } = options;
+  const { store, now } = options;
   const caseInScope = caseScope(store, now);
 
   /** A read of the queue (a page, or the CSV export): the session, then the query checked against core's schema. */
@@ -134,7 +136,9 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
           at,
         });
         if (!audited.ok) return failure(503, 'store_unavailable', 'The reveal could not be audited, so it was not made.');
-        const idNumber = unsealOnHub(loadKeyRing(config.dataDir), 'idNumber', created.payload.applicant.idNumber);
+        const ring = await options.keyRing();
+        if (!ring.ok) return failure(503, 'keyring_unavailable', 'The county hub cannot use its key ring; its operator must check it (cunban-hub keys show).');
+        const idNumber = unsealOnHub(ring.value, 'idNumber', created.payload.applicant.idNumber);
         if (idNumber === undefined) return failure(500, 'unseal_failed', "The number could not be opened with the county's keys.");
         return reply(200, { idNumber }, { 'cache-control': 'no-store, private', pragma: 'no-cache' });
       },

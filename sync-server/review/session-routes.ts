@@ -10,7 +10,10 @@ import { failure, reply, type Route } from '../http/kit.js';
 import type { Throttle } from '../http/throttle.js';
 import type { PasswordCheckPool } from '../secrets.js';
 import type { Store } from '../store/store.js';
-import { authenticateReviewer, sessionCookie, signIn, signOut, SESSION_LIFETIME_MS } from './sessions.js';
+import { authenticateReviewer, sessionCookie, signIn, signOut, SESSION_LIFETIME_MS, SIGN_IN_ATTEMPTS } from './sessions.js';
+import { attemptKeyHasher, type KeyRingCheckError } from '../keyring.js';
+import type { DataKeyRing } from '../../core/api/enrollment.js';
+import type { Result } from '../../core/result.js';
 
 export interface SessionRouteOptions {
   readonly config: HubConfig;
@@ -18,6 +21,8 @@ export interface SessionRouteOptions {
   readonly now: () => Date;
   readonly client: ClientOf;
   readonly passwords: PasswordCheckPool;
+  /** The county key ring: tries are counted under a keyed hash of the name. */
+  readonly keyRing: () => Promise<Result<DataKeyRing, KeyRingCheckError>>;
   /** Sign-in attempts per client address. */
   readonly throttle: Throttle;
 }
@@ -39,7 +44,10 @@ export function sessionRoutes(options: SessionRouteOptions): Route[] {
         if (!body.ok) return body.error;
         const request = signInRequestSchema.safeParse(body.value);
         if (!request.success) return failure(400, 'bad_request', 'Expected {"name": "...", "password": "..."}.');
-        const signedIn = await signIn(store, options.passwords, request.data.name, request.data.password, now());
+        const ring = await options.keyRing();
+        if (!ring.ok) return failure(503, 'keyring_unavailable', 'The county hub cannot use its key ring; its operator must check it.');
+        const attemptKey = attemptKeyHasher(ring.value)(SIGN_IN_ATTEMPTS.kind, request.data.name);
+        const signedIn = await signIn(store, options.passwords, { ...request.data, attemptKey }, now());
         if (!signedIn.ok) {
           const error = signedIn.error;
           switch (error.code) {

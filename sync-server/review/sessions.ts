@@ -37,7 +37,7 @@ export interface Reviewer extends ReviewerView {
 }
 
 const sessionDocId = (token: string) => `session:${sha256(token)}`;
-const SIGN_IN_ATTEMPTS = { kind: 'signin', max: MAX_SIGN_IN_FAILURES, windowMs: SIGN_IN_LOCK_MS } as const;
+export const SIGN_IN_ATTEMPTS = { kind: 'signin', max: MAX_SIGN_IN_FAILURES, windowMs: SIGN_IN_LOCK_MS } as const;
 const viewOf = (doc: ReviewerDoc): ReviewerView => ({ name: doc.name, role: doc.role, ...(doc.town ? { town: doc.town } : {}) });
 
 export function sessionCookie(token: string, secure: boolean, maxAgeSeconds: number): string {
@@ -59,15 +59,19 @@ export type SignInError =
   | { readonly code: 'signIn.busy' }
   | { readonly code: 'store' };
 
+/**
+ * `attemptKey` is what the name's tries are counted under: its keyed hash (keyring.ts, attemptKeyHasher),
+ * never the name as typed.
+ */
 export async function signIn(
   store: Store,
   passwords: PasswordCheckPool,
-  name: string,
-  password: string,
+  request: { readonly name: string; readonly password: string; readonly attemptKey: string },
   now: Date,
 ): Promise<Result<{ token: string; session: SessionView }, SignInError>> {
+  const { name, password, attemptKey } = request;
   const attempts = attemptLedger(store, SIGN_IN_ATTEMPTS);
-  const verdict = await attempts.begin(name, now);
+  const verdict = await attempts.begin(attemptKey, now);
   if (!verdict.ok) return err({ code: 'store' });
   if (!verdict.value.allowed) return err({ code: 'signIn.locked', retryAfterSeconds: Math.ceil(verdict.value.retryAfterMs / 1000) });
   const { attempt } = verdict.value;
@@ -84,7 +88,7 @@ export async function signIn(
   }
   // A failure is already counted: its attempt stays.
   if (!user.ok || !valid) return err({ code: 'signIn.wrong' });
-  const cleared = await attempts.clear(name, attempt);
+  const cleared = await attempts.clear(attemptKey, attempt);
   if (!cleared.ok) return err({ code: 'store' });
   const token = newSecret();
   const csrf = newSecret();

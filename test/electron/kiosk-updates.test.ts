@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,33 @@ describe('publishing', () => {
     writeFileSync(join(broken, 'Cunban-0.9.0.AppImage'), 'not what the manifest hashed');
     expect(publishUpdates(broken, updatesDir, privateKeyPem)).toMatchObject({ ok: false, error: { code: 'publish.fileMismatch' } });
     expect(publishUpdates(release('0.9.0', installer), updatesDir, 'not a key')).toMatchObject({ ok: false, error: { code: 'publish.badKey' } });
+  });
+
+  it('signs only plain files beside the manifest: no path, no other host, no symlink, the size it claims', () => {
+    const named = (url: string, size = installer.length) => {
+      const dir = release('0.9.1', installer);
+      const hash = createHash('sha512').update(installer).digest('base64');
+      writeFileSync(join(dir, 'latest-linux.yml'), `version: 0.9.1\nfiles:\n  - url: ${url}\n    sha512: ${hash}\n    size: ${String(size)}\n`);
+      return dir;
+    };
+    for (const url of ['../../etc/passwd', 'http://evil.example/Cunban-0.9.1.AppImage', '..', 'latest-linux.yml.sig', '.hidden']) {
+      expect(publishUpdates(named(url), updatesDir, privateKeyPem)).toMatchObject({ ok: false, error: { code: 'publish.badFileName' } });
+    }
+    expect(publishUpdates(named('Cunban-0.9.1.AppImage', 1), updatesDir, privateKeyPem)).toMatchObject({ ok: false, error: { code: 'publish.fileMismatch' } });
+    // The installer a symlink to a file elsewhere on the machine: refused, nothing copied.
+    const linked = named('Cunban-0.9.1.AppImage');
+    const outside = join(work, 'outside.bin');
+    writeFileSync(outside, installer);
+    unlinkSync(join(linked, 'Cunban-0.9.1.AppImage'));
+    symlinkSync(outside, join(linked, 'Cunban-0.9.1.AppImage'));
+    expect(publishUpdates(linked, updatesDir, privateKeyPem)).toMatchObject({ ok: false, error: { code: 'publish.fileMismatch' } });
+    // A blockmap that is a symlink (to a secret) is not published with a genuine release.
+    const withLinkedMap = release('0.9.2', installer);
+    writeFileSync(join(work, 'secret.txt'), 'TOP-SECRET');
+    symlinkSync(join(work, 'secret.txt'), join(withLinkedMap, 'Cunban-0.9.2.AppImage.blockmap'));
+    const anotherHub = mkdtempSync(join(work, 'updates-'));
+    expect(publishUpdates(withLinkedMap, anotherHub, privateKeyPem)).toMatchObject({ ok: true, value: { files: ['Cunban-0.9.2.AppImage'] } });
+    expect(existsSync(join(anotherHub, 'Cunban-0.9.2.AppImage.blockmap'))).toBe(false);
   });
 
   it('builds the public key into main from build/update-public-keys.pem (one key or several)', () => {

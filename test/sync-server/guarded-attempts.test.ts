@@ -7,11 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attemptLedger } from '../../sync-server/attempts.js';
+import { ENROLL_ATTEMPTS } from '../../sync-server/api.js';
+import { attemptLedger, sweepStaleAttempts } from '../../sync-server/attempts.js';
+import { attemptKeyHasher, loadKeyRing } from '../../sync-server/keyring.js';
+import { DB } from '../../sync-server/store/names.js';
 import { loadHubConfig } from '../../sync-server/config.js';
 import { acquireStore, type AcquiredStore } from '../../sync-server/hub.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
-import { MAX_SIGN_IN_FAILURES, SIGN_IN_LOCK_MS } from '../../sync-server/review/sessions.js';
+import { MAX_SIGN_IN_FAILURES, SIGN_IN_ATTEMPTS, SIGN_IN_LOCK_MS } from '../../sync-server/review/sessions.js';
 import { addReviewer } from '../../sync-server/users.js';
 import { dropPrefixedDatabases, startTestHub, VILLAGE_A } from './hub-harness.js';
 import { provisionForHubProcesses, spawnHub, type HubProcess } from './hub-process.js';
@@ -75,7 +78,8 @@ describe('a reviewer name under parallel guessing', () => {
     expect(checked).toBeGreaterThanOrEqual(MAX_SIGN_IN_FAILURES);
     // Attempts are ranked by key range, so only requests racing at the very boundary can slip past five.
     expect(checked).toBeLessThan(MAX_SIGN_IN_FAILURES * 2);
-    const counted = await attemptLedger(admin.store, { kind: 'signin', max: MAX_SIGN_IN_FAILURES, windowMs: SIGN_IN_LOCK_MS }).count('parallel-target', new Date());
+    const key = attemptKeyHasher(loadKeyRing(dataDir))('signin', 'parallel-target');
+    const counted = await attemptLedger(admin.store, { kind: 'signin', max: MAX_SIGN_IN_FAILURES, windowMs: SIGN_IN_LOCK_MS }).count(key, new Date());
     expect(counted.ok && counted.value).toBe(checked);
 
     expect(await signIn(0, '10.1.200.1', 'parallel-target', 'parallel-target-secret')).toEqual({ status: 429, error: 'signIn.locked' });
@@ -104,6 +108,33 @@ describe('a hub behind a TLS proxy it trusts', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('set-cookie')).toMatch(/; Secure$/);
   }, 60_000);
+});
+
+describe('what tries leave in the store', () => {
+  it('never the name as typed: an ID number typed as a name leaves no trace of it', async () => {
+    const typed = '422822198001010015';
+    expect(await signIn(0, '10.8.0.1', typed, 'whatever-it-is')).toEqual({ status: 401, error: 'signIn.wrong' });
+    expect(await post(1, '/api/enroll', '10.8.0.1', { code: 'AAAA-AAAA-AA99' })).toEqual({ status: 404, error: 'enroll.codeUnknown' });
+    const all = await admin.store.request<{ rows: { id: string }[] }>({ db: admin.store.dbName(DB.users), path: '_all_docs', qs: { include_docs: true } });
+    if (!all.ok) throw new Error(all.error.reason);
+    const text = JSON.stringify(all.value);
+    expect(text).toContain('signin:');
+    for (const secret of [typed, '10.8.0.1', 'whatever-it-is']) expect(text).not.toContain(secret);
+  });
+
+  it('are swept once their window has passed, whatever their key', async () => {
+    const old = new Date(Date.now() - 2 * SIGN_IN_LOCK_MS).toISOString();
+    for (const id of [`signin:never-again:${old}:aa`, `enroll:someone:${old}:bb`]) {
+      const put = await admin.store.putDoc(DB.users, { _id: id, type: 'signin', at: old });
+      if (!put.ok) throw new Error(put.error.reason);
+    }
+    const swept = await sweepStaleAttempts(admin.store, [SIGN_IN_ATTEMPTS, ENROLL_ATTEMPTS], new Date());
+    expect(swept.ok && swept.value).toBeGreaterThanOrEqual(2);
+    const left = await admin.store.idsWithPrefix(DB.users, 'signin:never-again:');
+    expect(left).toEqual({ ok: true, value: [] });
+    // Recent tries stay: the lock of the parallel test still holds.
+    expect(await signIn(1, '10.1.200.3', 'parallel-target', 'parallel-target-secret')).toEqual({ status: 429, error: 'signIn.locked' });
+  });
 });
 
 describe('one client address guessing over many names', () => {

@@ -35,7 +35,7 @@ describe('the county key ring', () => {
     const shared = mkdtempSync(join(tmpdir(), 'cunban-keys-race-'));
     const script = `import { keyRingFingerprint, loadKeyRing } from './sync-server/keyring.ts'; process.stdout.write(keyRingFingerprint(loadKeyRing(${JSON.stringify(shared)})));`;
     const run = promisify(execFile);
-    const prints = await Promise.all(Array.from({ length: 4 }, () => run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root })));
+    const prints = await Promise.all(Array.from({ length: 6 }, () => run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root })));
     const fingerprints = new Set(prints.map((printed) => printed.stdout));
     expect(fingerprints.size).toBe(1);
     expect(fingerprints).toEqual(new Set([keyRingFingerprint(loadKeyRing(shared))]));
@@ -109,8 +109,13 @@ describe('village keys', () => {
 
 describe('a hub whose key ring is not the county’s', () => {
   let hub: TestHub;
+  /** The ring the hub checked and holds from its start (a rotation on disk counts from the next start). */
+  let atStart: ReturnType<typeof loadKeyRing>;
   beforeAll(async () => {
     hub = await startTestHub();
+    // The test hub is seeded after it starts, so it checks and takes up its ring at its first enrollment.
+    await hub.enroll(VILLAGE_A);
+    atStart = loadKeyRing(hub.config.dataDir);
   }, 60_000);
   afterAll(async () => {
     await hub.close();
@@ -130,16 +135,22 @@ describe('a hub whose key ring is not the county’s', () => {
     loadKeyRing(foreign);
     expect(await checkKeyRingAgainstStore(store, foreign)).toMatchObject({ ok: false, error: { code: 'keyring.foreign' } });
 
+    // The same ids and blind-index key, another data key: still not the county's ring.
+    const altered = mkdtempSync(join(tmpdir(), 'cunban-keys-altered-'));
+    const genuine = loadKeyRing(hub.config.dataDir);
+    writeFileSync(keyringFile(altered), JSON.stringify({ ...genuine, keys: genuine.keys.map((key, i) => (i === 0 ? { ...key, key: 'A'.repeat(43) } : key)) }));
+    expect(await checkKeyRingAgainstStore(store, altered)).toMatchObject({ ok: false, error: { code: 'keyring.foreign', message: expect.stringContaining(genuine.keys[0]?.kid ?? '?') as unknown } });
+
     const stale = mkdtempSync(join(tmpdir(), 'cunban-keys-stale-'));
     copyFileSync(keyringFile(hub.config.dataDir), keyringFile(stale));
     rotateDataKey(hub.config.dataDir);
     expect((await checkKeyRingAgainstStore(store, hub.config.dataDir)).ok).toBe(true);
     expect(await checkKeyRingAgainstStore(store, stale)).toMatchObject({ ok: false, error: { code: 'keyring.stale' } });
-    for (const d of [missing, foreign, stale]) rmSync(d, { recursive: true, force: true });
+    for (const d of [missing, foreign, altered, stale]) rmSync(d, { recursive: true, force: true });
   });
 
   it('gives an enrolling kiosk its village’s keys, never the county’s', async () => {
-    const county = loadKeyRing(hub.config.dataDir);
+    const county = atStart;
     const code = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date());
     if (!code.ok) throw new Error(code.error.reason);
     const kiosk = enrollResponseSchema.parse((await hub.call('POST', '/api/enroll', { body: { code: code.value.code } })).body);
@@ -147,6 +158,29 @@ describe('a hub whose key ring is not the county’s', () => {
     const text = JSON.stringify(kiosk);
     for (const secret of [county.blindIndexKey, ...county.keys.map((key) => key.key)]) expect(text).not.toContain(secret);
   });
+
+  it('keeps using the ring it checked at start when the file is removed or swapped under it', async () => {
+    const checked = atStart;
+    const file = keyringFile(hub.config.dataDir);
+    const genuine = readFileSync(file);
+    const enrollNow = async () => {
+      const code = await issueEnrollmentCode(hub.hub.store, VILLAGE_B, new Date());
+      if (!code.ok) throw new Error(code.error.reason);
+      return enrollResponseSchema.parse((await hub.call('POST', '/api/enroll', { body: { code: code.value.code } })).body);
+    };
+    try {
+      rmSync(file);
+      expect((await enrollNow()).dataKeys).toEqual(villageKeyRing(checked, VILLAGE_B));
+      expect(existsSync(file)).toBe(false);
+      const other = mkdtempSync(join(tmpdir(), 'cunban-keys-swap-'));
+      loadKeyRing(other);
+      copyFileSync(keyringFile(other), file);
+      expect((await enrollNow()).dataKeys).toEqual(villageKeyRing(checked, VILLAGE_B));
+      rmSync(other, { recursive: true, force: true });
+    } finally {
+      writeFileSync(file, genuine);
+    }
+  }, 60_000);
 
   it('refuses to start beside it with another ring, saying what to copy', async () => {
     const genuine = readFileSync(keyringFile(hub.config.dataDir));

@@ -57,6 +57,9 @@ describe('the request log', () => {
     await asReviewer(hub, reviewer, 'GET', `/api/review/cases/${ID_NUMBER}`);
     await asReviewer(hub, reviewer, 'GET', `/api/review/queue?village=${ID_NUMBER}`);
     await hub.call('GET', `/nowhere/${ID_NUMBER}`);
+    // Paths below a database that only look like CouchDB endpoints, with and without a credential.
+    await hub.call('GET', `/sync/village_${VILLAGE_A}/_${ID_NUMBER}`);
+    await hub.call('GET', `/sync/catalog/_${encodeURIComponent(`${RESIDENT} ${PASSWORD}`)}`, { auth: kiosk.authorization });
     await hub.call('POST', '/api/session', { body: { name: ID_NUMBER, password: ID_NUMBER } });
     await new Promise((settled) => setTimeout(settled, 100));
 
@@ -69,6 +72,9 @@ describe('the request log', () => {
     expect(logged).toContainEqual(expect.objectContaining({ route: '/api/review/cases/:caseNumber/reveal', status: 200, reviewer: 'observer' }));
     expect(logged).toContainEqual(expect.objectContaining({ route: '/sync/:db/:doc', kiosk: kiosk.kioskId }));
     expect(logged).toContainEqual(expect.objectContaining({ route: 'unmatched', status: 404 }));
+    expect(logged).toContainEqual(expect.objectContaining({ route: '/sync/:db/:refused', status: 401 }));
+    expect(logged).toContainEqual(expect.objectContaining({ route: '/sync/:db/:refused', status: 403 }));
+    expect(new Set(logged.map((line) => line.route)).size).toBeLessThan(15);
     const everything = lines.join('\n');
     for (const secret of [ID_NUMBER, ID_NUMBER.slice(-8), RESIDENT, PASSWORD, caseNumber]) expect(everything).not.toContain(secret);
   }, 60_000);
@@ -97,6 +103,7 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/cunban_http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/api\/health"\}/);
     expect(text).toMatch(/cunban_password_checks\{state="running"\} 0/);
     expect(text).not.toContain(ID_NUMBER);
+    expect(text).not.toContain(RESIDENT);
     await poll;
   }, 60_000);
 
