@@ -21,7 +21,13 @@ export interface Release {
 export const RELEASE_PATHS = ['core', 'renderer/data', 'sync-server', 'tsconfig.base.json'] as const;
 
 /** Oldest first. Add each release here with its tarball; the compatibility tests run against every one. */
-export const RELEASES: readonly Release[] = [{ version: '0.1.0', commit: '607c44d0a216becf7eaac0d2a711fff7f9c09a29' }];
+export const RELEASES: readonly Release[] = [
+  { version: '0.1.0', commit: '607c44d0a216becf7eaac0d2a711fff7f9c09a29' },
+  { version: '0.2.0', commit: 'b761f2c2fa848724e3f9f3d9f32609e5b3c50e16' },
+];
+
+/** Whether a release follows the compatibility rule (docs/COMPATIBILITY.md): tolerant readers, leases, fleet policy. Rule-following began with 0.2.0. */
+export const followsCompatRule = (version: string) => version !== '0.1.0';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const tarballOf = (version: string) => join(here, 'releases', `cunban-${version}.tar.gz`);
