@@ -118,13 +118,20 @@ export type AttemptLedger = ReturnType<typeof attemptLedger>;
  */
 export async function sweepStaleAttempts(store: Store, policies: readonly AttemptPolicy[], now: Date): Promise<Result<number, StoreFailure>> {
   let removed = 0;
+  const listed = (prefix: string) => store.request<{ rows: Row[] }>({ db: store.dbName(DB.users), path: '_all_docs', qs: { startkey: prefix, endkey: `${prefix}\ufff0` } });
+  // Hubs before 0.3.0 kept one counter per name, under the name as typed: removed whole.
+  const legacy = await listed('signin-failures:');
+  if (!legacy.ok) return legacy;
+  const sweeps = [legacy.value.rows];
   for (const policy of policies) {
-    const listed = await store.request<{ rows: Row[] }>({ db: store.dbName(DB.users), path: '_all_docs', qs: { startkey: `${policy.kind}:`, endkey: `${policy.kind}:\ufff0` } });
-    if (!listed.ok) return listed;
+    const rows = await listed(`${policy.kind}:`);
+    if (!rows.ok) return rows;
     const cutoff = now.getTime() - policy.windowMs;
     // `<kind>:<key>:<ISO time>:<random>`: the time is what lies between the second `:` and the last.
     const timeOf = (id: string) => Date.parse(id.slice(id.indexOf(':', policy.kind.length + 1) + 1, id.lastIndexOf(':')));
-    const stale = listed.value.rows.filter((row) => timeOf(row.id) <= cutoff);
+    sweeps.push(rows.value.rows.filter((row) => timeOf(row.id) <= cutoff));
+  }
+  for (const stale of sweeps) {
     for (let i = 0; i < stale.length; i += 500) {
       const batch = stale.slice(i, i + 500);
       const deleted = await store.request({ db: store.dbName(DB.users), path: '_bulk_docs', method: 'POST', body: { docs: batch.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true })) } });
