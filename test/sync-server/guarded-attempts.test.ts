@@ -3,35 +3,21 @@
  * one store, behind a trusted proxy on loopback (`CUNBAN_TRUST_PROXY`), so each request's client
  * address is the `X-Forwarded-For` the test sends.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENROLL_ATTEMPTS } from '../../sync-server/api.js';
 import { attemptLedger, sweepStaleAttempts } from '../../sync-server/attempts.js';
 import { attemptKeyHasher, loadKeyRing } from '../../sync-server/keyring.js';
 import { DB } from '../../sync-server/store/names.js';
-import { loadHubConfig } from '../../sync-server/config.js';
-import { acquireStore, type AcquiredStore } from '../../sync-server/hub.js';
+import type { AcquiredStore } from '../../sync-server/hub.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
 import { MAX_SIGN_IN_FAILURES, SIGN_IN_ATTEMPTS, SIGN_IN_LOCK_MS } from '../../sync-server/review/sessions.js';
 import { addReviewer } from '../../sync-server/users.js';
-import { dropPrefixedDatabases, startTestHub, VILLAGE_A } from './hub-harness.js';
-import { provisionForHubProcesses, spawnHub, type HubProcess } from './hub-process.js';
+import { startTestHub, VILLAGE_A } from './hub-harness.js';
+import { startHubPair, type HubPair } from './hub-process.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'cunban-guard-'));
-const prefix = `g${Date.now().toString(36)}_`;
-const env = {
-  ...process.env,
-  CUNBAN_DATA_DIR: dataDir,
-  CUNBAN_HUB_PORT: '0',
-  CUNBAN_HUB_HOST: '127.0.0.1',
-  CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '',
-  CUNBAN_TRUST_PROXY: 'loopback',
-};
-const hubs: HubProcess[] = [];
+let pair: HubPair;
 let admin: AcquiredStore;
-const at = (hub: number) => `http://127.0.0.1:${String(hubs[hub]?.port ?? 0)}`;
+const at = (hub: number) => `http://127.0.0.1:${String(pair.ports[hub] ?? 0)}`;
 
 interface Answer {
   readonly status: number;
@@ -48,11 +34,8 @@ async function post(hub: number, path: string, from: string, body: unknown): Pro
 const signIn = (hub: number, from: string, name: string, password: string) => post(hub, '/api/session', from, { name, password });
 
 beforeAll(async () => {
-  await provisionForHubProcesses(env);
-  hubs.push(await spawnHub(env), await spawnHub(env));
-  const config = loadHubConfig(env);
-  if (!config.ok) throw new Error(config.error.message);
-  admin = await acquireStore(config.value);
+  pair = await startHubPair({ CUNBAN_TRUST_PROXY: 'loopback' });
+  ({ admin } = pair);
   for (const name of ['parallel-target', 'spray-target']) {
     const added = await addReviewer(admin.store, { name, role: 'county', password: `${name}-secret` }, new Date());
     if (!added.ok) throw new Error(added.error.code);
@@ -60,10 +43,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (process.env.COUCHDB_URL) await dropPrefixedDatabases(admin.store, prefix);
-  await admin.release();
-  for (const hub of [...hubs].reverse()) await hub.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await pair.close();
 });
 
 describe('a reviewer name under parallel guessing', () => {
@@ -78,7 +58,7 @@ describe('a reviewer name under parallel guessing', () => {
     expect(checked).toBeGreaterThanOrEqual(MAX_SIGN_IN_FAILURES);
     // Attempts are ranked by key range, so only requests racing at the very boundary can slip past five.
     expect(checked).toBeLessThan(MAX_SIGN_IN_FAILURES * 2);
-    const key = attemptKeyHasher(loadKeyRing(dataDir))('signin', 'parallel-target');
+    const key = attemptKeyHasher(loadKeyRing(pair.dataDir))('signin', 'parallel-target');
     const counted = await attemptLedger(admin.store, { kind: 'signin', max: MAX_SIGN_IN_FAILURES, windowMs: SIGN_IN_LOCK_MS }).count(key, new Date());
     expect(counted.ok && counted.value).toBe(checked);
 

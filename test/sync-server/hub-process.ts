@@ -120,3 +120,36 @@ function childPids(pid: number): number[] {
     return [];
   }
 }
+
+/** Two `cunban-hub serve` processes on one freshly provisioned store, and the store itself for the test. */
+export interface HubPair {
+  readonly ports: readonly [number, number];
+  readonly admin: AcquiredStore;
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startHubPair(extraEnv: NodeJS.ProcessEnv = {}): Promise<HubPair> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cunban-pair-'));
+  const prefix = `p${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}_`;
+  const env = { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: '0', CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '', ...extraEnv };
+  await provisionForHubProcesses(env);
+  const first = await spawnHub(env);
+  const second = await spawnHub(env);
+  const config = loadHubConfig(env);
+  if (!config.ok) throw new Error(config.error.message);
+  const admin = await acquireStore(config.value);
+  return {
+    ports: [first.port, second.port],
+    admin,
+    dataDir,
+    async close() {
+      if (process.env.COUCHDB_URL) await dropPrefixedDatabases(admin.store, prefix);
+      await admin.release();
+      // The second hub uses the first one's embedded store: stop it first.
+      await second.stop();
+      await first.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

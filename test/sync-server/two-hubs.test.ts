@@ -3,41 +3,26 @@
  * on one store act as one hub. A kiosk enrolled through one syncs through the other, and a code used at
  * one is used at both.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollResponseSchema } from '../../core/api/enrollment.js';
-import { loadHubConfig } from '../../sync-server/config.js';
-import { acquireStore, type AcquiredStore } from '../../sync-server/hub.js';
+import type { AcquiredStore } from '../../sync-server/hub.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
-import { caseFor, dropPrefixedDatabases, VILLAGE_A } from './hub-harness.js';
-import { provisionForHubProcesses, spawnHub, type HubProcess } from './hub-process.js';
+import { caseFor, VILLAGE_A } from './hub-harness.js';
+import { startHubPair, type HubPair } from './hub-process.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'cunban-two-'));
-const prefix = `h${Date.now().toString(36)}_`;
-const env = { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: '0', CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '' };
-const hubs: HubProcess[] = [];
+let pair: HubPair;
 let admin: AcquiredStore;
-
 let portA = 0;
 let portB = 0;
 
 beforeAll(async () => {
-  await provisionForHubProcesses(env);
-  hubs.push(await spawnHub(env), await spawnHub(env));
-  [portA, portB] = hubs.map((hub) => hub.port) as [number, number];
-  const config = loadHubConfig(env);
-  if (!config.ok) throw new Error(config.error.message);
-  admin = await acquireStore(config.value);
+  pair = await startHubPair();
+  ({ admin } = pair);
+  [portA, portB] = pair.ports;
 }, 60_000);
 
 afterAll(async () => {
-  if (process.env.COUCHDB_URL) await dropPrefixedDatabases(admin.store, prefix);
-  await admin.release();
-  // The second hub uses the first one's embedded store: stop it first.
-  for (const hub of [...hubs].reverse()) await hub.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await pair.close();
 });
 
 describe('two hub processes on one store', () => {

@@ -146,14 +146,19 @@ describe('the setup screen', () => {
       return { shell: inElectron, vault, pageStorage, dir, answered, pageRequests, bridge };
     }
 
-    it("keeps the enrollment in the keychain through main, and nothing in the page's storage", async () => {
-      const main = await shellWithMain(true);
-      const user = await setupScreen(main.shell);
+    /** The technician enrolls at the setup screen with a fresh code, up to the first-clerk screen. */
+    async function enrollOnScreen(withShell: TestShell): Promise<void> {
+      const user = await setupScreen(withShell);
       const issued = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date());
       if (!issued.ok) throw new Error(issued.error.reason);
       await user.type(screen.getByLabelText('注册码'), issued.value.code);
       await user.keyboard('{Enter}');
       expect(await screen.findByRole('heading', { name: '创建第一个办事员账号' })).toBeTruthy();
+    }
+
+    it("keeps the enrollment in the keychain through main, and nothing in the page's storage", async () => {
+      const main = await shellWithMain(true);
+      await enrollOnScreen(main.shell);
       const kept = await main.vault.load();
       expect(kept.ok && kept.value?.village).toBe(VILLAGE_A);
       expect(main.pageStorage.getItem(BROWSER_FALLBACK_KEY)).toBeNull();
@@ -162,12 +167,7 @@ describe('the setup screen', () => {
 
     it('never hands the page its credential or keys, yet the page seals, reveals, finds and syncs through main', async () => {
       const main = await shellWithMain(true);
-      const user = await setupScreen(main.shell);
-      const issued = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date());
-      if (!issued.ok) throw new Error(issued.error.reason);
-      await user.type(screen.getByLabelText('注册码'), issued.value.code);
-      await user.keyboard('{Enter}');
-      expect(await screen.findByRole('heading', { name: '创建第一个办事员账号' })).toBeTruthy();
+      await enrollOnScreen(main.shell);
       const kept = await main.vault.load();
       if (!kept.ok || !kept.value) throw new Error('nothing kept');
       const secrets = [kept.value.authorization, kept.value.dataKeys.blindIndexKey, ...kept.value.dataKeys.keys.map((key) => key.key)];
