@@ -102,15 +102,13 @@ export function attemptLedger(store: Store, policy: AttemptPolicy) {
       return removed.ok ? ok(undefined) : removed;
     },
 
-    /** Attempts of a key now counted (for tests and `/metrics`, never for a decision). */
+    /** Attempts of a key now counted (for tests and operators, never for a decision). */
     async count(key: string, now: Date): Promise<Result<number, StoreFailure>> {
       const counted = await rows(key, new Date(now.getTime() - policy.windowMs).toISOString(), '\ufff0');
       return counted.ok ? ok(counted.value.length) : counted;
     },
   };
 }
-
-export type AttemptLedger = ReturnType<typeof attemptLedger>;
 
 /**
  * Remove every attempt older than its window, whatever its key: a key guessed once and never again would
