@@ -129,6 +129,24 @@ describe('the review console', () => {
     view.unmount();
   }, 60_000);
 
+  it('says, in the reviewer’s language, that a name is locked after five wrong passwords', async () => {
+    await addReviewer(hub.hub.store, { name: 'locked-in-console', role: 'town', town: '422822100000', password: 'right-secret-1' }, new Date());
+    const user = userEvent.setup();
+    const view = render(<ConsoleRoot api={reviewApi(hub.base, browserLikeFetch())} preferences={memoryStorage()} />);
+    await screen.findByRole('heading', { name: '乡镇、县审核人登录' });
+    await user.type(screen.getByLabelText('用户名'), 'locked-in-console');
+    for (let i = 0; i < 5; i++) {
+      await user.type(screen.getByLabelText('密码'), `wrong-${String(i)}`);
+      await user.click(screen.getByRole('button', { name: '登录' }));
+      expect(await screen.findByText('用户名或密码不正确')).toBeTruthy();
+    }
+    await user.type(screen.getByLabelText('密码'), 'right-secret-1');
+    await user.click(screen.getByRole('button', { name: '登录' }));
+    expect(await screen.findByText('失败次数过多，该账号已锁定，最长15分钟')).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: '待办件' })).toBeNull();
+    view.unmount();
+  }, 60_000);
+
   it('lets the county publish a notice to one town, catches a full ID number first, and withdraw it', async () => {
     await addReviewer(hub.hub.store, { name: 'county-notices', role: 'county', password: 'county-secret-1' }, new Date());
     const user = userEvent.setup();
