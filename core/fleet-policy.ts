@@ -20,6 +20,16 @@ export const appVersionSchema = z
   .max(32)
   .refine((text) => semver.valid(text) === text, 'expected a version like 0.2.0');
 
+/**
+ * A version a kiosk says it runs, as the hub records it (`kiosks list`, the fleet view, backups): a release
+ * version with at most a short pre-release tag and no long run of digits. A tag can hold any text, so an
+ * ID or phone number typed there (`1.0.0-422822198001010015`) is never recorded as a version.
+ */
+export function recordableVersion(text: string | undefined): string | undefined {
+  if (text === undefined || !appVersionSchema.safeParse(text).success) return undefined;
+  return /^\d{1,4}\.\d{1,4}\.\d{1,4}(-[0-9A-Za-z.]{1,16})?$/.test(text) && !/\d{7}/.test(text) ? text : undefined;
+}
+
 export const fleetPolicySchema = z.object({
   kind: z.literal('cunban.fleetPolicy'),
   schemaVersion: z.literal(FLEET_POLICY_SCHEMA_VERSION),

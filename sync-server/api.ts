@@ -10,7 +10,7 @@ import { COMPAT_LEVEL, READS, type CompatInfo } from '../core/compat.js';
 import { indexDivisions } from '../core/divisions/table.js';
 import { translate } from '../core/i18n/translate.js';
 import { localDateOf } from '../core/local-date.js';
-import { appVersionSchema } from '../core/fleet-policy.js';
+import { recordableVersion } from '../core/fleet-policy.js';
 import { CUNBAN_VERSION } from '../core/version.js';
 import { attemptLedger } from './attempts.js';
 import type { HubConfig } from './config.js';
@@ -83,7 +83,7 @@ export function apiRoutes(options: ApiOptions): Route[] {
         if (!verdict.value.allowed) return rateLimited(verdict.value.retryAfterMs / 1000);
         const { attempt } = verdict.value;
         // Only a version is recorded as the kiosk's version: anything else a caller put there is dropped.
-        const appVersion = appVersionSchema.safeParse(request.data.appVersion).success ? request.data.appVersion : undefined;
+        const appVersion = recordableVersion(request.data.appVersion);
         const enrolled = await enrollKiosk(store, request.data.code, now(), appVersion);
         if (!enrolled.ok) {
           const error = enrolled.error;

@@ -230,6 +230,7 @@ async function main(): Promise<void> {
       }
       const dir = positionals[2];
       if (sub !== 'publish' || !dir || !flags.key) throw new CliError('updates.usage', 'Usage: cunban-hub updates publish DIR --key FILE | updates keygen --out FILE');
+      if (!existsSync(flags.key)) throw new CliError('updates.noKey', `${flags.key} does not exist: give the private key made by updates keygen.`);
       const published = publishUpdates(dir, config.updatesDir ?? join(config.dataDir, 'updates'), readFileSync(flags.key, 'utf8'));
       if (!published.ok) throw new CliError(published.error.code, published.error.message);
       out(`Published ${published.value.version}: ${published.value.manifests.join(', ')} signed; ${published.value.files.join(', ')}.`, published.value);

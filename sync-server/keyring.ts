@@ -28,7 +28,13 @@ export const keyringFile = (dataDir: string) => join(dataDir, 'county-keys.json'
 const newKey = () => randomBytes(32).toString('base64url');
 
 function parseRing(file: string): DataKeyRing {
-  const parsed = dataKeyRingSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    json = undefined;
+  }
+  const parsed = dataKeyRingSchema.safeParse(json);
   if (!parsed.success || !parsed.data.keys.some((k) => k.kid === parsed.data.current)) {
     throw new Error(`${file} is damaged; restore it from the county's backup (the data cannot be read without it).`);
   }

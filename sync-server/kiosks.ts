@@ -9,6 +9,7 @@
  * uniqueness never depends on a device remembering what it issued; the kiosk keeps every number it held,
  * so the cases it numbered under an earlier one are still accepted as its own.
  */
+import { recordableVersion } from '../core/fleet-policy.js';
 import { noteActor } from './http/actor.js';
 import { normalizeEnrollmentCode } from '../core/api/enrollment.js';
 import type { KioskStatusReport, KioskView } from '../core/api/fleet.js';
@@ -240,10 +241,11 @@ export function revokeKiosk(store: Store, kioskId: string, now: Date): Promise<R
   return updateKiosk(store, kioskId, (kiosk) => (kiosk.revokedAt ? undefined : { ...kiosk, revokedAt: now.toISOString() }));
 }
 
-/** Keep what the kiosk reported of itself (its version may have changed since enrollment). */
+/** Keep what the kiosk reported of itself (its version may have changed since enrollment; only a version is kept as one). */
 export function recordKioskStatus(store: Store, kioskId: string, report: KioskStatusReport, now: Date): Promise<Result<KioskDoc, KioskUpdateError>> {
-  const { appVersion, ...counts } = report;
-  return updateKiosk(store, kioskId, (kiosk) => ({ ...kiosk, appVersion, reported: { ...counts, at: now.toISOString() } }));
+  const { appVersion: reported, ...counts } = report;
+  const appVersion = recordableVersion(reported);
+  return updateKiosk(store, kioskId, (kiosk) => ({ ...kiosk, ...(appVersion ? { appVersion } : {}), reported: { ...counts, at: now.toISOString() } }));
 }
 
 /** Record activity; best effort, and a conflict with another hub's update simply loses this one. */

@@ -48,8 +48,8 @@ const sha512 = (file: string) => createHash('sha512').update(readFileSync(file))
  * name of the feed's own files. (A manifest naming `../../etc/passwd` or `http://elsewhere/` was signed.)
  */
 const PLAIN_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._ +-]{0,199}$/;
-const servableName = (name: string) => PLAIN_FILE_NAME.test(name) && !isManifestOrSignature(name) && !name.endsWith('.publishing');
-const isManifestOrSignature = (name: string) => /^latest(-[a-z0-9]+)?\.yml(\.sig)?$/.test(name);
+// Nothing that a kiosk or the hub could take for a feed (`beta-linux.yml`, `LATEST-linux.yml`).
+const servableName = (name: string) => PLAIN_FILE_NAME.test(name) && !/\.(ya?ml|sig|publishing)$/i.test(name);
 
 /** A regular file of `dir` — never a symlink, which could bring any file of the machine into /updates/. */
 function regularFile(dir: string, name: string): { size: number } | undefined {
@@ -58,16 +58,24 @@ function regularFile(dir: string, name: string): { size: number } | undefined {
 }
 const isManifest = (name: string) => /^latest(-[a-z0-9]+)?\.yml$/.test(name);
 
-function readManifest(file: string): Result<UpdateManifest, PublishError> {
+/** A manifest read once, from a regular file: the bytes checked are the bytes signed. */
+function readManifest(file: string): Result<{ manifest: UpdateManifest; bytes: Buffer }, PublishError> {
+  if (!lstatSync(file, { throwIfNoEntry: false })?.isFile()) return err({ code: 'publish.badManifest', message: `${basename(file)} is not a regular file (a symlink is refused).` });
+  const bytes = readFileSync(file);
   let parsed: unknown;
   try {
-    parsed = load(readFileSync(file, 'utf8'));
+    parsed = load(bytes.toString('utf8'));
   } catch (error) {
     return err({ code: 'publish.badManifest', message: `${basename(file)} is not YAML: ${String(error)}` });
   }
   const manifest = updateManifestSchema.safeParse(parsed);
   if (!manifest.success) return err({ code: 'publish.badManifest', message: `${basename(file)}: ${manifest.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}` });
-  return ok(manifest.data);
+  // electron-builder's legacy `path` must name one of the files too: nothing signed may point elsewhere.
+  const legacyPath = (parsed as { path?: unknown }).path;
+  if (legacyPath !== undefined && !manifest.data.files.some((entry) => entry.url === legacyPath)) {
+    return err({ code: 'publish.badManifest', message: `${basename(file)}: path ${JSON.stringify(legacyPath)} is not one of its files.` });
+  }
+  return ok({ manifest: manifest.data, bytes });
 }
 
 /** Copy by a rename from a temporary name, so a reader sees the old file or the new one, whole. */
@@ -78,6 +86,7 @@ function placeFile(target: string, write: (temporary: string) => void): void {
 }
 
 export function publishUpdates(sourceDir: string, updatesDir: string, privateKeyPem: string): Result<Published, PublishError> {
+  if (!lstatSync(sourceDir, { throwIfNoEntry: false })?.isDirectory()) return err({ code: 'publish.noManifest', message: `${sourceDir} is not a folder: give electron-builder's output folder.` });
   try {
     createPrivateKey(privateKeyPem);
   } catch (error) {
@@ -85,11 +94,12 @@ export function publishUpdates(sourceDir: string, updatesDir: string, privateKey
   }
   const manifests = readdirSync(sourceDir).filter(isManifest);
   if (manifests.length === 0) return err({ code: 'publish.noManifest', message: `${sourceDir} has no latest*.yml: give electron-builder's output folder.` });
-  const checked: { name: string; manifest: UpdateManifest }[] = [];
+  const checked: { name: string; manifest: UpdateManifest; bytes: Buffer }[] = [];
   for (const name of manifests) {
-    const manifest = readManifest(join(sourceDir, name));
-    if (!manifest.ok) return manifest;
-    for (const file of manifest.value.files) {
+    const read = readManifest(join(sourceDir, name));
+    if (!read.ok) return read;
+    const manifest = read.value.manifest;
+    for (const file of manifest.files) {
       if (!servableName(file.url)) {
         return err({ code: 'publish.badFileName', message: `${name} names "${file.url}": a manifest may name only plain files beside it (no path, no URL).` });
       }
@@ -99,10 +109,10 @@ export function publishUpdates(sourceDir: string, updatesDir: string, privateKey
     }
     const published = join(updatesDir, name);
     const current = existsSync(published) ? readManifest(published) : undefined;
-    if (current?.ok && !semver.gt(manifest.value.version, current.value.version)) {
-      return err({ code: 'publish.notNewer', message: `${name} is version ${manifest.value.version}; the hub already publishes ${current.value.version}. Kiosks accept only newer versions.` });
+    if (current?.ok && !semver.gt(manifest.version, current.value.manifest.version)) {
+      return err({ code: 'publish.notNewer', message: `${name} is version ${manifest.version}; the hub already publishes ${current.value.manifest.version}. Kiosks accept only newer versions.` });
     }
-    checked.push({ name, manifest: manifest.value });
+    checked.push({ name, manifest, bytes: read.value.bytes });
   }
   mkdirSync(updatesDir, { recursive: true });
   const files = [...new Set(checked.flatMap(({ manifest }) => manifest.files.flatMap((file) => [file.url, `${file.url}.blockmap`])))].filter((file) => regularFile(sourceDir, file) !== undefined);
@@ -111,8 +121,7 @@ export function publishUpdates(sourceDir: string, updatesDir: string, privateKey
       copyFileSync(join(sourceDir, file), temporary, constants.COPYFILE_FICLONE);
     });
   }
-  for (const { name } of checked) {
-    const bytes = readFileSync(join(sourceDir, name));
+  for (const { name, bytes } of checked) {
     placeFile(join(updatesDir, `${name}${UPDATE_SIGNATURE_SUFFIX}`), (temporary) => {
       writeFileSync(temporary, `${signUpdateManifest(bytes, privateKeyPem)}\n`);
     });

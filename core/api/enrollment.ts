@@ -34,7 +34,11 @@ export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
  */
 export const dataKeyRingSchema = z.object({
   current: z.string().min(1),
-  keys: z.array(z.object({ kid: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), key: z.string().regex(/^[A-Za-z0-9_-]{43}$/) })).min(1),
+  keys: z
+    .array(z.object({ kid: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), key: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }))
+    .min(1)
+    // One key per id: with two, sealing would take one and a check the other.
+    .refine((keys) => new Set(keys.map((key) => key.kid)).size === keys.length, 'each key id once'),
   blindIndexKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
 });
 export type DataKeyRing = z.infer<typeof dataKeyRingSchema>;

@@ -38,12 +38,19 @@ export function compileTrust(trust: TrustProxy | undefined): ((address: string, 
  * `fallback`, the nearest address that is known, is used instead.
  */
 export function clientKey(address: string, fallback: string): string {
-  if (!ipaddr.isValid(address) || (address.includes('.') && !ipaddr.IPv4.isValidFourPartDecimal(address.replace(/^::ffff:/i, '')))) {
-    return address === fallback ? 'unknown' : clientKey(fallback, fallback);
-  }
-  const parsed = ipaddr.process(address);
+  const parsed = strictAddress(address, fallback);
+  if (!parsed) return 'unknown';
   if (parsed.kind() === 'ipv4') return parsed.toString();
   return `${(parsed as ipaddr.IPv6).toNormalizedString().split(':').slice(0, 4).join(':')}::/64`;
+}
+
+/** `address` read strictly (an IPv4-mapped one as IPv4), else `fallback` read so, else nothing. */
+function strictAddress(address: string, fallback: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  // IPv4 only as four decimal parts (not `0177.0.0.1`, `2130706433`); IPv6 as IPv6, its dotted tail likewise.
+  const dotted = /[.]/.test(address) ? address.replace(/^.*:/, '') : undefined;
+  const strict = ipaddr.isValid(address) && (address.includes(':') || dotted !== undefined) && (dotted === undefined || ipaddr.IPv4.isValidFourPartDecimal(dotted));
+  if (strict) return ipaddr.process(address);
+  return address === fallback ? undefined : strictAddress(fallback, fallback);
 }
 
 export function clientOf(trust: TrustProxy | undefined): ClientOf {
@@ -53,8 +60,10 @@ export function clientOf(trust: TrustProxy | undefined): ClientOf {
   return {
     address: (req) => (req.socket.remoteAddress ? clientKey(proxyAddr(req, compiled), req.socket.remoteAddress) : 'unknown'),
     isLocal(req) {
-      const address = req.socket.remoteAddress ? proxyAddr(req, compiled) : '';
-      return ipaddr.isValid(address) && ipaddr.process(address).range() === 'loopback';
+      const socket = req.socket.remoteAddress;
+      if (!socket) return false;
+      // By the same strict reading as `address`: `0177.0.0.1` or `2130706433` from a proxy is not this machine.
+      return strictAddress(proxyAddr(req, compiled), socket)?.range() === 'loopback';
     },
     secure(req) {
       if ('encrypted' in req.socket && req.socket.encrypted === true) return true;

@@ -140,7 +140,7 @@ describe('publishing', () => {
       writeFileSync(join(dir, 'latest-linux.yml'), `version: 0.9.1\nfiles:\n  - url: ${url}\n    sha512: ${hash}\n    size: ${String(size)}\n`);
       return dir;
     };
-    for (const url of ['../../etc/passwd', 'http://evil.example/Cunban-0.9.1.AppImage', '..', 'latest-linux.yml.sig', '.hidden']) {
+    for (const url of ['../../etc/passwd', 'http://evil.example/Cunban-0.9.1.AppImage', '..', 'latest-linux.yml.sig', '.hidden', 'beta-linux.yml', 'LATEST-linux.yml']) {
       expect(publishUpdates(named(url), updatesDir, privateKeyPem)).toMatchObject({ ok: false, error: { code: 'publish.badFileName' } });
     }
     expect(publishUpdates(named('Cunban-0.9.1.AppImage', 1), updatesDir, privateKeyPem)).toMatchObject({ ok: false, error: { code: 'publish.fileMismatch' } });
@@ -155,6 +155,17 @@ describe('publishing', () => {
     const withLinkedMap = release('0.9.2', installer);
     writeFileSync(join(work, 'secret.txt'), 'TOP-SECRET');
     symlinkSync(join(work, 'secret.txt'), join(withLinkedMap, 'Cunban-0.9.2.AppImage.blockmap'));
+    // A legacy `path` naming anything but one of its files; a manifest that is a symlink; no folder at all.
+    const legacy = release('0.9.3', installer);
+    writeFileSync(join(legacy, 'latest-linux.yml'), readFileSync(join(legacy, 'latest-linux.yml'), 'utf8').replace(/^path: .*$/m, 'path: ../../etc/passwd'));
+    expect(publishUpdates(legacy, updatesDir, privateKeyPem)).toMatchObject({ ok: false, error: { code: 'publish.badManifest' } });
+    const linkedManifest = release('0.9.4', installer);
+    const manifestElsewhere = join(work, 'manifest-elsewhere.yml');
+    writeFileSync(manifestElsewhere, readFileSync(join(linkedManifest, 'latest-linux.yml')));
+    unlinkSync(join(linkedManifest, 'latest-linux.yml'));
+    symlinkSync(manifestElsewhere, join(linkedManifest, 'latest-linux.yml'));
+    expect(publishUpdates(linkedManifest, updatesDir, privateKeyPem)).toMatchObject({ ok: false, error: { code: 'publish.badManifest' } });
+    expect(publishUpdates(join(work, 'no-such-folder'), updatesDir, privateKeyPem)).toMatchObject({ ok: false, error: { code: 'publish.noManifest' } });
     const anotherHub = mkdtempSync(join(work, 'updates-'));
     expect(publishUpdates(withLinkedMap, anotherHub, privateKeyPem)).toMatchObject({ ok: true, value: { files: ['Cunban-0.9.2.AppImage'] } });
     expect(existsSync(join(anotherHub, 'Cunban-0.9.2.AppImage.blockmap'))).toBe(false);

@@ -16,5 +16,7 @@ describe('clientKey', () => {
   it('does not believe what does not parse as an address: the proxy that sent it is the key', () => {
     for (const odd of ['010.5.5.5', '10.5.5.5:1234', 'unknown', '', '1.2.3.4.5']) expect(clientKey(odd, '::ffff:127.0.0.1')).toBe('127.0.0.1');
     expect(clientKey('nonsense', 'nonsense')).toBe('unknown');
+    // Odd spellings of a loopback address are not believed either, so they cannot pass for this machine.
+    for (const odd of ['0177.0.0.1', '2130706433']) expect(clientKey(odd, '10.0.0.2')).toBe('10.0.0.2');
   });
 });

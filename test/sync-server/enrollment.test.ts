@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollResponseSchema } from '../../core/api/enrollment.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
+import { DB } from '../../sync-server/store/names.js';
 import { startTestHub, VILLAGE_A, VILLAGE_B, type TestHub } from './hub-harness.js';
 
 let t: TestHub;
@@ -72,6 +73,26 @@ describe('POST /api/enroll', () => {
     const second = enrollResponseSchema.parse((await enroll({ code: await code(VILLAGE_B) })).body);
     expect(second.kioskNumber).toBe(first.kioskNumber + 1);
     expect(second.kioskId).toBe(`kiosk-${VILLAGE_B}-${String(second.kioskNumber).padStart(2, '0')}`);
+  });
+});
+
+describe('what a kiosk says of its version', () => {
+  it('is recorded only when it is a version: never an ID number, a phone number or a name hidden in one', async () => {
+    const versionOf = async (kioskId: string) => {
+      const doc = await t.hub.store.getDoc<{ appVersion?: string }>(DB.kiosks, `kiosk:${kioskId}`);
+      return doc.ok ? doc.value.appVersion : 'missing';
+    };
+    const hidden = enrollResponseSchema.parse((await enroll({ code: await code(VILLAGE_A), appVersion: '1.0.0-422822198001010015' })).body);
+    expect(await versionOf(hidden.kioskId)).toBeUndefined();
+    const kiosk = enrollResponseSchema.parse((await enroll({ code: await code(VILLAGE_A), appVersion: '0.3.0' })).body);
+    expect(await versionOf(kiosk.kioskId)).toBe('0.3.0');
+    for (const appVersion of ['张三丰', '13812345678', '4228 2219 8001 0100 15', 'password=hunter2', '0.3.1-13812345678']) {
+      const reported = await t.call('PUT', '/api/kiosk/status', { auth: kiosk.authorization, body: { appVersion, pendingCases: 0, pendingFiles: 0, refused: 0 } });
+      expect(reported.status).toBe(204);
+      expect(await versionOf(kiosk.kioskId)).toBe('0.3.0');
+    }
+    await t.call('PUT', '/api/kiosk/status', { auth: kiosk.authorization, body: { appVersion: '0.3.1-rc.1', pendingCases: 0, pendingFiles: 0, refused: 0 } });
+    expect(await versionOf(kiosk.kioskId)).toBe('0.3.1-rc.1');
   });
 });
 

@@ -34,6 +34,11 @@ describe('fuzzer findings', () => {
     expect(await send(method, `${db}/${path}`, body)).toMatchObject({ status: 400, body: { error: 'bad_request' } });
   });
 
+  it('an empty _bulk_get is answered at once (the embedded store never answered it, and held a socket for each)', async () => {
+    const answers = await Promise.all(Array.from({ length: 20 }, () => send('POST', `${db}/_bulk_get`, '{"docs": []}')));
+    for (const answer of answers) expect(answer).toMatchObject({ status: 200, body: { results: [] } });
+  });
+
   it('a long poll ends after its timeout with no changes (it waited forever); a negative timeout is refused, not waited on', async () => {
     for (const method of ['GET', 'HEAD']) {
       expect((await send(method, `${db}/_changes?feed=longpoll&since=now&timeout=-5`)).status).toBe(400);

@@ -42,10 +42,14 @@ describe('the county key ring', () => {
     rmSync(shared, { recursive: true, force: true });
   }, 60_000);
 
-  it('refuses a damaged file instead of silently making new keys', () => {
+  it('refuses a damaged file instead of silently making new keys: no key, not JSON, or one id twice', () => {
     const damaged = mkdtempSync(join(tmpdir(), 'cunban-keys-bad-'));
-    writeFileSync(keyringFile(damaged), '{"current":"x","keys":[]}');
-    expect(() => loadKeyRing(damaged)).toThrow(/damaged; restore it from the county's backup/);
+    const genuine = loadKeyRing(dir);
+    const twice = { ...genuine, keys: [{ kid: genuine.current, key: 'B'.repeat(43) }, ...genuine.keys] };
+    for (const text of ['{"current":"x","keys":[]}', '{"current":', JSON.stringify(twice)]) {
+      writeFileSync(keyringFile(damaged), text);
+      expect(() => loadKeyRing(damaged)).toThrow(/county-keys\.json is damaged; restore it from the county's backup/);
+    }
     rmSync(damaged, { recursive: true, force: true });
   });
 });
