@@ -3,7 +3,7 @@
  * and page them with `_all_docs` ranges alone — no index, the same on both stores.
  */
 import { randomBytes } from 'node:crypto';
-import { redactPlaintextIdNumbers } from '../core/case/sealed.js';
+import { redactPlaintextIdNumbers, redactText } from '../core/case/sealed.js';
 import type { KioskDoc } from './kiosks.js';
 import { DB } from './store/names.js';
 import type { Store, StoreResult } from './store/store.js';
@@ -33,7 +33,8 @@ export async function quarantine(
     kioskId: kiosk.kioskId,
     village: kiosk.village,
     db,
-    docId: entry.docId,
+    // The refused document's id is the kiosk's to choose: masked like everything else in it.
+    docId: redactText(entry.docId),
     reason: entry.reason,
     ...(entry.code ? { code: entry.code } : {}),
     doc: redactPlaintextIdNumbers(entry.doc),

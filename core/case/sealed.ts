@@ -26,35 +26,49 @@ export const blindIndexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'expected a 6
 const ID_NUMBER_TOKEN = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 const ID_NUMBER_GROUPED = /(?<![0-9A-Za-z])\d{6}[ -]\d{8}[ -]\d{3}[\dXx](?![0-9A-Za-z])/g;
 
+/** Whether a string holds what looks like an ID number, written in ASCII or full-width digits. */
+function holdsIdNumber(text: string): boolean {
+  const normal = text.normalize('NFKC');
+  ID_NUMBER_TOKEN.lastIndex = 0;
+  ID_NUMBER_GROUPED.lastIndex = 0;
+  return ID_NUMBER_TOKEN.test(normal) || ID_NUMBER_GROUPED.test(normal);
+}
+
 /**
- * Paths of every string in `value` that contains what looks like a plaintext resident ID number
- * (18 characters, or grouped 6-8-4). Used to refuse a document before it is stored anywhere.
- * Shape alone decides, deliberately: a number with a wrong check character is still a person's
- * number mistyped, and must not be stored in the clear either.
+ * Paths of every string in `value` — a value or a field's name — that contains what looks like a
+ * plaintext resident ID number (18 characters, or grouped 6-8-4, full-width digits too). Used to refuse a
+ * document before it is stored anywhere. Shape alone decides, deliberately: a number with a wrong check
+ * character is still a person's number mistyped, and must not be stored in the clear either.
  */
 export function findPlaintextIdNumbers(value: unknown, path = ''): string[] {
-  if (typeof value === 'string') {
-    ID_NUMBER_TOKEN.lastIndex = 0;
-    ID_NUMBER_GROUPED.lastIndex = 0;
-    return ID_NUMBER_TOKEN.test(value) || ID_NUMBER_GROUPED.test(value) ? [path] : [];
-  }
+  if (typeof value === 'string') return holdsIdNumber(value) ? [path] : [];
   if (Array.isArray(value)) return value.flatMap((item, i) => findPlaintextIdNumbers(item, `${path}[${i}]`));
   if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, item]) =>
-      findPlaintextIdNumbers(item, path === '' ? key : `${path}.${key}`),
-    );
+    return Object.entries(value).flatMap(([key, item]) => {
+      // A path is shown and stored (the refusal's reason): a field's name in it is masked too.
+      const name = redactText(key);
+      const at = path === '' ? name : `${path}.${name}`;
+      return [...(holdsIdNumber(key) ? [at] : []), ...findPlaintextIdNumbers(item, at)];
+    });
   }
   return [];
 }
 
-/** A copy of `value` with every plaintext-looking ID number masked, for quarantine and logs. */
+/** `text` with each ID-number-like run masked (full-width text is read, and masked, as ASCII). */
+export function redactText(text: string): string {
+  if (!holdsIdNumber(text)) return text;
+  return text
+    .normalize('NFKC')
+    .replace(ID_NUMBER_TOKEN, (id) => maskResidentId(id))
+    .replace(ID_NUMBER_GROUPED, (id) => maskResidentId(id));
+}
+
+/** A copy of `value` with every plaintext-looking ID number masked, in values and field names, for quarantine and logs. */
 export function redactPlaintextIdNumbers(value: unknown): unknown {
-  if (typeof value === 'string') {
-    return value.replace(ID_NUMBER_TOKEN, (id) => maskResidentId(id)).replace(ID_NUMBER_GROUPED, (id) => maskResidentId(id));
-  }
+  if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map(redactPlaintextIdNumbers);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactPlaintextIdNumbers(item)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redactText(key), redactPlaintextIdNumbers(item)]));
   }
   return value;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appendEvent } from '../../core/case/append.js';
 import { mergeCaseDocuments, parseCaseDocument, toCaseDocument, type CaseDocument } from '../../core/case/document.js';
 import { isEventOf, type Actor, type StoredEvent } from '../../core/case/events.js';
-import { findPlaintextIdNumbers } from '../../core/case/sealed.js';
+import { findPlaintextIdNumbers, redactPlaintextIdNumbers } from '../../core/case/sealed.js';
 import { describeDataError } from '../../core/i18n/describe.js';
 import { actors, CASE_NUMBER, createdDraft, itemSnapshot } from './fixtures.js';
 
@@ -114,6 +114,12 @@ describe('the privacy guard', () => {
     const doc = withNote('回执 422822********0015，受理编号 422822100202-20261126-03-042-0，电话 13912345678');
     expect(parseCaseDocument(doc).ok).toBe(true);
     expect(findPlaintextIdNumbers({ hash: '4228221980010100150123456789abcdef4228221980010100150123456789ab' })).toEqual([]);
+  });
+
+  it('finds an ID number in full-width digits and in a field’s name, and masks both', () => {
+    expect(findPlaintextIdNumbers({ note: '号码４２２８２２１９８００１０１００１５' })).toEqual(['note']);
+    expect(findPlaintextIdNumbers({ index: { '42282219671130019X': true } })).toEqual(['index.422822********019X']);
+    expect(JSON.stringify(redactPlaintextIdNumbers({ note: '号码４２２８２２１９８００１０１００１５', index: { '42282219671130019X': true } }))).not.toMatch(/19800101|19671130/);
   });
 });
 

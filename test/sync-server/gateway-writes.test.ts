@@ -92,6 +92,8 @@ describe('a refused document', () => {
       const leaked = { ...created, payload: { ...created.payload, applicant: { ...created.payload.applicant, address: '身份证 422822198001010015' } } };
       return { ...doc, events: [leaked] };
     }, 'contains a resident ID number in plain text'],
+    ['holding an ID number in full-width digits', () => ({ ...caseFor(kiosk), remark: '４２２８２２１９８００１０１００１５' }), 'contains a resident ID number in plain text'],
+    ['holding an ID number as a field’s name', () => ({ ...caseFor(kiosk), lookup: { '422822198001010015': 1 } }), 'contains a resident ID number in plain text'],
     ['whose id is not its case number', () => ({ ...caseFor(kiosk), _id: 'case-1' }), 'The document id must be the case number'],
     ['numbered by another kiosk', () => caseFor({ ...kiosk, kioskNumber: 42, kioskId: kiosk.kioskId }), 'was not issued by this kiosk (its numbers: 1)'],
     ['with an event forged in a county reviewer’s name', () =>
@@ -132,6 +134,14 @@ describe('a refused document', () => {
     const leak = entries.find((e) => e.reason.includes('plain text'));
     expect(JSON.stringify(leak?.doc)).toContain('422822********0015');
     expect(JSON.stringify(entries)).not.toContain('422822198001010015');
+    expect(JSON.stringify(entries)).not.toContain('４２２８２２１９８００１０１００１５');
+  });
+
+  it('masks an ID number in a refused document’s id too', async () => {
+    const doc = { ...caseFor(kiosk), _id: 'case-422822198701010014' };
+    expect((await push([doc])).body).toEqual([expect.objectContaining({ error: 'forbidden' })]);
+    const entries = await quarantined();
+    expect(JSON.stringify(entries)).not.toContain('422822198701010014');
   });
 
   it('does not stop the good documents of the same batch, and the answers keep their order', async () => {
