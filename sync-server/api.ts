@@ -19,9 +19,7 @@ import type { Throttle } from './http/throttle.js';
 import { MAX_DOC_BYTES } from './case-writes.js';
 import { failure, invalidInput, MAX_BODY_BYTES, reply, type HttpReply, type Route } from './http/kit.js';
 import { readFleetPolicy } from './fleet-policy.js';
-import { attemptKeyHasher, villageKeyRing, type KeyRingCheckError } from './keyring.js';
-import type { DataKeyRing } from '../core/api/enrollment.js';
-import type { Result } from '../core/result.js';
+import { attemptKeyHasher, keyRingUnavailable, villageKeyRing, type HeldKeyRing } from './keyring.js';
 import { authenticateRequest, authorizationHeader, enrollKiosk, leaseKioskNumber, recordKioskStatus } from './kiosks.js';
 import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
 import { DB, villageDb } from './store/names.js';
@@ -35,7 +33,7 @@ export interface ApiOptions {
   readonly store: Store;
   readonly client: ClientOf;
   /** The county key ring, checked against the store (keyring.ts, checkedKeyRing). */
-  readonly keyRing: () => Promise<Result<DataKeyRing, KeyRingCheckError>>;
+  readonly keyRing: HeldKeyRing;
   /** Enrollment tries per client address, in this process (a burst brake; the lock is ENROLL_ATTEMPTS). */
   readonly enrollThrottle: Throttle;
   readonly storeStatus: () => 'up' | 'down';
@@ -73,7 +71,7 @@ export function apiRoutes(options: ApiOptions): Route[] {
         if (!request.success) return failure(400, 'bad_request', 'Expected {"code": "XXXX-XXXX-XXXX"}.');
         // Before the code is spent: a hub that cannot give the kiosk its keys enrolls nobody.
         const ring = await options.keyRing();
-        if (!ring.ok) return failure(503, 'keyring_unavailable', 'The county hub cannot use its key ring; its operator must check it (cunban-hub keys show).');
+        if (!ring.ok) return keyRingUnavailable();
         // Only a well-formed code is a try: braked in this process, then counted in the store.
         const address = attemptKeyHasher(ring.value)(ENROLL_ATTEMPTS.kind, client.address(context.req));
         const braked = await options.enrollThrottle.take(address);

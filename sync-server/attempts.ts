@@ -41,31 +41,35 @@ interface Row {
   readonly value: { readonly rev: string };
 }
 
-const STALE_SWEEP_LIMIT = 200;
-
 // Keys are names or addresses, typed by anyone: `:` separates the parts of an id, so it is escaped inside a key.
 const keyPart = (key: string) => encodeURIComponent(wellFormedText(key));
 
+/**
+ * An attempt's time, from its id `<kind>:<key>:<ISO time>:<random>`: what lies between the second `:` and
+ * the last (the kind and the escaped key hold none; an ISO time holds two).
+ */
+const attemptTime = (id: string) => Date.parse(id.slice(id.indexOf(':', id.indexOf(':') + 1) + 1, id.lastIndexOf(':')));
+
+/** The attempts whose ids lie from `startkey` to `endkey`, both included. */
+async function listAttempts(store: Store, startkey: string, endkey: string): Promise<Result<Row[], StoreFailure>> {
+  const listed = await store.request<{ rows: Row[] }>({ db: store.dbName(DB.users), path: '_all_docs', qs: { startkey, endkey } });
+  return listed.ok ? ok(listed.value.rows) : listed;
+}
+
+/** Delete these attempts, 500 a request. */
+async function removeAttempts(store: Store, gone: readonly Row[]): Promise<Result<number, StoreFailure>> {
+  for (let i = 0; i < gone.length; i += 500) {
+    const batch = gone.slice(i, i + 500);
+    const deleted = await store.request({ db: store.dbName(DB.users), path: '_bulk_docs', method: 'POST', body: { docs: batch.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true })) } });
+    if (!deleted.ok) return deleted;
+  }
+  return ok(gone.length);
+}
+
 export function attemptLedger(store: Store, policy: AttemptPolicy) {
   const prefix = (key: string) => `${policy.kind}:${keyPart(key)}:`;
-
-  /** The attempts of `key` from time `from` to `to` (ISO times, or a whole id), both ends included. */
-  async function rows(key: string, from: string, to: string): Promise<Result<Row[], StoreFailure>> {
-    const listed = await store.request<{ rows: Row[] }>({
-      db: store.dbName(DB.users),
-      path: '_all_docs',
-      qs: { startkey: `${prefix(key)}${from}`, endkey: `${prefix(key)}${to}` },
-    });
-    return listed.ok ? ok(listed.value.rows) : listed;
-  }
-
-  const remove = (gone: readonly Row[]) =>
-    gone.length === 0
-      ? Promise.resolve(ok(undefined))
-      : store.request({ db: store.dbName(DB.users), path: '_bulk_docs', method: 'POST', body: { docs: gone.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true })) } });
-
-  // The id's time is what lies between the key's prefix and the last `:` (an ISO time has colons too).
-  const timeOf = (key: string, id: string) => Date.parse(id.slice(prefix(key).length, id.lastIndexOf(':')));
+  /** The attempts of `key` from time `from` to `to` (ISO times, or a time and its random part), both ends included. */
+  const rows = (key: string, from: string, to: string) => listAttempts(store, `${prefix(key)}${from}`, `${prefix(key)}${to}`);
 
   return {
     /** Record an attempt, then say whether it may go ahead. */
@@ -74,31 +78,28 @@ export function attemptLedger(store: Store, policy: AttemptPolicy) {
       const id = `${prefix(key)}${suffix}`;
       const written = await store.putDoc(DB.users, { _id: id, type: policy.kind, at: now.toISOString() });
       if (!written.ok) return written;
-      const windowStart = new Date(now.getTime() - policy.windowMs).toISOString();
-      const counted = await rows(key, windowStart, suffix);
+      const counted = await rows(key, new Date(now.getTime() - policy.windowMs).toISOString(), suffix);
       if (!counted.ok) return counted;
-      // `counted` ends with this attempt: it goes ahead if fewer than `max` came before it.
+      // `counted` ends with this attempt: it goes ahead if fewer than `max` came before it. (Attempts older
+      // than the window are not counted; `sweepStaleAttempts` removes them.)
       const earlier = counted.value.filter((row) => row.id !== id);
-      // Attempts older than the window are no longer evidence of anything: cleared in passing.
-      const stale = await rows(key, '', windowStart);
-      if (stale.ok) await remove(stale.value.slice(0, STALE_SWEEP_LIMIT));
       if (earlier.length < policy.max) return ok({ allowed: true, attempt: { id, rev: written.value.rev } });
-      await remove([{ id, value: { rev: written.value.rev } }]);
+      await removeAttempts(store, [{ id, value: { rev: written.value.rev } }]);
       const oldest = earlier[earlier.length - policy.max];
-      const freeAt = (oldest ? timeOf(key, oldest.id) : now.getTime()) + policy.windowMs;
+      const freeAt = (oldest ? attemptTime(oldest.id) : now.getTime()) + policy.windowMs;
       return ok({ allowed: false, retryAfterMs: Math.max(1000, freeAt - now.getTime()) });
     },
 
     /** An attempt that was not judged after all (the store or the hashing pool was busy): it does not count. */
     async withdraw(attempt: Attempt): Promise<void> {
-      await remove([{ id: attempt.id, value: { rev: attempt.rev } }]);
+      await removeAttempts(store, [{ id: attempt.id, value: { rev: attempt.rev } }]);
     },
 
     /** A success: this attempt and every earlier one of its key no longer count. */
     async clear(key: string, attempt: Attempt): Promise<Result<void, StoreFailure>> {
       const upTo = await rows(key, '', attempt.id.slice(prefix(key).length));
       if (!upTo.ok) return upTo;
-      const removed = await remove(upTo.value);
+      const removed = await removeAttempts(store, upTo.value);
       return removed.ok ? ok(undefined) : removed;
     },
 
@@ -115,27 +116,15 @@ export function attemptLedger(store: Store, policy: AttemptPolicy) {
  * otherwise stay for good (the hub runs this at start and every ten minutes).
  */
 export async function sweepStaleAttempts(store: Store, policies: readonly AttemptPolicy[], now: Date): Promise<Result<number, StoreFailure>> {
-  let removed = 0;
-  const listed = (prefix: string) => store.request<{ rows: Row[] }>({ db: store.dbName(DB.users), path: '_all_docs', qs: { startkey: prefix, endkey: `${prefix}\ufff0` } });
   // Hubs before 0.3.0 kept one counter per name, under the name as typed: removed whole.
-  const legacy = await listed('signin-failures:');
+  const legacy = await listAttempts(store, 'signin-failures:', 'signin-failures:\ufff0');
   if (!legacy.ok) return legacy;
-  const sweeps = [legacy.value.rows];
+  let stale = legacy.value;
   for (const policy of policies) {
-    const rows = await listed(`${policy.kind}:`);
+    const rows = await listAttempts(store, `${policy.kind}:`, `${policy.kind}:\ufff0`);
     if (!rows.ok) return rows;
     const cutoff = now.getTime() - policy.windowMs;
-    // `<kind>:<key>:<ISO time>:<random>`: the time is what lies between the second `:` and the last.
-    const timeOf = (id: string) => Date.parse(id.slice(id.indexOf(':', policy.kind.length + 1) + 1, id.lastIndexOf(':')));
-    sweeps.push(rows.value.rows.filter((row) => timeOf(row.id) <= cutoff));
+    stale = stale.concat(rows.value.filter((row) => attemptTime(row.id) <= cutoff));
   }
-  for (const stale of sweeps) {
-    for (let i = 0; i < stale.length; i += 500) {
-      const batch = stale.slice(i, i + 500);
-      const deleted = await store.request({ db: store.dbName(DB.users), path: '_bulk_docs', method: 'POST', body: { docs: batch.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true })) } });
-      if (!deleted.ok) return deleted;
-      removed += batch.length;
-    }
-  }
-  return ok(removed);
+  return removeAttempts(store, stale);
 }

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { dataKeyRingSchema, type DataKeyRing } from '../core/api/enrollment.js';
 import type { SealedValue } from '../core/case/sealed.js';
 import { err, ok, type Result } from '../core/result.js';
+import { failure, type HttpReply } from './http/kit.js';
 import { DB } from './store/names.js';
 import type { Store, StoreFailure } from './store/store.js';
 
@@ -89,13 +90,20 @@ const derive = (master: string, info: string) => Buffer.from(hkdfSync('sha256', 
 const VILLAGE_KID = /^(?<master>.+)\.v(?<village>\d{12})$/;
 const villageKid = (kid: string, village: string) => `${kid}.v${village}`;
 
+const hashers = new WeakMap<DataKeyRing, (kind: string, typed: string) => string>();
+
 /**
  * The key a guarded attempt is counted under (attempts.ts): a keyed hash of what was typed, the same on
  * every hub of the county, useless to whoever reads the store without the ring.
  */
 export function attemptKeyHasher(ring: DataKeyRing): (kind: string, typed: string) => string {
+  const known = hashers.get(ring);
+  if (known) return known;
+  // Derived once per ring, not once per try: a running hub holds one ring (`checkedKeyRing`).
   const key = Buffer.from(derive(ring.blindIndexKey, 'guarded-attempts'), 'base64url');
-  return (kind, typed) => createHmac('sha256', key).update(`${kind}\u0000${typed}`).digest('hex').slice(0, 32);
+  const hasher = (kind: string, typed: string) => createHmac('sha256', key).update(`${kind}\u0000${typed}`).digest('hex').slice(0, 32);
+  hashers.set(ring, hasher);
+  return hasher;
 }
 
 /** One village's ring, derived from the county's: what a kiosk of that village is given at enrollment. */
@@ -194,7 +202,13 @@ export async function checkKeyRingAgainstStore(store: Store, dataDir: string, no
  * until a restart, which checks it first (found by attacking the hub: a removed file was silently
  * replaced by a new ring at the next enrollment).
  */
-export function checkedKeyRing(store: Store, dataDir: string, now: () => Date = () => new Date()): () => Promise<Result<DataKeyRing, KeyRingCheckError>> {
+export type HeldKeyRing = () => Promise<Result<DataKeyRing, KeyRingCheckError>>;
+
+/** What a route answers when the held ring cannot be had (the store did not answer its check). */
+export const keyRingUnavailable = (): HttpReply =>
+  failure(503, 'keyring_unavailable', 'The county hub cannot use its key ring; its operator must check it (cunban-hub keys show).');
+
+export function checkedKeyRing(store: Store, dataDir: string, now: () => Date = () => new Date()): HeldKeyRing {
   let held: DataKeyRing | undefined;
   return async () => {
     if (held) return ok(held);

@@ -37,8 +37,9 @@ export function compileTrust(trust: TrustProxy | undefined): ((address: string, 
  * does not parse as an address (`010.5.5.5`, `10.5.5.5:1234` from a proxy that adds ports) is not believed:
  * `fallback`, the nearest address that is known, is used instead.
  */
-export function clientKey(address: string, fallback: string): string {
-  const parsed = strictAddress(address, fallback);
+export const clientKey = (address: string, fallback: string): string => keyOf(strictAddress(address, fallback));
+
+function keyOf(parsed: ipaddr.IPv4 | ipaddr.IPv6 | undefined): string {
   if (!parsed) return 'unknown';
   if (parsed.kind() === 'ipv4') return parsed.toString();
   return `${(parsed as ipaddr.IPv6).toNormalizedString().split(':').slice(0, 4).join(':')}::/64`;
@@ -57,14 +58,11 @@ export function clientOf(trust: TrustProxy | undefined): ClientOf {
   const compiled = compileTrust(trust);
   if (compiled instanceof Error) throw compiled;
   const trusted = (req: IncomingMessage) => compiled(req.socket.remoteAddress ?? '', 0);
+  // The nearest untrusted address, read strictly: `0177.0.0.1` or `2130706433` from a proxy is no address.
+  const resolved = (req: IncomingMessage) => (req.socket.remoteAddress ? strictAddress(proxyAddr(req, compiled), req.socket.remoteAddress) : undefined);
   return {
-    address: (req) => (req.socket.remoteAddress ? clientKey(proxyAddr(req, compiled), req.socket.remoteAddress) : 'unknown'),
-    isLocal(req) {
-      const socket = req.socket.remoteAddress;
-      if (!socket) return false;
-      // By the same strict reading as `address`: `0177.0.0.1` or `2130706433` from a proxy is not this machine.
-      return strictAddress(proxyAddr(req, compiled), socket)?.range() === 'loopback';
-    },
+    address: (req) => keyOf(resolved(req)),
+    isLocal: (req) => resolved(req)?.range() === 'loopback',
     secure(req) {
       if ('encrypted' in req.socket && req.socket.encrypted === true) return true;
       const forwarded = req.headers['x-forwarded-proto'];

@@ -64,11 +64,16 @@ export interface Route {
   handle(context: RouteContext): Promise<HttpReply>;
 }
 
+const labels = new WeakMap<RegExp, string>();
+
 /**
  * `/^\/api\/review\/cases\/(?<caseNumber>[^/]+)\/events$/` → `/api/review/cases/:caseNumber/events`: a
  * bounded name for a route, so what a caller put in the path (a case number, anything) is never logged.
  */
 export function routeLabel(pattern: RegExp): string {
+  // Worked out once per route, not once per request.
+  const known = labels.get(pattern);
+  if (known !== undefined) return known;
   let label = '';
   const source = pattern.source.replace(/^\^/, '').replace(/\$$/, '');
   for (let i = 0; i < source.length; i++) {
@@ -87,6 +92,7 @@ export function routeLabel(pattern: RegExp): string {
       label += source[i] ?? '';
     }
   }
+  labels.set(pattern, label);
   return label;
 }
 

@@ -12,9 +12,7 @@ import { reviewViewOf } from '../../core/case/review-view.js';
 import { describeError } from '../../core/i18n/describe.js';
 import { appendCaseEventOnHub } from '../case-events.js';
 import { failure, invalidInput, reply, type Route } from '../http/kit.js';
-import { unsealOnHub, type KeyRingCheckError } from '../keyring.js';
-import type { DataKeyRing } from '../../core/api/enrollment.js';
-import type { Result } from '../../core/result.js';
+import { keyRingUnavailable, unsealOnHub, type HeldKeyRing } from '../keyring.js';
 import { DB, villageDb } from '../store/names.js';
 import type { Store } from '../store/store.js';
 import type { QueueIndex } from './queue-index.js';
@@ -32,7 +30,7 @@ export interface ReviewOptions {
   /** The queue in memory, which the queue, export and dashboard read. */
   readonly queue: QueueIndex;
   /** The county key ring, checked against the store (keyring.ts, checkedKeyRing): reveals open with it. */
-  readonly keyRing: () => Promise<Result<DataKeyRing, KeyRingCheckError>>;
+  readonly keyRing: HeldKeyRing;
   /** Called after a decision is written, so the queue shows it at once. */
   readonly onCaseWritten?: (village: string) => void;
 }
@@ -137,7 +135,7 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
         });
         if (!audited.ok) return failure(503, 'store_unavailable', 'The reveal could not be audited, so it was not made.');
         const ring = await options.keyRing();
-        if (!ring.ok) return failure(503, 'keyring_unavailable', 'The county hub cannot use its key ring; its operator must check it (cunban-hub keys show).');
+        if (!ring.ok) return keyRingUnavailable();
         const idNumber = unsealOnHub(ring.value, 'idNumber', created.payload.applicant.idNumber);
         if (idNumber === undefined) return failure(500, 'unseal_failed', "The number could not be opened with the county's keys.");
         return reply(200, { idNumber }, { 'cache-control': 'no-store, private', pragma: 'no-cache' });

@@ -11,9 +11,7 @@ import type { Throttle } from '../http/throttle.js';
 import type { PasswordCheckPool } from '../secrets.js';
 import type { Store } from '../store/store.js';
 import { authenticateReviewer, sessionCookie, signIn, signOut, SESSION_LIFETIME_MS, SIGN_IN_ATTEMPTS } from './sessions.js';
-import { attemptKeyHasher, type KeyRingCheckError } from '../keyring.js';
-import type { DataKeyRing } from '../../core/api/enrollment.js';
-import type { Result } from '../../core/result.js';
+import { attemptKeyHasher, keyRingUnavailable, type HeldKeyRing } from '../keyring.js';
 
 export interface SessionRouteOptions {
   readonly config: HubConfig;
@@ -22,7 +20,7 @@ export interface SessionRouteOptions {
   readonly client: ClientOf;
   readonly passwords: PasswordCheckPool;
   /** The county key ring: tries are counted under a keyed hash of the name. */
-  readonly keyRing: () => Promise<Result<DataKeyRing, KeyRingCheckError>>;
+  readonly keyRing: HeldKeyRing;
   /** Sign-in attempts per client address. */
   readonly throttle: Throttle;
 }
@@ -45,7 +43,7 @@ export function sessionRoutes(options: SessionRouteOptions): Route[] {
         const request = signInRequestSchema.safeParse(body.value);
         if (!request.success) return failure(400, 'bad_request', 'Expected {"name": "...", "password": "..."}.');
         const ring = await options.keyRing();
-        if (!ring.ok) return failure(503, 'keyring_unavailable', 'The county hub cannot use its key ring; its operator must check it.');
+        if (!ring.ok) return keyRingUnavailable();
         const attemptKey = attemptKeyHasher(ring.value)(SIGN_IN_ATTEMPTS.kind, request.data.name);
         const signedIn = await signIn(store, options.passwords, { ...request.data, attemptKey }, now());
         if (!signedIn.ok) {
