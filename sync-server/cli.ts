@@ -30,7 +30,7 @@ const USAGE = `Usage: cunban-hub <command> [options] [--json]
   seed-demo                               the demo county (Jianshi), reviewers and an enrollment code
   enroll --village CODE12 [--hours 24] [--qr-png FILE]
                                           a one-time enrollment code for a new kiosk
-  enroll --kiosk KIOSK_ID [--hours 24]    re-enroll that kiosk: new credential, same number
+  enroll --kiosk KIOSK_ID [--hours 24]    re-enroll that kiosk: new credential and a new kiosk number (it keeps its earlier ones)
   kiosks list | kiosks revoke KIOSK_ID
   fleet minimum-version VERSION | fleet minimum-version --clear | fleet show
                                           the oldest kiosk version the county accepts without an update
