@@ -6,7 +6,7 @@
  * `webRequest` hook). Free of `electron`, so it is tested under Node.
  */
 import { enrollCall, readEnrollAnswer, type EnrollError } from '../core/api/enroll-client.js';
-import { publicEnrollment, type EnrollResponse, type KioskEnrollment } from '../core/api/enrollment.js';
+import { publicEnrollment, type EnrollContinuation, type EnrollResponse, type KioskEnrollment } from '../core/api/enrollment.js';
 import type { ShellResult } from '../core/api/shell.js';
 import type { Person } from '../core/case/events.js';
 import { sealPersonWith, type PersonInput, type UnsealError } from '../core/case/person-seal.js';
@@ -47,10 +47,10 @@ export async function enrollmentService(options: { readonly vault: EnrollmentVau
     /** The kept enrollment's village sync URL (its hub's origin is the page's CSP, its `/updates/` the update feed). */
     savedSyncUrl: () => saved?.villageSyncUrl,
 
-    async enroll(request: { hub: string; code: string; appVersion: string }): Promise<ShellResult<Result<KioskEnrollment, EnrollError>>> {
+    async enroll(request: { hub: string; code: string; appVersion: string; continuing?: EnrollContinuation }): Promise<ShellResult<Result<KioskEnrollment, EnrollError>>> {
       const hub = hubBase(request.hub);
       if (!hub) return ok(err({ code: 'enroll.hubUrl' }));
-      const call = enrollCall(hub, request.code, request.appVersion);
+      const call = enrollCall(hub, request.code, request.appVersion, request.continuing);
       if (!call.ok) return ok(call);
       let answer: Result<EnrollResponse, EnrollError>;
       try {

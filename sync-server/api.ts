@@ -82,14 +82,14 @@ export function apiRoutes(options: ApiOptions): Route[] {
         const { attempt } = verdict.value;
         // Only a version is recorded as the kiosk's version: anything else a caller put there is dropped.
         const appVersion = recordableVersion(request.data.appVersion);
-        const enrolled = await enrollKiosk(store, request.data.code, now(), appVersion);
+        const enrolled = await enrollKiosk(store, request.data.code, now(), appVersion, request.data.continuing);
         if (!enrolled.ok) {
           const error = enrolled.error;
           if (error.code === 'enroll.store') {
             await attempts.withdraw(attempt);
             return failure(503, 'store_unavailable', error.failure.reason);
           }
-          const status = { 'enroll.codeUnknown': 404, 'enroll.codeUsed': 409, 'enroll.codeExpired': 410, 'enroll.villageFull': 409, 'enroll.numbersExhausted': 409 }[error.code];
+          const status = { 'enroll.codeUnknown': 404, 'enroll.codeUsed': 409, 'enroll.codeExpired': 410, 'enroll.villageFull': 409, 'enroll.numbersExhausted': 409, 'enroll.otherKiosk': 409, 'enroll.kioskBusy': 409 }[error.code];
           return enrollFailure(status, error.code);
         }
         // A technician enrolling a hall's kiosks one after another is never locked out by typos before.

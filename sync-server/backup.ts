@@ -19,6 +19,7 @@ import { Readable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
 import { err, ok, type Result } from '../core/result.js';
 import { CUNBAN_VERSION } from '../core/version.js';
+import { reserveNumbersAfterRestore } from './kiosks.js';
 import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
 import { CONTROL_DBS, DB, villageDb } from './store/names.js';
 import type { Store, StoreFailure } from './store/store.js';
@@ -43,6 +44,14 @@ type Line = { readonly db: string; readonly security: unknown } | { readonly db:
 export interface BackupReport {
   readonly databases: number;
   readonly documents: number;
+  /** Restore only: kiosk numbers set aside because kiosks enrolled after the backup may hold them. */
+  readonly numbersSetAside?: number;
+}
+
+export interface RestoreOptions {
+  /** Kiosk numbers set aside in each village above the highest the backup knows (kiosks.ts, reserveNumbersAfterRestore). */
+  readonly numberMargin?: number;
+  readonly now?: Date;
 }
 
 export type BackupError =
@@ -61,11 +70,15 @@ async function must<T>(result: Promise<Result<T, StoreFailure>>): Promise<T> {
   return settled.value;
 }
 
+/** The 12-digit codes of every village the division table names (none before `init`). */
+export async function villagesOf(store: Store): Promise<string[]> {
+  const county = await readCountyData(store);
+  return county.ok ? county.value.divisions.towns.flatMap((town) => town.villages.map((v) => v.code12)) : [];
+}
+
 /** The hub's databases: control, catalog and every village the division table names. */
 async function databasesOf(store: Store): Promise<string[]> {
-  const county = await readCountyData(store);
-  const villages = county.ok ? county.value.divisions.towns.flatMap((town) => town.villages.map((v) => villageDb(v.code12))) : [];
-  return [...CONTROL_DBS, DB.catalog, ...villages];
+  return [...CONTROL_DBS, DB.catalog, ...(await villagesOf(store)).map(villageDb)];
 }
 
 /** Every leaf revision of one database, with its history, page by page. */
@@ -109,10 +122,12 @@ export async function backupHub(store: Store, file: string, now: Date): Promise<
 }
 
 /**
- * Replace every database named in the backup with its content in the backup. Run with the hub stopped;
- * then start the hub (or run `cunban-hub init`), which brings the store up to this version.
+ * Replace every database named in the backup with its content in the backup, then set kiosk numbers aside
+ * in each village: the restored hub has forgotten the numbers it granted after the backup, and must never
+ * grant one again. Run with the hub stopped; then start the hub (or run `cunban-hub init`), which brings
+ * the store up to this version.
  */
-export async function restoreHub(store: Store, file: string): Promise<Result<BackupReport, BackupError>> {
+export async function restoreHub(store: Store, file: string, options: RestoreOptions = {}): Promise<Result<BackupReport, BackupError>> {
   const input = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
   let header: BackupHeader | undefined;
   let documents = 0;
@@ -160,7 +175,8 @@ export async function restoreHub(store: Store, file: string): Promise<Result<Bac
       documents += 1;
     }
     if (!header) return err({ code: 'backup.notABackup', message: `${file} is empty.` });
-    return ok({ databases: header.databases.length, documents });
+    const numbersSetAside = await must(reserveNumbersAfterRestore(store, await villagesOf(store), options.now ?? new Date(), options.numberMargin));
+    return ok({ databases: header.databases.length, documents, numbersSetAside });
   } catch (error) {
     if (error instanceof StoreError) return err({ code: 'backup.store', failure: error.failure });
     if (error instanceof SyntaxError) return err({ code: 'backup.notABackup', message: `${file} is not a Cunban hub backup (${error.message}).` });

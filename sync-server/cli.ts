@@ -13,10 +13,10 @@ import type { Result } from '../core/result.js';
 import { kioskFacingUrl, loadHubConfig, type HubConfig } from './config.js';
 import { enrollmentTicket, seedDemo, type SetupError } from './demo.js';
 import { acquireStore, HubStartError, startHub, type AcquiredStore } from './hub.js';
-import { backupHub, restoreHub } from './backup.js';
+import { backupHub, restoreHub, villagesOf } from './backup.js';
 import { readFleetPolicy, setMinimumKioskVersion } from './fleet-policy.js';
 import { checkKeyRingAgainstStore, existingKeyRing, keyRingFingerprint, keyringFile, rotateDataKey } from './keyring.js';
-import { listKiosks, revokeKiosk } from './kiosks.js';
+import { findReEnrollable, listKiosks, reserveNumbersAfterRestore, RESTORE_NUMBER_MARGIN, revokeKiosk } from './kiosks.js';
 import { describeInitError, initStore, validateCountyData } from './provision.js';
 import { openRefusalCounts } from './records.js';
 import { generateUpdateKeys, publishUpdates } from './update-publish.js';
@@ -41,7 +41,11 @@ const USAGE = `Usage: cunban-hub <command> [options] [--json]
                                           into FILE, the public key printed (for build/update-public-keys.pem)
   updates publish DIR --key FILE          sign electron-builder's output in DIR and publish it at /updates/
   backup FILE                             every database of this hub into FILE (gzipped JSON lines)
-  restore FILE                            replace this hub's databases with FILE's (stop the hub first)
+  restore FILE [--set-aside 5]            replace this hub's databases with FILE's (stop the hub first), and set
+                                          aside, in each village, the kiosk numbers kiosks enrolled after the
+                                          backup may hold (5 above the highest the backup knows)
+  kiosks set-aside-numbers [--set-aside 5]
+                                          the same, after restoring Apache CouchDB by its own means
 
 Environment: CUNBAN_HUB_PORT (6084), CUNBAN_HUB_HOST, CUNBAN_DATA_DIR (.cunban-data), COUCHDB_URL,
 CUNBAN_DB_PREFIX, CUNBAN_PUBLIC_URL, CUNBAN_CORS_ORIGINS.`;
@@ -71,8 +75,16 @@ const { values: flags, positionals } = parseArgs({
     clear: { type: 'boolean', default: false },
     out: { type: 'string' },
     key: { type: 'string' },
+    'set-aside': { type: 'string' },
   },
 });
+
+/** `--set-aside N`: kiosk numbers set aside in each village after a restore (kiosks.ts). */
+function setAsideFlag(): number {
+  const count = Number(flags['set-aside'] ?? String(RESTORE_NUMBER_MARGIN));
+  if (!Number.isInteger(count) || count < 0 || count > 98) throw new CliError('restore.badSetAside', '--set-aside must be a whole number from 0 to 98.');
+  return count;
+}
 
 function out(human: string, json: unknown): void {
   process.stdout.write(flags.json ? `${JSON.stringify(json)}\n` : `${human}\n`);
@@ -150,9 +162,10 @@ async function main(): Promise<void> {
       const issued = must(
         await withStore(config, async (a) => {
           if (forKiosk) {
-            const kiosks = await listKiosks(a.store);
-            if (kiosks.ok && !kiosks.value.some((k) => k.kioskId === forKiosk)) {
-              return { ok: false as const, error: { code: 'kiosk.unknown', message: `No kiosk ${forKiosk}.` } };
+            // A kiosk this hub knows, or one a restored hub forgot (enrolled after the backup): it keeps its id.
+            const kiosk = await findReEnrollable(a.store, forKiosk);
+            if (!kiosk.ok) {
+              return { ok: false as const, error: { code: kiosk.error.code, message: kiosk.error.code === 'kiosk.store' ? kiosk.error.failure.reason : `No kiosk ${forKiosk}, and its number belongs to another kiosk.` } };
             }
           }
           return enrollmentTicket(a.store, village, kioskFacingUrl(config), hours * 3600_000, forKiosk);
@@ -195,6 +208,13 @@ async function main(): Promise<void> {
           ].join('  '),
         );
         out(rows.length > 0 ? rows.join('\n') : 'No kiosks enrolled yet.', kiosks);
+        return;
+      }
+      if (sub === 'set-aside-numbers') {
+        const numberMargin = setAsideFlag();
+        const setAside = await withStore(config, async (a) => reserveNumbersAfterRestore(a.store, await villagesOf(a.store), new Date(), numberMargin));
+        if (!setAside.ok) throw new CliError('store', setAside.error.reason);
+        out(`${String(setAside.value)} kiosk numbers set aside: no new kiosk gets one; a kiosk that numbered under one claims it when re-enrolled with enroll --kiosk.`, { numbersSetAside: setAside.value });
         return;
       }
       if (sub === 'revoke') {
@@ -240,13 +260,14 @@ async function main(): Promise<void> {
     case 'restore': {
       const file = sub;
       if (!file) throw new CliError('usage', `cunban-hub ${command} needs a file.`);
-      const done = await withStore(config, (a) => (command === 'backup' ? backupHub(a.store, file, new Date()) : restoreHub(a.store, file)));
+      const numberMargin = setAsideFlag();
+      const done = await withStore(config, (a) => (command === 'backup' ? backupHub(a.store, file, new Date()) : restoreHub(a.store, file, { numberMargin })));
       if (!done.ok) throw new CliError(done.error.code, done.error.code === 'backup.store' ? done.error.failure.reason : done.error.message);
-      const { databases, documents } = done.value;
+      const { databases, documents, numbersSetAside = 0 } = done.value;
       out(
         command === 'backup'
           ? `Backed up ${String(documents)} documents of ${String(databases)} databases to ${file}. Keep ${keyringFile(config.dataDir)} (the county key ring) apart from it: without the ring, every sealed ID number is lost; with it beside the backup, a lost disk leaks them.`
-          : `Restored ${String(documents)} documents of ${String(databases)} databases from ${file}. Start the hub: kiosks prove what it holds and send again what came after the backup.`,
+          : `Restored ${String(documents)} documents of ${String(databases)} databases from ${file}; ${String(numbersSetAside)} kiosk numbers set aside. Start the hub: kiosks prove what it holds and send again what came after the backup. A kiosk enrolled or re-enrolled after the backup is refused: re-enroll it in place with enroll --kiosk <its id>.`,
         done.value,
       );
       return;

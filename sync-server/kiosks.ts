@@ -7,11 +7,13 @@
  * enrollment — a new kiosk, or one re-enrolled after a lost disk or credential — and every kiosk database
  * that starts without a numbering lease (a wiped one) gets a number no kiosk of the village ever had. So
  * uniqueness never depends on a device remembering what it issued; the kiosk keeps every number it held,
- * so the cases it numbered under an earlier one are still accepted as its own.
+ * so the cases it numbered under an earlier one are still accepted as its own. A hub restored from a
+ * backup forgets the numbers it granted since: the restore sets numbers aside in each village
+ * (`reserveNumbersAfterRestore`), and a kiosk re-enrolled in place claims back those it numbered under.
  */
 import { recordableVersion } from '../core/fleet-policy.js';
 import { noteActor } from './http/actor.js';
-import { normalizeEnrollmentCode } from '../core/api/enrollment.js';
+import { normalizeEnrollmentCode, type EnrollContinuation } from '../core/api/enrollment.js';
 import type { KioskStatusReport, KioskView } from '../core/api/fleet.js';
 import { MAX_KIOSK_NUMBER } from '../core/case/number.js';
 import { err, ok, type Result } from '../core/result.js';
@@ -31,7 +33,7 @@ export interface EnrollmentCodeDoc {
   readonly expiresAt: string;
   readonly usedAt?: string;
   readonly kioskId?: string;
-  /** Set when the code re-enrolls an existing kiosk (new credential, same number) rather than a new one. */
+  /** Set when the code re-enrolls an existing kiosk (a new credential and a new number, same id) rather than a new one. */
   readonly forKiosk?: string;
 }
 
@@ -57,8 +59,8 @@ export const kioskIdFor = (village: string, kioskNumber: number) => `kiosk-${vil
 
 /**
  * A one-time code for a new kiosk of `village` — or, with `forKiosk`, for re-enrolling that kiosk
- * (after a revocation or a lost credential): it keeps its id and number, so the cases it numbered
- * while cut off are still its own.
+ * (after a revocation, a lost credential or disk, a hub restored from a backup): it keeps its id and its
+ * numbers and gets a new one, so the cases it numbered while cut off are still its own.
  */
 export async function issueEnrollmentCode(
   store: Store,
@@ -87,7 +89,25 @@ export type EnrollError =
   | { readonly code: 'enroll.codeExpired' }
   | { readonly code: 'enroll.villageFull' }
   | { readonly code: 'enroll.numbersExhausted' }
+  /** The code is not for the kiosk that asks to continue with it; the code is not spent. */
+  | { readonly code: 'enroll.otherKiosk' }
+  /** Another enrollment of the same kiosk won the race; the code is not spent. */
+  | { readonly code: 'enroll.kioskBusy' }
   | { readonly code: 'enroll.store'; readonly failure: StoreFailure };
+
+/** A kiosk number's reservation: held by a kiosk, or set aside by a restore (`reservedBy`) until one claims it. */
+interface NumberReservation {
+  readonly _id: string;
+  readonly _rev?: string;
+  readonly type: 'kioskNumber';
+  readonly kioskId?: string;
+  readonly reservedBy?: 'restore';
+  readonly reservedAt?: string;
+}
+
+const reservationId = (village: string, n: number) => `kiosknumber:${village}:${String(n).padStart(2, '0')}`;
+/** The number a kiosk id names (`kiosk-<village>-<nn>`), and its village. */
+const idParts = (kioskId: string) => ({ village: kioskId.slice(6, 18), number: Number(kioskId.slice(19)) });
 
 export interface Enrollment {
   readonly kiosk: KioskDoc;
@@ -97,7 +117,7 @@ export interface Enrollment {
 
 async function reserveKioskNumber(store: Store, village: string, kioskId: (n: number) => string): Promise<Result<number, EnrollError>> {
   for (let n = 1; n <= MAX_KIOSK_NUMBER; n++) {
-    const reserved = await store.putDoc(DB.kiosks, { _id: `kiosknumber:${village}:${String(n).padStart(2, '0')}`, type: 'kioskNumber', kioskId: kioskId(n) });
+    const reserved = await store.putDoc<NumberReservation>(DB.kiosks, { _id: reservationId(village, n), type: 'kioskNumber', kioskId: kioskId(n) });
     if (reserved.ok) return ok(n);
     if (reserved.error.status !== 409) return err({ code: 'enroll.store', failure: reserved.error });
   }
@@ -109,6 +129,7 @@ export async function enrollKiosk(
   typedCode: string,
   now: Date,
   appVersion?: string,
+  continuing?: EnrollContinuation,
 ): Promise<Result<Enrollment, EnrollError>> {
   const code = normalizeEnrollmentCode(typedCode);
   const found = await store.getDoc<EnrollmentCodeDoc>(DB.kiosks, codeId(code));
@@ -116,6 +137,14 @@ export async function enrollKiosk(
   const codeDoc = found.value;
   if (codeDoc.usedAt) return err({ code: 'enroll.codeUsed' });
   if (Date.parse(codeDoc.expiresAt) <= now.getTime()) return err({ code: 'enroll.codeExpired' });
+  // A kiosk continuing in place takes only a code for itself, checked before the code is spent.
+  if (continuing && codeDoc.forKiosk !== continuing.kioskId) return err({ code: 'enroll.otherKiosk' });
+  let predecessor: KioskDoc | undefined;
+  if (codeDoc.forKiosk) {
+    const existing = await findReEnrollable(store, codeDoc.forKiosk);
+    if (!existing.ok) return existing.error.code === 'kiosk.store' ? err({ code: 'enroll.store', failure: existing.error.failure }) : err({ code: 'enroll.codeUnknown' });
+    predecessor = existing.value;
+  }
 
   // Claim the code first: of two hubs racing on it, exactly one write succeeds.
   const claimed = await store.putDoc(DB.kiosks, { ...codeDoc, usedAt: now.toISOString() });
@@ -123,36 +152,85 @@ export async function enrollKiosk(
     return err(claimed.error.status === 409 ? { code: 'enroll.codeUsed' } : { code: 'enroll.store', failure: claimed.error });
   }
   const secret = newSecret();
-  let kiosk: KioskDoc;
-  if (codeDoc.forKiosk) {
-    const existing = await store.getDoc<KioskDoc>(DB.kiosks, kioskDocId(codeDoc.forKiosk));
-    if (!existing.ok) return err(existing.error.status === 404 ? { code: 'enroll.codeUnknown' } : { code: 'enroll.store', failure: existing.error });
-    const { revokedAt: _lifted, ...rest } = existing.value;
-    // A new number too: the re-enrolled kiosk may be a new machine that remembers nothing it numbered.
-    const granted = await grantNumber(store, existing.value);
-    if (!granted.ok) return granted;
-    kiosk = { ...rest, ...granted.value, secretHash: sha256(secret), enrolledAt: now.toISOString(), ...(appVersion ? { appVersion } : {}) };
-  } else {
-    const number = await reserveKioskNumber(store, codeDoc.village, (n) => kioskIdFor(codeDoc.village, n));
-    if (!number.ok) return number;
-    const kioskId = kioskIdFor(codeDoc.village, number.value);
-    kiosk = {
-      _id: kioskDocId(kioskId),
-      type: 'kiosk',
-      kioskId,
-      village: codeDoc.village,
-      kioskNumber: number.value,
-      numbers: [number.value],
-      secretHash: sha256(secret),
-      enrolledAt: now.toISOString(),
-      ...(appVersion ? { appVersion } : {}),
-    };
-  }
-  const kioskId = kiosk.kioskId;
+  const numbered = predecessor ? await continueKiosk(store, predecessor, continuing?.numbers ?? []) : await newKiosk(store, codeDoc.village);
+  if (!numbered.ok) return numbered;
+  const kiosk: KioskDoc = { ...numbered.value, secretHash: sha256(secret), enrolledAt: now.toISOString(), ...(appVersion ? { appVersion } : {}) };
   const saved = await store.putDoc(DB.kiosks, kiosk);
-  if (!saved.ok) return err({ code: 'enroll.store', failure: saved.error });
-  await store.putDoc(DB.kiosks, { ...codeDoc, _rev: claimed.value.rev, usedAt: now.toISOString(), kioskId });
+  if (!saved.ok) {
+    if (saved.error.status !== 409) return err({ code: 'enroll.store', failure: saved.error });
+    // Another enrollment of this kiosk was written first: this code stays usable (its number is spent, never reused).
+    await store.putDoc(DB.kiosks, { ...codeDoc, _rev: claimed.value.rev });
+    return err({ code: 'enroll.kioskBusy' });
+  }
+  await store.putDoc(DB.kiosks, { ...codeDoc, _rev: claimed.value.rev, usedAt: now.toISOString(), kioskId: kiosk.kioskId });
   return ok({ kiosk: { ...kiosk, _rev: saved.value.rev }, secret });
+}
+
+/** A new kiosk of `village`, under the first number no kiosk of the village ever had. */
+async function newKiosk(store: Store, village: string): Promise<Result<KioskDoc, EnrollError>> {
+  const number = await reserveKioskNumber(store, village, (n) => kioskIdFor(village, n));
+  if (!number.ok) return number;
+  const kioskId = kioskIdFor(village, number.value);
+  return ok({ _id: kioskDocId(kioskId), type: 'kiosk', kioskId, village, kioskNumber: number.value, numbers: [number.value], secretHash: '', enrolledAt: '' });
+}
+
+/**
+ * A re-enrolled kiosk, lifted from any revocation: the numbers it held, those its database says it
+ * numbered under that no other kiosk holds (a hub restored from a backup forgot them), and a new one —
+ * the re-enrolled kiosk may be a new machine that remembers nothing it numbered.
+ */
+async function continueKiosk(store: Store, kiosk: KioskDoc, numberedUnder: readonly number[]): Promise<Result<KioskDoc, EnrollError>> {
+  const { revokedAt: _lifted, ...rest } = kiosk;
+  const held = numbersOf(kiosk);
+  const wanted = [...new Set([...(kiosk._rev ? [] : [idParts(kiosk.kioskId).number]), ...numberedUnder])]
+    .filter((n) => Number.isInteger(n) && n >= 1 && n <= MAX_KIOSK_NUMBER && !held.includes(n))
+    .slice(0, MAX_NUMBERS_PER_KIOSK);
+  const reclaimed: number[] = [];
+  for (const n of wanted) {
+    const mine = await claimNumber(store, kiosk.village, kiosk.kioskId, n);
+    if (!mine.ok) return err({ code: 'enroll.store', failure: mine.error });
+    if (mine.value) reclaimed.push(n);
+  }
+  const granted = await grantNumber(store, { ...rest, numbers: [...held, ...reclaimed] });
+  return granted.ok ? ok({ ...rest, ...granted.value }) : granted;
+}
+
+/**
+ * Make kiosk number `n` of `village` this kiosk's: true if it is (already, or now — it was free, or set
+ * aside by a restore and unclaimed), false if another kiosk holds it.
+ */
+async function claimNumber(store: Store, village: string, kioskId: string, n: number): Promise<Result<boolean, StoreFailure>> {
+  for (;;) {
+    const found = await store.getDoc<NumberReservation>(DB.kiosks, reservationId(village, n));
+    if (!found.ok && found.error.status !== 404) return found;
+    const current = found.ok ? found.value : undefined;
+    if (current?.kioskId === kioskId) return ok(true);
+    if (current && (current.reservedBy !== 'restore' || current.kioskId)) return ok(false);
+    const put = await store.putDoc<NumberReservation>(DB.kiosks, { ...(current ?? { _id: reservationId(village, n), type: 'kioskNumber' }), kioskId });
+    if (put.ok) return ok(true);
+    if (put.error.status !== 409) return put;
+  }
+}
+
+export type ReEnrollableError = { readonly code: 'kiosk.unknown' } | { readonly code: 'kiosk.store'; readonly failure: StoreFailure };
+
+/**
+ * The kiosk `enroll --kiosk` may re-enroll: one the hub knows, or one a hub restored from a backup has
+ * forgotten — enrolled after the backup, so its number was set aside by the restore — returned
+ * as a new document (no `_rev`) that keeps its id, so the kiosk's database and its cases stay its own.
+ */
+export async function findReEnrollable(store: Store, kioskId: string): Promise<Result<KioskDoc, ReEnrollableError>> {
+  const found = await store.getDoc<KioskDoc>(DB.kiosks, kioskDocId(kioskId));
+  if (found.ok) return found;
+  if (found.error.status !== 404) return err({ code: 'kiosk.store', failure: found.error });
+  const { village, number } = idParts(kioskId);
+  if (!/^\d{12}$/.test(village) || !(number >= 1 && number <= MAX_KIOSK_NUMBER)) return err({ code: 'kiosk.unknown' });
+  const reservation = await store.getDoc<NumberReservation>(DB.kiosks, reservationId(village, number));
+  if (!reservation.ok && reservation.error.status !== 404) return err({ code: 'kiosk.store', failure: reservation.error });
+  // A number never granted is a typo, not a forgotten kiosk: only one set aside by a restore (or claimed by this id) is.
+  const forgotten = reservation.ok && ((reservation.value.reservedBy === 'restore' && !reservation.value.kioskId) || reservation.value.kioskId === kioskId);
+  if (!forgotten) return err({ code: 'kiosk.unknown' });
+  return ok({ _id: kioskDocId(kioskId), type: 'kiosk', kioskId, village, kioskNumber: number, numbers: [], secretHash: '', enrolledAt: '' });
 }
 
 /** A fresh number for `kiosk`, reserved for good: its number and numbers once it is written. */
@@ -161,6 +239,35 @@ async function grantNumber(store: Store, kiosk: KioskDoc): Promise<Result<Pick<K
   if (held.length >= MAX_NUMBERS_PER_KIOSK) return err({ code: 'enroll.numbersExhausted' });
   const number = await reserveKioskNumber(store, kiosk.village, () => kiosk.kioskId);
   return number.ok ? ok({ kioskNumber: number.value, numbers: [...held, number.value] }) : number;
+}
+
+/** How many kiosk numbers a restore sets aside in each village, unless told otherwise. */
+export const RESTORE_NUMBER_MARGIN = 5;
+
+/**
+ * After a restore from a backup: set aside, in each village, the `margin` numbers above the highest the
+ * restored hub knows. Kiosks enrolled after the backup may hold them, and the restored hub has forgotten
+ * granting them: no new kiosk gets one; a kiosk that numbered under one claims it when it is re-enrolled
+ * (`continueKiosk`). Returns how many were set aside.
+ */
+export async function reserveNumbersAfterRestore(store: Store, villages: readonly string[], now: Date, margin = RESTORE_NUMBER_MARGIN): Promise<Result<number, StoreFailure>> {
+  const known = await store.docsWithPrefix<NumberReservation>(DB.kiosks, 'kiosknumber:');
+  if (!known.ok) return known;
+  const highest = new Map<string, number>();
+  for (const doc of known.value) {
+    const [, village = '', n = '0'] = doc._id.split(':');
+    highest.set(village, Math.max(highest.get(village) ?? 0, Number(n)));
+  }
+  let reserved = 0;
+  for (const village of villages) {
+    const from = (highest.get(village) ?? 0) + 1;
+    for (let n = from; n < from + margin && n <= MAX_KIOSK_NUMBER; n++) {
+      const put = await store.putDoc<NumberReservation>(DB.kiosks, { _id: reservationId(village, n), type: 'kioskNumber', reservedBy: 'restore', reservedAt: now.toISOString() });
+      if (put.ok) reserved++;
+      else if (put.error.status !== 409) return put;
+    }
+  }
+  return ok(reserved);
 }
 
 export type NumberLeaseError = { readonly code: 'kiosk.unknown' } | { readonly code: 'enroll.villageFull' } | { readonly code: 'enroll.numbersExhausted' } | { readonly code: 'kiosk.store'; readonly failure: StoreFailure };

@@ -3,7 +3,7 @@
  * page never sees the credential and keys) or the page in browser mode. Each brings its own fetch.
  */
 import { err, ok, type Result } from '../result.js';
-import { ENROLL_ERRORS, ENROLLMENT_CODE_PATTERN, enrollResponseSchema, normalizeEnrollmentCode, type EnrollErrorCode, type EnrollResponse } from './enrollment.js';
+import { ENROLL_ERRORS, ENROLLMENT_CODE_PATTERN, enrollResponseSchema, normalizeEnrollmentCode, type EnrollContinuation, type EnrollErrorCode, type EnrollRequest, type EnrollResponse } from './enrollment.js';
 
 export type EnrollError =
   | { readonly code: EnrollErrorCode }
@@ -17,11 +17,15 @@ export interface EnrollCall {
   readonly init: { readonly method: 'POST'; readonly headers: Record<string, string>; readonly body: string };
 }
 
-/** The request to enroll at `hub` (a normalised base URL ending in `/`) with what the technician typed. */
-export function enrollCall(hub: string, codeTyped: string, appVersion: string): Result<EnrollCall, EnrollError> {
+/**
+ * The request to enroll at `hub` (a normalised base URL ending in `/`) with what the technician typed;
+ * `continuing` when an enrolled kiosk re-enrolls in place.
+ */
+export function enrollCall(hub: string, codeTyped: string, appVersion: string, continuing?: EnrollContinuation): Result<EnrollCall, EnrollError> {
   const code = normalizeEnrollmentCode(codeTyped);
   if (!ENROLLMENT_CODE_PATTERN.test(code)) return err({ code: 'enroll.codeFormat' });
-  return ok({ url: `${hub}api/enroll`, init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, appVersion }) } });
+  const body: EnrollRequest = { code, appVersion, ...(continuing ? { continuing } : {}) };
+  return ok({ url: `${hub}api/enroll`, init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } });
 }
 
 /** The hub's answer to that request, checked against the schema. */

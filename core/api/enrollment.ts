@@ -21,10 +21,24 @@ export function normalizeEnrollmentCode(typed: string): string {
   return plain.length === 12 ? `${plain.slice(0, 4)}-${plain.slice(4, 8)}-${plain.slice(8)}` : plain;
 }
 
+/** A kiosk id: `kiosk-<village12>-<nn>`. */
+export const kioskIdSchema = z.string().regex(/^kiosk-\d{12}-\d{2}$/);
+
+/**
+ * An enrolled kiosk re-enrolling in place (its credential refused: revoked, or unknown to a hub restored
+ * from a backup): its id — the code must be one for it — and the kiosk numbers its database numbered under.
+ */
+export const enrollContinuationSchema = z.object({
+  kioskId: kioskIdSchema,
+  numbers: z.array(z.number().int().min(1).max(99)).max(99),
+});
+export type EnrollContinuation = z.infer<typeof enrollContinuationSchema>;
+
 export const enrollRequestSchema = z.object({
   code: z.string().max(64),
   /** The kiosk's app version, recorded for the fleet view. */
   appVersion: z.string().max(32).optional(),
+  continuing: enrollContinuationSchema.optional(),
 });
 export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
 
@@ -92,6 +106,10 @@ export const ENROLL_ERRORS = [
   /** The kiosk was re-enrolled (or wiped) too often: enroll it as a new kiosk. */
   'enroll.numbersExhausted',
   'enroll.rateLimited',
+  /** A kiosk re-enrolling in place was given a code for another kiosk (or a new one); the code is not spent. */
+  'enroll.otherKiosk',
+  /** The same kiosk was being enrolled with another code at the same moment; this code is not spent. */
+  'enroll.kioskBusy',
 ] as const;
 export type EnrollErrorCode = (typeof ENROLL_ERRORS)[number];
 

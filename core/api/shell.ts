@@ -8,7 +8,7 @@ import type { Person } from '../case/events.js';
 import type { UnsealError } from '../case/person-seal.js';
 import { sealedValueSchema } from '../case/sealed.js';
 import type { EnrollError } from './enroll-client.js';
-import type { KioskEnrollment } from './enrollment.js';
+import { enrollContinuationSchema, kioskIdSchema, type EnrollContinuation, type KioskEnrollment } from './enrollment.js';
 import type { Result } from '../result.js';
 import type { ShellChannel } from './shell-channels.js';
 
@@ -53,7 +53,6 @@ export type Activity = z.infer<typeof activitySchema>;
 /** A diagnostic bundle the renderer assembled (no personal data: `core/diagnostics.ts` builds it). */
 export const diagnosticBundleSchema = z.strictObject({ fileName: z.string().regex(/^[A-Za-z0-9._-]{1,80}\.json$/), content: z.string().max(2_000_000) });
 
-const kioskIdSchema = z.string().regex(/^kiosk-\d{12}-\d{2}$/);
 
 /** What the clerk typed for a resident, on its way to main to be sealed. */
 const personInputSchema = z.strictObject({
@@ -65,7 +64,7 @@ const personInputSchema = z.strictObject({
 
 /** Each channel, the schema of its one argument (`z.undefined()` for none). */
 export const SHELL_CHANNELS = {
-  enroll: { argument: z.strictObject({ hub: z.url({ protocol: /^https?$/ }), code: z.string().max(64), appVersion: z.string().max(32) }) },
+  enroll: { argument: z.strictObject({ hub: z.url({ protocol: /^https?$/ }), code: z.string().max(64), appVersion: z.string().max(32), continuing: enrollContinuationSchema.optional() }) },
   loadEnrollment: { argument: z.undefined() },
   saveEnrollment: { argument: z.strictObject({ kioskId: kioskIdSchema }) },
   sealApplicant: { argument: z.strictObject({ kioskId: kioskIdSchema, person: personInputSchema }) },
@@ -87,7 +86,7 @@ export interface CunbanBridge {
    * Main enrolls with the hub and holds the answer (staged, not yet kept): the page gets the enrollment
    * without its credential and keys, which never reach page script.
    */
-  readonly enroll: (request: { hub: string; code: string; appVersion: string }) => Promise<ShellResult<Result<KioskEnrollment, EnrollError>>>;
+  readonly enroll: (request: { hub: string; code: string; appVersion: string; continuing?: EnrollContinuation }) => Promise<ShellResult<Result<KioskEnrollment, EnrollError>>>;
   /** The enrollment main keeps in the OS keychain (safeStorage), without its secrets; null before the first. */
   readonly loadEnrollment: () => Promise<ShellResult<KioskEnrollment | null>>;
   /** Keep the staged enrollment of this kiosk id: the one switch of a first enrollment or a move. */

@@ -71,6 +71,8 @@ export const en: Messages = {
   'enroll.codeExpired': 'This enrollment code has expired: ask the technician for a new one',
   'enroll.villageFull': 'This village has used all its kiosk numbers: contact the county administrator',
   'enroll.numbersExhausted': 'This kiosk has been re-enrolled too often: enroll it as a new kiosk with a new code',
+  'enroll.otherKiosk': 'This code is not for this kiosk. Ask for a code with cunban-hub enroll --kiosk followed by this kiosk\'s id; the code can still be used where it belongs',
+  'enroll.kioskBusy': 'This kiosk was being enrolled with another code at the same moment. The code is still valid: try again',
   'enroll.rateLimited': 'Too many attempts: try again in {minutes} minutes',
 
   'files.type': 'Only JPEG or PNG images and PDF files can be attached',

@@ -73,6 +73,8 @@ export const zhCN = {
   'enroll.codeExpired': '该注册码已过期，请向技术员索取新的注册码',
   'enroll.villageFull': '该村可注册的终端编号已用完，请联系县级管理员',
   'enroll.numbersExhausted': '该终端重新注册次数过多，请用新的注册码将其注册为新终端',
+  'enroll.otherKiosk': '此注册码不是本终端的。请用 cunban-hub enroll --kiosk 加本终端编号生成注册码；此注册码仍可在其对应的终端使用',
+  'enroll.kioskBusy': '本终端正同时用另一个注册码注册。此注册码仍然有效，请重试',
   'enroll.rateLimited': '尝试次数过多，请{minutes}分钟后再试',
 
   'files.type': '只能上传JPEG、PNG图片或PDF文件',

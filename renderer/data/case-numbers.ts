@@ -11,6 +11,7 @@
  * second registration under a number it already holds, and the kiosk offers to register it again.
  */
 import { numberLeaseSchema, type KioskEnrollment, type NumberLease } from '../../core/api/enrollment.js';
+import { isEventOf, kioskActorPrefix, type CaseEvent } from '../../core/case/events.js';
 import { formatCaseNumber, parseCaseNumber, type CaseNumberError } from '../../core/case/number.js';
 import { localDateOf, type LocalDate } from '../../core/local-date.js';
 import { err, ok, type Result } from '../../core/result.js';
@@ -42,6 +43,11 @@ export interface CaseNumbers {
   ensureLease(): Promise<boolean>;
   /** The kiosk number this database numbers under, once it has a lease. */
   kioskNumber(): Promise<number | undefined>;
+  /**
+   * Every kiosk number this database numbered cases under (its lease's, and those of the cases this kiosk
+   * registered): what it tells a hub when it re-enrolls in place, so the cases stay its own.
+   */
+  numberedUnder(kioskId: string): Promise<number[]>;
 }
 
 export interface NumberingOptions {
@@ -96,6 +102,18 @@ export function caseNumbers(db: KioskDatabase, options: NumberingOptions): CaseN
   };
   return {
     kioskNumber: async () => (await readLease(db))?.kioskNumber,
+    async numberedUnder(kioskId) {
+      const numbers = new Set<number>();
+      const lease = await readLease(db);
+      if (lease) numbers.add(lease.kioskNumber);
+      const prefix = kioskActorPrefix(kioskId);
+      for (const doc of await db.cases.find({ selector: { village } }).exec()) {
+        const created = doc.events.find((event) => isEventOf(event as CaseEvent, 'created')) as CaseEvent | undefined;
+        const parsed = parseCaseNumber(doc.caseNumber);
+        if (parsed.ok && created?.actor.id.startsWith(prefix)) numbers.add(parsed.value.kioskNumber);
+      }
+      return [...numbers].sort((a, b) => a - b);
+    },
     ensureLease: () => serial(async () => typeof (await leased()) === 'object'),
     next() {
       return serial(async () => {

@@ -37,6 +37,17 @@ export interface ClashParts {
   readonly settle: (caseNumber: string) => Promise<void>;
 }
 
+/**
+ * Whether taking the hub's `incoming` copy of a case would replace a registration this kiosk holds under
+ * that number: the local copy was created by an event the hub's copy does not have. It happens when the
+ * hub granted a number twice after forgetting it (restored from a backup) and the other kiosk's case got
+ * there first; the kiosk's own registration must then be kept apart as a clash, never overwritten.
+ */
+export function pullWouldReplaceRegistration(local: { readonly events: readonly StoredEvent[] }, incoming: { readonly events?: readonly StoredEvent[] }): boolean {
+  const theirs = new Set((incoming.events ?? []).map((event) => event.id));
+  return local.events.some((event) => event.type === 'created' && !theirs.has(event.id));
+}
+
 /** Event ids are unique within a case; the copies keep their origin readable. */
 const copiedId = (id: string) => `${id.slice(0, 77)}.rn`;
 

@@ -1,6 +1,6 @@
 /** Enrolling this kiosk with the county hub from the page (browser mode): core's exchange over the page's fetch. */
 import { enrollCall, readEnrollAnswer, type EnrollError } from '../../core/api/enroll-client.js';
-import type { EnrollResponse } from '../../core/api/enrollment.js';
+import type { EnrollContinuation, EnrollResponse } from '../../core/api/enrollment.js';
 import { err, type Result } from '../../core/result.js';
 
 export type { EnrollError } from '../../core/api/enroll-client.js';
@@ -20,11 +20,12 @@ export async function enrollWithHub(
   hubTyped: string,
   codeTyped: string,
   appVersion: string,
+  continuing?: EnrollContinuation,
   fetch: typeof globalThis.fetch = globalThis.fetch,
 ): Promise<Result<EnrollResponse, EnrollError>> {
   const hub = normalizeHubUrl(hubTyped);
   if (!hub) return err({ code: 'enroll.hubUrl' });
-  const call = enrollCall(hub, codeTyped, appVersion);
+  const call = enrollCall(hub, codeTyped, appVersion, continuing);
   if (!call.ok) return call;
   let response: Response;
   try {

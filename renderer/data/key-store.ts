@@ -6,13 +6,14 @@
  * storage, which is labelled as what it is: NOT protected at rest.
  */
 import type { EnrollError } from '../../core/api/enroll-client.js';
-import { kioskEnrollmentSchema, type KioskEnrollment } from '../../core/api/enrollment.js';
+import { kioskEnrollmentSchema, type EnrollContinuation, type KioskEnrollment } from '../../core/api/enrollment.js';
 import type { Result } from '../../core/result.js';
 import { enrollWithHub } from './enroll.js';
 
 export interface KioskSecrets {
   /** Enroll with the hub; the answer is held, not yet kept. */
-  enroll(hub: string, code: string, appVersion: string): Promise<Result<KioskEnrollment, EnrollError>>;
+  /** Enroll with the hub (`continuing`: this enrolled kiosk re-enrolls in place); the answer is held, not yet kept. */
+  enroll(hub: string, code: string, appVersion: string, continuing?: EnrollContinuation): Promise<Result<KioskEnrollment, EnrollError>>;
   load(): Promise<KioskEnrollment | undefined>;
   /** Keep an enrollment this store enrolled: the one switch of a first enrollment or a move. */
   save(enrollment: KioskEnrollment): Promise<void>;
@@ -63,7 +64,7 @@ export function browserFallbackSecrets(indexedDB: IDBFactory): KioskSecrets {
   };
   return {
     protectedAtRest: false,
-    enroll: (hub, code, appVersion) => enrollWithHub(hub, code, appVersion),
+    enroll: (hub, code, appVersion, continuing) => enrollWithHub(hub, code, appVersion, continuing),
     async load() {
       const stored: unknown = await transact('readonly', (store) => store.get(BROWSER_FALLBACK_KEY));
       const parsed = kioskEnrollmentSchema.safeParse(stored);

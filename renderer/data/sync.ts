@@ -10,11 +10,13 @@
  *   reconnection, every few hours, and on "sync now" — sending again what it lost;
  * - retention.ts and sync-now.ts.
  */
+import type { WithDeleted } from 'rxdb';
 import { replicateCouchDB, type RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
 import type { Observable } from 'rxjs';
 import type { KioskEnrollment } from '../../core/api/enrollment.js';
 import type { CompatInfo } from '../../core/compat.js';
 import type { StoredCase } from './case-collection.js';
+import { pullWouldReplaceRegistration } from './clash.js';
 import { countyDocumentFromHub } from './county-data.js';
 import { uploadPendingFiles } from './files.js';
 import { DEFAULT_HUB_LIMITS, hubFetch, type HubEvent, type HubLimits } from './hub-fetch.js';
@@ -138,6 +140,21 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     return uploading;
   }
 
+  /**
+   * A pulled case that would replace this kiosk's own registration under the same number (clash.ts): the
+   * kiosk's copy is kept with the refusals, as a clash the clerk registers again, before the pull writes.
+   */
+  async function keepClashingRegistration(incoming: WithDeleted<StoredCase>): Promise<WithDeleted<StoredCase>> {
+    const local = await db.cases.findOne(incoming.id).exec();
+    if (local && !ledger.refusedDocument(incoming.id) && pullWouldReplaceRegistration(local, incoming)) {
+      const reason = `Case number ${incoming.id} is registered on the county hub for another application; this registration is kept on the kiosk: register it again under a new number.`;
+      ledger.refuse([{ id: incoming.id, reason, code: 'case.clash', doc: local.toMutableJSON() }], now().toISOString());
+      sync.update({ refused: ledger.refused });
+      await ledger.flush();
+    }
+    return incoming;
+  }
+
   const cases = replicateCouchDB<StoredCase>({
     replicationIdentifier: `cases-${enrollment.villageSyncUrl}`,
     collection: db.cases,
@@ -147,7 +164,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     retryTime,
     waitForLeadership: false,
     // Big batches: each is a round trip, 300 ms on a village line (npm run bench: 1,070 → 1,400 docs/s at 100 → 500).
-    pull: { batchSize: 500 },
+    pull: { batchSize: 500, modifier: keepClashingRegistration },
     // Cases are never deleted on the hub: a local removal (retention) is not pushed at all. The fetch
     // splits a batch that would exceed the hub's request limit.
     push: { batchSize: 50, modifier: (doc) => (doc._deleted ? null : doc) },

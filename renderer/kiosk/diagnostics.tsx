@@ -10,6 +10,7 @@ import { diagnosticBundle, type DiagnosticFacts } from '../../core/diagnostics.j
 import { collectDiagnostics } from '../data/diagnostics.js';
 import type { KioskData } from '../data/kiosk-data.js';
 import { moveKiosk } from '../data/move-kiosk.js';
+import { reEnrollKiosk } from '../data/re-enroll.js';
 import { formatInstant } from '../ui/format.js';
 import { useObservable } from '../ui/hooks.js';
 import { Alert, Field } from '../ui/form.js';
@@ -25,6 +26,7 @@ export function Diagnostics(props: { readonly data: KioskData; readonly shell: K
       <h1>{t('diagnostics.title')}</h1>
       <button type="button" onClick={props.onClose}>{t('diagnostics.close')}</button>
       {unlocked ? <Report data={props.data} shell={props.shell} /> : <TechnicianPin shell={props.shell} onUnlocked={() => { setUnlocked(true); }} />}
+      {unlocked ? <ReEnrollKiosk data={props.data} shell={props.shell} /> : null}
       {unlocked ? <MoveKiosk data={props.data} shell={props.shell} /> : null}
       {unlocked && props.shell.technician ? <LeaveKioskMode technician={props.shell.technician} /> : null}
     </main>
@@ -63,10 +65,18 @@ function TechnicianPin({ shell, onUnlocked }: { readonly shell: KioskShell; read
   );
 }
 
-/** Move this kiosk to another village: only once everything is on the hub (data/move-kiosk.ts), then start again. */
-function MoveKiosk({ data, shell }: { readonly data: KioskData; readonly shell: KioskShell }) {
-  const { t, describe } = useI18n();
-  const [hub, setHub] = useState(() => new URL('../../', data.enrollment.villageSyncUrl).href);
+/** A hub address and an enrollment code, and what to do with them: the problem to show, or nothing once done. */
+function HubCodeForm(props: {
+  readonly data: KioskData;
+  readonly title: string;
+  readonly intro: string;
+  readonly codeLabel: string;
+  readonly submit: string;
+  readonly busy: string;
+  readonly act: (hub: string, code: string) => Promise<string | undefined>;
+}) {
+  const { t } = useI18n();
+  const [hub, setHub] = useState(() => new URL('../../', props.data.enrollment.villageSyncUrl).href);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
@@ -74,31 +84,65 @@ function MoveKiosk({ data, shell }: { readonly data: KioskData; readonly shell: 
     event.preventDefault();
     setBusy(true);
     setProblem(undefined);
-    const moved = await moveKiosk({ current: data, hub, code, appVersion: shell.appVersion, secrets: shell.secrets, marker: shell.preferences, open: (enrollment) => shell.openData(enrollment, { fresh: true }) });
+    const outcome = await props.act(hub, code);
     setBusy(false);
-    if (moved.ok) {
-      // Start again as the new village's kiosk: the old village's data is removed as it starts.
-      window.location.reload();
-      return;
-    }
-    const error = moved.error;
-    setProblem(
-      error.code === 'move.unpushed'
-        ? t('move.unpushed', { cases: error.cases, files: error.files, refused: error.refused })
-        : error.code === 'move.syncFailed'
-          ? t('move.syncFailed', { reason: error.reason })
-          : describe(error),
-    );
+    setProblem(outcome);
   };
   return (
     <form className="leave-kiosk" onSubmit={(event) => void submit(event)} noValidate>
-      <h2>{t('move.title')}</h2>
-      <p className="hint">{t('move.intro', { village: data.enrollment.villageName })}</p>
+      <h2>{props.title}</h2>
+      <p className="hint">{props.intro}</p>
       <Field label={t('setup.hubUrl')} value={hub} onChange={setHub} inputMode="url" autoComplete="off" />
-      <Field label={t('move.code')} value={code} onChange={setCode} autoComplete="off" />
+      <Field label={props.codeLabel} value={code} onChange={setCode} autoComplete="off" />
       {problem ? <Alert>{problem}</Alert> : null}
-      <button type="submit" disabled={busy}>{busy ? t('move.moving') : t('move.submit')}</button>
+      <button type="submit" disabled={busy}>{busy ? props.busy : props.submit}</button>
     </form>
+  );
+}
+
+/** Move this kiosk to another village: only once everything is on the hub (data/move-kiosk.ts), then start again. */
+function MoveKiosk({ data, shell }: { readonly data: KioskData; readonly shell: KioskShell }) {
+  const { t, describe } = useI18n();
+  const act = async (hub: string, code: string) => {
+    const moved = await moveKiosk({ current: data, hub, code, appVersion: shell.appVersion, secrets: shell.secrets, marker: shell.preferences, open: (enrollment) => shell.openData(enrollment, { fresh: true }) });
+    if (moved.ok) {
+      // Start again as the new village's kiosk: the old village's data is removed as it starts.
+      window.location.reload();
+      return undefined;
+    }
+    const error = moved.error;
+    return error.code === 'move.unpushed'
+      ? t('move.unpushed', { cases: error.cases, files: error.files, refused: error.refused })
+      : error.code === 'move.syncFailed'
+        ? t('move.syncFailed', { reason: error.reason })
+        : describe(error);
+  };
+  return <HubCodeForm data={data} title={t('move.title')} intro={t('move.intro', { village: data.enrollment.villageName })} codeLabel={t('move.code')} submit={t('move.submit')} busy={t('move.moving')} act={act} />;
+}
+
+/**
+ * Re-enroll this kiosk in place, keeping its id, its data and its unsent cases (data/re-enroll.ts): its
+ * credential was revoked, or the hub was restored from a backup taken before it was enrolled.
+ */
+function ReEnrollKiosk({ data, shell }: { readonly data: KioskData; readonly shell: KioskShell }) {
+  const { t, describe } = useI18n();
+  const act = async (hub: string, code: string) => {
+    const enrolled = await reEnrollKiosk({ current: data, hub, code, appVersion: shell.appVersion, secrets: shell.secrets, open: (enrollment) => shell.openData(enrollment, { fresh: true }) });
+    if (!enrolled.ok) return describe(enrolled.error);
+    // Start again with the new credential and number; this database and its cases stay.
+    window.location.reload();
+    return undefined;
+  };
+  return (
+    <HubCodeForm
+      data={data}
+      title={t('reEnroll.title')}
+      intro={t('reEnroll.intro', { kioskId: data.enrollment.kioskId })}
+      codeLabel={t('reEnroll.code')}
+      submit={t('reEnroll.submit')}
+      busy={t('reEnroll.enrolling')}
+      act={act}
+    />
   );
 }
 

@@ -36,7 +36,7 @@ export function shellBridge(): CunbanBridge | undefined {
 export function electronShell(bridge: CunbanBridge, preferences: Pick<Storage, 'getItem' | 'setItem'>): KioskShell {
   const secrets: KioskSecrets = {
     protectedAtRest: true,
-    enroll: (hub, code, appVersion) => unwrap(bridge.enroll({ hub, code, appVersion })),
+    enroll: (hub, code, appVersion, continuing) => unwrap(bridge.enroll({ hub, code, appVersion, ...(continuing ? { continuing } : {}) })),
     load: async () => (await unwrap(bridge.loadEnrollment())) ?? undefined,
     save: async (enrollment) => {
       await unwrap(bridge.saveEnrollment({ kioskId: enrollment.kioskId }));

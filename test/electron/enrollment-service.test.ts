@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHELL_CHANNELS } from '../../core/api/shell.js';
 import { enrollmentService, type EnrollmentService } from '../../electron/enrollment-service.js';
 import { enrollmentVault } from '../../electron/enrollment-vault.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
@@ -54,6 +55,20 @@ describe("main's enrollment service", () => {
     // A kiosk id main never enrolled cannot be kept, sealed or revealed with.
     expect(await service.save({ kioskId: 'kiosk-422822100202-77' })).toMatchObject({ ok: false, error: { code: 'shell.unknownEnrollment' } });
     expect(await service.blindIndex({ kioskId: 'kiosk-422822100202-77', idNumber: '422822198001010015' })).toMatchObject({ ok: false, error: { code: 'shell.unknownEnrollment' } });
+  });
+
+  it('re-enrolls a kiosk in place through the IPC boundary: a code for another kiosk is refused unspent, its own keeps its id', async () => {
+    const mine = await enroll(VILLAGE_A);
+    const other = await code(VILLAGE_A);
+    const continuing = { kioskId: mine.kioskId, numbers: [mine.kioskNumber] };
+    // What the page sends is checked against the channel's schema on main's side.
+    expect(SHELL_CHANNELS.enroll.argument.safeParse({ hub: `${hub.base}/`, code: other, appVersion: 'test', continuing }).success).toBe(true);
+    expect(SHELL_CHANNELS.enroll.argument.safeParse({ hub: `${hub.base}/`, code: other, appVersion: 'test', continuing: { kioskId: 'kiosk-1', numbers: [] } }).success).toBe(false);
+    expect(await service.enroll({ hub: `${hub.base}/`, code: other, appVersion: 'test', continuing })).toEqual({ ok: true, value: { ok: false, error: { code: 'enroll.otherKiosk' } } });
+    const issued = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date(), undefined, mine.kioskId);
+    if (!issued.ok) throw new Error('fixture');
+    const again = await service.enroll({ hub: `${hub.base}/`, code: issued.value.code, appVersion: 'test', continuing });
+    expect(again).toMatchObject({ ok: true, value: { ok: true, value: { kioskId: mine.kioskId } } });
   });
 
   it('explains a wrong code and an unreachable hub, as the page did', async () => {

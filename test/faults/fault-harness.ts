@@ -62,6 +62,8 @@ export interface FaultyKioskOptions {
   readonly now?: () => Date;
   /** Re-enroll this kiosk (a replacement on a new disk) rather than enroll a new one. */
   readonly reEnroll?: string;
+  /** Re-enroll in place: this database (open, its sync stopped), its acknowledged registrations, and the numbers it tells the hub. */
+  readonly inPlace?: { readonly db: KioskDatabase; readonly acknowledged: Set<string>; readonly numbers: readonly number[] };
 }
 
 export interface FaultyKiosk {
@@ -75,6 +77,8 @@ export interface FaultyKiosk {
   register(): Promise<CaseDocument>;
   append(caseNumber: string, draft: Omit<EventDraft, 'id' | 'at' | 'actor'>): Promise<void>;
   syncUntilOk(ms?: number): Promise<void>;
+  /** Its credential refused, the technician re-enrolls it in place with a code for its id (renderer/data/re-enroll.ts). */
+  reEnrollInPlace(): Promise<FaultyKiosk>;
   close(): Promise<void>;
 }
 
@@ -84,17 +88,18 @@ export async function faultyKiosk(hub: KillableHub, options: FaultyKioskOptions 
   const now = options.now ?? (() => new Date());
   const issued = await hub.withAdmin((admin) => issueEnrollmentCode(admin.store, VILLAGE_A, new Date(), undefined, options.reEnroll));
   if (!issued.ok) throw new Error(issued.error.reason);
-  const response = await fetch(`${hub.origin}/api/enroll`, { method: 'POST', body: JSON.stringify({ code: issued.value.code }) });
+  const continuing = options.inPlace && options.reEnroll ? { kioskId: options.reEnroll, numbers: options.inPlace.numbers } : undefined;
+  const response = await fetch(`${hub.origin}/api/enroll`, { method: 'POST', body: JSON.stringify({ code: issued.value.code, ...(continuing ? { continuing } : {}) }) });
   const enrollment = enrollResponseSchema.parse(await response.json());
   kiosks += 1;
-  const db = await openKioskDatabase({ name: `faulty-${String(kiosks)}-${enrollment.kioskId}`, indexedDB, IDBKeyRange });
+  const db = options.inPlace?.db ?? (await openKioskDatabase({ name: `faulty-${String(kiosks)}-${enrollment.kioskId}`, indexedDB, IDBKeyRange }));
   const keys = await importKeyRing(enrollment.dataKeys);
   const numbers = caseNumbers(db, { enrollment, freshEnrollment: true, requestLease: () => Promise.resolve(undefined), now });
   await adoptEnrollmentLease(db, { enrollment, freshEnrollment: true, requestLease: () => Promise.resolve(undefined), now });
   const clerk = { id: `${enrollment.kioskId}/clerk-1`, name: '王芳', level: 'village' as const };
   const sync = await startKioskSync({ db, enrollment, appVersion: TEST_APP_VERSION, now, fetch: options.network ? options.network(fetch) : fetch });
   const cases = caseStore(db);
-  const acknowledged = new Set<string>();
+  const acknowledged = options.inPlace?.acknowledged ?? new Set<string>();
   let events = 0;
   // Unique across kiosk instances too: a replacement has its predecessor's kiosk id (the counter's ids are random UUIDs).
   const instance = kiosks;
@@ -126,6 +131,11 @@ export async function faultyKiosk(hub: KillableHub, options: FaultyKioskOptions 
         if ((await sync.syncNow(15_000)).ok) return;
         if (Date.now() > deadline) throw new Error('the kiosk did not get back in sync');
       }
+    },
+    async reEnrollInPlace() {
+      await sync.stop();
+      const held = await numbers.numberedUnder(enrollment.kioskId);
+      return faultyKiosk(hub, { ...options, reEnroll: enrollment.kioskId, inPlace: { db, acknowledged, numbers: held } });
     },
     async close() {
       await sync.stop();

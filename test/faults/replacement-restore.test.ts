@@ -14,7 +14,7 @@ import { backupHub, restoreHub } from '../../sync-server/backup.js';
 import { appendCaseEventOnHub } from '../../sync-server/case-events.js';
 import { startKillableHub, type KillableHub } from '../sync-server/hub-process.js';
 import { VILLAGE_A } from '../sync-server/hub-harness.js';
-import { COUNTY_REVIEWER, faultRounds, faultyKiosk, tallyKiosk } from './fault-harness.js';
+import { COUNTY_REVIEWER, faultRounds, faultyKiosk, hubCases, tallyKiosk } from './fault-harness.js';
 
 let hub: KillableHub;
 const folder = mkdtempSync(join(tmpdir(), 'cunban-backup-'));
@@ -90,6 +90,87 @@ describe('the hub restored from an older backup while a kiosk worked', () => {
       expect(tally).toMatchObject({ cases: rounds * 3, lost: 0, duplicated: 0, mixed: 0, mismatched: 0 });
     } finally {
       await kiosk.close();
+    }
+  }, 300_000);
+});
+
+describe('the hub restored from a backup taken before a kiosk was re-enrolled', () => {
+  /** Back the hub up now, into a new file; returns a function that restores it (hub stopped meanwhile, as the README says). */
+  async function backupNow(name: string, numberMargin?: number): Promise<() => Promise<void>> {
+    const file = join(folder, `${name}.jsonl.gz`);
+    await hub.kill();
+    expect((await hub.withAdmin((admin) => backupHub(admin.store, file, new Date()))).ok).toBe(true);
+    await hub.start();
+    return async () => {
+      await hub.kill();
+      expect((await hub.withAdmin((admin) => restoreHub(admin.store, file, numberMargin === undefined ? {} : { numberMargin }))).ok).toBe(true);
+      await hub.start();
+    };
+  }
+
+  it('grants the forgotten number to no other kiosk, and the replacement, re-enrolled in place, sends its cases again', async () => {
+    const first = await faultyKiosk(hub);
+    await first.register();
+    await first.syncUntilOk();
+    const restore = await backupNow('before-re-enrollment');
+    await first.close();
+    // After the backup the disk dies: the replacement is re-enrolled, registers and sends.
+    let replacement = await faultyKiosk(hub, { reEnroll: first.enrollment.kioskId });
+    const forgotten = replacement.enrollment.kioskNumber;
+    await replacement.register();
+    await replacement.syncUntilOk();
+    await restore();
+
+    // The restored hub knows neither the replacement's credential nor its number.
+    expect(await replacement.sync.syncNow(15_000)).toMatchObject({ ok: false });
+    expect(replacement.sync.state().status).toBe('credentialRevoked');
+    // A kiosk enrolled now never gets the forgotten number, nor one a kiosk enrolled after the backup may hold.
+    const newcomer = await faultyKiosk(hub);
+    expect(newcomer.enrollment.kioskNumber).toBeGreaterThan(forgotten + 4);
+    await newcomer.register();
+    await newcomer.syncUntilOk();
+
+    // The technician re-enrolls the replacement in place: its database and its numbers are its own again.
+    replacement = await replacement.reEnrollInPlace();
+    expect(replacement.enrollment.kioskId).toBe(first.enrollment.kioskId);
+    await replacement.register();
+    await replacement.syncUntilOk();
+    // Its case numbered under the forgotten number, sent again by its proof, is accepted as its own.
+    expect(replacement.sync.state().refused).toEqual([]);
+    for (const id of first.acknowledged) replacement.acknowledged.add(id);
+    try {
+      expect(await tallyKiosk(replacement, hub, 'hub restored from a backup before a re-enrollment', 1)).toMatchObject({ cases: 3, lost: 0, duplicated: 0, mixed: 0, mismatched: 0 });
+      expect(await tallyKiosk(newcomer, hub, 'a kiosk enrolled after that restore', 1)).toMatchObject({ cases: 1, lost: 0, duplicated: 0, mixed: 0 });
+    } finally {
+      await replacement.close();
+      await newcomer.close();
+    }
+  }, 300_000);
+
+  it('with no numbers set aside, the number granted again is caught: the second registration is refused as a clash and kept, never merged', async () => {
+    const restore = await backupNow('no-margin', 0);
+    // Enrolled after the backup: the restored hub forgets it and its number.
+    const forgotten = await faultyKiosk(hub);
+    const theirs = await forgotten.register();
+    await forgotten.syncUntilOk();
+    await restore();
+    // Same village, same day, and — with nothing set aside — the same number, so the same first case number.
+    const newcomer = await faultyKiosk(hub);
+    expect(newcomer.enrollment.kioskNumber).toBe(forgotten.enrollment.kioskNumber);
+    const ours = await newcomer.register();
+    expect(ours.caseNumber).toBe(theirs.caseNumber);
+    await newcomer.syncUntilOk();
+    // The forgotten kiosk, re-enrolled in place, sends its registration again: refused as a clash, kept whole.
+    const again = await forgotten.reEnrollInPlace();
+    try {
+      await again.syncUntilOk();
+      // Kept apart on the kiosk with the hub's reason, for the clerk to register again under a new number (clash.ts).
+      expect(again.sync.state().refused).toEqual([expect.objectContaining({ id: theirs.caseNumber, code: 'case.clash' })]);
+      const onHub = (await hubCases(hub)).get(theirs.caseNumber);
+      expect(onHub?.events.filter((e) => e.type === 'created').map((e) => e.id)).toEqual([...newcomer.acknowledged]);
+    } finally {
+      await again.close();
+      await newcomer.close();
     }
   }, 300_000);
 });

@@ -131,8 +131,15 @@ describe('cunban-hub enroll, kiosks and users', () => {
     const content = gunzipSync(readFileSync(file)).toString('utf8');
     expect(content).not.toContain(ring.blindIndexKey);
     expect(JSON.parse(content.split('\n')[0] ?? '')).toMatchObject({ kind: 'cunban.backup', version: 1 });
-    expect(await cli('restore', file)).toEqual(backedUp);
+    // Restored, the hub sets aside in each village the kiosk numbers kiosks enrolled after the backup may hold.
+    expect(await cli('restore', file, '--set-aside', '2')).toEqual({ ...backedUp, numbersSetAside: 179 * 2 });
     expect(await cli('init')).toMatchObject({ created: [], updated: [] });
+    // Such a kiosk can be re-enrolled under its own id; a number not set aside is no kiosk.
+    expect(await cli('enroll', '--kiosk', 'kiosk-422822100202-02')).toMatchObject({ village: '422822100202' });
+    expect(await cliFailure('enroll', '--kiosk', 'kiosk-422822100202-03')).toMatchObject({ error: 'kiosk.unknown' });
+    // After a restore by CouchDB's own means, the same by hand.
+    expect(await cli('kiosks', 'set-aside-numbers', '--set-aside', '1')).toEqual({ numbersSetAside: 179 });
+    expect(await cliFailure('kiosks', 'set-aside-numbers', '--set-aside', 'many')).toMatchObject({ error: 'restore.badSetAside' });
     const notABackup = join(dataDir, 'not-a-backup.gz');
     writeFileSync(notABackup, gzipSync('{"hello":"world"}\n'));
     expect(await cliFailure('restore', notABackup)).toMatchObject({ error: 'backup.notABackup' });

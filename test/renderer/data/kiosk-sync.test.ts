@@ -314,6 +314,32 @@ describe('a document the hub refuses', () => {
   });
 });
 
+describe('a case the hub now holds for another application (a number granted twice by a hub restored from a backup)', () => {
+  it('never replaces the kiosk’s registration: the pull keeps it apart as a clash, for the clerk to register again', async () => {
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      const mine = await register(kiosk);
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      // The hub forgot it; another kiosk's registration under the same number got there first.
+      const stored = await t.hub.store.getDoc<CaseDocument>(`village_${VILLAGE_A}`, mine.caseNumber);
+      if (!stored.ok) throw new Error('fixture');
+      const theirs = appendEvent([], { ...createdDraft(itemSnapshot('county'), new Date().toISOString(), { caseNumber: mine.caseNumber, village: VILLAGE_A }), id: 'another-kiosk-created', actor: { id: 'kiosk-422822100202-98/clerk-1', name: '李华', level: 'village' } });
+      const theirDoc = theirs.ok ? toCaseDocument(theirs.value) : undefined;
+      if (!theirDoc?.ok) throw new Error('fixture');
+      expect((await t.hub.store.putDoc(`village_${VILLAGE_A}`, { _id: mine.caseNumber, _rev: stored.value._rev, ...theirDoc.value })).ok).toBe(true);
+
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      const state = await eventually(() => (kiosk.sync.state().refused.length > 0 ? kiosk.sync.state() : undefined), 'the clash');
+      expect(state.refused).toEqual([expect.objectContaining({ id: mine.caseNumber, code: 'case.clash' })]);
+      // The kiosk's own registration is kept whole, whatever the pull wrote over its copy.
+      const kept = kiosk.sync.refusedDocument(mine.caseNumber) as { events?: { id: string }[] } | undefined;
+      expect(kept?.events?.map((e) => e.id)).toEqual(mine.events.map((e) => e.id));
+    } finally {
+      await kiosk.close();
+    }
+  });
+});
+
 describe('a day of large cases (issue 14: one push that can never succeed blocked everything behind it)', () => {
   /** A case of about 226 KB — under the hub's 256 KB a case — from long notes, registered in one write. */
   async function largeCase(kiosk: Kiosk): Promise<CaseDocument> {

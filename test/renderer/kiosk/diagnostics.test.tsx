@@ -15,8 +15,9 @@ import { validatedHandler } from '../../../electron/ipc.js';
 import { technicianPin } from '../../../electron/technician-pin.js';
 import { startTestHub, type TestHub } from '../../sync-server/hub-harness.js';
 import { bridgeToMain } from '../../support/shell-main.js';
-import { signedInCounter, type Counter, type TestShell } from './harness.js';
+import { restartCounter, signedInCounter, type Counter, type TestShell } from './harness.js';
 import { registerThroughData } from './register-helper.js';
+import { issueEnrollmentCode, revokeKiosk } from '../../../sync-server/kiosks.js';
 
 let hub: TestHub;
 let counter: Counter | undefined;
@@ -120,4 +121,51 @@ describe('technician diagnostics', () => {
     expect(await screen.findByText('注册码应为12位字母和数字，例如 K7QX-4M2P-9TRW')).toBeTruthy();
     expect((await counter.shell.secrets.load())?.village).toBe('422822100202');
   }, 60_000);
+
+  it('re-enroll the kiosk in place when the hub refuses its credential: same id, same cases, a new number, and sync resumes', async () => {
+    counter = await signedInCounter(hub);
+    const { user, data } = counter;
+    const before = data.enrollment;
+    const registered = await registerThroughData(counter, { itemCode: 'MZ-01', name: '张三', outcome: 'forward' });
+    expect((await data.sync.syncNow()).ok).toBe(true);
+    // Revoked (a restored hub refuses a credential it never knew the same way).
+    expect((await revokeKiosk(hub.hub.store, before.kioskId, new Date())).ok).toBe(true);
+    expect((await data.sync.syncNow()).ok).toBe(false);
+    expect(await screen.findByText('县级平台不接受本终端的注册凭据（已注销，或平台从备份恢复）。请技术员在诊断页重新注册本终端')).toBeTruthy();
+
+    await user.keyboard('{Alt>}l{/Alt}');
+    await user.click(await screen.findByRole('button', { name: '技术员诊断' }));
+    await screen.findByTestId('diagnostics');
+    // A code for another kiosk is refused before anything changes, and stays usable.
+    const forNew = await issueEnrollmentCode(hub.hub.store, before.village, new Date());
+    if (!forNew.ok) throw new Error('fixture');
+    await user.type(screen.getByLabelText('本终端的注册码'), forNew.value.code);
+    await user.click(screen.getByRole('button', { name: '重新注册' }));
+    expect(await screen.findByText(/此注册码不是本终端的/)).toBeTruthy();
+    expect(await counter.shell.secrets.load()).toMatchObject({ kioskId: before.kioskId, kioskNumber: before.kioskNumber });
+
+    const forMe = await issueEnrollmentCode(hub.hub.store, before.village, new Date(), undefined, before.kioskId);
+    if (!forMe.ok) throw new Error('fixture');
+    await user.clear(screen.getByLabelText('本终端的注册码'));
+    await user.type(screen.getByLabelText('本终端的注册码'), forMe.value.code);
+    await user.click(screen.getByRole('button', { name: '重新注册' }));
+    await waitFor(async () => {
+      expect((await counter?.shell.secrets.load())?.kioskNumber).not.toBe(before.kioskNumber);
+    }, { timeout: 20_000 });
+    const after = await counter.shell.secrets.load();
+    expect(after?.kioskId).toBe(before.kioskId);
+
+    // Started again (the page reloads): the same database, syncing with the new credential, numbering under the new number.
+    counter = await restartCounter(counter);
+    await counter.user.type(screen.getByLabelText('PIN码'), '2580{Enter}');
+    await screen.findByRole('navigation', { name: '主菜单' });
+    const kept = counter.shell.opened.at(-1);
+    if (!kept) throw new Error('no data');
+    expect((await kept.cases.get(registered))?.caseNumber).toBe(registered);
+    expect((await kept.sync.syncNow()).ok).toBe(true);
+    counter = { ...counter, data: kept };
+    const next = await registerThroughData(counter, { itemCode: 'MZ-01', name: '李四', outcome: 'forward' });
+    expect(next).toContain(`-${String(after?.kioskNumber).padStart(2, '0')}-`);
+  }, 90_000);
 });
+
