@@ -19,6 +19,7 @@ export function bridgeOf(invoke: Invoke, appVersion: string): CunbanBridge {
     sealApplicant: (request) => call('sealApplicant', request),
     revealIdNumber: (request) => call('revealIdNumber', request),
     blindIndex: (request) => call('blindIndex', request),
+    storageKey: (request) => call('storageKey', request),
     print: () => call('print'),
     hasTechnicianPin: () => call('hasTechnicianPin'),
     setTechnicianPin: (pin) => call('setTechnicianPin', pin),

@@ -13,6 +13,7 @@ import { sealPersonWith, type PersonInput, type UnsealError } from '../core/case
 import type { SealedValue } from '../core/case/sealed.js';
 import { err, ok, type Result } from '../core/result.js';
 import type { EnrollmentVault } from './enrollment-vault.js';
+import type { StorageKeyVault } from './storage-keys.js';
 import { ringSealer, unsealWithRing } from './kiosk-keys.js';
 
 /** The fetch main enrolls with (Electron's `net.fetch`, or Node's in tests). */
@@ -30,7 +31,7 @@ function hubBase(typed: string): string | undefined {
   }
 }
 
-export async function enrollmentService(options: { readonly vault: EnrollmentVault; readonly fetch: EnrollFetch }) {
+export async function enrollmentService(options: { readonly vault: EnrollmentVault; readonly storageKeys: StorageKeyVault; readonly fetch: EnrollFetch }) {
   const { vault } = options;
   const loaded = await vault.load();
   let saved: EnrollResponse | undefined = loaded.ok ? (loaded.value ?? undefined) : undefined;
@@ -84,6 +85,9 @@ export async function enrollmentService(options: { readonly vault: EnrollmentVau
 
     blindIndex: (request: { kioskId: string; idNumber: string }): Promise<ShellResult<string>> =>
       withRing(request.kioskId, (enrollment) => ringSealer(enrollment.dataKeys).blindIndex(request.idNumber)),
+    /** The key of an enrolled kiosk id's database at rest; none for a kiosk id main never enrolled. */
+    storageKey: (request: { kioskId: string }): Promise<ShellResult<string>> =>
+      held(request.kioskId) ? options.storageKeys.keyFor(request.kioskId) : Promise.resolve(unknownEnrollment()),
 
     /**
      * The credential to add to a request the page makes, or none. Only to an enrolled hub's origin; among

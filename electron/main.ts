@@ -13,6 +13,7 @@ import { APP_SCHEME } from './app-origin.js';
 import { answerAppRequest, kioskContentSecurityPolicy } from './app-protocol.js';
 import { enrollmentService } from './enrollment-service.js';
 import { enrollmentVault } from './enrollment-vault.js';
+import { storageKeyVault } from './storage-keys.js';
 import { permissionAllowed, permissionCheckAllowed } from './guards.js';
 import { validatedHandler, type ChannelArgument } from './ipc.js';
 import { receiptPdfPath, receiptPrintOptions } from './printing.js';
@@ -51,7 +52,8 @@ async function start(): Promise<void> {
   const gate = updateGate();
   const rendererRoot = join(import.meta.dirname, '..', 'kiosk');
   // The credential and keys stay here: the page enrolls, seals and reveals through main (enrollment-service.ts).
-  const enrollments = await enrollmentService({ vault, fetch: (url, init) => net.fetch(url, init) });
+  const storageKeys = storageKeyVault({ safeStorage, file: join(userData, 'storage-keys.bin') });
+  const enrollments = await enrollmentService({ vault, storageKeys, fetch: (url, init) => net.fetch(url, init) });
   const originOf = (url: string | undefined) => (url ? new URL(url).origin : undefined);
   let hubOrigin = originOf(enrollments.savedSyncUrl());
 
@@ -112,6 +114,7 @@ async function start(): Promise<void> {
   handle('sealApplicant', (request) => enrollments.sealApplicant(request));
   handle('revealIdNumber', (request) => enrollments.revealIdNumber(request));
   handle('blindIndex', (request) => enrollments.blindIndex(request));
+  handle('storageKey', (request) => enrollments.storageKey(request));
   // The page's requests to its hub carry the kiosk's credential, added here: page script never holds it.
   session.defaultSession.webRequest.onBeforeSendHeaders((details, callback) => {
     const authorization = details.webContentsId === undefined ? undefined : enrollments.authorizationFor(details.url);

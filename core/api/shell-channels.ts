@@ -6,6 +6,7 @@ export const SHELL_CHANNEL_NAMES = {
   sealApplicant: 'cunban:keys:seal-applicant',
   revealIdNumber: 'cunban:keys:reveal-id-number',
   blindIndex: 'cunban:keys:blind-index',
+  storageKey: 'cunban:keys:storage-key',
   print: 'cunban:print',
   hasTechnicianPin: 'cunban:technician:has-pin',
   setTechnicianPin: 'cunban:technician:set-pin',

@@ -54,6 +54,9 @@ export type Activity = z.infer<typeof activitySchema>;
 export const diagnosticBundleSchema = z.strictObject({ fileName: z.string().regex(/^[A-Za-z0-9._-]{1,80}\.json$/), content: z.string().max(2_000_000) });
 
 
+/** A kiosk database's key at rest: 32 random bytes, base64url (renderer/data/at-rest.ts). */
+export const storageKeySchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
 /** What the clerk typed for a resident, on its way to main to be sealed. */
 const personInputSchema = z.strictObject({
   name: z.string().max(200),
@@ -70,6 +73,7 @@ export const SHELL_CHANNELS = {
   sealApplicant: { argument: z.strictObject({ kioskId: kioskIdSchema, person: personInputSchema }) },
   revealIdNumber: { argument: z.strictObject({ kioskId: kioskIdSchema, sealed: sealedValueSchema }) },
   blindIndex: { argument: z.strictObject({ kioskId: kioskIdSchema, idNumber: z.string().max(32) }) },
+  storageKey: { argument: z.strictObject({ kioskId: kioskIdSchema }) },
   print: { argument: z.undefined() },
   hasTechnicianPin: { argument: z.undefined() },
   setTechnicianPin: { argument: technicianPinSchema },
@@ -97,6 +101,8 @@ export interface CunbanBridge {
   readonly revealIdNumber: (request: { kioskId: string; sealed: z.infer<typeof sealedValueSchema> }) => Promise<ShellResult<Result<string, UnsealError>>>;
   /** The blind index of a full ID number, to find a case by it. */
   readonly blindIndex: (request: { kioskId: string; idNumber: string }) => Promise<ShellResult<string>>;
+  /** The key of that enrollment's database at rest, kept by main under the keychain (made on first ask). */
+  readonly storageKey: (request: { kioskId: string }) => Promise<ShellResult<string>>;
   /** Print the page's print view: straight to the default printer in kiosk mode, or as a PDF when it cannot. */
   readonly print: () => Promise<ShellResult<PrintOutcome>>;
   readonly hasTechnicianPin: () => Promise<ShellResult<boolean>>;

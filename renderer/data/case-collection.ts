@@ -13,7 +13,8 @@ export type StoredCase = CaseDocument & { readonly id: string };
 const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
 
 export const caseSchema: RxJsonSchema<StoredCase> = {
-  version: 0,
+  // 1: residents' names, addresses and notes encrypted at rest (at-rest.ts); nothing else changed.
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -44,10 +45,12 @@ export const caseSchema: RxJsonSchema<StoredCase> = {
   },
   required: ['id', 'kind', 'schemaVersion', 'caseNumber', 'village', 'events', 'summary'],
   indexes: ['summary.status', 'summary.updatedAt', 'summary.applicantIdHash', 'summary.acceptedOn'],
+  // Never a field a query selects on: the storage sees these sealed.
+  encrypted: ['events', 'summary.applicantName'],
 };
 
-/** Later schema versions add their migration here; version 0 has none to run. */
-export const caseMigrations = {};
+/** Each schema version's step from the one before: 1 only seals what 0 kept in the clear. */
+export const caseMigrations = { 1: (doc: StoredCase) => doc };
 
 export const toStoredCase = (doc: CaseDocument): StoredCase => ({ id: doc.caseNumber, ...doc });
 

@@ -27,7 +27,8 @@ export interface StoredFile {
 }
 
 export const fileSchema: RxJsonSchema<StoredFile> = {
-  version: 0,
+  // 1: the scans encrypted at rest (at-rest.ts).
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -40,8 +41,11 @@ export const fileSchema: RxJsonSchema<StoredFile> = {
     uploaded: { type: 'boolean' },
   },
   required: ['id', 'caseNumber', 'materialId', 'sha256', 'size', 'contentType', 'uploaded'],
-  attachments: {},
+  attachments: { encrypted: true },
 };
+
+/** Each schema version's step from the one before: 1 only seals the scans 0 kept in the clear. */
+export const fileMigrations = { 1: (doc: StoredFile) => doc };
 
 export type FileError =
   | { readonly code: 'files.type' }

@@ -8,15 +8,17 @@
 import type { EnrollError } from '../../core/api/enroll-client.js';
 import { kioskEnrollmentSchema, type EnrollContinuation, type KioskEnrollment } from '../../core/api/enrollment.js';
 import type { Result } from '../../core/result.js';
+import { newStorageKey } from './at-rest.js';
 import { enrollWithHub } from './enroll.js';
 
 export interface KioskSecrets {
-  /** Enroll with the hub; the answer is held, not yet kept. */
   /** Enroll with the hub (`continuing`: this enrolled kiosk re-enrolls in place); the answer is held, not yet kept. */
   enroll(hub: string, code: string, appVersion: string, continuing?: EnrollContinuation): Promise<Result<KioskEnrollment, EnrollError>>;
   load(): Promise<KioskEnrollment | undefined>;
   /** Keep an enrollment this store enrolled: the one switch of a first enrollment or a move. */
   save(enrollment: KioskEnrollment): Promise<void>;
+  /** The key of this kiosk id's database at rest (data/at-rest.ts), made and kept on first ask. */
+  storageKey(kioskId: string): Promise<string>;
   /** False for the browser fallback: the UI says so on the diagnostics screen. */
   readonly protectedAtRest: boolean;
 }
@@ -62,6 +64,8 @@ export function browserFallbackSecrets(indexedDB: IDBFactory): KioskSecrets {
       db.close();
     }
   };
+  // One at a time: two first asks for one kiosk id must not make two keys.
+  let keyQueue: Promise<string> = Promise.resolve('');
   return {
     protectedAtRest: false,
     enroll: (hub, code, appVersion, continuing) => enrollWithHub(hub, code, appVersion, continuing),
@@ -73,5 +77,15 @@ export function browserFallbackSecrets(indexedDB: IDBFactory): KioskSecrets {
     async save(enrollment) {
       await transact('readwrite', (store) => store.put(kioskEnrollmentSchema.parse(enrollment), BROWSER_FALLBACK_KEY));
     },
+    // Beside the enrollment, as unprotected as it: the database is encrypted, the key lies next to it.
+    storageKey: (kioskId) =>
+      (keyQueue = keyQueue.then(async () => {
+        const name = `${BROWSER_FALLBACK_KEY}.storage-key.${kioskId}`;
+        const known: unknown = await transact('readonly', (store) => store.get(name));
+        if (typeof known === 'string') return known;
+        const key = newStorageKey();
+        await transact('readwrite', (store) => store.put(key, name));
+        return key;
+      })),
   };
 }

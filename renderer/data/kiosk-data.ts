@@ -60,12 +60,15 @@ export interface OpenKioskDataOptions {
   readonly freshEnrollment?: boolean;
   /** The village's keys where the shell keeps them (main, in Electron); else the enrollment's own, in this page. */
   readonly keys?: KioskKeys;
+  /** The key of this kiosk's database at rest, from the shell (data/key-store.ts). */
+  readonly storageKey: string;
 }
 
 export async function openKioskData(options: OpenKioskDataOptions): Promise<KioskData> {
   const { enrollment } = options;
   const db = await openKioskDatabase({
     name: kioskDatabaseName(enrollment.kioskId),
+    storageKey: options.storageKey,
     ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
     ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
   });

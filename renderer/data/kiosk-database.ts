@@ -6,11 +6,14 @@ import { addRxPlugin, createRxDatabase, removeRxDatabase, type RxCollection, typ
 import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { RxDBCleanupPlugin } from 'rxdb/plugins/cleanup';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { encryptedAtRest, newStorageKey, sealer, type Sealer } from './at-rest.js';
 import { caseConflictHandler, caseMigrations, caseSchema, type StoredCase } from './case-collection.js';
-import { fileSchema, type StoredFile } from './files.js';
+import { fileMigrations, fileSchema, type StoredFile } from './files.js';
 
 addRxPlugin(RxDBLocalDocumentsPlugin);
+addRxPlugin(RxDBMigrationSchemaPlugin);
 addRxPlugin(RxDBCleanupPlugin);
 addRxPlugin(RxDBAttachmentsPlugin);
 
@@ -43,12 +46,17 @@ export type KioskDatabase = RxDatabase<KioskCollections>;
 export interface OpenOptions {
   /** One database per enrolled kiosk, e.g. `cunban-kiosk-422822100202-01`. */
   readonly name: string;
+  /**
+   * The key that encrypts residents' data in it at rest (at-rest.ts), kept by the shell (data/key-store.ts):
+   * without it the database cannot be read, so it is never optional.
+   */
+  readonly storageKey: string;
   /** IndexedDB implementation: the browser's, or fake-indexeddb in Node tests. */
   readonly indexedDB?: IDBFactory;
   readonly IDBKeyRange?: typeof IDBKeyRange;
 }
 
-const storageFor = (options: Omit<OpenOptions, 'name'>) =>
+const storageFor = (options: Pick<OpenOptions, 'indexedDB' | 'IDBKeyRange'>) =>
   getRxStorageDexie({
     ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
     ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
@@ -58,12 +66,23 @@ const storageFor = (options: Omit<OpenOptions, 'name'>) =>
 export const kioskDatabaseName = (kioskId: string) => `cunban-${kioskId}`;
 
 /** Remove a kiosk's database (closed) with everything in it: a kiosk moved away from its village. */
-export async function removeKioskDatabase(options: OpenOptions): Promise<void> {
-  await removeRxDatabase(options.name, storageFor(options), false);
+export async function removeKioskDatabase(options: Omit<OpenOptions, 'storageKey'>): Promise<void> {
+  // Removing reads nothing: the encrypted collections' instances need the wrapper, not the key.
+  await removeRxDatabase(options.name, encryptedAtRest(storageFor(options), newStorageKey()), false);
+}
+
+/** Each open database's sealer: for what it keeps outside its encrypted collections (sync-ledger.ts). */
+const sealers = new WeakMap<KioskDatabase, Sealer>();
+
+/** The sealer of a database opened here, with its storage key. */
+export function sealerOf(db: KioskDatabase): Sealer {
+  const box = sealers.get(db);
+  if (!box) throw new Error('Not a kiosk database opened with its storage key.');
+  return box;
 }
 
 export async function openKioskDatabase(options: OpenOptions): Promise<KioskDatabase> {
-  const storage = storageFor(options);
+  const storage = encryptedAtRest(storageFor(options), options.storageKey);
   // One window per kiosk: no cross-tab coordination needed.
   const db = await createRxDatabase<KioskCollections>({
     name: options.name,
@@ -76,7 +95,8 @@ export async function openKioskDatabase(options: OpenOptions): Promise<KioskData
   await db.addCollections({
     cases: { schema: caseSchema, migrationStrategies: caseMigrations, conflictHandler: caseConflictHandler },
     county: { schema: countyDocumentSchema },
-    files: { schema: fileSchema },
+    files: { schema: fileSchema, migrationStrategies: fileMigrations },
   });
+  sealers.set(db, sealer(options.storageKey));
   return db;
 }

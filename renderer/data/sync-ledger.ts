@@ -1,7 +1,8 @@
 /**
  * What this kiosk knows the hub holds: per case, how many events and in which of the hub's revisions —
  * told by the hub itself (hub-fetch.ts: every document it answers with, every write it acknowledges) —
- * and the documents the hub refused, kept here with its reason. A local document, never synced.
+ * and the documents the hub refused, kept here with its reason. A local document, never synced; RxDB does
+ * not encrypt local documents, so the refused documents (residents' names) are sealed here (at-rest.ts).
  *
  * Counts only grow while the hub confirms; the proof of reconcile.ts takes one back when the hub turns
  * out not to hold a revision it confirmed (a hub restored from a backup). Updated in place, written in
@@ -9,7 +10,7 @@
  * per case made a 10,000-case first pull take minutes (npm run bench).
  */
 import type { HeldDocument, Refusal } from './hub-fetch.js';
-import type { KioskDatabase } from './kiosk-database.js';
+import { sealerOf, type KioskDatabase } from './kiosk-database.js';
 import type { RefusedDocument } from './sync-state.js';
 
 const LEDGER = 'sync-ledger';
@@ -22,8 +23,11 @@ interface StoredLedger {
   readonly confirmed: Readonly<Record<string, number>>;
   readonly hubRevs?: Readonly<Record<string, string>>;
   readonly refused: readonly RefusedDocument[];
-  /** Each refused document as the kiosk last sent it, by id: what the clerk resolves, whatever the pull brings since. */
-  readonly refusedDocs?: Readonly<Record<string, Record<string, unknown>>>;
+  /**
+   * Each refused document as the kiosk last sent it, by id: what the clerk resolves, whatever the pull brings
+   * since. Sealed with the database's key (before 0.3.1: in the clear, read as it is and sealed at the next write).
+   */
+  readonly refusedDocs?: Readonly<Record<string, string | Record<string, unknown>>>;
 }
 
 export interface SyncLedger {
@@ -50,11 +54,12 @@ export interface SyncLedger {
 }
 
 export async function openSyncLedger(db: KioskDatabase): Promise<SyncLedger> {
+  const box = sealerOf(db);
   const stored = (await db.getLocal<StoredLedger>(LEDGER))?.toJSON().data;
   const confirmed = new Map(Object.entries(stored?.confirmed ?? {}));
   const hubRevs = new Map(Object.entries(stored?.hubRevs ?? {}));
   let refused: readonly RefusedDocument[] = stored?.refused ?? [];
-  const refusedDocs = new Map(Object.entries(stored?.refusedDocs ?? {}));
+  const refusedDocs = new Map(Object.entries(stored?.refusedDocs ?? {}).map(([id, doc]) => [id, box.openValue(doc) as Record<string, unknown>]));
 
   let writing = Promise.resolve();
   let queued = false;
@@ -69,7 +74,7 @@ export async function openSyncLedger(db: KioskDatabase): Promise<SyncLedger> {
           confirmed: Object.fromEntries(confirmed),
           hubRevs: Object.fromEntries(hubRevs),
           refused,
-          refusedDocs: Object.fromEntries(refusedDocs),
+          refusedDocs: Object.fromEntries([...refusedDocs].map(([id, doc]) => [id, box.sealValue(doc)])),
         });
       })
       // Not written (a full disk): still held here, and the next write carries it.

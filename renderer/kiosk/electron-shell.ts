@@ -41,11 +41,12 @@ export function electronShell(bridge: CunbanBridge, preferences: Pick<Storage, '
     save: async (enrollment) => {
       await unwrap(bridge.saveEnrollment({ kioskId: enrollment.kioskId }));
     },
+    storageKey: (kioskId) => unwrap(bridge.storageKey({ kioskId })),
   };
   return {
     secrets,
     appVersion: bridge.appVersion,
-    ...localKioskData(bridge.appVersion, (enrollment) => mainKeys(bridge, enrollment.kioskId)),
+    ...localKioskData(bridge.appVersion, secrets, (enrollment) => mainKeys(bridge, enrollment.kioskId)),
     print: () => unwrap(bridge.print()),
     reportActivity: (activity) => {
       void bridge.reportActivity(activity);

@@ -37,18 +37,20 @@ export interface KioskShell {
  * The kiosk's data in this page's IndexedDB, the same whoever hosts the page; the village's keys where the
  * host keeps them (`keysFor`: main, in Electron), else the enrollment's own in this page.
  */
-export function localKioskData(appVersion: string, keysFor?: (enrollment: KioskEnrollment) => KioskKeys): Pick<KioskShell, 'openData' | 'removeData'> {
+export function localKioskData(appVersion: string, secrets: Pick<KioskSecrets, 'storageKey'>, keysFor?: (enrollment: KioskEnrollment) => KioskKeys): Pick<KioskShell, 'openData' | 'removeData'> {
   return {
-    openData: (enrollment, options) => openKioskData({ enrollment, appVersion, freshEnrollment: options?.fresh === true, ...(keysFor ? { keys: keysFor(enrollment) } : {}) }),
+    openData: async (enrollment, options) =>
+      openKioskData({ enrollment, appVersion, storageKey: await secrets.storageKey(enrollment.kioskId), freshEnrollment: options?.fresh === true, ...(keysFor ? { keys: keysFor(enrollment) } : {}) }),
     removeData: (kioskId) => removeKioskDatabase({ name: kioskDatabaseName(kioskId) }),
   };
 }
 
 export function browserShell(): KioskShell {
+  const secrets = browserFallbackSecrets(window.indexedDB);
   return {
-    secrets: browserFallbackSecrets(window.indexedDB),
+    secrets,
     appVersion: CUNBAN_VERSION,
-    ...localKioskData(CUNBAN_VERSION),
+    ...localKioskData(CUNBAN_VERSION, secrets),
     print() {
       window.print();
       return Promise.resolve({});

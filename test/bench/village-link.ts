@@ -19,6 +19,7 @@ import { VILLAGE_A } from '../sync-server/hub-harness.js';
 import { benchIdNumber, benchName } from './bench-cases.js';
 import { enrollKiosk, startBenchHub } from './bench-hub.js';
 import { sample, type Benchmark } from './figures.js';
+import { TEST_STORAGE_KEY } from '../support/storage-key.js';
 
 const CASES = Number(process.env.BENCH_DAY_CASES ?? 200);
 const SCAN_BYTES = 200 * 1024;
@@ -58,6 +59,7 @@ export const villageLink: Benchmark = {
         let route: Route = 'setup';
         const data = await openKioskData({
           enrollment,
+          storageKey: TEST_STORAGE_KEY,
           appVersion: 'bench',
           indexedDB: new IDBFactory(),
           IDBKeyRange,

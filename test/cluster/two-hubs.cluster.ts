@@ -22,6 +22,7 @@ import { eventually } from '../support/eventually.js';
 import { dropPrefixedDatabases, TEST_APP_VERSION, VILLAGE_A } from '../sync-server/hub-harness.js';
 import { provisionForHubProcesses, spawnHub, type HubProcess } from '../sync-server/hub-process.js';
 import { reviewerJson, signInReviewer } from '../sync-server/reviewer-client.js';
+import { TEST_STORAGE_KEY } from '../support/storage-key.js';
 
 const cluster = process.env.COUCHDB_CLUSTER_URL;
 if (!cluster) throw new Error('COUCHDB_CLUSTER_URL names the 3-node cluster this test runs on (npm run test:couchdb starts one).');
@@ -58,7 +59,7 @@ async function kioskOn(hub: HubProcess): Promise<KioskData> {
   if (!issued.ok) throw new Error(issued.error.reason);
   const answer = await fetch(`${base(hub)}/api/enroll`, { method: 'POST', body: JSON.stringify({ code: issued.value.code }) });
   const enrollment = enrollResponseSchema.parse(await answer.json());
-  const data = await openKioskData({ enrollment, appVersion: TEST_APP_VERSION, indexedDB: new IDBFactory(), IDBKeyRange, freshEnrollment: true });
+  const data = await openKioskData({ enrollment, storageKey: TEST_STORAGE_KEY, appVersion: TEST_APP_VERSION, indexedDB: new IDBFactory(), IDBKeyRange, freshEnrollment: true });
   kiosks.push(data);
   return data;
 }

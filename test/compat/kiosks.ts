@@ -14,6 +14,7 @@ import { openKioskData } from '../../renderer/data/kiosk-data.js';
 import type { PersonInput } from '../../renderer/data/sealing.js';
 import { createdDraft, itemSnapshot } from '../core/fixtures.js';
 import { importRelease } from './releases.js';
+import { TEST_STORAGE_KEY } from '../support/storage-key.js';
 
 /** What these tests use of a kiosk's data layer: the same in every release so far. */
 export interface KioskDataApi {
@@ -39,6 +40,8 @@ type OpenKioskData = (options: {
   appVersion: string;
   /** Today's data layer only (0.1.0 ignores it). */
   freshEnrollment?: boolean;
+  /** Today's only: its database is encrypted at rest (releases before 0.3.1 ignore it). */
+  storageKey: string;
   indexedDB?: IDBFactory;
   IDBKeyRange?: typeof IDBKeyRange;
   fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -73,6 +76,7 @@ export async function openKiosk(
   const data = await open({
     enrollment,
     appVersion: version === 'today' ? 'today' : version,
+    storageKey: TEST_STORAGE_KEY,
     indexedDB: options.disk ?? indexedDB,
     IDBKeyRange,
     fetch: (input, init) => (network.up ? fetch(input, init) : Promise.reject(new TypeError('fetch failed: the line is down'))),

@@ -23,6 +23,7 @@ import { DB, villageDb } from '../../sync-server/store/names.js';
 import type { Store } from '../../sync-server/store/store.js';
 import { caseFor, dropPrefixedDatabases, startTestHub, testConfig, testCountyData, VILLAGE_A, type EnrolledKiosk, type TestHub } from '../sync-server/hub-harness.js';
 import { eventually } from '../support/eventually.js';
+import { rawIndexedDb } from '../support/raw-indexeddb.js';
 import { openKiosk } from './kiosks.js';
 import { followsCompatRule, importRelease, RELEASES } from './releases.js';
 
@@ -45,9 +46,14 @@ describe.each(RELEASES.map((release) => release.version))('a kiosk updated from 
     // A disk of its own (each release's describe enrolls kiosk -01 again), shared by the release and today's code: an update.
     const disk = new IDBFactory();
     // Its first start after enrolling: the enrollment is fresh (a release with numbering leases takes its number as the lease).
-    const before = await openKiosk(version, enrollment, { network: { up: false }, disk, fresh: true });
+    const line = { up: true };
+    const before = await openKiosk(version, enrollment, { network: line, disk, fresh: true });
+    // One case sent while the line was up (RxDB then keeps its copy of the hub's state), then the line drops.
+    const sent = await before.register('欧阳春燕');
+    await eventually(async () => (before.data.sync.state().pendingOutbound === 0 ? true : (await before.data.sync.syncNow(), undefined)), 'the first case sent');
+    line.up = false;
     const offline = [await before.register('李秀英'), await before.register('张建国'), await before.register('王桂兰')];
-    await eventually(() => (before.data.sync.state().pendingOutbound === offline.length ? true : undefined), 'the cases counted as unsent');
+    await eventually(() => (before.data.sync.state().pendingOutbound >= offline.length ? true : undefined), 'the cases counted as unsent');
     const clerks = (before.data as unknown as { clerks: ClerkAccounts }).clerks;
     const clerk = await clerks.add('王芳', '246810', '246810');
     if (!clerk.ok) throw new Error(clerk.error.code);
@@ -70,6 +76,10 @@ describe.each(RELEASES.map((release) => release.version))('a kiosk updated from 
         return parsed.ok ? parsed.value.sequence : 0;
       };
       expect(sequence(next.caseNumber)).toBe(Math.max(...offline.map((doc) => sequence(doc.caseNumber))) + 1);
+      // Updated, the disk holds no resident's name in the clear: the release's copies are gone, today's sealed.
+      expect((await after.data.cases.get(sent.caseNumber))?.summary.applicantName).toBe('欧阳春燕');
+      const raw = await rawIndexedDb(disk);
+      for (const name of ['欧阳春燕', '李秀英', '张建国', '王桂兰', '刘德华']) expect(raw, name).not.toContain(name);
     } finally {
       await after.close();
     }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHELL_CHANNELS } from '../../core/api/shell.js';
 import { enrollmentService, type EnrollmentService } from '../../electron/enrollment-service.js';
 import { enrollmentVault } from '../../electron/enrollment-vault.js';
+import { storageKeyVault } from '../../electron/storage-keys.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
 import { startTestHub, VILLAGE_A, VILLAGE_B, type TestHub } from '../sync-server/hub-harness.js';
 import { fakeKeychain } from '../support/shell-main.js';
@@ -33,7 +34,7 @@ async function enroll(village: string) {
 
 beforeAll(async () => {
   hub = await startTestHub();
-  service = await enrollmentService({ vault, fetch: (url, init) => fetch(url, init) });
+  service = await enrollmentService({ vault, storageKeys: storageKeyVault({ safeStorage: fakeKeychain(), file: join(dir, 'storage-keys.bin') }), fetch: (url, init) => fetch(url, init) });
 }, 60_000);
 
 afterAll(async () => {
@@ -55,6 +56,11 @@ describe("main's enrollment service", () => {
     // A kiosk id main never enrolled cannot be kept, sealed or revealed with.
     expect(await service.save({ kioskId: 'kiosk-422822100202-77' })).toMatchObject({ ok: false, error: { code: 'shell.unknownEnrollment' } });
     expect(await service.blindIndex({ kioskId: 'kiosk-422822100202-77', idNumber: '422822198001010015' })).toMatchObject({ ok: false, error: { code: 'shell.unknownEnrollment' } });
+    expect(await service.storageKey({ kioskId: 'kiosk-422822100202-77' })).toMatchObject({ ok: false, error: { code: 'shell.unknownEnrollment' } });
+    // The database key of an enrollment main holds: the same at every ask.
+    const key = await service.storageKey({ kioskId: a.kioskId });
+    expect(key.ok).toBe(true);
+    expect(await service.storageKey({ kioskId: a.kioskId })).toEqual(key);
   });
 
   it('re-enrolls a kiosk in place through the IPC boundary: a code for another kiosk is refused unspent, its own keeps its id', async () => {

@@ -74,9 +74,11 @@ describe('window.cunban (the preload bridge)', () => {
   it('offers the page exactly these powers: nothing wipes the enrollment or reads its secrets, and leaving kiosk mode takes the PIN', () => {
     // A new channel must be added here on purpose, after asking what a hostile page could do with it.
     // The key channels seal and open with the village's keys, never hand them over; saveEnrollment keeps
-    // only what main itself enrolled (a page cannot point the kiosk at a hub of its choosing).
+    // only what main itself enrolled (a page cannot point the kiosk at a hub of its choosing). storageKey
+    // gives the page the key of its own database, only for a kiosk id main enrolled: the page reads that
+    // data anyway; the key guards the disk, not the page.
     expect(Object.keys(SHELL_CHANNEL_NAMES).sort()).toEqual(
-      ['blindIndex', 'checkTechnicianPin', 'enroll', 'hasTechnicianPin', 'leaveKioskMode', 'loadEnrollment', 'print', 'reportActivity', 'revealIdNumber', 'saveDiagnosticBundle', 'saveEnrollment', 'sealApplicant', 'setTechnicianPin'].sort(),
+      ['blindIndex', 'checkTechnicianPin', 'enroll', 'hasTechnicianPin', 'leaveKioskMode', 'loadEnrollment', 'print', 'reportActivity', 'revealIdNumber', 'saveDiagnosticBundle', 'saveEnrollment', 'sealApplicant', 'setTechnicianPin', 'storageKey'].sort(),
     );
   });
 

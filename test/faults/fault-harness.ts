@@ -24,6 +24,7 @@ import type { Store } from '../../sync-server/store/store.js';
 import { createdDraft, itemSnapshot } from '../core/fixtures.js';
 import { TEST_APP_VERSION, VILLAGE_A } from '../sync-server/hub-harness.js';
 import { type KillableHub } from '../sync-server/hub-process.js';
+import { TEST_STORAGE_KEY } from '../support/storage-key.js';
 
 export const FAULTS_FULL = process.env.CUNBAN_FAULTS === 'full';
 
@@ -92,7 +93,7 @@ export async function faultyKiosk(hub: KillableHub, options: FaultyKioskOptions 
   const response = await fetch(`${hub.origin}/api/enroll`, { method: 'POST', body: JSON.stringify({ code: issued.value.code, ...(continuing ? { continuing } : {}) }) });
   const enrollment = enrollResponseSchema.parse(await response.json());
   kiosks += 1;
-  const db = options.inPlace?.db ?? (await openKioskDatabase({ name: `faulty-${String(kiosks)}-${enrollment.kioskId}`, indexedDB, IDBKeyRange }));
+  const db = options.inPlace?.db ?? (await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: `faulty-${String(kiosks)}-${enrollment.kioskId}`, indexedDB, IDBKeyRange }));
   const keys = await importKeyRing(enrollment.dataKeys);
   const numbers = caseNumbers(db, { enrollment, freshEnrollment: true, requestLease: () => Promise.resolve(undefined), now });
   await adoptEnrollmentLease(db, { enrollment, freshEnrollment: true, requestLease: () => Promise.resolve(undefined), now });

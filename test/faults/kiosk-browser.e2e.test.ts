@@ -4,16 +4,14 @@
  * `npm run test:faults` — and the kiosk's storage quota exhausted. A case whose receipt the clerk saw is
  * never lost, no registration is stored twice, and kiosk and hub end with the same cases.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { typeRegistration, enrollWithFirstClerk } from '../e2e/kiosk-steps.js';
 import { buildAppsForTest } from '../support/apps-build.js';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../support/chromium.js';
+import { kioskCasesRaw, startChromiumOnProfile, type KioskProcess } from '../support/kiosk-profile.js';
 import { startTestHub, VILLAGE_A, type TestHub } from '../sync-server/hub-harness.js';
 import { faultRounds, recordTally, villageCases } from './fault-harness.js';
 
@@ -36,45 +34,8 @@ afterAll(async () => {
   rmSync(profile, { recursive: true, force: true });
 });
 
-interface KioskProcess {
-  readonly page: Page;
-  readonly browser: Browser;
-  /** SIGKILL Chromium and every process it started, as a power cut or a crash would. */
-  kill(): Promise<void>;
-}
 let kiosk: KioskProcess | undefined;
-
-/** Chromium on the kiosk's profile, started by hand so the test owns its process group. */
-async function startKiosk(): Promise<KioskProcess> {
-  const child: ChildProcess = spawn(CHROMIUM_PATH, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], {
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const endpoint = await new Promise<string>((found, failed) => {
-    child.once('exit', (code) => {
-      failed(new Error(`Chromium exited with ${String(code)}`));
-    });
-    createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => {
-      const match = /DevTools listening on (ws:\/\/\S+)/.exec(line);
-      if (match?.[1]) found(match[1]);
-    });
-  });
-  const browser = await chromium.connectOverCDP(endpoint);
-  const context = browser.contexts()[0];
-  if (!context) throw new Error('Chromium has no default context');
-  const page = context.pages()[0] ?? (await context.newPage());
-  const exited = new Promise<void>((gone) => child.once('exit', () => {
-    gone();
-  }));
-  return {
-    page,
-    browser,
-    async kill() {
-      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
-      await exited;
-    },
-  };
-}
+const startKiosk = () => startChromiumOnProfile(profile);
 
 async function signIn(page: Page): Promise<void> {
   await page.goto(kioskUrl);
@@ -84,55 +45,9 @@ async function signIn(page: Page): Promise<void> {
   await page.locator('.counter-header').waitFor();
 }
 
-interface StoredCase {
-  readonly caseNumber: string;
-  readonly name: string;
-  readonly status: string;
-  readonly events: readonly string[];
-  /** Its created events: more than one is two residents in one case. */
-  readonly registrations: number;
-}
-
-/** The cases in the kiosk's IndexedDB, read raw (RxDB's stores, not its API), without deleted ones. */
-function kioskCases(page: Page): Promise<StoredCase[]> {
-  return page.evaluate(async () => {
-    const found = new Map<string, StoredCase>();
-    for (const info of await indexedDB.databases()) {
-      if (!info.name) continue;
-      const name = info.name;
-      const db = await new Promise<IDBDatabase>((opened, failed) => {
-        const request = indexedDB.open(name);
-        request.onsuccess = () => {
-          opened(request.result);
-        };
-        request.onerror = () => {
-          failed(request.error ?? new Error('open failed'));
-        };
-      });
-      for (const store of Array.from(db.objectStoreNames).filter((store) => store === 'docs' && name.endsWith('--cases'))) {
-        const rows = await new Promise<unknown[]>((read) => {
-          const request = db.transaction(store).objectStore(store).getAll();
-          request.onsuccess = () => {
-            read(request.result as unknown[]);
-          };
-        });
-        for (const row of rows) {
-          // RxDB's Dexie storage keeps `_deleted` as '0' or '1'.
-          const doc = row as { caseNumber?: string; _deleted?: string | boolean; events?: { id: string; type: string }[]; summary?: { status: string; applicantName: string } };
-          if (typeof doc.caseNumber === 'string' && doc.events && doc.summary && doc._deleted !== '1' && doc._deleted !== true) {
-            found.set(doc.caseNumber, { caseNumber: doc.caseNumber, name: doc.summary.applicantName, status: doc.summary.status, events: doc.events.map((e) => e.id), registrations: doc.events.filter((e) => e.type === 'created').length });
-          }
-        }
-      }
-      db.close();
-    }
-    return [...found.values()];
-  });
-}
-
 /** Kiosk against hub for the registrations made under `names`: what was lost, stored twice, or differs. */
 async function tally(page: Page, acknowledged: ReadonlySet<string>, names: readonly string[]) {
-  const mine = (await kioskCases(page)).filter((doc) => names.includes(doc.name));
+  const mine = (await kioskCasesRaw(page)).filter((doc) => names.includes(doc.name));
   const onHub = new Map((await villageCases(testHub.hub.store)).filter((doc) => names.includes(doc.summary.applicantName)).map((doc) => [doc.caseNumber, doc]));
   const count = (list: readonly string[], name: string) => list.filter((other) => other === name).length;
   const kioskNames = mine.map((doc) => doc.name);

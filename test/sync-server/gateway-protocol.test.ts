@@ -18,6 +18,7 @@ import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
 import { villageDb } from '../../sync-server/store/names.js';
 import { startLinkProxy } from '../support/link-proxy.js';
 import { startTestHub, TEST_APP_VERSION, VILLAGE_A, type EnrolledKiosk, type TestHub } from './hub-harness.js';
+import { TEST_STORAGE_KEY } from '../support/storage-key.js';
 
 const PROXY_TIMEOUT_MS = 3000;
 let t: TestHub;
@@ -139,7 +140,7 @@ describe('a long poll behind a reverse proxy', () => {
     if (!issued.ok) throw new Error('fixture');
     const enrollment = enrollResponseSchema.parse((await hub.call('POST', '/api/enroll', { body: { code: issued.value.code } })).body);
     const behindProxy = (url: string) => url.replace(hub.base, proxy.origin);
-    const db = await openKioskDatabase({ name: `idle-${String(Date.now())}`, indexedDB, IDBKeyRange });
+    const db = await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: `idle-${String(Date.now())}`, indexedDB, IDBKeyRange });
     const sync = await startKioskSync({
       db,
       enrollment: { ...enrollment, villageSyncUrl: behindProxy(enrollment.villageSyncUrl), catalogSyncUrl: behindProxy(enrollment.catalogSyncUrl) },

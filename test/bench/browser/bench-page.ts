@@ -13,6 +13,7 @@ import { blindIndex, importKeyRing, sealPerson } from '../../../renderer/data/se
 import { searchCases } from '../../../renderer/kiosk/case-search.js';
 import { benchCase, benchIdNumber, benchName } from '../bench-cases.js';
 import { cunbanPull, type PullResult } from '../cunban-pull.js';
+import { TEST_STORAGE_KEY } from '../../support/storage-key.js';
 
 
 let searchDb: KioskDatabase | undefined;
@@ -52,7 +53,7 @@ const bench = {
   async seedSearch(enrollment: EnrollResponse, count: number): Promise<{ ms: number }> {
     const started = performance.now();
     const keys = await importKeyRing(enrollment.dataKeys);
-    searchDb = await openKioskDatabase({ name: `bench-search-${String(Date.now())}` });
+    searchDb = await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: `bench-search-${String(Date.now())}` });
     for (let start = 0; start < count; start += 1000) {
       const docs = [];
       for (let i = start; i < Math.min(count, start + 1000); i++) {

@@ -20,6 +20,7 @@ import { DB, villageDb } from '../../../sync-server/store/names.js';
 import { createdDraft, itemSnapshot } from '../../core/fixtures.js';
 import { eventually } from '../../support/eventually.js';
 import { startTestHub, TEST_APP_VERSION, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
+import { TEST_STORAGE_KEY } from '../../support/storage-key.js';
 
 let t: TestHub;
 
@@ -47,6 +48,7 @@ async function open(enrollment: EnrollResponse, disk: IDBFactory, options: { fre
   const line = { up: options.lineUp ?? true };
   const data = await openKioskData({
     enrollment,
+    storageKey: TEST_STORAGE_KEY,
     appVersion: TEST_APP_VERSION,
     indexedDB: disk,
     IDBKeyRange,
@@ -133,7 +135,7 @@ describe('a kiosk database wiped under a kept credential', () => {
 
 describe('a kiosk clock set back', () => {
   it('refuses to number a day before the last one numbered, rather than reuse its numbers', async () => {
-    const db = await openKioskDatabase({ name: kioskDatabaseName(`clock-${String(Date.now())}`), indexedDB: new IDBFactory(), IDBKeyRange });
+    const db = await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: kioskDatabaseName(`clock-${String(Date.now())}`), indexedDB: new IDBFactory(), IDBKeyRange });
     try {
       let now = new Date('2026-11-30T02:00:00.000Z');
       const options = { enrollment: { village: VILLAGE_A, kioskNumber: 7 }, freshEnrollment: true, requestLease: () => Promise.resolve(undefined), now: () => now };
@@ -160,7 +162,7 @@ describe('a kiosk database restored from a backup', () => {
 
     // The backup predates A: the database holds the lease but not A, nor its place in the day's numbering.
     const disk = new IDBFactory();
-    const restoredDb = await openKioskDatabase({ name: kioskDatabaseName(enrollment.kioskId), indexedDB: disk, IDBKeyRange });
+    const restoredDb = await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: kioskDatabaseName(enrollment.kioskId), indexedDB: disk, IDBKeyRange });
     await adoptEnrollmentLease(restoredDb, { enrollment, freshEnrollment: true, requestLease: () => Promise.resolve(undefined) });
     await restoredDb.close();
     const restored = await open(enrollment, disk, { lineUp: false });

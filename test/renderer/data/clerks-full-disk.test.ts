@@ -7,6 +7,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clerkAccounts } from '../../../renderer/data/clerks.js';
 import { openKioskDatabase, type KioskDatabase } from '../../../renderer/data/kiosk-database.js';
+import { TEST_STORAGE_KEY } from '../../support/storage-key.js';
 
 let db: KioskDatabase | undefined;
 afterEach(async () => {
@@ -27,7 +28,7 @@ function fullDisk(database: KioskDatabase): KioskDatabase {
 
 describe('clerk accounts on a full disk', () => {
   it('sign in with the right PIN, count wrong ones to the lockout, and refuse a new account with storage.full', async () => {
-    db = await openKioskDatabase({ name: `clerks-full-${String(Date.now())}`, indexedDB: new IDBFactory(), IDBKeyRange });
+    db = await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: `clerks-full-${String(Date.now())}`, indexedDB: new IDBFactory(), IDBKeyRange });
     const added = await clerkAccounts(db).add('王芳', '2580', '2580');
     if (!added.ok) throw new Error(added.error.code);
     const clerks = clerkAccounts(fullDisk(db));

@@ -26,6 +26,8 @@ import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
 import { caseFor, startTestHub, TEST_APP_VERSION, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
 import { asReviewer, signInReviewer } from '../../sync-server/reviewer-client.js';
 import { eventually } from '../../support/eventually.js';
+import { TEST_STORAGE_KEY } from '../../support/storage-key.js';
+import { rawIndexedDb } from '../../support/raw-indexeddb.js';
 
 let t: TestHub;
 
@@ -58,7 +60,7 @@ async function kioskAt(village: string): Promise<Kiosk> {
   if (!issued.ok) throw new Error(issued.error.reason);
   const enrolled = await t.call('POST', '/api/enroll', { body: { code: issued.value.code } });
   const enrollment = enrollResponseSchema.parse(enrolled.body);
-  const db = await openKioskDatabase({ name: `kiosk-${enrollment.kioskId}-${Date.now()}`, indexedDB, IDBKeyRange });
+  const db = await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: `kiosk-${enrollment.kioskId}-${Date.now()}`, indexedDB, IDBKeyRange });
   const network: Kiosk['network'] = { up: true };
   const sync = await startKioskSync({
     db,
@@ -441,42 +443,17 @@ describe('a revoked kiosk', () => {
   });
 });
 
-/** Every value in every object store of every IndexedDB database, as text. */
-async function rawIndexedDb(): Promise<string> {
-  const request = <T>(r: IDBRequest<T>) =>
-    new Promise<T>((resolve, reject) => {
-      r.onsuccess = () => {
-        resolve(r.result);
-      };
-      r.onerror = () => {
-        reject(r.error ?? new Error('IndexedDB request failed'));
-      };
-    });
-  const chunks: string[] = [];
-  for (const info of await indexedDB.databases()) {
-    const open = indexedDB.open(info.name ?? '');
-    const db = await request(open);
-    const stores = [...db.objectStoreNames];
-    if (stores.length > 0) {
-      const tx = db.transaction(stores, 'readonly');
-      for (const store of stores) chunks.push(JSON.stringify(await request(tx.objectStore(store).getAll())));
-    }
-    db.close();
-  }
-  return chunks.join('\n');
-}
-
 describe('residents’ privacy', () => {
   const ID = '42282219671130019X';
   const forms = [ID, ID.toLowerCase(), '422822 19671130 019X', '13987654321'];
 
-  it('keeps full ID and phone numbers out of the kiosk’s IndexedDB and the hub’s database, in any form', async () => {
+  it('keeps full ID and phone numbers out of the kiosk’s IndexedDB and the hub’s database, in any form; names, addresses and notes are sealed on the kiosk', async () => {
     const kiosk = await kioskAt(VILLAGE_A);
     try {
       kiosk.sequence += 1;
       const number = formatCaseNumber({ village: VILLAGE_A, date: '2026-11-26' as LocalDate, kioskNumber: kiosk.enrollment.kioskNumber, sequence: kiosk.sequence });
       if (!number.ok) throw new Error('fixture');
-      const applicant = await sealPerson(kiosk.keys, { name: '张桂兰', idNumber: ID, phone: '139 8765 4321' });
+      const applicant = await sealPerson(kiosk.keys, { name: '张桂兰', idNumber: ID, phone: '139 8765 4321', address: '雀儿笼村四组桥头五号' });
       const created = await kiosk.cases.create({
         ...createdDraft(itemSnapshot('town'), new Date().toISOString(), { caseNumber: number.value, village: VILLAGE_A, applicant }),
         id: `${kiosk.enrollment.kioskId}-privacy`,
@@ -484,11 +461,15 @@ describe('residents’ privacy', () => {
         type: 'created',
       } as EventDraft & { type: 'created' });
       expect(created.ok).toBe(true);
+      expect((await kiosk.cases.append(number.value, event(clerk(kiosk), 'note', { text: '申请人独居，行动不便' }))).ok).toBe(true);
       expect((await kiosk.sync.syncNow()).ok).toBe(true);
 
-      const kioskBytes = await rawIndexedDb();
+      const kioskBytes = await rawIndexedDb(indexedDB);
       expect(kioskBytes).toContain(number.value);
       for (const form of forms) expect(kioskBytes).not.toContain(form);
+      // A stolen disk yields no name, address or note (at-rest.ts): RxDB's copies of the hub's state included.
+      for (const secret of ['张桂兰', '雀儿笼村四组桥头五号', '申请人独居']) expect(kioskBytes).not.toContain(secret);
+      expect((await kiosk.cases.get(number.value))?.summary.applicantName).toBe('张桂兰');
 
       const hubDocs = await t.hub.store.request({ db: t.hub.store.dbName(`village_${VILLAGE_A}`), path: '_all_docs', qs: { include_docs: true } });
       const hubText = JSON.stringify(hubDocs);
@@ -555,7 +536,7 @@ describe('retention', () => {
       expect((await t.hub.store.getDoc(`village_${VILLAGE_A}`, confirmed)).ok).toBe(true);
       expect(kiosk.sync.state().refused).toEqual([]);
       // Nothing of the removed case is left anywhere in the kiosk's IndexedDB, RxDB's own copies included.
-      expect(await rawIndexedDb()).not.toContain(confirmed);
+      expect(await rawIndexedDb(indexedDB)).not.toContain(confirmed);
     } finally {
       await kiosk.close();
     }
@@ -643,7 +624,7 @@ describe('the data layer’s one API for the counter', () => {
     const issued = await issueEnrollmentCode(t.hub.store, VILLAGE_A, new Date());
     if (!issued.ok) throw new Error(issued.error.reason);
     const enrollment = enrollResponseSchema.parse((await t.call('POST', '/api/enroll', { body: { code: issued.value.code } })).body);
-    const data = await openKioskData({ enrollment, appVersion: TEST_APP_VERSION, indexedDB, IDBKeyRange });
+    const data = await openKioskData({ enrollment, storageKey: TEST_STORAGE_KEY, appVersion: TEST_APP_VERSION, indexedDB, IDBKeyRange });
     try {
       const applicant = await data.sealApplicant({ name: '陈桂芳', idNumber: '11010519491231002X' });
       expect(applicant.idNumberMasked).toBe('110105********002X');

@@ -13,6 +13,7 @@ import { MOVE_MARKER, moveKiosk, settleInterruptedMove } from '../../../renderer
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
 import { memoryStorage } from '../kiosk/harness.js';
 import { startTestHub, storeForwardedCase, TEST_APP_VERSION, VILLAGE_A, VILLAGE_B, type TestHub } from '../../sync-server/hub-harness.js';
+import { TEST_STORAGE_KEY } from '../../support/storage-key.js';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -29,7 +30,7 @@ function machine() {
   return {
     preferences,
     secrets: browserFallbackSecrets(new IDBFactory()),
-    open: (enrollment: KioskEnrollment) => openKioskData({ enrollment, appVersion: TEST_APP_VERSION, indexedDB, IDBKeyRange }),
+    open: (enrollment: KioskEnrollment) => openKioskData({ enrollment, storageKey: TEST_STORAGE_KEY, appVersion: TEST_APP_VERSION, indexedDB, IDBKeyRange }),
     removeData: (kioskId: string) => removeKioskDatabase({ name: kioskDatabaseName(kioskId), indexedDB, IDBKeyRange }),
   };
 }

@@ -6,6 +6,7 @@ import { caseStore } from '../../../renderer/data/cases.js';
 import { openKioskDatabase } from '../../../renderer/data/kiosk-database.js';
 import { isQuotaError, storageHealth } from '../../../renderer/data/storage-health.js';
 import { actors, createdDraft, itemSnapshot } from '../../core/fixtures.js';
+import { TEST_STORAGE_KEY } from '../../support/storage-key.js';
 
 describe('storage health', () => {
   it.each([
@@ -32,7 +33,7 @@ describe('storage health', () => {
 
 describe('a write when the disk quota is exhausted', () => {
   it('says so, writes nothing, and keeps what was stored before', async () => {
-    const db = await openKioskDatabase({ name: `quota-${Date.now()}`, indexedDB, IDBKeyRange });
+    const db = await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: `quota-${Date.now()}`, indexedDB, IDBKeyRange });
     const cases = caseStore(db);
     try {
       const first = await cases.create({ ...createdDraft(itemSnapshot('town')), type: 'created' } as EventDraft & { type: 'created' });

@@ -19,6 +19,7 @@ import { startTestHub, TEST_APP_VERSION, VILLAGE_A, type TestHub } from '../../s
 import { createdDraft, itemSnapshot } from '../../core/fixtures.js';
 import { signedInCounter, testShell, type Counter } from './harness.js';
 import { registerThroughData } from './register-helper.js';
+import { TEST_STORAGE_KEY } from '../../support/storage-key.js';
 
 let hub: TestHub | undefined;
 let counter: Counter | undefined;
@@ -38,7 +39,7 @@ describe('a case number clash at the counter', () => {
     const enrollment = enrollResponseSchema.parse((await hub.call('POST', '/api/enroll', { body: { code: issued.value.code } })).body);
 
     // Before the backup was restored, this kiosk registered 张三 and sent it.
-    const before = await openKioskData({ enrollment, appVersion: TEST_APP_VERSION, indexedDB: new IDBFactory(), IDBKeyRange, freshEnrollment: true });
+    const before = await openKioskData({ enrollment, storageKey: TEST_STORAGE_KEY, appVersion: TEST_APP_VERSION, indexedDB: new IDBFactory(), IDBKeyRange, freshEnrollment: true });
     const number = await before.caseNumbers.next();
     if (!number.ok) throw new Error('fixture');
     const applicant = await before.sealApplicant({ name: '张三', idNumber: '422822198001010015' });
@@ -51,7 +52,7 @@ describe('a case number clash at the counter', () => {
 
     // The restored disk: the lease, not the case. Its line lets everything through but the village's feed until it has registered.
     const disk = new IDBFactory();
-    const restored = await openKioskDatabase({ name: kioskDatabaseName(enrollment.kioskId), indexedDB: disk, IDBKeyRange });
+    const restored = await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: kioskDatabaseName(enrollment.kioskId), indexedDB: disk, IDBKeyRange });
     await adoptEnrollmentLease(restored, { enrollment, freshEnrollment: true, requestLease: () => Promise.resolve(undefined) });
     await restored.close();
     const line = { feedOpen: false };

@@ -45,13 +45,20 @@ export interface TestShell extends KioskShell {
   readonly printed: { count: number; outcome: PrintOutcome };
 }
 
-/** `indexedDB`: the kiosk's disk (a prepared one); `fetch`: its line to the hub. */
-export function testShell(options: { readonly indexedDB?: IDBFactory; readonly fetch?: typeof globalThis.fetch; readonly keysFor?: (enrollment: KioskEnrollment) => KioskKeys } = {}): TestShell {
+/**
+ * `indexedDB`: the kiosk's disk (a prepared one); `fetch`: its line to the hub; `keysFor` and `storageKey`:
+ * where a host keeps the village's keys and the database's key (the page's own secrets otherwise).
+ */
+export function testShell(
+  options: { readonly indexedDB?: IDBFactory; readonly fetch?: typeof globalThis.fetch; readonly keysFor?: (enrollment: KioskEnrollment) => KioskKeys; readonly storageKey?: (kioskId: string) => Promise<string> } = {},
+): TestShell {
   const indexedDB = options.indexedDB ?? new IDBFactory();
   const opened: KioskData[] = [];
   const printed: TestShell['printed'] = { count: 0, outcome: {} };
+  const secrets = browserFallbackSecrets(new IDBFactory());
+  const storageKey = options.storageKey ?? ((kioskId: string) => secrets.storageKey(kioskId));
   return {
-    secrets: browserFallbackSecrets(new IDBFactory()),
+    secrets,
     appVersion: '0.1.0-test',
     preferences: memoryStorage(),
     opened,
@@ -59,6 +66,7 @@ export function testShell(options: { readonly indexedDB?: IDBFactory; readonly f
     async openData(enrollment: KioskEnrollment, openOptions?: { readonly fresh?: boolean }) {
       const data = await openKioskData({
         enrollment,
+        storageKey: await storageKey(enrollment.kioskId),
         appVersion: TEST_APP_VERSION,
         indexedDB,
         IDBKeyRange,

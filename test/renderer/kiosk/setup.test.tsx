@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enrollmentService } from '../../../electron/enrollment-service.js';
 import { enrollmentVault } from '../../../electron/enrollment-vault.js';
+import { storageKeyVault } from '../../../electron/storage-keys.js';
 import { validatedHandler, type IpcSender } from '../../../electron/ipc.js';
 import { loadKeyRing, unsealOnHub } from '../../../sync-server/keyring.js';
 import { BROWSER_FALLBACK_KEY } from '../../../renderer/data/key-store.js';
@@ -117,7 +118,8 @@ describe('the setup screen', () => {
     async function shellWithMain(keychainAvailable: boolean) {
       const dir = mkdtempSync(join(tmpdir(), 'cunban-main-'));
       const vault = enrollmentVault({ safeStorage: fakeKeychain(keychainAvailable), file: join(dir, 'enrollment.bin') });
-      const service = await enrollmentService({ vault, fetch: (url, init) => fetch(url, init) });
+      const storageKeys = storageKeyVault({ safeStorage: fakeKeychain(keychainAvailable), file: join(dir, 'storage-keys.bin') });
+      const service = await enrollmentService({ vault, storageKeys, fetch: (url, init) => fetch(url, init) });
       const answered: unknown[] = [];
       const recorded = <A,>(handler: (event: IpcSender, argument: A) => Promise<unknown>) => async (event: IpcSender, argument: A) => {
         const answer = await handler(event, argument);
@@ -131,6 +133,7 @@ describe('the setup screen', () => {
         sealApplicant: recorded(validatedHandler('sealApplicant', (request) => service.sealApplicant(request))),
         revealIdNumber: recorded(validatedHandler('revealIdNumber', (request) => service.revealIdNumber(request))),
         blindIndex: recorded(validatedHandler('blindIndex', (request) => service.blindIndex(request))),
+        storageKey: validatedHandler('storageKey', (request) => service.storageKey(request)),
       });
       const pageRequests: Headers[] = [];
       const throughMain: typeof fetch = (input, init) => {
@@ -141,7 +144,15 @@ describe('the setup screen', () => {
         return fetch(input, { ...init, headers });
       };
       const pageStorage = memoryStorage();
-      const base = testShell({ fetch: throughMain, keysFor: (enrollment) => mainKeys(bridge, enrollment.kioskId) });
+      const base = testShell({
+        fetch: throughMain,
+        keysFor: (enrollment) => mainKeys(bridge, enrollment.kioskId),
+        storageKey: async (kioskId) => {
+          const key = await bridge.storageKey({ kioskId });
+          if (!key.ok) throw new Error(key.error.message);
+          return key.value;
+        },
+      });
       const inElectron: TestShell = { ...base, ...electronShell(bridge, pageStorage), openData: (enrollment, options) => base.openData(enrollment, options) };
       return { shell: inElectron, vault, pageStorage, dir, answered, pageRequests, bridge };
     }
