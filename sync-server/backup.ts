@@ -12,14 +12,14 @@
  * The county key ring is not in the file, deliberately: a backup that holds the sealed ID numbers and
  * the keys that open them is a leak waiting for a lost disk. Keep `county-keys.json` apart (see README).
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
 import { err, ok, type Result } from '../core/result.js';
 import { CUNBAN_VERSION } from '../core/version.js';
-import { reserveNumbersAfterRestore } from './kiosks.js';
+import { numberReservations, reserveNumbersAfterRestore } from './kiosks.js';
 import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
 import { CONTROL_DBS, DB, villageDb } from './store/names.js';
 import type { Store, StoreFailure } from './store/store.js';
@@ -128,6 +128,10 @@ export async function backupHub(store: Store, file: string, now: Date): Promise<
  * the store up to this version.
  */
 export async function restoreHub(store: Store, file: string, options: RestoreOptions = {}): Promise<Result<BackupReport, BackupError>> {
+  if (!existsSync(file)) return err({ code: 'backup.notABackup', message: `${file} does not exist.` });
+  // What the hub granted until now: the restore must not forget numbers the backup never knew.
+  const before = await numberReservations(store);
+  if (!before.ok) return err({ code: 'backup.store', failure: before.error });
   const input = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
   let header: BackupHeader | undefined;
   let documents = 0;
@@ -175,7 +179,7 @@ export async function restoreHub(store: Store, file: string, options: RestoreOpt
       documents += 1;
     }
     if (!header) return err({ code: 'backup.notABackup', message: `${file} is empty.` });
-    const numbersSetAside = await must(reserveNumbersAfterRestore(store, await villagesOf(store), options.now ?? new Date(), options.numberMargin));
+    const numbersSetAside = await must(reserveNumbersAfterRestore(store, await villagesOf(store), options.now ?? new Date(), options.numberMargin, before.value));
     return ok({ databases: header.databases.length, documents, numbersSetAside });
   } catch (error) {
     if (error instanceof StoreError) return err({ code: 'backup.store', failure: error.failure });

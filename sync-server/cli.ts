@@ -43,9 +43,9 @@ const USAGE = `Usage: cunban-hub <command> [options] [--json]
   backup FILE                             every database of this hub into FILE (gzipped JSON lines)
   restore FILE [--set-aside 5]            replace this hub's databases with FILE's (stop the hub first), and set
                                           aside, in each village, the kiosk numbers kiosks enrolled after the
-                                          backup may hold (5 above the highest the backup knows)
+                                          backup may hold (those granted since, and the 5 lowest free)
   kiosks set-aside-numbers [--set-aside 5]
-                                          the same, after restoring Apache CouchDB by its own means
+                                          the same, once, after restoring Apache CouchDB by its own means
 
 Environment: CUNBAN_HUB_PORT (6084), CUNBAN_HUB_HOST, CUNBAN_DATA_DIR (.cunban-data), COUCHDB_URL,
 CUNBAN_DB_PREFIX, CUNBAN_PUBLIC_URL, CUNBAN_CORS_ORIGINS.`;
@@ -56,7 +56,20 @@ class CliError extends Error {
   }
 }
 
-const { values: flags, positionals } = parseArgs({
+const { values: flags, positionals } = parsedCommandLine();
+
+/** The command line, or a one-line error (an unknown or malformed option), never a stack trace. */
+function parsedCommandLine() {
+  try {
+    return parseCommandLine();
+  } catch (error) {
+    process.stderr.write(`cunban-hub: ${error instanceof Error ? error.message : String(error)} (cunban-hub --help lists the options)\n`);
+    process.exit(2);
+  }
+}
+
+function parseCommandLine() {
+  return parseArgs({
   allowPositionals: true,
   options: {
     json: { type: 'boolean', default: false },
@@ -77,12 +90,14 @@ const { values: flags, positionals } = parseArgs({
     key: { type: 'string' },
     'set-aside': { type: 'string' },
   },
-});
+  });
+}
 
 /** `--set-aside N`: kiosk numbers set aside in each village after a restore (kiosks.ts). */
 function setAsideFlag(): number {
-  const count = Number(flags['set-aside'] ?? String(RESTORE_NUMBER_MARGIN));
-  if (!Number.isInteger(count) || count < 0 || count > 98) throw new CliError('restore.badSetAside', '--set-aside must be a whole number from 0 to 98.');
+  const text = flags['set-aside'] ?? String(RESTORE_NUMBER_MARGIN);
+  const count = /^\d{1,2}$/.test(text) ? Number(text) : NaN;
+  if (!(count >= 0 && count <= 98)) throw new CliError('restore.badSetAside', '--set-aside must be a whole number from 0 to 98.');
   return count;
 }
 
@@ -155,6 +170,7 @@ async function main(): Promise<void> {
       // A kiosk id names its village: kiosk-<village12>-<nn>.
       const forKiosk = flags.kiosk;
       if (forKiosk !== undefined && !/^kiosk-\d{12}-\d{2}$/.test(forKiosk)) throw new CliError('enroll.badKiosk', '--kiosk needs a kiosk id like kiosk-422822100202-01.');
+      if (forKiosk !== undefined && flags.village !== undefined) throw new CliError('enroll.usage', 'Give --village for a new kiosk or --kiosk to re-enroll one, not both (a kiosk id names its village).');
       const village = forKiosk?.slice(6, 18) ?? flags.village ?? '';
       if (parseDivisionCode(village)?.level !== 'village') throw new CliError('enroll.badVillage', '--village needs a 12-digit village code.');
       const hours = Number(flags.hours ?? '24');
@@ -165,7 +181,7 @@ async function main(): Promise<void> {
             // A kiosk this hub knows, or one a restored hub forgot (enrolled after the backup): it keeps its id.
             const kiosk = await findReEnrollable(a.store, forKiosk);
             if (!kiosk.ok) {
-              return { ok: false as const, error: { code: kiosk.error.code, message: kiosk.error.code === 'kiosk.store' ? kiosk.error.failure.reason : `No kiosk ${forKiosk}, and its number belongs to another kiosk.` } };
+              return { ok: false as const, error: { code: kiosk.error.code, message: kiosk.error.code === 'kiosk.store' ? kiosk.error.failure.reason : `No kiosk ${forKiosk} on this hub, and its number was not set aside by a restore: enroll a new kiosk with --village.` } };
             }
           }
           return enrollmentTicket(a.store, village, kioskFacingUrl(config), hours * 3600_000, forKiosk);
@@ -260,8 +276,7 @@ async function main(): Promise<void> {
     case 'restore': {
       const file = sub;
       if (!file) throw new CliError('usage', `cunban-hub ${command} needs a file.`);
-      const numberMargin = setAsideFlag();
-      const done = await withStore(config, (a) => (command === 'backup' ? backupHub(a.store, file, new Date()) : restoreHub(a.store, file, { numberMargin })));
+      const done = await withStore(config, (a) => (command === 'backup' ? backupHub(a.store, file, new Date()) : restoreHub(a.store, file, { numberMargin: setAsideFlag() })));
       if (!done.ok) throw new CliError(done.error.code, done.error.code === 'backup.store' ? done.error.failure.reason : done.error.message);
       const { databases, documents, numbersSetAside = 0 } = done.value;
       out(

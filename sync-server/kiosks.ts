@@ -96,7 +96,7 @@ export type EnrollError =
   | { readonly code: 'enroll.store'; readonly failure: StoreFailure };
 
 /** A kiosk number's reservation: held by a kiosk, or set aside by a restore (`reservedBy`) until one claims it. */
-interface NumberReservation {
+export interface NumberReservation {
   readonly _id: string;
   readonly _rev?: string;
   readonly type: 'kioskNumber';
@@ -144,6 +144,10 @@ export async function enrollKiosk(
     const existing = await findReEnrollable(store, codeDoc.forKiosk);
     if (!existing.ok) return existing.error.code === 'kiosk.store' ? err({ code: 'enroll.store', failure: existing.error.failure }) : err({ code: 'enroll.codeUnknown' });
     predecessor = existing.value;
+    // A kiosk the restored hub forgot is only ever that kiosk, continuing in place: a new disk enrolls as a new kiosk.
+    if (!predecessor._rev && !continuing) return err({ code: 'enroll.otherKiosk' });
+    // Refused before the code is spent, as every refusal the kiosk can do nothing about.
+    if (numbersOf(predecessor).length >= MAX_NUMBERS_PER_KIOSK) return err({ code: 'enroll.numbersExhausted' });
   }
 
   // Claim the code first: of two hubs racing on it, exactly one write succeeds.
@@ -182,11 +186,12 @@ async function newKiosk(store: Store, village: string): Promise<Result<KioskDoc,
 async function continueKiosk(store: Store, kiosk: KioskDoc, numberedUnder: readonly number[]): Promise<Result<KioskDoc, EnrollError>> {
   const { revokedAt: _lifted, ...rest } = kiosk;
   const held = numbersOf(kiosk);
-  const wanted = [...new Set([...(kiosk._rev ? [] : [idParts(kiosk.kioskId).number]), ...numberedUnder])]
-    .filter((n) => Number.isInteger(n) && n >= 1 && n <= MAX_KIOSK_NUMBER && !held.includes(n))
-    .slice(0, MAX_NUMBERS_PER_KIOSK);
+  const wanted = [...new Set([...(kiosk._rev ? [] : [idParts(kiosk.kioskId).number]), ...numberedUnder])].filter((n) => Number.isInteger(n) && n >= 1 && n <= MAX_KIOSK_NUMBER && !held.includes(n));
+  // Room is kept for the new number.
+  const room = MAX_NUMBERS_PER_KIOSK - held.length - 1;
   const reclaimed: number[] = [];
   for (const n of wanted) {
+    if (reclaimed.length >= room) break;
     const mine = await claimNumber(store, kiosk.village, kiosk.kioskId, n);
     if (!mine.ok) return err({ code: 'enroll.store', failure: mine.error });
     if (mine.value) reclaimed.push(n);
@@ -244,28 +249,51 @@ async function grantNumber(store: Store, kiosk: KioskDoc): Promise<Result<Pick<K
 /** How many kiosk numbers a restore sets aside in each village, unless told otherwise. */
 export const RESTORE_NUMBER_MARGIN = 5;
 
+/** Every kiosk number reservation in the store (none if its database does not exist yet). */
+export async function numberReservations(store: Store): Promise<Result<NumberReservation[], StoreFailure>> {
+  const found = await store.docsWithPrefix<NumberReservation>(DB.kiosks, 'kiosknumber:');
+  if (!found.ok && found.error.status === 404) return ok([]);
+  return found;
+}
+
+const villageOf = (reservation: NumberReservation) => reservation._id.split(':')[1] ?? '';
+const numberOf = (reservation: NumberReservation) => Number(reservation._id.split(':')[2] ?? '0');
+
 /**
- * After a restore from a backup: set aside, in each village, the `margin` numbers above the highest the
- * restored hub knows. Kiosks enrolled after the backup may hold them, and the restored hub has forgotten
- * granting them: no new kiosk gets one; a kiosk that numbered under one claims it when it is re-enrolled
- * (`continueKiosk`). Returns how many were set aside.
+ * After a restore from a backup: the restored hub has forgotten the numbers it granted since, and must never
+ * grant one again. Sets aside every number the store held before the restore (`before`, when known) that the
+ * backup lacks; and in each village, as a hub grants the lowest free number, the `margin` lowest numbers free
+ * in the backup — those kiosks enrolled after it would have got. No new kiosk gets a number set aside; a kiosk
+ * that numbered under one claims it when it is re-enrolled in place (`continueKiosk`). Each run sets `margin`
+ * more aside per village (of 99): run it once per restore. Returns how many it set aside.
  */
-export async function reserveNumbersAfterRestore(store: Store, villages: readonly string[], now: Date, margin = RESTORE_NUMBER_MARGIN): Promise<Result<number, StoreFailure>> {
-  const known = await store.docsWithPrefix<NumberReservation>(DB.kiosks, 'kiosknumber:');
+export async function reserveNumbersAfterRestore(
+  store: Store,
+  villages: readonly string[],
+  now: Date,
+  margin = RESTORE_NUMBER_MARGIN,
+  before: readonly NumberReservation[] = [],
+): Promise<Result<number, StoreFailure>> {
+  const known = await numberReservations(store);
   if (!known.ok) return known;
-  const highest = new Map<string, number>();
-  for (const doc of known.value) {
-    const [, village = '', n = '0'] = doc._id.split(':');
-    highest.set(village, Math.max(highest.get(village) ?? 0, Number(n)));
+  const byId = new Map(known.value.map((doc) => [doc._id, doc]));
+  const setAside = (village: string, n: number): NumberReservation => ({ _id: reservationId(village, n), type: 'kioskNumber', reservedBy: 'restore', reservedAt: now.toISOString() });
+  const wanted = before.filter((doc) => !byId.has(doc._id)).map((doc) => setAside(villageOf(doc), numberOf(doc)));
+  for (const doc of wanted) byId.set(doc._id, doc);
+  for (const village of villages) {
+    // The lowest free numbers: a kiosk enrolled after the backup got the lowest free then, skipping any set aside.
+    let window = 0;
+    for (let n = 1; n <= MAX_KIOSK_NUMBER && window < margin; n++) {
+      if (byId.has(reservationId(village, n))) continue;
+      window++;
+      wanted.push(setAside(village, n));
+    }
   }
   let reserved = 0;
-  for (const village of villages) {
-    const from = (highest.get(village) ?? 0) + 1;
-    for (let n = from; n < from + margin && n <= MAX_KIOSK_NUMBER; n++) {
-      const put = await store.putDoc<NumberReservation>(DB.kiosks, { _id: reservationId(village, n), type: 'kioskNumber', reservedBy: 'restore', reservedAt: now.toISOString() });
-      if (put.ok) reserved++;
-      else if (put.error.status !== 409) return put;
-    }
+  for (const doc of wanted) {
+    const put = await store.putDoc<NumberReservation>(DB.kiosks, doc);
+    if (put.ok) reserved++;
+    else if (put.error.status !== 409) return put;
   }
   return ok(reserved);
 }

@@ -8,14 +8,13 @@
  * This is RxDB's own storage wrapper (`wrapRxStorageInstance`, as its encryption plugins use) with
  * XChaCha20-Poly1305 from @noble/ciphers (audited, synchronous): each value sealed with a random 24-byte
  * nonce, authenticated, so a tampered value fails to open instead of reading wrong. Not RxDB's crypto-js
- * plugin: it derives a key from a password for every value (0.6 ms for a 6 KB case, against 0.08 ms here,
+ * plugin: it derives a key from a password for every value (0.6 ms for a 6 KB case, against under 0.1 ms here,
  * which 50,000 cases cannot afford). Not WebCrypto: its asynchronous decryption could reorder RxDB's change
  * stream, which decrypts as it emits.
  */
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { randomBytes } from '@noble/ciphers/utils.js';
-import { base64, base64urlnopad } from '@scure/base';
-import { clone, flatClone, getProperty, hasEncryption, setProperty, wrapRxStorageInstance, type RxDocumentData, type RxJsonSchema, type RxStorage, type RxStorageInstanceCreationParams } from 'rxdb';
+import { arrayBufferToBase64, base64ToArrayBuffer, clone, getProperty, hasEncryption, wrapRxStorageInstance, type RxDocumentData, type RxJsonSchema, type RxStorage, type RxStorageInstanceCreationParams } from 'rxdb';
 
 /** A sealed value: this prefix, then base64 of nonce ‖ ciphertext ‖ tag. */
 const SEALED = 'c1:';
@@ -23,15 +22,19 @@ const NONCE_BYTES = 24;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+// RxDB's base64 (the browser's btoa and atob): ten times faster than a pure-JS one, and here on every write.
+const toBase64 = (bytes: Uint8Array) => arrayBufferToBase64(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+const fromBase64 = (text: string) => new Uint8Array(base64ToArrayBuffer(text));
+
 /** A new storage key: 32 random bytes, base64url (43 characters). */
 export function newStorageKey(): string {
-  return base64urlnopad.encode(randomBytes(32));
+  return toBase64(randomBytes(32)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** The key's bytes; throws on anything but 32 bytes of base64url. */
 function keyBytes(storageKey: string): Uint8Array {
-  const bytes = base64urlnopad.decode(storageKey);
-  if (bytes.length !== 32) throw new Error('A storage key is 32 bytes.');
+  const bytes = /^[A-Za-z0-9_-]{43}$/.test(storageKey) ? fromBase64(`${storageKey.replace(/-/g, '+').replace(/_/g, '/')}=`) : new Uint8Array();
+  if (bytes.length !== 32) throw new Error('A storage key is 32 bytes of base64url.');
   return bytes;
 }
 
@@ -58,11 +61,11 @@ export function sealer(storageKey: string): Sealer {
   return {
     seal,
     open,
-    sealValue: (value) => SEALED + base64.encode(seal(encoder.encode(JSON.stringify(value)))),
+    sealValue: (value) => SEALED + toBase64(seal(encoder.encode(JSON.stringify(value)))),
     openValue(stored) {
       // RxDB's replication record of a database encrypted after an upgrade may still hold plain values: read, rewritten sealed.
       if (typeof stored !== 'string' || !stored.startsWith(SEALED)) return stored;
-      return JSON.parse(decoder.decode(open(base64.decode(stored.slice(SEALED.length))))) as unknown;
+      return JSON.parse(decoder.decode(open(fromBase64(stored.slice(SEALED.length))))) as unknown;
     },
   };
 }
@@ -81,16 +84,19 @@ function storedSchema<T>(schema: RxJsonSchema<T>, paths: readonly string[]): RxJ
   return stored;
 }
 
-/** A document with its encrypted paths changed by `change`; attachments kept by reference (their data may be a Blob). */
-function withPaths<D extends { _attachments?: unknown }>(doc: D, paths: readonly string[], change: (value: unknown) => unknown): D {
-  const { _attachments: attachments, ...rest } = flatClone<D>(doc);
-  const out = clone<D>(rest as D);
-  if (attachments !== undefined) out._attachments = attachments;
+/** `object` with the value at `path` replaced: each level on the way copied, nothing else (attachments stay by reference). */
+function replaced(object: Record<string, unknown>, [head = '', ...rest]: readonly string[], value: unknown): Record<string, unknown> {
+  return { ...object, [head]: rest.length === 0 ? value : replaced(object[head] as Record<string, unknown>, rest, value) };
+}
+
+/** A document with its encrypted paths changed by `change`; the document itself untouched. */
+function withPaths<D>(doc: D, paths: readonly string[], change: (value: unknown) => unknown): D {
+  let out = doc as Record<string, unknown>;
   for (const path of paths) {
     const value: unknown = getProperty(out, path);
-    if (value !== undefined) setProperty(out, path, change(value));
+    if (value !== undefined) out = replaced(out, path.split('.'), change(value));
   }
-  return out;
+  return out as D;
 }
 
 /**

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupHub, restoreHub } from '../../sync-server/backup.js';
+import { DB } from '../../sync-server/store/names.js';
 import { appendCaseEventOnHub } from '../../sync-server/case-events.js';
 import { startKillableHub, type KillableHub } from '../sync-server/hub-process.js';
 import { VILLAGE_A } from '../sync-server/hub-harness.js';
@@ -37,9 +38,10 @@ describe('a kiosk re-enrolled mid-outage', () => {
         await kiosk.syncUntilOk();
         for (const id of kiosk.acknowledged) acknowledged.add(id);
         await kiosk.close();
-        // The disk dies; the technician re-enrolls the kiosk on a new one; the line drops at once.
+        // The disk dies; the technician re-enrolls the kiosk on a new one; the line drops at once. A kiosk holds
+        // ten numbers at most: every fifth replacement is enrolled as a new kiosk, as the hub then asks.
         const line = { up: true };
-        kiosk = await faultyKiosk(hub, { reEnroll: kiosk.enrollment.kioskId, network: (real) => (input, init) => (line.up ? real(input, init) : Promise.reject(new TypeError('fetch failed: the line is down'))) });
+        kiosk = await faultyKiosk(hub, { ...(round % 5 === 4 ? {} : { reEnroll: kiosk.enrollment.kioskId }), network: (real) => (input, init) => (line.up ? real(input, init) : Promise.reject(new TypeError('fetch failed: the line is down'))) });
         line.up = false;
         await kiosk.register();
         await kiosk.register();
@@ -95,14 +97,18 @@ describe('the hub restored from an older backup while a kiosk worked', () => {
 });
 
 describe('the hub restored from a backup taken before a kiosk was re-enrolled', () => {
-  /** Back the hub up now, into a new file; returns a function that restores it (hub stopped meanwhile, as the README says). */
-  async function backupNow(name: string, numberMargin?: number): Promise<() => Promise<void>> {
+  /**
+   * Back the hub up now, into a new file; returns a function that restores it (hub stopped meanwhile, as the
+   * README says) — with `diskLost`, onto a store that lost its kiosks database, so it cannot know what it granted.
+   */
+  async function backupNow(name: string, numberMargin?: number, diskLost = false): Promise<() => Promise<void>> {
     const file = join(folder, `${name}.jsonl.gz`);
     await hub.kill();
     expect((await hub.withAdmin((admin) => backupHub(admin.store, file, new Date()))).ok).toBe(true);
     await hub.start();
     return async () => {
       await hub.kill();
+      if (diskLost) await hub.withAdmin((admin) => admin.store.request({ db: admin.store.dbName(DB.kiosks), method: 'DELETE' }));
       expect((await hub.withAdmin((admin) => restoreHub(admin.store, file, numberMargin === undefined ? {} : { numberMargin }))).ok).toBe(true);
       await hub.start();
     };
@@ -124,9 +130,9 @@ describe('the hub restored from a backup taken before a kiosk was re-enrolled', 
     // The restored hub knows neither the replacement's credential nor its number.
     expect(await replacement.sync.syncNow(15_000)).toMatchObject({ ok: false });
     expect(replacement.sync.state().status).toBe('credentialRevoked');
-    // A kiosk enrolled now never gets the forgotten number, nor one a kiosk enrolled after the backup may hold.
+    // A kiosk enrolled now never gets the forgotten number (the restore knew the hub had granted it).
     const newcomer = await faultyKiosk(hub);
-    expect(newcomer.enrollment.kioskNumber).toBeGreaterThan(forgotten + 4);
+    expect(newcomer.enrollment.kioskNumber).not.toBe(forgotten);
     await newcomer.register();
     await newcomer.syncUntilOk();
 
@@ -147,8 +153,50 @@ describe('the hub restored from a backup taken before a kiosk was re-enrolled', 
     }
   }, 300_000);
 
-  it('with no numbers set aside, the number granted again is caught: the second registration is refused as a clash and kept, never merged', async () => {
-    const restore = await backupNow('no-margin', 0);
+  it('restored twice from one backup, grants no number given between the two restores', async () => {
+    const restore = await backupNow('restored-twice');
+    await restore();
+    const between = await faultyKiosk(hub);
+    await between.register();
+    await between.syncUntilOk();
+    await restore();
+    const newcomer = await faultyKiosk(hub);
+    try {
+      expect(newcomer.enrollment.kioskNumber).toBeGreaterThan(between.enrollment.kioskNumber);
+      // The kiosk enrolled between the restores, forgotten by the second, re-enrolled in place: its case is its own.
+      const again = await between.reEnrollInPlace();
+      await again.register();
+      await again.syncUntilOk();
+      expect(again.sync.state().refused).toEqual([]);
+      expect(await tallyKiosk(again, hub, 'hub restored twice from one backup', 1)).toMatchObject({ cases: 2, lost: 0, duplicated: 0, mixed: 0 });
+      await again.close();
+    } finally {
+      await newcomer.close();
+    }
+  }, 300_000);
+
+  it('restored onto a store that lost its own record, still grants no number a kiosk enrolled after the backup holds', async () => {
+    const restore = await backupNow('record-lost', undefined, true);
+    const forgotten = await faultyKiosk(hub);
+    await forgotten.register();
+    await forgotten.syncUntilOk();
+    await restore();
+    // Set aside are the lowest numbers free in the backup: those enrollments after it were given.
+    const newcomer = await faultyKiosk(hub);
+    const again = await forgotten.reEnrollInPlace();
+    try {
+      expect(newcomer.enrollment.kioskNumber).not.toBe(forgotten.enrollment.kioskNumber);
+      await again.syncUntilOk();
+      expect(again.sync.state().refused).toEqual([]);
+      expect(await tallyKiosk(again, hub, 'hub restored onto a store that lost its record', 1)).toMatchObject({ cases: 1, lost: 0, duplicated: 0, mixed: 0 });
+    } finally {
+      await again.close();
+      await newcomer.close();
+    }
+  }, 300_000);
+
+  it('with no numbers set aside and the hub’s own record lost, the number granted again is caught: the second registration is refused as a clash and kept, never merged', async () => {
+    const restore = await backupNow('no-margin', 0, true);
     // Enrolled after the backup: the restored hub forgets it and its number.
     const forgotten = await faultyKiosk(hub);
     const theirs = await forgotten.register();

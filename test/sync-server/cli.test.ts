@@ -139,7 +139,13 @@ describe('cunban-hub enroll, kiosks and users', () => {
     expect(await cliFailure('enroll', '--kiosk', 'kiosk-422822100202-03')).toMatchObject({ error: 'kiosk.unknown' });
     // After a restore by CouchDB's own means, the same by hand.
     expect(await cli('kiosks', 'set-aside-numbers', '--set-aside', '1')).toEqual({ numbersSetAside: 179 });
-    expect(await cliFailure('kiosks', 'set-aside-numbers', '--set-aside', 'many')).toMatchObject({ error: 'restore.badSetAside' });
+    for (const bad of ['many', '', '1e1', '99']) expect(await cliFailure('kiosks', 'set-aside-numbers', '--set-aside', bad)).toMatchObject({ error: 'restore.badSetAside' });
+    expect(await cliFailure('restore', join(dataDir, 'no-such-backup.gz'))).toMatchObject({ error: 'backup.notABackup' });
+    expect(await cliFailure('enroll', '--kiosk', 'kiosk-422822100202-02', '--village', '422822100212')).toMatchObject({ error: 'enroll.usage' });
+    // A misspelt option is a line saying so, not a stack trace.
+    const typo = await run(process.execPath, ['bin/cunban-hub.js', 'restore', 'x', '--setaside', '2'], { cwd: root, env }).catch((error: unknown) => error as { code: number; stderr: string });
+    expect(typo).toMatchObject({ code: 2, stderr: expect.stringMatching(/^cunban-hub: Unknown option '--setaside'/) as string });
+    expect((typo as { stderr: string }).stderr).not.toContain('    at ');
     const notABackup = join(dataDir, 'not-a-backup.gz');
     writeFileSync(notABackup, gzipSync('{"hello":"world"}\n'));
     expect(await cliFailure('restore', notABackup)).toMatchObject({ error: 'backup.notABackup' });

@@ -61,6 +61,19 @@ describe('re-enrolling a kiosk in place', () => {
     expect(kiosk.ok && kiosk.value.numbers).toEqual([mine.kioskNumber, enrollResponseSchema.parse(again.body).kioskNumber]);
   });
 
+  it('a kiosk that holds all its numbers is told so before its code is spent, and never takes more than it may hold', async () => {
+    const greedy = enrollResponseSchema.parse((await enroll({ code: await code() })).body);
+    const all = Array.from({ length: 99 }, (_, i) => i + 1);
+    const again = await enroll({ code: await codeFor(greedy.kioskId), continuing: { kioskId: greedy.kioskId, numbers: all } });
+    expect(again.status).toBe(201);
+    const kiosk = await t.hub.store.getDoc<{ numbers: number[] }>(DB.kiosks, `kiosk:${greedy.kioskId}`);
+    expect(kiosk.ok && kiosk.value.numbers.length).toBe(10);
+    const last = await codeFor(greedy.kioskId);
+    expect(await enroll({ code: last, continuing: { kioskId: greedy.kioskId, numbers: all } })).toMatchObject({ status: 409, body: { error: 'enroll.numbersExhausted' } });
+    const codeDoc = await t.hub.store.docsWithPrefix<{ usedAt?: string; forKiosk?: string }>(DB.kiosks, 'enroll:');
+    expect(codeDoc.ok && codeDoc.value.filter((doc) => doc.forKiosk === greedy.kioskId && !doc.usedAt)).toHaveLength(1);
+  });
+
   it('two codes for one kiosk used at the same moment: one enrolls, the other is told so and stays usable — never a 503', async () => {
     const kiosk = enrollResponseSchema.parse((await enroll({ code: await code() })).body);
     for (let round = 0; round < 4; round++) {
@@ -89,6 +102,10 @@ describe('re-enrolling a kiosk in place', () => {
     expect(enrollResponseSchema.parse(forgotten.body).kioskId).toBe(forgottenId);
     const kiosk = await t.hub.store.getDoc<{ numbers: number[] }>(DB.kiosks, `kiosk:${forgottenId}`);
     expect(kiosk.ok && kiosk.value.numbers[0]).toBe(holder.kioskNumber + 1);
+    // A new disk cannot take a forgotten kiosk's id: only that kiosk, continuing in place — the code stays usable.
+    const forgottenCode = await codeFor(idOf(holder.kioskNumber + 2));
+    expect(await enroll({ code: forgottenCode })).toMatchObject({ status: 409, body: { error: 'enroll.otherKiosk' } });
+    expect((await enroll({ code: forgottenCode, continuing: { kioskId: idOf(holder.kioskNumber + 2), numbers: [] } })).status).toBe(201);
     // A new kiosk gets none of the numbers set aside.
     const newcomer = enrollResponseSchema.parse((await enroll({ code: await code(VILLAGE_B) })).body);
     expect(newcomer.kioskNumber).toBeGreaterThan(holder.kioskNumber + 2);
