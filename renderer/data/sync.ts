@@ -73,6 +73,27 @@ const RETRY_MAX_MS = 10_000;
 const PROVE_EVERY_MS = 6 * 60 * 60 * 1000;
 const PROVE_AT_MOST_EVERY_MS = 60_000;
 
+/**
+ * One lookup per id, made together: RxDB calls a pull modifier for every document of a batch at once, and
+ * 500 reads of one document each cost a first pull of 10,000 cases most of its time (npm run bench).
+ */
+function batchedLookup<T>(read: (ids: string[]) => Promise<Map<string, T>>): (id: string) => Promise<T | undefined> {
+  let waiting: { ids: string[]; found: Promise<Map<string, T>> } | undefined;
+  return (id) => {
+    if (!waiting) {
+      const batch: { ids: string[]; found?: Promise<Map<string, T>> } = { ids: [] };
+      // Read once this turn's asks are in.
+      batch.found = Promise.resolve().then(() => {
+        waiting = undefined;
+        return read(batch.ids);
+      });
+      waiting = batch as { ids: string[]; found: Promise<Map<string, T>> };
+    }
+    waiting.ids.push(id);
+    return waiting.found.then((found) => found.get(id));
+  };
+}
+
 export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
   const { db, enrollment } = options;
   const now = options.now ?? (() => new Date());
@@ -144,8 +165,9 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
    * A pulled case that would replace this kiosk's own registration under the same number (clash.ts): the
    * kiosk's copy is kept with the refusals, as a clash the clerk registers again, before the pull writes.
    */
+  const localCopy = batchedLookup((ids) => db.cases.findByIds(ids).exec());
   async function keepClashingRegistration(incoming: WithDeleted<StoredCase>): Promise<WithDeleted<StoredCase>> {
-    const local = await db.cases.findOne(incoming.id).exec();
+    const local = await localCopy(incoming.id);
     if (local && !ledger.refusedDocument(incoming.id) && pullWouldReplaceRegistration(local, incoming)) {
       const reason = `Case number ${incoming.id} is registered on the county hub for another application; this registration is kept on the kiosk: register it again under a new number.`;
       ledger.refuse([{ id: incoming.id, reason, code: 'case.clash', doc: local.toMutableJSON() }], now().toISOString());
