@@ -26,6 +26,17 @@ const decoder = new TextDecoder();
 const toBase64 = (bytes: Uint8Array) => arrayBufferToBase64(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
 const fromBase64 = (text: string) => new Uint8Array(base64ToArrayBuffer(text));
 
+/**
+ * A stored value that does not open: damaged on disk, or sealed with another key (the storage key lost and
+ * made anew). Never read as something else: the kiosk stops and says so (kiosk-database.ts, root.tsx).
+ */
+export class SealBroken extends Error {
+  override readonly name = 'SealBroken';
+  constructor() {
+    super('A value stored on this kiosk does not open with its storage key: damaged on disk, or sealed with another key.');
+  }
+}
+
 /** A new storage key: 32 random bytes, base64url (43 characters). */
 export function newStorageKey(): string {
   return toBase64(randomBytes(32)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -57,7 +68,13 @@ export function sealer(storageKey: string): Sealer {
     out.set(sealed, NONCE_BYTES);
     return out;
   };
-  const open = (sealed: Uint8Array) => xchacha20poly1305(key, sealed.subarray(0, NONCE_BYTES)).decrypt(sealed.subarray(NONCE_BYTES));
+  const open = (sealed: Uint8Array) => {
+    try {
+      return xchacha20poly1305(key, sealed.subarray(0, NONCE_BYTES)).decrypt(sealed.subarray(NONCE_BYTES));
+    } catch {
+      throw new SealBroken();
+    }
+  };
   return {
     seal,
     open,

@@ -8,7 +8,7 @@ import { RxDBCleanupPlugin } from 'rxdb/plugins/cleanup';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { encryptedAtRest, newStorageKey, sealer, type Sealer } from './at-rest.js';
+import { encryptedAtRest, newStorageKey, SealBroken, sealer, type Sealer } from './at-rest.js';
 import { caseConflictHandler, caseMigrations, caseSchema, type StoredCase } from './case-collection.js';
 import { fileMigrations, fileSchema, type StoredFile } from './files.js';
 
@@ -71,6 +71,22 @@ export async function removeKioskDatabase(options: Omit<OpenOptions, 'storageKey
   await removeRxDatabase(options.name, encryptedAtRest(storageFor(options), newStorageKey()), false);
 }
 
+const KEY_CHECK = 'storage-key-check';
+const KEY_CHECK_TEXT = 'cunban';
+
+/**
+ * The database opens with this key, or throws `SealBroken` at once — not at the first case read — when the key
+ * is not the one it was sealed with (a storage key lost and made anew). A database without the check gets it.
+ */
+async function checkStorageKey(db: KioskDatabase, box: Sealer): Promise<void> {
+  const check = (await db.getLocal<{ sealed: string }>(KEY_CHECK))?.toJSON().data;
+  if (!check) {
+    await db.upsertLocal(KEY_CHECK, { sealed: box.sealValue(KEY_CHECK_TEXT) });
+    return;
+  }
+  if (box.openValue(check.sealed) !== KEY_CHECK_TEXT) throw new SealBroken();
+}
+
 /** Each open database's sealer: for what it keeps outside its encrypted collections (sync-ledger.ts). */
 const sealers = new WeakMap<KioskDatabase, Sealer>();
 
@@ -97,6 +113,13 @@ export async function openKioskDatabase(options: OpenOptions): Promise<KioskData
     county: { schema: countyDocumentSchema },
     files: { schema: fileSchema, migrationStrategies: fileMigrations },
   });
-  sealers.set(db, sealer(options.storageKey));
+  const box = sealer(options.storageKey);
+  try {
+    await checkStorageKey(db, box);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  sealers.set(db, box);
   return db;
 }

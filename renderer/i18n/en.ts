@@ -4,6 +4,9 @@ import type { UiMessages } from './zh-CN.js';
 export const uiEn: UiMessages = {
   'app.name': 'Cunban',
   'boot.loading': 'Loading…',
+  'boot.unreadable': "This kiosk's stored data does not open with its storage key: the key was lost (or replaced), or the data on disk is damaged. Nothing was read wrongly or sent. Please call the technician.",
+  'boot.removeUnreadable': 'Remove the unreadable data and download the village again',
+  'boot.removeUnreadableHint': "Afterwards the kiosk downloads every case of {village} the county hub holds, and numbers under a new kiosk number. Cases not yet sent cannot be recovered, and this cannot be undone. If the original key file can be found, restore it first.",
   'boot.failed': 'The kiosk could not start: {reason}. Please call the technician.',
   'boot.insecure': "This page must be opened over https or on this machine (localhost) so residents' ID numbers can be sealed. Please call the technician.",
   'error.unexpected': 'That did not work ({code}). What you typed is still here. Try again or call the technician.',

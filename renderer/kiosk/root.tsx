@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { KioskEnrollment } from '../../core/api/enrollment.js';
+import { SealBroken } from '../data/at-rest.js';
 import type { KioskData } from '../data/kiosk-data.js';
 import { settleInterruptedMove } from '../data/move-kiosk.js';
 import { Alert } from '../ui/form.js';
@@ -12,12 +13,15 @@ import { ClerkGate } from './clerk-gate.js';
 import { DisplayProvider } from '../ui/display.js';
 import { Setup } from './setup.js';
 import type { KioskShell } from './shell.js';
+import { UnreadableData } from './unreadable-data.js';
 
 type Boot =
   | { readonly stage: 'loading' }
   | { readonly stage: 'setup' }
   | { readonly stage: 'ready'; readonly data: KioskData }
   | { readonly stage: 'failed'; readonly message: string }
+  /** The stored data does not open with the storage key (lost and made anew, or a damaged disk). */
+  | { readonly stage: 'unreadable'; readonly enrollment: KioskEnrollment }
   /** Sealing ID numbers needs WebCrypto, which browsers give only to https and localhost pages. */
   | { readonly stage: 'insecure' };
 
@@ -54,7 +58,10 @@ function Kiosk({ shell, idleLockMs }: KioskProps) {
         }
         // A move to another village finishes (or is undone) here, before any data is opened.
         await settleInterruptedMove(shell.preferences, enrollment.kioskId, shell.removeData);
-        await open(enrollment);
+        await open(enrollment).catch((error: unknown) => {
+          if (!(error instanceof SealBroken)) throw error;
+          setBoot({ stage: 'unreadable', enrollment });
+        });
       })
       .catch((error: unknown) => {
         setBoot({ stage: 'failed', message: String(error) });
@@ -78,6 +85,8 @@ function Kiosk({ shell, idleLockMs }: KioskProps) {
       return <Alert>{t('boot.failed', { reason: boot.message })}</Alert>;
     case 'insecure':
       return <Alert>{t('boot.insecure')}</Alert>;
+    case 'unreadable':
+      return <UnreadableData shell={shell} enrollment={boot.enrollment} onRemoved={() => void open(boot.enrollment).catch((error: unknown) => { setBoot({ stage: 'failed', message: String(error) }); })} />;
     case 'setup':
       return <Setup shell={shell} onEnrolled={(enrollment) => open(enrollment, true)} />;
     case 'ready':

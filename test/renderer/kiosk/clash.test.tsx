@@ -58,6 +58,7 @@ describe('a case number clash at the counter', () => {
     const line = { feedOpen: false };
     const shell = testShell({
       indexedDB: disk,
+      storageKey: () => Promise.resolve(TEST_STORAGE_KEY),
       fetch: (input, init) => {
         const url = input instanceof Request ? input.url : String(input);
         return line.feedOpen || !url.includes(`/${villageDb(VILLAGE_A)}/`) ? fetch(input, init) : Promise.reject(new TypeError('fetch failed'));
