@@ -32,10 +32,10 @@ describe('cunban/layering', () => {
     ['sync-server/probe.ts', "import { app } from 'electron';", "sync-server/ may use only the packages nano, negotiator, qrcode, proxy-addr, rate-limiter-flexible, p-limit, pino, prom-client, js-yaml, semver, ipaddr.js, express-pouchdb, pouchdb-core, pouchdb-adapter-http, pouchdb-adapter-leveldb, pouchdb-mapreduce, pouchdb-replication; 'electron' is not one of them."],
     ['sync-server/probe.ts', "import express from 'express';", "sync-server/ may use only the packages nano, negotiator, qrcode, proxy-addr, rate-limiter-flexible, p-limit, pino, prom-client, js-yaml, semver, ipaddr.js, express-pouchdb, pouchdb-core, pouchdb-adapter-http, pouchdb-adapter-leveldb, pouchdb-mapreduce, pouchdb-replication; 'express' is not one of them."],
     ['renderer/probe.ts', "import { readFileSync } from 'node:fs';", "renderer/ has no Node.js: 'node:fs' is not available here."],
-    ['renderer/probe.ts', "import { ipcRenderer } from 'electron';", "renderer/ may use only the packages react, react-dom, rxdb, rxjs, recharts, qrcode, jsqr; 'electron' is not one of them."],
+    ['renderer/probe.ts', "import { ipcRenderer } from 'electron';", "renderer/ may use only the packages react, react-dom, rxdb, rxjs, recharts, qrcode, jsqr, @noble/ciphers; 'electron' is not one of them."],
     // A package nobody thought to deny: the renderer must not talk to CouchDB around RxDB.
-    ['renderer/probe.ts', "import PouchDB from 'pouchdb-core';", "renderer/ may use only the packages react, react-dom, rxdb, rxjs, recharts, qrcode, jsqr; 'pouchdb-core' is not one of them."],
-    ['renderer/probe.ts', "import { readFile } from 'fs-extra';", "renderer/ may use only the packages react, react-dom, rxdb, rxjs, recharts, qrcode, jsqr; 'fs-extra' is not one of them."],
+    ['renderer/probe.ts', "import PouchDB from 'pouchdb-core';", "renderer/ may use only the packages react, react-dom, rxdb, rxjs, recharts, qrcode, jsqr, @noble/ciphers; 'pouchdb-core' is not one of them."],
+    ['renderer/probe.ts', "import { readFile } from 'fs-extra';", "renderer/ may use only the packages react, react-dom, rxdb, rxjs, recharts, qrcode, jsqr, @noble/ciphers; 'fs-extra' is not one of them."],
     ['renderer/probe.ts', "import { loadHubConfig } from '../sync-server/config.js';", "renderer/ may import only renderer/ and core/; '../sync-server/config.js' is in sync-server/."],
     ['electron/probe.ts', "import { pickLocale } from '../renderer/locale.js';", "electron/ may import only electron/ and core/; '../renderer/locale.js' is in renderer/."],
     ['electron/probe.ts', "import { render } from 'react-dom';", "electron/ may use only the packages electron, electron-updater, js-yaml, zod; 'react-dom' is not one of them."],
