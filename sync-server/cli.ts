@@ -63,7 +63,7 @@ function parsedCommandLine() {
   try {
     return parseCommandLine();
   } catch (error) {
-    process.stderr.write(`cunban-hub: ${error instanceof Error ? error.message : String(error)} (cunban-hub --help lists the options)\n`);
+    process.stderr.write(`cunban-hub: ${(error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ')} (cunban-hub --help lists the options)\n`);
     process.exit(2);
   }
 }

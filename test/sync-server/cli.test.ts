@@ -146,6 +146,9 @@ describe('cunban-hub enroll, kiosks and users', () => {
     const typo = await run(process.execPath, ['bin/cunban-hub.js', 'restore', 'x', '--setaside', '2'], { cwd: root, env }).catch((error: unknown) => error as { code: number; stderr: string });
     expect(typo).toMatchObject({ code: 2, stderr: expect.stringMatching(/^cunban-hub: Unknown option '--setaside'/) as string });
     expect((typo as { stderr: string }).stderr).not.toContain('    at ');
+    const negative = await run(process.execPath, ['bin/cunban-hub.js', 'restore', 'x', '--set-aside', '-1'], { cwd: root, env }).catch((error: unknown) => error as { code: number; stderr: string });
+    expect(negative).toMatchObject({ code: 2 });
+    expect((negative as { stderr: string }).stderr.trim().split('\n')).toHaveLength(1);
     const notABackup = join(dataDir, 'not-a-backup.gz');
     writeFileSync(notABackup, gzipSync('{"hello":"world"}\n'));
     expect(await cliFailure('restore', notABackup)).toMatchObject({ error: 'backup.notABackup' });
