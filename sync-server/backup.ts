@@ -157,10 +157,7 @@ export async function restoreHub(store: Store, file: string, options: RestoreOpt
       if ('security' in line) {
         await flush();
         const name = store.dbName(line.db);
-        // Gone, then made again: nothing written after the backup survives.
-        const dropped = await store.request({ db: name, method: 'DELETE' });
-        if (!dropped.ok && dropped.error.status !== 404) throw new StoreError(dropped.error);
-        await must(store.ensureDatabase(line.db));
+        await recreate(store, line.db);
         await must(store.request({ db: name, path: '_security', method: 'PUT', body: line.security }));
         batch = { db: line.db, docs: [] };
         continue;
@@ -185,6 +182,20 @@ export async function restoreHub(store: Store, file: string, options: RestoreOpt
     if (error instanceof StoreError) return err({ code: 'backup.store', failure: error.failure });
     if (error instanceof SyntaxError) return err({ code: 'backup.notABackup', message: `${file} is not a Cunban hub backup (${error.message}).` });
     throw error;
+  }
+}
+
+/**
+ * `db` gone, then made again: nothing written after the backup survives. CouchDB may still be removing the
+ * old database's files when asked to make it again (412): asked again shortly, for up to ten seconds.
+ */
+async function recreate(store: Store, db: string): Promise<void> {
+  const dropped = await store.request({ db: store.dbName(db), method: 'DELETE' });
+  if (!dropped.ok && dropped.error.status !== 404) throw new StoreError(dropped.error);
+  for (let attempt = 0; ; attempt++) {
+    if ((await must(store.ensureDatabase(db))) === 'created') return;
+    if (attempt >= 50) throw new StoreError({ status: 503, error: 'restore_failed', reason: `${db} could not be made again after it was removed.` });
+    await new Promise((wait) => setTimeout(wait, 200));
   }
 }
 

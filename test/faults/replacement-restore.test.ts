@@ -104,12 +104,12 @@ describe('the hub restored from a backup taken before a kiosk was re-enrolled', 
   async function backupNow(name: string, numberMargin?: number, diskLost = false): Promise<() => Promise<void>> {
     const file = join(folder, `${name}.jsonl.gz`);
     await hub.kill();
-    expect((await hub.withAdmin((admin) => backupHub(admin.store, file, new Date()))).ok).toBe(true);
+    expect(await hub.withAdmin((admin) => backupHub(admin.store, file, new Date()))).toMatchObject({ ok: true });
     await hub.start();
     return async () => {
       await hub.kill();
       if (diskLost) await hub.withAdmin((admin) => admin.store.request({ db: admin.store.dbName(DB.kiosks), method: 'DELETE' }));
-      expect((await hub.withAdmin((admin) => restoreHub(admin.store, file, numberMargin === undefined ? {} : { numberMargin }))).ok).toBe(true);
+      expect(await hub.withAdmin((admin) => restoreHub(admin.store, file, numberMargin === undefined ? {} : { numberMargin }))).toMatchObject({ ok: true });
       await hub.start();
     };
   }
