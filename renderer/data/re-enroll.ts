@@ -12,18 +12,10 @@
 import type { KioskEnrollment } from '../../core/api/enrollment.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { EnrollError } from './enroll.js';
-import type { KioskSecrets } from './key-store.js';
-import type { KioskData } from './kiosk-data.js';
+import type { MoveOptions } from './move-kiosk.js';
 
-export interface ReEnrollOptions {
-  readonly current: KioskData;
-  readonly hub: string;
-  readonly code: string;
-  readonly appVersion: string;
-  readonly secrets: KioskSecrets;
-  /** Opens the data of a fresh enrollment (the shell's `openData` with `fresh`). */
-  readonly open: (enrollment: KioskEnrollment) => Promise<KioskData>;
-}
+/** What a move takes, but the move's marker: re-enrolling stays in the same database. */
+export type ReEnrollOptions = Omit<MoveOptions, 'marker'>;
 
 export async function reEnrollKiosk(options: ReEnrollOptions): Promise<Result<KioskEnrollment, EnrollError>> {
   const { current } = options;
