@@ -20,6 +20,7 @@ export function bridgeOf(invoke: Invoke, appVersion: string): CunbanBridge {
     revealIdNumber: (request) => call('revealIdNumber', request),
     blindIndex: (request) => call('blindIndex', request),
     storageKey: (request) => call('storageKey', request),
+    clearStoreFiles: () => call('clearStoreFiles'),
     print: () => call('print'),
     hasTechnicianPin: () => call('hasTechnicianPin'),
     setTechnicianPin: (pin) => call('setTechnicianPin', pin),

@@ -9,7 +9,7 @@ import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, sessio
 import electronUpdater from 'electron-updater';
 import { SHELL_CHANNEL_NAMES, type ShellChannel, type ShellResult } from '../core/api/shell.js';
 import { err, ok } from '../core/result.js';
-import { APP_SCHEME } from './app-origin.js';
+import { APP_ORIGIN, APP_SCHEME } from './app-origin.js';
 import { answerAppRequest, kioskContentSecurityPolicy } from './app-protocol.js';
 import { enrollmentService } from './enrollment-service.js';
 import { enrollmentVault } from './enrollment-vault.js';
@@ -115,6 +115,11 @@ async function start(): Promise<void> {
   handle('revealIdNumber', (request) => enrollments.revealIdNumber(request));
   handle('blindIndex', (request) => enrollments.blindIndex(request));
   handle('storageKey', (request) => enrollments.storageKey(request));
+  handle('clearStoreFiles', async () => {
+    // Chromium deletes the origin's IndexedDB directory: the only way its uncompacted pages leave the disk.
+    await session.defaultSession.clearStorageData({ origin: APP_ORIGIN, storages: ['indexdb'] });
+    return ok(null);
+  });
   // The page's requests to its hub carry the kiosk's credential, added here: page script never holds it.
   session.defaultSession.webRequest.onBeforeSendHeaders((details, callback) => {
     const authorization = details.webContentsId === undefined ? undefined : enrollments.authorizationFor(details.url);

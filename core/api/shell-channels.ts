@@ -7,6 +7,7 @@ export const SHELL_CHANNEL_NAMES = {
   revealIdNumber: 'cunban:keys:reveal-id-number',
   blindIndex: 'cunban:keys:blind-index',
   storageKey: 'cunban:keys:storage-key',
+  clearStoreFiles: 'cunban:storage:clear-store-files',
   print: 'cunban:print',
   hasTechnicianPin: 'cunban:technician:has-pin',
   setTechnicianPin: 'cunban:technician:set-pin',

@@ -74,6 +74,7 @@ export const SHELL_CHANNELS = {
   revealIdNumber: { argument: z.strictObject({ kioskId: kioskIdSchema, sealed: sealedValueSchema }) },
   blindIndex: { argument: z.strictObject({ kioskId: kioskIdSchema, idNumber: z.string().max(32) }) },
   storageKey: { argument: z.strictObject({ kioskId: kioskIdSchema }) },
+  clearStoreFiles: { argument: z.undefined() },
   print: { argument: z.undefined() },
   hasTechnicianPin: { argument: z.undefined() },
   setTechnicianPin: { argument: technicianPinSchema },
@@ -103,6 +104,12 @@ export interface CunbanBridge {
   readonly blindIndex: (request: { kioskId: string; idNumber: string }) => Promise<ShellResult<string>>;
   /** The key of that enrollment's database at rest, kept by main under the keychain (made on first ask). */
   readonly storageKey: (request: { kioskId: string }) => Promise<ShellResult<string>>;
+  /**
+   * Delete the page's IndexedDB files (every database), so pages LevelDB has not compacted leave the disk:
+   * the page has put its data aside first and puts it back after (renderer/data/store-rewrite.ts).
+   * Nothing the page could not do itself by deleting its databases, but only this removes the files.
+   */
+  readonly clearStoreFiles: () => Promise<ShellResult<null>>;
   /** Print the page's print view: straight to the default printer in kiosk mode, or as a PDF when it cannot. */
   readonly print: () => Promise<ShellResult<PrintOutcome>>;
   readonly hasTechnicianPin: () => Promise<ShellResult<boolean>>;

@@ -19,6 +19,7 @@ import { kioskDatabaseName, openKioskDatabase } from './kiosk-database.js';
 import { pageKeys, type KioskKeys } from './kiosk-keys.js';
 import type { PersonInput, UnsealError } from './sealing.js';
 import { storageHealth, type StorageHealth } from './storage-health.js';
+import type { StoreFiles } from './store-rewrite.js';
 import { startKioskSync, type KioskSync } from './sync.js';
 
 export interface KioskData {
@@ -62,6 +63,8 @@ export interface OpenKioskDataOptions {
   readonly keys?: KioskKeys;
   /** The key of this kiosk's database at rest, from the shell (data/key-store.ts). */
   readonly storageKey: string;
+  /** The shell's means to write the store's files anew after an upgrade sealed them (kiosk-database.ts). */
+  readonly storeFiles?: StoreFiles;
 }
 
 export async function openKioskData(options: OpenKioskDataOptions): Promise<KioskData> {
@@ -69,6 +72,7 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
   const db = await openKioskDatabase({
     name: kioskDatabaseName(enrollment.kioskId),
     storageKey: options.storageKey,
+    ...(options.storeFiles ? { storeFiles: options.storeFiles } : {}),
     ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
     ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
   });

@@ -11,6 +11,7 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { encryptedAtRest, newStorageKey, SealBroken, sealer, type Sealer } from './at-rest.js';
 import { caseConflictHandler, caseMigrations, caseSchema, type StoredCase } from './case-collection.js';
 import { fileMigrations, fileSchema, type StoredFile } from './files.js';
+import { finishInterruptedRewrite, rewriteOwed, rewriteStoreFiles, type StoreFiles } from './store-rewrite.js';
 
 addRxPlugin(RxDBLocalDocumentsPlugin);
 addRxPlugin(RxDBMigrationSchemaPlugin);
@@ -54,6 +55,11 @@ export interface OpenOptions {
   /** IndexedDB implementation: the browser's, or fake-indexeddb in Node tests. */
   readonly indexedDB?: IDBFactory;
   readonly IDBKeyRange?: typeof IDBKeyRange;
+  /**
+   * The shell's means to write the store's files anew (Electron; store-rewrite.ts): after an upgrade sealed
+   * the database, the old plaintext pages leave the disk. Absent in browser mode, whose key lies beside the data.
+   */
+  readonly storeFiles?: StoreFiles;
 }
 
 const storageFor = (options: Pick<OpenOptions, 'indexedDB' | 'IDBKeyRange'>) =>
@@ -97,7 +103,23 @@ export function sealerOf(db: KioskDatabase): Sealer {
   return box;
 }
 
+/**
+ * The kiosk's database, open with its storage key and sealed at rest. A database from before 0.3.1 is sealed
+ * by RxDB's migration here; where the shell can (`storeFiles`), the store's files are then written anew, so the
+ * plaintext pages the migration left behind leave the disk (store-rewrite.ts). Throws `SealBroken` for a wrong key.
+ */
 export async function openKioskDatabase(options: OpenOptions): Promise<KioskDatabase> {
+  const { storeFiles } = options;
+  const idb = options.indexedDB ?? globalThis.indexedDB;
+  if (storeFiles) await finishInterruptedRewrite(idb, storeFiles);
+  const db = await openSealedDatabase(options);
+  if (!storeFiles || !(await rewriteOwed(idb, options.name))) return db;
+  await db.close();
+  await rewriteStoreFiles(idb, options.IDBKeyRange ?? globalThis.IDBKeyRange, storeFiles, options.name);
+  return openSealedDatabase(options);
+}
+
+async function openSealedDatabase(options: OpenOptions): Promise<KioskDatabase> {
   const storage = encryptedAtRest(storageFor(options), options.storageKey);
   // One window per kiosk: no cross-tab coordination needed.
   const db = await createRxDatabase<KioskCollections>({

@@ -8,6 +8,7 @@
 import type { CunbanBridge, ShellResult } from '../../core/api/shell.js';
 import type { KioskSecrets } from '../data/key-store.js';
 import type { KioskKeys } from '../data/kiosk-keys.js';
+import { opfsFile } from '../data/store-rewrite.js';
 import { localKioskData, type KioskShell } from './shell.js';
 
 /** A shell call that failed, with main's explanation (shown to the technician). */
@@ -46,7 +47,10 @@ export function electronShell(bridge: CunbanBridge, preferences: Pick<Storage, '
   return {
     secrets,
     appVersion: bridge.appVersion,
-    ...localKioskData(bridge.appVersion, secrets, (enrollment) => mainKeys(bridge, enrollment.kioskId)),
+    ...localKioskData(bridge.appVersion, secrets, {
+      keysFor: (enrollment) => mainKeys(bridge, enrollment.kioskId),
+      storeFiles: { clear: () => unwrap(bridge.clearStoreFiles()).then(() => undefined), snapshot: opfsFile('cunban-store-rewrite.jsonl') },
+    }),
     print: () => unwrap(bridge.print()),
     reportActivity: (activity) => {
       void bridge.reportActivity(activity);

@@ -10,6 +10,7 @@ import { browserFallbackSecrets, type KioskSecrets } from '../data/key-store.js'
 import { openKioskData, type KioskData } from '../data/kiosk-data.js';
 import type { KioskKeys } from '../data/kiosk-keys.js';
 import { kioskDatabaseName, removeKioskDatabase } from '../data/kiosk-database.js';
+import type { StoreFiles } from '../data/store-rewrite.js';
 
 export interface KioskShell {
   readonly secrets: KioskSecrets;
@@ -35,12 +36,24 @@ export interface KioskShell {
 
 /**
  * The kiosk's data in this page's IndexedDB, the same whoever hosts the page; the village's keys where the
- * host keeps them (`keysFor`: main, in Electron), else the enrollment's own in this page.
+ * host keeps them (`keysFor`: main, in Electron), else the enrollment's own in this page; the store's files
+ * written anew after an upgrade where the host can delete them (`storeFiles`: Electron).
  */
-export function localKioskData(appVersion: string, secrets: Pick<KioskSecrets, 'storageKey'>, keysFor?: (enrollment: KioskEnrollment) => KioskKeys): Pick<KioskShell, 'openData' | 'removeData'> {
+export function localKioskData(
+  appVersion: string,
+  secrets: Pick<KioskSecrets, 'storageKey'>,
+  host: { readonly keysFor?: (enrollment: KioskEnrollment) => KioskKeys; readonly storeFiles?: StoreFiles } = {},
+): Pick<KioskShell, 'openData' | 'removeData'> {
   return {
     openData: async (enrollment, options) =>
-      openKioskData({ enrollment, appVersion, storageKey: await secrets.storageKey(enrollment.kioskId), freshEnrollment: options?.fresh === true, ...(keysFor ? { keys: keysFor(enrollment) } : {}) }),
+      openKioskData({
+        enrollment,
+        appVersion,
+        storageKey: await secrets.storageKey(enrollment.kioskId),
+        freshEnrollment: options?.fresh === true,
+        ...(host.keysFor ? { keys: host.keysFor(enrollment) } : {}),
+        ...(host.storeFiles ? { storeFiles: host.storeFiles } : {}),
+      }),
     removeData: (kioskId) => removeKioskDatabase({ name: kioskDatabaseName(kioskId) }),
   };
 }

@@ -76,9 +76,10 @@ describe('window.cunban (the preload bridge)', () => {
     // The key channels seal and open with the village's keys, never hand them over; saveEnrollment keeps
     // only what main itself enrolled (a page cannot point the kiosk at a hub of its choosing). storageKey
     // gives the page the key of its own database, only for a kiosk id main enrolled: the page reads that
-    // data anyway; the key guards the disk, not the page.
+    // data anyway; the key guards the disk, not the page. clearStoreFiles deletes the page's own IndexedDB
+    // files: what the page can already do by deleting its databases, except that the files really go.
     expect(Object.keys(SHELL_CHANNEL_NAMES).sort()).toEqual(
-      ['blindIndex', 'checkTechnicianPin', 'enroll', 'hasTechnicianPin', 'leaveKioskMode', 'loadEnrollment', 'print', 'reportActivity', 'revealIdNumber', 'saveDiagnosticBundle', 'saveEnrollment', 'sealApplicant', 'setTechnicianPin', 'storageKey'].sort(),
+      ['blindIndex', 'checkTechnicianPin', 'clearStoreFiles', 'enroll', 'hasTechnicianPin', 'leaveKioskMode', 'loadEnrollment', 'print', 'reportActivity', 'revealIdNumber', 'saveDiagnosticBundle', 'saveEnrollment', 'sealApplicant', 'setTechnicianPin', 'storageKey'].sort(),
     );
   });
 
