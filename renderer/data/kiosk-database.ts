@@ -11,7 +11,7 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { encryptedAtRest, newStorageKey, SealBroken, sealer, type Sealer } from './at-rest.js';
 import { caseConflictHandler, caseMigrations, caseSchema, type StoredCase } from './case-collection.js';
 import { fileMigrations, fileSchema, type StoredFile } from './files.js';
-import { finishInterruptedRewrite, rewriteOwed, rewriteStoreFiles, type StoreFiles } from './store-rewrite.js';
+import { dropUnsealedLeftovers, finishInterruptedRewrite, rewriteOwed, rewriteStoreFiles, type StoreFiles } from './store-rewrite.js';
 
 addRxPlugin(RxDBLocalDocumentsPlugin);
 addRxPlugin(RxDBMigrationSchemaPlugin);
@@ -113,7 +113,11 @@ export async function openKioskDatabase(options: OpenOptions): Promise<KioskData
   const idb = options.indexedDB ?? globalThis.indexedDB;
   if (storeFiles) await finishInterruptedRewrite(idb, storeFiles);
   const db = await openSealedDatabase(options);
-  if (!storeFiles || !(await rewriteOwed(idb, options.name))) return db;
+  if (!storeFiles) {
+    await dropUnsealedLeftovers(idb, options.name);
+    return db;
+  }
+  if (!(await rewriteOwed(idb, options.name))) return db;
   await db.close();
   await rewriteStoreFiles(idb, options.IDBKeyRange ?? globalThis.IDBKeyRange, storeFiles, options.name);
   return openSealedDatabase(options);

@@ -11,14 +11,23 @@
  * the snapshot is what the store holds after the migration: residents' fields already sealed.
  *
  * Which stores are owed a rewrite: those RxDB migrated from before sealing. Its migration empties the old
- * schema version's databases but leaves them; the rewrite leaves them out, so their presence is the note
- * that a rewrite is owed, kept even if the kiosk stops between the migration and the rewrite.
+ * schema version's databases of their documents but leaves the databases, and in them the old scans (RxDB's
+ * Dexie storage does not clear attachments when it removes a collection's storage: found by this module's
+ * end-to-end test). The rewrite leaves those databases out, so their presence is the note that a rewrite is
+ * owed, kept even if the kiosk stops between the migration and the rewrite.
  *
  * Crash-safe by order: the files are cleared only once the snapshot is complete (its last line says so),
- * and the snapshot is removed only once everything is back. A start that finds a complete snapshot clears
- * and restores again (both idempotent); one that finds an incomplete snapshot drops it, since nothing was
- * cleared yet.
+ * and the snapshot is removed only once everything is back and counted. A start that finds a complete
+ * snapshot clears and restores again (both idempotent), and keeps the snapshot until that works; one that
+ * finds an incomplete snapshot drops it, since nothing was cleared yet. RxDB's internal databases are put
+ * back last, so a store that has one is whole (used when the private file system cannot be read at all).
+ * Every value comes back exactly (stored-value-codec.ts: scans' Blobs included); a store holding one that
+ * cannot (a Map, a BigInt) is left as it is.
  */
+
+import { decodeStored, encodeStored, NotRewritable } from './stored-value-codec.js';
+
+export { NotRewritable } from './stored-value-codec.js';
 
 /** A file the snapshot is kept in: OPFS in the browser; anything in tests. */
 export interface SnapshotFile {
@@ -36,10 +45,6 @@ export interface StoreFiles {
   readonly snapshot: SnapshotFile;
 }
 
-/** A stored key or value that is not plain JSON (a Date, a Blob, binary): the store is left as it is. */
-export class NotRewritable extends Error {
-  override readonly name = 'NotRewritable';
-}
 
 interface StoreShape {
   readonly name: string;
@@ -50,6 +55,7 @@ interface StoreShape {
 
 type Line =
   | { readonly database: { readonly name: string; readonly version: number; readonly stores: readonly StoreShape[] } }
+  /** Key and value as stored-value-codec.ts writes them. */
   | { readonly record: readonly [store: string, key: unknown, value: unknown] }
   | { readonly end: { readonly databases: number; readonly records: number } };
 
@@ -76,18 +82,6 @@ const done = (transaction: IDBTransaction) =>
     };
   });
 
-/** JSON text of a key or value, refusing what JSON would silently change (Dates, binary, Blobs, Maps). */
-function plainJson(value: unknown): string {
-  return JSON.stringify(value, function check(this: Record<string, unknown>, key: string, converted: unknown) {
-    const original = this[key];
-    if (original !== null && typeof original === 'object' && !Array.isArray(original) && Object.getPrototypeOf(original) !== Object.prototype) {
-      throw new NotRewritable(`A stored ${Object.prototype.toString.call(original)} cannot be rewritten.`);
-    }
-    if (typeof original === 'number' && !Number.isFinite(original)) throw new NotRewritable('A stored number is not finite.');
-    return converted;
-  });
-}
-
 function shapeOf(store: IDBObjectStore): StoreShape {
   const indexes = [...store.indexNames].map((name) => {
     const index = store.index(name);
@@ -96,29 +90,31 @@ function shapeOf(store: IDBObjectStore): StoreShape {
   return { name: store.name, keyPath: store.keyPath, autoIncrement: store.autoIncrement, indexes };
 }
 
-/** Every database, store and record of `idb`, as lines, a page of records at a time; `leftOut`'s empty databases left out. */
+/** Every database, store and record of `idb` but those `leftOut`, as lines, a page of records at a time. */
 async function* snapshotLines(idb: IDBFactory, range: Pick<typeof IDBKeyRange, 'lowerBound'>, leftOut: (name: string) => boolean): AsyncGenerator<string> {
   const databases = (await idb.databases()).flatMap((info) => (info.name === undefined ? [] : [info.name]));
+  // RxDB's internal databases last: restored last, so a store that has one was restored whole.
+  databases.sort((a, b) => Number(isRxdbInternal(a)) - Number(isRxdbInternal(b)));
   let records = 0;
   let kept = 0;
   for (const name of databases) {
     const db = await settled(idb.open(name));
     try {
+      if (leftOut(name)) continue;
       const storeNames = [...db.objectStoreNames];
-      if (leftOut(name) && (await isEmpty(db))) continue;
       kept++;
       const shapes = storeNames.length === 0 ? [] : (() => {
         const transaction = db.transaction(storeNames, 'readonly');
         return storeNames.map((store) => shapeOf(transaction.objectStore(store)));
       })();
-      yield `${plainJson({ database: { name, version: db.version, stores: shapes } } satisfies Line)}\n`;
+      yield `${JSON.stringify({ database: { name, version: db.version, stores: shapes } } satisfies Line)}\n`;
       for (const store of storeNames) {
         let after: IDBValidKey | undefined;
         for (;;) {
           const transaction = db.transaction(store, 'readonly');
           const from = after === undefined ? null : range.lowerBound(after, true);
           const [keys, values] = await Promise.all([settled(transaction.objectStore(store).getAllKeys(from, PAGE)), settled(transaction.objectStore(store).getAll(from, PAGE))]);
-          for (const [i, key] of keys.entries()) yield `${plainJson({ record: [store, key, values[i]] } satisfies Line)}\n`;
+          for (const [i, key] of keys.entries()) yield `${JSON.stringify({ record: [store, await encodeStored(key), await encodeStored(values[i])] } satisfies Line)}\n`;
           records += keys.length;
           if (keys.length < PAGE) break;
           after = keys[keys.length - 1];
@@ -128,7 +124,7 @@ async function* snapshotLines(idb: IDBFactory, range: Pick<typeof IDBKeyRange, '
       db.close();
     }
   }
-  yield `${plainJson({ end: { databases: kept, records } } satisfies Line)}\n`;
+  yield `${JSON.stringify({ end: { databases: kept, records } } satisfies Line)}\n`;
 }
 
 /** Lines gathered into chunks of about a mebibyte: one file write each, not one per record. */
@@ -144,17 +140,26 @@ async function* chunked(lines: AsyncIterable<string>): AsyncGenerator<string> {
   if (chunk) yield chunk;
 }
 
-/** Whether the snapshot's last line is its end: written whole. */
-async function complete(file: SnapshotFile): Promise<boolean> {
+type End = Extract<Line, { end: unknown }>['end'];
+
+/** The snapshot's end line (its counts) if it was written whole; undefined if not, or if there is none. */
+async function completeSnapshot(file: SnapshotFile): Promise<End | undefined> {
   const lines = await file.lines();
-  if (!lines) return false;
+  if (!lines) return undefined;
   let last = '';
   for await (const line of lines) if (line.trim()) last = line;
-  return last.startsWith('{"end":');
+  return last.startsWith('{"end":') ? (JSON.parse(last) as { end: End }).end : undefined;
 }
 
-/** Put each database of the snapshot back, as it was, into `idb` (each one deleted first: a restore may be repeated). */
-async function restore(idb: IDBFactory, lines: AsyncIterable<string> | Iterable<string>): Promise<void> {
+const complete = async (file: SnapshotFile) => (await completeSnapshot(file)) !== undefined;
+
+/**
+ * Put each database of the snapshot back, as it was, into `idb` (each one deleted first: a restore may be
+ * repeated). Returns how many databases and records it put back.
+ */
+async function restore(idb: IDBFactory, lines: AsyncIterable<string> | Iterable<string>): Promise<End> {
+  let databases = 0;
+  let records = 0;
   let db: IDBDatabase | undefined;
   let batch: (readonly [string, unknown, unknown])[] = [];
   const flush = async () => {
@@ -162,9 +167,10 @@ async function restore(idb: IDBFactory, lines: AsyncIterable<string> | Iterable<
     const transaction = db.transaction([...new Set(batch.map(([store]) => store))], 'readwrite');
     for (const [store, key, value] of batch) {
       const objectStore = transaction.objectStore(store);
-      if (objectStore.keyPath === null) objectStore.put(value, key as IDBValidKey);
-      else objectStore.put(value);
+      if (objectStore.keyPath === null) objectStore.put(decodeStored(value), decodeStored(key) as IDBValidKey);
+      else objectStore.put(decodeStored(value));
     }
+    records += batch.length;
     batch = [];
     await done(transaction);
   };
@@ -179,12 +185,14 @@ async function restore(idb: IDBFactory, lines: AsyncIterable<string> | Iterable<
         await flush();
         db?.close();
         db = await recreate(idb, line.database);
+        databases++;
       }
     }
     await flush();
   } finally {
     db?.close();
   }
+  return { databases, records };
 }
 
 async function recreate(idb: IDBFactory, database: Extract<Line, { database: unknown }>['database']): Promise<IDBDatabase> {
@@ -199,27 +207,47 @@ async function recreate(idb: IDBFactory, database: Extract<Line, { database: unk
   return settled(request);
 }
 
-/** The shell clears, then the snapshot comes back; the snapshot goes last. */
-async function clearAndRestore(idb: IDBFactory, files: StoreFiles): Promise<void> {
+/**
+ * The shell clears, then the snapshot comes back, counted; the snapshot goes last. On a first attempt
+ * (`afterClearFailed: 'drop'`) a clearing that failed left the store whole, so the snapshot is dropped: it must
+ * not come back later over what is written next. When finishing an interrupted rewrite it is kept whatever
+ * happens: the store may be half restored, and the snapshot is then its only whole copy.
+ */
+async function clearAndRestore(idb: IDBFactory, files: StoreFiles, end: End, afterClearFailed: 'drop' | 'keep'): Promise<void> {
   try {
     await files.clear();
+    // A clearing that cleared nothing (another origin's, say) would leave the old pages where they were.
+    if ((await idb.databases()).length > 0) throw new Error('The shell’s clearing left the store’s databases in place.');
   } catch (error) {
-    // Not cleared, so the store is whole: its snapshot must not come back later over what is written next.
-    if ((await idb.databases()).length > 0) await files.snapshot.remove();
+    if (afterClearFailed === 'drop' && (await idb.databases()).length > 0) await files.snapshot.remove();
     throw error;
   }
   const lines = await files.snapshot.lines();
-  if (lines) await restore(idb, lines);
+  const restored = lines ? await restore(idb, lines) : { databases: 0, records: 0 };
+  if (restored.databases !== end.databases || restored.records !== end.records) {
+    throw new Error(`The store came back with ${String(restored.records)} of ${String(end.records)} records: it will be restored again at the next start.`);
+  }
   await files.snapshot.remove();
 }
 
 /**
  * Before the kiosk opens its database: a rewrite a crash interrupted is finished (or, if its snapshot was
- * never complete, dropped: nothing was cleared). Returns whether data was restored.
+ * never complete, dropped: nothing was cleared). When the private file system cannot be read, a store whose
+ * RxDB internal database is there is whole (restored last) and opens; one without it may be half restored and
+ * does not. Returns whether data was restored.
  */
 export async function finishInterruptedRewrite(idb: IDBFactory, files: StoreFiles): Promise<boolean> {
-  if (await complete(files.snapshot)) {
-    await clearAndRestore(idb, files);
+  let end: End | undefined;
+  try {
+    end = await completeSnapshot(files.snapshot);
+  } catch (error) {
+    const whole = (await idb.databases()).some((info) => info.name !== undefined && isRxdbInternal(info.name));
+    if (!whole) throw error;
+    console.warn(`The store rewrite's snapshot could not be read (${error instanceof Error ? error.message : String(error)}); the store is whole.`);
+    return false;
+  }
+  if (end) {
+    await clearAndRestore(idb, files, end, 'keep');
     return true;
   }
   await files.snapshot.remove();
@@ -228,6 +256,7 @@ export async function finishInterruptedRewrite(idb: IDBFactory, files: StoreFile
 
 /** Snapshot, clear, restore. Throws `NotRewritable` before touching anything when a stored value would not survive the snapshot. */
 async function rewrite(idb: IDBFactory, range: Pick<typeof IDBKeyRange, 'lowerBound'>, files: StoreFiles, databaseName: string): Promise<void> {
+  // Run after RxDB's migration, which awaits its end: the old databases hold nothing it still reads.
   const leftOver = new Set(unsealedNames(databaseName));
   try {
     await files.snapshot.write(chunked(snapshotLines(idb, range, (name) => leftOver.has(name))));
@@ -235,8 +264,9 @@ async function rewrite(idb: IDBFactory, range: Pick<typeof IDBKeyRange, 'lowerBo
     await files.snapshot.remove();
     throw error;
   }
-  if (!(await complete(files.snapshot))) throw new Error('The store snapshot was not written whole.');
-  await clearAndRestore(idb, files);
+  const end = await completeSnapshot(files.snapshot);
+  if (!end) throw new Error('The store snapshot was not written whole.');
+  await clearAndRestore(idb, files, end, 'drop');
 }
 
 /**
@@ -252,19 +282,22 @@ export async function rewriteStoreFiles(idb: IDBFactory, range: Pick<typeof IDBK
     if (await complete(files.snapshot)) throw error;
     console.warn(`The kiosk's store files were not written anew: ${error instanceof Error ? error.message : String(error)}`);
     // Nothing was touched. A store that cannot be rewritten is left to LevelDB's own compaction, and not tried again.
-    if (error instanceof NotRewritable) for (const name of unsealedNames(databaseName)) await settled(idb.deleteDatabase(name));
+    if (error instanceof NotRewritable) await dropUnsealedLeftovers(idb, databaseName);
   }
 }
+
+const isRxdbInternal = (name: string) => name.startsWith('rxdb-dexie-') && name.endsWith('--_rxdb_internal');
 
 /** The Dexie databases of the sealed collections' schema version 0: what 0.3.0 and earlier wrote unsealed. */
 const unsealedNames = (databaseName: string) => ['cases', 'files'].map((collection) => `rxdb-dexie-${databaseName}--0--${collection}`);
 
-async function isEmpty(db: IDBDatabase): Promise<boolean> {
-  const stores = [...db.objectStoreNames];
-  if (stores.length === 0) return true;
-  const transaction = db.transaction(stores, 'readonly');
-  const counts = await Promise.all(stores.map((store) => settled(transaction.objectStore(store).count())));
-  return counts.every((count) => count === 0);
+/**
+ * Delete what RxDB's migration left of the pre-sealing databases (their old scans): where the store's files are
+ * not rewritten (browser mode), at least nothing of them stays readable through IndexedDB.
+ */
+export async function dropUnsealedLeftovers(idb: IDBFactory, databaseName: string): Promise<void> {
+  const unsealed = new Set(unsealedNames(databaseName));
+  for (const info of await idb.databases()) if (info.name !== undefined && unsealed.has(info.name)) await settled(idb.deleteDatabase(info.name));
 }
 
 /** Whether the store's files are owed a rewrite: they hold (or held) the database as it was before sealing. */

@@ -16,7 +16,8 @@ import { startChromiumOnProfile, type KioskProcess } from '../support/kiosk-prof
 import { profileBytes, profileHolds } from '../support/profile-scan.js';
 
 interface StoreRewritePage {
-  registerWithRelease(residents: readonly { name: string; address: string }[]): Promise<void>;
+  registerWithRelease(residents: readonly { name: string; address: string }[], scanText: string): Promise<void>;
+  scanText(): Promise<string>;
   openToday(rewrite: boolean): Promise<string[]>;
   openTodayCutAfterClear(): Promise<void>;
 }
@@ -27,7 +28,12 @@ let kiosk: KioskProcess | undefined;
 
 beforeAll(async () => {
   page = await serveBuiltPage(resolve(import.meta.dirname, 'store-rewrite-page'), {
-    resolve: { alias: { 'cunban-release-kiosk-database': join(releaseDir('0.2.0'), 'renderer/data/kiosk-database.ts') } },
+    resolve: {
+      alias: {
+        'cunban-release-kiosk-database': join(releaseDir('0.2.0'), 'renderer/data/kiosk-database.ts'),
+        'cunban-release-files': join(releaseDir('0.2.0'), 'renderer/data/files.ts'),
+      },
+    },
   });
 }, 120_000);
 
@@ -76,32 +82,37 @@ const newProfile = () => {
 };
 
 const names = RESIDENTS.map((resident) => resident.name).sort();
+/** What the first resident's scanned household register says (characters found nowhere else). */
+const SCAN_TEXT = '户口簿扫描件：欧阳翠蓉户主，雀儿笼村七组';
 
 describe('a kiosk upgraded from 0.2.0, its disk read raw', () => {
   it("holds residents' names after the migration alone; after the rewrite of its store files, none, and every case", async () => {
     const profile = newProfile();
     let run = await openPage(profile);
-    await run((api) => api.registerWithRelease([{ name: '欧阳翠蓉', address: '雀儿笼村七组溪边九号' }, { name: '覃桂芝', address: '雀儿笼村三组老屋场' }]));
+    await run((api) => api.registerWithRelease([{ name: '欧阳翠蓉', address: '雀儿笼村七组溪边九号' }, { name: '覃桂芝', address: '雀儿笼村三组老屋场' }], '户口簿扫描件：欧阳翠蓉户主，雀儿笼村七组'));
     expect(await run((api) => api.openToday(false))).toEqual(names);
     // Today's main stopped here: sealed in RxDB, yet the old pages are still on the disk.
     let scanned = await closeAndScan();
     for (const resident of RESIDENTS) expect(profileHolds(scanned, resident.name), resident.name).toBe(true);
+    expect(profileHolds(scanned, SCAN_TEXT)).toBe(true);
 
     run = await openPage(profile);
     expect(await run((api) => api.openToday(true))).toEqual(names);
     expect(await run((api) => api.openToday(true))).toEqual(names);
+    expect(await run((api) => api.scanText())).toBe(SCAN_TEXT);
     scanned = await closeAndScan();
     expect(scanned.some((bytes) => bytes.length > 0)).toBe(true);
     for (const resident of RESIDENTS) {
       expect(profileHolds(scanned, resident.name), resident.name).toBe(false);
       expect(profileHolds(scanned, resident.address), resident.address).toBe(false);
     }
+    expect(profileHolds(scanned, SCAN_TEXT)).toBe(false);
   }, 120_000);
 
   it('loses nothing when the power goes after the files were cleared: the next start restores from the snapshot', async () => {
     const profile = newProfile();
     let run = await openPage(profile);
-    await run((api) => api.registerWithRelease([{ name: '欧阳翠蓉', address: '雀儿笼村七组溪边九号' }, { name: '覃桂芝', address: '雀儿笼村三组老屋场' }]));
+    await run((api) => api.registerWithRelease([{ name: '欧阳翠蓉', address: '雀儿笼村七组溪边九号' }, { name: '覃桂芝', address: '雀儿笼村三组老屋场' }], '户口簿扫描件：欧阳翠蓉户主，雀儿笼村七组'));
     void run((api) => api.openTodayCutAfterClear()).catch(() => undefined);
     await expect.poll(() => kiosk?.page.title(), { timeout: 30_000 }).toBe('cleared');
     await kiosk?.kill();

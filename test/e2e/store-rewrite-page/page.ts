@@ -5,6 +5,7 @@
  * `session.clearStorageData` does it in the shell.
  */
 import { openKioskDatabase as openRelease } from 'cunban-release-kiosk-database';
+import { attachFile } from 'cunban-release-files';
 import { kioskDatabaseName, openKioskDatabase } from '../../../renderer/data/kiosk-database.js';
 import { opfsFile, type StoreFiles } from '../../../renderer/data/store-rewrite.js';
 import { TEST_STORAGE_KEY } from '../../support/storage-key.js';
@@ -32,14 +33,36 @@ const caseOf = (sequence: number, name: string, address: string) => {
   };
 };
 
+/** A PNG signature, then the text: enough of a scan for the files check, and findable on disk. */
+function scanOf(text: string): Uint8Array<ArrayBuffer> {
+  const body = new TextEncoder().encode(text);
+  const bytes = new Uint8Array(8 + body.length);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  bytes.set(body, 8);
+  return bytes;
+}
+
 const storeFiles = (clear: () => Promise<void>): StoreFiles => ({ clear, snapshot: opfsFile('cunban-store-rewrite.jsonl') });
 
 const storeRewrite = {
-  /** 0.2.0 registers these residents, unsealed, and closes. */
-  async registerWithRelease(residents: readonly { name: string; address: string }[]): Promise<void> {
+  /** 0.2.0 registers these residents, unsealed, with a scan for the first (a PNG whose bytes spell `scanText`), and closes. */
+  async registerWithRelease(residents: readonly { name: string; address: string }[], scanText: string): Promise<void> {
     const db = await openRelease({ name: NAME });
     for (const [i, resident] of residents.entries()) await db.cases.insert(caseOf(i + 1, resident.name, resident.address));
+    const scan = scanOf(scanText);
+    if (!(await attachFile(db.files, caseOf(1, '', '').caseNumber, 'm1', scan)).ok) throw new Error('the scan was refused');
     await db.close();
+  },
+  /** Today's kiosk reads the first case's scan back: its text. */
+  async scanText(): Promise<string> {
+    const db = await openKioskDatabase({ name: NAME, storageKey: TEST_STORAGE_KEY });
+    try {
+      const [file] = await db.files.find().exec();
+      const data = await file?.getAttachment('content')?.getData();
+      return new TextDecoder().decode(new Uint8Array(await (data ?? new Blob()).arrayBuffer()).subarray(8));
+    } finally {
+      await db.close();
+    }
   },
   /** Today's kiosk opens the database (sealing it), with the shell's rewrite or without; the residents it reads. */
   async openToday(rewrite: boolean): Promise<string[]> {

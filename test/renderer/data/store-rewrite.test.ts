@@ -18,8 +18,10 @@ const VILLAGE = '422822100202';
 
 interface ReleaseDatabase {
   readonly cases: { insert(doc: Record<string, unknown>): Promise<unknown> };
+  readonly files: unknown;
   close(): Promise<unknown>;
 }
+type AttachFile = (files: unknown, caseNumber: string, materialId: string, bytes: Uint8Array<ArrayBuffer>) => Promise<{ ok: boolean }>;
 type OpenReleaseDatabase = (options: { name: string; indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange }) => Promise<ReleaseDatabase>;
 
 const caseOf = (sequence: number, name: string) => {
@@ -35,14 +37,53 @@ const caseOf = (sequence: number, name: string) => {
   };
 };
 
-/** A kiosk disk as 0.2.0 left it: its database, unsealed, holding these residents' cases. */
-async function releaseDisk(names: readonly string[]): Promise<IDBFactory> {
+/** A kiosk disk as 0.2.0 left it: its database, unsealed, holding these residents' cases (and a scan of the first's). */
+async function releaseDisk(names: readonly string[], options: { scan?: Uint8Array<ArrayBuffer> } = {}): Promise<IDBFactory> {
   const disk = new IDBFactory();
   const { openKioskDatabase: openRelease } = await importRelease<{ openKioskDatabase: OpenReleaseDatabase }>('0.2.0', 'renderer/data/kiosk-database.ts');
   const db = await openRelease({ name: NAME, indexedDB: disk, IDBKeyRange });
   for (const [i, name] of names.entries()) await db.cases.insert(caseOf(i + 1, name));
+  if (options.scan) {
+    const { attachFile } = await importRelease<{ attachFile: AttachFile }>('0.2.0', 'renderer/data/files.ts');
+    expect((await attachFile(db.files, caseOf(1, names[0] ?? '').caseNumber, 'm1', options.scan)).ok).toBe(true);
+  }
   await db.close();
   return disk;
+}
+
+/** A PNG's signature and then bytes of every value: what a scan's attachment holds. */
+function scanBytes(length: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = (i * 7) % 256;
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return bytes;
+}
+
+const settled = <T>(request: IDBRequest<T>) =>
+  new Promise<T>((resolve, reject) => {
+    request.onsuccess = () => {
+      resolve(request.result);
+    };
+    request.onerror = () => {
+      reject(request.error ?? new Error('IndexedDB request failed'));
+    };
+  });
+
+type IndexShape = readonly [name: string, keyPath: string | string[], options: IDBIndexParameters];
+
+/** Another app's store in the same origin, version 1, with these indexes, filled by `fill`. */
+async function otherStore(disk: IDBFactory, name: string, options: IDBObjectStoreParameters & { indexes?: readonly IndexShape[] }, fill: (store: IDBObjectStore) => void): Promise<void> {
+  const request = disk.open(name, 1);
+  request.onupgradeneeded = () => {
+    const { indexes = [], ...parameters } = options;
+    const store = request.result.createObjectStore('rows', parameters);
+    for (const [index, keyPath, indexOptions] of indexes) store.createIndex(index, keyPath, indexOptions);
+  };
+  const db = await settled(request);
+  const transaction = db.transaction('rows', 'readwrite');
+  fill(transaction.objectStore('rows'));
+  await new Promise((committed) => (transaction.oncomplete = committed));
+  db.close();
 }
 
 function* linesOf(text: string): Generator<string> {
@@ -50,7 +91,12 @@ function* linesOf(text: string): Generator<string> {
 }
 
 /** A file kept in memory, written whole or not at all (as OPFS's writable stream does). */
-function memoryFile(): SnapshotFile & { text(): string | undefined } {
+interface MemoryFile extends SnapshotFile {
+  text(): string | undefined;
+  lines(): Promise<Iterable<string> | undefined>;
+}
+
+function memoryFile(): MemoryFile {
   let text: string | undefined;
   return {
     text: () => text,
@@ -68,8 +114,8 @@ function memoryFile(): SnapshotFile & { text(): string | undefined } {
 }
 
 /** The shell's part: its clearing deletes every database (and counts how often it ran). */
-function shellFiles(disk: IDBFactory, clear?: () => Promise<void>) {
-  const files = { snapshot: memoryFile(), cleared: 0 };
+function shellFiles(disk: IDBFactory, clear?: () => Promise<void>, snapshot: SnapshotFile & { text(): string | undefined } = memoryFile()) {
+  const files = { snapshot, cleared: 0 };
   const storeFiles: StoreFiles & typeof files = Object.assign(files, {
     clear:
       clear ??
@@ -146,8 +192,7 @@ describe("an upgraded kiosk's store files written anew", () => {
     });
     await expect(open(disk, cut)).rejects.toThrow('power cut');
     expect(cut.snapshot.text()).toMatch(/"end":/);
-    const next = shellFiles(disk);
-    Object.assign(next, { snapshot: cut.snapshot });
+    const next = shellFiles(disk, undefined, cut.snapshot);
     const db = await open(disk, next);
     expect(await names(db)).toEqual(['李秀英', '欧阳翠蓉']);
     expect(next.snapshot.text()).toBeUndefined();
@@ -190,27 +235,149 @@ describe("an upgraded kiosk's store files written anew", () => {
     await again.close();
   });
 
-  it('leaves a store holding what JSON cannot carry (a Date) untouched, says why, and does not try again', async () => {
-    const disk = await releaseDisk(['欧阳翠蓉']);
-    await new Promise<void>((stored) => {
-      const request = disk.open('another-app-store', 1);
-      request.onupgradeneeded = () => request.result.createObjectStore('rows');
-      request.onsuccess = () => {
-        const transaction = request.result.transaction('rows', 'readwrite');
-        transaction.objectStore('rows').put({ at: new Date() }, 1);
-        transaction.oncomplete = () => {
-          request.result.close();
-          stored();
-        };
-      };
-    });
-    const warned = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  it('brings a scan back byte for byte, sealed (RxDB keeps attachments as Blobs)', async () => {
+    const scan = scanBytes(300_000);
+    const disk = await releaseDisk(['欧阳翠蓉'], { scan });
     const files = shellFiles(disk);
     const db = await open(disk, files);
-    expect(await names(db)).toEqual(['欧阳翠蓉']);
-    expect(files.cleared).toBe(0);
-    expect(await rewriteOwed(disk, NAME)).toBe(false);
-    expect(warned).toHaveBeenCalledWith(expect.stringContaining('[object Date]'));
+    expect(files.cleared).toBe(1);
+    const [file] = await db.files.find().exec();
+    const data = await file?.getAttachment('content')?.getData();
+    expect(new Uint8Array(await (data ?? new Blob()).arrayBuffer())).toEqual(scan);
     await db.close();
+  });
+
+  it('in browser mode (no rewrite), drops what the migration left of the unsealed databases: their old scans', async () => {
+    const disk = await releaseDisk(['欧阳翠蓉'], { scan: scanBytes(1000) });
+    const db = await open(disk);
+    expect(await names(db)).toEqual(['欧阳翠蓉']);
+    await db.close();
+    expect(await rewriteOwed(disk, NAME)).toBe(false);
+  });
+
+  it('keeps every other store of the origin exactly: -0, holes, undefined, Dates, binary, compound keys and indexes', async () => {
+    const disk = await releaseDisk(['欧阳翠蓉']);
+    const at = new Date('2026-11-30T08:00:00.000Z');
+    const indexes: IndexShape[] = [
+      ['tags', 'tags', { multiEntry: true }],
+      ['u', 'u', { unique: true }],
+    ];
+    await otherStore(disk, 'another-app', { keyPath: ['a', 'b'], indexes }, (store) => {
+      store.put({ a: 'x\ud800', b: [1, 'y'], tags: ['t1', 't2'], u: 1, negZero: -0, holes: [undefined], absent: undefined, at, bytes: new Uint8Array([1, 2, 3]), nan: Number.NaN });
+      store.put({ a: 'z', b: [2], tags: ['t2'], u: 2 });
+    });
+    await otherStore(disk, 'out-of-line', {}, (store) => {
+      store.put('by date', at);
+    });
+    const files = shellFiles(disk);
+    await (await open(disk, files)).close();
+    expect(files.cleared).toBe(1);
+    const db = await settled(disk.open('another-app'));
+    const store = db.transaction('rows').objectStore('rows');
+    expect(store.index('tags').multiEntry).toBe(true);
+    expect(store.index('u').unique).toBe(true);
+    expect(await settled(store.index('tags').count('t2'))).toBe(2);
+    const value = (await settled(store.get(['x\ud800', [1, 'y']]))) as Record<string, unknown>;
+    db.close();
+    expect(Object.is(value.negZero, -0)).toBe(true);
+    expect(value.holes).toEqual([undefined]);
+    expect('absent' in value).toBe(true);
+    expect(value.at).toEqual(at);
+    expect(value.bytes).toEqual(new Uint8Array([1, 2, 3]));
+    expect(value.nan).toBeNaN();
+    const byDate = await settled(disk.open('out-of-line'));
+    expect(await settled(byDate.transaction('rows').objectStore('rows').get(at))).toBe('by date');
+    byDate.close();
+  });
+
+  it('leaves a store holding what it cannot bring back (a Map, a BigInt) untouched, says why, and does not try again', async () => {
+    for (const odd of [new Map([[1, 2]]), 1n]) {
+      const disk = await releaseDisk(['欧阳翠蓉']);
+      await otherStore(disk, 'another-app', {}, (store) => {
+        store.put({ odd }, 1);
+      });
+      const warned = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+      const files = shellFiles(disk);
+      const writes = vi.spyOn(files.snapshot, 'write');
+      for (let start = 0; start < 3; start++) {
+        const db = await open(disk, files);
+        expect(await names(db)).toEqual(['欧阳翠蓉']);
+        await db.close();
+      }
+      expect(files.cleared).toBe(0);
+      expect(writes).toHaveBeenCalledTimes(1);
+      expect(await rewriteOwed(disk, NAME)).toBe(false);
+      expect(warned).toHaveBeenCalledWith(expect.stringMatching(/cannot be rewritten/));
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('keeps the only whole copy when a restore was cut short and the next start cannot clear', async () => {
+    const disk = await releaseDisk(['欧阳翠蓉', '李秀英']);
+    const snapshot = memoryFile();
+    // Start 1: the restore stops after its first database, as a power cut would leave it.
+    let clearedOnce = false;
+    const cutting = Object.assign(Object.create(snapshot) as typeof snapshot, {
+      async lines() {
+        const all = await snapshot.lines();
+        if (!clearedOnce || !all) return all;
+        return (function* () {
+          let databases = 0;
+          for (const line of all) {
+            if (line.startsWith('{"database":') && ++databases === 2) throw new Error('power cut mid-restore');
+            yield line;
+          }
+        })();
+      },
+    });
+    const first = shellFiles(
+      disk,
+      async () => {
+        await deleteEverything(disk);
+        clearedOnce = true;
+      },
+      cutting,
+    );
+    await expect(open(disk, first)).rejects.toThrow('power cut mid-restore');
+    expect((await disk.databases()).length).toBe(1);
+    // Start 2: the shell cannot clear. The half-restored store does not open, and the snapshot stays.
+    await expect(open(disk, shellFiles(disk, () => Promise.reject(new Error('the shell refused')), snapshot))).rejects.toThrow('the shell refused');
+    expect(snapshot.text()).toMatch(/"end":/);
+    // Start 3: the shell clears; every case is back.
+    const db = await open(disk, shellFiles(disk, undefined, snapshot));
+    expect(await names(db)).toEqual(['李秀英', '欧阳翠蓉']);
+    await db.close();
+  });
+
+  it('does not take a clearing that removed nothing for done: the rewrite stays owed', async () => {
+    const disk = await releaseDisk(['欧阳翠蓉']);
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const files = shellFiles(disk, () => Promise.resolve());
+    const db = await open(disk, files);
+    expect(await names(db)).toEqual(['欧阳翠蓉']);
+    await db.close();
+    expect(warned).toHaveBeenCalledWith(expect.stringContaining('left the store’s databases in place'));
+    expect(files.snapshot.text()).toBeUndefined();
+    expect(await rewriteOwed(disk, NAME)).toBe(true);
+  });
+
+  it('opens a whole store when the private file system cannot be read, and refuses a store that may be half restored', async () => {
+    const unreadable: SnapshotFile & { text(): undefined } = {
+      text: () => undefined,
+      write: () => Promise.reject(new DOMException('denied', 'SecurityError')),
+      lines: () => Promise.reject(new DOMException('denied', 'SecurityError')),
+      remove: () => Promise.reject(new DOMException('denied', 'SecurityError')),
+    };
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    // A kiosk that was never upgraded: its store is whole (RxDB's internal database is there).
+    const disk = new IDBFactory();
+    await (await open(disk)).close();
+    const db = await open(disk, shellFiles(disk, undefined, unreadable));
+    await db.close();
+    expect(warned).toHaveBeenCalledWith(expect.stringContaining('could not be read'));
+    // A store with other databases but not RxDB's internal one (restored last) may be half restored.
+    const partial = new IDBFactory();
+    await otherStore(partial, 'rxdb-dexie-cunban-kiosk-422822100202-07--1--cases', {}, () => undefined);
+    await expect(open(partial, shellFiles(partial, undefined, unreadable))).rejects.toThrow('denied');
   });
 });
