@@ -6,17 +6,21 @@
  */
 import { mergeCaseConflicts } from './case-conflicts.js';
 import type { HttpReply, Route, RouteContext } from './http/kit.js';
-import { DEFAULT_PROXY_READ_TIMEOUT_MS } from './config.js';
-import { ALL_DOCS_PARAMS, bodyParam, BULK_GET_PARAMS, CHANGES_PARAMS, DOC_PARAMS, queryOf, type Query } from './gateway-query.js';
-import { failure, Heartbeating, isJsonObject, MAX_BODY_BYTES, reply } from './http/kit.js';
+import { ALL_DOCS_PARAMS, bodyParam, BULK_GET_PARAMS, DOC_PARAMS, queryOf } from './gateway-query.js';
+import type { ChangeFeeds } from './gateway/change-feeds.js';
+import { changesEndpoint } from './gateway/changes.js';
+import { docsFor, fromStore, presentRows, type Row, type Scoped } from './gateway/scoped.js';
+import { failure, isJsonObject, MAX_BODY_BYTES, reply } from './http/kit.js';
 import { throttle } from './http/throttle.js';
 import type { HubMetrics } from './observe/metrics.js';
 import { refuseCaseWrite } from './case-writes.js';
-import { carryOver, presentTo, readerOf, refuseWriteFrom, type Reader } from './gateway-readers.js';
+import { carryOver, presentTo, readerOf, refuseWriteFrom } from './gateway-readers.js';
 import { authenticateRequest, touchKiosk, type KioskDoc } from './kiosks.js';
 import { auditWrite, quarantine, type QuarantineEntry } from './records.js';
 import { DB, villageOfDb } from './store/names.js';
-import { docPath, type Store, type StoreResult } from './store/store.js';
+import { docPath, type Store } from './store/store.js';
+
+export { longPollTimeout, pollLimits } from './gateway/changes.js';
 
 export interface GatewayOptions {
   readonly store: Store;
@@ -26,62 +30,13 @@ export interface GatewayOptions {
   readonly onVillageWritten?: (village: string) => void;
   /** A reverse proxy's read timeout (config.ts): a long poll without heartbeats ends well before it. */
   readonly proxyReadTimeoutMs?: number;
+  /** The hub process's one feed per database, which kiosks' long polls wait on (gateway/change-feeds.ts). */
+  readonly feeds: ChangeFeeds;
   readonly metrics?: Pick<HubMetrics, 'longPolls' | 'pushedDocuments'>;
 }
 
 const MAX_DOCS_PER_WRITE = 1000;
-const LONGPOLL_TIMEOUT_MS = 55_000;
 const TOUCH_EVERY_MS = 60_000;
-/** How many more pages one `_changes` answer may read to fill a batch: every loop is bounded. */
-const MAX_FILL_PAGES = 20;
-
-type Access = 'read' | 'write';
-
-interface Scoped {
-  readonly kiosk: KioskDoc;
-  readonly publicDb: string;
-  readonly db: string;
-  readonly access: Access;
-  readonly database: 'village' | 'catalog';
-  /** Which documents the kiosk is served, by the compatibility rule it follows (gateway-readers.ts). */
-  readonly reader: Reader;
-}
-
-type Row = { readonly id?: string; readonly key?: unknown; readonly doc?: Record<string, unknown> | null } & Record<string, unknown>;
-
-function fromStore<T>(result: StoreResult<T>, status = 200, shape: (value: T) => unknown = (v) => v): HttpReply {
-  return result.ok ? reply(status, shape(result.value)) : failure(result.error.status, result.error.error, result.error.reason);
-}
-
-const isHidden = (id: unknown) => typeof id === 'string' && id.startsWith('_design/');
-
-/**
- * How long a long poll may wait: what the kiosk asked, within 1 s and the hub's limit, shortened at random
- * by up to a fifth. Kiosks that connected together (a hub restart, the county's broadband back) would
- * otherwise all poll again at the same instant every cycle: with 179 kiosks that herd stalled the store and
- * held cases out of the queue for 15 s (npm run bench, the county at once).
- */
-export function longPollTimeout(requested: unknown, random: () => number = Math.random, limitMs = LONGPOLL_TIMEOUT_MS): number {
-  const given = Number(requested ?? limitMs);
-  const asked = Math.max(1000, Math.min(Number.isFinite(given) ? given : limitMs, limitMs));
-  return Math.max(1000, Math.round(asked * (1 - 0.2 * random())));
-}
-
-/**
- * A long poll's limits behind a proxy that cuts a silent request after `proxyMs`: without heartbeats the
- * poll ends at four fifths of it (and never after 55 s); with them, a newline goes out at least every
- * half of it, and the poll may last the hub's 55 s.
- */
-export function pollLimits(proxyMs: number, heartbeatAsked: number | undefined): { pollMs: number; heartbeatMs?: number } {
-  if (heartbeatAsked === undefined) return { pollMs: Math.min(LONGPOLL_TIMEOUT_MS, Math.round(proxyMs * 0.8)) };
-  return { pollMs: LONGPOLL_TIMEOUT_MS, heartbeatMs: Math.max(1000, Math.min(heartbeatAsked, Math.round(proxyMs / 2))) };
-}
-
-interface ChangesPage {
-  readonly results: Row[];
-  readonly last_seq?: unknown;
-}
-
 /** The CouchDB endpoints the gateway serves, as logs and metrics name them. */
 const ENDPOINTS = new Set(['_changes', '_all_docs', '_bulk_get', '_revs_diff', '_bulk_docs', '_local']);
 
@@ -137,94 +92,19 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
   }
 
   const readOnly = failure(403, 'forbidden', 'The catalog is read-only for kiosks.');
+  const changes = changesEndpoint({
+    store,
+    feeds: options.feeds,
+    ...(options.proxyReadTimeoutMs ? { proxyReadTimeoutMs: options.proxyReadTimeoutMs } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    pulled: (kiosk) => {
+      touch(kiosk, 'lastPullAt');
+    },
+  });
 
   async function databaseInfo(s: Scoped): Promise<HttpReply> {
     const info = await store.request<Record<string, unknown>>({ db: s.db });
     return fromStore(info, 200, (value) => ({ ...value, db_name: s.publicDb }));
-  }
-
-  /**
-   * Documents are asked of the store whenever the reader needs them checked (gateway-readers.ts), and
-   * given to the kiosk only if it asked. Returns whether it asked.
-   */
-  function docsFor(s: Scoped, qs: Record<string, unknown>): boolean {
-    const asked = qs.include_docs === true || qs.include_docs === 'true';
-    if (s.reader === 'legacy') qs.include_docs = true;
-    return asked;
-  }
-
-  /**
-   * Rows of `_changes` or `_all_docs` as this kiosk may see them: design documents out, each document in
-   * the form its reader reads. A document held back from the reader is left out of a feed (`omit`) and
-   * reads as missing where it was asked for by id (`missing`).
-   */
-  function presentRows(s: Scoped, rows: readonly Row[], heldBack: 'omit' | 'missing', withDocs: boolean): Row[] {
-    return rows.flatMap((row): Row[] => {
-      if (isHidden(row.id ?? row.key)) return [];
-      if (!row.doc) return [row];
-      const doc = presentTo(s.reader, s.database, row.doc);
-      if (!doc) return heldBack === 'omit' ? [] : [{ key: row.key, error: 'not_found' }];
-      const { doc: _stored, ...rest } = row;
-      return [withDocs ? { ...rest, doc } : rest];
-    });
-  }
-
-  async function changes(s: Scoped, context: RouteContext): Promise<HttpReply> {
-    const q = queryOf(context.url, CHANGES_PARAMS);
-    if (!q.ok) return q.reply;
-    const withDocs = docsFor(s, q.qs);
-    const longpoll = q.qs.feed === 'longpoll';
-    // The hub keeps the line alive itself (below); the store gets no heartbeat of its own.
-    const { heartbeat } = q.qs;
-    delete q.qs.heartbeat;
-    if (!longpoll) return readChanges(s, q.qs, context.signal, withDocs, undefined);
-    const limits = pollLimits(options.proxyReadTimeoutMs ?? DEFAULT_PROXY_READ_TIMEOUT_MS, heartbeat === undefined ? undefined : heartbeat === 'true' ? LONGPOLL_TIMEOUT_MS : Number(heartbeat));
-    // A long poll ends after its timeout (1 s to the hub's limit) as on CouchDB, even where the store does not
-    // end it itself: the embedded store ignores `timeout`, and a poll once waited forever for a change.
-    const timeoutMs = longPollTimeout(q.qs.timeout, Math.random, limits.pollMs);
-    q.qs.timeout = String(timeoutMs);
-    options.metrics?.longPolls.inc();
-    const answer = readChanges(s, q.qs, context.signal, withDocs, timeoutMs).finally(() => options.metrics?.longPolls.dec());
-    return limits.heartbeatMs === undefined ? answer : reply(200, new Heartbeating(limits.heartbeatMs, answer));
-  }
-
-  /** One read of the feed; `timeoutMs` for a long poll, which ends then whether or not the store does. */
-  async function readChanges(s: Scoped, qs: Query, clientGone: AbortSignal, withDocs: boolean, timeoutMs: number | undefined): Promise<HttpReply> {
-    const pollEnd = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs + 500);
-    const signal = pollEnd ? AbortSignal.any([clientGone, pollEnd]) : clientGone;
-    const result = await store.request<ChangesPage>({ db: s.db, path: '_changes', qs, signal });
-    // Ended by our own timeout (nano may then resolve with no body at all, or fail): no changes, as CouchDB says it.
-    if (pollEnd?.aborted && !clientGone.aborted && (!result.ok || !Array.isArray(result.value.results))) {
-      const info = await store.request<{ update_seq: string | number }>({ db: s.db });
-      return fromStore(info, 200, (value) => ({ results: [], last_seq: value.update_seq }));
-    }
-    if (!result.ok) return fromStore(result);
-    touch(s.kiosk, 'lastPullAt');
-    return fillBatch(s, qs, result.value, clientGone, withDocs);
-  }
-
-  /**
-   * Rows taken out of a `_changes` batch (design documents, documents held back from the reader) are
-   * made up from the rows after it: a replicator takes a batch shorter than its `limit` to mean "nothing
-   * more" (RxDB does), so a batch cut short by a design document once ended a fresh kiosk's first pull
-   * after 99 of 10,000 cases, and "sync now" reported success.
-   */
-  async function fillBatch(s: Scoped, qs: Record<string, unknown>, first: ChangesPage, signal: AbortSignal, withDocs: boolean): Promise<HttpReply> {
-    const limit = Number(qs.limit);
-    const results = presentRows(s, first.results, 'omit', withDocs);
-    let page = first;
-    let asked = limit;
-    // A page as long as asked may have more behind it; a shorter one is the end of the feed. A descending
-    // feed is not filled: the store ignores `since` then, and asking again returned the same page for ever.
-    let pages = 0;
-    while (qs.descending !== 'true' && limit > 0 && page.results.length >= asked && results.length < limit && pages++ < MAX_FILL_PAGES) {
-      asked = limit - results.length;
-      const more = await store.request<ChangesPage>({ db: s.db, path: '_changes', qs: { ...qs, feed: 'normal', since: page.last_seq, limit: asked }, signal });
-      if (!more.ok) return fromStore(more);
-      page = more.value;
-      results.push(...presentRows(s, page.results, 'omit', withDocs));
-    }
-    return reply(200, { ...page, results });
   }
 
   async function allDocs(s: Scoped, context: RouteContext): Promise<HttpReply> {

@@ -13,6 +13,7 @@ import { SIGN_IN_ATTEMPTS } from './review/sessions.js';
 import type { HubConfig } from './config.js';
 import { fileRoutes } from './files.js';
 import { gatewayRoutes } from './gateway.js';
+import { changeFeeds } from './gateway/change-feeds.js';
 import { clientOf } from './http/client.js';
 import { router } from './http/kit.js';
 import { throttle } from './http/throttle.js';
@@ -132,7 +133,9 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
   attemptSweep.unref();
   const client = clientOf(config.trustProxy);
   const passwords = passwordCheckPool();
-  const metrics = hubMetrics(() => passwords.load());
+  // One feed per database with kiosks waiting on it, for this whole process.
+  const feeds = changeFeeds(store, { log });
+  const metrics = hubMetrics({ passwordChecks: () => passwords.load(), feedsFollowed: () => feeds.followed() });
   const routes = [
     ...apiRoutes({ config, store, client, keyRing, enrollThrottle: throttle(20, 60), storeStatus: () => acquired.status(), now }),
     ...sessionRoutes({ config, store, now, client, passwords, keyRing, throttle: throttle(SIGN_INS_PER_ADDRESS.points, SIGN_INS_PER_ADDRESS.seconds) }),
@@ -146,6 +149,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
       },
       ...(config.proxyReadTimeoutMs ? { proxyReadTimeoutMs: config.proxyReadTimeoutMs } : {}),
       metrics,
+      feeds,
     }),
     ...fileRoutes({ store, now }),
     ...reviewRoutes({ store, now, keyRing, queue: queueIndex, onCaseWritten: (village) => { queue.kick(village); } }),
@@ -178,6 +182,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     queue,
     async close() {
       clearInterval(attemptSweep);
+      feeds.close();
       await queue.stop();
       await queueIndex.close();
       server.closeAllConnections();

@@ -21,7 +21,15 @@ export interface HubMetrics {
   readonly storeErrors: Counter;
 }
 
-export function hubMetrics(passwordChecks?: () => { running: number; waiting: number }): HubMetrics {
+export interface HubGauges {
+  /** Password checks (scrypt) running and waiting in this process. */
+  readonly passwordChecks?: () => { running: number; waiting: number };
+  /** Databases the process follows with a feed of its own (one store long poll each: gateway/change-feeds.ts). */
+  readonly feedsFollowed?: () => number;
+}
+
+export function hubMetrics(gauges: HubGauges = {}): HubMetrics {
+  const { passwordChecks, feedsFollowed } = gauges;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cunban_hub_' });
   const registers = [registry];
@@ -50,6 +58,16 @@ export function hubMetrics(passwordChecks?: () => { running: number; waiting: nu
         const load = passwordChecks();
         this.set({ state: 'running' }, load.running);
         this.set({ state: 'waiting' }, load.waiting);
+      },
+    });
+  }
+  if (feedsFollowed) {
+    new Gauge({
+      name: 'cunban_store_feeds_followed',
+      help: 'Databases this process follows with one changes feed of its own, however many kiosks wait on each',
+      registers,
+      collect() {
+        this.set(feedsFollowed());
       },
     });
   }

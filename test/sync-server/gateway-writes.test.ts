@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDocument } from '../../core/case/document.js';
 import { isEventOf } from '../../core/case/events.js';
 import { gatewayRoutes } from '../../sync-server/gateway.js';
+import { changeFeeds } from '../../sync-server/gateway/change-feeds.js';
 import { router } from '../../sync-server/http/kit.js';
 import { issueEnrollmentCode, listKiosks } from '../../sync-server/kiosks.js';
 import { openRefusalCounts } from '../../sync-server/records.js';
@@ -172,7 +173,8 @@ describe('a refused document', () => {
           : result;
       },
     };
-    const server = createServer(router(gatewayRoutes({ store: reversing, now: () => new Date(), log: () => undefined }), { corsOrigins: [] }, () => undefined));
+    const feeds = changeFeeds(reversing);
+    const server = createServer(router(gatewayRoutes({ store: reversing, now: () => new Date(), log: () => undefined, feeds }), { corsOrigins: [] }, () => undefined));
     await new Promise<void>((listening) => server.listen(0, '127.0.0.1', () => {
       listening();
     }));
@@ -192,6 +194,7 @@ describe('a refused document', () => {
     } finally {
       server.closeAllConnections();
       server.close();
+      feeds.close();
     }
   });
 
