@@ -7,16 +7,20 @@ import type { CaseDocument } from '../../core/case/document.js';
 import { parseCaseNumber } from '../../core/case/number.js';
 import type { LocalDate } from '../../core/local-date.js';
 import { parseResidentId } from '../../core/resident-id.js';
-import { matchRank, searchForms } from '../../core/search/pinyin.js';
+import { textIndex } from '../../core/search/text-index.js';
 
-const nameForms = new Map<string, string[]>();
-function formsOfName(name: string): string[] {
-  let forms = nameForms.get(name);
-  if (!forms) {
-    forms = searchForms(name, 'name');
-    nameForms.set(name, forms);
-  }
-  return forms;
+/** Applicants' names by their search forms, for the whole page's life (text-index.ts). */
+const names = textIndex('name');
+const indexed = new WeakSet<readonly CaseDocument[]>();
+
+/**
+ * Index the applicants' names of these cases: done when the case list loads or changes (case-list.tsx), so a
+ * search is a lookup. Each name is indexed once; a list seen already costs nothing.
+ */
+export function indexCases(cases: readonly CaseDocument[]): void {
+  if (indexed.has(cases)) return;
+  for (const doc of cases) names.add(doc.summary.applicantName);
+  indexed.add(cases);
 }
 
 export async function searchCases(
@@ -25,6 +29,8 @@ export async function searchCases(
   findByIdNumber: (idNumber: string) => Promise<readonly CaseDocument[]>,
   today: LocalDate,
 ): Promise<CaseDocument[]> {
+  // The list's first, empty search indexes its cases: the first typed one is then a lookup.
+  indexCases(cases);
   const text = query.trim();
   if (text === '') return [...cases];
   const id = parseResidentId(text, today);
@@ -35,9 +41,8 @@ export async function searchCases(
   const number = parseCaseNumber(text);
   if (number.ok) return cases.filter((doc) => doc.caseNumber === number.value.caseNumber);
   const digits = text.replace(/[\s-]/g, '');
+  const named = names.matching(text);
   return cases.filter(
-    (doc) =>
-      (/^\d{3,}$/.test(digits) && doc.caseNumber.replaceAll('-', '').includes(digits)) ||
-      matchRank(formsOfName(doc.summary.applicantName), text) !== undefined,
+    (doc) => named.has(doc.summary.applicantName) || (/^\d{3,}$/.test(digits) && doc.caseNumber.replaceAll('-', '').includes(digits)),
   );
 }
