@@ -8,7 +8,7 @@ import layering from './eslint-rules/layering.js';
  */
 const parts = {
   core: { mayImport: ['core'], nodeBuiltins: false, allowPackages: ['zod', 'pinyin-pro', 'semver'] },
-  renderer: { mayImport: ['renderer', 'core'], nodeBuiltins: false, allowPackages: ['react', 'react-dom', 'rxdb', 'rxjs', 'recharts', 'qrcode', 'jsqr', '@noble/ciphers'] },
+  renderer: { mayImport: ['renderer', 'core'], nodeBuiltins: false, allowPackages: ['react', 'react-dom', 'rxdb', 'rxjs', 'recharts', 'qrcode', 'jsqr', '@noble/ciphers', 'p-limit'] },
   electron: { mayImport: ['electron', 'core'], nodeBuiltins: true, allowPackages: ['electron', 'electron-updater', 'js-yaml', 'zod'] },
   'sync-server': {
     mayImport: ['sync-server', 'core'],

@@ -3,7 +3,8 @@
  * SHA-256, stored locally with the case, and uploaded to the hub when the line is up — resuming from
  * the chunks the hub already holds, so an interrupted transfer never starts over and never duplicates.
  */
-import type { RxCollection, RxJsonSchema } from 'rxdb';
+import pLimit from 'p-limit';
+import type { RxCollection, RxDocument, RxJsonSchema } from 'rxdb';
 import {
   chunkCount,
   contentTypeOfBytes,
@@ -113,39 +114,54 @@ export interface UploadReport {
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
+/** Uploads in flight at once: enough that the line never idles on a round trip, few enough to leave it to the sync. */
+const UPLOADS_IN_FLIGHT = 3;
+
 /**
- * Upload every file the hub does not hold yet. `fetch` is the kiosk's hub fetch (credential attached,
- * throws on any non-OK answer). Stops at the first failure; what was sent stays sent.
+ * Upload every file the hub does not hold yet, a few at once so that each one's round trips (its start,
+ * each chunk's answer) overlap the others' bytes on a slow line. `fetch` is the kiosk's hub fetch (credential
+ * attached, throws on any non-OK answer). After the first failure no further file starts; what was sent
+ * stays sent, and the report carries that failure.
  */
 export async function uploadPendingFiles(files: RxCollection<StoredFile>, hubBase: string, village: string, fetch: Fetch): Promise<UploadReport> {
   const pending = await files.find({ selector: { uploaded: false } }).exec();
   let uploaded = 0;
-  for (const doc of pending) {
-    const url = `${hubBase}files/${village}/${doc.caseNumber}/${doc.sha256}`;
-    try {
-      const started = await fetch(url, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ size: doc.size, contentType: doc.contentType, materialId: doc.materialId }),
-      });
-      let status = fileStatusSchema.parse(await started.json());
-      const attachment = doc.getAttachment('content');
-      if (!attachment) throw new Error(`the content of ${doc.id} is missing on this kiosk`);
-      const bytes = new Uint8Array(await (await attachment.getData()).arrayBuffer());
-      const have = new Set(status.received);
-      for (let index = 0; index < chunkCount(doc.size) && !status.complete; index++) {
-        if (have.has(index)) continue;
-        const chunk = bytes.slice(index * FILE_CHUNK_BYTES, (index + 1) * FILE_CHUNK_BYTES);
-        const sent = await fetch(`${url}/chunks/${String(index)}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: chunk });
-        status = fileStatusSchema.parse(await sent.json());
-      }
-      if (status.complete) {
-        await doc.incrementalPatch({ uploaded: true });
-        uploaded += 1;
-      }
-    } catch (error) {
-      return { uploaded, pending: pending.length - uploaded, error: error instanceof Error ? error.message : String(error) };
-    }
+  let error: string | undefined;
+  const limit = pLimit(UPLOADS_IN_FLIGHT);
+  await Promise.all(
+    pending.map((doc) =>
+      limit(async () => {
+        if (error !== undefined) return;
+        try {
+          if (await uploadFile(doc, `${hubBase}files/${village}/${doc.caseNumber}/${doc.sha256}`, fetch)) uploaded += 1;
+        } catch (failure) {
+          error ??= failure instanceof Error ? failure.message : String(failure);
+        }
+      }),
+    ),
+  );
+  return { uploaded, pending: pending.length - uploaded, ...(error === undefined ? {} : { error }) };
+}
+
+/** One file: its start, then each chunk the hub lacks. Returns whether the hub now holds it whole. */
+async function uploadFile(doc: RxDocument<StoredFile>, url: string, fetch: Fetch): Promise<boolean> {
+  const started = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ size: doc.size, contentType: doc.contentType, materialId: doc.materialId }),
+  });
+  let status = fileStatusSchema.parse(await started.json());
+  const attachment = doc.getAttachment('content');
+  if (!attachment) throw new Error(`the content of ${doc.id} is missing on this kiosk`);
+  const bytes = new Uint8Array(await (await attachment.getData()).arrayBuffer());
+  const have = new Set(status.received);
+  for (let index = 0; index < chunkCount(doc.size) && !status.complete; index++) {
+    if (have.has(index)) continue;
+    const chunk = bytes.slice(index * FILE_CHUNK_BYTES, (index + 1) * FILE_CHUNK_BYTES);
+    const sent = await fetch(`${url}/chunks/${String(index)}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: chunk });
+    status = fileStatusSchema.parse(await sent.json());
   }
-  return { uploaded, pending: pending.length - uploaded };
+  if (!status.complete) return false;
+  await doc.incrementalPatch({ uploaded: true });
+  return true;
 }
