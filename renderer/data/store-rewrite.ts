@@ -19,8 +19,9 @@
  * Crash-safe by order: the files are cleared only once the snapshot is complete (its last line says so),
  * and the snapshot is removed only once everything is back and counted. A start that finds a complete
  * snapshot clears and restores again (both idempotent), and keeps the snapshot until that works; one that
- * finds an incomplete snapshot drops it, since nothing was cleared yet. RxDB's internal databases are put
- * back last, so a store that has one is whole (used when the private file system cannot be read at all).
+ * finds an incomplete snapshot drops it, since nothing was cleared yet. A marker database notes the restore:
+ * `restoring` from the clearing on, `restored` at its end, so a stale snapshot is never restored over later
+ * work and a half-restored store never opens.
  * Every value comes back exactly (stored-value-codec.ts: scans' Blobs included); a store holding one that
  * cannot (a Map, a BigInt) is left as it is.
  */
@@ -57,9 +58,13 @@ type Line =
   | { readonly database: { readonly name: string; readonly version: number; readonly stores: readonly StoreShape[] } }
   /** Key and value as stored-value-codec.ts writes them. */
   | { readonly record: readonly [store: string, key: unknown, value: unknown] }
-  | { readonly end: { readonly databases: number; readonly records: number } };
+  | { readonly end: { readonly databases: number; readonly records: number; readonly id?: string } };
 
 const PAGE = 500;
+/** A restore writes a batch at this many characters of records too: ten 10 MB scans, not five hundred. */
+const BATCH_CHARS = 8 << 20;
+/** Where the restore notes its progress: `restoring` the moment the files are cleared, `restored` once all is back. */
+const MARKER_DB = 'cunban-store-rewrite';
 const CHUNK_CHARS = 1 << 20;
 
 const settled = <T>(request: IDBRequest<T>) =>
@@ -93,14 +98,12 @@ function shapeOf(store: IDBObjectStore): StoreShape {
 /** Every database, store and record of `idb` but those `leftOut`, as lines, a page of records at a time. */
 async function* snapshotLines(idb: IDBFactory, range: Pick<typeof IDBKeyRange, 'lowerBound'>, leftOut: (name: string) => boolean): AsyncGenerator<string> {
   const databases = (await idb.databases()).flatMap((info) => (info.name === undefined ? [] : [info.name]));
-  // RxDB's internal databases last: restored last, so a store that has one was restored whole.
-  databases.sort((a, b) => Number(isRxdbInternal(a)) - Number(isRxdbInternal(b)));
   let records = 0;
   let kept = 0;
   for (const name of databases) {
+    if (leftOut(name) || name === MARKER_DB) continue;
     const db = await settled(idb.open(name));
     try {
-      if (leftOut(name)) continue;
       const storeNames = [...db.objectStoreNames];
       kept++;
       const shapes = storeNames.length === 0 ? [] : (() => {
@@ -124,7 +127,7 @@ async function* snapshotLines(idb: IDBFactory, range: Pick<typeof IDBKeyRange, '
       db.close();
     }
   }
-  yield `${JSON.stringify({ end: { databases: kept, records } } satisfies Line)}\n`;
+  yield `${JSON.stringify({ end: { databases: kept, records, id: snapshotId() } } satisfies Line)}\n`;
 }
 
 /** Lines gathered into chunks of about a mebibyte: one file write each, not one per record. */
@@ -162,6 +165,7 @@ async function restore(idb: IDBFactory, lines: AsyncIterable<string> | Iterable<
   let records = 0;
   let db: IDBDatabase | undefined;
   let batch: (readonly [string, unknown, unknown])[] = [];
+  let batchChars = 0;
   const flush = async () => {
     if (!db || batch.length === 0) return;
     const transaction = db.transaction([...new Set(batch.map(([store]) => store))], 'readwrite');
@@ -172,6 +176,7 @@ async function restore(idb: IDBFactory, lines: AsyncIterable<string> | Iterable<
     }
     records += batch.length;
     batch = [];
+    batchChars = 0;
     await done(transaction);
   };
   try {
@@ -180,7 +185,8 @@ async function restore(idb: IDBFactory, lines: AsyncIterable<string> | Iterable<
       const line = JSON.parse(text) as Line;
       if ('record' in line) {
         batch.push(line.record);
-        if (batch.length >= PAGE) await flush();
+        batchChars += text.length;
+        if (batch.length >= PAGE || batchChars >= BATCH_CHARS) await flush();
       } else if ('database' in line) {
         await flush();
         db?.close();
@@ -208,10 +214,12 @@ async function recreate(idb: IDBFactory, database: Extract<Line, { database: unk
 }
 
 /**
- * The shell clears, then the snapshot comes back, counted; the snapshot goes last. On a first attempt
- * (`afterClearFailed: 'drop'`) a clearing that failed left the store whole, so the snapshot is dropped: it must
- * not come back later over what is written next. When finishing an interrupted rewrite it is kept whatever
- * happens: the store may be half restored, and the snapshot is then its only whole copy.
+ * The shell clears, then the snapshot comes back, counted, with the marker saying `restoring` from the moment
+ * the files are gone until all is back (`restored`); the snapshot goes last. On a first attempt
+ * (`afterClearFailed: 'drop'`) a clearing that failed and left every database of the snapshot in place left
+ * the store whole, so the snapshot is dropped: it must not come back later over what is written next. Otherwise
+ * it is kept whatever happens: the store may be half cleared or half restored, and the snapshot is its only
+ * whole copy.
  */
 async function clearAndRestore(idb: IDBFactory, files: StoreFiles, end: End, afterClearFailed: 'drop' | 'keep'): Promise<void> {
   try {
@@ -219,45 +227,56 @@ async function clearAndRestore(idb: IDBFactory, files: StoreFiles, end: End, aft
     // A clearing that cleared nothing (another origin's, say) would leave the old pages where they were.
     if ((await idb.databases()).length > 0) throw new Error('The shell’s clearing left the store’s databases in place.');
   } catch (error) {
-    if (afterClearFailed === 'drop' && (await idb.databases()).length > 0) await files.snapshot.remove();
+    if (afterClearFailed === 'drop' && (await holdsEvery(idb, await snapshotDatabases(files.snapshot)))) await files.snapshot.remove();
     throw error;
   }
+  await writeMarker(idb, { snapshot: end.id ?? '', state: 'restoring' });
   const lines = await files.snapshot.lines();
   const restored = lines ? await restore(idb, lines) : { databases: 0, records: 0 };
   if (restored.databases !== end.databases || restored.records !== end.records) {
     throw new Error(`The store came back with ${String(restored.records)} of ${String(end.records)} records: it will be restored again at the next start.`);
   }
+  await writeMarker(idb, { snapshot: end.id ?? '', state: 'restored' });
   await files.snapshot.remove();
 }
 
 /**
- * Before the kiosk opens its database: a rewrite a crash interrupted is finished (or, if its snapshot was
- * never complete, dropped: nothing was cleared). When the private file system cannot be read, a store whose
- * RxDB internal database is there is whole (restored last) and opens; one without it may be half restored and
- * does not. Returns whether data was restored.
+ * Before the kiosk opens its database: a rewrite a crash interrupted is finished, or, if its snapshot was never
+ * complete, dropped (nothing was cleared). A complete snapshot the marker says was restored already is stale
+ * (only its removal was cut short): dropped, never restored over what was written since. When the private file
+ * system cannot be read, the marker decides: a store being restored does not open; one restored, or one with
+ * databases and no marker (never cleared: a clearing removes the marker and is followed at once by it), does.
+ * A store with no database at all then cannot tell a new kiosk from a cleared one, and does not open.
+ * Returns whether data was restored.
  */
 export async function finishInterruptedRewrite(idb: IDBFactory, files: StoreFiles): Promise<boolean> {
   let end: End | undefined;
   try {
     end = await completeSnapshot(files.snapshot);
   } catch (error) {
-    const whole = (await idb.databases()).some((info) => info.name !== undefined && isRxdbInternal(info.name));
+    const marker = await readMarker(idb);
+    const whole = marker ? marker.state === 'restored' : (await idb.databases()).length > 0;
     if (!whole) throw error;
     console.warn(`The store rewrite's snapshot could not be read (${error instanceof Error ? error.message : String(error)}); the store is whole.`);
     return false;
   }
-  if (end) {
-    await clearAndRestore(idb, files, end, 'keep');
-    return true;
+  if (!end) {
+    await files.snapshot.remove();
+    return false;
   }
-  await files.snapshot.remove();
-  return false;
+  const marker = await readMarker(idb);
+  if (marker?.state === 'restored' && marker.snapshot === end.id) {
+    await files.snapshot.remove();
+    return false;
+  }
+  await clearAndRestore(idb, files, end, 'keep');
+  return true;
 }
 
 /** Snapshot, clear, restore. Throws `NotRewritable` before touching anything when a stored value would not survive the snapshot. */
 async function rewrite(idb: IDBFactory, range: Pick<typeof IDBKeyRange, 'lowerBound'>, files: StoreFiles, databaseName: string): Promise<void> {
-  // Run after RxDB's migration, which awaits its end: the old databases hold nothing it still reads.
-  const leftOver = new Set(unsealedNames(databaseName));
+  // Run only once RxDB's migration has emptied the old databases (rewriteOwed): they hold nothing it reads.
+  const leftOver = new Set(await emptiedUnsealed(idb, databaseName));
   try {
     await files.snapshot.write(chunked(snapshotLines(idb, range, (name) => leftOver.has(name))));
   } catch (error) {
@@ -286,25 +305,95 @@ export async function rewriteStoreFiles(idb: IDBFactory, range: Pick<typeof IDBK
   }
 }
 
-const isRxdbInternal = (name: string) => name.startsWith('rxdb-dexie-') && name.endsWith('--_rxdb_internal');
-
 /** The Dexie databases of the sealed collections' schema version 0: what 0.3.0 and earlier wrote unsealed. */
 const unsealedNames = (databaseName: string) => ['cases', 'files'].map((collection) => `rxdb-dexie-${databaseName}--0--${collection}`);
+
+/** Those of them present, each with whether it still holds documents (RxDB's Dexie storage keeps them in `docs`). */
+async function unsealedPresent(idb: IDBFactory, databaseName: string): Promise<{ name: string; holdsDocuments: boolean }[]> {
+  const unsealed = new Set(unsealedNames(databaseName));
+  const present: { name: string; holdsDocuments: boolean }[] = [];
+  for (const info of await idb.databases()) {
+    if (info.name === undefined || !unsealed.has(info.name)) continue;
+    const db = await settled(idb.open(info.name));
+    try {
+      const holdsDocuments = db.objectStoreNames.contains('docs') && (await settled(db.transaction('docs', 'readonly').objectStore('docs').count())) > 0;
+      present.push({ name: info.name, holdsDocuments });
+    } finally {
+      db.close();
+    }
+  }
+  return present;
+}
+
+/**
+ * The pre-sealing databases RxDB's migration has emptied of documents (it leaves them, and the old scans in
+ * them). One still holding documents is not among them: a migration under way (a kiosk run once more with an
+ * old release writes there again, and RxDB migrates it in the background), whose documents must not be lost.
+ */
+async function emptiedUnsealed(idb: IDBFactory, databaseName: string): Promise<string[]> {
+  return (await unsealedPresent(idb, databaseName)).flatMap((database) => (database.holdsDocuments ? [] : [database.name]));
+}
 
 /**
  * Delete what RxDB's migration left of the pre-sealing databases (their old scans): where the store's files are
  * not rewritten (browser mode), at least nothing of them stays readable through IndexedDB.
  */
 export async function dropUnsealedLeftovers(idb: IDBFactory, databaseName: string): Promise<void> {
-  const unsealed = new Set(unsealedNames(databaseName));
-  for (const info of await idb.databases()) if (info.name !== undefined && unsealed.has(info.name)) await settled(idb.deleteDatabase(info.name));
+  for (const name of await emptiedUnsealed(idb, databaseName)) await settled(idb.deleteDatabase(name));
 }
 
-/** Whether the store's files are owed a rewrite: they hold (or held) the database as it was before sealing. */
+/**
+ * Whether the store's files are owed a rewrite: they hold (or held) the database as it was before sealing, and
+ * RxDB's migration of it is done.
+ */
 export async function rewriteOwed(idb: IDBFactory, databaseName: string): Promise<boolean> {
-  const unsealed = new Set(unsealedNames(databaseName));
-  return (await idb.databases()).some((info) => info.name !== undefined && unsealed.has(info.name));
+  const present = await unsealedPresent(idb, databaseName);
+  return present.length > 0 && present.every((database) => !database.holdsDocuments);
 }
+
+interface Marker {
+  readonly snapshot: string;
+  readonly state: 'restoring' | 'restored';
+}
+
+async function writeMarker(idb: IDBFactory, marker: Marker): Promise<void> {
+  const request = idb.open(MARKER_DB, 1);
+  request.onupgradeneeded = () => request.result.createObjectStore('marker');
+  const db = await settled(request);
+  try {
+    const transaction = db.transaction('marker', 'readwrite');
+    transaction.objectStore('marker').put(marker, 'restore');
+    await done(transaction);
+  } finally {
+    db.close();
+  }
+}
+
+/** The marker, if there is one (never creating its database where there is none). */
+async function readMarker(idb: IDBFactory): Promise<Marker | undefined> {
+  if (!(await idb.databases()).some((info) => info.name === MARKER_DB)) return undefined;
+  const db = await settled(idb.open(MARKER_DB));
+  try {
+    if (!db.objectStoreNames.contains('marker')) return undefined;
+    return (await settled(db.transaction('marker', 'readonly').objectStore('marker').get('restore'))) as Marker | undefined;
+  } finally {
+    db.close();
+  }
+}
+
+/** The names of the databases a snapshot holds. */
+async function snapshotDatabases(file: SnapshotFile): Promise<string[]> {
+  const names: string[] = [];
+  for await (const text of (await file.lines()) ?? []) if (text.startsWith('{"database":')) names.push((JSON.parse(text) as Extract<Line, { database: unknown }>).database.name);
+  return names;
+}
+
+const holdsEvery = async (idb: IDBFactory, names: readonly string[]) => {
+  const present = new Set((await idb.databases()).map((info) => info.name));
+  return names.every((name) => present.has(name));
+};
+
+const snapshotId = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 
 /** A snapshot file in the page's origin private file system (OPFS): not IndexedDB, so the shell's clearing leaves it. */
 export function opfsFile(name: string, root: () => Promise<FileSystemDirectoryHandle> = () => navigator.storage.getDirectory()): SnapshotFile {

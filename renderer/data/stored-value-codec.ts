@@ -49,8 +49,10 @@ export async function encodeStored(value: unknown, seen: Set<object> = new Set()
       throw new NotRewritable(`A stored ${typeof value} cannot be rewritten.`);
   }
   if (value === null) return null;
+  if (value instanceof File) return { [TAG]: 'file', name: value.name, lastModified: value.lastModified, type: value.type, data: bytesToBase64(new Uint8Array(await value.arrayBuffer())) };
   if (value instanceof Blob) return { [TAG]: 'blob', type: value.type, data: bytesToBase64(new Uint8Array(await value.arrayBuffer())) };
-  if (value instanceof Date) return { [TAG]: 'date', value: value.getTime() };
+  // As text: an invalid Date's time is NaN, which JSON would write as null.
+  if (value instanceof Date) return { [TAG]: 'date', value: String(value.getTime()) };
   if (value instanceof ArrayBuffer) return { [TAG]: 'buffer', data: bytesToBase64(new Uint8Array(value)) };
   if (value instanceof Uint8Array) return { [TAG]: 'bytes', data: bytesToBase64(value) };
   if (seen.has(value)) throw new NotRewritable('A stored value refers to itself.');
@@ -64,9 +66,10 @@ export async function encodeStored(value: unknown, seen: Set<object> = new Set()
     }
     if (Object.getPrototypeOf(value) !== Object.prototype) throw new NotRewritable(`A stored ${Object.prototype.toString.call(value)} cannot be rewritten.`);
     if (Object.hasOwn(value, TAG)) throw new NotRewritable(`A stored object has a "${TAG}" key of its own.`);
-    const fields: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(value)) fields[key] = await encodeStored(field, seen);
-    return fields;
+    const fields: [string, unknown][] = [];
+    for (const [key, field] of Object.entries(value)) fields.push([key, await encodeStored(field, seen)]);
+    // Own properties made as such: an own `__proto__` stays a field, never a prototype.
+    return Object.fromEntries(fields);
   } finally {
     seen.delete(value);
   }
@@ -86,6 +89,8 @@ export function decodeStored(form: unknown): unknown {
       return Number(object.value);
     case 'blob':
       return new Blob([base64ToBytes(String(object.data))], { type: String(object.type) });
+    case 'file':
+      return new File([base64ToBytes(String(object.data))], String(object.name), { type: String(object.type), lastModified: Number(object.lastModified) });
     case 'date':
       return new Date(Number(object.value));
     case 'buffer':
