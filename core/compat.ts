@@ -61,6 +61,11 @@ export interface CompatInfo {
   readonly minimumKioskVersion?: string;
   /** What one sync request and one case may carry, in bytes: a kiosk sends its pushes in parts within them. */
   readonly limits: { readonly requestBytes: number; readonly documentBytes: number };
+  /**
+   * Content codings the hub takes on a JSON request body (as RFC 7694's Accept-Encoding in a response says);
+   * a kiosk gzips its pushes to a hub that lists `gzip`. Hubs before 0.3.1 leave it out: identity only.
+   */
+  readonly requestEncodings?: readonly string[];
 }
 
 export interface DocumentVersion {

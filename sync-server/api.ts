@@ -17,7 +17,7 @@ import type { HubConfig } from './config.js';
 import type { ClientOf } from './http/client.js';
 import type { Throttle } from './http/throttle.js';
 import { MAX_DOC_BYTES } from './case-writes.js';
-import { failure, invalidInput, MAX_BODY_BYTES, reply, type HttpReply, type Route } from './http/kit.js';
+import { failure, invalidInput, MAX_BODY_BYTES, REQUEST_ENCODINGS, reply, type HttpReply, type Route } from './http/kit.js';
 import { readFleetPolicy } from './fleet-policy.js';
 import { attemptKeyHasher, keyRingUnavailable, villageKeyRing, type HeldKeyRing } from './keyring.js';
 import { authenticateRequest, authorizationHeader, enrollKiosk, leaseKioskNumber, recordKioskStatus } from './kiosks.js';
@@ -162,6 +162,7 @@ export function apiRoutes(options: ApiOptions): Route[] {
           reads: READS,
           ...(minimum ? { minimumKioskVersion: minimum } : {}),
           limits: { requestBytes: MAX_BODY_BYTES, documentBytes: MAX_DOC_BYTES },
+          requestEncodings: REQUEST_ENCODINGS,
         };
         return reply(200, info);
       },

@@ -9,6 +9,8 @@
  * - sends a push in parts that fit the hub's limits: RxDB batches by count, and 50 large cases once made
  *   one request over the hub's 8 MB cap, answered 413 for ever, with every later case stuck behind it.
  *   A part still too large is halved; a single document still too large is set aside as refused;
+ * - gzips each part when the hub takes gzip request bodies (`GET /api/compat`): case documents are
+ *   repetitive JSON, and the line is slow;
  * - reports what the hub says it holds — every document it answers with, every write it acknowledges,
  *   with the hub's revision — so the ledger (sync-ledger.ts) knows what to prove later (reconcile.ts);
  * - resumes the live feed from the last change it saw. RxDB's CouchDB stream asks for `since=now`
@@ -84,6 +86,8 @@ export interface HubFetchOptions {
   /** Only documents under this path (the village database) are reported as held. */
   readonly heldUnder?: string;
   readonly limits?: () => HubLimits;
+  /** The content codings the hub takes on request bodies (`GET /api/compat`); none unless it says so. */
+  readonly requestEncodings?: () => readonly string[];
 }
 
 /**
@@ -126,10 +130,25 @@ function documentsIn(body: unknown): HeldDocument[] {
 
 const bytesOf = (text: string) => new TextEncoder().encode(text).length;
 
+/** `text` gzipped by the platform's CompressionStream (browsers, Electron, Node). */
+async function gzipped(text: string): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 export function hubFetch(options: HubFetchOptions): HubFetch {
   const base: Fetch = options.base ?? ((input, init) => fetch(input, init));
   const limits = options.limits ?? (() => DEFAULT_HUB_LIMITS);
+  const requestEncodings = options.requestEncodings ?? (() => []);
   const { report } = options;
+
+  /** A JSON request with `body`, gzipped where the hub takes it. */
+  async function encoded(init: RequestInit, body: string): Promise<RequestInit> {
+    if (!requestEncodings().includes('gzip') || typeof CompressionStream !== 'function') return { ...init, body };
+    const headers = new Headers(init.headers);
+    headers.set('content-encoding', 'gzip');
+    return { ...init, headers, body: await gzipped(body) };
+  }
   // Per `_changes` path: the `last_seq` of its latest answer (CouchDB sequences are opaque strings).
   const lastSeq = new Map<string, string>();
   const repulls = new Set<string>();
@@ -178,7 +197,7 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
     if (part.length > 0) parts.push(part);
 
     const sendPart = async (slice: Doc[]): Promise<Row[]> => {
-      const response = await send(url, { ...init, body: JSON.stringify({ ...rest, docs: slice }) });
+      const response = await send(url, await encoded(init, JSON.stringify({ ...rest, docs: slice })));
       if (response.status === 413 && slice.length > 1) {
         const half = Math.ceil(slice.length / 2);
         return [...(await sendPart(slice.slice(0, half))), ...(await sendPart(slice.slice(half)))];

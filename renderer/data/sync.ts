@@ -110,6 +110,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
   let stopped = false;
 
   let limits: HubLimits = DEFAULT_HUB_LIMITS;
+  let requestEncodings: readonly string[] = [];
   let retryTime = RETRY_MIN_MS;
   const replications: RxCouchDBReplicationState<never>[] = [];
   const setRetryTime = (ms: number) => {
@@ -147,6 +148,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     base: network,
     heldUnder: new URL(enrollment.villageSyncUrl).pathname,
     limits: () => limits,
+    requestEncodings: () => requestEncodings,
   });
 
   // Files go to /files/ on the same hub; one upload run at a time.
@@ -246,12 +248,13 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     }, wait);
   }
 
-  // The hub's limits, where it says them (hubs before 0.2.0 do not: their limits are the defaults).
+  // The hub's limits and the codings it takes, where it says them (hubs before 0.2.0 do not: the defaults, identity).
   void network(new URL('api/compat', hubBase).href)
     .then(async (response) => {
       if (!response.ok) return;
       const info = (await response.json()) as Partial<CompatInfo>;
       if (info.limits) limits = info.limits;
+      if (Array.isArray(info.requestEncodings)) requestEncodings = info.requestEncodings;
     })
     .catch(() => undefined);
 

@@ -8,10 +8,11 @@ import { Readable } from 'node:stream';
 import Negotiator from 'negotiator';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import { err, ok, type Result } from '../../core/result.js';
 
 const gzip = promisify(gzipCallback);
+const gunzip = promisify(gunzipCallback);
 
 export interface HttpReply {
   readonly status: number;
@@ -125,8 +126,29 @@ async function readBytes(req: IncomingMessage, limit: number): Promise<Result<Bu
   return ok(Buffer.concat(chunks));
 }
 
+/** Content codings a JSON body may come in (`GET /api/compat` says so to kiosks): a push over a slow line, gzipped. */
+export const REQUEST_ENCODINGS = ['gzip'] as const;
+
+/**
+ * The body as sent, decoded: gzip within `limit` bytes once inflated (a small body that inflates past it is
+ * refused as too large, not inflated into memory), identity as it is, any other coding refused.
+ */
+async function decodedBody(req: IncomingMessage, body: Buffer, limit: number): Promise<Result<Buffer, HttpReply>> {
+  const coding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (coding === 'identity') return ok(body);
+  if (coding !== 'gzip') return err(failure(415, 'unsupported_media_type', `A request body may be gzip or identity, not ${coding.slice(0, 40)}.`));
+  try {
+    return ok(await gunzip(body, { maxOutputLength: limit }));
+  } catch (error) {
+    if (error instanceof RangeError) return err(failure(413, 'too_large', `The request body inflates to more than ${Math.round(limit / 1024)} KB.`));
+    return err(failure(400, 'bad_request', 'The request body is not valid gzip.'));
+  }
+}
+
 async function readJson(req: IncomingMessage, limit: number): Promise<Result<unknown, HttpReply>> {
-  const bytes = await readBytes(req, limit);
+  const sent = await readBytes(req, limit);
+  if (!sent.ok) return sent;
+  const bytes = await decodedBody(req, sent.value, limit);
   if (!bytes.ok) return bytes;
   const text = bytes.value.toString('utf8');
   if (text.trim() === '') return err(failure(400, 'bad_request', 'The request body is empty; JSON was expected.'));
@@ -173,7 +195,7 @@ function corsHeaders(req: IncomingMessage, options: ServeOptions): Record<string
   if (!origin || !options.corsOrigins.includes(origin)) return {};
   return {
     'access-control-allow-origin': origin,
-    'access-control-allow-headers': 'authorization, content-type, accept',
+    'access-control-allow-headers': 'authorization, content-type, content-encoding, accept',
     'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
     'access-control-max-age': '600',
     vary: 'Origin',
