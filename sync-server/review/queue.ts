@@ -104,6 +104,8 @@ export interface QueueProjector {
   stop(): Promise<void>;
 }
 
+const PROJECTIONS_AT_ONCE = 4;
+
 export function startQueueProjector(store: Store, options: { log: (message: string) => void; sweepEveryMs?: number }): QueueProjector {
   let county: County | undefined;
   const loadCounty = async (): Promise<County | undefined> => {
@@ -120,10 +122,13 @@ export function startQueueProjector(store: Store, options: { log: (message: stri
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
+  // Villages being projected now: never two projections of one village at once (a kick during one waits).
+  const projecting = new Set<string>();
+
   const next = (): string | undefined => {
     for (const pending of [kicked, swept]) {
-      const [village] = pending;
-      if (village !== undefined) {
+      for (const village of pending) {
+        if (projecting.has(village)) continue;
         pending.delete(village);
         if (pending === kicked) swept.delete(village);
         return village;
@@ -132,15 +137,22 @@ export function startQueueProjector(store: Store, options: { log: (message: stri
     return undefined;
   };
 
+  /** A few villages at once: each is a handful of store round trips, and the store serves several together. */
   const drain = async () => {
     const loaded = await loadCounty();
     if (!loaded) return;
-    while (!stopped) {
-      const village = next();
-      if (village === undefined) break;
-      const result = await projectVillage(store, village, loaded);
-      if (!result.ok) options.log(`queue projection of village ${village} failed: ${result.error.reason}`);
-    }
+    const worker = async () => {
+      for (let village = next(); village !== undefined && !stopped; village = next()) {
+        projecting.add(village);
+        try {
+          const result = await projectVillage(store, village, loaded);
+          if (!result.ok) options.log(`queue projection of village ${village} failed: ${result.error.reason}`);
+        } finally {
+          projecting.delete(village);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: PROJECTIONS_AT_ONCE }, worker));
   };
   const schedule = () => {
     running = running.then(drain).catch((error: unknown) => {
