@@ -46,14 +46,20 @@ const sleep = (ms: number, signal: AbortSignal) =>
     }, { once: true });
   });
 
-/** Resolves when `signal` ends. */
-const ended = (signal: AbortSignal) =>
-  new Promise<void>((done) => {
-    if (signal.aborted) done();
-    else signal.addEventListener('abort', () => {
-      done();
-    }, { once: true });
+/** Until `promise` settles or `signal` ends, whichever is first; the listener on `signal` is removed after. */
+async function untilOrAborted(promise: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  let onAbort = () => undefined as unknown;
+  const aborted = new Promise<void>((done) => {
+    onAbort = done;
+    signal.addEventListener('abort', onAbort, { once: true });
   });
+  try {
+    await Promise.race([promise, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
 
 export function changeFeeds(store: Store, options: { readonly now?: () => number; readonly log?: (message: string) => void } = {}): ChangeFeeds {
   const now = options.now ?? Date.now;
@@ -138,7 +144,7 @@ export function changeFeeds(store: Store, options: { readonly now?: () => number
       for (;;) {
         const feed = feedOf(db);
         feed.lastWaitAt = now();
-        await Promise.race([feed.ready, ended(signal)]);
+        await untilOrAborted(feed.ready, signal);
         const generation = feed.generation;
         const answer = await read();
         if (found(answer) || over()) return answer;
