@@ -37,14 +37,8 @@ interface Feed {
   readonly stop: AbortController;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((done) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      done();
-    }, { once: true });
-  });
+/** `ms`, or until `signal` ends. */
+const sleep = (ms: number, signal: AbortSignal) => untilOrAborted(new Promise((done) => setTimeout(done, ms).unref()), signal);
 
 /** Until `promise` settles or `signal` ends, whichever is first; the listener on `signal` is removed after. */
 async function untilOrAborted(promise: Promise<unknown>, signal: AbortSignal): Promise<void> {
@@ -69,14 +63,16 @@ export function changeFeeds(store: Store, options: { readonly now?: () => number
   /** The feed's loop: long polls from the last seq seen, waking every waiter on each change. */
   async function run(db: string, feed: Feed, startReady: () => void): Promise<void> {
     let since: unknown;
-    while (!feed.stop.signal.aborted && since === undefined) {
+    const idle = () => feed.wakers.size === 0 && now() - feed.lastWaitAt > IDLE_STOP_MS;
+    // While the store is away, a feed nobody waits on stops too: never a retry a second for a database no one wants.
+    while (!feed.stop.signal.aborted && since === undefined && !idle()) {
       const info = await store.request<{ update_seq: unknown }>({ db, signal: feed.stop.signal });
       if (info.ok) since = info.value.update_seq;
       else await sleep(RETRY_MS, feed.stop.signal);
     }
     startReady();
     while (!feed.stop.signal.aborted) {
-      if (feed.wakers.size === 0 && now() - feed.lastWaitAt > IDLE_STOP_MS) break;
+      if (idle()) break;
       const signal = AbortSignal.any([feed.stop.signal, AbortSignal.timeout(FEED_POLL_MS + 2000)]);
       const page = await store.request<{ results: unknown[]; last_seq: unknown }>({
         db,
