@@ -30,7 +30,8 @@ function unreliable(real: Fetch): Fetch {
   let pushes = 0;
   return async (input, init) => {
     const url = urlOf(input);
-    if (!url.includes('/_bulk_docs') || typeof init?.body !== 'string') return real(input, init);
+    // A push, plain or gzipped (either can be sent again as it is).
+    if (!url.includes('/_bulk_docs') || !(typeof init?.body === 'string' || init?.body instanceof Uint8Array)) return real(input, init);
     pushes += 1;
     const response = await real(input, init);
     const reply = await response.text();

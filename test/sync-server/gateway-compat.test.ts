@@ -137,7 +137,7 @@ describe('the catalog database through the gateway', () => {
 
 describe('the county’s minimum kiosk version', () => {
   it('is published in the catalog database and at /api/compat, with what the hub reads', async () => {
-    expect((await t.call('GET', '/api/compat')).body).toEqual({ hub: expect.any(String) as string, compat: COMPAT_LEVEL, reads: READS, limits: { requestBytes: 8 * 1024 * 1024, documentBytes: 256 * 1024 } });
+    expect((await t.call('GET', '/api/compat')).body).toEqual({ hub: expect.any(String) as string, compat: COMPAT_LEVEL, reads: READS, limits: { requestBytes: 8 * 1024 * 1024, documentBytes: 256 * 1024 }, requestEncodings: ['gzip'] });
     const set = await setMinimumKioskVersion(t.hub.store, '0.2.0', 'test', new Date());
     expect(set.ok).toBe(true);
     const info = (await t.call('GET', '/api/compat')).body as CompatInfo;
