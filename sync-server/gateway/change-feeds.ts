@@ -68,10 +68,11 @@ export function changeFeeds(store: Store, options: { readonly now?: () => number
     while (!feed.stop.signal.aborted && since === undefined && !idle()) {
       const info = await store.request<{ update_seq: unknown }>({ db, signal: feed.stop.signal });
       if (info.ok) since = info.value.update_seq;
+      else if (info.error.status === 404) break;
       else await sleep(RETRY_MS, feed.stop.signal);
     }
     startReady();
-    while (!feed.stop.signal.aborted) {
+    while (since !== undefined && !feed.stop.signal.aborted) {
       if (idle()) break;
       const signal = AbortSignal.any([feed.stop.signal, AbortSignal.timeout(FEED_POLL_MS + 2000)]);
       const page = await store.request<{ results: unknown[]; last_seq: unknown }>({
@@ -83,6 +84,9 @@ export function changeFeeds(store: Store, options: { readonly now?: () => number
       if (page.ok && Array.isArray(page.value.results)) {
         since = page.value.last_seq;
         if (page.value.results.length > 0) wake(feed);
+      } else if (!page.ok && page.error.status === 404) {
+        // The database is gone (a village removed, a restore under way): nothing to follow; a waiter starts anew.
+        break;
       } else if (!signal.aborted) {
         // The store is away: waiters answer on their own timeouts; the feed tries again shortly.
         options.log?.(`following ${db} failed: ${page.ok ? 'no results' : page.error.reason}`);
