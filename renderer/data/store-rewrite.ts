@@ -28,8 +28,6 @@
 
 import { decodeStored, encodeStored, NotRewritable } from './stored-value-codec.js';
 
-export { NotRewritable } from './stored-value-codec.js';
-
 /** A file the snapshot is kept in: OPFS in the browser; anything in tests. */
 export interface SnapshotFile {
   /** Replace the file's content with these chunks (written whole, or not at all where the file system allows). */
