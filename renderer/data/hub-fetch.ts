@@ -13,6 +13,7 @@
  *   repetitive JSON, and the line is slow;
  * - reports what the hub says it holds — every document it answers with, every write it acknowledges,
  *   with the hub's revision — so the ledger (sync-ledger.ts) knows what to prove later (reconcile.ts);
+ * - reads the next batches of a feed being caught up while RxDB writes this one (read-ahead.ts);
  * - resumes the live feed from the last change it saw. RxDB's CouchDB stream asks for `since=now`
  *   until its first long poll answers, so after an outage it would never see what changed on the hub
  *   while it was retrying (a decision made then reached the counter only at the next full resync);
@@ -20,6 +21,7 @@
  *   (core/compat.ts), so the hub serves it documents newer versions wrote, which it keeps and passes on.
  */
 import { COMPAT_LEVEL, COMPAT_PARAM } from '../../core/compat.js';
+import { readAhead } from './read-ahead.js';
 
 /** What the hub holds of one document: its event count (0 for a kind without events) and revision. */
 export interface HeldDocument {
@@ -129,6 +131,8 @@ function documentsIn(body: unknown): HeldDocument[] {
 }
 
 const bytesOf = (text: string) => new TextEncoder().encode(text).length;
+/** Below this a gzipped body saves less than its framing costs on a slow line's round trip. */
+const GZIP_FROM_BYTES = 1024;
 
 /** `text` gzipped by the platform's CompressionStream (browsers, Electron, Node). */
 async function gzipped(text: string): Promise<Uint8Array<ArrayBuffer>> {
@@ -153,11 +157,17 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
   const lastSeq = new Map<string, string>();
   const repulls = new Set<string>();
 
-  async function send(url: string, init: RequestInit | undefined): Promise<Response> {
+  /** `init` with the kiosk's credential. */
+  const credentialed = (init: RequestInit | undefined): RequestInit => {
     const headers = new Headers(init?.headers);
     if (options.authorization) headers.set('authorization', options.authorization);
+    return { ...init, headers };
+  };
+  const ahead = readAhead();
+
+  async function send(url: string, init: RequestInit | undefined): Promise<Response> {
     try {
-      return await base(url, { ...init, headers });
+      return await base(url, credentialed(init));
     } catch (error) {
       const failure = new HubRequestError(0, 'hub_unreachable', error instanceof Error ? error.message : String(error));
       report({ kind: 'failed', error: failure });
@@ -239,7 +249,11 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
       return new Response(JSON.stringify(passed), { status: 201, headers: { 'content-type': 'application/json' } });
     }
 
-    const response = await send(url, init);
+    // Other bodies to the gateway (a proof's `_revs_diff`, a conflict read's ids) are case numbers and
+    // revisions: gzipped too when large, as a first pull's proof once sent more than the pull itself.
+    const sent = init?.body;
+    const large = typeof sent === 'string' && path.includes('/sync/') && bytesOf(sent) > GZIP_FROM_BYTES;
+    const response = (await ahead.take(url)) ?? (await send(url, large && init ? await encoded(init, sent) : init));
     if (!response.ok) return fail(response);
     const carriesDocs = path.endsWith('/_changes') || path.endsWith('/_all_docs') || path.endsWith('/_bulk_get');
     if (!carriesDocs) return response;
@@ -247,6 +261,7 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
     if (path.endsWith('/_changes')) {
       if (typeof body?.last_seq === 'string' || typeof body?.last_seq === 'number') lastSeq.set(path, String(body.last_seq));
       report({ kind: 'pulled' });
+      ahead.follow(url, body, (batchUrl) => base(batchUrl, credentialed(init)));
     }
     const held = reportsHeld ? documentsIn(body) : [];
     if (held.length > 0) report({ kind: 'held', docs: held });
@@ -254,7 +269,9 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
   };
   return Object.assign(hubFetchFn, {
     repull(path: string) {
-      repulls.add(path.endsWith('/_changes') ? path : `${path.replace(/\/?$/, '/')}_changes`);
+      const feed = path.endsWith('/_changes') ? path : `${path.replace(/\/?$/, '/')}_changes`;
+      repulls.add(feed);
+      ahead.drop(feed);
     },
   });
 }

@@ -86,6 +86,7 @@ export function reconciler(options: ReconcileOptions): Reconciler {
       const answer = await post<{ rows: { key: string; doc?: CaseDocument | null }[] }>(`${options.villageSyncUrl}_all_docs`, { keys: batch, include_docs: true });
       const onHub = new Map(answer.rows.map((row) => [row.key, new Set((row.doc?.events ?? []).map((event) => event.id))]));
       for (const local of (await db.cases.findByIds(batch).exec()).values()) {
+        if (!isReadableCase(local)) continue;
         const hubEvents = onHub.get(local.id);
         if (!hubEvents || local.events.some((event) => !hubEvents.has(event.id))) missing.add(local.id);
       }
@@ -133,9 +134,8 @@ export function reconciler(options: ReconcileOptions): Reconciler {
     proveAll: () =>
       attempt(async () => {
         const revised = ledger.provable();
-        const revisedIds = new Set(revised.map(([id]) => id));
-        const local = (await db.cases.find().exec()).filter((doc) => isReadableCase(doc) && ledger.confirmedEvents(doc.id) > 0);
-        const unrevised = local.map((doc) => doc.id).filter((id) => !revisedIds.has(id));
+        // Read by id, never the whole collection: a proof runs during a first pull of 10,000 cases.
+        const unrevised = ledger.unrevised();
         const missing = [...(await lacking(revised)), ...(await lackingUnrevised(unrevised))];
         await resend(missing);
         const resentFiles = await proveFiles();

@@ -37,6 +37,8 @@ export interface SyncLedger {
   hubRev(id: string): string | undefined;
   /** Cases with the hub revision they were last confirmed in: what a proof asks the hub about. */
   provable(): [id: string, rev: string][];
+  /** Cases the hub confirmed before their hub revisions were kept (a kiosk updated from 0.1.0): proven by event. */
+  unrevised(): string[];
   /** The hub said it holds these; returns whether anything changed. */
   hold(docs: readonly HeldDocument[]): boolean;
   /** The hub does not hold what it confirmed for these cases: pending again, until it confirms anew. */
@@ -93,6 +95,7 @@ export async function openSyncLedger(db: KioskDatabase): Promise<SyncLedger> {
     confirmedEvents: (id) => confirmed.get(id) ?? 0,
     hubRev: (id) => hubRevs.get(id),
     provable: () => [...hubRevs.entries()],
+    unrevised: () => [...confirmed].filter(([id, events]) => events > 0 && !hubRevs.has(id)).map(([id]) => id),
     hold(docs) {
       let changed = false;
       for (const doc of docs) {

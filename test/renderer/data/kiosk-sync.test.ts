@@ -554,6 +554,38 @@ describe('retention', () => {
   });
 });
 
+describe('a kiosk updated from 0.1.0, whose ledger kept no hub revisions', () => {
+  it('proves the cases the hub confirmed by their events, and sends again the one a restored hub lost', async () => {
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      const kept = await register(kiosk);
+      const lost = await register(kiosk);
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      await eventually(() => (kiosk.sync.state().pendingOutbound === 0 ? true : undefined), 'the hub to confirm');
+      await kiosk.sync.stop();
+      // An event the hub confirmed and then lost (restored from a backup taken before it came).
+      const withdrawn = await kiosk.cases.append(lost.caseNumber, event(clerk(kiosk), 'withdrawn', { reason: '申请人撤回' }));
+      if (!withdrawn.ok) throw new Error(JSON.stringify(withdrawn.error));
+      // The ledger as 0.1.0 wrote it: event counts the hub confirmed, no revisions.
+      const ledger = (await kiosk.db.getLocal<{ confirmed: Record<string, number> }>('sync-ledger'))?.toJSON().data;
+      // (Every case of the village the kiosk pulled is confirmed too.)
+      expect(Object.keys(ledger?.confirmed ?? {})).toEqual(expect.arrayContaining([kept.caseNumber, lost.caseNumber]));
+      await kiosk.db.upsertLocal('sync-ledger', { confirmed: { ...ledger?.confirmed, [lost.caseNumber]: 2 }, refused: [] });
+      const db = `village_${VILLAGE_A}`;
+
+      kiosk.sync = await startKioskSync({ db: kiosk.db, enrollment: kiosk.enrollment, appVersion: TEST_APP_VERSION });
+      const proof = await kiosk.sync.prove();
+      expect(proof.ok).toBe(true);
+      expect(proof.report).toEqual({ checked: Object.keys(ledger?.confirmed ?? {}).length, resentCases: [lost.caseNumber], resentFiles: 0 });
+      expect((await kiosk.sync.syncNow()).ok).toBe(true);
+      const back = await t.hub.store.getDoc<CaseDocument>(db, lost.caseNumber);
+      expect(back.ok && back.value.events.map((e) => e.type)).toEqual(['created', 'withdrawn']);
+    } finally {
+      await kiosk.close();
+    }
+  });
+});
+
 describe('materials files', () => {
   const PNG_HEADER = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   const scan = (bytes: number) => {
