@@ -42,6 +42,11 @@ export interface HubConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** The bearer token `GET /metrics` asks for (`CUNBAN_METRICS_TOKEN`); absent: loopback clients only. */
   readonly metricsToken?: string;
+  /**
+   * How many sync requests one kiosk may make a minute (`CUNBAN_KIOSK_REQUESTS_PER_MINUTE`; 3,000 by
+   * default, counted over 6 s): far above a healthy sync, far below a runaway loop.
+   */
+  readonly kioskRequestsPerMinute?: number;
 }
 
 export interface ConfigError {
@@ -54,6 +59,7 @@ export const DEFAULT_HUB_PORT = 6084;
 export const DEFAULT_DATA_DIR = '.cunban-data';
 export const DEFAULT_CORS_ORIGINS = ['app://cunban'];
 export const DEFAULT_PROXY_READ_TIMEOUT_MS = 60_000;
+export const DEFAULT_KIOSK_REQUESTS_PER_MINUTE = 3000;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -119,6 +125,11 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
   if (metricsToken !== undefined && metricsToken.length < 16) {
     return invalid('CUNBAN_METRICS_TOKEN', 'expected at least 16 characters (a random token your Prometheus sends as a bearer token)');
   }
+  const rateText = value('CUNBAN_KIOSK_REQUESTS_PER_MINUTE');
+  const kioskRequestsPerMinute = rateText === undefined ? undefined : Number(rateText);
+  if (kioskRequestsPerMinute !== undefined && !(Number.isInteger(kioskRequestsPerMinute) && kioskRequestsPerMinute >= 60 && kioskRequestsPerMinute <= 1_000_000)) {
+    return invalid('CUNBAN_KIOSK_REQUESTS_PER_MINUTE', `expected a whole number of requests a minute, 60–1000000, got "${rateText ?? ''}"`);
+  }
   const base = {
     port,
     host,
@@ -132,6 +143,7 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
     ...(proxySeconds === undefined ? {} : { proxyReadTimeoutMs: proxySeconds * 1000 }),
     ...(trustProxy === undefined ? {} : { trustProxy }),
     ...(metricsToken === undefined ? {} : { metricsToken }),
+    ...(kioskRequestsPerMinute === undefined ? {} : { kioskRequestsPerMinute }),
     ...(tlsCert !== undefined && tlsKey !== undefined ? { tls: { cert: tlsCert, key: tlsKey } } : {}),
   };
   const couchText = value('COUCHDB_URL');

@@ -5,6 +5,7 @@
  * the catalog (read), and everything not explicitly allowed is refused before the store sees it.
  */
 import { mergeCaseConflicts } from './case-conflicts.js';
+import { DEFAULT_KIOSK_REQUESTS_PER_MINUTE } from './config.js';
 import type { HttpReply, Route, RouteContext } from './http/kit.js';
 import { ALL_DOCS_PARAMS, bodyParam, BULK_GET_PARAMS, DOC_PARAMS, queryOf } from './gateway-query.js';
 import type { ChangeFeeds } from './gateway/change-feeds.js';
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   /** The hub process's one feed per database, which kiosks' long polls wait on (gateway/change-feeds.ts). */
   readonly feeds: ChangeFeeds;
   readonly metrics?: Pick<HubMetrics, 'longPolls' | 'pushedDocuments'>;
+  /** Sync requests a kiosk may make a minute (config.ts). */
+  readonly kioskRequestsPerMinute?: number;
 }
 
 const MAX_DOCS_PER_WRITE = 1000;
@@ -53,8 +56,8 @@ export function endpointLabel(rest: string): string {
 
 export function gatewayRoutes(options: GatewayOptions): Route[] {
   const { store, now, log } = options;
-  // 300 requests in 6 s per kiosk: far above a healthy sync, far below a runaway loop.
-  const limit = throttle(300, 6);
+  // Counted over 6 s, so a burst is judged quickly.
+  const limit = throttle(Math.ceil((options.kioskRequestsPerMinute ?? DEFAULT_KIOSK_REQUESTS_PER_MINUTE) / 10), 6);
   const lastTouch = new Map<string, number>();
 
   /** Record activity for the fleet view at most once a minute per kiosk and kind: a long poll is no store write. */

@@ -148,6 +148,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
         queue.kick(village);
       },
       ...(config.proxyReadTimeoutMs ? { proxyReadTimeoutMs: config.proxyReadTimeoutMs } : {}),
+      ...(config.kioskRequestsPerMinute ? { kioskRequestsPerMinute: config.kioskRequestsPerMinute } : {}),
       metrics,
       feeds,
     }),

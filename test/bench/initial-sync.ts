@@ -40,7 +40,12 @@ async function pouchPullInNode(villageUrl: string, authorization: string, round:
       return Pouch.fetch(url, options);
     },
   });
-  await local.replicate.from(remote);
+  try {
+    await local.replicate.from(remote);
+  } catch (error) {
+    // PouchDB rejects with plain objects: say what it was.
+    throw new Error(`PouchDB replication failed: ${JSON.stringify(error)}`, { cause: error });
+  }
   const docs = (await local.info()).doc_count;
   const ms = performance.now() - started;
   await local.destroy();

@@ -22,6 +22,8 @@ describe('hub configuration from the environment', () => {
     expect(cors.ok && cors.value.corsOrigins).toEqual(['app://cunban', 'http://127.0.0.1:5173']);
     const apps = loadHubConfig({ CUNBAN_APPS_DIR: '/opt/cunban/apps' });
     expect(apps.ok && apps.value.appsDir).toBe('/opt/cunban/apps');
+    const rate = loadHubConfig({ CUNBAN_KIOSK_REQUESTS_PER_MINUTE: '12000' });
+    expect(rate.ok && rate.value.kioskRequestsPerMinute).toBe(12000);
   });
 
   it('reads the proxies to trust: hops, or addresses and subnets', () => {
@@ -44,6 +46,8 @@ describe('hub configuration from the environment', () => {
     [{ CUNBAN_CORS_ORIGINS: 'app://cunban,http://x/path' }, 'CUNBAN_CORS_ORIGINS', '"http://x/path" is not an origin (scheme://host[:port], no path)'],
     [{ CUNBAN_TRUST_PROXY: '0' }, 'CUNBAN_TRUST_PROXY', 'expected a number of proxy hops (1) or the proxies\' addresses and subnets (10.0.0.5, 10.1.0.0/16, loopback): hops must be 1–10'],
     [{ CUNBAN_METRICS_TOKEN: 'short' }, 'CUNBAN_METRICS_TOKEN', 'expected at least 16 characters (a random token your Prometheus sends as a bearer token)'],
+    [{ CUNBAN_KIOSK_REQUESTS_PER_MINUTE: '10' }, 'CUNBAN_KIOSK_REQUESTS_PER_MINUTE', 'expected a whole number of requests a minute, 60–1000000, got "10"'],
+    [{ CUNBAN_KIOSK_REQUESTS_PER_MINUTE: 'many' }, 'CUNBAN_KIOSK_REQUESTS_PER_MINUTE', 'expected a whole number of requests a minute, 60–1000000, got "many"'],
     [{ CUNBAN_LOG_LEVEL: 'loud' }, 'CUNBAN_LOG_LEVEL', 'expected debug, info, warn or error, got "loud"'],
     [{ COUCHDB_URL: 'http://127.0.0.1:5984/' }, 'COUCHDB_URL', 'the hub needs admin credentials in the URL (http://admin:secret@host:5984/)'],
   ])('refuses %o, naming %s', (env, variable, message) => {

@@ -156,3 +156,22 @@ describe('a revoked kiosk', () => {
     expect(stored.ok).toBe(true);
   });
 });
+
+describe('a kiosk syncing faster than the county allows (CUNBAN_KIOSK_REQUESTS_PER_MINUTE)', () => {
+  it('is answered 429 with Retry-After past its limit, alone: another kiosk syncs on', async () => {
+    const limited = await startTestHub({ config: { kioskRequestsPerMinute: 600 } });
+    try {
+      const [fast, other] = [await limited.enroll(VILLAGE_A), await limited.enroll(VILLAGE_B)];
+      const statuses: number[] = [];
+      // 600 a minute is 60 in each 6 s.
+      for (let i = 0; i < 61; i++) statuses.push((await limited.call('GET', `/sync/village_${VILLAGE_A}/`, { auth: fast.authorization })).status);
+      expect(statuses.slice(0, 60).every((status) => status === 200)).toBe(true);
+      const refused = await limited.call('GET', `/sync/village_${VILLAGE_A}/`, { auth: fast.authorization });
+      expect([statuses[60], refused.status]).toEqual([429, 429]);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await limited.call('GET', `/sync/village_${VILLAGE_B}/`, { auth: other.authorization })).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
