@@ -10,54 +10,12 @@
  * after. Without either, the pass says so and is not run — unless `CUNBAN_REQUIRE_COUCHDB=1` (CI), when
  * that is a failure.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { canStartCouchDb, couchDir, startCouchDb } from './local-couchdb.js';
 
 const root = resolve(import.meta.dirname, '..');
-const couchDir = process.env.CUNBAN_COUCHDB_DIR ?? resolve(root, '../shared/couchdb');
 const required = process.env.CUNBAN_REQUIRE_COUCHDB === '1';
-
-async function freePortBlock(size: number): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const free = await Promise.all(
-      Array.from({ length: size }, (_, i) =>
-        new Promise<boolean>((answer) => {
-          const server = createServer();
-          server.once('error', () => {
-            answer(false);
-          });
-          server.listen(base + i, '127.0.0.1', () => server.close(() => {
-            answer(true);
-          }));
-        }),
-      ),
-    );
-    if (free.every(Boolean)) return base;
-  }
-}
-
-interface Running {
-  readonly url: string;
-  stop(): void;
-}
-
-async function startCouchDb(nodes: 1 | 3): Promise<Running> {
-  const dir = mkdtempSync(join(tmpdir(), `cunban-couchdb-${String(nodes)}-`));
-  const port = await freePortBlock(nodes);
-  const printed = execFileSync(join(couchDir, 'start'), ['--port', String(port), '--nodes', String(nodes), '--dir', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = printed.trim().split('\n').at(-1) ?? '';
-  return {
-    url,
-    stop() {
-      spawnSync(join(couchDir, 'stop'), [dir], { stdio: 'inherit' });
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 function vitest(args: readonly string[], env: Record<string, string>): boolean {
   const run = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' });
@@ -65,7 +23,7 @@ function vitest(args: readonly string[], env: Record<string, string>): boolean {
 }
 
 const given = process.env.COUCHDB_URL;
-if (!given && !existsSync(join(couchDir, 'start'))) {
+if (!given && !canStartCouchDb()) {
   const message = `Apache CouchDB pass not run: no COUCHDB_URL, and no CouchDB at ${couchDir} (set CUNBAN_COUCHDB_DIR).`;
   console.log(required ? `FAILED: ${message}` : `${message} The suites above ran on the embedded store only.`);
   process.exit(required ? 1 : 0);

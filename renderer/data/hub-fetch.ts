@@ -9,6 +9,8 @@
  * - sends a push in parts that fit the hub's limits: RxDB batches by count, and 50 large cases once made
  *   one request over the hub's 8 MB cap, answered 413 for ever, with every later case stuck behind it.
  *   A part still too large is halved; a single document still too large is set aside as refused;
+ * - answers a push's conflict read of cases the hub never acknowledged itself, so a push of new cases is
+ *   one round trip a batch; the hub's write checks them anyway (a conflict or clash comes back as such);
  * - gzips each part when the hub takes gzip request bodies (`GET /api/compat`): case documents are
  *   repetitive JSON, and the line is slow;
  * - reports what the hub says it holds — every document it answers with, every write it acknowledges,
@@ -90,6 +92,11 @@ export interface HubFetchOptions {
   readonly limits?: () => HubLimits;
   /** The content codings the hub takes on request bodies (`GET /api/compat`); none unless it says so. */
   readonly requestEncodings?: () => readonly string[];
+  /**
+   * Whether the hub ever told this kiosk it holds case `id` (sync-ledger.ts). A push's conflict read of
+   * cases it never did is answered here, "not found": the write that follows is checked by the hub anyway.
+   */
+  readonly heardOfOnHub?: (id: string) => boolean;
 }
 
 /**
@@ -128,6 +135,20 @@ function documentsIn(body: unknown): HeldDocument[] {
     ...(shape?.results ?? []).flatMap((row) => [...heldOf(row.doc), ...(row.docs ?? []).flatMap((leaf) => heldOf(leaf.ok))]),
     ...(shape?.rows ?? []).flatMap((row) => heldOf(row.doc)),
   ];
+}
+
+interface PreRead {
+  readonly keys: readonly string[];
+  readonly body: Record<string, unknown>;
+}
+
+/** RxDB's push asks `_all_docs` for the batch's ids with `include_docs` and `deleted: 'ok'` (rxdb replication-couchdb). */
+function pushPreRead(path: string, init: RequestInit | undefined): PreRead | undefined {
+  if (!path.endsWith('/_all_docs') || init?.method !== 'POST' || typeof init.body !== 'string') return undefined;
+  const body = JSON.parse(init.body) as Record<string, unknown>;
+  const keys = body.keys;
+  if (body.deleted !== 'ok' || body.include_docs !== true || !Array.isArray(keys) || !keys.every((key) => typeof key === 'string')) return undefined;
+  return { keys, body };
 }
 
 const bytesOf = (text: string) => new TextEncoder().encode(text).length;
@@ -224,6 +245,23 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
     return rows;
   }
 
+  /**
+   * RxDB's push reads the hub's copy of every case in the batch before writing it (to compare with what it
+   * last saw there), a round trip per batch. Cases the hub never acknowledged are answered "not found" here
+   * and only the others are asked; nothing is lost by it: a case the hub holds after all (a reply lost on the
+   * line, another kiosk's registration under the number) is refused by the hub's write as a conflict or a
+   * clash, and RxDB then reads it and merges, as after any conflict.
+   */
+  async function answerPreRead(url: string, init: RequestInit, preRead: PreRead, asked: readonly string[]): Promise<Response> {
+    const rows = new Map<string, unknown>();
+    if (asked.length > 0) {
+      const response = await hubFetchFn(url, { ...init, body: JSON.stringify({ ...preRead.body, keys: asked }) });
+      for (const row of ((await response.json()) as { rows: { key: string }[] }).rows) rows.set(row.key, row);
+    }
+    const answer = preRead.keys.map((key) => rows.get(key) ?? { key, error: 'not_found' });
+    return new Response(JSON.stringify({ total_rows: answer.length, offset: 0, rows: answer }), { status: 200, headers: { 'content-type': 'application/json' } });
+  }
+
   const hubFetchFn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = gatewayRequest(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, lastSeq, repulls);
     const path = new URL(url).pathname;
@@ -247,6 +285,13 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
       if (reportsHeld && ok.length > 0) report({ kind: 'held', docs: ok.map((row) => ({ id: row.id, rev: row.rev ?? '', events: written.get(row.id) ?? 0 })) });
       const passed = rows.map((row) => (row.error === 'forbidden' ? { ok: true, id: row.id, rev: '0-refused' } : row));
       return new Response(JSON.stringify(passed), { status: 201, headers: { 'content-type': 'application/json' } });
+    }
+
+    const preRead = pushPreRead(path, init);
+    if (preRead && options.heardOfOnHub) {
+      const heard = options.heardOfOnHub;
+      const asked = preRead.keys.filter((id) => heard(id));
+      if (asked.length < preRead.keys.length) return answerPreRead(url, init ?? {}, preRead, asked);
     }
 
     // Other bodies to the gateway (a proof's `_revs_diff`, a conflict read's ids) are case numbers and

@@ -10,14 +10,21 @@
  * its village and one on the catalog, and per case the conflict read (`_all_docs`), the `_bulk_docs` push
  * and a status report. Each simulated kiosk enrolls through the real enrollment route.
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { enrollResponseSchema, type EnrollResponse } from '../../core/api/enrollment.js';
 import { demoCalendarData, demoCatalog, demoDivisions } from '../../core/seed/demo-county.js';
+import { canStartCouchDb, startCouchDb } from '../../scripts/local-couchdb.js';
+import { loadHubConfig } from '../../sync-server/config.js';
+import { acquireStore, type AcquiredStore } from '../../sync-server/hub.js';
+import { keyringFile, loadKeyRing } from '../../sync-server/keyring.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
 import { addReviewer } from '../../sync-server/users.js';
-import { startKillableHub, type KillableHub } from '../sync-server/hub-process.js';
+import { dropPrefixedDatabases } from '../sync-server/hub-harness.js';
+import { provisionForHubProcesses, spawnHub, startKillableHub, type HubProcess } from '../sync-server/hub-process.js';
 import { benchCase } from './bench-cases.js';
-import { sample, type Benchmark, type Sample } from './figures.js';
+import { sample, type Benchmark, type Figure, type Sample } from './figures.js';
 
 /** A village counter at its busiest: a case a minute (Jianshi's halls see a few dozen a day). */
 const PEAK_SECONDS_PER_CASE = Number(process.env.BENCH_PEAK_SECONDS_PER_CASE ?? 60);
@@ -63,7 +70,7 @@ async function livePull(url: string, authorization: string, stop: AbortSignal): 
 }
 
 /** One case written at the counter and pushed as the kiosk's sync pushes it; resolves with the write time. */
-async function pushCase(hub: KillableHub, kiosk: SimulatedKiosk): Promise<{ caseNumber: string; village: string; writtenAt: number }> {
+async function pushCase(kiosk: SimulatedKiosk): Promise<{ caseNumber: string; village: string; writtenAt: number }> {
   const doc = benchCase(kiosk.enrollment, kiosk.cases++);
   const writtenAt = performance.now();
   const headers = { authorization: kiosk.enrollment.authorization, 'content-type': 'application/json' };
@@ -73,7 +80,7 @@ async function pushCase(hub: KillableHub, kiosk: SimulatedKiosk): Promise<{ case
   if (!pushed.ok) throw new Error(`push refused: ${String(pushed.status)} ${await pushed.text()}`);
   await pushed.text();
   const report = { appVersion: 'bench', pendingCases: 0, pendingFiles: 0, refused: 0 };
-  await (await fetch(`${hub.origin}/api/kiosk/status`, { method: 'PUT', headers, body: JSON.stringify(report) })).text();
+  await (await fetch(new URL('../../api/kiosk/status', url), { method: 'PUT', headers, body: JSON.stringify(report) })).text();
   return { caseNumber: doc.caseNumber, village: kiosk.enrollment.village, writtenAt };
 }
 
@@ -94,22 +101,56 @@ function processUsage(pids: readonly number[]): { cpuSeconds: number; rssMb: num
   return { cpuSeconds, rssMb };
 }
 
+/** This machine's Apache CouchDB nodes (Erlang's beam), whose work a hub on CouchDB hands over. */
+function couchDbPids(): number[] {
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').includes('couchdb') && readFileSync(`/proc/${String(pid)}/comm`, 'utf8').startsWith('beam');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The hub processes of a county run: one, or several in front of a CouchDB cluster. */
+interface CountyHubs {
+  /** Where the county reviewer's console reads the queue. */
+  readonly queueOrigin: string;
+  /** The hub processes and, on the embedded store, its process. */
+  pids(): number[];
+  /** A gauge from every hub's `/metrics` (served to loopback), summed. */
+  gauge(name: string): Promise<number>;
+}
+
 interface Run {
   readonly latencies: number[];
   readonly cpuPercent: number;
+  /** The simulated kiosks' and the watching reviewer's CPU: this process, apart from the hub's. */
+  readonly simulatorCpuPercent: number;
+  /** Apache CouchDB's own CPU (every node on this machine); 0 on the embedded store. */
+  readonly couchDbCpuPercent: number;
   readonly peakRssMb: number;
   /** The most databases the hub followed with a feed of its own at once: its long polls on the store. */
   readonly storeFeeds: number;
 }
 
-/** A gauge from the hub's `/metrics` (served to loopback). */
-async function hubGauge(hub: KillableHub, name: string): Promise<number> {
-  const text = await (await fetch(`${hub.origin}/metrics`)).text();
+/** A gauge from a hub's `/metrics` (served to loopback). */
+async function hubGauge(origin: string, name: string): Promise<number> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
   return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
 }
 
+/** Hub processes at `origins` (pids from `pids`) as one county. */
+function countyOf(origins: readonly string[], pids: () => number[]): CountyHubs {
+  return {
+    queueOrigin: origins[0] ?? '',
+    pids,
+    gauge: async (name) => (await Promise.all(origins.map((origin) => hubGauge(origin, name)))).reduce((a, b) => a + b, 0),
+  };
+}
+
 /** `kiosks` live-syncing for `seconds`, each writing a case every `every` seconds; the queue watched meanwhile. */
-async function countyRun(hub: KillableHub, kiosks: readonly SimulatedKiosk[], seconds: number, every: number, cookie: string): Promise<Run> {
+async function countyRun(county: CountyHubs, kiosks: readonly SimulatedKiosk[], seconds: number, every: number, cookie: string): Promise<Run> {
   const stop = new AbortController();
   const pulls = kiosks.flatMap((kiosk) => [
     livePull(kiosk.enrollment.villageSyncUrl, kiosk.enrollment.authorization, stop.signal),
@@ -126,7 +167,7 @@ async function countyRun(hub: KillableHub, kiosks: readonly SimulatedKiosk[], se
     while (performance.now() < until) {
       const started = performance.now();
       try {
-        const written = await pushCase(hub, kiosk);
+        const written = await pushCase(kiosk);
         waiting.set(written.caseNumber, written);
       } catch (error) {
         errors.push(String(error));
@@ -141,7 +182,7 @@ async function countyRun(hub: KillableHub, kiosks: readonly SimulatedKiosk[], se
     while (phase.writing || waiting.size > 0) {
       let pages = 1;
       for (let page = 1; page <= pages; page++) {
-        const response = await fetch(`${hub.origin}/api/review/queue?from=${BENCH_DAY}&to=${BENCH_DAY}&pageSize=100&page=${String(page)}`, { headers: { cookie } });
+        const response = await fetch(`${county.queueOrigin}/api/review/queue?from=${BENCH_DAY}&to=${BENCH_DAY}&pageSize=100&page=${String(page)}`, { headers: { cookie } });
         const seenAt = performance.now();
         if (!response.ok) break;
         const answer = (await response.json()) as { total: number; entries: { caseNumber: string }[] };
@@ -156,13 +197,16 @@ async function countyRun(hub: KillableHub, kiosks: readonly SimulatedKiosk[], se
       await sleep(200);
     }
   })();
-  const before = processUsage(hub.pids());
+  const couchDb = couchDbPids();
+  const before = processUsage(county.pids());
+  const couchBefore = processUsage(couchDb);
+  const simulatorBefore = process.cpuUsage();
   const startedAt = performance.now();
   let peakRssMb = before.rssMb;
   let storeFeeds = 0;
   const sampler = setInterval(() => {
-    peakRssMb = Math.max(peakRssMb, processUsage(hub.pids()).rssMb);
-    void hubGauge(hub, 'cunban_store_feeds_followed').then((feeds) => {
+    peakRssMb = Math.max(peakRssMb, processUsage(county.pids()).rssMb);
+    void county.gauge('cunban_store_feeds_followed').then((feeds) => {
       storeFeeds = Math.max(storeFeeds, feeds);
     });
   }, 1000);
@@ -170,13 +214,112 @@ async function countyRun(hub: KillableHub, kiosks: readonly SimulatedKiosk[], se
   phase.writing = false;
   await Promise.race([watcher, sleep(60_000)]);
   clearInterval(sampler);
-  const after = processUsage(hub.pids());
+  const after = processUsage(county.pids());
+  const couchAfter = processUsage(couchDb);
+  const simulator = process.cpuUsage(simulatorBefore);
   stop.abort();
   await Promise.allSettled(pulls);
   if (errors.length > 0) throw new Error(`${String(errors.length)} pushes failed, e.g. ${errors[0] ?? ''}`);
   if (waiting.size > 0) throw new Error(`${String(waiting.size)} cases never showed in the queue within a minute`);
   const elapsed = (performance.now() - startedAt) / 1000;
-  return { latencies, cpuPercent: (100 * (after.cpuSeconds - before.cpuSeconds)) / elapsed, peakRssMb, storeFeeds };
+  const percent = (seconds: number) => (100 * seconds) / elapsed;
+  return {
+    latencies,
+    cpuPercent: percent(after.cpuSeconds - before.cpuSeconds),
+    simulatorCpuPercent: percent((simulator.user + simulator.system) / 1e6),
+    couchDbCpuPercent: percent(couchAfter.cpuSeconds - couchBefore.cpuSeconds),
+    peakRssMb,
+    storeFeeds,
+  };
+}
+
+const villagesOf = (divisions: ReturnType<typeof demoDivisions>) => divisions.towns.flatMap((town) => town.villages.map((village) => village.code12));
+const countyData = () => ({ catalog: demoCatalog(), divisions: demoDivisions(), calendar: demoCalendarData() });
+
+/** The county reviewer, and an enrollment code for each of `count` kiosks spread over the county's villages. */
+async function prepareCounty(admin: AcquiredStore, count: number): Promise<string[]> {
+  await addReviewer(admin.store, { name: 'county-bench', role: 'county', password: 'bench-secret-1' }, new Date());
+  const villages = villagesOf(demoDivisions());
+  const codes = [];
+  for (let i = 0; i < count; i++) {
+    const code = await issueEnrollmentCode(admin.store, villages[i % villages.length] ?? '', new Date());
+    if (!code.ok) throw new Error(code.error.reason);
+    codes.push(code.value.code);
+  }
+  return codes;
+}
+
+/**
+ * Each code enrolled through one of the hubs at `origins` in turn, as a county's load balancer spreads its
+ * kiosks; behind a trusted proxy, each kiosk from its own village's address.
+ */
+async function enrollFleet(origins: readonly string[], codes: readonly string[]): Promise<SimulatedKiosk[]> {
+  const kiosks: SimulatedKiosk[] = [];
+  for (const [i, code] of codes.entries()) {
+    const headers = { 'x-forwarded-for': `10.0.${String(Math.floor(i / 250))}.${String((i % 250) + 1)}` };
+    const response = await fetch(`${origins[i % origins.length] ?? ''}/api/enroll`, { method: 'POST', headers, body: JSON.stringify({ code }) });
+    kiosks.push({ enrollment: enrollResponseSchema.parse(await response.json()), cases: 0 });
+  }
+  return kiosks;
+}
+
+/** The county reviewer's session cookie at `origin`. */
+async function signInCounty(origin: string): Promise<string> {
+  const signIn = await fetch(`${origin}/api/session`, { method: 'POST', body: JSON.stringify({ name: 'county-bench', password: 'bench-secret-1' }) });
+  return (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}
+
+interface Scenario {
+  readonly label: string;
+  readonly kiosks: number;
+  readonly every: number;
+}
+
+/** Each scenario run `rounds` times after one kiosk alone, logged as it goes. */
+async function runScenarios(county: CountyHubs, kiosks: readonly SimulatedKiosk[], cookie: string, scenarios: readonly Scenario[], rounds: number, log: (line: string) => void): Promise<{ alone: Run[]; runs: Run[][] }> {
+  const alone: Run[] = [];
+  const runs: Run[][] = scenarios.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    alone.push(await countyRun(county, kiosks.slice(0, 1), Math.min(60, RUN_SECONDS), 5, cookie));
+    for (const [i, scenario] of scenarios.entries()) {
+      const fleet = kiosks.slice(0, scenario.kiosks);
+      const run = await countyRun(county, fleet, RUN_SECONDS, scenario.every, cookie);
+      runs[i]?.push(run);
+      log(`round ${String(round + 1)}, ${String(fleet.length)} kiosks ${scenario.label}: ${String(run.latencies.length)} cases, p95 ${sample(run.latencies).p95.toFixed(0)} ms; hub ${String(Math.round(run.cpuPercent))}% CPU, ${String(Math.round(run.peakRssMb))} MB, ${String(run.storeFeeds)} store feeds; simulator ${String(Math.round(run.simulatorCpuPercent))}% CPU`);
+    }
+  }
+  return { alone, runs };
+}
+
+/** A scenario's figures against one kiosk alone: latency, hub CPU and memory, and the CPU spent beside the hub. */
+function scenarioFigures(benchmark: string, scenario: Scenario, together: readonly Run[], alone: readonly Run[]): Figure[] {
+  const oneKiosk = { label: 'one kiosk alone, a case every 5 s' };
+  const latency: Sample = sample(together.flatMap((run) => run.latencies));
+  const baseline: Sample = sample(alone.flatMap((run) => run.latencies));
+  const cpu = (of: (run: Run) => number) => ({ value: sample(together.map(of)), baseline: { ...oneKiosk, value: sample(alone.map(of)) } });
+  const onCouchDb = together.some((run) => run.couchDbCpuPercent > 0);
+  return [
+    {
+      benchmark,
+      measure: 'kiosk write → in the county queue, ms',
+      statistic: 'p95',
+      value: latency,
+      baseline: { ...oneKiosk, value: baseline },
+      ratio: latency.p95 / baseline.p95,
+      target: { text: `p95 < ${String(TARGET_MS)} ms`, met: latency.p95 < TARGET_MS },
+      note: `${String(latency.rounds)} cases, a case per kiosk every ${String(scenario.every)} s; ${String(scenario.kiosks * 2)} kiosk long polls open, ${String(Math.max(...together.map((run) => run.storeFeeds)))} feeds on the store (one per database waited on)`,
+    },
+    { benchmark, measure: `hub CPU${onCouchDb ? '' : ' (with its embedded store)'}, % of one core`, ...cpu((run) => run.cpuPercent) },
+    ...(onCouchDb ? [{ benchmark, measure: 'Apache CouchDB CPU (every node on this machine), % of one core', ...cpu((run) => run.couchDbCpuPercent) }] : []),
+    { benchmark, measure: 'simulated kiosks CPU (a process of their own, not the hub), % of one core', ...cpu((run) => run.simulatorCpuPercent) },
+    {
+      benchmark,
+      measure: 'hub memory (peak RSS), MB',
+      value: sample(together.map((run) => run.peakRssMb)),
+      baseline: { ...oneKiosk, value: sample(alone.map((run) => run.peakRssMb)) },
+      target: { text: `< ${String(MEMORY_TARGET_MB)} MB`, met: Math.max(...together.map((run) => run.peakRssMb)) < MEMORY_TARGET_MB },
+    },
+  ];
 }
 
 export const county: Benchmark = {
@@ -184,73 +327,65 @@ export const county: Benchmark = {
   title: `179 kiosks live-syncing for ${String(RUN_SECONDS)} s at peak (a case each every ${String(PEAK_SECONDS_PER_CASE)} s) and at 3× peak, and ${String(LARGE_COUNTY_KIOSKS)} at peak, against one kiosk alone`,
   defaultRounds: 1,
   async run({ rounds, log }) {
-    const divisions = demoDivisions();
-    // Behind a trusted proxy, as a county runs it: each kiosk comes from its own village's address.
-    const hub = await startKillableHub({ catalog: demoCatalog(), divisions, calendar: demoCalendarData() }, { CUNBAN_TRUST_PROXY: 'loopback' });
+    const hub = await startKillableHub(countyData(), { CUNBAN_TRUST_PROXY: 'loopback' });
     try {
-      const villages = divisions.towns.flatMap((town) => town.villages.map((village) => village.code12));
-      const codes = await hub.withAdmin(async (admin) => {
-        await addReviewer(admin.store, { name: 'county-bench', role: 'county', password: 'bench-secret-1' }, new Date());
-        const issued = [];
-        const fleet = Array.from({ length: Math.max(villages.length, LARGE_COUNTY_KIOSKS) }, (_, i) => villages[i % villages.length] ?? '');
-        for (const village of fleet) {
-          const code = await issueEnrollmentCode(admin.store, village, new Date());
-          if (!code.ok) throw new Error(code.error.reason);
-          issued.push(code.value.code);
-        }
-        return issued;
-      });
-      const kiosks: SimulatedKiosk[] = [];
-      for (const [i, code] of codes.entries()) {
-        const headers = { 'x-forwarded-for': `10.0.${String(Math.floor(i / 250))}.${String((i % 250) + 1)}` };
-        const response = await fetch(`${hub.origin}/api/enroll`, { method: 'POST', headers, body: JSON.stringify({ code }) });
-        kiosks.push({ enrollment: enrollResponseSchema.parse(await response.json()), cases: 0 });
-      }
-      const signIn = await fetch(`${hub.origin}/api/session`, { method: 'POST', body: JSON.stringify({ name: 'county-bench', password: 'bench-secret-1' }) });
-      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const villages = villagesOf(demoDivisions()).length;
+      const scenarios = SCENARIOS.map((scenario) => ({ ...scenario, kiosks: scenario.kiosks === 'villages' ? villages : scenario.kiosks }));
+      const codes = await hub.withAdmin((admin) => prepareCounty(admin, Math.max(villages, LARGE_COUNTY_KIOSKS)));
+      const kiosks = await enrollFleet([hub.origin], codes);
       log(`${String(kiosks.length)} kiosks enrolled`);
-
-      const oneKiosk = 'one kiosk alone, a case every 5 s';
-      const alone: Run[] = [];
-      const runs = new Map<(typeof SCENARIOS)[number], Run[]>(SCENARIOS.map((scenario) => [scenario, []]));
-      for (let round = 0; round < rounds; round++) {
-        alone.push(await countyRun(hub, kiosks.slice(0, 1), Math.min(60, RUN_SECONDS), 5, cookie));
-        for (const scenario of SCENARIOS) {
-          const fleet = kiosks.slice(0, scenario.kiosks === 'villages' ? villages.length : scenario.kiosks);
-          const run = await countyRun(hub, fleet, RUN_SECONDS, scenario.every, cookie);
-          runs.get(scenario)?.push(run);
-          log(`round ${String(round + 1)}, ${String(fleet.length)} kiosks ${scenario.label}: ${String(run.latencies.length)} cases, p95 ${sample(run.latencies).p95.toFixed(0)} ms; hub ${String(Math.round(run.cpuPercent))}% CPU, ${String(Math.round(run.peakRssMb))} MB, ${String(run.storeFeeds)} store feeds`);
-        }
-      }
-      const baseline: Sample = sample(alone.flatMap((run) => run.latencies));
-      return SCENARIOS.flatMap((scenario) => {
-        const together = runs.get(scenario) ?? [];
-        const fleet = scenario.kiosks === 'villages' ? villages.length : scenario.kiosks;
-        const latency: Sample = sample(together.flatMap((run) => run.latencies));
-        const benchmark = `4 the county at once: ${String(fleet)} kiosks ${scenario.label} · one hub process`;
-        return [
-          {
-            benchmark,
-            measure: 'kiosk write → in the county queue, ms',
-            statistic: 'p95',
-            value: latency,
-            baseline: { label: oneKiosk, value: baseline },
-            ratio: latency.p95 / baseline.p95,
-            target: { text: `p95 < ${String(TARGET_MS)} ms`, met: latency.p95 < TARGET_MS },
-            note: `${String(latency.rounds)} cases, a case per kiosk every ${String(scenario.every)} s; ${String(fleet * 2)} kiosk long polls open, ${String(Math.max(...together.map((run) => run.storeFeeds)))} feeds on the store (one per database waited on)`,
-          },
-          { benchmark, measure: 'hub CPU, % of one core', value: sample(together.map((run) => run.cpuPercent)), baseline: { label: oneKiosk, value: sample(alone.map((run) => run.cpuPercent)) } },
-          {
-            benchmark,
-            measure: 'hub memory (peak RSS), MB',
-            value: sample(together.map((run) => run.peakRssMb)),
-            baseline: { label: oneKiosk, value: sample(alone.map((run) => run.peakRssMb)) },
-            target: { text: `< ${String(MEMORY_TARGET_MB)} MB`, met: Math.max(...together.map((run) => run.peakRssMb)) < MEMORY_TARGET_MB },
-          },
-        ];
-      });
+      const { alone, runs } = await runScenarios(countyOf([hub.origin], () => hub.pids()), kiosks, await signInCounty(hub.origin), scenarios, rounds, log);
+      return scenarios.flatMap((scenario, i) => scenarioFigures(`4 the county at once: ${String(scenario.kiosks)} kiosks ${scenario.label} · one hub process`, scenario, runs[i] ?? [], alone));
     } finally {
       await hub.close();
+    }
+  },
+};
+
+/**
+ * The county outgrowing one machine: two hub processes in front of a 3-node Apache CouchDB cluster
+ * (`COUCHDB_CLUSTER_URL`, or one started from ../shared/couchdb), the kiosks enrolled through each in turn,
+ * the county queue read through the first while half the cases are written through the second. Each hub has a
+ * data directory of its own holding the county's key ring, as hubs on two machines do.
+ */
+export const countyCluster: Benchmark = {
+  name: 'county-cluster',
+  title: `179 kiosks at peak through two hub processes in front of a 3-node Apache CouchDB cluster`,
+  defaultRounds: 1,
+  async run({ rounds, log }) {
+    const given = process.env.COUCHDB_CLUSTER_URL;
+    if (!given && !canStartCouchDb()) throw new Error('needs COUCHDB_CLUSTER_URL (a 3-node cluster), or Apache CouchDB at ../shared/couchdb to start one');
+    const cluster = given ? { url: given, stop: () => undefined } : await startCouchDb(3);
+    const prefix = `bc${Date.now().toString(36)}_`;
+    const dirs = [mkdtempSync(join(tmpdir(), 'cunban-bench-a-')), mkdtempSync(join(tmpdir(), 'cunban-bench-b-'))];
+    const envOf = (dataDir: string) => ({ ...process.env, COUCHDB_URL: cluster.url, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: '0', CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: prefix, CUNBAN_TRUST_PROXY: 'loopback' });
+    const hubs: HubProcess[] = [];
+    const config = loadHubConfig(envOf(dirs[0] ?? ''));
+    if (!config.ok) throw new Error(config.error.message);
+    let admin: AcquiredStore | undefined;
+    try {
+      await provisionForHubProcesses(envOf(dirs[0] ?? ''), countyData());
+      // One key ring for the county: made once, copied to the second machine.
+      loadKeyRing(dirs[0] ?? '');
+      copyFileSync(keyringFile(dirs[0] ?? ''), keyringFile(dirs[1] ?? ''));
+      for (const dir of dirs) hubs.push(await spawnHub(envOf(dir)));
+      admin = await acquireStore(config.value);
+      const origins = hubs.map((hub) => `http://127.0.0.1:${String(hub.port)}`);
+      const villages = villagesOf(demoDivisions()).length;
+      const kiosks = await enrollFleet(origins, await prepareCounty(admin, villages));
+      log(`${String(kiosks.length)} kiosks enrolled through ${String(origins.length)} hubs`);
+      const scenario = { label: 'at peak', kiosks: villages, every: PEAK_SECONDS_PER_CASE };
+      const pids = () => hubs.flatMap((hub) => (hub.child.pid === undefined ? [] : [hub.child.pid]));
+      const { alone, runs } = await runScenarios(countyOf(origins, pids), kiosks, await signInCounty(origins[0] ?? ''), [scenario], rounds, log);
+      return scenarioFigures(`4 the county at once: ${String(villages)} kiosks at peak · two hub processes, a 3-node Apache CouchDB cluster`, scenario, runs[0] ?? [], alone);
+    } finally {
+      if (admin) {
+        await dropPrefixedDatabases(admin.store, prefix);
+        await admin.release();
+      }
+      for (const hub of hubs) await hub.stop();
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+      cluster.stop();
     }
   },
 };

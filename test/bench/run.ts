@@ -10,12 +10,13 @@ import { CUNBAN_VERSION } from '../../core/version.js';
 import { figureTable, type Benchmark, type Figure } from './figures.js';
 import { initialSync } from './initial-sync.js';
 import { counter } from './counter.js';
-import { county } from './county.js';
+import { county, countyCluster } from './county.js';
 import { localSearch } from './local-search.js';
+import { push } from './push.js';
 import { reviewQueue } from './queue.js';
 import { villageLink } from './village-link.js';
 
-const BENCHMARKS: readonly Benchmark[] = [initialSync, villageLink, localSearch, county, counter, reviewQueue];
+const BENCHMARKS: readonly Benchmark[] = [initialSync, push, villageLink, localSearch, county, countyCluster, counter, reviewQueue];
 
 const option = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
 const only = option('only')?.split(',');

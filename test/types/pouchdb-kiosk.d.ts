@@ -3,10 +3,14 @@ declare module 'pouchdb-adapter-memory' {
   const plugin: unknown;
   export default plugin;
 }
-// PouchDB as shipped for browsers: the baseline of the initial-sync benchmark in Chromium.
+// PouchDB as shipped for browsers: the baseline of the replication benchmarks in Chromium.
 declare module 'pouchdb-browser' {
-  interface BrowserPouch {
-    replicate: { from(source: BrowserPouch): Promise<{ ok: boolean; docs_written: number }> };
+  export interface BrowserPouch {
+    replicate: {
+      from(source: BrowserPouch): Promise<{ ok: boolean; docs_written: number }>;
+      to(target: BrowserPouch): Promise<{ ok: boolean; docs_written: number }>;
+    };
+    bulkDocs(docs: readonly object[]): Promise<unknown[]>;
     info(): Promise<{ doc_count: number }>;
     destroy(): Promise<void>;
   }

@@ -2,7 +2,7 @@
  * The Chromium side of `npm run bench`: the kiosk's own data layer (RxDB on the browser's IndexedDB, the
  * real sync and search) and pouchdb-browser as the baseline, driven from Node through `window.cunbanBench`.
  */
-import PouchDB from 'pouchdb-browser';
+import PouchDB, { type BrowserPouch } from 'pouchdb-browser';
 import type { EnrollResponse } from '../../../core/api/enrollment.js';
 import type { CaseDocument } from '../../../core/case/document.js';
 import { localDateOf } from '../../../core/local-date.js';
@@ -11,10 +11,24 @@ import { toStoredCase } from '../../../renderer/data/case-collection.js';
 import { openKioskDatabase, type KioskDatabase } from '../../../renderer/data/kiosk-database.js';
 import { blindIndex, importKeyRing, sealPerson } from '../../../renderer/data/sealing.js';
 import { indexCases, searchCases } from '../../../renderer/kiosk/case-search.js';
-import { benchCase, benchIdNumber, benchName } from '../bench-cases.js';
-import { cunbanPull, type PullResult } from '../cunban-pull.js';
+import { benchCase, benchIdNumber, benchName, type BenchKiosk } from '../bench-cases.js';
+import type { TransferResult } from '../against-pouchdb.js';
+import { cunbanPull, cunbanPush } from '../cunban-sync.js';
 import { TEST_STORAGE_KEY } from '../../support/storage-key.js';
 
+
+/** The hub's village database as PouchDB reaches it, with the kiosk's credential. */
+function pouchRemote(villageUrl: string, authorization: string): BrowserPouch {
+  return new PouchDB(villageUrl, {
+    skip_setup: true,
+    fetch: (url, options) => {
+      options.headers.set('authorization', authorization);
+      // PouchDB asks for cookies; the kiosk's credential is the header, and the hub allows no credentialed CORS.
+      options.credentials = 'omit';
+      return PouchDB.fetch(url, options);
+    },
+  });
+}
 
 let searchDb: KioskDatabase | undefined;
 let searchCasesInMemory: CaseDocument[] = [];
@@ -22,21 +36,13 @@ let findByIdNumber: (idNumber: string) => Promise<readonly CaseDocument[]> = () 
 
 const bench = {
   /** A fresh kiosk's first sync of its village, on the browser's IndexedDB. */
-  cunbanPull: (enrollment: EnrollResponse): Promise<PullResult> => cunbanPull(enrollment),
+  cunbanPull: (enrollment: EnrollResponse): Promise<TransferResult> => cunbanPull(enrollment),
 
   /** The same with PouchDB's own replication into its IndexedDB adapter. */
-  async pouchPull(villageUrl: string, authorization: string): Promise<PullResult> {
+  async pouchPull(villageUrl: string, authorization: string): Promise<TransferResult> {
     const started = performance.now();
     const local = new PouchDB(`bench-pouch-${String(Date.now())}`);
-    const remote = new PouchDB(villageUrl, {
-      skip_setup: true,
-      fetch: (url, options) => {
-        options.headers.set('authorization', authorization);
-        // PouchDB asks for cookies; the kiosk's credential is the header, and the hub allows no credentialed CORS.
-        options.credentials = 'omit';
-        return PouchDB.fetch(url, options);
-      },
-    });
+    const remote = pouchRemote(villageUrl, authorization);
     try {
       await local.replicate.from(remote);
     } catch (error) {
@@ -47,6 +53,31 @@ const bench = {
     const ms = performance.now() - started;
     await local.destroy();
     return { ms, docs };
+  },
+
+  /** A kiosk's `count` cases registered offline, pushed when the line comes up (cunban-sync.ts). */
+  cunbanPush: (enrollment: EnrollResponse, count: number): Promise<TransferResult> => cunbanPush(enrollment, count),
+
+  /** The same cases written to PouchDB's IndexedDB adapter before the clock starts, then pushed by its replication. */
+  async pouchPush(villageUrl: string, authorization: string, kiosk: BenchKiosk, count: number): Promise<TransferResult> {
+    const local = new PouchDB(`bench-pouch-push-${String(Date.now())}`);
+    for (let start = 0; start < count; start += 1000) {
+      await local.bulkDocs(Array.from({ length: Math.min(1000, count - start) }, (_, i) => {
+        const doc = benchCase(kiosk, start + i);
+        return { _id: doc.caseNumber, ...doc };
+      }));
+    }
+    const started = performance.now();
+    const remote = pouchRemote(villageUrl, authorization);
+    let pushed: { docs_written: number };
+    try {
+      pushed = await local.replicate.to(remote);
+    } catch (error) {
+      throw new Error(`PouchDB replication failed: ${JSON.stringify(error)}`, { cause: error });
+    }
+    const ms = performance.now() - started;
+    await local.destroy();
+    return { ms, docs: pushed.docs_written };
   },
 
   /** A kiosk database holding `count` cases with really sealed applicants, for the search benchmark. */

@@ -101,3 +101,42 @@ describe('a first pull’s batches', () => {
     expect((await idsOf(await fetch(batchAt(500))))[0]).toBe('g2-case-500');
   });
 });
+
+describe('a push’s conflict read (RxDB reads the hub’s copy of each case before writing it)', () => {
+  const preRead = (keys: string[]) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keys, include_docs: true, deleted: 'ok' }) });
+  function allDocsNetwork() {
+    const asked: string[][] = [];
+    const base = (_input: RequestInfo | URL, init?: RequestInit) => {
+      const keys = (JSON.parse(String(init?.body)) as { keys: string[] }).keys;
+      asked.push(keys);
+      return Promise.resolve(new Response(JSON.stringify({ rows: keys.map((key) => ({ id: key, key, value: { rev: '1-a' }, doc: { _id: key, _rev: '1-a', events: [] } })) }), { status: 200 }));
+    };
+    return { asked, base };
+  }
+
+  it('is answered here for cases the hub never acknowledged: a push of new cases is one round trip', async () => {
+    const network = allDocsNetwork();
+    const fetch = hubFetch({ report: () => undefined, base: network.base, heardOfOnHub: () => false });
+    const answer = (await (await fetch(`${HUB}_all_docs`, preRead(['c-1', 'c-2']))).json()) as { rows: unknown[] };
+    expect(answer.rows).toEqual([{ key: 'c-1', error: 'not_found' }, { key: 'c-2', error: 'not_found' }]);
+    expect(network.asked).toEqual([]);
+  });
+
+  it('asks the hub for the cases it acknowledged, and answers every case in the order asked', async () => {
+    const network = allDocsNetwork();
+    const fetch = hubFetch({ report: () => undefined, base: network.base, heardOfOnHub: (id) => id === 'c-2' });
+    const answer = (await (await fetch(`${HUB}_all_docs`, preRead(['c-1', 'c-2', 'c-3']))).json()) as { rows: { key: string; doc?: unknown }[] };
+    expect(network.asked).toEqual([['c-2']]);
+    expect(answer.rows.map((row) => [row.key, row.doc !== undefined])).toEqual([['c-1', false], ['c-2', true], ['c-3', false]]);
+  });
+
+  it('goes to the hub whole when every case is known there, and other reads by id always do', async () => {
+    const network = allDocsNetwork();
+    const fetch = hubFetch({ report: () => undefined, base: network.base, heardOfOnHub: () => false });
+    // A proof's read of cases by id (reconcile.ts) is no push's conflict read.
+    await fetch(`${HUB}_all_docs`, { method: 'POST', body: JSON.stringify({ keys: ['c-1'], include_docs: true }) });
+    const knowing = hubFetch({ report: () => undefined, base: network.base, heardOfOnHub: () => true });
+    await knowing(`${HUB}_all_docs`, preRead(['c-1', 'c-2']));
+    expect(network.asked).toEqual([['c-1'], ['c-1', 'c-2']]);
+  });
+});

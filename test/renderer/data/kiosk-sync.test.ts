@@ -32,7 +32,9 @@ import { rawIndexedDb } from '../../support/raw-indexeddb.js';
 let t: TestHub;
 
 beforeAll(async () => {
-  t = await startTestHub();
+  // Behind a trusted proxy, each kiosk from an address of its own: this file enrolls more kiosks than the
+  // hub lets one address enroll in a minute.
+  t = await startTestHub({ config: { trustProxy: ['loopback'] } });
 });
 
 afterAll(async () => {
@@ -49,16 +51,19 @@ interface Kiosk {
    * `only`: just the requests whose path matches get through; `bodyLimit`: a proxy in front of the hub
    * answers 413 to larger requests.
    */
-  network: { up: boolean; pushBlocked?: boolean; only?: RegExp; bodyLimit?: number; largestBody?: number };
+  network: { up: boolean; pushBlocked?: boolean; only?: RegExp; bodyLimit?: number; largestBody?: number; loseReplies?: RegExp };
   sequence: number;
   keys: KeyRing;
   close(): Promise<void>;
 }
 
+let enrolledKiosks = 0;
+
 async function kioskAt(village: string): Promise<Kiosk> {
   const issued = await issueEnrollmentCode(t.hub.store, village, new Date());
   if (!issued.ok) throw new Error(issued.error.reason);
-  const enrolled = await t.call('POST', '/api/enroll', { body: { code: issued.value.code } });
+  enrolledKiosks += 1;
+  const enrolled = await t.call('POST', '/api/enroll', { body: { code: issued.value.code }, headers: { 'x-forwarded-for': `10.0.0.${String(enrolledKiosks)}` } });
   const enrollment = enrollResponseSchema.parse(enrolled.body);
   const db = await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: `kiosk-${enrollment.kioskId}-${Date.now()}`, indexedDB, IDBKeyRange });
   const network: Kiosk['network'] = { up: true };
@@ -74,6 +79,8 @@ async function kioskAt(village: string): Promise<Kiosk> {
       const size = typeof init?.body === 'string' ? Buffer.byteLength(init.body) : init?.body instanceof Uint8Array ? init.body.byteLength : 0;
       network.largestBody = Math.max(network.largestBody ?? 0, size);
       if (network.bodyLimit !== undefined && size > network.bodyLimit) return Promise.resolve(new Response('<html>413 Request Entity Too Large</html>', { status: 413 }));
+      // The request reaches the hub; its reply is lost on the line.
+      if (network.loseReplies?.test(path)) return fetch(input, init).then(() => Promise.reject(new TypeError('fetch failed: connection reset')));
       return fetch(input, init);
     },
   });
@@ -548,6 +555,31 @@ describe('retention', () => {
       expect(kiosk.sync.state().refused).toEqual([]);
       // Nothing of the removed case is left anywhere in the kiosk's IndexedDB, RxDB's own copies included.
       expect(await rawIndexedDb(indexedDB)).not.toContain(confirmed);
+    } finally {
+      await kiosk.close();
+    }
+  });
+});
+
+describe('a push whose reply was lost on the line', () => {
+  it('is sent again: the hub, which holds it, answers a conflict, and the case is there once, nothing refused', async () => {
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      kiosk.network.loseReplies = /\/_bulk_docs$/;
+      const doc = await register(kiosk);
+      const onHub = await eventually(async () => {
+        const found = await t.hub.store.getDoc<CaseDocument>(`village_${VILLAGE_A}`, doc.caseNumber);
+        return found.ok ? found.value : undefined;
+      }, 'the push to reach the hub');
+      // The kiosk never heard: the case is still pending there.
+      expect(kiosk.sync.state().pendingOutbound).toBeGreaterThan(0);
+      // The line mends; the kiosk's own retry, or sync now, gets it through.
+      kiosk.network.loseReplies = undefined;
+      await eventually(async () => ((await kiosk.sync.syncNow()).ok && kiosk.sync.state().pendingOutbound === 0 ? true : undefined), 'the hub to confirm');
+      const after = await t.hub.store.getDoc<CaseDocument>(`village_${VILLAGE_A}`, doc.caseNumber);
+      expect(after.ok && after.value.events.map((e) => e.id)).toEqual(onHub.events.map((e) => e.id));
+      expect(kiosk.sync.state().refused).toEqual([]);
+      await expectMergedOnBothSides(kiosk, doc.caseNumber, 1, onHub.summary.status);
     } finally {
       await kiosk.close();
     }
