@@ -11,6 +11,7 @@
  * backup forgets the numbers it granted since: the restore sets numbers aside in each village
  * (`reserveNumbersAfterRestore`), and a kiosk re-enrolled in place claims back those it numbered under.
  */
+import { canonicalJson } from '../core/canonical-json.js';
 import { recordableVersion } from '../core/fleet-policy.js';
 import { noteActor } from './http/actor.js';
 import { normalizeEnrollmentCode, type EnrollContinuation } from '../core/api/enrollment.js';
@@ -376,11 +377,23 @@ export function revokeKiosk(store: Store, kioskId: string, now: Date): Promise<R
   return updateKiosk(store, kioskId, (kiosk) => (kiosk.revokedAt ? undefined : { ...kiosk, revokedAt: now.toISOString() }));
 }
 
-/** Keep what the kiosk reported of itself (its version may have changed since enrollment; only a version is kept as one). */
+/** A report that says again what the last one said, within this time, is not written again. */
+const SAME_REPORT_KEPT_MS = 60_000;
+
+/**
+ * Keep what the kiosk reported of itself (its version may have changed since enrollment; only a version is
+ * kept as one). The same report again within a minute writes nothing: a kiosk reports after each push, and
+ * with a county's kiosks at work those writes were a store write per case (npm run bench, the county at once).
+ */
 export function recordKioskStatus(store: Store, kioskId: string, report: KioskStatusReport, now: Date): Promise<Result<KioskDoc, KioskUpdateError>> {
   const { appVersion: reported, ...counts } = report;
   const appVersion = recordableVersion(reported);
-  return updateKiosk(store, kioskId, (kiosk) => ({ ...kiosk, ...(appVersion ? { appVersion } : {}), reported: { ...counts, at: now.toISOString() } }));
+  return updateKiosk(store, kioskId, (kiosk) => {
+    const { at, ...before } = kiosk.reported ?? { at: '' };
+    const unchanged = canonicalJson(before) === canonicalJson(counts) && (!appVersion || appVersion === kiosk.appVersion);
+    if (unchanged && now.getTime() - Date.parse(at) < SAME_REPORT_KEPT_MS) return undefined;
+    return { ...kiosk, ...(appVersion ? { appVersion } : {}), reported: { ...counts, at: now.toISOString() } };
+  });
 }
 
 /** Record activity; best effort, and a conflict with another hub's update simply loses this one. */

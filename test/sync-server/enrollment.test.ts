@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollResponseSchema } from '../../core/api/enrollment.js';
-import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
+import { issueEnrollmentCode, recordKioskStatus } from '../../sync-server/kiosks.js';
 import { DB } from '../../sync-server/store/names.js';
 import { startTestHub, VILLAGE_A, VILLAGE_B, type TestHub } from './hub-harness.js';
 
@@ -93,6 +93,26 @@ describe('what a kiosk says of its version', () => {
     }
     await t.call('PUT', '/api/kiosk/status', { auth: kiosk.authorization, body: { appVersion: '0.3.1-rc.1', pendingCases: 0, pendingFiles: 0, refused: 0 } });
     expect(await versionOf(kiosk.kioskId)).toBe('0.3.1-rc.1');
+  });
+});
+
+describe('a kiosk’s status reports', () => {
+  it('are written when they say something new, or a minute after the last; the same again at once writes nothing', async () => {
+    const kiosk = enrollResponseSchema.parse((await enroll({ code: await code(VILLAGE_A) })).body);
+    const stored = async () => {
+      const doc = await t.hub.store.getDoc<{ _rev: string; reported?: { pendingCases: number; at: string } }>(DB.kiosks, `kiosk:${kiosk.kioskId}`);
+      if (!doc.ok) throw new Error('no kiosk');
+      return doc.value;
+    };
+    const report = (pendingCases: number, at: string) => recordKioskStatus(t.hub.store, kiosk.kioskId, { appVersion: '0.3.0', pendingCases, pendingFiles: 0, refused: 0 }, new Date(at));
+    expect((await report(3, '2026-11-30T08:00:00Z')).ok).toBe(true);
+    const first = await stored();
+    await report(3, '2026-11-30T08:00:30Z');
+    expect((await stored())._rev).toBe(first._rev);
+    await report(0, '2026-11-30T08:00:40Z');
+    expect((await stored()).reported).toMatchObject({ pendingCases: 0, at: '2026-11-30T08:00:40.000Z' });
+    await report(0, '2026-11-30T08:01:41Z');
+    expect((await stored()).reported?.at).toBe('2026-11-30T08:01:41.000Z');
   });
 });
 
