@@ -2,7 +2,7 @@
  * The kiosk's local database: RxDB on IndexedDB (Dexie storage). It works with no network at all;
  * sync with the hub is layered on top (sync.ts). Tests pass fake-indexeddb as `indexedDB`.
  */
-import { addRxPlugin, createRxDatabase, removeRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema } from 'rxdb';
+import { addRxPlugin, createRxDatabase, removeRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
 import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { RxDBCleanupPlugin } from 'rxdb/plugins/cleanup';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
@@ -60,9 +60,15 @@ export interface OpenOptions {
    * the database, the old plaintext pages leave the disk. Absent in browser mode, whose key lies beside the data.
    */
   readonly storeFiles?: StoreFiles;
+  /**
+   * Another RxDB storage under the seal instead of IndexedDB, for Node: the benchmarks weigh Cunban in memory
+   * against PouchDB's memory adapter. No IndexedDB housekeeping runs on it.
+   */
+  readonly storage?: RxStorage<unknown, unknown>;
 }
 
-const storageFor = (options: Pick<OpenOptions, 'indexedDB' | 'IDBKeyRange'>) =>
+const storageFor = (options: Pick<OpenOptions, 'indexedDB' | 'IDBKeyRange' | 'storage'>) =>
+  options.storage ??
   getRxStorageDexie({
     ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
     ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
@@ -110,6 +116,7 @@ export function sealerOf(db: KioskDatabase): Sealer {
  */
 export async function openKioskDatabase(options: OpenOptions): Promise<KioskDatabase> {
   const { storeFiles } = options;
+  if (options.storage) return openSealedDatabase(options);
   const idb = options.indexedDB ?? globalThis.indexedDB;
   if (storeFiles) await finishInterruptedRewrite(idb, storeFiles);
   const db = await openSealedDatabase(options);

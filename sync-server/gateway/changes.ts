@@ -11,6 +11,7 @@ import type { KioskDoc } from '../kiosks.js';
 import type { HubMetrics } from '../observe/metrics.js';
 import type { Store } from '../store/store.js';
 import type { ChangeFeeds } from './change-feeds.js';
+import type { OwnWrites } from './own-writes.js';
 import { docsFor, fromStore, presentRows, type Row, type Scoped } from './scoped.js';
 
 const LONGPOLL_TIMEOUT_MS = 55_000;
@@ -46,6 +47,14 @@ interface ChangesPage {
 
 type Batch = { readonly ok: true; readonly page: ChangesPage } | { readonly ok: false; readonly reply: HttpReply };
 
+/** A row with one leaf revision, the one this kiosk just wrote. */
+function isEchoOf(own: OwnWrites, s: Scoped, row: Row): boolean {
+  const changes = row.changes;
+  if (s.access !== 'write' || !Array.isArray(changes) || changes.length !== 1) return false;
+  const rev = (changes[0] as { rev?: unknown } | undefined)?.rev;
+  return typeof rev === 'string' && own.isEcho(s.kiosk.kioskId, String(row.id), rev);
+}
+
 export interface ChangesOptions {
   readonly store: Store;
   readonly feeds: ChangeFeeds;
@@ -54,6 +63,8 @@ export interface ChangesOptions {
   readonly metrics?: Pick<HubMetrics, 'longPolls'>;
   /** The kiosk read its feed (for the fleet view). */
   readonly pulled: (kiosk: KioskDoc) => void;
+  /** What each kiosk just wrote, left out of its own feed (own-writes.ts). */
+  readonly ownWrites?: OwnWrites;
 }
 
 export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: RouteContext) => Promise<HttpReply> {
@@ -73,9 +84,16 @@ export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: R
    * more" (RxDB does), so a batch cut short by a design document once ended a fresh kiosk's first pull
    * after 99 of 10,000 cases, and "sync now" reported success.
    */
+  /** A feed's rows as this kiosk may see them, without its own writes coming back to it. */
+  function feedRows(s: Scoped, rows: readonly Row[], withDocs: boolean): Row[] {
+    const own = options.ownWrites;
+    const echoes = own ? rows.filter((row) => typeof row.id === 'string' && isEchoOf(own, s, row)) : [];
+    return presentRows(s, echoes.length === 0 ? rows : rows.filter((row) => !echoes.includes(row)), 'omit', withDocs);
+  }
+
   async function fillBatch(s: Scoped, qs: Record<string, unknown>, first: ChangesPage, signal: AbortSignal, withDocs: boolean): Promise<Batch> {
     const limit = Number(qs.limit);
-    const results = presentRows(s, first.results, 'omit', withDocs);
+    const results = feedRows(s, first.results, withDocs);
     let page = first;
     let asked = limit;
     // A page as long as asked may have more behind it; a shorter one is the end of the feed. A descending
@@ -86,7 +104,7 @@ export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: R
       const more = await store.request<ChangesPage>({ db: s.db, path: '_changes', qs: { ...qs, feed: 'normal', since: page.last_seq, limit: asked }, signal });
       if (!more.ok) return { ok: false, reply: fromStore(more) };
       page = more.value;
-      results.push(...presentRows(s, page.results, 'omit', withDocs));
+      results.push(...feedRows(s, page.results, withDocs));
     }
     return { ok: true, page: { ...page, results } };
   }

@@ -41,6 +41,23 @@ const RUN_SECONDS = Number(process.env.BENCH_COUNTY_SECONDS ?? 120);
 const TARGET_MS = 2000;
 /** The hub's memory (its process and the embedded store's) with the county at once (issue 16). */
 const MEMORY_TARGET_MB = 400;
+/** Why a county target is not met here, and what would meet it, by where the county runs. */
+const ON_EMBEDDED_STORE = {
+  latency:
+    'the hub, the embedded store (PouchDB on LevelDB, a process of its own) and the simulated kiosks share this machine’s two cores, the hub and store near a core between them; the embedded store is for demos and small counties. Would meet it: Apache CouchDB, the production store (met there), or more cores.',
+  memory:
+    'the embedded store’s process holds every village database open, each with LevelDB’s caches. Would meet it: Apache CouchDB, the production store (met there), or the embedded store closing databases nobody waits on.',
+};
+const ON_COUCHDB = {
+  latency: 'the hub, Apache CouchDB and the simulated kiosks share this machine’s two cores. Would meet it: CouchDB on a machine of its own.',
+  memory: 'not expected: the hub keeps no county-sized state in memory.',
+};
+const ON_ONE_MACHINE_CLUSTER = {
+  latency:
+    'the three CouchDB nodes, both hub processes and the simulated kiosks share this machine’s two cores (CouchDB alone takes about a core), and every case is written on three nodes (n=3). Would meet it: the nodes on machines of their own, as a county runs a cluster — not measurable on this machine.',
+  memory: 'not expected: each hub process is weighed on its own.',
+};
+
 /** The acceptance date of the first 900 cases of a bench kiosk (bench-cases.ts). */
 const BENCH_DAY = '2026-01-01';
 
@@ -296,7 +313,7 @@ async function runScenarios(county: CountyHubs, kiosks: readonly SimulatedKiosk[
 }
 
 /** A scenario's figures against one kiosk alone: latency, hub CPU and memory, and the CPU spent beside the hub. */
-function scenarioFigures(benchmark: string, scenario: Scenario, together: readonly Run[], alone: readonly Run[]): Figure[] {
+function scenarioFigures(benchmark: string, scenario: Scenario, together: readonly Run[], alone: readonly Run[], unmet: { readonly latency: string; readonly memory: string }): Figure[] {
   const oneKiosk = { label: 'one kiosk alone, a case every 5 s' };
   const latency: Sample = sample(together.flatMap((run) => run.latencies));
   const baseline: Sample = sample(alone.flatMap((run) => run.latencies));
@@ -310,7 +327,7 @@ function scenarioFigures(benchmark: string, scenario: Scenario, together: readon
       value: latency,
       baseline: { ...oneKiosk, value: baseline },
       ratio: latency.p95 / baseline.p95,
-      target: { text: `p95 < ${String(TARGET_MS)} ms`, met: latency.p95 < TARGET_MS },
+      target: { text: `p95 < ${String(TARGET_MS)} ms`, met: latency.p95 < TARGET_MS, unmet: unmet.latency },
       note: `${String(latency.rounds)} cases, a case per kiosk every ${String(scenario.every)} s; ${String(scenario.kiosks * 2)} kiosk long polls open, ${String(Math.max(...together.map((run) => run.storeFeeds)))} feeds on the store (one per database waited on)`,
     },
     { benchmark, measure: `hub CPU${onCouchDb ? '' : ' (with its embedded store)'}, % of one core`, ...cpu((run) => run.cpuPercent) },
@@ -321,7 +338,7 @@ function scenarioFigures(benchmark: string, scenario: Scenario, together: readon
       measure: `hub memory (peak RSS${onCouchDb ? ', the largest hub process' : ', with its embedded store'}), MB`,
       value: sample(together.map((run) => run.peakRssMb)),
       baseline: { ...oneKiosk, value: sample(alone.map((run) => run.peakRssMb)) },
-      target: { text: `< ${String(MEMORY_TARGET_MB)} MB`, met: Math.max(...together.map((run) => run.peakRssMb)) < MEMORY_TARGET_MB },
+      target: { text: `< ${String(MEMORY_TARGET_MB)} MB`, met: Math.max(...together.map((run) => run.peakRssMb)) < MEMORY_TARGET_MB, unmet: unmet.memory },
     },
   ];
 }
@@ -339,7 +356,8 @@ export const county: Benchmark = {
       const kiosks = await enrollFleet([hub.origin], codes);
       log(`${String(kiosks.length)} kiosks enrolled`);
       const { alone, runs } = await runScenarios(countyOf([hub.origin], () => [hub.pids()], process.env.COUCHDB_URL !== undefined), kiosks, await signInCounty(hub.origin), scenarios, rounds, log);
-      return scenarios.flatMap((scenario, i) => scenarioFigures(`4 the county at once: ${String(scenario.kiosks)} kiosks ${scenario.label} · one hub process`, scenario, runs[i] ?? [], alone));
+      const unmet = process.env.COUCHDB_URL ? ON_COUCHDB : ON_EMBEDDED_STORE;
+      return scenarios.flatMap((scenario, i) => scenarioFigures(`4 the county at once: ${String(scenario.kiosks)} kiosks ${scenario.label} · one hub process`, scenario, runs[i] ?? [], alone, unmet));
     } finally {
       await hub.close();
     }
@@ -381,7 +399,7 @@ export const countyCluster: Benchmark = {
       const scenario = { label: 'at peak', kiosks: villages, every: PEAK_SECONDS_PER_CASE };
       const pids = () => hubs.map((hub) => (hub.child.pid === undefined ? [] : [hub.child.pid]));
       const { alone, runs } = await runScenarios(countyOf(origins, pids, true), kiosks, await signInCounty(origins[0] ?? ''), [scenario], rounds, log);
-      return scenarioFigures(`4 the county at once: ${String(villages)} kiosks at peak · two hub processes, a 3-node Apache CouchDB cluster`, scenario, runs[0] ?? [], alone);
+      return scenarioFigures(`4 the county at once: ${String(villages)} kiosks at peak · two hub processes, a 3-node Apache CouchDB cluster`, scenario, runs[0] ?? [], alone, ON_ONE_MACHINE_CLUSTER);
     } finally {
       if (admin) {
         await dropPrefixedDatabases(admin.store, prefix);

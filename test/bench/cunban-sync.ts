@@ -8,9 +8,9 @@ import { TEST_STORAGE_KEY } from '../support/storage-key.js';
 import type { TransferResult } from './against-pouchdb.js';
 import { benchCase } from './bench-cases.js';
 
-type Storage = Pick<OpenOptions, 'indexedDB' | 'IDBKeyRange'>;
+type Storage = Pick<OpenOptions, 'indexedDB' | 'IDBKeyRange' | 'storage'>;
 
-/** From opening an empty kiosk database to every case stored locally; `storage` is fake-indexeddb in Node. */
+/** From opening an empty kiosk database to every case stored locally; in Node, `storage` is RxDB's memory storage. */
 export async function cunbanPull(enrollment: EnrollResponse, storage: Storage = {}): Promise<TransferResult> {
   const started = performance.now();
   const db = await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: `bench-cunban-${String(Date.now())}`, ...storage });

@@ -32,7 +32,8 @@ export interface Figure {
   readonly baseline?: { readonly label: string; readonly value: Sample };
   /** Cunban's figure over the baseline's (medians). */
   readonly ratio?: number;
-  readonly target?: { readonly text: string; readonly met: boolean };
+  /** `unmet`: why a target is not met here, and what would meet it (printed only when it is not). */
+  readonly target?: { readonly text: string; readonly met: boolean; readonly unmet?: string };
   readonly note?: string;
 }
 
@@ -58,7 +59,14 @@ export function figureTable(figures: readonly Figure[]): string {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' │ ');
   const notes = figures.filter((figure) => figure.note).map((figure) => `  · ${figure.benchmark}, ${figure.measure}: ${figure.note ?? ''}`);
-  return [line(header), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.map(line), ...(notes.length ? ['', 'notes:', ...notes] : [])].join('\n');
+  const unmet = figures.filter((figure) => figure.target && !figure.target.met).map((figure) => `  · ${figure.benchmark}, ${figure.measure}: ${figure.target?.unmet ?? 'no reason known yet'}`);
+  return [
+    line(header),
+    widths.map((w) => '─'.repeat(w)).join('─┼─'),
+    ...rows.map(line),
+    ...(notes.length ? ['', 'notes:', ...notes] : []),
+    ...(unmet.length ? ['', 'NOT MET — why, and what would meet it:', ...unmet] : []),
+  ].join('\n');
 }
 
 /** A benchmark: given how many rounds to run, measures and returns its figures. */

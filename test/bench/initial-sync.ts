@@ -5,18 +5,22 @@
  * (counted by a link proxy), in Node and in Chromium.
  * Target: at least 3× PouchDB's docs/s with at most half its bytes.
  */
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { openChromium } from '../support/chromium.js';
-import { startLinkProxy } from '../support/link-proxy.js';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { VILLAGE_A } from '../sync-server/hub-harness.js';
-import { enrollKiosk, seedVillage, startBenchHub, through } from './bench-hub.js';
-import { pageBench, serveBenchPage } from './bench-page-server.js';
+import { enrollKiosk, seedVillage, through } from './bench-hub.js';
 import { cunbanPull } from './cunban-sync.js';
 import { localPouch, remotePouch, replicating } from './node-pouch.js';
-import { againstPouchDb, measured, type Transfer, type TransferResult } from './against-pouchdb.js';
+import { againstPouchDb, fourWays, measured, withRig, type TransferResult } from './against-pouchdb.js';
 import type { Benchmark } from './figures.js';
 
 const CASES = Number(process.env.BENCH_SYNC_CASES ?? 10_000);
+
+const UNMET = {
+  speed:
+    'the kiosk’s writes bound it, not the line: the feed is read two batches ahead, and Chromium’s main thread still waits on IndexedDB about half the time; each case is sealed at rest and written twice (the case and RxDB’s record of the hub’s copy). In Node, fake-indexeddb (a test double) walks its index cursor in linear time per step. Would meet it: a storage that writes a batch in one transaction without the second copy (RxDB’s premium IndexedDB or OPFS storage), measured here first.',
+  bytes:
+    'the pulled cases themselves, gzipped, are about 0.4× PouchDB’s bytes; the proof that follows a pull adds its revisions. Would meet it: brotli on responses (Chromium offers it only over HTTPS, as a county’s TLS proxy serves), and a proof that does not ask again for what the hub sent in the same connection.',
+};
 
 async function pouchPullInNode(villageUrl: string, authorization: string, round: number): Promise<TransferResult> {
   const started = performance.now();
@@ -31,33 +35,25 @@ async function pouchPullInNode(villageUrl: string, authorization: string, round:
 export const initialSync: Benchmark = {
   name: 'initial-sync',
   title: `initial sync of a ${String(CASES)}-case village, Cunban vs PouchDB (Node and Chromium)`,
-  async run({ rounds, log }) {
-    const page = await serveBenchPage();
-    const hub = await startBenchHub({ corsOrigins: ['app://cunban', page.origin] });
-    const line = await startLinkProxy({ host: '127.0.0.1', port: hub.hub.port });
-    const browser = await openChromium('bench-initial-sync');
-    try {
+  run: ({ rounds, log }) =>
+    withRig('bench-initial-sync', async ({ hub, line, inPage }) => {
       const enrollment = await enrollKiosk(hub, VILLAGE_A);
       await seedVillage(hub, enrollment, CASES);
       const viaLine = through(enrollment, hub.base, line.origin);
-      const node = { cunban: [] as Transfer[], pouch: [] as Transfer[] };
-      const chromium = { cunban: [] as Transfer[], pouch: [] as Transfer[] };
-      const inPage = pageBench(browser.page);
-      await inPage.open(page.url);
-      // Interleaved, so a noisy moment of the machine does not fall on one side only.
-      for (let round = 0; round < rounds; round++) {
-        node.cunban.push(await measured(line, 'Cunban in Node', CASES, log, () => cunbanPull(viaLine, { indexedDB: new IDBFactory(), IDBKeyRange })));
-        node.pouch.push(await measured(line, 'PouchDB in Node', CASES, log, () => pouchPullInNode(viaLine.villageSyncUrl, viaLine.authorization, round)));
-        chromium.cunban.push(await measured(line, 'Cunban in Chromium', CASES, log, () => inPage.cunbanPull(viaLine)));
-        chromium.pouch.push(await measured(line, 'PouchDB in Chromium', CASES, log, () => inPage.pouchPull(viaLine.villageSyncUrl, viaLine.authorization)));
-      }
-      const figures = (where: string, side: typeof node) => againstPouchDb(`1 initial sync, ${String(CASES)} cases · ${where}`, 'pull', 3, side.cunban, side.pouch);
-      return [...figures('Node', node), ...figures('Chromium', chromium)];
-    } finally {
-      await browser.close();
-      await line.close();
-      await hub.close();
-      await page.close();
-    }
-  },
+      const pull = (what: string, transfer: () => Promise<TransferResult>) => measured(line, what, CASES, log, transfer);
+      return fourWays(
+        rounds,
+        {
+          node: {
+            cunban: () => pull('Cunban in Node', () => cunbanPull(viaLine, { storage: getRxStorageMemory() })),
+            pouch: (round) => pull('PouchDB in Node', () => pouchPullInNode(viaLine.villageSyncUrl, viaLine.authorization, round)),
+          },
+          chromium: {
+            cunban: () => pull('Cunban in Chromium', () => inPage.cunbanPull(viaLine)),
+            pouch: () => pull('PouchDB in Chromium', () => inPage.pouchPull(viaLine.villageSyncUrl, viaLine.authorization)),
+          },
+        },
+        (where, cunban, pouch) => againstPouchDb(`1 initial sync, ${String(CASES)} cases · ${where}`, 'pull', 3, cunban, pouch, UNMET),
+      );
+    }),
 };

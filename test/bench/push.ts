@@ -6,22 +6,25 @@
  * the wire (counted by a link proxy). Each push goes to a village of its own, empty.
  * Target: at least 2× PouchDB's docs/s, at most 0.3× its bytes.
  */
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import type { EnrollResponse } from '../../core/api/enrollment.js';
 import { demoDivisions } from '../../core/seed/demo-county.js';
 import { villageDb } from '../../sync-server/store/names.js';
-import { openChromium } from '../support/chromium.js';
-import { startLinkProxy } from '../support/link-proxy.js';
 import type { TestHub } from '../sync-server/hub-harness.js';
-import { againstPouchDb, measured, type Transfer, type TransferResult } from './against-pouchdb.js';
+import { againstPouchDb, fourWays, measured, withRig, type TransferResult } from './against-pouchdb.js';
 import { benchCase } from './bench-cases.js';
-import { enrollKiosk, startBenchHub, through } from './bench-hub.js';
-import { pageBench, serveBenchPage } from './bench-page-server.js';
+import { enrollKiosk, through } from './bench-hub.js';
 import { localPouch, remotePouch, replicating } from './node-pouch.js';
 import { cunbanPush } from './cunban-sync.js';
 import type { Benchmark } from './figures.js';
 
 const CASES = Number(process.env.BENCH_PUSH_CASES ?? 10_000);
+
+const UNMET = {
+  speed:
+    'Cunban’s kiosk syncs both ways at once: while it pushes, its live feed brings each pushed case back (PouchDB’s one-way push does not), and every case is sealed at rest on the way; in Node that all runs on one thread with fake-indexeddb, a test double. Would meet it: the gateway leaving a kiosk’s own just-written revisions out of its feed (the kiosk already holds them), measured here first.',
+  bytes: 'its pushes are gzipped and one request a batch; not expected to fail.',
+};
 
 async function pouchPushInNode(kiosk: EnrollResponse): Promise<TransferResult> {
   const local = localPouch(`bench-pouch-push-${String(Date.now())}`);
@@ -48,44 +51,32 @@ async function casesOnHub(hub: TestHub, village: string): Promise<number> {
 export const push: Benchmark = {
   name: 'push',
   title: `a kiosk pushes ${String(CASES)} cases registered offline, Cunban vs PouchDB (Node and Chromium)`,
-  async run({ rounds, log }) {
-    const page = await serveBenchPage();
-    const hub = await startBenchHub({ corsOrigins: ['app://cunban', page.origin] });
-    const line = await startLinkProxy({ host: '127.0.0.1', port: hub.hub.port });
-    const browser = await openChromium('bench-push');
-    const villages = demoDivisions().towns.flatMap((town) => town.villages.map((village) => village.code12));
-    try {
-      const inPage = pageBench(browser.page);
-      await inPage.open(page.url);
-      /** A kiosk in a village nobody has pushed to yet, reached through the line. */
-      const freshKiosk = async () => {
+  run: ({ rounds, log }) =>
+    withRig('bench-push', async ({ hub, line, inPage }) => {
+      const villages = demoDivisions().towns.flatMap((town) => town.villages.map((village) => village.code12));
+      /** A push by a kiosk in a village nobody has pushed to yet, its figures counting only the cases the hub holds afterwards. */
+      const push = async (what: string, send: (kiosk: EnrollResponse) => Promise<TransferResult>) => {
         const village = villages.shift();
         if (!village) throw new Error('out of villages');
-        return through(await enrollKiosk(hub, village), hub.base, line.origin);
-      };
-      /** A push, its figures counting only the cases the hub holds afterwards. */
-      const pushOf = async (what: string, send: (kiosk: EnrollResponse) => Promise<TransferResult>) => {
-        const kiosk = await freshKiosk();
+        const kiosk = through(await enrollKiosk(hub, village), hub.base, line.origin);
         return measured(line, what, CASES, log, async () => {
           const result = await send(kiosk);
           return { ms: result.ms, docs: Math.min(result.docs, await casesOnHub(hub, kiosk.village)) };
         });
       };
-      const node = { cunban: [] as Transfer[], pouch: [] as Transfer[] };
-      const chromium = { cunban: [] as Transfer[], pouch: [] as Transfer[] };
-      for (let round = 0; round < rounds; round++) {
-        node.cunban.push(await pushOf('Cunban in Node', (kiosk) => cunbanPush(kiosk, CASES, { indexedDB: new IDBFactory(), IDBKeyRange })));
-        node.pouch.push(await pushOf('PouchDB in Node', pouchPushInNode));
-        chromium.cunban.push(await pushOf('Cunban in Chromium', (kiosk) => inPage.cunbanPush(kiosk, CASES)));
-        chromium.pouch.push(await pushOf('PouchDB in Chromium', (kiosk) => inPage.pouchPush(kiosk, CASES)));
-      }
-      const figures = (where: string, side: typeof node) => againstPouchDb(`5 push of offline work, ${String(CASES)} cases · ${where}`, 'push', 2, side.cunban, side.pouch);
-      return [...figures('Node', node), ...figures('Chromium', chromium)];
-    } finally {
-      await browser.close();
-      await line.close();
-      await hub.close();
-      await page.close();
-    }
-  },
+      return fourWays(
+        rounds,
+        {
+          node: {
+            cunban: () => push('Cunban in Node', (kiosk) => cunbanPush(kiosk, CASES, { storage: getRxStorageMemory() })),
+            pouch: () => push('PouchDB in Node', pouchPushInNode),
+          },
+          chromium: {
+            cunban: () => push('Cunban in Chromium', (kiosk) => inPage.cunbanPush(kiosk, CASES)),
+            pouch: () => push('PouchDB in Chromium', (kiosk) => inPage.pouchPush(kiosk, CASES)),
+          },
+        },
+        (where, cunban, pouch) => againstPouchDb(`5 push of offline work, ${String(CASES)} cases · ${where}`, 'push', 2, cunban, pouch, UNMET),
+      );
+    }),
 };
