@@ -71,11 +71,11 @@ export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: R
   const { store, feeds } = options;
 
   /** One batch of the feed, as the kiosk may see it. */
-  async function readBatch(s: Scoped, qs: Query, signal: AbortSignal, withDocs: boolean): Promise<Batch> {
+  async function readBatch(s: Scoped, qs: Query, signal: AbortSignal, withDocs: boolean, live: boolean): Promise<Batch> {
     const result = await store.request<ChangesPage>({ db: s.db, path: '_changes', qs, signal });
     if (!result.ok) return { ok: false, reply: fromStore(result) };
     options.pulled(s.kiosk);
-    return fillBatch(s, qs, result.value, signal, withDocs);
+    return fillBatch(s, qs, result.value, signal, withDocs, live);
   }
 
   /**
@@ -84,16 +84,19 @@ export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: R
    * more" (RxDB does), so a batch cut short by a design document once ended a fresh kiosk's first pull
    * after 99 of 10,000 cases, and "sync now" reported success.
    */
-  /** A feed's rows as this kiosk may see them, without its own writes coming back to it. */
-  function feedRows(s: Scoped, rows: readonly Row[], withDocs: boolean): Row[] {
-    const own = options.ownWrites;
+  /**
+   * A feed's rows as this kiosk may see them; on its live feed, without its own writes coming back to it. A
+   * feed read from a checkpoint (a kiosk restarted, or restored from an older disk) gets every row.
+   */
+  function feedRows(s: Scoped, rows: readonly Row[], withDocs: boolean, live: boolean): Row[] {
+    const own = live ? options.ownWrites : undefined;
     const echoes = own ? rows.filter((row) => typeof row.id === 'string' && isEchoOf(own, s, row)) : [];
     return presentRows(s, echoes.length === 0 ? rows : rows.filter((row) => !echoes.includes(row)), 'omit', withDocs);
   }
 
-  async function fillBatch(s: Scoped, qs: Record<string, unknown>, first: ChangesPage, signal: AbortSignal, withDocs: boolean): Promise<Batch> {
+  async function fillBatch(s: Scoped, qs: Record<string, unknown>, first: ChangesPage, signal: AbortSignal, withDocs: boolean, live: boolean): Promise<Batch> {
     const limit = Number(qs.limit);
-    const results = feedRows(s, first.results, withDocs);
+    const results = feedRows(s, first.results, withDocs, live);
     let page = first;
     let asked = limit;
     // A page as long as asked may have more behind it; a shorter one is the end of the feed. A descending
@@ -104,7 +107,7 @@ export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: R
       const more = await store.request<ChangesPage>({ db: s.db, path: '_changes', qs: { ...qs, feed: 'normal', since: page.last_seq, limit: asked }, signal });
       if (!more.ok) return { ok: false, reply: fromStore(more) };
       page = more.value;
-      results.push(...feedRows(s, page.results, withDocs));
+      results.push(...feedRows(s, page.results, withDocs, live));
     }
     return { ok: true, page: { ...page, results } };
   }
@@ -117,7 +120,7 @@ export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: R
     const batch = await feeds.follow(
       s.db,
       async () => {
-        const answer = await readBatch(s, read, clientGone, withDocs);
+        const answer = await readBatch(s, read, clientGone, withDocs, true);
         // The next read starts where this one ended (a poll `since=now` included).
         if (answer.ok && answer.page.last_seq !== undefined) read.since = answer.page.last_seq;
         return answer;
@@ -136,7 +139,7 @@ export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: R
     const { heartbeat } = q.qs;
     delete q.qs.heartbeat;
     if (q.qs.feed !== 'longpoll') {
-      const batch = await readBatch(s, q.qs, context.signal, withDocs);
+      const batch = await readBatch(s, q.qs, context.signal, withDocs, false);
       return batch.ok ? reply(200, batch.page) : batch.reply;
     }
     const limits = pollLimits(options.proxyReadTimeoutMs ?? DEFAULT_PROXY_READ_TIMEOUT_MS, heartbeat === undefined ? undefined : heartbeat === 'true' ? LONGPOLL_TIMEOUT_MS : Number(heartbeat));

@@ -4,7 +4,8 @@
  * its work and its bytes (npm run bench, push). Only a revision stored exactly as the kiosk sent it counts (a
  * current kiosk's edit, not a replicator's branch, which the hub may merge); the kiosk holds it already, and
  * its write's answer gave it the revision. Anything else — another kiosk's write, a decision, a merge, a write
- * through another hub process — reaches it as before. Each revision is left out once.
+ * through another hub process — reaches it as before. Each revision is left out once, and only from the live
+ * feed (long polls): a kiosk reading from a checkpoint (restarted, or restored from an older disk) gets every row.
  */
 
 /** At most this many revisions are remembered per kiosk (a kiosk that writes and never reads its feed). */

@@ -25,9 +25,9 @@ afterAll(async () => {
   await t.close();
 });
 
-/** The ids a kiosk's feed gives since `since`, and where it ended. */
-async function feed(who: EnrolledKiosk, since: string, compat = current): Promise<{ ids: string[]; last: string }> {
-  const answer = await t.call('GET', `${db}/_changes?since=${encodeURIComponent(since)}&include_docs=true&style=all_docs&${compat}`, { auth: who.authorization });
+/** The ids a kiosk's live feed (a long poll, answered at once when there is news) gives since `since`, and where it ended. */
+async function feed(who: EnrolledKiosk, since: string, compat = current, mode = 'feed=longpoll&timeout=1500'): Promise<{ ids: string[]; last: string }> {
+  const answer = await t.call('GET', `${db}/_changes?${mode}&since=${encodeURIComponent(since)}&include_docs=true&style=all_docs&${compat}`, { auth: who.authorization });
   const body = answer.body as { results: { id: string }[]; last_seq: string | number };
   return { ids: body.results.map((row) => row.id), last: String(body.last_seq) };
 }
@@ -58,6 +58,13 @@ describe('a kiosk’s own pushes', () => {
     // Any later revision on the hub (here the case written again as it is, as a repair would) is news to the kiosk.
     expect((await t.hub.store.putDoc(`village_${VILLAGE_A}`, stored.value)).ok).toBe(true);
     expect((await feed(kiosk, start)).ids).toContain(doc._id);
+  });
+
+  it('are all there when the kiosk reads its feed from a checkpoint (restarted, or restored from an older disk)', async () => {
+    const start = (await feed(kiosk, 'now')).last;
+    const doc = caseFor(kiosk);
+    await push(kiosk, doc);
+    expect((await feed(kiosk, start, current, 'feed=normal')).ids).toContain(doc._id);
   });
 
   it('of a 0.1.0 kiosk, which the hub completes with fields it does not know, still come back to it', async () => {
