@@ -137,6 +137,21 @@ function documentsIn(body: unknown): HeldDocument[] {
   ];
 }
 
+/**
+ * RxDB reads the cases a push found in conflict by GET with their ids in the URL: 500 case numbers make a
+ * request line of ~18 KB, over Node's 16 KB header limit (431) and a proxy's 8 KB, for ever. The same read
+ * goes as a POST with the ids in the body, which the gateway takes as CouchDB does.
+ */
+function keysInBody(url: string, init: RequestInit | undefined): { url: string; init: RequestInit | undefined } {
+  const parsed = new URL(url);
+  const keys = parsed.searchParams.get('keys');
+  if (!parsed.pathname.endsWith('/_all_docs') || keys === null || (init?.method ?? 'GET') !== 'GET') return { url, init };
+  parsed.searchParams.delete('keys');
+  const headers = new Headers(init?.headers);
+  headers.set('content-type', 'application/json');
+  return { url: parsed.href, init: { ...init, method: 'POST', headers, body: JSON.stringify({ keys: JSON.parse(keys) as unknown }) } };
+}
+
 interface PreRead {
   readonly keys: readonly string[];
   readonly body: Record<string, unknown>;
@@ -262,8 +277,8 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
     return new Response(JSON.stringify({ total_rows: answer.length, offset: 0, rows: answer }), { status: 200, headers: { 'content-type': 'application/json' } });
   }
 
-  const hubFetchFn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const url = gatewayRequest(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, lastSeq, repulls);
+  const hubFetchFn = async (input: RequestInfo | URL, asked?: RequestInit): Promise<Response> => {
+    const { url, init } = keysInBody(gatewayRequest(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, lastSeq, repulls), asked);
     const path = new URL(url).pathname;
     const reportsHeld = options.heldUnder === undefined || path.startsWith(options.heldUnder);
 
@@ -306,6 +321,9 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
     if (path.endsWith('/_changes')) {
       if (typeof body?.last_seq === 'string' || typeof body?.last_seq === 'number') lastSeq.set(path, String(body.last_seq));
       report({ kind: 'pulled' });
+      // A change came on the live feed: RxDB now counts on its next read being asked after it (it drops a live
+      // event older than its latest read), so nothing read before it may be served.
+      if (new URL(url).searchParams.get('feed') === 'longpoll' && (body as { results?: unknown[] } | undefined)?.results?.length) ahead.drop(path);
       ahead.follow(url, body, (batchUrl) => base(batchUrl, credentialed(init)));
     }
     const held = reportsHeld ? documentsIn(body) : [];

@@ -6,7 +6,9 @@
  *
  * Only a full batch of a normal (not long-poll) feed is read ahead, and a batch read ahead is served only
  * to the request that asks for exactly it (same database, same parameters, `since` the last batch's
- * `last_seq`), once; a failed or refused read ahead is forgotten and the request is sent as usual.
+ * `last_seq`), once; a failed or refused read ahead is forgotten and the request is sent as usual. Whatever
+ * was read ahead is dropped when a change arrives on the live feed (hub-fetch.ts): RxDB drops a live event
+ * older than its latest read, trusting that read to include it, so a batch read before it must not be served.
  */
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
@@ -36,6 +38,8 @@ export function nextBatchUrl(url: string, page: FeedPage | undefined): string | 
 
 /** Batches read ahead of the one RxDB is writing: the hub reads the next while the kiosk writes this one. */
 const DEPTH = 2;
+/** A batch read ahead and never asked for (its request overtaken) is forgotten after this. */
+const KEPT_MS = 30_000;
 
 export interface ReadAhead {
   /** The batch read ahead for `url`, taken (a second ask sends anew); undefined if none or it failed. */
@@ -47,15 +51,19 @@ export interface ReadAhead {
 }
 
 export function readAhead(): ReadAhead {
-  const ahead = new Map<string, { readonly path: string; readonly response: Promise<Response | undefined> }>();
-  const waitingUnder = (path: string) => [...ahead.values()].filter((entry) => entry.path === path).length;
+  const ahead = new Map<string, { readonly path: string; readonly at: number; readonly response: Promise<Response | undefined> }>();
+  const waitingUnder = (path: string) => {
+    const now = Date.now();
+    for (const [key, entry] of ahead) if (now - entry.at > KEPT_MS) ahead.delete(key);
+    return [...ahead.values()].filter((entry) => entry.path === path).length;
+  };
 
   function follow(url: string, page: FeedPage | undefined, fetchBatch: Fetch): void {
     const next = nextBatchUrl(url, page);
     if (next === undefined) return;
     const key = canonical(next);
     const path = new URL(next).pathname;
-    if (ahead.has(key) || waitingUnder(path) >= DEPTH) return;
+    if (waitingUnder(path) >= DEPTH || ahead.has(key)) return;
     const response = fetchBatch(next).then(
       async (answer) => {
         if (!answer.ok) return undefined;
@@ -65,7 +73,7 @@ export function readAhead(): ReadAhead {
       },
       () => undefined,
     );
-    ahead.set(key, { path, response });
+    ahead.set(key, { path, at: Date.now(), response });
   }
 
   return {

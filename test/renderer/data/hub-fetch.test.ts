@@ -89,6 +89,17 @@ describe('a first pull’s batches', () => {
     expect(network.asked.filter((since) => since === 1000)).toHaveLength(2);
   });
 
+  it('are forgotten when a change arrives on the live feed: RxDB counts on its next read being asked after it', async () => {
+    const network = feedNetwork(2000);
+    const fetch = hubFetch({ report: () => undefined, base: network.base });
+    await fetch(batchAt(0));
+    await new Promise((settle) => setTimeout(settle, 10));
+    // The live feed brings news (a decision made meanwhile) while the batches after 0 wait, read ahead.
+    await fetch(`${HUB}_changes?style=all_docs&feed=longpoll&since=1999&limit=500`);
+    await fetch(batchAt(500));
+    expect(network.asked.filter((since) => since === 500)).toHaveLength(2);
+  });
+
   it('are forgotten when the feed is to be read again from its start (a hub restored from a backup)', async () => {
     const network = feedNetwork(1500);
     const fetch = hubFetch({ report: () => undefined, base: network.base });
@@ -107,7 +118,7 @@ describe('a push’s conflict read (RxDB reads the hub’s copy of each case bef
   function allDocsNetwork() {
     const asked: string[][] = [];
     const base = (_input: RequestInfo | URL, init?: RequestInit) => {
-      const keys = (JSON.parse(String(init?.body)) as { keys: string[] }).keys;
+      const keys = (JSON.parse(typeof init?.body === 'string' ? init.body : '{}') as { keys: string[] }).keys;
       asked.push(keys);
       return Promise.resolve(new Response(JSON.stringify({ rows: keys.map((key) => ({ id: key, key, value: { rev: '1-a' }, doc: { _id: key, _rev: '1-a', events: [] } })) }), { status: 200 }));
     };
@@ -138,5 +149,23 @@ describe('a push’s conflict read (RxDB reads the hub’s copy of each case bef
     const knowing = hubFetch({ report: () => undefined, base: network.base, heardOfOnHub: () => true });
     await knowing(`${HUB}_all_docs`, preRead(['c-1', 'c-2']));
     expect(network.asked).toEqual([['c-1'], ['c-1', 'c-2']]);
+  });
+});
+
+describe('a read of cases by their ids in the URL (RxDB reads a push’s conflicts so)', () => {
+  it('goes with the ids in the body: 500 case numbers in a URL are over the hub’s and proxies’ header limits', async () => {
+    const sent: { url: string; method: string; body: unknown }[] = [];
+    const base = (input: RequestInfo | URL, init?: RequestInit) => {
+      sent.push({ url: input instanceof Request ? input.url : input.toString(), method: init?.method ?? 'GET', body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined });
+      return Promise.resolve(new Response(JSON.stringify({ rows: [] }), { status: 200 }));
+    };
+    const fetch = hubFetch({ report: () => undefined, base });
+    const keys = Array.from({ length: 500 }, (_, i) => `422822100202-20261126-01-${String(i).padStart(3, '0')}-1`);
+    await fetch(`${HUB}_all_docs?include_docs=true&keys=${encodeURIComponent(JSON.stringify(keys))}`);
+    const [request] = sent;
+    expect(request?.method).toBe('POST');
+    expect(request?.body).toEqual({ keys });
+    expect(new URL(request?.url ?? '').searchParams.get('include_docs')).toBe('true');
+    expect((request?.url ?? '').length).toBeLessThan(200);
   });
 });

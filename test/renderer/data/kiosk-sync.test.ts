@@ -13,6 +13,7 @@ import { formatCaseNumber } from '../../../core/case/number.js';
 import type { LocalDate } from '../../../core/local-date.js';
 import { FILE_CHUNK_BYTES, MAX_FILE_BYTES } from '../../../core/api/files.js';
 import { describeError } from '../../../core/i18n/describe.js';
+import { toStoredCase } from '../../../renderer/data/case-collection.js';
 import { caseStore, type CaseStore } from '../../../renderer/data/cases.js';
 import { attachFile, type FileError } from '../../../renderer/data/files.js';
 import { openKioskData } from '../../../renderer/data/kiosk-data.js';
@@ -25,6 +26,7 @@ import { createdDraft, itemSnapshot } from '../../core/fixtures.js';
 import { issueEnrollmentCode } from '../../../sync-server/kiosks.js';
 import { caseFor, startTestHub, TEST_APP_VERSION, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
 import { asReviewer, signInReviewer } from '../../sync-server/reviewer-client.js';
+import { benchCase } from '../../bench/bench-cases.js';
 import { eventually } from '../../support/eventually.js';
 import { TEST_STORAGE_KEY } from '../../support/storage-key.js';
 import { rawIndexedDb } from '../../support/raw-indexeddb.js';
@@ -584,6 +586,30 @@ describe('a push whose reply was lost on the line', () => {
       await kiosk.close();
     }
   });
+});
+
+describe('a day of cases whose push reply was lost', () => {
+  it('is confirmed once the line mends: the hub’s conflicts are read by POST, never 450 case numbers in a URL', async () => {
+    const kiosk = await kioskAt(VILLAGE_A);
+    try {
+      kiosk.network.up = false;
+      // The day's cases written at once, so the push sends them in one batch.
+      const day = Array.from({ length: 450 }, (_, i) => benchCase(kiosk.enrollment, i));
+      await kiosk.db.cases.bulkInsert(day.map(toStoredCase));
+      const numbers = day.map((doc) => doc.caseNumber);
+      kiosk.network.loseReplies = /\/_bulk_docs$/;
+      kiosk.network.up = true;
+      await eventually(async () => {
+        const held = await t.hub.store.request<{ rows: { error?: string }[] }>({ db: t.hub.store.dbName(`village_${VILLAGE_A}`), path: '_all_docs', method: 'POST', body: { keys: numbers } });
+        return held.ok && held.value.rows.every((row) => !row.error) ? true : undefined;
+      }, 'the push to reach the hub', 60_000);
+      kiosk.network.loseReplies = undefined;
+      await eventually(async () => ((await kiosk.sync.syncNow()).ok && kiosk.sync.state().pendingOutbound === 0 ? true : undefined), 'the hub to confirm every case', 60_000);
+      expect(kiosk.sync.state().refused).toEqual([]);
+    } finally {
+      await kiosk.close();
+    }
+  }, 120_000);
 });
 
 describe('a kiosk updated from 0.1.0, whose ledger kept no hub revisions', () => {
