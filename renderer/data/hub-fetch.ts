@@ -15,7 +15,6 @@
  *   repetitive JSON, and the line is slow;
  * - reports what the hub says it holds — every document it answers with, every write it acknowledges,
  *   with the hub's revision — so the ledger (sync-ledger.ts) knows what to prove later (reconcile.ts);
- * - reads the next batches of a feed being caught up while RxDB writes this one (read-ahead.ts);
  * - resumes the live feed from the last change it saw. RxDB's CouchDB stream asks for `since=now`
  *   until its first long poll answers, so after an outage it would never see what changed on the hub
  *   while it was retrying (a decision made then reached the counter only at the next full resync);
@@ -23,7 +22,6 @@
  *   (core/compat.ts), so the hub serves it documents newer versions wrote, which it keeps and passes on.
  */
 import { COMPAT_LEVEL, COMPAT_PARAM } from '../../core/compat.js';
-import { readAhead } from './read-ahead.js';
 
 /** What the hub holds of one document: its event count (0 for a kind without events) and revision. */
 export interface HeldDocument {
@@ -145,11 +143,19 @@ function documentsIn(body: unknown): HeldDocument[] {
 function keysInBody(url: string, init: RequestInit | undefined): { url: string; init: RequestInit | undefined } {
   const parsed = new URL(url);
   const keys = parsed.searchParams.get('keys');
-  if (!parsed.pathname.endsWith('/_all_docs') || keys === null || (init?.method ?? 'GET') !== 'GET') return { url, init };
+  const isRead = (init?.method ?? 'GET') === 'GET' && init?.body === undefined;
+  if (!parsed.pathname.includes('/sync/') || !parsed.pathname.endsWith('/_all_docs') || keys === null || !isRead) return { url, init };
+  let ids: unknown;
+  try {
+    ids = JSON.parse(keys);
+  } catch {
+    // Not RxDB's read: the hub answers it as it stands.
+    return { url, init };
+  }
   parsed.searchParams.delete('keys');
   const headers = new Headers(init?.headers);
   headers.set('content-type', 'application/json');
-  return { url: parsed.href, init: { ...init, method: 'POST', headers, body: JSON.stringify({ keys: JSON.parse(keys) as unknown }) } };
+  return { url: parsed.href, init: { ...init, method: 'POST', headers, body: JSON.stringify({ keys: ids }) } };
 }
 
 interface PreRead {
@@ -199,7 +205,6 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
     if (options.authorization) headers.set('authorization', options.authorization);
     return { ...init, headers };
   };
-  const ahead = readAhead();
 
   async function send(url: string, init: RequestInit | undefined): Promise<Response> {
     try {
@@ -313,7 +318,7 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
     // revisions: gzipped too when large, as a first pull's proof once sent more than the pull itself.
     const sent = init?.body;
     const large = typeof sent === 'string' && path.includes('/sync/') && bytesOf(sent) > GZIP_FROM_BYTES;
-    const response = (await ahead.take(url)) ?? (await send(url, large && init ? await encoded(init, sent) : init));
+    const response = await send(url, large && init ? await encoded(init, sent) : init);
     if (!response.ok) return fail(response);
     const carriesDocs = path.endsWith('/_changes') || path.endsWith('/_all_docs') || path.endsWith('/_bulk_get');
     if (!carriesDocs) return response;
@@ -321,10 +326,6 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
     if (path.endsWith('/_changes')) {
       if (typeof body?.last_seq === 'string' || typeof body?.last_seq === 'number') lastSeq.set(path, String(body.last_seq));
       report({ kind: 'pulled' });
-      // A change came on the live feed: RxDB now counts on its next read being asked after it (it drops a live
-      // event older than its latest read), so nothing read before it may be served.
-      if (new URL(url).searchParams.get('feed') === 'longpoll' && (body as { results?: unknown[] } | undefined)?.results?.length) ahead.drop(path);
-      ahead.follow(url, body, (batchUrl) => base(batchUrl, credentialed(init)));
     }
     const held = reportsHeld ? documentsIn(body) : [];
     if (held.length > 0) report({ kind: 'held', docs: held });
@@ -334,7 +335,6 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
     repull(path: string) {
       const feed = path.endsWith('/_changes') ? path : `${path.replace(/\/?$/, '/')}_changes`;
       repulls.add(feed);
-      ahead.drop(feed);
     },
   });
 }

@@ -17,7 +17,7 @@ const CASES = Number(process.env.BENCH_SYNC_CASES ?? 10_000);
 
 const UNMET = {
   speed:
-    'the kiosk’s writes bound it, not the line: the feed is read two batches ahead, and Chromium’s main thread still waits on IndexedDB about half the time; each case is sealed at rest and written twice (the case and RxDB’s record of the hub’s copy). In Node (both sides in memory) the kiosk’s one thread seals each case and keeps RxDB’s books. Would meet it: a storage that writes a batch in one transaction without the second copy (RxDB’s premium IndexedDB or OPFS storage), measured here first.',
+    'the kiosk’s writes bound it, not the line: Chromium’s main thread waits on IndexedDB about half the time; each case is sealed at rest and written twice (the case and RxDB’s record of the hub’s copy). In Node (both sides in memory) the kiosk’s one thread seals each case and keeps RxDB’s books. Would meet it: a storage that writes a batch in one transaction without the second copy (RxDB’s premium IndexedDB or OPFS storage), measured here first.',
   bytes:
     'the pulled cases themselves, gzipped, are about 0.4× PouchDB’s bytes; the proof that follows a pull adds its revisions. Would meet it: brotli on responses (Chromium offers it only over HTTPS, as a county’s TLS proxy serves), and a proof that does not ask again for what the hub sent in the same connection.',
 };
