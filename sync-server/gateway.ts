@@ -16,7 +16,6 @@ import type { GatewayContext } from './gateway/context.js';
 import { databaseInfoEndpoint } from './gateway/database-info.js';
 import { docEndpoints } from './gateway/doc.js';
 import { localEndpoint } from './gateway/local.js';
-import { ownWrites } from './gateway/own-writes.js';
 import { revsDiffEndpoint } from './gateway/revs-diff.js';
 import type { Scoped } from './gateway/scoped.js';
 import { writeCases } from './gateway/write.js';
@@ -100,13 +99,11 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     return { ok: false, reply: failure(403, 'forbidden', 'This kiosk may sync only its own village and the catalog.') };
   }
 
-  const own = ownWrites();
   const ctx: GatewayContext = {
     store,
     now,
     log,
     touch,
-    ownWrites: own,
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.onVillageWritten ? { onVillageWritten: options.onVillageWritten } : {}),
   };
@@ -118,7 +115,6 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     pulled: (kiosk) => {
       touch(kiosk, 'lastPullAt');
     },
-    ownWrites: own,
   });
   const databaseInfo = databaseInfoEndpoint(ctx);
   const allDocs = allDocsEndpoint(ctx);

@@ -11,7 +11,6 @@ import type { KioskDoc } from '../kiosks.js';
 import type { HubMetrics } from '../observe/metrics.js';
 import type { Store } from '../store/store.js';
 import type { ChangeFeeds } from './change-feeds.js';
-import type { OwnWrites } from './own-writes.js';
 import { docsFor, fromStore, presentRows, type Row, type Scoped } from './scoped.js';
 
 const LONGPOLL_TIMEOUT_MS = 55_000;
@@ -47,14 +46,6 @@ interface ChangesPage {
 
 type Batch = { readonly ok: true; readonly page: ChangesPage } | { readonly ok: false; readonly reply: HttpReply };
 
-/** A row with one leaf revision, the one this kiosk just wrote. */
-function isEchoOf(own: OwnWrites, s: Scoped, row: Row): boolean {
-  const changes = row.changes;
-  if (s.access !== 'write' || !Array.isArray(changes) || changes.length !== 1) return false;
-  const rev = (changes[0] as { rev?: unknown } | undefined)?.rev;
-  return typeof rev === 'string' && own.isEcho(s.kiosk.kioskId, String(row.id), rev);
-}
-
 export interface ChangesOptions {
   readonly store: Store;
   readonly feeds: ChangeFeeds;
@@ -63,19 +54,17 @@ export interface ChangesOptions {
   readonly metrics?: Pick<HubMetrics, 'longPolls'>;
   /** The kiosk read its feed (for the fleet view). */
   readonly pulled: (kiosk: KioskDoc) => void;
-  /** What each kiosk just wrote, left out of its own feed (own-writes.ts). */
-  readonly ownWrites?: OwnWrites;
 }
 
 export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: RouteContext) => Promise<HttpReply> {
   const { store, feeds } = options;
 
   /** One batch of the feed, as the kiosk may see it. */
-  async function readBatch(s: Scoped, qs: Query, signal: AbortSignal, withDocs: boolean, live: boolean): Promise<Batch> {
+  async function readBatch(s: Scoped, qs: Query, signal: AbortSignal, withDocs: boolean): Promise<Batch> {
     const result = await store.request<ChangesPage>({ db: s.db, path: '_changes', qs, signal });
     if (!result.ok) return { ok: false, reply: fromStore(result) };
     options.pulled(s.kiosk);
-    return fillBatch(s, qs, result.value, signal, withDocs, live);
+    return fillBatch(s, qs, result.value, signal, withDocs);
   }
 
   /**
@@ -84,19 +73,9 @@ export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: R
    * more" (RxDB does), so a batch cut short by a design document once ended a fresh kiosk's first pull
    * after 99 of 10,000 cases, and "sync now" reported success.
    */
-  /**
-   * A feed's rows as this kiosk may see them; on its live feed, without its own writes coming back to it. A
-   * feed read from a checkpoint (a kiosk restarted, or restored from an older disk) gets every row.
-   */
-  function feedRows(s: Scoped, rows: readonly Row[], withDocs: boolean, live: boolean): Row[] {
-    const own = live ? options.ownWrites : undefined;
-    const echoes = own ? rows.filter((row) => typeof row.id === 'string' && isEchoOf(own, s, row)) : [];
-    return presentRows(s, echoes.length === 0 ? rows : rows.filter((row) => !echoes.includes(row)), 'omit', withDocs);
-  }
-
-  async function fillBatch(s: Scoped, qs: Record<string, unknown>, first: ChangesPage, signal: AbortSignal, withDocs: boolean, live: boolean): Promise<Batch> {
+  async function fillBatch(s: Scoped, qs: Record<string, unknown>, first: ChangesPage, signal: AbortSignal, withDocs: boolean): Promise<Batch> {
     const limit = Number(qs.limit);
-    const results = feedRows(s, first.results, withDocs, live);
+    const results = presentRows(s, first.results, 'omit', withDocs);
     let page = first;
     let asked = limit;
     // A page as long as asked may have more behind it; a shorter one is the end of the feed. A descending
@@ -107,7 +86,7 @@ export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: R
       const more = await store.request<ChangesPage>({ db: s.db, path: '_changes', qs: { ...qs, feed: 'normal', since: page.last_seq, limit: asked }, signal });
       if (!more.ok) return { ok: false, reply: fromStore(more) };
       page = more.value;
-      results.push(...feedRows(s, page.results, withDocs, live));
+      results.push(...presentRows(s, page.results, 'omit', withDocs));
     }
     return { ok: true, page: { ...page, results } };
   }
@@ -120,7 +99,7 @@ export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: R
     const batch = await feeds.follow(
       s.db,
       async () => {
-        const answer = await readBatch(s, read, clientGone, withDocs, true);
+        const answer = await readBatch(s, read, clientGone, withDocs);
         // The next read starts where this one ended (a poll `since=now` included).
         if (answer.ok && answer.page.last_seq !== undefined) read.since = answer.page.last_seq;
         return answer;
@@ -139,7 +118,7 @@ export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: R
     const { heartbeat } = q.qs;
     delete q.qs.heartbeat;
     if (q.qs.feed !== 'longpoll') {
-      const batch = await readBatch(s, q.qs, context.signal, withDocs, false);
+      const batch = await readBatch(s, q.qs, context.signal, withDocs);
       return batch.ok ? reply(200, batch.page) : batch.reply;
     }
     const limits = pollLimits(options.proxyReadTimeoutMs ?? DEFAULT_PROXY_READ_TIMEOUT_MS, heartbeat === undefined ? undefined : heartbeat === 'true' ? LONGPOLL_TIMEOUT_MS : Number(heartbeat));

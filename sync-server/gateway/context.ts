@@ -6,7 +6,6 @@ import { failure } from '../http/kit.js';
 import type { KioskDoc } from '../kiosks.js';
 import type { HubMetrics } from '../observe/metrics.js';
 import type { Store } from '../store/store.js';
-import type { OwnWrites } from './own-writes.js';
 
 export interface GatewayContext {
   readonly store: Store;
@@ -17,8 +16,6 @@ export interface GatewayContext {
   readonly metrics?: Pick<HubMetrics, 'longPolls' | 'pushedDocuments'>;
   /** Called after a kiosk's cases were written, so the review queue follows at once. */
   readonly onVillageWritten?: (village: string) => void;
-  /** What each kiosk just wrote, kept out of its own feed (own-writes.ts). */
-  readonly ownWrites?: OwnWrites;
 }
 
 /** A write to the catalog, which kiosks only read. */

@@ -64,10 +64,6 @@ export function writeCases(ctx: GatewayContext): WriteCases {
       const q = await quarantine(store, s.kiosk, s.publicDb, [...refusals.values()], at);
       if (!q.ok) log(`quarantine write failed for ${s.kiosk.kioskId}: ${q.error.reason}`);
     }
-    // A current kiosk's edit is stored exactly as sent (carryOver): its feed need not bring it back.
-    if (newEdits && s.reader === 'current') {
-      ctx.ownWrites?.record(s.kiosk.kioskId, written.flatMap((row) => (row.ok && row.rev ? [{ id: row.id, rev: row.rev }] : [])));
-    }
     const failed = new Set(written.filter((row) => row.error).map((row) => row.id));
     const committed = newEdits
       ? written.filter((row) => row.ok).map((row) => row.id)
