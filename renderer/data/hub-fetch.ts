@@ -199,16 +199,11 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
   const lastSeq = new Map<string, string>();
   const repulls = new Set<string>();
 
-  /** `init` with the kiosk's credential. */
-  const credentialed = (init: RequestInit | undefined): RequestInit => {
+  async function send(url: string, init: RequestInit | undefined): Promise<Response> {
     const headers = new Headers(init?.headers);
     if (options.authorization) headers.set('authorization', options.authorization);
-    return { ...init, headers };
-  };
-
-  async function send(url: string, init: RequestInit | undefined): Promise<Response> {
     try {
-      return await base(url, credentialed(init));
+      return await base(url, { ...init, headers });
     } catch (error) {
       const failure = new HubRequestError(0, 'hub_unreachable', error instanceof Error ? error.message : String(error));
       report({ kind: 'failed', error: failure });
