@@ -7,13 +7,16 @@
  *
  * The kiosks are simulated at the protocol level — RxDB's free tier opens 13 collections per process, so 179
  * real kiosk databases cannot share one — making exactly the requests a kiosk's sync makes: a long poll on
- * its village and one on the catalog, and per case the conflict read (`_all_docs`), the `_bulk_docs` push
- * and a status report. Each simulated kiosk enrolls through the real enrollment route.
+ * its village and one on the catalog, and per case the `_bulk_docs` push and a status report. Each
+ * simulated kiosk enrolls through the real enrollment route. They speak as today's kiosk (`hub-fetch.ts`):
+ * every gateway request carries the compatibility rule (`?cunban_compat=1`), and a new case's conflict read
+ * is answered on the kiosk (the hub never heard of it), so it is not sent.
  */
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enrollResponseSchema, type EnrollResponse } from '../../core/api/enrollment.js';
+import { COMPAT_LEVEL, COMPAT_PARAM } from '../../core/compat.js';
 import { demoCalendarData, demoCatalog, demoDivisions } from '../../core/seed/demo-county.js';
 import { canStartCouchDb, startCouchDb } from '../../scripts/local-couchdb.js';
 import { loadHubConfig } from '../../sync-server/config.js';
@@ -68,12 +71,15 @@ interface SimulatedKiosk {
 
 const sleep = (ms: number) => new Promise((wait) => setTimeout(wait, ms));
 
+/** How today's kiosk asks the gateway: with its compatibility rule (core/compat.ts). */
+const ASKING_AS_TODAYS_KIOSK = `${COMPAT_PARAM}=${String(COMPAT_LEVEL)}`;
+
 /** The long poll a live kiosk keeps open on one database, until `stop`. */
 async function livePull(url: string, authorization: string, stop: AbortSignal): Promise<void> {
   let since: unknown = 'now';
   while (!stop.aborted) {
     try {
-      const response = await fetch(`${url}_changes?feed=longpoll&timeout=55000&heartbeat=60000&include_docs=true&style=all_docs&limit=100&since=${encodeURIComponent(String(since))}`, {
+      const response = await fetch(`${url}_changes?${ASKING_AS_TODAYS_KIOSK}&feed=longpoll&timeout=55000&heartbeat=60000&include_docs=true&style=all_docs&limit=100&since=${encodeURIComponent(String(since))}`, {
         headers: { authorization },
         signal: stop,
       });
@@ -92,8 +98,7 @@ async function pushCase(kiosk: SimulatedKiosk): Promise<{ caseNumber: string; vi
   const writtenAt = performance.now();
   const headers = { authorization: kiosk.enrollment.authorization, 'content-type': 'application/json' };
   const url = kiosk.enrollment.villageSyncUrl;
-  await (await fetch(`${url}_all_docs`, { method: 'POST', headers, body: JSON.stringify({ keys: [doc.caseNumber], include_docs: true }) })).text();
-  const pushed = await fetch(`${url}_bulk_docs`, { method: 'POST', headers, body: JSON.stringify({ docs: [{ _id: doc.caseNumber, ...doc }] }) });
+  const pushed = await fetch(`${url}_bulk_docs?${ASKING_AS_TODAYS_KIOSK}`, { method: 'POST', headers, body: JSON.stringify({ docs: [{ _id: doc.caseNumber, ...doc }] }) });
   if (!pushed.ok) throw new Error(`push refused: ${String(pushed.status)} ${await pushed.text()}`);
   await pushed.text();
   const report = { appVersion: 'bench', pendingCases: 0, pendingFiles: 0, refused: 0 };
