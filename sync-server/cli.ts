@@ -34,7 +34,8 @@ const USAGE = `Usage: cunban-hub <command> [options] [--json]
   kiosks list | kiosks revoke KIOSK_ID
   fleet minimum-version VERSION | fleet minimum-version --clear | fleet show
                                           the oldest kiosk version the county accepts without an update
-  users add --role county|town [--town CODE12] --name NAME [--password PW]
+  users add --role county|town [--town CODE12] --name NAME [--display-name 李强] [--password PW]
+                                          a reviewer; the display name is how cases and kiosks name them
   keys rotate                             a new county data key, current from each kiosk's next enrollment
   keys show                               the key ring's fingerprint and key ids (never a key)
   updates keygen --out FILE               a new Ed25519 key pair for signing kiosk updates: the private key
@@ -84,6 +85,7 @@ function parseCommandLine() {
     role: { type: 'string' },
     town: { type: 'string' },
     name: { type: 'string' },
+    'display-name': { type: 'string' },
     password: { type: 'string' },
     clear: { type: 'boolean', default: false },
     out: { type: 'string' },
@@ -318,11 +320,12 @@ async function main(): Promise<void> {
       const generated = flags.password === undefined;
       const password = flags.password ?? randomBytes(12).toString('base64url');
       const added = await withStore(config, (a) =>
-        addReviewer(a.store, { name: flags.name ?? '', role, ...(flags.town ? { town: flags.town } : {}), password }, new Date()),
+        addReviewer(a.store, { name: flags.name ?? '', ...(flags['display-name'] ? { displayName: flags['display-name'] } : {}), role, ...(flags.town ? { town: flags.town } : {}), password }, new Date()),
       );
       if (!added.ok) {
         const messages = {
           'user.badName': '--name: 2–32 letters, digits, _ . -',
+          'user.badDisplayName': '--display-name: the person’s name, 1–32 letters (李强, Li Qiang).',
           'user.townRequired': 'A town reviewer needs --town CODE12.',
           'user.badTown': `${flags.town ?? ''} is not a 12-digit town code.`,
           'user.weakPassword': 'The password needs at least 10 characters.',

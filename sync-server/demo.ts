@@ -64,8 +64,8 @@ export interface DemoSeed {
 }
 
 const DEMO_REVIEWERS = [
-  { name: 'county-admin', role: 'county' as const },
-  { name: 'yezhou-reviewer', role: 'town' as const, town: '422822100000' },
+  { name: 'county-admin', displayName: '张敏', role: 'county' as const },
+  { name: 'yezhou-reviewer', displayName: '李强', role: 'town' as const, town: '422822100000' },
 ];
 
 export async function seedDemo(store: Store, dataDir: string, hubUrl: string): Promise<Result<DemoSeed, SetupError>> {

@@ -9,7 +9,10 @@ export interface ReviewerDoc {
   readonly _id: string;
   readonly _rev?: string;
   readonly type: 'reviewer';
+  /** The sign-in name (yezhou-reviewer). */
   readonly name: string;
+  /** The person's name as cases and kiosks show who decided (李强); the sign-in name when absent. */
+  readonly displayName?: string;
   readonly role: 'county' | 'town';
   /** For town reviewers: the town whose villages they see. */
   readonly town?: string;
@@ -19,6 +22,7 @@ export interface ReviewerDoc {
 
 export type AddUserError =
   | { readonly code: 'user.badName' }
+  | { readonly code: 'user.badDisplayName' }
   | { readonly code: 'user.townRequired' }
   | { readonly code: 'user.badTown'; readonly town: string }
   | { readonly code: 'user.weakPassword' }
@@ -29,10 +33,12 @@ export const MIN_PASSWORD_LENGTH = 10;
 
 export async function addReviewer(
   store: Store,
-  input: { name: string; role: 'county' | 'town'; town?: string; password: string },
+  input: { name: string; displayName?: string; role: 'county' | 'town'; town?: string; password: string },
   now: Date,
 ): Promise<Result<ReviewerDoc, AddUserError>> {
   if (!/^[\p{L}\p{N}_.-]{2,32}$/u.test(input.name)) return err({ code: 'user.badName' });
+  const displayName = input.displayName?.trim();
+  if (displayName !== undefined && !/^[\p{L}\p{M}\p{N}·. -]{1,32}$/u.test(displayName)) return err({ code: 'user.badDisplayName' });
   if (input.role === 'town' && !input.town) return err({ code: 'user.townRequired' });
   if (input.town && parseDivisionCode(input.town)?.level !== 'town') return err({ code: 'user.badTown', town: input.town });
   if (input.password.length < MIN_PASSWORD_LENGTH) return err({ code: 'user.weakPassword' });
@@ -40,6 +46,7 @@ export async function addReviewer(
     _id: `user:${input.name}`,
     type: 'reviewer',
     name: input.name,
+    ...(displayName ? { displayName } : {}),
     role: input.role,
     ...(input.role === 'town' && input.town ? { town: input.town } : {}),
     passwordHash: await hashPassword(input.password),

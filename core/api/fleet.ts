@@ -13,6 +13,8 @@ export interface AreaVillage {
 
 /** What `GET /api/review/area` answers: the reviewer's villages, and the catalog's sectors by name. */
 export interface Area {
+  /** The county's name, as its division table gives it (建始县). */
+  readonly countyName: string;
   readonly villages: readonly AreaVillage[];
   readonly sectors: readonly { readonly code: string; readonly name: { readonly zh: string; readonly en: string } }[];
 }

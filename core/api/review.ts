@@ -12,7 +12,10 @@ export const signInRequestSchema = z.strictObject({
 export type SignInRequest = z.infer<typeof signInRequestSchema>;
 
 export interface ReviewerView {
+  /** The sign-in name. */
   readonly name: string;
+  /** The person's name, shown on cases as who decided; absent for accounts made without one. */
+  readonly displayName?: string;
   readonly role: 'county' | 'town';
   readonly town?: string;
 }
@@ -24,6 +27,8 @@ export interface SessionView {
 }
 
 export const CSRF_HEADER = 'x-cunban-csrf';
+/** Sent by the console on refreshes it makes by itself (`1`): they do not keep a reviewer's session alive. */
+export const BACKGROUND_HEADER = 'x-cunban-background';
 export const SESSION_COOKIE = 'cunban_session';
 
 const note = z.string().trim().max(2000).optional();

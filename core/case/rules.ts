@@ -149,6 +149,9 @@ export function applyEvent(state: CaseState | undefined, event: CaseEvent): Resu
         currentLevel: 'village',
         materials: withMaterials(s.materials, event.payload.missing, 'missing'),
         outstandingMaterials: [...new Set([...s.outstandingMaterials, ...event.payload.missing])].sort(),
+        ...(event.type === 'returnedForMaterials'
+          ? { returned: { level: event.actor.level, at: event.at, actorName: event.actor.name, reason: event.payload.reason, missing: event.payload.missing } }
+          : {}),
       });
     }
     case 'materialsSupplied': {
@@ -161,7 +164,7 @@ export function applyEvent(state: CaseState | undefined, event: CaseEvent): Resu
       if (outstanding.length > 0) return ok({ ...s, materials, outstandingMaterials: outstanding });
       // Complete again: the case goes back to whoever asked, and the time limit starts afresh (补正后重新计算).
       const resumeAt = s.awaitingFor ?? 'village';
-      const { awaitingFor: _done, ...rest } = s;
+      const { awaitingFor: _done, returned: _answered, ...rest } = s;
       return ok({
         ...rest,
         materials,

@@ -25,6 +25,15 @@ export interface Decision {
   readonly reason?: string;
 }
 
+/** The town's or county's latest return of a case for materials: who, when, why and what. */
+export interface Return {
+  readonly level: Level;
+  readonly at: string;
+  readonly actorName: string;
+  readonly reason: string;
+  readonly missing: readonly string[];
+}
+
 /** Everything about a case that is derived from its events. */
 export interface CaseState {
   readonly caseNumber: string;
@@ -43,6 +52,8 @@ export interface CaseState {
   /** While awaiting materials: what is still outstanding, and which level asked for it. */
   readonly outstandingMaterials: readonly string[];
   readonly awaitingFor?: Level;
+  /** While the case waits for materials a higher level asked for: that return. */
+  readonly returned?: Return;
   readonly decision?: Decision;
   readonly closedAt?: string;
   readonly updatedAt: string;

@@ -2,12 +2,17 @@
  * The console's client for the review API on the hub that served it: same origin, the session in an
  * HttpOnly cookie the page cannot read, and the CSRF token echoed on every write. Answers are
  * `{ok, value} | {ok: false, error}` with the hub's error code, never an exception.
+ *
+ * A session that ends mid-work loses nothing: a request answered 401 waits while the page signs the
+ * reviewer in again in place (`onSessionEnded`), then is sent once more with the new session's token; a
+ * 403 for a stale token (the session renewed elsewhere) fetches the current one and is sent once more.
+ * The hub refuses before acting in both cases, so sending again never acts twice.
  */
 import type { CaseFileView } from '../../core/api/files.js';
 import type { Area, KioskView, QuarantineView } from '../../core/api/fleet.js';
 import type { NoticeView, PublishNoticeRequest } from '../../core/api/notices.js';
 import type { QueueQuery } from '../../core/api/queue.js';
-import { CSRF_HEADER, type ReviewAction, type SessionView } from '../../core/api/review.js';
+import { BACKGROUND_HEADER, CSRF_HEADER, type ReviewAction, type SessionView } from '../../core/api/review.js';
 import type { CaseDocument } from '../../core/case/document.js';
 import type { QueueEntry } from '../../core/case/queue-entry.js';
 import type { Dashboard } from '../../core/dashboard.js';
@@ -30,12 +35,22 @@ export interface QueuePage {
 /** A case as the review API returns it: no sealed values, no blind index. */
 export type ReviewCase = Omit<CaseDocument, 'summary'> & { readonly summary: Omit<CaseDocument['summary'], 'applicantIdHash'> };
 
+/** A refresh the page makes by itself, not the reviewer: it does not keep the session alive. */
+export interface Background {
+  readonly background?: boolean;
+}
+
 export interface ReviewApi {
+  /**
+   * Who answers when the session has ended: sign the reviewer in again (true) or not (false); requests
+   * waiting on it are then sent again or answered 401. One at a time, however many requests wait.
+   */
+  onSessionEnded(signInAgain: (() => Promise<boolean>) | undefined): void;
   session(): Promise<Result<SessionView, ApiError>>;
   signIn(name: string, password: string): Promise<Result<SessionView, ApiError>>;
   signOut(): Promise<Result<undefined, ApiError>>;
   queue(query: Partial<QueueQuery>): Promise<Result<QueuePage, ApiError>>;
-  case(caseNumber: string): Promise<Result<ReviewCase, ApiError>>;
+  case(caseNumber: string, options?: Background): Promise<Result<ReviewCase, ApiError>>;
   act(caseNumber: string, action: ReviewAction): Promise<Result<ReviewCase, ApiError>>;
   reveal(caseNumber: string, reason: string): Promise<Result<{ idNumber: string }, ApiError>>;
   area(): Promise<Result<Area, ApiError>>;
@@ -46,7 +61,7 @@ export interface ReviewApi {
   resolve(id: string, note: string): Promise<Result<QuarantineView, ApiError>>;
   audit(): Promise<Result<AuditEntry[], ApiError>>;
   dashboard(): Promise<Result<Dashboard, ApiError>>;
-  caseFiles(caseNumber: string): Promise<Result<CaseFileView[], ApiError>>;
+  caseFiles(caseNumber: string, options?: Background): Promise<Result<CaseFileView[], ApiError>>;
   /** Where the browser opens a file (same origin: the session cookie goes with it). */
   fileUrl(caseNumber: string, sha256: string): string;
   notices(): Promise<Result<NoticeView[], ApiError>>;
@@ -64,38 +79,69 @@ export interface AuditEntry {
 
 export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init)): ReviewApi {
   let csrf = '';
-  async function call<T>(method: string, path: string, body?: unknown): Promise<Result<T, ApiError>> {
+  let signInAgain: (() => Promise<boolean>) | undefined;
+  let signingInAgain: Promise<boolean> | undefined;
+  async function send<T>(method: string, path: string, body: unknown, background: boolean): Promise<Result<T, ApiError>> {
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {
         method,
         credentials: 'same-origin',
         cache: 'no-store',
-        headers: { ...(method === 'GET' ? {} : { [CSRF_HEADER]: csrf }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          ...(method === 'GET' ? {} : { [CSRF_HEADER]: csrf }),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(background ? { [BACKGROUND_HEADER]: '1' } : {}),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch {
       return err({ code: 'console.hubUnreachable', status: 0, reason: '' });
     }
     const text = await response.text();
-    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // A proxy's error page, not the hub's answer.
+      return err({ code: 'console.hubError', status: response.status, reason: '' });
+    }
     if (!response.ok) {
       const { error, reason } = (parsed ?? {}) as { error?: string; reason?: string };
       return err({ code: error ?? 'console.hubError', status: response.status, reason: reason ?? '' });
     }
     return ok(parsed as T);
   }
+  /** The one sign-in in place every request refused meanwhile waits on. */
+  function signedInAgain(): Promise<boolean> {
+    if (!signInAgain) return Promise.resolve(false);
+    signingInAgain ??= signInAgain().finally(() => {
+      signingInAgain = undefined;
+    });
+    return signingInAgain;
+  }
+  async function call<T>(method: string, path: string, body?: unknown, options: Background = {}): Promise<Result<T, ApiError>> {
+    const answer = await send<T>(method, path, body, options.background === true);
+    if (answer.ok || path === '/api/session') return answer;
+    if (answer.error.code === 'unauthorized' && (await signedInAgain())) return send<T>(method, path, body, options.background === true);
+    if (answer.error.code === 'csrf' && (await currentSession()).ok) return send<T>(method, path, body, options.background === true);
+    return answer;
+  }
   const remember = (answer: Result<SessionView, ApiError>) => {
     if (answer.ok) csrf = answer.value.csrf;
     return answer;
   };
+  async function currentSession(): Promise<Result<SessionView, ApiError>> {
+    // 204: nobody is signed in.
+    const answer = await call<SessionView | undefined>('GET', '/api/session');
+    if (!answer.ok) return answer;
+    return answer.value === undefined ? err({ code: 'unauthorized', status: 204, reason: '' }) : remember(ok(answer.value));
+  }
   return {
-    async session() {
-      // 204: nobody is signed in.
-      const answer = await call<SessionView | undefined>('GET', '/api/session');
-      if (!answer.ok) return answer;
-      return answer.value === undefined ? err({ code: 'unauthorized', status: 204, reason: '' }) : remember(ok(answer.value));
+    onSessionEnded(handler) {
+      signInAgain = handler;
     },
+    session: currentSession,
     signIn: async (name, password) => remember(await call<SessionView>('POST', '/api/session', { name, password })),
     signOut: () => call<undefined>('DELETE', '/api/session'),
     queue(query) {
@@ -104,7 +150,7 @@ export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input,
       const params = new URLSearchParams(entries.flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
       return call<QueuePage>('GET', `/api/review/queue?${params.toString()}`);
     },
-    case: (caseNumber) => call<ReviewCase>('GET', `/api/review/cases/${encodeURIComponent(caseNumber)}`),
+    case: (caseNumber, options) => call<ReviewCase>('GET', `/api/review/cases/${encodeURIComponent(caseNumber)}`, undefined, options),
     act: (caseNumber, action) => call<ReviewCase>('POST', `/api/review/cases/${encodeURIComponent(caseNumber)}/events`, action),
     reveal: (caseNumber, reason) => call<{ idNumber: string }>('POST', `/api/review/cases/${encodeURIComponent(caseNumber)}/reveal`, { reason }),
     area: () => call<Area>('GET', '/api/review/area'),
@@ -115,7 +161,7 @@ export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input,
     resolve: (id, note) => call<QuarantineView>('POST', `/api/review/quarantine/${encodeURIComponent(id)}/resolve`, { note }),
     audit: () => call<AuditEntry[]>('GET', '/api/review/audit'),
     dashboard: () => call<Dashboard>('GET', '/api/review/dashboard'),
-    caseFiles: (caseNumber) => call<CaseFileView[]>('GET', `/api/review/cases/${encodeURIComponent(caseNumber)}/files`),
+    caseFiles: (caseNumber, options) => call<CaseFileView[]>('GET', `/api/review/cases/${encodeURIComponent(caseNumber)}/files`, undefined, options),
     fileUrl: (caseNumber, sha256) => `${base}/api/review/cases/${encodeURIComponent(caseNumber)}/files/${sha256}`,
     notices: () => call<NoticeView[]>('GET', '/api/review/notices'),
     publishNotice: (notice) => call<NoticeView>('POST', '/api/review/notices', notice),

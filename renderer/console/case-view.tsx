@@ -3,39 +3,72 @@
  * allow at the reviewer's level now, and a deliberate, audited reveal of the full ID number (shown on
  * this screen only, never stored by the browser).
  */
-import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type SyntheticEvent } from 'react';
 import type { CaseFileView } from '../../core/api/files.js';
+import type { Area } from '../../core/api/fleet.js';
 import type { ReviewAction, ReviewerView } from '../../core/api/review.js';
 import { foldCase } from '../../core/case/fold.js';
+import { materialFiles, type MaterialFileRef } from '../../core/case/material-files.js';
 import { allowedEventTypes } from '../../core/case/rules.js';
 import { CaseHeading } from '../ui/case-parts.js';
-import { CaseTimeline } from '../ui/case-timeline.js';
+import { CaseTimeline, type CasePlace } from '../ui/case-timeline.js';
+import { ConfirmButton } from '../ui/confirm.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
-import type { ApiError, ReviewApi, ReviewCase } from './api.js';
+import type { ApiError, Background, ReviewApi, ReviewCase } from './api.js';
 import { useLoaded } from './use-loaded.js';
 import { apiErrorText } from './console-root.js';
+
+/** How often an open case is read again: what a kiosk or another reviewer did shows without reopening it. */
+const CASE_REFRESH_MS = 5000;
+/** The case's village, town and county by name, from the reviewer's area. */
+function placeIn(area: Area | undefined, village: string): CasePlace | undefined {
+  const found = area?.villages.find((candidate) => candidate.code12 === village);
+  return area && found ? { village: found.name, town: found.townName, county: area.countyName } : undefined;
+}
+
+/** A case changes only by gaining events (its summary's time moves with them). */
+const revisionOf = (doc: ReviewCase) => `${doc.summary.updatedAt}/${String(doc.events.length)}`;
 
 export function ReviewCaseView(props: { readonly api: ReviewApi; readonly reviewer: ReviewerView; readonly caseNumber: string; readonly onBack: () => void }) {
   const { api, caseNumber } = props;
   const { t, pick } = useI18n();
   const [doc, setDoc] = useState<ReviewCase>();
   const [error, setError] = useState<ApiError>();
-  const load = useCallback(async () => {
-    const answer = await api.case(caseNumber);
-    if (answer.ok) setDoc(answer.value);
-    else setError(answer.error);
-  }, [api, caseNumber]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  const files = useLoaded(useCallback(() => api.caseFiles(caseNumber), [api, caseNumber]));
-  // A scan the kiosk is still uploading appears here once it is whole.
-  const uploading = files.value?.some((file) => !file.complete) ?? false;
+  const load = useCallback(
+    async (options?: Background) => {
+      const answer = await api.case(caseNumber, options);
+      if (answer.ok) setDoc((shown) => (shown && revisionOf(shown) === revisionOf(answer.value) ? shown : answer.value));
+      else if (!options?.background) setError(answer.error);
+    },
+    [api, caseNumber],
+  );
+  const files = useLoaded(useCallback((options?: Background) => api.caseFiles(caseNumber, options), [api, caseNumber]));
+  const area = useLoaded(useCallback(() => api.area(), [api]));
   const reloadFiles = files.reload;
   useEffect(() => {
+    void load();
+    const timer = setInterval(() => {
+      void load({ background: true });
+    }, CASE_REFRESH_MS);
+    return () => {
+      clearInterval(timer);
+    };
+  }, [load]);
+  // A new revision may carry new scans (materials supplied); a scan still uploading appears once whole.
+  const revision = doc ? revisionOf(doc) : undefined;
+  const onHub = files.value;
+  const uploading =
+    onHub !== undefined &&
+    (onHub.some((file) => !file.complete) || (doc !== undefined && [...materialFiles(doc.events).values()].flat().some((ref) => !onHub.some((file) => file.sha256 === ref.sha256))));
+  useEffect(() => {
+    if (revision !== undefined) reloadFiles({ background: true });
+  }, [revision, reloadFiles]);
+  useEffect(() => {
     if (!uploading) return;
-    const timer = setTimeout(reloadFiles, 3000);
+    const timer = setTimeout(() => {
+      reloadFiles({ background: true });
+    }, 3000);
     return () => {
       clearTimeout(timer);
     };
@@ -46,10 +79,12 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
   const view = foldCase(doc.events);
   if (!view.ok) return <Alert>{t('case.history.noCreatedEvent')}</Alert>;
   const { state, timeline } = view.value;
+  const attached = materialFiles(doc.events);
   const materialName = (id: string) => {
     const material = state.item.materials.find((m) => m.id === id);
     return material ? pick(material.name) : id;
   };
+  const filesOf = (materialId: string) => scansOf(materialId, attached, files.value ?? []);
 
   return (
     <section className="case-detail">
@@ -66,7 +101,7 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
         {state.item.materials.map((material) => (
           <li key={material.id} data-material={material.id}>
             {pick(material.name)}: {t(`material.${state.materials[material.id] ?? 'unchecked'}`)}
-            <MaterialFiles api={api} caseNumber={caseNumber} files={files.value?.filter((file) => file.materialId === material.id) ?? []} />
+            <MaterialFiles api={api} caseNumber={caseNumber} files={filesOf(material.id)} />
           </li>
         ))}
       </ul>
@@ -81,9 +116,26 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
           return answer.ok ? undefined : answer.error;
         }}
       />
-      <CaseTimeline timeline={timeline} materialName={materialName} />
+      <CaseTimeline timeline={timeline} materialName={materialName} place={placeIn(area.value, state.village)} />
     </section>
   );
+}
+
+/**
+ * A material's scans as the case attached them — the same bytes under every material they were attached
+ * to — each with the hub's state of its upload (one not announced yet is still uploading); a file on the
+ * hub that no event names yet (its event still on the way) shows under the material it was uploaded for.
+ */
+function scansOf(materialId: string, attached: ReadonlyMap<string, readonly MaterialFileRef[]>, onHub: readonly CaseFileView[]): CaseFileView[] {
+  const named = new Set([...attached.values()].flat().map((ref) => ref.sha256));
+  const refs = attached.get(materialId) ?? [];
+  return [
+    ...refs.map((ref) => {
+      const held = onHub.find((file) => file.sha256 === ref.sha256);
+      return held ? { ...held, materialId } : { ...ref, materialId, complete: false, uploadedAt: '' };
+    }),
+    ...onHub.filter((file) => file.materialId === materialId && !named.has(file.sha256)),
+  ];
 }
 
 /** A material's scans: images as thumbnails, each opening whole in a new tab; still uploading says so. */
@@ -120,6 +172,7 @@ function Decisions(props: {
   const [missing, setMissing] = useState<string[]>([]);
   const [problem, setProblem] = useState<string>();
   const [done, setDone] = useState<string>();
+  const hintId = useId();
   const act = async (action: ReviewAction) => {
     setProblem(undefined);
     const error = await props.onAct(action);
@@ -133,17 +186,23 @@ function Decisions(props: {
   };
   const withReason = (then: (reason: string) => ReviewAction) => (event: SyntheticEvent) => {
     event.preventDefault();
-    if (text.trim() === '') setProblem(t('form.textRequired'));
-    else void act(then(text.trim()));
+    if (reasonGiven()) void act(then(text.trim()));
   };
+  const reasonGiven = () => {
+    if (text.trim() !== '') return true;
+    setProblem(t('form.textRequired'));
+    return false;
+  };
+  // What is typed goes with any decision: a note where the decision takes one, the reason where it needs one.
+  const note = text.trim() === '' ? {} : { note: text.trim() };
   return (
     <section className="case-actions" aria-label={t('case.actions')}>
       <h2>{t('case.actions')}</h2>
       {problem ? <Alert>{problem}</Alert> : null}
       {done ? <Alert tone="success">{t('case.recorded', { action: done })}</Alert> : null}
       <div className="action-buttons">
-        {props.allowed.has('approved') ? <button type="button" className="primary" onClick={() => void act({ type: 'approved' })}>{t('event.approved')}</button> : null}
-        {props.allowed.has('forwarded') ? <button type="button" className="primary" onClick={() => void act({ type: 'forwarded', to: 'county' })}>{t('console.forwardToCounty')}</button> : null}
+        {props.allowed.has('approved') ? <ConfirmButton className="primary" action={t('case.action.approve')} text={text} onConfirm={() => void act({ type: 'approved', ...note })} /> : null}
+        {props.allowed.has('forwarded') ? <button type="button" className="primary" onClick={() => void act({ type: 'forwarded', to: 'county', ...note })}>{t('console.forwardToCounty')}</button> : null}
       </div>
       {props.allowed.has('returnedForMaterials') ? (
         <fieldset>
@@ -158,13 +217,14 @@ function Decisions(props: {
       ) : null}
       <label className="field">
         {t('case.textLabel')}
-        <textarea value={text} rows={2} onChange={(event) => { setText(event.target.value); }} />
+        <textarea value={text} rows={2} onChange={(event) => { setText(event.target.value); }} aria-describedby={hintId} />
       </label>
+      <p id={hintId} className="hint">{t('case.textHint')}</p>
       <div className="action-buttons">
         {props.allowed.has('returnedForMaterials') ? (
           <button type="button" disabled={missing.length === 0} onClick={withReason((reason) => ({ type: 'returnedForMaterials', missing, reason }))}>{t('console.returnForMaterials')}</button>
         ) : null}
-        {props.allowed.has('rejected') ? <button type="button" onClick={withReason((reason) => ({ type: 'rejected', reason }))}>{t('event.rejected')}</button> : null}
+        {props.allowed.has('rejected') ? <ConfirmButton action={t('case.action.reject')} text={text} ready={reasonGiven} onConfirm={() => void act({ type: 'rejected', reason: text.trim() })} /> : null}
         <button type="button" onClick={withReason((note) => ({ type: 'note', text: note }))}>{t('case.action.note')}</button>
       </div>
     </section>

@@ -2,7 +2,7 @@
  * The review console for town and county staff: sign in, work the queue of their area, open a case,
  * decide. What a reviewer may see and do is enforced by the hub; the console only offers it.
  */
-import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type SyntheticEvent } from 'react';
 import type { SessionView } from '../../core/api/review.js';
 import { DisplayProvider, useDisplay } from '../ui/display.js';
 import { Alert, Field } from '../ui/form.js';
@@ -31,10 +31,18 @@ function Console({ api }: { readonly api: ReviewApi }) {
   const [session, setSession] = useState<SessionView | null>();
   const [open, setOpen] = useState<string>();
   const [view, setView] = useState<ConsoleView>('queue');
+  // Set while a session that ended mid-work is being signed in again, over the page as it stands.
+  const [signingInAgain, setSigningInAgain] = useState<(signedIn: boolean) => void>();
   useEffect(() => {
     void api.session().then((answer) => {
       setSession(answer.ok ? answer.value : null);
     });
+  }, [api]);
+  useEffect(() => {
+    api.onSessionEnded(() => new Promise<boolean>((resolve) => { setSigningInAgain(() => resolve); }));
+    return () => {
+      api.onSessionEnded(undefined);
+    };
   }, [api]);
   const signOut = useCallback(async () => {
     await api.signOut();
@@ -50,7 +58,7 @@ function Console({ api }: { readonly api: ReviewApi }) {
       <header className="counter-header">
         <div className="hall">
           <strong>{t('console.title')}</strong>{' '}
-          <span className="clerk-name">{t('console.reviewer', { name: reviewer.name, level: t(`level.${reviewer.role}`) })}</span>
+          <span className="clerk-name">{t('console.reviewer', { name: reviewer.displayName ?? reviewer.name, level: t(`level.${reviewer.role}`) })}</span>
         </div>
         <div className="display-controls">
           <button type="button" onClick={() => { display.setLocale(display.locale === 'zh-CN' ? 'en' : 'zh-CN'); }}>{t('display.otherLanguage')}</button>
@@ -73,7 +81,18 @@ function Console({ api }: { readonly api: ReviewApi }) {
           </button>
         ))}
       </nav>
-      <main className="counter-main">
+      {signingInAgain ? (
+        <SignInAgain
+          api={api}
+          name={reviewer.name}
+          onDone={(again) => {
+            if (again) setSession(again);
+            signingInAgain(again !== undefined);
+            setSigningInAgain(undefined);
+          }}
+        />
+      ) : null}
+      <main className="counter-main" inert={signingInAgain !== undefined}>
         {view === 'queue' && open ? <ReviewCaseView api={api} reviewer={reviewer} caseNumber={open} onBack={() => { setOpen(undefined); }} /> : null}
         {view === 'queue' && !open ? <Queue api={api} reviewer={reviewer} onOpen={setOpen} /> : null}
         {view === 'dashboard' ? <DashboardView api={api} /> : null}
@@ -88,26 +107,63 @@ function Console({ api }: { readonly api: ReviewApi }) {
 
 function ReviewerSignIn(props: { readonly api: ReviewApi; readonly onSignedIn: (session: SessionView) => void }) {
   const { t } = useI18n();
-  const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError>();
-  const submit = async (event: SyntheticEvent) => {
-    event.preventDefault();
-    const answer = await props.api.signIn(name, password);
-    setPassword('');
-    if (answer.ok) props.onSignedIn(answer.value);
-    else setError(answer.error);
-  };
   return (
     <main className="sign-in">
       <h1>{t('console.signInTitle')}</h1>
-      <form onSubmit={(event) => void submit(event)} noValidate>
-        <Field label={t('console.name')} value={name} onChange={setName} autoFocus autoComplete="username" />
-        <Field label={t('console.password')} type="password" value={password} onChange={setPassword} autoComplete="current-password" />
-        {error ? <Alert>{apiErrorText(t, error)}</Alert> : null}
-        <button type="submit" className="primary">{t('signIn.submit')}</button>
-      </form>
+      <SignInForm api={props.api} onSignedIn={props.onSignedIn} />
     </main>
+  );
+}
+
+/**
+ * The session ended mid-work: the same reviewer signs in again over the page, which stays as it was (a
+ * draft note, a half-ticked list), and what they had just pressed is then sent. Cancelling keeps the page.
+ */
+function SignInAgain(props: { readonly api: ReviewApi; readonly name: string; readonly onDone: (session?: SessionView) => void }) {
+  const { t } = useI18n();
+  const titleId = useId();
+  return (
+    <div className="modal-backdrop">
+      <section className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId}>
+        <h2 id={titleId}>{t('console.signInAgainTitle')}</h2>
+        <p>{t('console.signInAgainIntro')}</p>
+        <SignInForm api={props.api} name={props.name} onSignedIn={props.onDone} />
+        <button type="button" onClick={() => { props.onDone(); }}>{t('confirm.no')}</button>
+      </section>
+    </div>
+  );
+}
+
+/** Name and password; with `name` given, only the password (signing the same reviewer in again). */
+function SignInForm(props: { readonly api: ReviewApi; readonly name?: string; readonly onSignedIn: (session: SessionView) => void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState(props.name ?? '');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string>();
+  const submit = async (event: SyntheticEvent) => {
+    event.preventDefault();
+    if (name.trim() === '' || password === '') {
+      setError(t(name.trim() === '' ? 'console.nameEmpty' : 'console.passwordEmpty'));
+      return;
+    }
+    const sent = password;
+    const answer = await props.api.signIn(name.trim(), sent);
+    // Only the password that was sent is cleared: one typed again meanwhile is the reviewer's next try.
+    setPassword((typed) => (typed === sent ? '' : typed));
+    if (answer.ok) props.onSignedIn(answer.value);
+    else setError(apiErrorText(t, answer.error));
+  };
+  return (
+    <form onSubmit={(event) => void submit(event)} noValidate>
+      {props.name === undefined ? (
+        <Field label={t('console.name')} value={name} onChange={setName} autoFocus autoComplete="username" />
+      ) : (
+        <p className="signing-in-as">{t('console.signingInAs', { name: props.name })}</p>
+      )}
+      <Field label={t('console.password')} type="password" value={password} onChange={setPassword} autoFocus={props.name !== undefined} autoComplete="current-password" />
+      {error ? <Alert>{error}</Alert> : null}
+      <button type="submit" className="primary">{t('signIn.submit')}</button>
+    </form>
   );
 }
 
@@ -124,6 +180,10 @@ export function apiErrorText(t: ReturnType<typeof useI18n>['t'], error: ApiError
       return t('console.signInBusy');
     case 'console.hubUnreachable':
       return t('console.hubUnreachable');
+    case 'unauthorized':
+      return t('console.sessionEnded');
+    case 'bad_request':
+      return t('console.badRequest');
     case 'notice.idNumber':
       return t('notices.idNumber');
     case 'notice.expired':

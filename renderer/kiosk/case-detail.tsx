@@ -2,7 +2,7 @@
  * One case: where it stands, its materials, every event with who did what (including events that
  * could not take effect after a merge), and the actions core/'s rules allow the village now.
  */
-import { useState, type SyntheticEvent } from 'react';
+import { useId, useState, type SyntheticEvent } from 'react';
 import type { EventDraft } from '../../core/case/append.js';
 import { foldCase } from '../../core/case/fold.js';
 import { allowedEventTypes } from '../../core/case/rules.js';
@@ -10,7 +10,8 @@ import type { CaseState } from '../../core/case/state.js';
 import type { CodedError } from '../../core/i18n/describe.js';
 import { err } from '../../core/result.js';
 import { CaseHeading } from '../ui/case-parts.js';
-import { CaseTimeline } from '../ui/case-timeline.js';
+import { CaseTimeline, type CasePlace } from '../ui/case-timeline.js';
+import { ConfirmButton } from '../ui/confirm.js';
 import { formatDate } from '../ui/format.js';
 import { Alert } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
@@ -19,6 +20,10 @@ import type { AttachedScan } from './intake-form.js';
 import { attachScans } from './register.js';
 import { ScanPicker } from './scan-picker.js';
 import { newEventId, useSession } from './session.js';
+
+/** The case's village, town and county by name, from the county's division table. */
+const placeOf = (found: { village: { name: string }; town: { name: string }; county: { name: string } } | undefined): CasePlace | undefined =>
+  found ? { village: found.village.name, town: found.town.name, county: found.county.name } : undefined;
 
 export function CaseDetail({ caseNumber }: { readonly caseNumber: string }) {
   const { cases, county, go } = useSession();
@@ -61,7 +66,7 @@ export function CaseDetail({ caseNumber }: { readonly caseNumber: string }) {
       </ul>
       <CaseActions caseNumber={caseNumber} state={state} materialName={materialName} />
       <button type="button" onClick={() => { go({ name: 'receipt', caseNumber }); }}>{t('case.reprint')}</button>
-      <CaseTimeline timeline={timeline} materialName={materialName} />
+      <CaseTimeline timeline={timeline} materialName={materialName} place={placeOf(county.divisions?.village(state.village))} />
     </section>
   );
 }
@@ -77,6 +82,9 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
   const [error, setError] = useState<CodedError>();
   const [done, setDone] = useState<string>();
   const allowed = new Set(allowedEventTypes(state, 'village'));
+  const hintId = useId();
+  // What is typed goes with any action: a note where the action takes one, the reason where it needs one.
+  const note = text.trim() === '' ? {} : { note: text.trim() };
 
   const write = async (draft: { [K in EventDraft['type']]: Pick<Extract<EventDraft, { type: K }>, 'type' | 'payload'> }[EventDraft['type']]) => {
     setError(undefined);
@@ -101,10 +109,14 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
     }
     await write({ type: 'materialsSupplied', payload: { supplied, ...(files.value.length > 0 ? { files: files.value } : {}) } });
   };
+  const reasonGiven = () => {
+    if (text.trim() !== '') return true;
+    setError({ code: 'form.textRequired' });
+    return false;
+  };
   const needsText = (event: SyntheticEvent, then: () => void) => {
     event.preventDefault();
-    if (text.trim() === '') setError({ code: 'form.textRequired' });
-    else then();
+    if (reasonGiven()) then();
   };
 
   return (
@@ -141,27 +153,28 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
       ) : null}
       <div className="action-buttons">
         {allowed.has('forwarded') ? (
-          <button type="button" className="primary" onClick={() => void write({ type: 'forwarded', payload: { to: 'town' } })}>{t('case.action.forward')}</button>
+          <button type="button" className="primary" onClick={() => void write({ type: 'forwarded', payload: { to: 'town', ...note } })}>{t('case.action.forward')}</button>
         ) : null}
         {allowed.has('approved') ? (
-          <button type="button" className="primary" onClick={() => void write({ type: 'approved', payload: {} })}>{t('event.approved')}</button>
+          <ConfirmButton className="primary" action={t('case.action.approve')} text={text} onConfirm={() => void write({ type: 'approved', payload: note })} />
         ) : null}
         {allowed.has('resultHandedOver') ? (
-          <button type="button" className="primary" onClick={() => void write({ type: 'resultHandedOver', payload: {} })}>{t('case.action.handOver')}</button>
+          <button type="button" className="primary" onClick={() => void write({ type: 'resultHandedOver', payload: note })}>{t('case.action.handOver')}</button>
         ) : null}
       </div>
       <form className="text-action" onSubmit={(event) => { needsText(event, () => void write({ type: 'note', payload: { text } })); }}>
         <label className="field">
           {t('case.textLabel')}
-          <textarea value={text} rows={2} onChange={(event) => { setText(event.target.value); }} />
+          <textarea value={text} rows={2} onChange={(event) => { setText(event.target.value); }} aria-describedby={hintId} />
         </label>
+        <p id={hintId} className="hint">{t('case.textHint')}</p>
         <div className="action-buttons">
           <button type="submit">{t('case.action.note')}</button>
           {allowed.has('rejected') ? (
-            <button type="button" onClick={(event) => { needsText(event, () => void write({ type: 'rejected', payload: { reason: text } })); }}>{t('event.rejected')}</button>
+            <ConfirmButton action={t('case.action.reject')} text={text} ready={reasonGiven} onConfirm={() => void write({ type: 'rejected', payload: { reason: text } })} />
           ) : null}
           {allowed.has('withdrawn') ? (
-            <button type="button" onClick={(event) => { needsText(event, () => void write({ type: 'withdrawn', payload: { reason: text } })); }}>{t('case.action.withdraw')}</button>
+            <ConfirmButton action={t('case.action.withdraw')} text={text} ready={reasonGiven} onConfirm={() => void write({ type: 'withdrawn', payload: { reason: text } })} />
           ) : null}
         </div>
       </form>

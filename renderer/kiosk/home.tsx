@@ -12,6 +12,7 @@ import { Alert } from '../ui/form.js';
 import { useObservable } from '../ui/hooks.js';
 import { useI18n } from '../ui/i18n.js';
 import { HOME_VIEWS, inView } from './case-filters.js';
+import { NeedsAction } from './needs-action.js';
 import { useSession } from './session.js';
 
 export function Home() {
@@ -47,6 +48,7 @@ export function Home() {
           </ul>
         </Alert>
       ) : null}
+      {cases === undefined ? null : <NeedsAction cases={cases} />}
       {cases === undefined ? (
         <p className="loading" role="status">{t('boot.loading')}</p>
       ) : (

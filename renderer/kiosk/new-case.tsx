@@ -5,7 +5,9 @@
  */
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { addWorkingDays } from '../../core/calendar.js';
+import { limitCanBeMet } from '../../core/catalog/catalog.js';
 import { itemSearch } from '../../core/catalog/search.js';
+import { saysOptional } from '../../core/catalog/material-name.js';
 import type { ServiceItem } from '../../core/catalog/schema.js';
 import { intakeOutcomes, type ChecklistMark, type IntakeOutcome } from '../../core/case/intake.js';
 import type { CodedError } from '../../core/i18n/describe.js';
@@ -159,6 +161,8 @@ export function NewCase({ draft, onDraft, onRegistered }: NewCaseProps) {
     if (how === 'completeNow') return t('newCase.due.now');
     const limit = chosen.timeLimitWorkingDays;
     if (limit === null || !county.calendar) return t('newCase.due.noLimit');
+    // A catalog published before such limits were refused: no date at all rather than one already lost.
+    if (!limitCanBeMet(chosen)) return t('newCase.due.impossible', { days: limit, level: t(`level.${chosen.decidingLevel}`) });
     const due = addWorkingDays(today, limit, county.calendar);
     return t(due.provisional ? 'newCase.due.provisional' : 'newCase.due.on', { date: formatDate(locale, due.dueOn), days: limit });
   }
@@ -296,9 +300,10 @@ function Checklist(props: {
     <fieldset data-field="checklist" className="step checklist">
       <legend>{t('newCase.step.materials')}</legend>
       {props.error ? <p className="field-error" role="alert">{props.error}</p> : null}
+      {/* Only what every applicant must bring: whether an optional paper applies (a proxy's letter) is the clerk's call, row by row. */}
       <button
         type="button"
-        onClick={() => { update({ checklist: Object.fromEntries(item.materials.map((m) => [m.id, 'received'])) }); }}
+        onClick={() => { update({ checklist: { ...draft.checklist, ...Object.fromEntries(item.materials.filter((m) => m.required).map((m) => [m.id, 'received'])) } }); }}
       >
         {t('newCase.allReceived')}
       </button>
@@ -308,7 +313,7 @@ function Checklist(props: {
             <tr key={material.id} data-material={material.id}>
               <th scope="row">
                 {pick(material.name)}
-                {material.required ? null : <span className="optional"> {t('newCase.ifApplicable')}</span>}
+                {material.required || saysOptional(pick(material.name)) ? null : <span className="optional"> {t('newCase.ifApplicable')}</span>}
               </th>
               <td>
                 <div role="radiogroup" aria-label={pick(material.name)}>

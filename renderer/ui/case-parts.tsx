@@ -1,5 +1,6 @@
 /** Pieces of a case that the kiosk and the console show alike. */
-import type { CaseState } from '../../core/case/state.js';
+import type { CaseState, Return } from '../../core/case/state.js';
+import { formatInstant } from './format.js';
 import { useI18n } from './i18n.js';
 
 /** The item and number as the heading, and where the case stands (and at which level) under it. */
@@ -15,7 +16,24 @@ export function CaseHeading({ state }: { readonly state: CaseState }) {
         {state.status === 'forwarded' ? ` · ${t('case.heldBy', { level: t(`level.${state.currentLevel}`) })}` : ''}
       </p>
       {state.decision?.reason ? <p>{t('case.rejectedBecause', { reason: state.decision.reason })}</p> : null}
+      {state.status === 'awaitingMaterials' && state.returned ? <ReturnNotice state={state} returned={state.returned} /> : null}
     </>
+  );
+}
+
+/** Why the case came back and what it waits for, at the top of the case, where the clerk starts reading. */
+export function ReturnNotice({ state, returned }: { readonly state: CaseState; readonly returned: Return }) {
+  const { t, pick, locale } = useI18n();
+  const names = returned.missing.map((id) => {
+    const material = state.item.materials.find((m) => m.id === id);
+    return material ? pick(material.name) : id;
+  });
+  return (
+    <div className="return-notice" role="note" data-testid="return-notice">
+      <strong>{t('case.returned', { level: t(`level.${returned.level}`), name: returned.actorName, at: formatInstant(locale, returned.at) })}</strong>
+      <p>{t('case.returnedNeeds', { materials: names.join('、') })}</p>
+      <p>{t('case.returnedReason', { reason: returned.reason })}</p>
+    </div>
   );
 }
 

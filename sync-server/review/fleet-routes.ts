@@ -63,7 +63,7 @@ export function fleetRoutes(options: { readonly config: HubConfig; readonly stor
         });
         const county = await readCountyData(store);
         const sectors = county.ok ? county.value.catalog.sectors.map(({ code, name }) => ({ code, name })) : [];
-        const area: Area = { villages, sectors };
+        const area: Area = { countyName: s.value.index.table.county.name, villages, sectors };
         return reply(200, area);
       },
     },

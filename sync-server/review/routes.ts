@@ -94,7 +94,8 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
         const action = reviewActionSchema.safeParse(body.value);
         if (!action.success) return failure(400, 'bad_request', action.error.issues.map((issue) => issue.message).join('; '));
         const { reviewer } = scoped;
-        const actor: Actor = { id: `reviewer:${reviewer.name}`, name: reviewer.name, level: reviewer.role };
+        // Named on the case as a person (李强), known to the system by the sign-in name in the id.
+        const actor: Actor = { id: `reviewer:${reviewer.name}`, name: reviewer.displayName ?? reviewer.name, level: reviewer.role };
         const written = await appendCaseEventOnHub(store, scoped.village, scoped.caseNumber, draftFor(action.data, actor, now().toISOString()));
         if (written.ok) {
           options.onCaseWritten?.(scoped.village);

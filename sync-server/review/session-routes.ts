@@ -10,7 +10,7 @@ import { failure, reply, type Route } from '../http/kit.js';
 import type { Throttle } from '../http/throttle.js';
 import type { PasswordCheckPool } from '../secrets.js';
 import type { Store } from '../store/store.js';
-import { authenticateReviewer, sessionCookie, signIn, signOut, SESSION_LIFETIME_MS, SIGN_IN_ATTEMPTS } from './sessions.js';
+import { authenticateReviewer, sessionCookie, signIn, signOut, SESSION_MAX_MS, SIGN_IN_ATTEMPTS } from './sessions.js';
 import { attemptKeyHasher, keyRingUnavailable, type HeldKeyRing } from '../keyring.js';
 
 export interface SessionRouteOptions {
@@ -60,7 +60,7 @@ export function sessionRoutes(options: SessionRouteOptions): Route[] {
           }
         }
         const secure = config.publicUrl?.protocol === 'https:' || client.secure(context.req);
-        return reply(200, signedIn.value.session, { 'set-cookie': sessionCookie(signedIn.value.token, secure, SESSION_LIFETIME_MS / 1000) });
+        return reply(200, signedIn.value.session, { 'set-cookie': sessionCookie(signedIn.value.token, secure, SESSION_MAX_MS / 1000) });
       },
     },
     {

@@ -2,12 +2,15 @@
  * Reviewer sessions for the console. A session is a random token in an HttpOnly, SameSite=Strict
  * cookie; the store keeps only its hash (in the users database, admin-only), so any hub process can
  * check it. Requests that change anything must also echo the session's CSRF token in a header.
+ * A session slides: it ends after two idle hours, renewed by the reviewer's own requests (not by the
+ * console's background refreshes, which say so in `x-cunban-background`), and in any case twelve hours
+ * after sign-in (OWASP's session management: an idle and an absolute timeout).
  * Five failed sign-ins for one name within fifteen minutes lock that name until the oldest of them is
  * fifteen minutes old, on every hub process: failures are counted in the store (../attempts.ts), and a
  * sixth attempt, even one sent in parallel with the five, is refused before its password is checked.
  */
 import type { IncomingMessage } from 'node:http';
-import { CSRF_HEADER, SESSION_COOKIE, type ReviewerView, type SessionView } from '../../core/api/review.js';
+import { BACKGROUND_HEADER, CSRF_HEADER, SESSION_COOKIE, type ReviewerView, type SessionView } from '../../core/api/review.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { noteActor } from '../http/actor.js';
 import { failure, type HttpReply } from '../http/kit.js';
@@ -17,8 +20,12 @@ import { DB } from '../store/names.js';
 import type { Store } from '../store/store.js';
 import type { ReviewerDoc } from '../users.js';
 
-/** A working day: a session ends eight hours after sign-in, however busy. */
-export const SESSION_LIFETIME_MS = 8 * 60 * 60 * 1000;
+/** A session unused this long ends (a console left open in an empty office). */
+export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
+/** However busy, a session ends this long after sign-in: a long working day. */
+export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
+/** A session's end is moved on at most this often: one store write per reviewer per few minutes, not per request. */
+const RENEW_EVERY_MS = 5 * 60 * 1000;
 export const MAX_SIGN_IN_FAILURES = 5;
 export const SIGN_IN_LOCK_MS = 15 * 60 * 1000;
 
@@ -28,7 +35,10 @@ interface SessionDoc {
   readonly type: 'session';
   readonly name: string;
   readonly csrf: string;
+  /** When the session ends unless renewed: idle time runs out. */
   readonly expiresAt: string;
+  /** When it ends however it is used; absent on sessions from before sliding, which end at `expiresAt`. */
+  readonly endsBy?: string;
 }
 
 export interface Reviewer extends ReviewerView {
@@ -38,7 +48,12 @@ export interface Reviewer extends ReviewerView {
 
 const sessionDocId = (token: string) => `session:${sha256(token)}`;
 export const SIGN_IN_ATTEMPTS = { kind: 'signin', max: MAX_SIGN_IN_FAILURES, windowMs: SIGN_IN_LOCK_MS } as const;
-const viewOf = (doc: ReviewerDoc): ReviewerView => ({ name: doc.name, role: doc.role, ...(doc.town ? { town: doc.town } : {}) });
+const viewOf = (doc: ReviewerDoc): ReviewerView => ({
+  name: doc.name,
+  ...(doc.displayName ? { displayName: doc.displayName } : {}),
+  role: doc.role,
+  ...(doc.town ? { town: doc.town } : {}),
+});
 
 export function sessionCookie(token: string, secure: boolean, maxAgeSeconds: number): string {
   return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${String(maxAgeSeconds)}${secure ? '; Secure' : ''}`;
@@ -97,7 +112,8 @@ export async function signIn(
     type: 'session',
     name,
     csrf,
-    expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS).toISOString(),
+    expiresAt: new Date(now.getTime() + SESSION_IDLE_MS).toISOString(),
+    endsBy: new Date(now.getTime() + SESSION_MAX_MS).toISOString(),
   };
   const saved = await store.putDoc(DB.users, session);
   if (!saved.ok) return err({ code: 'store' });
@@ -128,7 +144,19 @@ export async function authenticateReviewer(store: Store, req: IncomingMessage, n
   if (!safe && (typeof sent !== 'string' || !sameHash(sent, session.value.csrf))) {
     return err(failure(403, 'csrf', `Send the session's token in the ${CSRF_HEADER} header.`));
   }
+  if (req.headers[BACKGROUND_HEADER] === undefined) await renew(store, session.value, now);
   return ok({ ...viewOf(user.value), csrf: session.value.csrf, sessionId: session.value._id });
+}
+
+/**
+ * The session's idle time started again, up to its absolute end. At most once every few minutes; a renewal
+ * lost to a parallel one (409) or to the store is no matter: the session stays valid as it was.
+ */
+async function renew(store: Store, session: SessionDoc & { readonly _rev?: string }, now: Date): Promise<void> {
+  const endsBy = Date.parse(session.endsBy ?? session.expiresAt);
+  const renewed = Math.min(now.getTime() + SESSION_IDLE_MS, endsBy);
+  if (renewed - Date.parse(session.expiresAt) < RENEW_EVERY_MS) return;
+  await store.putDoc(DB.users, { ...session, expiresAt: new Date(renewed).toISOString() });
 }
 
 export async function signOut(store: Store, sessionId: string): Promise<void> {

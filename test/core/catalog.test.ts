@@ -33,7 +33,7 @@ describe('the demo county’s service catalog', () => {
 
   it('is the demo county’s, versioned', () => {
     expect(catalog.county.code12).toBe('422822000000');
-    expect(catalog.version).toBe(1);
+    expect(catalog.version).toBe(2); // 2: limits no forwarded case could meet taken out (issue 17)
     expect(catalog.kind).toBe('cunban.catalog');
   });
 });
@@ -55,6 +55,24 @@ describe('a malformed catalog', () => {
     const message = problemsOf(catalog);
     expect(message).toContain('item MZ-03: field timeLimitWorkingDays is wrong');
     expect(problemsOf(catalog, 'zh-CN')).toContain('事项 MZ-03：字段 timeLimitWorkingDays 有误');
+  });
+
+  it('refuses a time limit no forwarded case can meet, and takes it as stored once synced', () => {
+    const catalog = broken();
+    const item = catalog.items.find((candidate) => candidate.code === 'MZ-01') as { timeLimitWorkingDays: unknown; decidingLevel: unknown };
+    item.timeLimitWorkingDays = 0; // decided by the county: forwarded village → town → county first
+    expect(problemsOf(catalog)).toContain('item MZ-01: field timeLimitWorkingDays is wrong (0 working days cannot be met: the case is forwarded 2 level(s) up to the county; give at least 2, or null for no published limit)');
+    item.timeLimitWorkingDays = 1;
+    expect(problemsOf(catalog)).toContain('give at least 2');
+    item.timeLimitWorkingDays = 2;
+    expect(parseCatalog(catalog, 'authored').ok).toBe(true);
+    item.decidingLevel = 'village';
+    item.timeLimitWorkingDays = 0; // on the spot at the counter: possible
+    expect(parseCatalog(catalog, 'authored').ok).toBe(true);
+    // A catalog a county published before the check still reaches its kiosks as it is.
+    (item as { decidingLevel: unknown }).decidingLevel = 'county';
+    expect(parseCatalog(catalog, 'synced').ok).toBe(true);
+    expect(parseCatalog(demoCatalog(), 'authored').ok).toBe(true);
   });
 
   it('names nested fields: a material’s missing English name', () => {

@@ -17,6 +17,13 @@ describe('finding service items', () => {
     expect(codes('jtys')).toEqual(['WJ-05']);
   });
 
+  it('finds ü typed as v or u, as input methods and people type it', () => {
+    expect(codes('falvyuanzhu')).toEqual(['SF-02']);
+    expect(codes('falüyuanzhu')).toEqual(['SF-02']);
+    expect(codes('falu')).toContain('SF-02');
+    expect(codes('flyz')).toContain('SF-02');
+  });
+
   it('puts prefix matches first and finds nothing for an empty query', () => {
     expect(codes('')).toEqual([]);
     const hits = codes('yl');
@@ -31,5 +38,31 @@ describe('finding people by name', () => {
     expect(matchRank(searchForms('张三', 'name'), 'z s')).toBe(0);
     expect(matchRank(searchForms('张三', 'name'), 'san')).toBe(1);
     expect(matchRank(searchForms('张三', 'name'), 'li')).toBeUndefined();
+  });
+
+  const finds = (name: string, query: string) => matchRank(searchForms(name, 'name'), query) !== undefined;
+
+  it('finds ü as v and as u: 吕芳 by lvfang, lufang, lüfang and lf', () => {
+    for (const query of ['lvfang', 'lufang', 'lüfang', 'lf', '吕', 'fang']) expect(finds('吕芳', query), query).toBe(true);
+    expect(finds('吕芳', 'lfang')).toBe(false); // ü is a letter, not nothing
+  });
+
+  it('gives a variant character its pinyin and its usual form: 𠮷田 by jitian, jt and 吉田', () => {
+    for (const query of ['jitian', 'jt', '吉田', '𠮷田', 'tian']) expect(finds('𠮷田', query), query).toBe(true);
+  });
+
+  it('keeps a character with no pinyin searchable, and the rest of the name by its initials', () => {
+    const forms = searchForms('王\u{2EBF0}明', 'name');
+    expect(forms).toContain('wang\u{2EBF0}ming');
+    expect(forms).toContain('w\u{2EBF0}m');
+    expect(finds('王\u{2EBF0}明', '\u{2EBF0}')).toBe(true);
+    expect(finds('王\u{2EBF0}明', 'ming')).toBe(true);
+  });
+
+  it('matches text pasted decomposed (NFD) and compatibility ideographs to their usual forms', () => {
+    expect(finds('李令', '李\uF9A8')).toBe(true); // U+F9A8 is 令 (U+4EE4) as a compatibility ideograph
+    expect(finds('李\uF9A8', 'liling')).toBe(true);
+    expect(finds('Zoë Müller', 'Zoe\u0308'.normalize('NFD'))).toBe(true);
+    expect(finds('Zoe\u0308', 'zoë')).toBe(true);
   });
 });

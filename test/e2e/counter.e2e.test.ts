@@ -18,7 +18,7 @@ import { villageDb } from '../../sync-server/store/names.js';
 import { startTestHub, VILLAGE_A, type TestHub } from '../sync-server/hub-harness.js';
 import { openChromium, type BrowserRun } from '../support/chromium.js';
 import { buildAppsForTest } from '../support/apps-build.js';
-import { PNG_1PX, registerAtKeyboard } from './kiosk-steps.js';
+import { markOptionalNotApplicable, PNG_1PX, registerAtKeyboard } from './kiosk-steps.js';
 
 const results = resolve(import.meta.dirname, '../../test-results/counter-e2e');
 
@@ -116,7 +116,8 @@ describe('the counter in Chromium', () => {
     await page.getByLabel('身份证号码').first().fill('422822198001010015');
     await expect.poll(() => page.getByText('校验位不正确，请逐位核对号码').count()).toBe(0);
     expect(await page.getByLabel('申请人姓名').inputValue()).toBe('张三');
-    await page.getByRole('button', { name: '全部已收' }).click();
+    await page.getByRole('button', { name: '必交材料全部已收' }).click();
+    await markOptionalNotApplicable(page);
     await page.locator('.checklist tbody tr').first().locator('input[type=file]').setInputFiles({ name: 'application.png', mimeType: 'image/png', buffer: PNG_1PX });
     await expect.poll(() => page.locator('.scan-name').textContent()).toBe('application.png');
     await expect.poll(() => page.getByTestId('due').textContent()).toContain('30个工作日');

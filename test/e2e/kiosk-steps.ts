@@ -48,6 +48,11 @@ export interface RegistrationAtKeyboard {
   readonly missing?: number;
 }
 
+/** The optional materials (a proxy's letter, a disability card) marked as not applying: the clerk's own call, row by row. */
+export async function markOptionalNotApplicable(page: Page): Promise<void> {
+  for (const choice of await page.locator('.checklist tbody tr').getByLabel('不适用').all()) await choice.check();
+}
+
 /** Everything of `registerAtKeyboard` up to, not including, the Ctrl+Enter that saves. */
 export async function typeRegistration(page: Page, options: RegistrationAtKeyboard): Promise<void> {
   await page.keyboard.press('Alt+N');
@@ -61,8 +66,9 @@ export async function typeRegistration(page: Page, options: RegistrationAtKeyboa
   await page.keyboard.press('Tab');
   await page.keyboard.type(options.idNumber);
   for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
-  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('全部已收');
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('必交材料全部已收');
   await page.keyboard.press('Enter');
+  await markOptionalNotApplicable(page);
   if (options.missing !== undefined) {
     await page.locator('.checklist tbody tr').nth(options.missing).getByLabel('缺').check();
   }

@@ -93,6 +93,7 @@ describe('a decision from the console reaches the counter', () => {
     const town = await consoleAs('yezhou', 'yezhou-secret-1');
     await expect.poll(() => town.locator(`[data-case="${caseNumber}"]`).count(), { timeout: 20_000 }).toBe(1);
     await openInConsole(town);
+    await town.getByLabel('备注或理由').fill('已电话核实');
     await town.getByRole('button', { name: '转报县级' }).click();
     await expect.poll(() => town.getByTestId('case-status').textContent()).toContain('县级');
 
@@ -103,7 +104,9 @@ describe('a decision from the console reaches the counter', () => {
     const thumbnail = county.locator('.material-files img.file-thumbnail').first();
     await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 20_000 }).toBe(1);
     expect(await county.locator('.material-files a').first().getAttribute('target')).toBe('_blank');
+    expect(await county.locator('.timeline').textContent()).toContain('备注：已电话核实');
     await county.getByRole('button', { name: '批准', exact: true }).click();
+    await county.getByRole('alertdialog').getByRole('button', { name: '确定批准' }).click();
     await expect.poll(() => county.getByTestId('case-status').textContent()).toBe('已批准');
     await run.screenshot('county-approved', county);
 

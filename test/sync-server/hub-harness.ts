@@ -85,11 +85,11 @@ export async function dropPrefixedDatabases(store: Store, prefix: string): Promi
   }
 }
 
-export async function startTestHub(options: { seed?: boolean; config?: Partial<HubConfig>; logger?: Logger } = {}): Promise<TestHub> {
+export async function startTestHub(options: { seed?: boolean; config?: Partial<HubConfig>; logger?: Logger; now?: () => Date } = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cunban-hub-'));
   const prefix = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}_`;
   const config = { ...testConfig(dataDir, prefix), ...options.config };
-  const hub = await startHub(config, { logger: options.logger ?? silentLogger() });
+  const hub = await startHub(config, { logger: options.logger ?? silentLogger(), ...(options.now ? { now: options.now } : {}) });
   if (options.seed !== false) {
     const seeded = await initStore(hub.store, testCountyData());
     if (!seeded.ok) throw new Error(`seeding failed: ${JSON.stringify(seeded.error)}`);
@@ -161,14 +161,15 @@ export const clerkOf = (kiosk: EnrolledKiosk) => ({ id: `${kiosk.kioskId}/clerk-
 
 /**
  * A case the kiosk has forwarded to the town, its applicant really sealed with the hub's county keys
- * (so a reveal can open it), written straight into the village database and projected to the queue.
+ * (so a reveal can open it), written straight into the village database and projected to the queue;
+ * `before` are events the village recorded before forwarding it (a materials check with scans, say).
  */
-export async function storeForwardedCase(t: TestHub, kiosk: EnrolledKiosk, name = '张三'): Promise<string> {
+export async function storeForwardedCase(t: TestHub, kiosk: EnrolledKiosk, name = '张三', before: readonly EventDraft[] = []): Promise<string> {
   // Sealed as the kiosk seals: with its village's keys, derived from the county's.
   const ring = await importKeyRing(villageKeyRing(loadKeyRing(t.config.dataDir), kiosk.village));
   const applicant = await sealPerson(ring, { name, idNumber: '422822198001010015', phone: '13900001111' });
   const forward = { id: `fwd-${kiosk.kioskId}-${String(sequence + 1)}`, at: '2026-11-26T01:05:00.000Z', actor: clerkOf(kiosk), type: 'forwarded' as const, payload: { to: 'town' as const } };
-  const doc = caseFor(kiosk, { applicant, extra: [forward] });
+  const doc = caseFor(kiosk, { applicant, extra: [...before, forward] });
   const put = await t.hub.store.putDoc(villageDb(kiosk.village), doc);
   if (!put.ok) throw new Error(put.error.reason);
   t.hub.queue.kick(kiosk.village);

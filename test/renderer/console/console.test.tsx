@@ -1,14 +1,16 @@
 // @vitest-environment jsdom
 /** The review console against a real hub: sign-in, the area's queue, a return for materials, an audited reveal, notices. */
+import { createHash } from 'node:crypto';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reviewApi } from '../../../renderer/console/api.js';
 import { ConsoleRoot } from '../../../renderer/console/console-root.js';
 import { setMinimumKioskVersion } from '../../../sync-server/fleet-policy.js';
-import { DB } from '../../../sync-server/store/names.js';
+import { DB, villageDb } from '../../../sync-server/store/names.js';
 import { addReviewer } from '../../../sync-server/users.js';
-import { startTestHub, storeForwardedCase, VILLAGE_A, VILLAGE_OTHER_TOWN, type TestHub } from '../../sync-server/hub-harness.js';
+import { appendCaseEventOnHub } from '../../../sync-server/case-events.js';
+import { clerkOf, startTestHub, storeForwardedCase, VILLAGE_A, VILLAGE_OTHER_TOWN, type TestHub } from '../../sync-server/hub-harness.js';
 import { memoryStorage } from '../kiosk/harness.js';
 
 let hub: TestHub;
@@ -126,6 +128,160 @@ describe('the review console', () => {
 
     await user.click(await screen.findByRole('button', { name: '退出' }));
     await screen.findByRole('heading', { name: '乡镇、县审核人登录' });
+    view.unmount();
+  }, 60_000);
+
+  it('saves the note typed with a forward and with an approval, and asks once before approving or rejecting', async () => {
+    await addReviewer(hub.hub.store, { name: 'county-decides', displayName: '张敏', role: 'county', password: 'county-secret-1' }, new Date());
+    const caseNumber = await storeForwardedCase(hub, await hub.enroll(VILLAGE_A), '赵六');
+    await hub.hub.queue.settled();
+    const events = async () => {
+      const doc = await hub.hub.store.getDoc<{ events: { type: string; payload: Record<string, unknown> }[] }>(villageDb(VILLAGE_A), caseNumber);
+      return doc.ok ? doc.value.events.map((event) => [event.type, event.payload]) : [];
+    };
+    const before = (await events()).length;
+    const stored = async () => (await events()).slice(before);
+    const openAs = async (name: string, password: string) => {
+      const user = userEvent.setup();
+      const view = render(<ConsoleRoot api={reviewApi(hub.base, browserLikeFetch())} preferences={memoryStorage()} />);
+      await user.type(await screen.findByLabelText('用户名'), name);
+      await user.type(screen.getByLabelText('密码'), password);
+      await user.click(screen.getByRole('button', { name: '登录' }));
+      await user.click(await screen.findByRole('button', { name: caseNumber }));
+      return { user, view, actions: await screen.findByRole('region', { name: '可以办理的操作' }) };
+    };
+
+    const town = await openAs('yezhou', 'yezhou-secret-1');
+    await town.user.type(within(town.actions).getByLabelText('备注或理由'), '已电话核实家庭情况');
+    await town.user.click(within(town.actions).getByRole('button', { name: '转报县级' }));
+    await waitFor(() => {
+      expect(screen.getByTestId('case-status').textContent).toContain('县级');
+    });
+    expect(document.querySelector('.timeline')?.textContent).toContain('转报至县级 备注：已电话核实家庭情况');
+    expect(await stored()).toEqual([['forwarded', { to: 'county', note: '已电话核实家庭情况' }]]);
+    town.view.unmount();
+
+    const county = await openAs('county-decides', 'county-secret-1');
+    // Rejecting asks for the reason first, then once more before anything is written.
+    await county.user.click(within(county.actions).getByRole('button', { name: '不予批准' }));
+    expect(within(county.actions).getByText('请先填写内容或理由')).toBeTruthy();
+    expect(within(county.actions).queryByRole('alertdialog')).toBeNull();
+    await county.user.type(within(county.actions).getByLabelText('备注或理由'), '符合条件，同意');
+    await county.user.click(within(county.actions).getByRole('button', { name: '不予批准' }));
+    const askReject = within(county.actions).getByRole('alertdialog', { name: '确定“不予批准”吗？办理后不能更改。' });
+    expect(askReject.textContent).toContain('一并保存：符合条件，同意');
+    await county.user.click(within(askReject).getByRole('button', { name: '取消' }));
+    expect(await stored()).toHaveLength(1); // nothing written by asking, nor by cancelling
+
+    await county.user.click(within(county.actions).getByRole('button', { name: '批准' }));
+    expect(await stored()).toHaveLength(1);
+    const askApprove = within(county.actions).getByRole('alertdialog', { name: '确定“批准”吗？办理后不能更改。' });
+    await county.user.click(within(askApprove).getByRole('button', { name: '确定批准' }));
+    await waitFor(() => {
+      expect(screen.getByTestId('case-status').textContent).toBe('已批准');
+    });
+    expect((await stored())[1]).toEqual(['approved', { note: '符合条件，同意' }]);
+    expect(document.querySelector('.timeline')?.textContent).toContain('符合条件，同意');
+    // People are named as people, by the office they act for: the county's reviewer by the name given to
+    // the account, the town's (an account made without one) by its sign-in name.
+    const actors = [...document.querySelectorAll('.timeline .actor')].map((actor) => actor.textContent);
+    expect(actors.at(-1)).toBe('建始县审核人 张敏');
+    expect(actors.at(-2)).toBe('业州镇审核人 yezhou');
+    expect(actors[0]).toMatch(/^.+村办事员 王芳$/);
+    county.view.unmount();
+  }, 60_000);
+
+  it('signs the reviewer in again over the page when the session ends mid-note, keeping the draft and sending it', async () => {
+    const caseNumber = await storeForwardedCase(hub, await hub.enroll(VILLAGE_A), '孙七');
+    await hub.hub.queue.settled();
+    const user = userEvent.setup();
+    const fetchInBrowser = browserLikeFetch();
+    const view = render(<ConsoleRoot api={reviewApi(hub.base, fetchInBrowser)} preferences={memoryStorage()} />);
+    // An empty password is caught on the page, in words; the hub's own message never shows.
+    await user.type(await screen.findByLabelText('用户名'), 'yezhou');
+    await user.click(screen.getByRole('button', { name: '登录' }));
+    expect(await screen.findByText('请输入密码')).toBeTruthy();
+    expect(document.body.textContent).not.toContain('Expected');
+    await user.type(screen.getByLabelText('密码'), 'yezhou-secret-1');
+    await user.click(screen.getByRole('button', { name: '登录' }));
+    await user.click(await screen.findByRole('button', { name: caseNumber }));
+    const actions = await screen.findByRole('region', { name: '可以办理的操作' });
+    await user.type(within(actions).getByLabelText('备注或理由'), '已与申请人电话核实');
+
+    // The session ends (idle, or twelve hours) while the note is typed.
+    const sessions = await hub.hub.store.docsWithPrefix<{ _id: string; name: string; expiresAt: string }>(DB.users, 'session:');
+    for (const session of sessions.ok ? sessions.value.filter((s) => s.name === 'yezhou') : []) {
+      await hub.hub.store.putDoc(DB.users, { ...session, expiresAt: new Date(0).toISOString() });
+    }
+    await user.click(within(actions).getByRole('button', { name: '添加备注' }));
+    const dialog = await screen.findByRole('dialog', { name: '登录已过期，请重新登录' });
+    expect(within(dialog).getByText('用户名：yezhou')).toBeTruthy();
+    expect(within(actions).getByLabelText<HTMLTextAreaElement>('备注或理由').value).toBe('已与申请人电话核实');
+    await user.type(within(dialog).getByLabelText('密码'), 'yezhou-secret-1');
+    await user.click(within(dialog).getByRole('button', { name: '登录' }));
+    await waitFor(() => {
+      expect(document.querySelector('.timeline')?.textContent).toContain('已与申请人电话核实');
+    });
+    expect(screen.queryByRole('dialog')).toBeNull();
+
+    // Signed in again from another tab (a new session, a new token in the shared cookie): this page's
+    // token is stale, and its next write still goes through.
+    expect((await reviewApi(hub.base, fetchInBrowser).signIn('yezhou', 'yezhou-secret-1')).ok).toBe(true);
+    await user.type(within(actions).getByLabelText('备注或理由'), '第二条备注');
+    await user.click(within(actions).getByRole('button', { name: '添加备注' }));
+    await waitFor(() => {
+      expect(document.querySelector('.timeline')?.textContent).toContain('第二条备注');
+    });
+    view.unmount();
+  }, 60_000);
+
+  it('shows a scan under every material it was attached to', async () => {
+    const kiosk = await hub.enroll(VILLAGE_A);
+    // One photo of a page that serves two materials: the case names it twice, the hub holds it once.
+    const scan = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('one page, two materials')]);
+    const digest = createHash('sha256').update(scan).digest('hex');
+    const ref = { sha256: digest, size: scan.length, contentType: 'image/png' as const };
+    const checked = { id: `chk-${kiosk.kioskId}`, at: '2026-11-26T01:01:00.000Z', actor: clerkOf(kiosk), type: 'materialsChecked' as const, payload: { received: ['m1', 'm2'], missing: [], notApplicable: ['m3'], files: [{ ...ref, materialId: 'm1' }, { ...ref, materialId: 'm2' }] } };
+    const caseNumber = await storeForwardedCase(hub, kiosk, '吴九', [checked]);
+    await hub.hub.queue.settled();
+    const upload = `/files/${VILLAGE_A}/${caseNumber}/${digest}`;
+    expect((await hub.call('PUT', upload, { auth: kiosk.authorization, body: { size: scan.length, contentType: 'image/png', materialId: 'm1' } })).status).toBe(200);
+    const chunk = await fetch(`${hub.base}${upload}/chunks/0`, { method: 'PUT', headers: { authorization: kiosk.authorization, 'content-type': 'application/octet-stream' }, body: new Uint8Array(scan) });
+    expect(chunk.status).toBe(200);
+
+    const user = userEvent.setup();
+    const view = render(<ConsoleRoot api={reviewApi(hub.base, browserLikeFetch())} preferences={memoryStorage()} />);
+    await user.type(await screen.findByLabelText('用户名'), 'yezhou');
+    await user.type(screen.getByLabelText('密码'), 'yezhou-secret-1');
+    await user.click(screen.getByRole('button', { name: '登录' }));
+    await user.click(await screen.findByRole('button', { name: caseNumber }));
+    const links = (material: string) => [...document.querySelectorAll(`li[data-material="${material}"] .material-files a`)].map((a) => a.getAttribute('href'));
+    await waitFor(() => {
+      expect(links('m1')).toEqual([`${hub.base}/api/review/cases/${caseNumber}/files/${digest}`]);
+    });
+    expect(links('m2')).toEqual(links('m1'));
+    expect(links('m3')).toEqual([]);
+    view.unmount();
+  }, 60_000);
+
+  it('shows what a kiosk did to an open case without reopening it', async () => {
+    const kiosk = await hub.enroll(VILLAGE_A);
+    const caseNumber = await storeForwardedCase(hub, kiosk, '周八');
+    await hub.hub.queue.settled();
+    const user = userEvent.setup();
+    const view = render(<ConsoleRoot api={reviewApi(hub.base, browserLikeFetch())} preferences={memoryStorage()} />);
+    await user.type(await screen.findByLabelText('用户名'), 'yezhou');
+    await user.type(screen.getByLabelText('密码'), 'yezhou-secret-1');
+    await user.click(screen.getByRole('button', { name: '登录' }));
+    await user.click(await screen.findByRole('button', { name: caseNumber }));
+    await screen.findByRole('region', { name: '可以办理的操作' });
+    // The clerk adds a note at the kiosk; it reaches the hub as the kiosk's push would.
+    const note = { id: `note-${kiosk.kioskId}-1`, at: '2026-11-26T02:00:00.000Z', actor: clerkOf(kiosk), type: 'note' as const, payload: { text: '申请人已补交户口簿原件' } };
+    const appended = await appendCaseEventOnHub(hub.hub.store, VILLAGE_A, caseNumber, note);
+    expect(appended.ok).toBe(true);
+    await waitFor(() => {
+      expect(document.querySelector('.timeline')?.textContent).toContain('申请人已补交户口簿原件');
+    }, { timeout: 15_000 });
     view.unmount();
   }, 60_000);
 

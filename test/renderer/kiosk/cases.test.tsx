@@ -71,6 +71,14 @@ describe('a case’s detail', () => {
     expect(within(actions).queryByRole('button', { name: '转报乡镇' })).toBeNull();
     await user.click(within(actions).getByRole('button', { name: '申请人撤回' }));
     expect(screen.getByText('请先填写内容或理由')).toBeTruthy();
+    // With a reason, withdrawing still asks once; cancelled, nothing is written and the reason stays typed.
+    await user.type(within(actions).getByLabelText('备注或理由'), '申请人改日再来');
+    await user.click(within(actions).getByRole('button', { name: '申请人撤回' }));
+    const ask = within(actions).getByRole('alertdialog', { name: '确定“申请人撤回”吗？办理后不能更改。' });
+    expect(ask.textContent).toContain('一并保存：申请人改日再来');
+    await user.click(within(ask).getByRole('button', { name: '取消' }));
+    expect((await data.cases.get(caseNumber))?.events.map((event) => event.type)).not.toContain('withdrawn');
+    await user.clear(within(actions).getByLabelText('备注或理由'));
 
     // The resident brings the missing material: the case is whole again and may go to the town.
     // A file that is not a scan is refused at once, with what is allowed; a PNG is kept with the case.
@@ -85,17 +93,21 @@ describe('a case’s detail', () => {
     await waitFor(() => {
       expect(screen.getByTestId('case-status').textContent).toBe('已受理');
     });
+    // The note typed before forwarding goes with the forward (it was dropped once).
+    await user.type(within(actions).getByLabelText('备注或理由'), '补交的户口簿已核对原件');
     await user.click(within(actions).getByRole('button', { name: '转报乡镇' }));
     await waitFor(() => {
       expect(screen.getByTestId('case-status').textContent).toContain('审核中');
     });
+    expect((await data.cases.get(caseNumber))?.events.at(-1)?.payload).toEqual({ to: 'town', note: '补交的户口簿已核对原件' });
+    expect(document.querySelector('.timeline')?.textContent).toContain('备注：补交的户口簿已核对原件');
     await user.type(within(actions).getByLabelText('备注或理由'), '申请人电话已更新');
     await user.click(within(actions).getByRole('button', { name: '添加备注' }));
     const timeline = document.querySelector('.timeline');
     await waitFor(() => {
       expect(timeline?.textContent).toContain('申请人电话已更新');
     });
-    expect(timeline?.textContent).toContain('村级 王芳');
+    expect(timeline?.textContent).toContain('雀儿笼村办事员 王芳');
     const stored = await data.cases.get(caseNumber);
     expect(stored?.events.map((event) => event.type)).toEqual(['created', 'materialsChecked', 'materialsMissing', 'materialsSupplied', 'forwarded', 'note']);
     const suppliedEvent = stored?.events[3];
@@ -123,6 +135,6 @@ describe('a case’s detail', () => {
       expect(screen.getByTestId('case-status').textContent).toBe('待补材料');
     }, { timeout: 20_000 });
     expect(document.querySelector('.timeline')?.textContent).toContain('户口簿复印件不清楚');
-    expect(document.querySelector('.timeline')?.textContent).toContain('乡镇级 李强');
+    expect(document.querySelector('.timeline')?.textContent).toContain('业州镇审核人 李强');
   }, 60_000);
 });

@@ -85,12 +85,12 @@ export function testShell(
   };
 }
 
-export async function enrolledShell(hub: TestHub): Promise<TestShell> {
+export async function enrolledShell(hub: TestHub, options: Parameters<typeof testShell>[0] = {}): Promise<TestShell> {
   const issued = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date());
   if (!issued.ok) throw new Error(issued.error.reason);
   const enrolled = await enrollWithHub(`${hub.base}/`, issued.value.code, '0.1.0-test');
   if (!enrolled.ok) throw new Error(enrolled.error.code);
-  const shell = testShell();
+  const shell = testShell(options);
   await shell.secrets.save(enrolled.value);
   return shell;
 }

@@ -1,10 +1,13 @@
 // @vitest-environment jsdom
 /** The home screen: today's work, the sync indicator telling the truth offline, and the county's notices. */
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { demoCatalog } from '../../../core/seed/demo-county.js';
 import { DB } from '../../../sync-server/store/names.js';
+import { addReviewer } from '../../../sync-server/users.js';
 import { startTestHub, type TestHub } from '../../sync-server/hub-harness.js';
-import { signedInCounter, type Counter } from './harness.js';
+import { asReviewer, signInReviewer } from '../../sync-server/reviewer-client.js';
+import { enrolledShell, signedInCounter, type Counter } from './harness.js';
 import { registerThroughData } from './register-helper.js';
 
 let hub: TestHub | undefined;
@@ -37,6 +40,36 @@ describe('the home screen', () => {
     });
     expect(document.querySelector('tr[data-case]')?.textContent).toContain('王五');
   }, 60_000);
+
+  it('names each case the town returned, with what and why, and puts the reason at the top of the case', async () => {
+    hub = await startTestHub();
+    counter = await signedInCounter(hub);
+    const caseNumber = await registerThroughData(counter, { itemCode: 'MZ-01', name: '张三', outcome: 'forward' });
+    await registerThroughData(counter, { itemCode: 'MZ-01', name: '李四', outcome: 'forward' });
+    await waitFor(() => {
+      expect(screen.getByText(/待上传：0件/)).toBeTruthy();
+    }, { timeout: 30_000 });
+    await addReviewer(hub.hub.store, { name: 'yezhou-returns', role: 'town', town: '422822100000', password: 'yezhou-secret-1' }, new Date());
+    const town = await signInReviewer(hub, 'yezhou-returns', 'yezhou-secret-1');
+    const material = demoCatalog().items.find((item) => item.code === 'MZ-01')?.materials[0];
+    const returned = await asReviewer(hub, town, 'POST', `/api/review/cases/${caseNumber}/events`, { type: 'returnedForMaterials', missing: [material?.id], reason: '申请书未签字' });
+    expect(returned.status).toBe(201);
+
+    const notice = await waitFor(() => {
+      const item = document.querySelector(`.needs-action li[data-case="${caseNumber}"]`);
+      expect(item).not.toBeNull();
+      return item as HTMLElement;
+    }, { timeout: 30_000 });
+    expect(screen.getByRole('heading', { name: '需要办理（1件）' })).toBeTruthy();
+    expect(notice.textContent).toContain('张三');
+    expect(notice.textContent).toMatch(new RegExp(`乡镇级于.+退回，需补：${material?.name.zh ?? ''}。理由：申请书未签字`));
+    await counter.user.click(within(notice).getByRole('button'));
+    // On the case, the return comes first: above the materials and the history.
+    const top = await screen.findByTestId('return-notice');
+    expect(top.textContent).toContain('退回理由：申请书未签字');
+    const materials = screen.getByRole('heading', { name: '材料' });
+    expect(top.compareDocumentPosition(materials) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  }, 90_000);
 
   it('shows the county’s notices (not another town’s), and never one that carries a full ID number', async () => {
     hub = await startTestHub();
@@ -106,4 +139,30 @@ describe('the home screen', () => {
     expect(await screen.findByText('同步未完成：连接不上县级平台：可照常办理，恢复后自动上传', {}, { timeout: 40_000 })).toBeTruthy();
     expect(screen.queryByText('同步完成')).toBeNull();
   }, 90_000);
+
+  it('drops the failure of "sync now" once the line is back: the screen never says two things at once', async () => {
+    hub = await startTestHub();
+    // The village's line: up, or down as when broadband goes.
+    const line = { down: false };
+    const fetchOverLine: typeof fetch = (input, init) => (line.down ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init));
+    counter = await signedInCounter(hub, { shell: await enrolledShell(hub, { fetch: fetchOverLine }) });
+    const status = () => document.querySelector('.sync-status')?.getAttribute('data-status');
+    await waitFor(() => {
+      expect(status()).toBe('online');
+    });
+    line.down = true;
+    await registerThroughData(counter, { itemCode: 'MZ-01', name: '张三', outcome: 'forward' });
+    await counter.user.click(screen.getByRole('button', { name: '立即同步' }));
+    expect(await screen.findByText(/^同步未完成：/, {}, { timeout: 40_000 })).toBeTruthy();
+
+    line.down = false;
+    await waitFor(() => {
+      expect(status()).toBe('online');
+      expect(screen.getByText(/待上传：0件/)).toBeTruthy();
+    }, { timeout: 40_000 });
+    expect(screen.queryByText(/^同步未完成：/)).toBeNull();
+    // …on every page, and it does not come back.
+    await counter.user.click(screen.getByRole('button', { name: /办件查询/ }));
+    expect(screen.queryByText(/^同步未完成：/)).toBeNull();
+  }, 120_000);
 });

@@ -2,7 +2,9 @@
 /** Registering a case at the keyboard: item search, ID numbers checked as typed, nothing lost on errors. */
 import { screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Catalog } from '../../../core/catalog/schema.js';
 import { findPlaintextIdNumbers } from '../../../core/case/sealed.js';
+import { DB } from '../../../sync-server/store/names.js';
 import { startTestHub, type TestHub } from '../../sync-server/hub-harness.js';
 import { signedInCounter, type Counter } from './harness.js';
 
@@ -21,6 +23,11 @@ afterAll(async () => {
 });
 
 const idField = () => screen.getAllByLabelText('身份证号码')[0] as HTMLInputElement;
+
+/** The optional materials marked as not applying, row by row, as the clerk decides. */
+async function markOptionalNotApplicable(user: Counter['user']): Promise<void> {
+  for (const choice of screen.queryAllByLabelText('不适用')) await user.click(choice);
+}
 
 describe('the new-case screen', () => {
   it('finds items by pinyin initials, Chinese, English and code, and Enter picks the first', async () => {
@@ -88,7 +95,8 @@ describe('the new-case screen', () => {
     await user.clear(idField());
     await user.type(idField(), '42282219800101001X'.replace('X', '5'));
     await user.type(screen.getAllByLabelText('联系电话（可不填）')[0] as HTMLElement, '12345678');
-    await user.click(screen.getByRole('button', { name: '全部已收' }));
+    await user.click(screen.getByRole('button', { name: '必交材料全部已收' }));
+    await markOptionalNotApplicable(user);
     expect(screen.getByTestId('due').textContent).toMatch(/30个工作日/);
     await user.keyboard('{Control>}{Enter}{/Control}');
     const number = await screen.findByTestId('receipt-case-number');
@@ -110,6 +118,44 @@ describe('the new-case screen', () => {
     expect(findPlaintextIdNumbers(stored)).toEqual([]);
   }, 60_000);
 
+  it('ticks only the required materials at once: an optional one (a proxy’s letter) waits for the clerk’s call', async () => {
+    counter = await signedInCounter(hub);
+    const { user } = counter;
+    await user.keyboard('{Alt>}n{/Alt}');
+    await user.type(await screen.findByRole('searchbox'), 'db{Enter}');
+    await user.click(screen.getByRole('button', { name: '必交材料全部已收' }));
+    const rows = [...document.querySelectorAll<HTMLElement>('.checklist tbody tr')];
+    const optional = rows.filter((row) => within(row).queryByLabelText('不适用') !== null);
+    expect(optional.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      const received = within(row).getByLabelText<HTMLInputElement>('已收').checked;
+      expect(received, row.textContent).toBe(!optional.includes(row));
+    }
+    // A label the catalog already marks as conditional is not marked a second time.
+    expect(document.querySelector('.checklist')?.textContent).not.toMatch(/（如有）\s*（如有）/);
+    await user.type(screen.getByLabelText('申请人姓名'), '张三');
+    await user.type(idField(), '422822198001010015');
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    expect(await screen.findByText(`还有${String(optional.length)}项材料没有核对`)).toBeTruthy();
+  }, 60_000);
+
+  it('never shows a due date a forwarded case could not meet, even from a catalog published before the check', async () => {
+    // A county's catalog from before impossible limits were refused: YB-04 decided by the county in 0 days.
+    const stored = await hub.hub.store.getDoc<Catalog & { _id: string }>(DB.catalog, 'catalog');
+    if (!stored.ok) throw new Error(stored.error.reason);
+    const old = { ...stored.value, version: stored.value.version + 1, items: stored.value.items.map((item) => (item.code === 'YB-04' ? { ...item, timeLimitWorkingDays: 0 } : item)) };
+    expect((await hub.hub.store.putDoc(DB.catalog, old)).ok).toBe(true);
+    try {
+      counter = await signedInCounter(hub);
+      await counter.user.keyboard('{Alt>}n{/Alt}');
+      await counter.user.type(await screen.findByRole('searchbox'), 'YB-04{Enter}');
+      expect(screen.getByTestId('due').textContent).toBe('事项目录中的办理时限（0个工作日）不够转报到县级办理，本机不显示截止日期。请县级管理员更正事项目录');
+    } finally {
+      const current = await hub.hub.store.getDoc<Catalog & { _id: string }>(DB.catalog, 'catalog');
+      if (current.ok) await hub.hub.store.putDoc(DB.catalog, { ...stored.value, _rev: current.value._rev, version: old.version + 1 });
+    }
+  }, 60_000);
+
   it('tells the resident once what is missing, and completes a village item on the spot', async () => {
     counter = await signedInCounter(hub);
     const { user, data } = counter;
@@ -117,7 +163,8 @@ describe('the new-case screen', () => {
     await user.type(await screen.findByRole('searchbox'), 'RS-01{Enter}');
     await user.type(screen.getByLabelText('申请人姓名'), '王五');
     await user.type(idField(), '42282219671130019x');
-    await user.click(screen.getByRole('button', { name: '全部已收' }));
+    await user.click(screen.getByRole('button', { name: '必交材料全部已收' }));
+    await markOptionalNotApplicable(user);
     const rows = screen.getAllByRole('radiogroup');
     await user.click(within(rows[1] as HTMLElement).getByLabelText('缺'));
     expect(screen.getByTestId('due').textContent).toBe('材料补齐前暂停计时');
@@ -133,7 +180,8 @@ describe('the new-case screen', () => {
     await user.type(screen.getByLabelText('代办人姓名'), '李小四');
     await user.type(screen.getAllByLabelText('身份证号码')[1] as HTMLElement, '11010519491231002X');
     await user.type(screen.getByLabelText('代办人与申请人关系'), '儿子');
-    await user.click(screen.getByRole('button', { name: '全部已收' }));
+    await user.click(screen.getByRole('button', { name: '必交材料全部已收' }));
+    await markOptionalNotApplicable(user);
     expect(screen.getByLabelText<HTMLInputElement>('当场办结（批准并送达结果）').checked).toBe(true);
     await user.keyboard('{Control>}{Enter}{/Control}');
     const second = await screen.findByTestId('receipt-case-number');
