@@ -1,4 +1,6 @@
 import js from '@eslint/js';
+import prettier from 'eslint-config-prettier/flat';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 import layering from './eslint-rules/layering.js';
 
@@ -8,7 +10,7 @@ import layering from './eslint-rules/layering.js';
  */
 const parts = {
   core: { mayImport: ['core'], nodeBuiltins: false, allowPackages: ['zod', 'pinyin-pro', 'semver'] },
-  renderer: { mayImport: ['renderer', 'core'], nodeBuiltins: false, allowPackages: ['react', 'react-dom', 'rxdb', 'rxjs', 'recharts', 'qrcode', 'jsqr', '@noble/ciphers', 'p-limit'] },
+  renderer: { mayImport: ['renderer', 'core'], nodeBuiltins: false, allowPackages: ['react', 'react-dom', 'react-day-picker', 'rxdb', 'rxjs', 'recharts', 'qrcode', 'jsqr', '@noble/ciphers', 'p-limit'] },
   electron: { mayImport: ['electron', 'core'], nodeBuiltins: true, allowPackages: ['electron', 'electron-updater', 'js-yaml', 'zod'] },
   'sync-server': {
     mayImport: ['sync-server', 'core'],
@@ -36,6 +38,17 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // No import circles: a module and the modules it imports form a tree (screens import their parts, not
+    // the root that imports them). Imports name the compiled `.js` of a `.ts` source, as NodeNext asks.
+    files: ['core/**/*.ts', 'renderer/**/*.{ts,tsx}', 'electron/**/*.ts', 'sync-server/**/*.ts', 'scripts/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/resolver-next': [createNodeResolver({ extensionAlias: { '.js': ['.ts', '.tsx', '.js'] } })] },
+    rules: { 'import-x/no-cycle': 'error' },
   },
   {
     // core/ is deterministic: the clock and randomness are passed in, never read.
@@ -75,4 +88,6 @@ export default tseslint.config(
       globals: { console: 'readonly', process: 'readonly' },
     },
   },
+  // Formatting is Prettier's (`npm run lint` checks it): no lint rule argues with it.
+  prettier,
 );

@@ -54,3 +54,15 @@ export function dayOfWeek(date: LocalDate): number {
 export function compareDates(a: LocalDate, b: LocalDate): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** An instant as people in China read it on a terminal: '2026-11-27 09:30 (UTC+8)'. */
+export function chinaTime(instant: string): string {
+  return `${isoInChina(instant).slice(0, 16).replace('T', ' ')} (UTC+8)`;
+}
+
+/** An instant as ISO 8601 with China's offset, for machines and people alike: '2026-11-27T09:30:00+08:00'. */
+export function isoInChina(instant: string): string {
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) throw new RangeError(`not an ISO instant: ${instant}`);
+  return `${new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+}

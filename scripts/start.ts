@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { buildApps } from './build-apps.js';
@@ -14,6 +15,7 @@ import { DEMO_VILLAGE, enrollmentTicket, seedDemo, type DemoSeed, type Enrollmen
 import { startHub } from '../sync-server/hub.js';
 import { hubLogger } from '../sync-server/observe/request-log.js';
 import { readCountyData } from '../sync-server/provision.js';
+import { chinaTime } from '../core/local-date.js';
 
 const config = loadHubConfig(process.env);
 if (!config.ok) {
@@ -21,6 +23,27 @@ if (!config.ok) {
   process.exit(1);
 }
 const { dataDir } = config.value;
+
+/** Whether the hub's port is free, asked before anything is built (a second `npm start` once rebuilt the running hub's apps first). */
+function portFree(port: number, host: string): Promise<boolean> {
+  if (port === 0) return Promise.resolve(true);
+  return new Promise((answer) => {
+    const probe = createServer();
+    probe.once('error', () => {
+      answer(false);
+    });
+    probe.listen(port, host, () => {
+      probe.close(() => {
+        answer(true);
+      });
+    });
+  });
+}
+if (!(await portFree(config.value.port, config.value.host))) {
+  console.error(`Cunban: port ${String(config.value.port)} on ${config.value.host} is already in use — another Cunban hub (an earlier \`npm start\`?) or another program.`);
+  console.error(`  Stop it, or start this one on another port: CUNBAN_HUB_PORT=${String(config.value.port + 1)} npm start`);
+  process.exit(1);
+}
 
 // The kiosk's screens and the console, built fresh so what runs is what is checked out (a few seconds).
 await buildApps();
@@ -31,7 +54,11 @@ mkdirSync(dataDir, { recursive: true });
 const hub = await startHub(config.value, { logger: hubLogger(config.value.logLevel, pino.destination({ dest: logFile, mkdir: true, sync: false })) });
 const hubUrl = kioskFacingUrl(config.value, hub.port);
 const stop = (code: number) => {
-  void hub.close().then(() => process.exit(code));
+  console.log('Stopping the hub…');
+  void hub.close().then(() => {
+    console.log('The hub has stopped. Kiosks keep working offline and sync when it is back.');
+    process.exit(code);
+  });
 };
 process.once('SIGINT', () => {
   stop(0);
@@ -51,8 +78,9 @@ if (!(await readCountyData(hub.store)).ok) {
     seed = seeded.value;
   }
 }
+// A code on the first start, and on request (`--enroll`): not a fresh 24-hour code at every restart.
 let enrollment: EnrollmentTicket | undefined = seed?.enrollment;
-if (!enrollment) {
+if (!enrollment && process.argv.includes('--enroll')) {
   const fresh = await enrollmentTicket(hub.store, DEMO_VILLAGE, hubUrl, 24 * 3600_000);
   if (fresh.ok) enrollment = fresh.value;
 }
@@ -70,7 +98,9 @@ for (const reviewer of seed?.reviewersCreated ?? []) {
 }
 if (!seed) console.log(`  reviewer passwords: see ${dataDir}/demo-credentials.json`);
 if (enrollment) {
-  console.log(`  enrollment code for ${enrollment.townName} ${enrollment.villageName}: ${enrollment.code} (until ${enrollment.expiresAt})`);
+  console.log(`  enrollment code for ${enrollment.townName} ${enrollment.villageName}: ${enrollment.code} (until ${chinaTime(enrollment.expiresAt)})`);
+} else {
+  console.log(`  a kiosk enrollment code: npm start -- --enroll (or: npm run hub -- enroll --village ${DEMO_VILLAGE})`);
 }
 console.log('');
 // localhost: browsers give WebCrypto (which seals ID numbers) only to https pages and this machine's own.

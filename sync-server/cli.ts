@@ -7,10 +7,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
+import { chinaTime, isoInChina } from '../core/local-date.js';
 import { parseDivisionCode } from '../core/divisions/code.js';
 import { appVersionSchema, updateRequired } from '../core/fleet-policy.js';
 import type { Result } from '../core/result.js';
-import { kioskFacingUrl, loadHubConfig, type HubConfig } from './config.js';
+import { HUB_ENVIRONMENT, kioskFacingUrl, loadHubConfig, type HubConfig } from './config.js';
 import { enrollmentTicket, seedDemo, type SetupError } from './demo.js';
 import { acquireStore, HubStartError, startHub, type AcquiredStore } from './hub.js';
 import { backupHub, restoreHub, villagesOf } from './backup.js';
@@ -48,8 +49,8 @@ const USAGE = `Usage: cunban-hub <command> [options] [--json]
   kiosks set-aside-numbers [--set-aside 5]
                                           the same, once, after restoring Apache CouchDB by its own means
 
-Environment: CUNBAN_HUB_PORT (6084), CUNBAN_HUB_HOST, CUNBAN_DATA_DIR (.cunban-data), COUCHDB_URL,
-CUNBAN_DB_PREFIX, CUNBAN_PUBLIC_URL, CUNBAN_CORS_ORIGINS.`;
+Environment:
+${Object.entries(HUB_ENVIRONMENT).map(([name, what]) => `  ${name.padEnd(34)} ${what}`).join('\n')}`;
 
 class CliError extends Error {
   constructor(readonly code: string, message: string) {
@@ -107,6 +108,16 @@ function out(human: string, json: unknown): void {
   process.stdout.write(flags.json ? `${JSON.stringify(json)}\n` : `${human}\n`);
 }
 
+/** A record with its instants given in China's time with the offset (`--json`), as people read them. */
+function timesInChina<T extends object>(record: T): T {
+  return Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [key, /At$/.test(key) && typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? isoInChina(value) : value]),
+  ) as T;
+}
+
+/** An instant, or '-' for none, as a person reads it. */
+const whenInChina = (instant: string | undefined) => (instant ? chinaTime(instant) : '-');
+
 function must<T>(result: Result<T, SetupError>): T {
   if (!result.ok) throw new CliError(result.error.code, result.error.message);
   return result.value;
@@ -163,9 +174,9 @@ async function main(): Promise<void> {
         `Demo county 建始县 ready: ${seeded.init.villages} village databases (created ${seeded.init.created.length}).`,
         ...seeded.reviewersCreated.map((r) => `Reviewer ${r.name} (${r.role}${r.town ? ` ${r.town}` : ''}) password: ${r.password}`),
         seeded.reviewersCreated.length > 0 ? `Reviewer passwords saved to ${seeded.credentialsFile}` : 'Reviewers already existed.',
-        `Enrollment code for ${seeded.enrollment.townName} ${seeded.enrollment.villageName} (${seeded.enrollment.village}): ${seeded.enrollment.code}, valid until ${seeded.enrollment.expiresAt}`,
+        `Enrollment code for ${seeded.enrollment.townName} ${seeded.enrollment.villageName} (${seeded.enrollment.village}): ${seeded.enrollment.code}, valid until ${chinaTime(seeded.enrollment.expiresAt)}`,
       ];
-      out(lines.join('\n'), seeded);
+      out(lines.join('\n'), { ...seeded, enrollment: timesInChina(seeded.enrollment) });
       return;
     }
     case 'enroll': {
@@ -193,8 +204,8 @@ async function main(): Promise<void> {
       if (qrPng) await QRCode.toFile(qrPng, issued.qr, { errorCorrectionLevel: 'M' });
       const terminalQr = flags.json ? '' : await QRCode.toString(issued.qr, { type: 'terminal', small: true });
       out(
-        `Enrollment code for ${issued.townName} ${issued.villageName} (${issued.village}): ${issued.code}\nValid until ${issued.expiresAt}; works once.\n${terminalQr}`,
-        issued,
+        `Enrollment code for ${issued.townName} ${issued.villageName} (${issued.village}): ${issued.code}\nValid until ${chinaTime(issued.expiresAt)}; works once.\n${terminalQr}`,
+        timesInChina(issued),
       );
       return;
     }
@@ -218,14 +229,14 @@ async function main(): Promise<void> {
           [
             k.kioskId,
             k.revokedAt ? 'REVOKED' : 'active ',
-            `last seen ${k.lastSeenAt ?? '-'}`,
-            `last push ${k.lastPushAt ?? '-'}`,
+            `last seen ${whenInChina(k.lastSeenAt)}`,
+            `last push ${whenInChina(k.lastPushAt)}`,
             `not yet pushed ${k.reported ? `${String(k.reported.pendingCases)} case(s) ${String(k.reported.pendingFiles)} file(s)` : '-'}`,
             `refused (open) ${String(k.refused)}`,
             `version ${k.appVersion ?? '-'}${k.updateRequired ? ' MUST UPDATE' : ''}`,
           ].join('  '),
         );
-        out(rows.length > 0 ? rows.join('\n') : 'No kiosks enrolled yet.', kiosks);
+        out(rows.length > 0 ? rows.join('\n') : 'No kiosks enrolled yet.', kiosks.map(timesInChina));
         return;
       }
       if (sub === 'set-aside-numbers') {
@@ -339,7 +350,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new CliError('usage', USAGE);
+      throw new CliError('usage', `Unknown command: ${command}\n\n${USAGE}`);
   }
 }
 

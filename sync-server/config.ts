@@ -63,6 +63,30 @@ export const DEFAULT_KIOSK_REQUESTS_PER_MINUTE = 3000;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Every variable the hub reads, with what it sets: `cunban-hub --help` prints this list, and the loader
+ * below can read no variable missing from it (its names are typed by this list).
+ */
+export const HUB_ENVIRONMENT = {
+  CUNBAN_HUB_PORT: `the hub's port (${String(DEFAULT_HUB_PORT)})`,
+  CUNBAN_HUB_HOST: 'the address it listens on (all interfaces)',
+  CUNBAN_DATA_DIR: `its data directory: the county key ring, the embedded store (${DEFAULT_DATA_DIR})`,
+  COUCHDB_URL: 'Apache CouchDB, with admin credentials (the embedded store when unset)',
+  CUNBAN_DB_PREFIX: 'a prefix for every database name on CouchDB',
+  CUNBAN_PUBLIC_URL: 'the address kiosks and browsers use, e.g. https://hub.jianshi.example/',
+  CUNBAN_CORS_ORIGINS: `origins allowed to call the hub, comma-separated (${DEFAULT_CORS_ORIGINS.join(',')})`,
+  CUNBAN_APPS_DIR: 'where the built kiosk and console pages are served from (dist/apps)',
+  CUNBAN_UPDATES_DIR: 'where signed kiosk updates are published (/updates/)',
+  CUNBAN_PROXY_READ_TIMEOUT: `a reverse proxy's read timeout in seconds; long polls answer before it (${String(DEFAULT_PROXY_READ_TIMEOUT_MS / 1000)})`,
+  CUNBAN_TRUST_PROXY: 'proxy hops (1) or proxy addresses whose X-Forwarded-For is believed',
+  CUNBAN_TLS_CERT: 'a PEM certificate, to serve HTTPS itself (with CUNBAN_TLS_KEY)',
+  CUNBAN_TLS_KEY: "the certificate's PEM private key",
+  CUNBAN_LOG_LEVEL: 'debug, info, warn or error (info)',
+  CUNBAN_METRICS_TOKEN: 'a bearer token that opens /metrics to more than this machine',
+  CUNBAN_KIOSK_REQUESTS_PER_MINUTE: `requests a minute one kiosk may make (${String(DEFAULT_KIOSK_REQUESTS_PER_MINUTE)})`,
+} as const;
+export type HubVariable = keyof typeof HUB_ENVIRONMENT;
+
 function parseUrl(text: string): URL | undefined {
   try {
     const url = new URL(text);
@@ -74,7 +98,7 @@ function parseUrl(text: string): URL | undefined {
 
 export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
   const invalid = (variable: string, message: string) => err<ConfigError>({ code: 'config.invalid', variable, message });
-  const value = (name: string) => env[name]?.trim() || undefined;
+  const value = (name: HubVariable) => env[name]?.trim() || undefined;
 
   const portText = value('CUNBAN_HUB_PORT') ?? String(DEFAULT_HUB_PORT);
   const port = Number(portText);

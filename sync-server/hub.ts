@@ -107,7 +107,9 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
   // Migrations first: bring the store up to this version before serving anyone.
   const migrated = await initStore(store);
   const init = migrated.ok ? migrated.value : migrated.error.code === 'init.store' ? migrated.error.failure.reason : migrated.error.message;
-  if (!migrated.ok) log(init as string);
+  // A hub with no county data yet is expected (`npm start` seeds the demo county next): said, not warned.
+  if (!migrated.ok && migrated.error.code === 'init.noCountyData') logger.info('no county data yet: the hub waits for `cunban-hub init` or `seed-demo`');
+  else if (!migrated.ok) log(init as string);
   // The county's key ring must be the one its data was sealed with, before any kiosk is given keys.
   const keyRing = checkedKeyRing(store, config.dataDir, now);
   if (migrated.ok) {

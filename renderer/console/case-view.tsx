@@ -17,7 +17,7 @@ import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ApiError, Background, ReviewApi, ReviewCase } from './api.js';
 import { useLoaded } from './use-loaded.js';
-import { apiErrorText } from './console-root.js';
+import { apiErrorText } from './api-error.js';
 
 /** How often an open case is read again: what a kiosk or another reviewer did shows without reopening it. */
 const CASE_REFRESH_MS = 5000;

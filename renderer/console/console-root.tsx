@@ -2,17 +2,20 @@
  * The review console for town and county staff: sign in, work the queue of their area, open a case,
  * decide. What a reviewer may see and do is enforced by the hub; the console only offers it.
  */
-import { useCallback, useEffect, useId, useState, type SyntheticEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useState, type SyntheticEvent } from 'react';
 import type { SessionView } from '../../core/api/review.js';
 import { DisplayProvider, useDisplay } from '../ui/display.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
-import type { ApiError, ReviewApi } from './api.js';
+import type { ReviewApi } from './api.js';
 import { ReviewCaseView } from './case-view.js';
-import { DashboardView } from './dashboard.js';
 import { AuditLog, Fleet, Quarantine } from './fleet.js';
 import { Notices } from './notices.js';
 import { Queue } from './queue.js';
+import { apiErrorText } from './api-error.js';
+
+// The charts (Recharts) are loaded when the statistics are opened, not with every queue.
+const DashboardView = lazy(async () => ({ default: (await import('./dashboard.js')).DashboardView }));
 
 export function ConsoleRoot(props: { readonly api: ReviewApi; readonly preferences: Pick<Storage, 'getItem' | 'setItem'> }) {
   return (
@@ -95,7 +98,11 @@ function Console({ api }: { readonly api: ReviewApi }) {
       <main className="counter-main" inert={signingInAgain !== undefined}>
         {view === 'queue' && open ? <ReviewCaseView api={api} reviewer={reviewer} caseNumber={open} onBack={() => { setOpen(undefined); }} /> : null}
         {view === 'queue' && !open ? <Queue api={api} reviewer={reviewer} onOpen={setOpen} /> : null}
-        {view === 'dashboard' ? <DashboardView api={api} /> : null}
+        {view === 'dashboard' ? (
+          <Suspense fallback={<p role="status">{t('boot.loading')}</p>}>
+            <DashboardView api={api} />
+          </Suspense>
+        ) : null}
         {view === 'notices' ? <Notices api={api} reviewer={reviewer} /> : null}
         {view === 'fleet' ? <Fleet api={api} reviewer={reviewer} /> : null}
         {view === 'quarantine' ? <Quarantine api={api} /> : null}
@@ -165,30 +172,4 @@ function SignInForm(props: { readonly api: ReviewApi; readonly name?: string; re
       <button type="submit" className="primary">{t('signIn.submit')}</button>
     </form>
   );
-}
-
-/** A hub answer as a sentence: the console's own codes, else the hub's reason. */
-export function apiErrorText(t: ReturnType<typeof useI18n>['t'], error: ApiError): string {
-  switch (error.code) {
-    case 'signIn.wrong':
-      return t('console.signInWrong');
-    case 'signIn.locked':
-      return t('console.signInLocked');
-    case 'signIn.throttled':
-      return t('console.signInThrottled');
-    case 'signIn.busy':
-      return t('console.signInBusy');
-    case 'console.hubUnreachable':
-      return t('console.hubUnreachable');
-    case 'unauthorized':
-      return t('console.sessionEnded');
-    case 'bad_request':
-      return t('console.badRequest');
-    case 'notice.idNumber':
-      return t('notices.idNumber');
-    case 'notice.expired':
-      return t('notices.expired');
-    default:
-      return t('console.refused', { reason: error.reason || error.code });
-  }
 }

@@ -7,10 +7,11 @@ import { useCallback, useState, type SyntheticEvent } from 'react';
 import type { AreaVillage, KioskView, QuarantineView } from '../../core/api/fleet.js';
 import type { ReviewerView } from '../../core/api/review.js';
 import { formatInstant } from '../ui/format.js';
+import { ConfirmButton } from '../ui/confirm.js';
 import { Alert } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ApiError, AuditEntry, ReviewApi } from './api.js';
-import { apiErrorText } from './console-root.js';
+import { apiErrorText } from './api-error.js';
 import { useLoaded } from './use-loaded.js';
 
 export function Fleet({ api, reviewer }: { readonly api: ReviewApi; readonly reviewer: ReviewerView }) {
@@ -51,6 +52,7 @@ export function Fleet({ api, reviewer }: { readonly api: ReviewApi; readonly rev
       {issued ? <Alert tone="success">{issued}</Alert> : null}
       {kiosks.value?.length === 0 ? <p className="empty">{t('fleet.none')}</p> : null}
       {kiosks.value && kiosks.value.length > 0 ? (
+        <div className="table-scroll">
         <table className="cases">
           <thead>
             <tr>
@@ -77,13 +79,14 @@ export function Fleet({ api, reviewer }: { readonly api: ReviewApi; readonly rev
                 <td>
                   {kiosk.revokedAt ? t('fleet.revokedAt', { at: formatInstant(locale, kiosk.revokedAt) }) : null}
                   {!kiosk.revokedAt && reviewer.role === 'county' ? (
-                    <button type="button" onClick={() => void revoke(kiosk.kioskId)}>{t('fleet.revoke')}</button>
+                    <ConfirmButton action={t('fleet.revoke')} onConfirm={() => void revoke(kiosk.kioskId)} />
                   ) : null}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+        </div>
       ) : null}
     </section>
   );

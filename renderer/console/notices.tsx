@@ -10,9 +10,10 @@ import { findPlaintextIdNumbers } from '../../core/case/sealed.js';
 import { parseDivisionCode } from '../../core/divisions/code.js';
 import { formatDate } from '../ui/format.js';
 import { Alert, Field } from '../ui/form.js';
+import { DateField } from '../ui/date-field.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ReviewApi } from './api.js';
-import { apiErrorText } from './console-root.js';
+import { apiErrorText } from './api-error.js';
 import { useLoaded } from './use-loaded.js';
 
 export function Notices({ api, reviewer }: { readonly api: ReviewApi; readonly reviewer: ReviewerView }) {
@@ -83,7 +84,7 @@ export function Notices({ api, reviewer }: { readonly api: ReviewApi; readonly r
           {t('notices.bodyEn')}
           <textarea value={draft.bodyEn} maxLength={4000} rows={2} onChange={(event) => { set('bodyEn')(event.target.value); }} />
         </label>
-        <Field label={t('notices.expiresOn')} type="date" value={draft.expiresOn} onChange={set('expiresOn')} />
+        <DateField label={t('notices.expiresOn')} value={draft.expiresOn} onChange={set('expiresOn')} />
         {reviewer.role === 'county' ? (
           <label className="field">
             {t('notices.audience')}

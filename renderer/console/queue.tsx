@@ -10,7 +10,7 @@ import { formatDate } from '../ui/format.js';
 import { Alert } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ApiError, QueuePage, ReviewApi } from './api.js';
-import { apiErrorText } from './console-root.js';
+import { apiErrorText } from './api-error.js';
 
 const PAGE_SIZE = 25;
 

@@ -5,6 +5,7 @@ import { isEventOf } from '../../core/case/events.js';
 import { CASE_STATUSES } from '../../core/case/state.js';
 import { CaseTableHead } from '../ui/case-parts.js';
 import { formatDate } from '../ui/format.js';
+import { DateField } from '../ui/date-field.js';
 import { useI18n } from '../ui/i18n.js';
 import { dueOf, HOME_VIEWS, inView } from './case-filters.js';
 import { searchCases } from './case-search.js';
@@ -66,14 +67,8 @@ export function CaseList(props: { readonly status?: CaseFilterStatus }) {
             ))}
           </select>
         </label>
-        <label className="field">
-          {t('cases.from')}
-          <input type="date" value={from} onChange={(event) => { setFrom(event.target.value); }} />
-        </label>
-        <label className="field">
-          {t('cases.to')}
-          <input type="date" value={to} onChange={(event) => { setTo(event.target.value); }} />
-        </label>
+        <DateField label={t('cases.from')} value={from} onChange={setFrom} />
+        <DateField label={t('cases.to')} value={to} onChange={setTo} />
       </div>
       {found === undefined ? <p role="status">{t('boot.loading')}</p> : null}
       {found?.length === 0 ? <p className="empty">{cases?.length === 0 ? t('cases.noneYet') : t('cases.noMatch')}</p> : null}

@@ -13,7 +13,7 @@ import { useObservable } from '../ui/hooks.js';
 import { useI18n } from '../ui/i18n.js';
 import { CaseDetail } from './case-detail.js';
 import { CaseList } from './case-list.js';
-import { NewClerkForm } from './clerk-gate.js';
+import { NewClerkForm } from './new-clerk-form.js';
 import { useDisplay } from '../ui/display.js';
 import { Home } from './home.js';
 import { emptyDraft, type IntakeDraft } from './intake-form.js';

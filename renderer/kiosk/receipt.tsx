@@ -75,7 +75,7 @@ export function Receipt({ caseNumber, replaces }: { readonly caseNumber: string;
             <dt>{t('receipt.caseNumber')}</dt>
             <dd className="case-number" data-testid="receipt-case-number">{caseNumber}</dd>
             <dt>{t('receipt.item')}</dt>
-            <dd>{pick(state.item.name)} ({state.item.code})</dd>
+            <dd>{pick(state.item.name)} <span className="item-code">({state.item.code})</span></dd>
             <dt>{t('receipt.applicant')}</dt>
             <dd>{state.applicant.name} {state.applicant.idNumberMasked}</dd>
             {state.proxy ? (

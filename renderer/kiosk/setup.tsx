@@ -2,13 +2,15 @@
  * First run: enroll this kiosk with the county hub by its address and the technician's enrollment
  * code. (The full wizard — QR by camera, progress, replacement, moving — is the shell's, issue 7.)
  */
-import { useCallback, useRef, useState, type SyntheticEvent } from 'react';
+import { lazy, Suspense, useCallback, useRef, useState, type SyntheticEvent } from 'react';
 import { readEnrollmentInput, type KioskEnrollment } from '../../core/api/enrollment.js';
 import type { EnrollError } from '../data/enroll.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
-import { CameraScan } from './camera-scan.js';
 import type { KioskShell } from './shell.js';
+
+// The QR reader (jsQR) is loaded when the technician turns the camera on, not with every counter.
+const CameraScan = lazy(async () => ({ default: (await import('./camera-scan.js')).CameraScan }));
 
 /** Errors shown under the field they are about; any other shows above the button. */
 const HUB_ERRORS: readonly EnrollError['code'][] = ['enroll.hubUrl', 'enroll.hubUnreachable'];
@@ -88,7 +90,11 @@ export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: 
           <button type="button" disabled={busy} onClick={() => { setCamera(true); }}>{t('setup.scanWithCamera')}</button>
         )}
       </form>
-      {camera ? <CameraScan onRead={onScanned} onClose={() => { setCamera(false); }} /> : null}
+      {camera ? (
+        <Suspense fallback={<p role="status">{t('boot.loading')}</p>}>
+          <CameraScan onRead={onScanned} onClose={() => { setCamera(false); }} />
+        </Suspense>
+      ) : null}
     </main>
   );
 }

@@ -35,6 +35,9 @@ writeFileSync(configPath, JSON.stringify({ admins: { [user]: password }, log: { 
 const Store = PouchDB.plugin(leveldb).plugin(httpAdapter).plugin(replication).plugin(mapreduce).defaults({
   prefix: `${dir}/`,
 });
+// Each open database listens on its constructor (PouchDB's design): one per village database, not a leak,
+// so Node's warning past ten (MaxListenersExceededWarning … PouchAlt) is switched off for this one emitter.
+(Store as unknown as { setMaxListeners(n: number): void }).setMaxListeners(0);
 const app = expressPouchDB(Store, { configPath, logPath: join(dir, 'store-log.txt'), mode: 'fullCouchDB' });
 
 /**

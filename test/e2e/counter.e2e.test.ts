@@ -140,6 +140,20 @@ describe('the counter in Chromium', () => {
     await page.getByRole('button', { name: '打印回执' }).click();
     expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
     await page.emulateMedia({ media: 'print' });
+    // On an A5 page (148 mm less 12 mm margins each side: 469 CSS px), the case number and the item code
+    // each stay on one line, and nothing runs off the page.
+    const screenSize = page.viewportSize();
+    await page.setViewportSize({ width: 469, height: 700 });
+    const lines = (selector: string) =>
+      page.locator(selector).evaluate((element) => {
+        const range = document.createRange();
+        range.selectNodeContents(element);
+        return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+      });
+    expect(await lines('.receipt .case-number')).toBe(1);
+    expect(await lines('.receipt .item-code')).toBe(1);
+    expect(await page.locator('.receipt').evaluate((receipt) => receipt.scrollWidth <= receipt.clientWidth)).toBe(true);
+    if (screenSize) await page.setViewportSize(screenSize);
     const pdf = await page.pdf({ format: 'A5', printBackground: true });
     await page.emulateMedia({ media: 'screen' });
     writeFileSync(join(results, 'receipt.pdf'), pdf);

@@ -116,7 +116,32 @@ describe('a decision from the console reaches the counter', () => {
     await county.getByRole('button', { name: '统计' }).click();
     await expect.poll(() => county.locator('.charts svg.recharts-surface').count()).toBe(3);
     expect(await county.getByTestId('dashboard-within').textContent()).toBe('100%');
+    // Every sector bar is named; the trend is a line over twelve weeks, and says so when data is thin.
+    const sectors = county.locator('figure', { hasText: '按领域' });
+    const bars = await sectors.locator('.recharts-bar-rectangle').count();
+    expect(bars).toBeGreaterThan(0);
+    expect(await sectors.locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value').count()).toBe(bars);
+    const trend = county.locator('figure', { hasText: '最近12周受理量' });
+    expect(await trend.locator('.recharts-line-dots circle').count()).toBe(12);
+    expect(await trend.getByTestId('trend-thin').textContent()).toContain('最近只有1周有办件');
     await run.screenshot('county-dashboard', county);
+
+    // The kiosks page on a 1366 px office screen: every button on one line, and revoking asks first.
+    await county.setViewportSize({ width: 1366, height: 768 });
+    await county.getByRole('button', { name: '终端', exact: true }).click();
+    const revoke = county.locator('tr[data-kiosk]').first().getByRole('button', { name: '注销' });
+    await revoke.waitFor();
+    const lineHeights = await county.locator('table.cases button').evaluateAll((buttons) =>
+      buttons.map((button) => {
+        const range = document.createRange();
+        range.selectNodeContents(button);
+        return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+      }),
+    );
+    expect(lineHeights.every((lines) => lines === 1)).toBe(true);
+    await revoke.click();
+    await county.getByRole('alertdialog', { name: '确定“注销”吗？办理后不能更改。' }).getByRole('button', { name: '取消' }).click();
+    await run.screenshot('county-kiosks-1366', county);
     expect(run.errors).toEqual([]);
   }, 90_000);
 });

@@ -1,6 +1,7 @@
 /** The README's main command must keep working: run it for real, on a fresh data directory. */
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,8 +16,8 @@ afterAll(() => {
 });
 
 /** Run `npm start`'s script until it has printed `lines` lines, then stop it as Ctrl-C would. */
-function startAndRead(lines: number, whileRunning: (output: string) => Promise<void> = () => Promise.resolve()): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+function startAndRead(lines: number, whileRunning: (output: string) => Promise<void> = () => Promise.resolve(), args: readonly string[] = []): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...args], {
     cwd: root,
     env: { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: '0', CUNBAN_HUB_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -49,17 +50,42 @@ describe('npm start', () => {
     expect(output).toMatch(/review console: http:\/\/localhost:\d+\/console\//);
     expect(await kioskPage?.text()).toContain('<div id="root">');
     expect(output).toContain('county hub for 建始县 (422822000000)');
-    expect(output).toContain('10 towns, 179 villages; catalog v1: 16 sectors, 76 service items');
+    expect(output).toContain('10 towns, 179 villages; catalog v2: 16 sectors, 76 service items');
+    expect(output).not.toContain('no county data'); // it seeds the demo county itself
     expect(output).toMatch(/reviewer county-admin \(county\) password: \S+/);
     expect(output).toMatch(/enrollment code for 业州镇 雀儿笼村: [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/);
     // No Electron binary can be downloaded here: npm start says so and the browser mode carries on.
     expect(output).toContain('kiosk (Electron): not started');
+    // Ctrl-C says what it does.
+    expect(output).toContain('The hub has stopped.');
   }, 120_000);
 
-  it('keeps the county on a second start, with a fresh enrollment code', async () => {
+  it('keeps the county on a second start, and prints a new enrollment code only when asked', async () => {
     const output = await startAndRead(7);
     expect(output).toContain('reviewer passwords: see');
-    expect(output).toMatch(/enrollment code for 业州镇 雀儿笼村/);
+    expect(output).not.toMatch(/enrollment code for 业州镇 雀儿笼村/);
+    expect(output).toContain('a kiosk enrollment code: npm start -- --enroll');
+    const asked = await startAndRead(7, undefined, ['--enroll']);
+    expect(asked).toMatch(/enrollment code for 业州镇 雀儿笼村: [0-9A-Z-]{14} \(until \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(UTC\+8\)\)/);
+  }, 90_000);
+
+  it('says which port is taken and how to choose another, before building anything', async () => {
+    const taken = createServer();
+    await new Promise<void>((listening) => taken.listen(0, '127.0.0.1', listening));
+    const port = String((taken.address() as AddressInfo).port);
+    try {
+      const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+        cwd: root,
+        env: { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: port, CUNBAN_HUB_HOST: '127.0.0.1' },
+      }).catch((error: unknown) => error as { code: number; stderr: string });
+      expect(failure).toMatchObject({ code: 1 });
+      const { stderr } = failure as { stderr: string };
+      expect(stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(stderr).toContain(`CUNBAN_HUB_PORT=${String(Number(port) + 1)} npm start`);
+      expect(stderr).not.toContain('EADDRINUSE');
+    } finally {
+      taken.close();
+    }
   }, 60_000);
 
   it('stops with a message naming a misconfigured variable', async () => {

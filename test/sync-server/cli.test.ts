@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollmentQrSchema } from '../../core/api/enrollment.js';
-import { loadHubConfig } from '../../sync-server/config.js';
+import { HUB_ENVIRONMENT, loadHubConfig } from '../../sync-server/config.js';
 import { acquireStore } from '../../sync-server/hub.js';
 import { loadKeyRing } from '../../sync-server/keyring.js';
 import { dropPrefixedDatabases } from './hub-harness.js';
@@ -84,7 +84,12 @@ describe('cunban-hub enroll, kiosks and users', () => {
     expect(issued.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     expect(issued.villageName).toBeTruthy();
     expect(Date.parse(issued.expiresAt) - Date.now()).toBeGreaterThan(1.9 * 3600_000);
+    // Times for people are China's: with the offset in --json, and as the screens show them otherwise.
+    expect(issued.expiresAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+    const { stdout } = await run(process.execPath, ['bin/cunban-hub.js', 'enroll', '--village', '422822203001', '--hours', '2'], { cwd: root, env });
+    const until = /Valid until (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) \(UTC\+8\)/.exec(stdout)?.[1];
+    expect(until).toBe(new Date(Date.now() + 2 * 3600_000 + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' '));
   });
 
   it('refuses a village that is not in the county, a malformed code, and an unknown kiosk', async () => {
@@ -108,6 +113,9 @@ describe('cunban-hub enroll, kiosks and users', () => {
     expect(await cliFailure('users', 'add', '--role', 'town', '--name', 'no-town')).toMatchObject({ error: 'user.townRequired' });
     expect(await cliFailure('users', 'add', '--role', 'county', '--name', 'zhang-min')).toMatchObject({ error: 'user.exists' });
     expect(await cliFailure('users', 'add', '--role', 'county', '--name', 'short', '--password', 'short')).toMatchObject({ error: 'user.weakPassword' });
+    // A display name is how cases and kiosks name the reviewer.
+    expect(await cli('users', 'add', '--role', 'county', '--name', 'li-qiang', '--display-name', '李强')).toMatchObject({ name: 'li-qiang', displayName: '李强' });
+    expect(await cliFailure('users', 'add', '--role', 'county', '--name', 'odd-name', '--display-name', '<b>x</b>')).toMatchObject({ error: 'user.badDisplayName' });
   });
 
   it('sets, shows and lifts the minimum kiosk version, and refuses what is not a version', async () => {
@@ -176,6 +184,15 @@ describe('cunban-hub enroll, kiosks and users', () => {
       (error: unknown) => error as { stderr: string },
     );
     expect(JSON.parse(failure.stderr)).toMatchObject({ error: 'config.invalid', message: expect.stringContaining('COUCHDB_URL') as string });
+  });
+
+  it('says a command is unknown, and --help lists every variable the hub reads', async () => {
+    const unknown = await cliFailure('bogus');
+    expect(unknown).toMatchObject({ error: 'usage', message: expect.stringMatching(/^Unknown command: bogus\n/) as string });
+    const { stdout } = await run(process.execPath, ['bin/cunban-hub.js', '--help'], { cwd: root, env });
+    for (const variable of Object.keys(HUB_ENVIRONMENT)) expect(stdout).toContain(variable);
+    expect(stdout).toContain('CUNBAN_APPS_DIR');
+    expect(stdout).toContain('CUNBAN_UPDATES_DIR');
   });
 
   it('leaves no embedded store running after a command', () => {

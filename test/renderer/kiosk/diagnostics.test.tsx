@@ -77,7 +77,7 @@ describe('technician diagnostics', () => {
     });
     // This test kiosk was enrolled into browser storage (the vault has its own tests): the report says so.
     expect(report.textContent).toContain('浏览器模式：未加密保存，不可用于村便民服务室');
-    expect(report.textContent).toContain(`程序 0.1.0-test · 事项目录 v1 · 案卷格式 v1 · 平台 ${CUNBAN_VERSION}`);
+    expect(report.textContent).toContain(`程序 0.1.0-test · 事项目录 v2 · 案卷格式 v1 · 平台 ${CUNBAN_VERSION}`);
     expect(report.textContent).toContain('县里要求的最低版本未设定');
 
     await user.click(screen.getByRole('button', { name: '导出诊断包（不含个人信息）' }));

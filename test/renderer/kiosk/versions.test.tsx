@@ -7,6 +7,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { demoCatalog } from '../../../core/seed/demo-county.js';
 import type { CaseDocument } from '../../../core/case/document.js';
 import { setMinimumKioskVersion } from '../../../sync-server/fleet-policy.js';
 import { DB, villageDb } from '../../../sync-server/store/names.js';
@@ -68,7 +69,7 @@ describe('versions at the counter', () => {
     const shown = await screen.findByTestId('version-notice', {}, { timeout: 20_000 });
     expect(shown.textContent).toContain('有1份资料由较新版本的村办写入');
     const county = await firstValueFrom(counter.data.county$);
-    expect(county.catalog?.version).toBe(1);
+    expect(county.catalog?.version).toBe(demoCatalog().version);
     expect(county.unreadable).toEqual(['catalog@v2']);
     await screen.findByText('冬季防火通知', {}, { timeout: 20_000 });
     // The counter still registers with the catalog it reads.
