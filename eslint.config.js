@@ -10,15 +10,34 @@ import layering from './eslint-rules/layering.js';
  */
 const parts = {
   core: { mayImport: ['core'], nodeBuiltins: false, allowPackages: ['zod', 'pinyin-pro', 'semver'] },
-  renderer: { mayImport: ['renderer', 'core'], nodeBuiltins: false, allowPackages: ['react', 'react-dom', 'react-day-picker', 'rxdb', 'rxjs', 'recharts', 'qrcode', 'jsqr', '@noble/ciphers', 'p-limit'] },
+  renderer: {
+    mayImport: ['renderer', 'core'],
+    nodeBuiltins: false,
+    allowPackages: ['react', 'react-dom', 'react-day-picker', 'rxdb', 'rxjs', 'recharts', 'qrcode', 'jsqr', '@noble/ciphers', 'p-limit'],
+  },
   electron: { mayImport: ['electron', 'core'], nodeBuiltins: true, allowPackages: ['electron', 'electron-updater', 'js-yaml', 'zod'] },
   'sync-server': {
     mayImport: ['sync-server', 'core'],
     nodeBuiltins: true,
     allowPackages: [
-      'nano', 'negotiator', 'qrcode', 'proxy-addr', 'rate-limiter-flexible', 'p-limit', 'pino', 'prom-client', 'js-yaml', 'semver', 'ipaddr.js',
+      'nano',
+      'negotiator',
+      'qrcode',
+      'proxy-addr',
+      'rate-limiter-flexible',
+      'p-limit',
+      'pino',
+      'prom-client',
+      'js-yaml',
+      'semver',
+      'ipaddr.js',
       // The embedded store, in its own process (store/embedded-store-process.ts).
-      'express-pouchdb', 'pouchdb-core', 'pouchdb-adapter-http', 'pouchdb-adapter-leveldb', 'pouchdb-mapreduce', 'pouchdb-replication',
+      'express-pouchdb',
+      'pouchdb-core',
+      'pouchdb-adapter-http',
+      'pouchdb-adapter-leveldb',
+      'pouchdb-mapreduce',
+      'pouchdb-replication',
     ],
   },
 };
@@ -47,7 +66,8 @@ export default tseslint.config(
     settings: {
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
       'import-x/extensions': ['.ts', '.tsx', '.js'],
-      'import-x/resolver-next': [createNodeResolver({ extensionAlias: { '.js': ['.ts', '.tsx', '.js'] } })] },
+      'import-x/resolver-next': [createNodeResolver({ extensionAlias: { '.js': ['.ts', '.tsx', '.js'] } })],
+    },
     rules: { 'import-x/no-cycle': 'error' },
   },
   {
@@ -68,11 +88,24 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='BrowserWindow'], NewExpression[callee.property.name='BrowserWindow']", message: 'Kiosk windows come from createKioskWindow (window-factory.ts) only.' },
-        { selector: "Property[key.name=/^(nodeIntegration|nodeIntegrationInWorker|nodeIntegrationInSubFrames|webviewTag|allowRunningInsecureContent|experimentalFeatures)$/][value.value=true]", message: 'Unsafe webPreferences: use secureWebPreferences().' },
-        { selector: "Property[key.name=/^(sandbox|contextIsolation|webSecurity)$/][value.value=false]", message: 'Unsafe webPreferences: use secureWebPreferences().' },
+        {
+          selector: "NewExpression[callee.name='BrowserWindow'], NewExpression[callee.property.name='BrowserWindow']",
+          message: 'Kiosk windows come from createKioskWindow (window-factory.ts) only.',
+        },
+        {
+          selector:
+            'Property[key.name=/^(nodeIntegration|nodeIntegrationInWorker|nodeIntegrationInSubFrames|webviewTag|allowRunningInsecureContent|experimentalFeatures)$/][value.value=true]',
+          message: 'Unsafe webPreferences: use secureWebPreferences().',
+        },
+        {
+          selector: 'Property[key.name=/^(sandbox|contextIsolation|webSecurity)$/][value.value=false]',
+          message: 'Unsafe webPreferences: use secureWebPreferences().',
+        },
         { selector: "MemberExpression[property.name='openExternal']", message: 'A kiosk never opens external applications or pages.' },
-        { selector: "CallExpression[callee.property.name='exposeInMainWorld'] Identifier[name='ipcRenderer']:not(MemberExpression > Identifier)", message: 'Expose named functions (bridgeOf), never ipcRenderer itself.' },
+        {
+          selector: "CallExpression[callee.property.name='exposeInMainWorld'] Identifier[name='ipcRenderer']:not(MemberExpression > Identifier)",
+          message: 'Expose named functions (bridgeOf), never ipcRenderer itself.',
+        },
       ],
     },
   },

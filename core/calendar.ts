@@ -42,7 +42,13 @@ export const workingCalendarSchema = z
     years: z.array(yearSchema),
   })
   .superRefine((calendar, ctx) => {
-    refuseDuplicates(ctx, calendar.years, (y) => y.year, (y) => ['years', y, 'year'], () => 'duplicate year');
+    refuseDuplicates(
+      ctx,
+      calendar.years,
+      (y) => y.year,
+      (y) => ['years', y, 'year'],
+      () => 'duplicate year',
+    );
   });
 
 export type WorkingCalendarData = z.infer<typeof workingCalendarSchema>;
@@ -85,7 +91,7 @@ export interface Deadline {
 export function addWorkingDays(start: LocalDate, workingDays: number, calendar: WorkingCalendar): Deadline {
   let date = start;
   let provisional = !calendar.covers(start);
-  for (let counted = 0; counted < workingDays; ) {
+  for (let counted = 0; counted < workingDays;) {
     date = addDays(date, 1);
     if (!calendar.covers(date)) provisional = true;
     if (calendar.isWorkingDay(date)) counted++;

@@ -69,7 +69,14 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
  */
 export type Reading = 'synced' | 'authored';
 
-type SchemaDef = { readonly type: string; readonly shape?: Record<string, z.ZodType>; readonly element?: z.ZodType; readonly innerType?: z.ZodType; readonly in?: z.ZodType; readonly valueType?: z.ZodType };
+type SchemaDef = {
+  readonly type: string;
+  readonly shape?: Record<string, z.ZodType>;
+  readonly element?: z.ZodType;
+  readonly innerType?: z.ZodType;
+  readonly in?: z.ZodType;
+  readonly valueType?: z.ZodType;
+};
 
 /** Paths, at any depth, of object fields the schema does not name (object schemas strip them silently). */
 function strayFields(schema: z.ZodType, input: unknown, path: (string | number)[] = []): z.core.$ZodIssue[] {
@@ -94,12 +101,7 @@ function strayFields(schema: z.ZodType, input: unknown, path: (string | number)[
 }
 
 /** Validate a county data document against its schema, as a Result with problems that name records. */
-export function parseDocument<T>(
-  schema: z.ZodType<T>,
-  document: DataError['document'],
-  input: unknown,
-  reading: Reading = 'synced',
-): Result<T, DataError> {
+export function parseDocument<T>(schema: z.ZodType<T>, document: DataError['document'], input: unknown, reading: Reading = 'synced'): Result<T, DataError> {
   const parsed = schema.safeParse(input);
   const issues = [...(parsed.success ? [] : parsed.error.issues), ...(reading === 'authored' ? strayFields(schema, input) : [])];
   if (parsed.success && issues.length === 0) return ok(parsed.data);

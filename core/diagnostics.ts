@@ -50,7 +50,10 @@ export interface DiagnosticFacts {
 
 /** Mobile numbers (11 digits starting 1) masked like ID numbers: the middle never leaves the kiosk. */
 function maskPhones(text: string): string {
-  return text.replace(/(^|[^0-9])(1[3-9][0-9])([0-9]{4})([0-9]{4})(?![0-9])/g, (_whole, before: string, head: string, _middle: string, tail: string) => `${before}${head}****${tail}`);
+  return text.replace(
+    /(^|[^0-9])(1[3-9][0-9])([0-9]{4})([0-9]{4})(?![0-9])/g,
+    (_whole, before: string, head: string, _middle: string, tail: string) => `${before}${head}****${tail}`,
+  );
 }
 
 function scrub(value: unknown): unknown {

@@ -16,21 +16,20 @@ export const NOTICE_ID_PREFIX = 'notice:';
 
 export const NOTICE_SCHEMA_VERSION = 1;
 
-export const noticeSchema = z
-  .object({
-    kind: z.literal('cunban.notice'),
-    /** Absent on notices published before 0.2.0, which are version 1 (core/compat.ts). */
-    schemaVersion: z.literal(NOTICE_SCHEMA_VERSION).optional(),
-    title: localizedTextSchema,
-    body: localizedTextSchema,
-    publishedOn: localDateSchema,
-    /** Shown until this day inclusive; absent means until withdrawn. */
-    expiresOn: localDateSchema.optional(),
-    /** Shown only in this town's villages; absent: in every village of the county. */
-    town: townCodeSchema.optional(),
-    /** Who published it, as the console names them (`业州镇 li-qiang`). */
-    publishedBy: z.string().max(80).optional(),
-  });
+export const noticeSchema = z.object({
+  kind: z.literal('cunban.notice'),
+  /** Absent on notices published before 0.2.0, which are version 1 (core/compat.ts). */
+  schemaVersion: z.literal(NOTICE_SCHEMA_VERSION).optional(),
+  title: localizedTextSchema,
+  body: localizedTextSchema,
+  publishedOn: localDateSchema,
+  /** Shown until this day inclusive; absent means until withdrawn. */
+  expiresOn: localDateSchema.optional(),
+  /** Shown only in this town's villages; absent: in every village of the county. */
+  town: townCodeSchema.optional(),
+  /** Who published it, as the console names them (`业州镇 li-qiang`). */
+  publishedBy: z.string().max(80).optional(),
+});
 export type Notice = z.infer<typeof noticeSchema>;
 
 /** A valid notice with no full ID number in any field — one a newer version added too: it is published as stored. */

@@ -26,7 +26,13 @@ export function updateManifestName(platform: string): string {
 export const updateManifestSchema = z.object({
   version: z.string().refine((text) => semver.valid(text) !== null, 'not a semantic version'),
   files: z
-    .array(z.object({ url: z.string().min(1), sha512: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'a base64 SHA-512'), size: z.number().int().nonnegative().optional() }))
+    .array(
+      z.object({
+        url: z.string().min(1),
+        sha512: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'a base64 SHA-512'),
+        size: z.number().int().nonnegative().optional(),
+      }),
+    )
     .min(1),
   releaseDate: z.string().optional(),
 });
@@ -60,7 +66,8 @@ export interface DownloadedUpdate {
 /** Whether a manifest whose signature verified may install `downloaded` over `running`. */
 export function judgeSignedUpdate(manifest: unknown, running: string, downloaded: DownloadedUpdate): Result<UpdateManifest, UpdateRefusal> {
   const parsed = updateManifestSchema.safeParse(manifest);
-  if (!parsed.success) return err({ code: 'update.badManifest', detail: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
+  if (!parsed.success)
+    return err({ code: 'update.badManifest', detail: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
   const signed = parsed.data;
   if (!semver.gt(signed.version, running)) return err({ code: 'update.notNewer', version: signed.version, running });
   if (semver.neq(signed.version, downloaded.version)) return err({ code: 'update.versionMismatch', signed: signed.version, downloaded: downloaded.version });

@@ -17,7 +17,10 @@ import type { StorageKeyVault } from './storage-keys.js';
 import { ringSealer, unsealWithRing } from './kiosk-keys.js';
 
 /** The fetch main enrolls with (Electron's `net.fetch`, or Node's in tests). */
-export type EnrollFetch = (url: string, init: { method: 'POST'; headers: Record<string, string>; body: string }) => Promise<{ status: number; json(): Promise<unknown> }>;
+export type EnrollFetch = (
+  url: string,
+  init: { method: 'POST'; headers: Record<string, string>; body: string },
+) => Promise<{ status: number; json(): Promise<unknown> }>;
 
 const unknownEnrollment = () => err({ code: 'shell.unknownEnrollment' as const, message: 'This kiosk id has no enrollment in the shell: enroll again.' });
 
@@ -48,7 +51,12 @@ export async function enrollmentService(options: { readonly vault: EnrollmentVau
     /** The kept enrollment's village sync URL (its hub's origin is the page's CSP, its `/updates/` the update feed). */
     savedSyncUrl: () => saved?.villageSyncUrl,
 
-    async enroll(request: { hub: string; code: string; appVersion: string; continuing?: EnrollContinuation }): Promise<ShellResult<Result<KioskEnrollment, EnrollError>>> {
+    async enroll(request: {
+      hub: string;
+      code: string;
+      appVersion: string;
+      continuing?: EnrollContinuation;
+    }): Promise<ShellResult<Result<KioskEnrollment, EnrollError>>> {
       const hub = hubBase(request.hub);
       if (!hub) return ok(err({ code: 'enroll.hubUrl' }));
       const call = enrollCall(hub, request.code, request.appVersion, request.continuing);
@@ -102,7 +110,9 @@ export async function enrollmentService(options: { readonly vault: EnrollmentVau
         return undefined;
       }
       const candidates = [...(saved ? [saved] : []), ...staged.values()].filter((enrollment) => new URL(enrollment.villageSyncUrl).origin === target.origin);
-      const named = candidates.find((enrollment) => target.pathname.includes(`village_${enrollment.village}`) || target.pathname.includes(`/files/${enrollment.village}/`));
+      const named = candidates.find(
+        (enrollment) => target.pathname.includes(`village_${enrollment.village}`) || target.pathname.includes(`/files/${enrollment.village}/`),
+      );
       return (named ?? candidates.find((enrollment) => enrollment === saved) ?? candidates.at(-1))?.authorization;
     },
   };

@@ -28,7 +28,8 @@ export interface SealedFile {
 const unavailable = () =>
   err({
     code: 'shell.secretsUnavailable' as const,
-    message: 'The system keychain is not available, so the kiosk cannot keep its secrets safely. Sign in to the desktop session (on Linux: install and unlock the keyring), then start Cunban again.',
+    message:
+      'The system keychain is not available, so the kiosk cannot keep its secrets safely. Sign in to the desktop session (on Linux: install and unlock the keyring), then start Cunban again.',
   });
 
 /** Whether safeStorage really encrypts with the OS keychain (not Linux's built-in password). */
@@ -37,7 +38,9 @@ const keychainThere = (safeStorage: SafeStorageLike) => safeStorage.isEncryption
 export function sealedFile(safeStorage: SafeStorageLike, file: string): SealedFile {
   return {
     async read() {
-      const encrypted = await readFile(file).catch((error: unknown) => ((error as NodeJS.ErrnoException).code === 'ENOENT' ? null : Promise.reject(error as Error)));
+      const encrypted = await readFile(file).catch((error: unknown) =>
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? null : Promise.reject(error as Error),
+      );
       if (encrypted === null) return ok(null);
       if (!keychainThere(safeStorage)) return unavailable();
       return ok(safeStorage.decryptString(encrypted));

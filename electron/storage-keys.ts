@@ -26,7 +26,11 @@ export function storageKeyVault(options: { readonly safeStorage: SafeStorageLike
     if (!text.ok) return text;
     const parsed = keysSchema.safeParse(text.value === null ? {} : JSON.parse(text.value));
     // A damaged file would lose every database's key: refuse rather than make new ones over it.
-    if (!parsed.success) return { ok: false, error: { code: 'shell.secretsUnavailable', message: 'The kiosk’s storage keys file is damaged: restore it from the machine’s backup.' } };
+    if (!parsed.success)
+      return {
+        ok: false,
+        error: { code: 'shell.secretsUnavailable', message: 'The kiosk’s storage keys file is damaged: restore it from the machine’s backup.' },
+      };
     const known = parsed.data[kioskId];
     if (known) return ok(known);
     const key = randomBytes(32).toString('base64url');

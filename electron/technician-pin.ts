@@ -45,7 +45,10 @@ export function technicianPin(options: { readonly file: string; readonly now?: (
       const record = await read();
       if (!record) return err({ code: 'shell.noPin', message: 'No technician PIN is set on this kiosk yet.' });
       if (record.lockedUntil !== undefined && record.lockedUntil > now()) {
-        return err({ code: 'shell.pinLocked', message: `Too many wrong PINs; try again in ${String(Math.ceil((record.lockedUntil - now()) / 60_000))} minutes.` });
+        return err({
+          code: 'shell.pinLocked',
+          message: `Too many wrong PINs; try again in ${String(Math.ceil((record.lockedUntil - now()) / 60_000))} minutes.`,
+        });
       }
       const right = timingSafeEqual(Buffer.from(hashOf(pin, record.salt)), Buffer.from(record.hash));
       if (right) {

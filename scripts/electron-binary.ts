@@ -5,7 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export function electronBinary(packageDir = resolve(import.meta.dirname, '../node_modules/electron'), env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function electronBinary(
+  packageDir = resolve(import.meta.dirname, '../node_modules/electron'),
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   const pathFile = join(packageDir, 'path.txt');
   const executable = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : undefined;
   const dist = env.ELECTRON_OVERRIDE_DIST_PATH ?? join(packageDir, 'dist');

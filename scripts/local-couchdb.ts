@@ -17,16 +17,20 @@ async function freePortBlock(size: number): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 20_000);
     const free = await Promise.all(
-      Array.from({ length: size }, (_, i) =>
-        new Promise<boolean>((answer) => {
-          const server = createServer();
-          server.once('error', () => {
-            answer(false);
-          });
-          server.listen(base + i, '127.0.0.1', () => server.close(() => {
-            answer(true);
-          }));
-        }),
+      Array.from(
+        { length: size },
+        (_, i) =>
+          new Promise<boolean>((answer) => {
+            const server = createServer();
+            server.once('error', () => {
+              answer(false);
+            });
+            server.listen(base + i, '127.0.0.1', () =>
+              server.close(() => {
+                answer(true);
+              }),
+            );
+          }),
       ),
     );
     if (free.every(Boolean)) return base;
@@ -42,7 +46,10 @@ export interface RunningCouchDb {
 export async function startCouchDb(nodes: 1 | 3): Promise<RunningCouchDb> {
   const dir = mkdtempSync(join(tmpdir(), `cunban-couchdb-${String(nodes)}-`));
   const port = await freePortBlock(nodes);
-  const printed = execFileSync(join(couchDir, 'start'), ['--port', String(port), '--nodes', String(nodes), '--dir', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const printed = execFileSync(join(couchDir, 'start'), ['--port', String(port), '--nodes', String(nodes), '--dir', dir], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = printed.trim().split('\n').at(-1) ?? '';
   return {
     url,

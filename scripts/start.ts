@@ -40,7 +40,9 @@ function portFree(port: number, host: string): Promise<boolean> {
   });
 }
 if (!(await portFree(config.value.port, config.value.host))) {
-  console.error(`Cunban: port ${String(config.value.port)} on ${config.value.host} is already in use — another Cunban hub (an earlier \`npm start\`?) or another program.`);
+  console.error(
+    `Cunban: port ${String(config.value.port)} on ${config.value.host} is already in use — another Cunban hub (an earlier \`npm start\`?) or another program.`,
+  );
   console.error(`  Stop it, or start this one on another port: CUNBAN_HUB_PORT=${String(config.value.port + 1)} npm start`);
   process.exit(1);
 }
@@ -90,7 +92,9 @@ if (county.ok) {
   const { catalog, divisions } = county.value;
   const villages = divisions.towns.reduce((n, town) => n + town.villages.length, 0);
   console.log(`Cunban 村办 — county hub for ${divisions.county.name} (${divisions.county.code12})`);
-  console.log(`  ${divisions.towns.length} towns, ${villages} villages; catalog v${catalog.version}: ${catalog.sectors.length} sectors, ${catalog.items.length} service items`);
+  console.log(
+    `  ${divisions.towns.length} towns, ${villages} villages; catalog v${catalog.version}: ${catalog.sectors.length} sectors, ${catalog.items.length} service items`,
+  );
 }
 console.log(`  hub: ${hubUrl} (health: ${hubUrl}api/health; ${hub.store.kind} store, data in ${dataDir}; request log in ${logFile})`);
 for (const reviewer of seed?.reviewersCreated ?? []) {

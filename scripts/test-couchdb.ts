@@ -18,7 +18,11 @@ const root = resolve(import.meta.dirname, '..');
 const required = process.env.CUNBAN_REQUIRE_COUCHDB === '1';
 
 function vitest(args: readonly string[], env: Record<string, string>): boolean {
-  const run = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: 'inherit',
+  });
   return run.status === 0;
 }
 

@@ -49,12 +49,13 @@ function publicBase(config: HubConfig, client: ClientOf, req: IncomingMessage): 
   return `${proto}://${safeHost}/`;
 }
 
-const enrollFailure = (status: number, code: EnrollErrorCode, minutes = 15): HttpReply =>
-  failure(status, code, translate('en', code, { minutes }));
+const enrollFailure = (status: number, code: EnrollErrorCode, minutes = 15): HttpReply => failure(status, code, translate('en', code, { minutes }));
 
 /** A try refused for a while: how long, in the reason and in `Retry-After`. */
 const rateLimited = (retryAfterSeconds: number): HttpReply =>
-  failure(429, 'enroll.rateLimited', translate('en', 'enroll.rateLimited', { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) }), { 'retry-after': String(Math.ceil(retryAfterSeconds)) });
+  failure(429, 'enroll.rateLimited', translate('en', 'enroll.rateLimited', { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) }), {
+    'retry-after': String(Math.ceil(retryAfterSeconds)),
+  });
 
 export function apiRoutes(options: ApiOptions): Route[] {
   const { config, store, now, client } = options;
@@ -89,7 +90,15 @@ export function apiRoutes(options: ApiOptions): Route[] {
             await attempts.withdraw(attempt);
             return failure(503, 'store_unavailable', error.failure.reason);
           }
-          const status = { 'enroll.codeUnknown': 404, 'enroll.codeUsed': 409, 'enroll.codeExpired': 410, 'enroll.villageFull': 409, 'enroll.numbersExhausted': 409, 'enroll.otherKiosk': 409, 'enroll.kioskBusy': 409 }[error.code];
+          const status = {
+            'enroll.codeUnknown': 404,
+            'enroll.codeUsed': 409,
+            'enroll.codeExpired': 410,
+            'enroll.villageFull': 409,
+            'enroll.numbersExhausted': 409,
+            'enroll.otherKiosk': 409,
+            'enroll.kioskBusy': 409,
+          }[error.code];
           return enrollFailure(status, error.code);
         }
         // A technician enrolling a hall's kiosks one after another is never locked out by typos before.
@@ -127,7 +136,10 @@ export function apiRoutes(options: ApiOptions): Route[] {
         // A newer kiosk's extra figures are ignored (core/compat.ts); a resident's number is never taken in.
         if (findPlaintextIdNumbers(body.value).length > 0) return failure(400, 'bad_request', 'A kiosk status holds counts and a version, never an ID number.');
         const recorded = await recordKioskStatus(store, kiosk.value.kioskId, report.data, now());
-        if (!recorded.ok) return recorded.error.code === 'kiosk.store' ? failure(503, 'store_unavailable', recorded.error.failure.reason) : failure(404, 'not_found', 'No such kiosk.');
+        if (!recorded.ok)
+          return recorded.error.code === 'kiosk.store'
+            ? failure(503, 'store_unavailable', recorded.error.failure.reason)
+            : failure(404, 'not_found', 'No such kiosk.');
         return reply(204, undefined);
       },
     },

@@ -60,7 +60,12 @@ async function listAttempts(store: Store, startkey: string, endkey: string): Pro
 async function removeAttempts(store: Store, gone: readonly Row[]): Promise<Result<number, StoreFailure>> {
   for (let i = 0; i < gone.length; i += 500) {
     const batch = gone.slice(i, i + 500);
-    const deleted = await store.request({ db: store.dbName(DB.users), path: '_bulk_docs', method: 'POST', body: { docs: batch.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true })) } });
+    const deleted = await store.request({
+      db: store.dbName(DB.users),
+      path: '_bulk_docs',
+      method: 'POST',
+      body: { docs: batch.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true })) },
+    });
     if (!deleted.ok) return deleted;
   }
   return ok(gone.length);

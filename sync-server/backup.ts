@@ -54,9 +54,7 @@ export interface RestoreOptions {
   readonly now?: Date;
 }
 
-export type BackupError =
-  | { readonly code: 'backup.store'; readonly failure: StoreFailure }
-  | { readonly code: 'backup.notABackup'; readonly message: string };
+export type BackupError = { readonly code: 'backup.store'; readonly failure: StoreFailure } | { readonly code: 'backup.notABackup'; readonly message: string };
 
 class StoreError extends Error {
   constructor(readonly failure: StoreFailure) {
@@ -86,10 +84,24 @@ async function* leavesOf(store: Store, db: string): AsyncGenerator<Record<string
   const name = store.dbName(db);
   let since: unknown = 0;
   for (;;) {
-    const page = await must(store.request<{ results: { id: string; changes: { rev: string }[] }[]; last_seq: unknown }>({ db: name, path: '_changes', qs: { style: 'all_docs', since, limit: PAGE } }));
+    const page = await must(
+      store.request<{ results: { id: string; changes: { rev: string }[] }[]; last_seq: unknown }>({
+        db: name,
+        path: '_changes',
+        qs: { style: 'all_docs', since, limit: PAGE },
+      }),
+    );
     const wanted = page.results.filter((row) => !row.id.startsWith('_local/')).flatMap((row) => row.changes.map((change) => ({ id: row.id, rev: change.rev })));
     if (wanted.length > 0) {
-      const found = await must(store.request<{ results: { docs: ({ ok?: Record<string, unknown> } | { error?: unknown })[] }[] }>({ db: name, path: '_bulk_get', method: 'POST', qs: { revs: true }, body: { docs: wanted } }));
+      const found = await must(
+        store.request<{ results: { docs: ({ ok?: Record<string, unknown> } | { error?: unknown })[] }[] }>({
+          db: name,
+          path: '_bulk_get',
+          method: 'POST',
+          qs: { revs: true },
+          body: { docs: wanted },
+        }),
+      );
       for (const result of found.results) for (const leaf of result.docs) if ('ok' in leaf && leaf.ok) yield leaf.ok;
     }
     if (page.results.length < PAGE) return;
@@ -102,7 +114,14 @@ export async function backupHub(store: Store, file: string, now: Date): Promise<
     const databases = await databasesOf(store);
     let documents = 0;
     async function* lines(): AsyncGenerator<string> {
-      const header: BackupHeader = { kind: BACKUP_KIND, version: 1, createdAt: now.toISOString(), hub: CUNBAN_VERSION, storeSchema: STORE_SCHEMA_VERSION, databases };
+      const header: BackupHeader = {
+        kind: BACKUP_KIND,
+        version: 1,
+        createdAt: now.toISOString(),
+        hub: CUNBAN_VERSION,
+        storeSchema: STORE_SCHEMA_VERSION,
+        databases,
+      };
       yield `${JSON.stringify(header)}\n`;
       for (const db of databases) {
         const security = await must(store.request<unknown>({ db: store.dbName(db), path: '_security' }));
@@ -176,7 +195,9 @@ export async function restoreHub(store: Store, file: string, options: RestoreOpt
       documents += 1;
     }
     if (!header) return err({ code: 'backup.notABackup', message: `${file} is empty.` });
-    const numbersSetAside = await must(reserveNumbersAfterRestore(store, await villagesOf(store), options.now ?? new Date(), options.numberMargin, before.value));
+    const numbersSetAside = await must(
+      reserveNumbersAfterRestore(store, await villagesOf(store), options.now ?? new Date(), options.numberMargin, before.value),
+    );
     return ok({ databases: header.databases.length, documents, numbersSetAside });
   } catch (error) {
     if (error instanceof StoreError) return err({ code: 'backup.store', failure: error.failure });
@@ -200,10 +221,21 @@ async function recreate(store: Store, db: string): Promise<void> {
 }
 
 async function writeLeaves(store: Store, db: string, docs: readonly Record<string, unknown>[]): Promise<void> {
-  const written = await must(store.request<{ id: string; error?: string; reason?: string }[]>({ db: store.dbName(db), path: '_bulk_docs', method: 'POST', body: { docs, new_edits: false } }));
+  const written = await must(
+    store.request<{ id: string; error?: string; reason?: string }[]>({
+      db: store.dbName(db),
+      path: '_bulk_docs',
+      method: 'POST',
+      body: { docs, new_edits: false },
+    }),
+  );
   const failed = written.filter((row) => row.error);
   if (failed.length > 0) {
     const [first] = failed;
-    throw new StoreError({ status: 500, error: first?.error ?? 'restore_failed', reason: `${String(failed.length)} document(s) of ${db} could not be restored (${first?.id ?? ''}: ${first?.reason ?? ''}).` });
+    throw new StoreError({
+      status: 500,
+      error: first?.error ?? 'restore_failed',
+      reason: `${String(failed.length)} document(s) of ${db} could not be restored (${first?.id ?? ''}: ${first?.reason ?? ''}).`,
+    });
   }
 }

@@ -50,10 +50,15 @@ const USAGE = `Usage: cunban-hub <command> [options] [--json]
                                           the same, once, after restoring Apache CouchDB by its own means
 
 Environment:
-${Object.entries(HUB_ENVIRONMENT).map(([name, what]) => `  ${name.padEnd(34)} ${what}`).join('\n')}`;
+${Object.entries(HUB_ENVIRONMENT)
+  .map(([name, what]) => `  ${name.padEnd(34)} ${what}`)
+  .join('\n')}`;
 
 class CliError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -65,34 +70,36 @@ function parsedCommandLine() {
   try {
     return parseCommandLine();
   } catch (error) {
-    process.stderr.write(`cunban-hub: ${(error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ')} (cunban-hub --help lists the options)\n`);
+    process.stderr.write(
+      `cunban-hub: ${(error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ')} (cunban-hub --help lists the options)\n`,
+    );
     process.exit(2);
   }
 }
 
 function parseCommandLine() {
   return parseArgs({
-  allowPositionals: true,
-  options: {
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-    catalog: { type: 'string' },
-    divisions: { type: 'string' },
-    calendar: { type: 'string' },
-    village: { type: 'string' },
-    kiosk: { type: 'string' },
-    hours: { type: 'string' },
-    'qr-png': { type: 'string' },
-    role: { type: 'string' },
-    town: { type: 'string' },
-    name: { type: 'string' },
-    'display-name': { type: 'string' },
-    password: { type: 'string' },
-    clear: { type: 'boolean', default: false },
-    out: { type: 'string' },
-    key: { type: 'string' },
-    'set-aside': { type: 'string' },
-  },
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+      catalog: { type: 'string' },
+      divisions: { type: 'string' },
+      calendar: { type: 'string' },
+      village: { type: 'string' },
+      kiosk: { type: 'string' },
+      hours: { type: 'string' },
+      'qr-png': { type: 'string' },
+      role: { type: 'string' },
+      town: { type: 'string' },
+      name: { type: 'string' },
+      'display-name': { type: 'string' },
+      password: { type: 'string' },
+      clear: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      key: { type: 'string' },
+      'set-aside': { type: 'string' },
+    },
   });
 }
 
@@ -111,7 +118,10 @@ function out(human: string, json: unknown): void {
 /** A record with its instants given in China's time with the offset (`--json`), as people read them. */
 function timesInChina<T extends object>(record: T): T {
   return Object.fromEntries(
-    Object.entries(record).map(([key, value]) => [key, /At$/.test(key) && typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? isoInChina(value) : value]),
+    Object.entries(record).map(([key, value]) => [
+      key,
+      /At$/.test(key) && typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? isoInChina(value) : value,
+    ]),
   ) as T;
 }
 
@@ -182,8 +192,10 @@ async function main(): Promise<void> {
     case 'enroll': {
       // A kiosk id names its village: kiosk-<village12>-<nn>.
       const forKiosk = flags.kiosk;
-      if (forKiosk !== undefined && !/^kiosk-\d{12}-\d{2}$/.test(forKiosk)) throw new CliError('enroll.badKiosk', '--kiosk needs a kiosk id like kiosk-422822100202-01.');
-      if (forKiosk !== undefined && flags.village !== undefined) throw new CliError('enroll.usage', 'Give --village for a new kiosk or --kiosk to re-enroll one, not both (a kiosk id names its village).');
+      if (forKiosk !== undefined && !/^kiosk-\d{12}-\d{2}$/.test(forKiosk))
+        throw new CliError('enroll.badKiosk', '--kiosk needs a kiosk id like kiosk-422822100202-01.');
+      if (forKiosk !== undefined && flags.village !== undefined)
+        throw new CliError('enroll.usage', 'Give --village for a new kiosk or --kiosk to re-enroll one, not both (a kiosk id names its village).');
       const village = forKiosk?.slice(6, 18) ?? flags.village ?? '';
       if (parseDivisionCode(village)?.level !== 'village') throw new CliError('enroll.badVillage', '--village needs a 12-digit village code.');
       const hours = Number(flags.hours ?? '24');
@@ -194,7 +206,16 @@ async function main(): Promise<void> {
             // A kiosk this hub knows, or one a restored hub forgot (enrolled after the backup): it keeps its id.
             const kiosk = await findReEnrollable(a.store, forKiosk);
             if (!kiosk.ok) {
-              return { ok: false as const, error: { code: kiosk.error.code, message: kiosk.error.code === 'kiosk.store' ? kiosk.error.failure.reason : `No kiosk ${forKiosk} on this hub, and its number was not set aside by a restore: enroll a new kiosk with --village.` } };
+              return {
+                ok: false as const,
+                error: {
+                  code: kiosk.error.code,
+                  message:
+                    kiosk.error.code === 'kiosk.store'
+                      ? kiosk.error.failure.reason
+                      : `No kiosk ${forKiosk} on this hub, and its number was not set aside by a restore: enroll a new kiosk with --village.`,
+                },
+              };
             }
           }
           return enrollmentTicket(a.store, village, kioskFacingUrl(config), hours * 3600_000, forKiosk);
@@ -243,7 +264,10 @@ async function main(): Promise<void> {
         const numberMargin = setAsideFlag();
         const setAside = await withStore(config, async (a) => reserveNumbersAfterRestore(a.store, await villagesOf(a.store), new Date(), numberMargin));
         if (!setAside.ok) throw new CliError('store', setAside.error.reason);
-        out(`${String(setAside.value)} kiosk numbers set aside: no new kiosk gets one; a kiosk that numbered under one claims it when re-enrolled with enroll --kiosk.`, { numbersSetAside: setAside.value });
+        out(
+          `${String(setAside.value)} kiosk numbers set aside: no new kiosk gets one; a kiosk that numbered under one claims it when re-enrolled with enroll --kiosk.`,
+          { numbersSetAside: setAside.value },
+        );
         return;
       }
       if (sub === 'revoke') {
@@ -258,14 +282,27 @@ async function main(): Promise<void> {
     case 'keys': {
       if (sub !== 'rotate' && sub !== 'show') throw new CliError('keys.usage', 'Usage: cunban-hub keys rotate | keys show');
       // Never a new ring from here: a hub makes it at its first start, and a missing one is restored, not remade.
-      if (!existingKeyRing(config.dataDir)) throw new CliError('keyring.missing', `${keyringFile(config.dataDir)} does not exist: start the hub once to create it, or restore it from the county's backup.`);
+      if (!existingKeyRing(config.dataDir))
+        throw new CliError(
+          'keyring.missing',
+          `${keyringFile(config.dataDir)} does not exist: start the hub once to create it, or restore it from the county's backup.`,
+        );
       if (sub === 'rotate') rotateDataKey(config.dataDir);
       // Recorded in the store at once, so a hub still holding the ring before this rotation refuses to start.
       const checked = await withStore(config, (a) => checkKeyRingAgainstStore(a.store, config.dataDir));
-      if (!checked.ok) throw new CliError(checked.error.code, checked.error.code === 'keyring.store' ? `the store did not answer (${checked.error.failure.reason}); has it been provisioned (init)?` : checked.error.message);
+      if (!checked.ok)
+        throw new CliError(
+          checked.error.code,
+          checked.error.code === 'keyring.store'
+            ? `the store did not answer (${checked.error.failure.reason}); has it been provisioned (init)?`
+            : checked.error.message,
+        );
       const ring = checked.value;
       const shown = { fingerprint: keyRingFingerprint(ring), current: ring.current, kids: ring.keys.map((key) => key.kid) };
-      const copy = sub === 'rotate' ? `\nCopy ${keyringFile(config.dataDir)} to every hub machine and restart them; kiosks seal with the new key from their next enrollment.` : '';
+      const copy =
+        sub === 'rotate'
+          ? `\nCopy ${keyringFile(config.dataDir)} to every hub machine and restart them; kiosks seal with the new key from their next enrollment.`
+          : '';
       out(`Key ring ${shown.fingerprint}: current ${shown.current}; keys ${shown.kids.join(', ')}.${copy}`, shown);
       return;
     }
@@ -274,11 +311,15 @@ async function main(): Promise<void> {
         if (!flags.out) throw new CliError('updates.usage', 'Give --out FILE for the private key.');
         if (existsSync(flags.out)) throw new CliError('updates.exists', `${flags.out} exists: a signing key is never overwritten.`);
         const { publicKeyPem } = generateUpdateKeys(flags.out);
-        out(`Private key written to ${flags.out} (keep it offline). Public key, for build/update-public-keys.pem:\n${publicKeyPem}`, { privateKeyFile: flags.out, publicKeyPem });
+        out(`Private key written to ${flags.out} (keep it offline). Public key, for build/update-public-keys.pem:\n${publicKeyPem}`, {
+          privateKeyFile: flags.out,
+          publicKeyPem,
+        });
         return;
       }
       const dir = positionals[2];
-      if (sub !== 'publish' || !dir || !flags.key) throw new CliError('updates.usage', 'Usage: cunban-hub updates publish DIR --key FILE | updates keygen --out FILE');
+      if (sub !== 'publish' || !dir || !flags.key)
+        throw new CliError('updates.usage', 'Usage: cunban-hub updates publish DIR --key FILE | updates keygen --out FILE');
       if (!existsSync(flags.key)) throw new CliError('updates.noKey', `${flags.key} does not exist: give the private key made by updates keygen.`);
       const published = publishUpdates(dir, config.updatesDir ?? join(config.dataDir, 'updates'), readFileSync(flags.key, 'utf8'));
       if (!published.ok) throw new CliError(published.error.code, published.error.message);
@@ -289,7 +330,9 @@ async function main(): Promise<void> {
     case 'restore': {
       const file = sub;
       if (!file) throw new CliError('usage', `cunban-hub ${command} needs a file.`);
-      const done = await withStore(config, (a) => (command === 'backup' ? backupHub(a.store, file, new Date()) : restoreHub(a.store, file, { numberMargin: setAsideFlag() })));
+      const done = await withStore(config, (a) =>
+        command === 'backup' ? backupHub(a.store, file, new Date()) : restoreHub(a.store, file, { numberMargin: setAsideFlag() }),
+      );
       if (!done.ok) throw new CliError(done.error.code, done.error.code === 'backup.store' ? done.error.failure.reason : done.error.message);
       const { databases, documents, numbersSetAside = 0 } = done.value;
       out(
@@ -305,7 +348,10 @@ async function main(): Promise<void> {
         const policy = await withStore(config, (a) => readFleetPolicy(a.store));
         if (!policy.ok) throw new CliError('store', policy.error.reason);
         const set = policy.value;
-        out(set?.minimumKioskVersion ? `Kiosks below ${set.minimumKioskVersion} must be updated (set ${set.updatedAt}).` : 'No minimum kiosk version is set.', set ?? {});
+        out(
+          set?.minimumKioskVersion ? `Kiosks below ${set.minimumKioskVersion} must be updated (set ${set.updatedAt}).` : 'No minimum kiosk version is set.',
+          set ?? {},
+        );
         return;
       }
       if (sub !== 'minimum-version') throw new CliError('usage', USAGE);
@@ -318,10 +364,7 @@ async function main(): Promise<void> {
         const hint = set.error.failure.status === 403 || set.error.failure.status === 401 ? ' Run `cunban-hub init` to upgrade the store first.' : '';
         throw new CliError(set.error.code, `${set.error.failure.reason}${hint}`);
       }
-      out(
-        asked ? `Kiosks below ${asked} are now told to update; they keep working and syncing meanwhile.` : 'The minimum kiosk version is lifted.',
-        set.value,
-      );
+      out(asked ? `Kiosks below ${asked} are now told to update; they keep working and syncing meanwhile.` : 'The minimum kiosk version is lifted.', set.value);
       return;
     }
     case 'users': {
@@ -331,7 +374,17 @@ async function main(): Promise<void> {
       const generated = flags.password === undefined;
       const password = flags.password ?? randomBytes(12).toString('base64url');
       const added = await withStore(config, (a) =>
-        addReviewer(a.store, { name: flags.name ?? '', ...(flags['display-name'] ? { displayName: flags['display-name'] } : {}), role, ...(flags.town ? { town: flags.town } : {}), password }, new Date()),
+        addReviewer(
+          a.store,
+          {
+            name: flags.name ?? '',
+            ...(flags['display-name'] ? { displayName: flags['display-name'] } : {}),
+            role,
+            ...(flags.town ? { town: flags.town } : {}),
+            password,
+          },
+          new Date(),
+        ),
       );
       if (!added.ok) {
         const messages = {

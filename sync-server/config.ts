@@ -120,7 +120,10 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
     return invalid('CUNBAN_PUBLIC_URL', 'expected an http(s) URL such as https://hub.jianshi.example/');
   }
 
-  const corsOrigins = value('CUNBAN_CORS_ORIGINS')?.split(',').map((origin) => origin.trim()) ?? DEFAULT_CORS_ORIGINS;
+  const corsOrigins =
+    value('CUNBAN_CORS_ORIGINS')
+      ?.split(',')
+      .map((origin) => origin.trim()) ?? DEFAULT_CORS_ORIGINS;
   const badOrigin = corsOrigins.find((origin) => !/^[a-z][a-z0-9+.-]*:\/\/[^/\s]+$/.test(origin));
   if (badOrigin !== undefined) {
     return invalid('CUNBAN_CORS_ORIGINS', `"${badOrigin}" is not an origin (scheme://host[:port], no path)`);
@@ -136,7 +139,10 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
   const trustText = value('CUNBAN_TRUST_PROXY');
   const trustProxy = trustText === undefined ? undefined : parseTrustProxy(trustText);
   if (trustProxy instanceof Error) {
-    return invalid('CUNBAN_TRUST_PROXY', `expected a number of proxy hops (1) or the proxies' addresses and subnets (10.0.0.5, 10.1.0.0/16, loopback): ${trustProxy.message}`);
+    return invalid(
+      'CUNBAN_TRUST_PROXY',
+      `expected a number of proxy hops (1) or the proxies' addresses and subnets (10.0.0.5, 10.1.0.0/16, loopback): ${trustProxy.message}`,
+    );
   }
   const tlsCert = value('CUNBAN_TLS_CERT');
   const tlsKey = value('CUNBAN_TLS_KEY');
@@ -151,7 +157,10 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
   }
   const rateText = value('CUNBAN_KIOSK_REQUESTS_PER_MINUTE');
   const kioskRequestsPerMinute = rateText === undefined ? undefined : Number(rateText);
-  if (kioskRequestsPerMinute !== undefined && !(Number.isInteger(kioskRequestsPerMinute) && kioskRequestsPerMinute >= 60 && kioskRequestsPerMinute <= 1_000_000)) {
+  if (
+    kioskRequestsPerMinute !== undefined &&
+    !(Number.isInteger(kioskRequestsPerMinute) && kioskRequestsPerMinute >= 60 && kioskRequestsPerMinute <= 1_000_000)
+  ) {
     return invalid('CUNBAN_KIOSK_REQUESTS_PER_MINUTE', `expected a whole number of requests a minute, 60–1000000, got "${rateText ?? ''}"`);
   }
   const base = {
@@ -186,7 +195,10 @@ const isLogLevel = (text: string): text is HubConfig['logLevel'] => ['debug', 'i
 
 function parseTrustProxy(text: string): TrustProxy | Error {
   if (/^\d+$/.test(text)) return Number(text) >= 1 && Number(text) <= 10 ? Number(text) : new Error('hops must be 1–10');
-  const list = text.split(',').map((part) => part.trim()).filter(Boolean);
+  const list = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const compiled = compileTrust(list);
   return compiled instanceof Error ? compiled : list;
 }

@@ -124,7 +124,13 @@ export function fileRoutes(options: { store: Store; now: () => Date }): Route[] 
         const request = heldFilesRequestSchema.safeParse(body.value);
         if (!request.success) return failure(400, 'bad_request', 'Expected {"files": [{"caseNumber": …, "sha256": …}]} (at most 1,000).');
         const ids = request.data.files.map((file) => fileId(village, file.caseNumber, file.sha256));
-        const found = await store.request<{ rows: { key: string; doc?: FileDoc | null }[] }>({ db, path: '_all_docs', method: 'POST', qs: { include_docs: true }, body: { keys: ids } });
+        const found = await store.request<{ rows: { key: string; doc?: FileDoc | null }[] }>({
+          db,
+          path: '_all_docs',
+          method: 'POST',
+          qs: { include_docs: true },
+          body: { keys: ids },
+        });
         if (!found.ok) return failure(found.error.status, found.error.error, found.error.reason);
         const whole = new Set(found.value.rows.filter((row) => row.doc?.complete === true).map((row) => row.key));
         return reply(200, { missing: request.data.files.filter((_file, i) => !whole.has(ids[i] ?? '')) });
@@ -163,7 +169,11 @@ export function fileRoutes(options: { store: Store; now: () => Date }): Route[] 
         const siblings = await caseFiles(store, village, caseNumber);
         const caseBytes = siblings.ok ? siblings.value.reduce((sum, sibling) => sum + sibling.size, 0) : 0;
         if (caseBytes + size > MAX_CASE_FILE_BYTES) {
-          return failure(413, 'files.caseTooLarge', `A case's files may total at most ${MAX_CASE_FILE_BYTES / MB} MB; this one would reach ${((caseBytes + size) / MB).toFixed(1)} MB.`);
+          return failure(
+            413,
+            'files.caseTooLarge',
+            `A case's files may total at most ${MAX_CASE_FILE_BYTES / MB} MB; this one would reach ${((caseBytes + size) / MB).toFixed(1)} MB.`,
+          );
         }
         const doc: FileDoc = {
           _id: fileId(village, caseNumber, sha256),

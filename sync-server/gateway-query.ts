@@ -15,16 +15,21 @@ const bad: Parsed = { ok: false };
 const boolean: Parse = (text) => (text === 'true' || text === 'false' ? good(text) : bad);
 /** A count or a number of milliseconds: digits only, of a sane size. */
 const count: Parse = (text) => (/^\d{1,9}$/.test(text) ? good(text) : bad);
-const oneOf = (...values: string[]): Parse => (text) => (values.includes(text) ? good(text) : bad);
+const oneOf =
+  (...values: string[]): Parse =>
+  (text) =>
+    values.includes(text) ? good(text) : bad;
 /** A JSON value, decoded (nano encodes it again). */
-const json = (accept: (value: unknown) => boolean): Parse => (text) => {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return accept(value) ? good(value) : bad;
-  } catch {
-    return bad;
-  }
-};
+const json =
+  (accept: (value: unknown) => boolean): Parse =>
+  (text) => {
+    try {
+      const value = JSON.parse(text) as unknown;
+      return accept(value) ? good(value) : bad;
+    } catch {
+      return bad;
+    }
+  };
 const isKey = (value: unknown) => typeof value === 'string' || typeof value === 'number' || value === null || Array.isArray(value);
 const REV = /^\d{1,9}-[0-9a-f]{1,64}$/;
 /** `now`, or a sequence: an integer (the embedded store), or CouchDB's opaque `<n>-<base64url>`. */
@@ -63,7 +68,8 @@ export const BULK_GET_PARAMS = { revs: boolean, latest: boolean } satisfies Reco
 export const DOC_PARAMS = {
   rev: (text: string) => (REV.test(text) ? good(text) : bad),
   revs: boolean,
-  open_revs: (text: string) => (text === 'all' ? good(text) : json((value) => Array.isArray(value) && value.every((rev) => typeof rev === 'string' && REV.test(rev)))(text)),
+  open_revs: (text: string) =>
+    text === 'all' ? good(text) : json((value) => Array.isArray(value) && value.every((rev) => typeof rev === 'string' && REV.test(rev)))(text),
   latest: boolean,
   revs_info: boolean,
   conflicts: boolean,

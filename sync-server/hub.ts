@@ -116,7 +116,10 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     const keys = await keyRing();
     if (!keys.ok) {
       await acquired.release();
-      throw new HubStartError(keys.error.code, keys.error.code === 'keyring.store' ? `the store did not answer the key ring check: ${keys.error.failure.reason}` : keys.error.message);
+      throw new HubStartError(
+        keys.error.code,
+        keys.error.code === 'keyring.store' ? `the store did not answer the key ring check: ${keys.error.failure.reason}` : keys.error.message,
+      );
     }
   }
 
@@ -155,7 +158,15 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
       feeds,
     }),
     ...fileRoutes({ store, now }),
-    ...reviewRoutes({ store, now, keyRing, queue: queueIndex, onCaseWritten: (village) => { queue.kick(village); } }),
+    ...reviewRoutes({
+      store,
+      now,
+      keyRing,
+      queue: queueIndex,
+      onCaseWritten: (village) => {
+        queue.kick(village);
+      },
+    }),
     ...fleetRoutes({ config, store, now }),
     ...noticeRoutes({ store, now }),
     ...caseFileRoutes({ store, now }),
@@ -165,7 +176,9 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     ),
   ];
   const handler = router(routes, { corsOrigins: config.corsOrigins, onAnswered: observeRequests(logger, metrics) }, log);
-  const server: Server = config.tls ? createHttpsServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, handler) : createServer(handler);
+  const server: Server = config.tls
+    ? createHttpsServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, handler)
+    : createServer(handler);
   server.headersTimeout = 20_000;
   server.requestTimeout = 120_000;
   await new Promise<void>((listening, failed) => {
@@ -189,9 +202,11 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
       await queue.stop();
       await queueIndex.close();
       server.closeAllConnections();
-      await new Promise<void>((closed) => server.close(() => {
-        closed();
-      }));
+      await new Promise<void>((closed) =>
+        server.close(() => {
+          closed();
+        }),
+      );
       await acquired.release();
     },
   };

@@ -85,7 +85,8 @@ export const keyRingFingerprint = (ring: DataKeyRing) => createHash('sha256').up
 /** One master key's identity, stored beside its id so that a ring with the same ids but other keys is caught. */
 const keyFingerprint = (key: string) => createHash('sha256').update(`cunban-county-key:${key}`).digest('hex').slice(0, 32);
 
-const derive = (master: string, info: string) => Buffer.from(hkdfSync('sha256', Buffer.from(master, 'base64url'), 'cunban-village-keys-v1', info, 32)).toString('base64url');
+const derive = (master: string, info: string) =>
+  Buffer.from(hkdfSync('sha256', Buffer.from(master, 'base64url'), 'cunban-village-keys-v1', info, 32)).toString('base64url');
 
 const VILLAGE_KID = /^(?<master>.+)\.v(?<village>\d{12})$/;
 const villageKid = (kid: string, village: string) => `${kid}.v${village}`;
@@ -168,7 +169,10 @@ export async function checkKeyRingAgainstStore(store: Store, dataDir: string, no
   if (!recorded.ok && recorded.error.status !== 404) return err({ code: 'keyring.store', failure: recorded.error });
   const file = keyringFile(dataDir);
   if (recorded.ok && !existsSync(file)) {
-    return err({ code: 'keyring.missing', message: `${file} is missing, but this county's data was sealed with a key ring (fingerprint ${recorded.value.fingerprint}). Copy county-keys.json from the county's first hub or its backup; a new ring would seal what no other hub can open.` });
+    return err({
+      code: 'keyring.missing',
+      message: `${file} is missing, but this county's data was sealed with a key ring (fingerprint ${recorded.value.fingerprint}). Copy county-keys.json from the county's first hub or its backup; a new ring would seal what no other hub can open.`,
+    });
   }
   const ring = loadKeyRing(dataDir, now);
   const fingerprint = keyRingFingerprint(ring);
@@ -176,7 +180,10 @@ export async function checkKeyRingAgainstStore(store: Store, dataDir: string, no
   const copy = "Copy county-keys.json from the county's first hub or its backup.";
   if (recorded.ok) {
     if (recorded.value.fingerprint !== fingerprint) {
-      return err({ code: 'keyring.foreign', message: `${file} (fingerprint ${fingerprint}) is not the county's key ring (fingerprint ${recorded.value.fingerprint}). ${copy}` });
+      return err({
+        code: 'keyring.foreign',
+        message: `${file} (fingerprint ${fingerprint}) is not the county's key ring (fingerprint ${recorded.value.fingerprint}). ${copy}`,
+      });
     }
     const recordedKeys = Object.entries(recorded.value.keys);
     const differing = recordedKeys.filter(([kid, hash]) => keys[kid] !== undefined && keys[kid] !== hash).map(([kid]) => kid);
@@ -185,11 +192,19 @@ export async function checkKeyRingAgainstStore(store: Store, dataDir: string, no
     }
     const lacking = recordedKeys.filter(([kid]) => keys[kid] === undefined).map(([kid]) => kid);
     if (lacking.length > 0) {
-      return err({ code: 'keyring.stale', message: `${file} lacks the key${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')} the county has rotated to: copy the current county-keys.json from the hub where it was rotated.` });
+      return err({
+        code: 'keyring.stale',
+        message: `${file} lacks the key${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')} the county has rotated to: copy the current county-keys.json from the hub where it was rotated.`,
+      });
     }
     if (Object.keys(keys).every((kid) => kid in recorded.value.keys)) return ok(ring);
   }
-  const record: KeyRingRecord = { _id: 'county-keyring', fingerprint, keys: { ...(recorded.ok ? recorded.value.keys : {}), ...keys }, ...(recorded.ok ? { _rev: recorded.value._rev } : {}) };
+  const record: KeyRingRecord = {
+    _id: 'county-keyring',
+    fingerprint,
+    keys: { ...(recorded.ok ? recorded.value.keys : {}), ...keys },
+    ...(recorded.ok ? { _rev: recorded.value._rev } : {}),
+  };
   const saved = await store.putDoc(DB.meta, record);
   // Another hub recorded it at the same moment: check again against what it wrote.
   if (!saved.ok && saved.error.status === 409) return checkKeyRingAgainstStore(store, dataDir, now);

@@ -143,7 +143,8 @@ export async function enrollKiosk(
   let predecessor: KioskDoc | undefined;
   if (codeDoc.forKiosk) {
     const existing = await findReEnrollable(store, codeDoc.forKiosk);
-    if (!existing.ok) return existing.error.code === 'kiosk.store' ? err({ code: 'enroll.store', failure: existing.error.failure }) : err({ code: 'enroll.codeUnknown' });
+    if (!existing.ok)
+      return existing.error.code === 'kiosk.store' ? err({ code: 'enroll.store', failure: existing.error.failure }) : err({ code: 'enroll.codeUnknown' });
     predecessor = existing.value;
     // A kiosk the restored hub forgot is only ever that kiosk, continuing in place: a new disk enrolls as a new kiosk.
     if (!predecessor._rev && !continuing) return err({ code: 'enroll.otherKiosk' });
@@ -187,7 +188,9 @@ async function newKiosk(store: Store, village: string): Promise<Result<KioskDoc,
 async function continueKiosk(store: Store, kiosk: KioskDoc, numberedUnder: readonly number[]): Promise<Result<KioskDoc, EnrollError>> {
   const { revokedAt: _lifted, ...rest } = kiosk;
   const held = numbersOf(kiosk);
-  const wanted = [...new Set([...(kiosk._rev ? [] : [idParts(kiosk.kioskId).number]), ...numberedUnder])].filter((n) => Number.isInteger(n) && n >= 1 && n <= MAX_KIOSK_NUMBER && !held.includes(n));
+  const wanted = [...new Set([...(kiosk._rev ? [] : [idParts(kiosk.kioskId).number]), ...numberedUnder])].filter(
+    (n) => Number.isInteger(n) && n >= 1 && n <= MAX_KIOSK_NUMBER && !held.includes(n),
+  );
   // Room is kept for the new number.
   const room = MAX_NUMBERS_PER_KIOSK - held.length - 1;
   const reclaimed: number[] = [];
@@ -278,7 +281,12 @@ export async function reserveNumbersAfterRestore(
   const known = await numberReservations(store);
   if (!known.ok) return known;
   const byId = new Map(known.value.map((doc) => [doc._id, doc]));
-  const setAside = (village: string, n: number): NumberReservation => ({ _id: reservationId(village, n), type: 'kioskNumber', reservedBy: 'restore', reservedAt: now.toISOString() });
+  const setAside = (village: string, n: number): NumberReservation => ({
+    _id: reservationId(village, n),
+    type: 'kioskNumber',
+    reservedBy: 'restore',
+    reservedAt: now.toISOString(),
+  });
   const wanted = before.filter((doc) => !byId.has(doc._id)).map((doc) => setAside(villageOf(doc), numberOf(doc)));
   for (const doc of wanted) byId.set(doc._id, doc);
   for (const village of villages) {
@@ -299,7 +307,11 @@ export async function reserveNumbersAfterRestore(
   return ok(reserved);
 }
 
-export type NumberLeaseError = { readonly code: 'kiosk.unknown' } | { readonly code: 'enroll.villageFull' } | { readonly code: 'enroll.numbersExhausted' } | { readonly code: 'kiosk.store'; readonly failure: StoreFailure };
+export type NumberLeaseError =
+  | { readonly code: 'kiosk.unknown' }
+  | { readonly code: 'enroll.villageFull' }
+  | { readonly code: 'enroll.numbersExhausted' }
+  | { readonly code: 'kiosk.store'; readonly failure: StoreFailure };
 
 /**
  * A new numbering lease for a kiosk database that has none (a wiped disk under a kept credential):
@@ -310,13 +322,17 @@ export async function leaseKioskNumber(store: Store, kioskId: string): Promise<R
   const found = await store.getDoc<KioskDoc>(DB.kiosks, kioskDocId(kioskId));
   if (!found.ok) return err(found.error.status === 404 ? { code: 'kiosk.unknown' } : { code: 'kiosk.store', failure: found.error });
   const granted = await grantNumber(store, found.value);
-  if (!granted.ok) return granted.error.code === 'enroll.store' ? err({ code: 'kiosk.store', failure: granted.error.failure }) : err(granted.error as NumberLeaseError);
-  const updated = await updateKiosk(store, kioskId, (kiosk) => ({ ...kiosk, kioskNumber: granted.value.kioskNumber, numbers: [...numbersOf(kiosk), granted.value.kioskNumber] }));
+  if (!granted.ok)
+    return granted.error.code === 'enroll.store' ? err({ code: 'kiosk.store', failure: granted.error.failure }) : err(granted.error as NumberLeaseError);
+  const updated = await updateKiosk(store, kioskId, (kiosk) => ({
+    ...kiosk,
+    kioskNumber: granted.value.kioskNumber,
+    numbers: [...numbersOf(kiosk), granted.value.kioskNumber],
+  }));
   return updated.ok ? ok(granted.value.kioskNumber) : updated;
 }
 
-export const authorizationHeader = (kioskId: string, secret: string) =>
-  `Basic ${Buffer.from(`${kioskId}:${secret}`).toString('base64')}`;
+export const authorizationHeader = (kioskId: string, secret: string) => `Basic ${Buffer.from(`${kioskId}:${secret}`).toString('base64')}`;
 
 export type KioskAuthError = 'missing' | 'invalid' | 'revoked' | 'store';
 
@@ -397,11 +413,7 @@ export function recordKioskStatus(store: Store, kioskId: string, report: KioskSt
 }
 
 /** Record activity; best effort, and a conflict with another hub's update simply loses this one. */
-export async function touchKiosk(
-  store: Store,
-  kiosk: KioskDoc,
-  fields: Partial<Pick<KioskDoc, 'lastSeenAt' | 'lastPushAt' | 'lastPullAt'>>,
-): Promise<void> {
+export async function touchKiosk(store: Store, kiosk: KioskDoc, fields: Partial<Pick<KioskDoc, 'lastSeenAt' | 'lastPushAt' | 'lastPullAt'>>): Promise<void> {
   const current = await store.getDoc<KioskDoc>(DB.kiosks, kiosk._id);
   if (current.ok) await store.putDoc(DB.kiosks, { ...current.value, ...fields });
 }

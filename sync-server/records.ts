@@ -19,13 +19,7 @@ export interface QuarantineEntry {
 
 const suffix = () => randomBytes(4).toString('hex');
 
-export async function quarantine(
-  store: Store,
-  kiosk: KioskDoc,
-  db: string,
-  entries: readonly QuarantineEntry[],
-  now: Date,
-): Promise<StoreResult<unknown>> {
+export async function quarantine(store: Store, kiosk: KioskDoc, db: string, entries: readonly QuarantineEntry[], now: Date): Promise<StoreResult<unknown>> {
   const at = now.toISOString();
   const docs = entries.map((entry) => ({
     _id: `q:${kiosk.kioskId}:${at}:${suffix()}`,
@@ -52,13 +46,7 @@ export async function openRefusalCounts(store: Store): Promise<StoreResult<Map<s
   return { ok: true, value: open };
 }
 
-export async function auditWrite(
-  store: Store,
-  kiosk: KioskDoc,
-  db: string,
-  docIds: readonly string[],
-  now: Date,
-): Promise<StoreResult<unknown>> {
+export async function auditWrite(store: Store, kiosk: KioskDoc, db: string, docIds: readonly string[], now: Date): Promise<StoreResult<unknown>> {
   const at = now.toISOString();
   return store.putDoc(DB.audit, {
     _id: `a:${at}:${kiosk.kioskId}:${suffix()}`,

@@ -60,7 +60,8 @@ const isManifest = (name: string) => /^latest(-[a-z0-9]+)?\.yml$/.test(name);
 
 /** A manifest read once, from a regular file: the bytes checked are the bytes signed. */
 function readManifest(file: string): Result<{ manifest: UpdateManifest; bytes: Buffer }, PublishError> {
-  if (!lstatSync(file, { throwIfNoEntry: false })?.isFile()) return err({ code: 'publish.badManifest', message: `${basename(file)} is not a regular file (a symlink is refused).` });
+  if (!lstatSync(file, { throwIfNoEntry: false })?.isFile())
+    return err({ code: 'publish.badManifest', message: `${basename(file)} is not a regular file (a symlink is refused).` });
   const bytes = readFileSync(file);
   let parsed: unknown;
   try {
@@ -69,7 +70,11 @@ function readManifest(file: string): Result<{ manifest: UpdateManifest; bytes: B
     return err({ code: 'publish.badManifest', message: `${basename(file)} is not YAML: ${String(error)}` });
   }
   const manifest = updateManifestSchema.safeParse(parsed);
-  if (!manifest.success) return err({ code: 'publish.badManifest', message: `${basename(file)}: ${manifest.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}` });
+  if (!manifest.success)
+    return err({
+      code: 'publish.badManifest',
+      message: `${basename(file)}: ${manifest.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    });
   // electron-builder's legacy `path` must name one of the files too: nothing signed may point elsewhere.
   const legacyPath = (parsed as { path?: unknown }).path;
   if (legacyPath !== undefined && !manifest.data.files.some((entry) => entry.url === legacyPath)) {
@@ -86,7 +91,8 @@ function placeFile(target: string, write: (temporary: string) => void): void {
 }
 
 export function publishUpdates(sourceDir: string, updatesDir: string, privateKeyPem: string): Result<Published, PublishError> {
-  if (!lstatSync(sourceDir, { throwIfNoEntry: false })?.isDirectory()) return err({ code: 'publish.noManifest', message: `${sourceDir} is not a folder: give electron-builder's output folder.` });
+  if (!lstatSync(sourceDir, { throwIfNoEntry: false })?.isDirectory())
+    return err({ code: 'publish.noManifest', message: `${sourceDir} is not a folder: give electron-builder's output folder.` });
   try {
     createPrivateKey(privateKeyPem);
   } catch (error) {
@@ -104,18 +110,29 @@ export function publishUpdates(sourceDir: string, updatesDir: string, privateKey
         return err({ code: 'publish.badFileName', message: `${name} names "${file.url}": a manifest may name only plain files beside it (no path, no URL).` });
       }
       const found = regularFile(sourceDir, file.url);
-      const mismatch = !found ? 'missing, or not a regular file (a symlink is refused)' : file.size !== undefined && file.size !== found.size ? `${String(found.size)} bytes, not ${String(file.size)}` : sha512(join(sourceDir, file.url)) !== file.sha512 ? 'not the file with that hash' : undefined;
+      const mismatch = !found
+        ? 'missing, or not a regular file (a symlink is refused)'
+        : file.size !== undefined && file.size !== found.size
+          ? `${String(found.size)} bytes, not ${String(file.size)}`
+          : sha512(join(sourceDir, file.url)) !== file.sha512
+            ? 'not the file with that hash'
+            : undefined;
       if (mismatch) return err({ code: 'publish.fileMismatch', message: `${name} names ${file.url}, which is ${mismatch} in ${sourceDir}.` });
     }
     const published = join(updatesDir, name);
     const current = existsSync(published) ? readManifest(published) : undefined;
     if (current?.ok && !semver.gt(manifest.version, current.value.manifest.version)) {
-      return err({ code: 'publish.notNewer', message: `${name} is version ${manifest.version}; the hub already publishes ${current.value.manifest.version}. Kiosks accept only newer versions.` });
+      return err({
+        code: 'publish.notNewer',
+        message: `${name} is version ${manifest.version}; the hub already publishes ${current.value.manifest.version}. Kiosks accept only newer versions.`,
+      });
     }
     checked.push({ name, manifest, bytes: read.value.bytes });
   }
   mkdirSync(updatesDir, { recursive: true });
-  const files = [...new Set(checked.flatMap(({ manifest }) => manifest.files.flatMap((file) => [file.url, `${file.url}.blockmap`])))].filter((file) => regularFile(sourceDir, file) !== undefined);
+  const files = [...new Set(checked.flatMap(({ manifest }) => manifest.files.flatMap((file) => [file.url, `${file.url}.blockmap`])))].filter(
+    (file) => regularFile(sourceDir, file) !== undefined,
+  );
   for (const file of files) {
     placeFile(join(updatesDir, file), (temporary) => {
       copyFileSync(join(sourceDir, file), temporary, constants.COPYFILE_FICLONE);

@@ -49,7 +49,11 @@ export function byteRanges(header: string | undefined, size: number): ByteRange[
 
 /** The parts of a `multipart/byteranges` answer: each range's part head, then its bytes; the closing line. */
 function multipartBody(file: string, ranges: readonly ByteRange[], size: number, type: string, boundary: string): { body: Readable; length: number } {
-  const heads = ranges.map((range, i) => Buffer.from(`${i === 0 ? '' : '\r\n'}--${boundary}\r\ncontent-type: ${type}\r\ncontent-range: bytes ${String(range.start)}-${String(range.end)}/${String(size)}\r\n\r\n`));
+  const heads = ranges.map((range, i) =>
+    Buffer.from(
+      `${i === 0 ? '' : '\r\n'}--${boundary}\r\ncontent-type: ${type}\r\ncontent-range: bytes ${String(range.start)}-${String(range.end)}/${String(size)}\r\n\r\n`,
+    ),
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   const length = heads.reduce((sum, head, i) => sum + head.length + ((ranges[i]?.end ?? 0) - (ranges[i]?.start ?? 0) + 1), tail.length);
   async function* parts() {
@@ -76,7 +80,8 @@ export function updateRoutes(options: { readonly updatesDir: string }): Route[] 
       'x-content-type-options': 'nosniff',
     };
     const wanted = byteRanges(range, info.size);
-    if (wanted === null) return failure(416, 'range_not_satisfiable', `This file has ${String(info.size)} bytes.`, { 'content-range': `bytes */${String(info.size)}` });
+    if (wanted === null)
+      return failure(416, 'range_not_satisfiable', `This file has ${String(info.size)} bytes.`, { 'content-range': `bytes */${String(info.size)}` });
     if (wanted === undefined) return reply(200, createReadStream(file), { ...headers, 'content-length': String(info.size) });
     const [only] = wanted;
     if (wanted.length === 1 && only) {

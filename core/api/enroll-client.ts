@@ -3,7 +3,16 @@
  * page never sees the credential and keys) or the page in browser mode. Each brings its own fetch.
  */
 import { err, ok, type Result } from '../result.js';
-import { ENROLL_ERRORS, ENROLLMENT_CODE_PATTERN, enrollResponseSchema, normalizeEnrollmentCode, type EnrollContinuation, type EnrollErrorCode, type EnrollRequest, type EnrollResponse } from './enrollment.js';
+import {
+  ENROLL_ERRORS,
+  ENROLLMENT_CODE_PATTERN,
+  enrollResponseSchema,
+  normalizeEnrollmentCode,
+  type EnrollContinuation,
+  type EnrollErrorCode,
+  type EnrollRequest,
+  type EnrollResponse,
+} from './enrollment.js';
 
 export type EnrollError =
   | { readonly code: EnrollErrorCode }

@@ -53,7 +53,6 @@ export type Activity = z.infer<typeof activitySchema>;
 /** A diagnostic bundle the renderer assembled (no personal data: `core/diagnostics.ts` builds it). */
 export const diagnosticBundleSchema = z.strictObject({ fileName: z.string().regex(/^[A-Za-z0-9._-]{1,80}\.json$/), content: z.string().max(2_000_000) });
 
-
 /** A kiosk database's key at rest: 32 random bytes, base64url (renderer/data/at-rest.ts). */
 export const storageKeySchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
@@ -67,7 +66,14 @@ const personInputSchema = z.strictObject({
 
 /** Each channel, the schema of its one argument (`z.undefined()` for none). */
 export const SHELL_CHANNELS = {
-  enroll: { argument: z.strictObject({ hub: z.url({ protocol: /^https?$/ }), code: z.string().max(64), appVersion: z.string().max(32), continuing: enrollContinuationSchema.optional() }) },
+  enroll: {
+    argument: z.strictObject({
+      hub: z.url({ protocol: /^https?$/ }),
+      code: z.string().max(64),
+      appVersion: z.string().max(32),
+      continuing: enrollContinuationSchema.optional(),
+    }),
+  },
   loadEnrollment: { argument: z.undefined() },
   saveEnrollment: { argument: z.strictObject({ kioskId: kioskIdSchema }) },
   sealApplicant: { argument: z.strictObject({ kioskId: kioskIdSchema, person: personInputSchema }) },
@@ -91,13 +97,21 @@ export interface CunbanBridge {
    * Main enrolls with the hub and holds the answer (staged, not yet kept): the page gets the enrollment
    * without its credential and keys, which never reach page script.
    */
-  readonly enroll: (request: { hub: string; code: string; appVersion: string; continuing?: EnrollContinuation }) => Promise<ShellResult<Result<KioskEnrollment, EnrollError>>>;
+  readonly enroll: (request: {
+    hub: string;
+    code: string;
+    appVersion: string;
+    continuing?: EnrollContinuation;
+  }) => Promise<ShellResult<Result<KioskEnrollment, EnrollError>>>;
   /** The enrollment main keeps in the OS keychain (safeStorage), without its secrets; null before the first. */
   readonly loadEnrollment: () => Promise<ShellResult<KioskEnrollment | null>>;
   /** Keep the staged enrollment of this kiosk id: the one switch of a first enrollment or a move. */
   readonly saveEnrollment: (which: { kioskId: string }) => Promise<ShellResult<null>>;
   /** Seal a resident's numbers with that enrollment's keys, in main. */
-  readonly sealApplicant: (request: { kioskId: string; person: { name: string; idNumber: string; phone?: string; address?: string } }) => Promise<ShellResult<Person>>;
+  readonly sealApplicant: (request: {
+    kioskId: string;
+    person: { name: string; idNumber: string; phone?: string; address?: string };
+  }) => Promise<ShellResult<Person>>;
   /** Open a sealed ID number for a clerk who deliberately asks. */
   readonly revealIdNumber: (request: { kioskId: string; sealed: z.infer<typeof sealedValueSchema> }) => Promise<ShellResult<Result<string, UnsealError>>>;
   /** The blind index of a full ID number, to find a case by it. */

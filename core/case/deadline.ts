@@ -19,10 +19,7 @@ export function deadlineFactsOf(summary: {
 }
 
 /** When the decision is due, or undefined for items with no published time limit. */
-export function caseDeadline(
-  state: Pick<DeadlineFacts, 'clockStartOn' | 'item'>,
-  calendar: WorkingCalendar,
-): Deadline | undefined {
+export function caseDeadline(state: Pick<DeadlineFacts, 'clockStartOn' | 'item'>, calendar: WorkingCalendar): Deadline | undefined {
   const limit = state.item.timeLimitWorkingDays;
   return limit === null ? undefined : addWorkingDays(state.clockStartOn, limit, calendar);
 }
@@ -37,10 +34,6 @@ export function isPastDue(status: CaseState['status'], dueOn: string | undefined
 }
 
 /** Overdue, working the due date out from the case's facts and the calendar. */
-export function isOverdue(
-  state: DeadlineFacts,
-  today: LocalDate,
-  calendar: WorkingCalendar,
-): boolean {
+export function isOverdue(state: DeadlineFacts, today: LocalDate, calendar: WorkingCalendar): boolean {
   return isPastDue(state.status, caseDeadline(state, calendar)?.dueOn, today);
 }

@@ -46,9 +46,7 @@ const itemSnapshotSchema = z.object({
   decidingLevel: z.enum(LEVELS),
   timeLimitWorkingDays: z.number().int().min(0).max(365).nullable(),
   catalogVersion: z.number().int().min(1),
-  materials: z
-    .array(z.object({ id: materialIdSchema, name: localizedTextSchema, required: z.boolean() }))
-    .min(1),
+  materials: z.array(z.object({ id: materialIdSchema, name: localizedTextSchema, required: z.boolean() })).min(1),
 });
 
 const materialIds = z.array(materialIdSchema).max(64);

@@ -61,8 +61,7 @@ export function intakeOutcomes(item: ServiceItem, anyMissing: boolean): IntakeOu
 
 export function intakeEvents(input: IntakeInput): EventDraft[] {
   const { actor, at, newEventId } = input;
-  const marked = (mark: ChecklistMark) =>
-    input.item.materials.filter((m) => input.checklist[m.id] === mark).map((m) => m.id);
+  const marked = (mark: ChecklistMark) => input.item.materials.filter((m) => input.checklist[m.id] === mark).map((m) => m.id);
   const missing = marked('missing');
   const drafts: EventDraft[] = [
     {

@@ -9,7 +9,11 @@ const SEALED_FIELDS = new Set(['idNumber', 'phone', 'idNumberHash']);
 function strip(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strip);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => !SEALED_FIELDS.has(key)).map(([key, item]) => [key, strip(item)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !SEALED_FIELDS.has(key))
+      .map(([key, item]) => [key, strip(item)]),
+  );
 }
 
 /** The document without sealed values or blind indexes; its summary keeps what queues and screens show. */

@@ -20,9 +20,7 @@ function needStatus(type: CaseEventType, state: CaseState, ...allowed: CaseStatu
 }
 
 function needHeldBy(type: CaseEventType, state: CaseState, level: Level): Check {
-  return state.currentLevel === level
-    ? undefined
-    : { code: 'case.notHeldByLevel', eventType: type, level, currentLevel: state.currentLevel };
+  return state.currentLevel === level ? undefined : { code: 'case.notHeldByLevel', eventType: type, level, currentLevel: state.currentLevel };
 }
 
 /** The status-and-level part of the rules, without looking at a payload: what the UI offers. */
@@ -55,9 +53,7 @@ export function checkAllowed(state: CaseState | undefined, type: CaseEventType, 
     case 'approved':
     case 'rejected':
       if (level !== decidingLevel) return notDeciding(level, state);
-      return level === 'village'
-        ? needStatus(type, state, 'accepted')
-        : (needStatus(type, state, 'forwarded') ?? needHeldBy(type, state, level));
+      return level === 'village' ? needStatus(type, state, 'accepted') : (needStatus(type, state, 'forwarded') ?? needHeldBy(type, state, level));
     case 'resultHandedOver':
       return needLevel(type, level, 'village') ?? needStatus(type, state, 'approved', 'rejected');
     case 'withdrawn':
@@ -84,11 +80,7 @@ function checkMaterials(state: CaseState, ids: readonly string[], seen = new Set
   return undefined;
 }
 
-function withMaterials(
-  materials: CaseState['materials'],
-  ids: readonly string[],
-  value: MaterialState,
-): CaseState['materials'] {
+function withMaterials(materials: CaseState['materials'], ids: readonly string[], value: MaterialState): CaseState['materials'] {
   return { ...materials, ...Object.fromEntries(ids.map((id) => [id, value])) };
 }
 
@@ -131,11 +123,7 @@ export function applyEvent(state: CaseState | undefined, event: CaseEvent): Resu
       if (bad) return err(bad);
       const required = notApplicable.find((id) => s.item.materials.find((m) => m.id === id)?.required);
       if (required) return err({ code: 'case.materialRequired', materialId: required });
-      const materials = withMaterials(
-        withMaterials(withMaterials(s.materials, received, 'received'), missing, 'missing'),
-        notApplicable,
-        'notApplicable',
-      );
+      const materials = withMaterials(withMaterials(withMaterials(s.materials, received, 'received'), missing, 'missing'), notApplicable, 'notApplicable');
       return ok({ ...s, materials });
     }
     case 'materialsMissing':
@@ -155,9 +143,7 @@ export function applyEvent(state: CaseState | undefined, event: CaseEvent): Resu
       });
     }
     case 'materialsSupplied': {
-      const bad =
-        checkMaterials(s, event.payload.supplied) ??
-        checkMaterials(s, [...new Set(event.payload.files?.map((file) => file.materialId))]);
+      const bad = checkMaterials(s, event.payload.supplied) ?? checkMaterials(s, [...new Set(event.payload.files?.map((file) => file.materialId))]);
       if (bad) return err(bad);
       const outstanding = s.outstandingMaterials.filter((id) => !event.payload.supplied.includes(id));
       const materials = withMaterials(s.materials, event.payload.supplied, 'received');

@@ -8,7 +8,11 @@ import { z } from 'zod';
 import { maskResidentId } from '../resident-id.js';
 
 const base64url = (min: number, max: number) =>
-  z.string().min(min).max(max).regex(/^[A-Za-z0-9_-]+$/, 'expected base64url');
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/, 'expected base64url');
 
 export const sealedValueSchema = z.object({
   alg: z.literal('A256GCM'),

@@ -12,9 +12,7 @@ import { localizedTextSchema } from '../localized.js';
 export const CATALOG_SCHEMA_VERSION = 1;
 
 export const sectorCodeSchema = z.string().regex(/^[A-Z]{2,4}$/, 'sector code is 2–4 capital letters, e.g. MZ');
-export const itemCodeSchema = z
-  .string()
-  .regex(/^[A-Z]{2,4}-\d{2,3}$/, 'item code is a sector code, a dash and 2–3 digits, e.g. MZ-01');
+export const itemCodeSchema = z.string().regex(/^[A-Z]{2,4}-\d{2,3}$/, 'item code is a sector code, a dash and 2–3 digits, e.g. MZ-01');
 export const materialIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'material id is lower-case, e.g. m1');
 
 const materialSchema = z.object({
@@ -41,7 +39,13 @@ const serviceItemSchema = z
     notes: z.string(),
   })
   .superRefine((item, ctx) => {
-    refuseDuplicates(ctx, item.materials, (m) => m.id, (m) => ['materials', m, 'id'], (id) => `duplicate material id ${id}`);
+    refuseDuplicates(
+      ctx,
+      item.materials,
+      (m) => m.id,
+      (m) => ['materials', m, 'id'],
+      (id) => `duplicate material id ${id}`,
+    );
   });
 
 export const catalogSchema = z
@@ -61,8 +65,20 @@ export const catalogSchema = z
   })
   .superRefine((catalog, ctx) => {
     const sectors = new Set(catalog.sectors.map((sector) => sector.code));
-    refuseDuplicates(ctx, catalog.sectors, (s) => s.code, (s) => ['sectors', s, 'code'], (code) => `duplicate sector code ${code}`);
-    refuseDuplicates(ctx, catalog.items, (i) => i.code, (i) => ['items', i, 'code'], (code) => `duplicate item code ${code}`);
+    refuseDuplicates(
+      ctx,
+      catalog.sectors,
+      (s) => s.code,
+      (s) => ['sectors', s, 'code'],
+      (code) => `duplicate sector code ${code}`,
+    );
+    refuseDuplicates(
+      ctx,
+      catalog.items,
+      (i) => i.code,
+      (i) => ['items', i, 'code'],
+      (code) => `duplicate item code ${code}`,
+    );
     catalog.items.forEach((item, i) => {
       if (!sectors.has(item.sector)) {
         ctx.addIssue({ code: 'custom', path: ['items', i, 'sector'], message: `unknown sector ${item.sector}` });

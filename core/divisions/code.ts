@@ -39,9 +39,7 @@ export function parseDivisionCode(code: string): DivisionCode | undefined {
 }
 
 function codeOfLevel(level: DivisionLevel) {
-  return z
-    .string()
-    .refine((code) => parseDivisionCode(code)?.level === level, `expected a 12-digit ${level} code`);
+  return z.string().refine((code) => parseDivisionCode(code)?.level === level, `expected a 12-digit ${level} code`);
 }
 
 export const villageCodeSchema = codeOfLevel('village');

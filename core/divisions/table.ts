@@ -59,7 +59,14 @@ export const divisionTableSchema = z
     });
     // One namespace for every code in the table: no town or village may reuse another's.
     const duplicate = () => 'duplicate code';
-    refuseDuplicates(ctx, table.towns, (town) => town.code12, (t) => ['towns', t, 'code12'], duplicate, seen);
+    refuseDuplicates(
+      ctx,
+      table.towns,
+      (town) => town.code12,
+      (t) => ['towns', t, 'code12'],
+      duplicate,
+      seen,
+    );
     table.towns.forEach((town, t) => {
       const pathOf = (v: number) => ['towns', t, 'villages', v, 'code12'];
       refuseDuplicates(ctx, town.villages, (village) => village.code12, pathOf, duplicate, seen);
@@ -103,7 +110,6 @@ export function indexDivisions(table: DivisionTable): DivisionIndex {
     villages: allVillages,
     village: (code12) => villages.get(code12),
     town: (code12) => towns.get(code12),
-    villagesUnder: (code12) =>
-      code12 === table.county.code12 ? allVillages : (towns.get(code12)?.villages ?? []),
+    villagesUnder: (code12) => (code12 === table.county.code12 ? allVillages : (towns.get(code12)?.villages ?? [])),
   };
 }

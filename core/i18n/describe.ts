@@ -9,8 +9,7 @@ import { isMessageKey, translate, type Locale, type MessageParams } from './tran
 const LEVEL_FIELDS = new Set(['level', 'currentLevel', 'decidingLevel', 'to']);
 
 function translatedParam(locale: Locale, field: string, value: string | number): string | number {
-  const key =
-    LEVEL_FIELDS.has(field) ? `level.${value}` : field === 'status' ? `status.${value}` : field === 'eventType' ? `event.${value}` : '';
+  const key = LEVEL_FIELDS.has(field) ? `level.${value}` : field === 'status' ? `status.${value}` : field === 'eventType' ? `event.${value}` : '';
   return isMessageKey(key) ? translate(locale, key) : value;
 }
 

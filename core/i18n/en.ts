@@ -44,7 +44,8 @@ export const en: Messages = {
   'caseNumber.date': 'The date in the case number is not valid',
   'caseNumber.sequenceExhausted': 'This kiosk has used all of today’s case numbers (at most {max} a day)',
   'caseNumber.noLease': 'This computer’s data is new: its case numbers come from the county hub. Connect once before registering',
-  'caseNumber.hubCannotLease': 'This computer’s data is new and the county hub is too old to give it case numbers: have the technician enroll it again, or update the hub',
+  'caseNumber.hubCannotLease':
+    'This computer’s data is new and the county hub is too old to give it case numbers: have the technician enroll it again, or update the hub',
   'caseNumber.clockBehind': 'This computer’s clock is before a day it already registered cases ({date}): correct the clock first',
 
   'case.notCreated': 'This case has not been accepted yet',
@@ -53,8 +54,7 @@ export const en: Messages = {
   'case.statusNotAllowed': 'The case is “{status}”; “{eventType}” is not possible now',
   'case.notHeldByLevel': 'The case is with the {currentLevel} level; the {level} level cannot record “{eventType}”',
   'case.notDecidingLevel': 'This item is decided at the {decidingLevel} level, not the {level} level',
-  'case.forwardTarget':
-    'The {level} level cannot forward this item to the {to} level (it is decided at the {decidingLevel} level)',
+  'case.forwardTarget': 'The {level} level cannot forward this item to the {to} level (it is decided at the {decidingLevel} level)',
   'case.unknownMaterial': 'Material “{materialId}” is not on this item’s checklist',
   'case.materialRequired': 'Material “{materialId}” is required and cannot be marked not applicable',
   'case.materialListedTwice': 'Material “{materialId}” is listed twice',
@@ -71,7 +71,8 @@ export const en: Messages = {
   'enroll.codeExpired': 'This enrollment code has expired: ask the technician for a new one',
   'enroll.villageFull': 'This village has used all its kiosk numbers: contact the county administrator',
   'enroll.numbersExhausted': 'This kiosk has been re-enrolled too often: enroll it as a new kiosk with a new code',
-  'enroll.otherKiosk': 'This code is not for this kiosk. Ask for a code with cunban-hub enroll --kiosk followed by this kiosk\'s id; the code can still be used where it belongs',
+  'enroll.otherKiosk':
+    "This code is not for this kiosk. Ask for a code with cunban-hub enroll --kiosk followed by this kiosk's id; the code can still be used where it belongs",
   'enroll.kioskBusy': 'This kiosk was being enrolled with another code at the same moment. The code is still valid: try again',
   'enroll.rateLimited': 'Too many attempts: try again in {minutes} minutes',
 

@@ -38,7 +38,9 @@ export function searchForms(text: string, kind: 'name' | 'text' = 'text'): strin
   const surname = kind === 'name' ? ('head' as const) : ('off' as const);
   const options = { toneType: 'none', type: 'array', surname } as const;
   const full = pinyin(folded, options).map(syllableForm).join('');
-  const initials = pinyin(folded, { ...options, pattern: 'first' }).map(syllableForm).join('');
+  const initials = pinyin(folded, { ...options, pattern: 'first' })
+    .map(syllableForm)
+    .join('');
   return [...new Set([folded, full.replaceAll('ü', 'v'), full.replaceAll('ü', 'u'), initials])];
 }
 

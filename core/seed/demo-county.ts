@@ -21,6 +21,5 @@ function shipped<T>(result: Result<T, DataError>): T {
 
 export const demoCatalog = (): Catalog => shipped(parseCatalog(catalogData, 'authored'));
 export const demoDivisions = (): DivisionTable => shipped(parseDivisionTable(divisionData, 'authored'));
-export const demoCalendarData = (): WorkingCalendarData =>
-  shipped(parseDocument(workingCalendarSchema, 'workingCalendar', calendarData, 'authored'));
+export const demoCalendarData = (): WorkingCalendarData => shipped(parseDocument(workingCalendarSchema, 'workingCalendar', calendarData, 'authored'));
 export const demoCalendar = (): WorkingCalendar => workingCalendar(demoCalendarData());

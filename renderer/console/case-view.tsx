@@ -60,7 +60,8 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
   const onHub = files.value;
   const uploading =
     onHub !== undefined &&
-    (onHub.some((file) => !file.complete) || (doc !== undefined && [...materialFiles(doc.events).values()].flat().some((ref) => !onHub.some((file) => file.sha256 === ref.sha256))));
+    (onHub.some((file) => !file.complete) ||
+      (doc !== undefined && [...materialFiles(doc.events).values()].flat().some((ref) => !onHub.some((file) => file.sha256 === ref.sha256))));
   useEffect(() => {
     if (revision !== undefined) reloadFiles({ background: true });
   }, [revision, reloadFiles]);
@@ -88,7 +89,9 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
 
   return (
     <section className="case-detail">
-      <button type="button" onClick={props.onBack}>{t('console.backToQueue')}</button>
+      <button type="button" onClick={props.onBack}>
+        {t('console.backToQueue')}
+      </button>
       <CaseHeading state={state} />
       <dl className="facts">
         <dt>{t('receipt.applicant')}</dt>
@@ -145,8 +148,17 @@ function MaterialFiles({ api, caseNumber, files }: { readonly api: ReviewApi; re
   return (
     <ul className="material-files">
       {files.map((file, index) => {
-        const label = t('console.file', { n: index + 1, type: file.contentType === 'application/pdf' ? 'PDF' : file.contentType === 'image/png' ? 'PNG' : 'JPEG', kb: Math.ceil(file.size / 1024) });
-        if (!file.complete) return <li key={file.sha256}>{label} — {t('console.fileUploading')}</li>;
+        const label = t('console.file', {
+          n: index + 1,
+          type: file.contentType === 'application/pdf' ? 'PDF' : file.contentType === 'image/png' ? 'PNG' : 'JPEG',
+          kb: Math.ceil(file.size / 1024),
+        });
+        if (!file.complete)
+          return (
+            <li key={file.sha256}>
+              {label} — {t('console.fileUploading')}
+            </li>
+          );
         const url = api.fileUrl(caseNumber, file.sha256);
         return (
           <li key={file.sha256}>
@@ -201,15 +213,27 @@ function Decisions(props: {
       {problem ? <Alert>{problem}</Alert> : null}
       {done ? <Alert tone="success">{t('case.recorded', { action: done })}</Alert> : null}
       <div className="action-buttons">
-        {props.allowed.has('approved') ? <ConfirmButton className="primary" action={t('case.action.approve')} text={text} onConfirm={() => void act({ type: 'approved', ...note })} /> : null}
-        {props.allowed.has('forwarded') ? <button type="button" className="primary" onClick={() => void act({ type: 'forwarded', to: 'county', ...note })}>{t('console.forwardToCounty')}</button> : null}
+        {props.allowed.has('approved') ? (
+          <ConfirmButton className="primary" action={t('case.action.approve')} text={text} onConfirm={() => void act({ type: 'approved', ...note })} />
+        ) : null}
+        {props.allowed.has('forwarded') ? (
+          <button type="button" className="primary" onClick={() => void act({ type: 'forwarded', to: 'county', ...note })}>
+            {t('console.forwardToCounty')}
+          </button>
+        ) : null}
       </div>
       {props.allowed.has('returnedForMaterials') ? (
         <fieldset>
           <legend>{t('event.returnedForMaterials')}</legend>
           {props.materials.map((id) => (
             <label key={id} className="choice">
-              <input type="checkbox" checked={missing.includes(id)} onChange={(event) => { setMissing(event.target.checked ? [...missing, id] : missing.filter((m) => m !== id)); }} />
+              <input
+                type="checkbox"
+                checked={missing.includes(id)}
+                onChange={(event) => {
+                  setMissing(event.target.checked ? [...missing, id] : missing.filter((m) => m !== id));
+                }}
+              />
               {props.materialName(id)}
             </label>
           ))}
@@ -217,15 +241,35 @@ function Decisions(props: {
       ) : null}
       <label className="field">
         {t('case.textLabel')}
-        <textarea value={text} rows={2} onChange={(event) => { setText(event.target.value); }} aria-describedby={hintId} />
+        <textarea
+          value={text}
+          rows={2}
+          onChange={(event) => {
+            setText(event.target.value);
+          }}
+          aria-describedby={hintId}
+        />
       </label>
-      <p id={hintId} className="hint">{t('case.textHint')}</p>
+      <p id={hintId} className="hint">
+        {t('case.textHint')}
+      </p>
       <div className="action-buttons">
         {props.allowed.has('returnedForMaterials') ? (
-          <button type="button" disabled={missing.length === 0} onClick={withReason((reason) => ({ type: 'returnedForMaterials', missing, reason }))}>{t('console.returnForMaterials')}</button>
+          <button type="button" disabled={missing.length === 0} onClick={withReason((reason) => ({ type: 'returnedForMaterials', missing, reason }))}>
+            {t('console.returnForMaterials')}
+          </button>
         ) : null}
-        {props.allowed.has('rejected') ? <ConfirmButton action={t('case.action.reject')} text={text} ready={reasonGiven} onConfirm={() => void act({ type: 'rejected', reason: text.trim() })} /> : null}
-        <button type="button" onClick={withReason((note) => ({ type: 'note', text: note }))}>{t('case.action.note')}</button>
+        {props.allowed.has('rejected') ? (
+          <ConfirmButton
+            action={t('case.action.reject')}
+            text={text}
+            ready={reasonGiven}
+            onConfirm={() => void act({ type: 'rejected', reason: text.trim() })}
+          />
+        ) : null}
+        <button type="button" onClick={withReason((note) => ({ type: 'note', text: note }))}>
+          {t('case.action.note')}
+        </button>
       </div>
     </section>
   );
@@ -237,8 +281,23 @@ function Reveal(props: { readonly api: ReviewApi; readonly caseNumber: string })
   const [reason, setReason] = useState('');
   const [number, setNumber] = useState<string>();
   const [error, setError] = useState<ApiError>();
-  if (number) return <strong className="revealed" data-testid="revealed">{number}</strong>;
-  if (!asking) return <button type="button" onClick={() => { setAsking(true); }}>{t('console.reveal')}</button>;
+  if (number)
+    return (
+      <strong className="revealed" data-testid="revealed">
+        {number}
+      </strong>
+    );
+  if (!asking)
+    return (
+      <button
+        type="button"
+        onClick={() => {
+          setAsking(true);
+        }}
+      >
+        {t('console.reveal')}
+      </button>
+    );
   const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
     const answer = await props.api.reveal(props.caseNumber, reason);
@@ -247,8 +306,18 @@ function Reveal(props: { readonly api: ReviewApi; readonly caseNumber: string })
   };
   return (
     <form className="reveal" onSubmit={(event) => void submit(event)} noValidate>
-      <Field label={t('console.revealReason')} value={reason} onChange={setReason} autoFocus autoComplete="off" hint={t('console.revealHint')} error={error ? apiErrorText(t, error) : undefined} />
-      <button type="submit" className="primary">{t('console.revealConfirm')}</button>
+      <Field
+        label={t('console.revealReason')}
+        value={reason}
+        onChange={setReason}
+        autoFocus
+        autoComplete="off"
+        hint={t('console.revealHint')}
+        error={error ? apiErrorText(t, error) : undefined}
+      />
+      <button type="submit" className="primary">
+        {t('console.revealConfirm')}
+      </button>
     </form>
   );
 }

@@ -42,7 +42,12 @@ function Console({ api }: { readonly api: ReviewApi }) {
     });
   }, [api]);
   useEffect(() => {
-    api.onSessionEnded(() => new Promise<boolean>((resolve) => { setSigningInAgain(() => resolve); }));
+    api.onSessionEnded(
+      () =>
+        new Promise<boolean>((resolve) => {
+          setSigningInAgain(() => resolve);
+        }),
+    );
     return () => {
       api.onSessionEnded(undefined);
     };
@@ -53,7 +58,12 @@ function Console({ api }: { readonly api: ReviewApi }) {
     setOpen(undefined);
   }, [api]);
 
-  if (session === undefined) return <p className="loading" role="status">{t('boot.loading')}</p>;
+  if (session === undefined)
+    return (
+      <p className="loading" role="status">
+        {t('boot.loading')}
+      </p>
+    );
   if (session === null) return <ReviewerSignIn api={api} onSignedIn={setSession} />;
   const { reviewer } = session;
   return (
@@ -64,8 +74,17 @@ function Console({ api }: { readonly api: ReviewApi }) {
           <span className="clerk-name">{t('console.reviewer', { name: reviewer.displayName ?? reviewer.name, level: t(`level.${reviewer.role}`) })}</span>
         </div>
         <div className="display-controls">
-          <button type="button" onClick={() => { display.setLocale(display.locale === 'zh-CN' ? 'en' : 'zh-CN'); }}>{t('display.otherLanguage')}</button>
-          <button type="button" onClick={() => void signOut()}>{t('console.signOut')}</button>
+          <button
+            type="button"
+            onClick={() => {
+              display.setLocale(display.locale === 'zh-CN' ? 'en' : 'zh-CN');
+            }}
+          >
+            {t('display.otherLanguage')}
+          </button>
+          <button type="button" onClick={() => void signOut()}>
+            {t('console.signOut')}
+          </button>
         </div>
       </header>
       <nav className="counter-nav" aria-label={t('counter.navigation')}>
@@ -96,7 +115,16 @@ function Console({ api }: { readonly api: ReviewApi }) {
         />
       ) : null}
       <main className="counter-main" inert={signingInAgain !== undefined}>
-        {view === 'queue' && open ? <ReviewCaseView api={api} reviewer={reviewer} caseNumber={open} onBack={() => { setOpen(undefined); }} /> : null}
+        {view === 'queue' && open ? (
+          <ReviewCaseView
+            api={api}
+            reviewer={reviewer}
+            caseNumber={open}
+            onBack={() => {
+              setOpen(undefined);
+            }}
+          />
+        ) : null}
         {view === 'queue' && !open ? <Queue api={api} reviewer={reviewer} onOpen={setOpen} /> : null}
         {view === 'dashboard' ? (
           <Suspense fallback={<p role="status">{t('boot.loading')}</p>}>
@@ -135,7 +163,14 @@ function SignInAgain(props: { readonly api: ReviewApi; readonly name: string; re
         <h2 id={titleId}>{t('console.signInAgainTitle')}</h2>
         <p>{t('console.signInAgainIntro')}</p>
         <SignInForm api={props.api} name={props.name} onSignedIn={props.onDone} />
-        <button type="button" onClick={() => { props.onDone(); }}>{t('confirm.no')}</button>
+        <button
+          type="button"
+          onClick={() => {
+            props.onDone();
+          }}
+        >
+          {t('confirm.no')}
+        </button>
       </section>
     </div>
   );
@@ -167,9 +202,18 @@ function SignInForm(props: { readonly api: ReviewApi; readonly name?: string; re
       ) : (
         <p className="signing-in-as">{t('console.signingInAs', { name: props.name })}</p>
       )}
-      <Field label={t('console.password')} type="password" value={password} onChange={setPassword} autoFocus={props.name !== undefined} autoComplete="current-password" />
+      <Field
+        label={t('console.password')}
+        type="password"
+        value={password}
+        onChange={setPassword}
+        autoFocus={props.name !== undefined}
+        autoComplete="current-password"
+      />
       {error ? <Alert>{error}</Alert> : null}
-      <button type="submit" className="primary">{t('signIn.submit')}</button>
+      <button type="submit" className="primary">
+        {t('signIn.submit')}
+      </button>
     </form>
   );
 }

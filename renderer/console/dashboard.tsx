@@ -44,8 +44,13 @@ export function DashboardView({ api }: { readonly api: ReviewApi }) {
   const value = board.value;
   if (!value) return <p role="status">{t('boot.loading')}</p>;
 
-  const byStatus = CASE_STATUSES.filter((status) => value.byStatus[status]).map((status) => ({ name: t(`status.${status}`), count: value.byStatus[status] ?? 0 }));
-  const bySector = Object.entries(value.bySector).map(([sector, count]) => ({ name: sectorName(sector), count })).sort((a, b) => b.count - a.count);
+  const byStatus = CASE_STATUSES.filter((status) => value.byStatus[status]).map((status) => ({
+    name: t(`status.${status}`),
+    count: value.byStatus[status] ?? 0,
+  }));
+  const bySector = Object.entries(value.bySector)
+    .map(([sector, count]) => ({ name: sectorName(sector), count }))
+    .sort((a, b) => b.count - a.count);
   const trend = weeklyTrend(value.weekly).map(({ weekOf: monday, count }) => ({ name: formatDate(locale, monday), count }));
   const weeksWithCases = trend.filter((week) => week.count > 0).length;
   // One bar per sector, each named: horizontal bars leave room for every label, however many sectors.
@@ -55,12 +60,22 @@ export function DashboardView({ api }: { readonly api: ReviewApi }) {
     <section className="dashboard">
       <h1>{t('dashboard.title')}</h1>
       <ul className="tiles">
-        <li className="tile"><span className="tile-count" data-testid="dashboard-total">{value.total}</span><span>{t('dashboard.total')}</span></li>
         <li className="tile">
-          <span className="tile-count" data-testid="dashboard-within">{value.withinLimitPercent === null ? '—' : `${String(value.withinLimitPercent)}%`}</span>
+          <span className="tile-count" data-testid="dashboard-total">
+            {value.total}
+          </span>
+          <span>{t('dashboard.total')}</span>
+        </li>
+        <li className="tile">
+          <span className="tile-count" data-testid="dashboard-within">
+            {value.withinLimitPercent === null ? '—' : `${String(value.withinLimitPercent)}%`}
+          </span>
           <span>{t('dashboard.withinLimit', { decided: value.decided })}</span>
         </li>
-        <li className={value.overdue.length > 0 ? 'tile tile-alarm' : 'tile'}><span className="tile-count">{value.overdue.length}</span><span>{t('view.overdue')}</span></li>
+        <li className={value.overdue.length > 0 ? 'tile tile-alarm' : 'tile'}>
+          <span className="tile-count">{value.overdue.length}</span>
+          <span>{t('view.overdue')}</span>
+        </li>
       </ul>
       {value.warnings.length > 0 ? (
         <Alert>
@@ -68,14 +83,21 @@ export function DashboardView({ api }: { readonly api: ReviewApi }) {
           <ul>
             {value.warnings.map((warning) => (
               <li key={`${warning.village}-${warning.sector}`} data-testid="warning">
-                {t('dashboard.warning', { village: villageName(warning.village), sector: sectorName(warning.sector), count: warning.count, average: warning.trailingAverage.toFixed(1) })}
+                {t('dashboard.warning', {
+                  village: villageName(warning.village),
+                  sector: sectorName(warning.sector),
+                  count: warning.count,
+                  average: warning.trailingAverage.toFixed(1),
+                })}
               </li>
             ))}
           </ul>
         </Alert>
       ) : null}
       <p>
-        <a className="button" href="/api/review/export.csv?state=open" download>{t('dashboard.export')}</a>
+        <a className="button" href="/api/review/export.csv?state=open" download>
+          {t('dashboard.export')}
+        </a>
       </p>
       <div className="charts">
         <figure>
@@ -100,7 +122,11 @@ export function DashboardView({ api }: { readonly api: ReviewApi }) {
         </figure>
         <figure>
           <figcaption>{t('dashboard.trend', { weeks: WEEKS_SHOWN })}</figcaption>
-          {weeksWithCases < 2 ? <p className="hint" data-testid="trend-thin">{t('dashboard.trendThin', { weeks: weeksWithCases })}</p> : null}
+          {weeksWithCases < 2 ? (
+            <p className="hint" data-testid="trend-thin">
+              {t('dashboard.trendThin', { weeks: weeksWithCases })}
+            </p>
+          ) : null}
           <LineChart width={860} height={240} data={trend}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="name" />
@@ -111,7 +137,15 @@ export function DashboardView({ api }: { readonly api: ReviewApi }) {
         </figure>
       </div>
       <h2>{t('view.overdue')}</h2>
-      {value.overdue.length === 0 ? <p className="empty">{t('dashboard.noneOverdue')}</p> : <ul>{value.overdue.map((caseNumber) => <li key={caseNumber}>{caseNumber}</li>)}</ul>}
+      {value.overdue.length === 0 ? (
+        <p className="empty">{t('dashboard.noneOverdue')}</p>
+      ) : (
+        <ul>
+          {value.overdue.map((caseNumber) => (
+            <li key={caseNumber}>{caseNumber}</li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

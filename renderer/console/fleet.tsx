@@ -25,7 +25,8 @@ export function Fleet({ api, reviewer }: { readonly api: ReviewApi; readonly rev
   const issue = async (event: SyntheticEvent) => {
     event.preventDefault();
     const answer = await api.issueCode(village);
-    if (answer.ok) setIssued(t('fleet.issued', { village: answer.value.villageName, code: answer.value.code, until: formatInstant(locale, answer.value.expiresAt) }));
+    if (answer.ok)
+      setIssued(t('fleet.issued', { village: answer.value.villageName, code: answer.value.code, until: formatInstant(locale, answer.value.expiresAt) }));
     else setProblem(answer.error);
   };
   const revoke = async (kioskId: string) => {
@@ -42,50 +43,68 @@ export function Fleet({ api, reviewer }: { readonly api: ReviewApi; readonly rev
       <form className="filters" onSubmit={(event) => void issue(event)}>
         <label className="field">
           {t('fleet.village')}
-          <select value={village} onChange={(event) => { setVillage(event.target.value); }}>
+          <select
+            value={village}
+            onChange={(event) => {
+              setVillage(event.target.value);
+            }}
+          >
             <option value="">—</option>
-            {area.value?.villages.map((v) => <option key={v.code12} value={v.code12}>{v.townName} {v.name}</option>)}
+            {area.value?.villages.map((v) => (
+              <option key={v.code12} value={v.code12}>
+                {v.townName} {v.name}
+              </option>
+            ))}
           </select>
         </label>
-        <button type="submit" className="primary" disabled={!village}>{t('fleet.issue')}</button>
+        <button type="submit" className="primary" disabled={!village}>
+          {t('fleet.issue')}
+        </button>
       </form>
       {issued ? <Alert tone="success">{issued}</Alert> : null}
       {kiosks.value?.length === 0 ? <p className="empty">{t('fleet.none')}</p> : null}
       {kiosks.value && kiosks.value.length > 0 ? (
         <div className="table-scroll">
-        <table className="cases">
-          <thead>
-            <tr>
-              <th>{t('fleet.kiosk')}</th><th>{t('fleet.village')}</th><th>{t('fleet.lastSeen')}</th><th>{t('fleet.lastPush')}</th>
-              <th>{t('fleet.lastPull')}</th><th>{t('fleet.pending')}</th><th>{t('fleet.refused')}</th><th>{t('fleet.version')}</th><th />
-            </tr>
-          </thead>
-          <tbody>
-            {kiosks.value.map((kiosk: KioskView) => (
-              <tr key={kiosk.kioskId} data-kiosk={kiosk.kioskId}>
-                <td>{kiosk.kioskId}</td>
-                <td>{villageName(kiosk.village)}</td>
-                <td>{when(kiosk.lastSeenAt)}</td>
-                <td>{when(kiosk.lastPushAt)}</td>
-                <td>{when(kiosk.lastPullAt)}</td>
-                <td title={kiosk.reported ? t('fleet.reportedAt', { at: formatInstant(locale, kiosk.reported.at) }) : undefined}>
-                  {kiosk.reported ? t('fleet.pendingValue', { cases: kiosk.reported.pendingCases, files: kiosk.reported.pendingFiles }) : '—'}
-                </td>
-                <td className={kiosk.refused > 0 ? 'overdue-flag' : undefined}>{kiosk.refused}</td>
-                <td className={kiosk.updateRequired ? 'overdue-flag' : undefined}>
-                  {kiosk.appVersion ?? '—'}
-                  {kiosk.updateRequired ? t('fleet.updateRequired', { minimum: kiosk.updateRequired.minimum }) : null}
-                </td>
-                <td>
-                  {kiosk.revokedAt ? t('fleet.revokedAt', { at: formatInstant(locale, kiosk.revokedAt) }) : null}
-                  {!kiosk.revokedAt && reviewer.role === 'county' ? (
-                    <ConfirmButton action={t('fleet.revoke')} onConfirm={() => void revoke(kiosk.kioskId)} />
-                  ) : null}
-                </td>
+          <table className="cases">
+            <thead>
+              <tr>
+                <th>{t('fleet.kiosk')}</th>
+                <th>{t('fleet.village')}</th>
+                <th>{t('fleet.lastSeen')}</th>
+                <th>{t('fleet.lastPush')}</th>
+                <th>{t('fleet.lastPull')}</th>
+                <th>{t('fleet.pending')}</th>
+                <th>{t('fleet.refused')}</th>
+                <th>{t('fleet.version')}</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {kiosks.value.map((kiosk: KioskView) => (
+                <tr key={kiosk.kioskId} data-kiosk={kiosk.kioskId}>
+                  <td>{kiosk.kioskId}</td>
+                  <td>{villageName(kiosk.village)}</td>
+                  <td>{when(kiosk.lastSeenAt)}</td>
+                  <td>{when(kiosk.lastPushAt)}</td>
+                  <td>{when(kiosk.lastPullAt)}</td>
+                  <td title={kiosk.reported ? t('fleet.reportedAt', { at: formatInstant(locale, kiosk.reported.at) }) : undefined}>
+                    {kiosk.reported ? t('fleet.pendingValue', { cases: kiosk.reported.pendingCases, files: kiosk.reported.pendingFiles }) : '—'}
+                  </td>
+                  <td className={kiosk.refused > 0 ? 'overdue-flag' : undefined}>{kiosk.refused}</td>
+                  <td className={kiosk.updateRequired ? 'overdue-flag' : undefined}>
+                    {kiosk.appVersion ?? '—'}
+                    {kiosk.updateRequired ? t('fleet.updateRequired', { minimum: kiosk.updateRequired.minimum }) : null}
+                  </td>
+                  <td>
+                    {kiosk.revokedAt ? t('fleet.revokedAt', { at: formatInstant(locale, kiosk.revokedAt) }) : null}
+                    {!kiosk.revokedAt && reviewer.role === 'county' ? (
+                      <ConfirmButton action={t('fleet.revoke')} onConfirm={() => void revoke(kiosk.kioskId)} />
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       ) : null}
     </section>
@@ -118,14 +137,23 @@ export function Quarantine({ api }: { readonly api: ReviewApi }) {
             {entry.code === 'case.clash' ? <p className="overdue-flag">{t('quarantine.clash')}</p> : null}
             <p lang="en">{entry.reason}</p>
             {entry.resolvedAt ? (
-              <p className="resolved">{t('quarantine.resolved', { by: entry.resolvedBy ?? '', at: formatInstant(locale, entry.resolvedAt), note: entry.note ?? '' })}</p>
+              <p className="resolved">
+                {t('quarantine.resolved', { by: entry.resolvedBy ?? '', at: formatInstant(locale, entry.resolvedAt), note: entry.note ?? '' })}
+              </p>
             ) : (
               <div className="filters">
                 <label className="field grow">
                   {t('quarantine.note')}
-                  <input value={notes[entry.id] ?? ''} onChange={(event) => { setNotes({ ...notes, [entry.id]: event.target.value }); }} />
+                  <input
+                    value={notes[entry.id] ?? ''}
+                    onChange={(event) => {
+                      setNotes({ ...notes, [entry.id]: event.target.value });
+                    }}
+                  />
                 </label>
-                <button type="button" onClick={() => void resolve(entry)}>{t('quarantine.resolve')}</button>
+                <button type="button" onClick={() => void resolve(entry)}>
+                  {t('quarantine.resolve')}
+                </button>
               </div>
             )}
           </li>
@@ -146,12 +174,20 @@ export function AuditLog({ api }: { readonly api: ReviewApi }) {
       {entries.value && entries.value.length > 0 ? (
         <table className="cases">
           <thead>
-            <tr><th>{t('audit.at')}</th><th>{t('audit.reviewer')}</th><th>{t('receipt.caseNumber')}</th><th>{t('audit.reason')}</th></tr>
+            <tr>
+              <th>{t('audit.at')}</th>
+              <th>{t('audit.reviewer')}</th>
+              <th>{t('receipt.caseNumber')}</th>
+              <th>{t('audit.reason')}</th>
+            </tr>
           </thead>
           <tbody>
             {entries.value.map((entry: AuditEntry) => (
               <tr key={`${entry.at}-${entry.caseNumber}-${entry.reviewer}`}>
-                <td>{formatInstant(locale, entry.at)}</td><td>{entry.reviewer}</td><td>{entry.caseNumber}</td><td>{entry.reason}</td>
+                <td>{formatInstant(locale, entry.at)}</td>
+                <td>{entry.reviewer}</td>
+                <td>{entry.caseNumber}</td>
+                <td>{entry.reason}</td>
               </tr>
             ))}
           </tbody>

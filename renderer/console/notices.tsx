@@ -77,20 +77,43 @@ export function Notices({ api, reviewer }: { readonly api: ReviewApi; readonly r
         <Field label={t('notices.noticeTitle')} value={draft.title} onChange={set('title')} maxLength={100} />
         <label className="field">
           {t('notices.body')}
-          <textarea value={draft.body} maxLength={2000} rows={4} onChange={(event) => { set('body')(event.target.value); }} />
+          <textarea
+            value={draft.body}
+            maxLength={2000}
+            rows={4}
+            onChange={(event) => {
+              set('body')(event.target.value);
+            }}
+          />
         </label>
         <Field label={t('notices.titleEn')} value={draft.titleEn} onChange={set('titleEn')} maxLength={200} hint={t('notices.englishHint')} />
         <label className="field">
           {t('notices.bodyEn')}
-          <textarea value={draft.bodyEn} maxLength={4000} rows={2} onChange={(event) => { set('bodyEn')(event.target.value); }} />
+          <textarea
+            value={draft.bodyEn}
+            maxLength={4000}
+            rows={2}
+            onChange={(event) => {
+              set('bodyEn')(event.target.value);
+            }}
+          />
         </label>
         <DateField label={t('notices.expiresOn')} value={draft.expiresOn} onChange={set('expiresOn')} />
         {reviewer.role === 'county' ? (
           <label className="field">
             {t('notices.audience')}
-            <select value={draft.town} onChange={(event) => { set('town')(event.target.value); }}>
+            <select
+              value={draft.town}
+              onChange={(event) => {
+                set('town')(event.target.value);
+              }}
+            >
               <option value="">{t('notices.everyVillage')}</option>
-              {towns.map(([code, name]) => <option key={code} value={code}>{name}</option>)}
+              {towns.map(([code, name]) => (
+                <option key={code} value={code}>
+                  {name}
+                </option>
+              ))}
             </select>
           </label>
         ) : (
@@ -98,7 +121,9 @@ export function Notices({ api, reviewer }: { readonly api: ReviewApi; readonly r
         )}
         {problem ? <Alert>{problem}</Alert> : null}
         {published ? <Alert tone="success">{published}</Alert> : null}
-        <button type="submit" className="primary">{t('notices.publish')}</button>
+        <button type="submit" className="primary">
+          {t('notices.publish')}
+        </button>
       </form>
       {notices.error ? <Alert>{apiErrorText(t, notices.error)}</Alert> : null}
       {notices.value?.length === 0 ? <p className="empty">{t('notices.none')}</p> : null}
@@ -111,7 +136,11 @@ export function Notices({ api, reviewer }: { readonly api: ReviewApi; readonly r
               {notice.expiresOn ? ` · ${t('notices.until', { on: formatDate(locale, notice.expiresOn) })}` : ''}
             </p>
             <p>{pick(notice.body)}</p>
-            {mayWithdraw(notice) ? <button type="button" onClick={() => void withdraw(notice)}>{t('notices.withdraw')}</button> : null}
+            {mayWithdraw(notice) ? (
+              <button type="button" onClick={() => void withdraw(notice)}>
+                {t('notices.withdraw')}
+              </button>
+            ) : null}
           </li>
         ))}
       </ul>

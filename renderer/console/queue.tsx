@@ -46,24 +46,50 @@ export function Queue(props: { readonly api: ReviewApi; readonly reviewer: Revie
       <div className="filters" role="search">
         <label className="field">
           {t('cases.status')}
-          <select value={query.status ?? ''} onChange={(event) => { set({ status: (event.target.value || undefined) as QueueQuery['status'] }); }}>
+          <select
+            value={query.status ?? ''}
+            onChange={(event) => {
+              set({ status: (event.target.value || undefined) as QueueQuery['status'] });
+            }}
+          >
             <option value="">{t('cases.any')}</option>
-            {CASE_STATUSES.map((status) => <option key={status} value={status}>{t(`status.${status}`)}</option>)}
+            {CASE_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {t(`status.${status}`)}
+              </option>
+            ))}
           </select>
         </label>
         <label className="field">
           {t('console.state')}
-          <select value={query.state ?? 'open'} onChange={(event) => { set({ state: event.target.value as 'open' | 'closed' }); }}>
+          <select
+            value={query.state ?? 'open'}
+            onChange={(event) => {
+              set({ state: event.target.value as 'open' | 'closed' });
+            }}
+          >
             <option value="open">{t('console.state.open')}</option>
             <option value="closed">{t('console.state.closed')}</option>
           </select>
         </label>
         <label className="choice">
-          <input type="checkbox" checked={query.held === 'mine'} onChange={(event) => { set({ held: event.target.checked ? 'mine' : 'any' }); }} />
+          <input
+            type="checkbox"
+            checked={query.held === 'mine'}
+            onChange={(event) => {
+              set({ held: event.target.checked ? 'mine' : 'any' });
+            }}
+          />
           {t('console.heldByMe', { level: t(`level.${props.reviewer.role}`) })}
         </label>
         <label className="choice">
-          <input type="checkbox" checked={query.overdue === 'true'} onChange={(event) => { set({ overdue: event.target.checked ? 'true' : undefined }); }} />
+          <input
+            type="checkbox"
+            checked={query.overdue === 'true'}
+            onChange={(event) => {
+              set({ overdue: event.target.checked ? 'true' : undefined });
+            }}
+          />
           {t('view.overdue')}
         </label>
       </div>
@@ -72,7 +98,9 @@ export function Queue(props: { readonly api: ReviewApi; readonly reviewer: Revie
         <p className="counts" data-testid="queue-counts">
           {t('console.total', { count: answer.total })}
           {' · '}
-          {CASE_STATUSES.filter((status) => answer.countsByStatus[status]).map((status) => `${t(`status.${status}`)} ${String(answer.countsByStatus[status])}`).join(' · ')}
+          {CASE_STATUSES.filter((status) => answer.countsByStatus[status])
+            .map((status) => `${t(`status.${status}`)} ${String(answer.countsByStatus[status])}`)
+            .join(' · ')}
         </p>
       ) : null}
       {answer?.entries.length === 0 ? <p className="empty">{t('console.empty')}</p> : null}
@@ -83,10 +111,20 @@ export function Queue(props: { readonly api: ReviewApi; readonly reviewer: Revie
             {answer.entries.map((entry) => (
               <tr key={entry.caseNumber} data-case={entry.caseNumber}>
                 <td>
-                  <button type="button" className="link" onClick={() => { props.onOpen(entry.caseNumber); }}>{entry.caseNumber}</button>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => {
+                      props.onOpen(entry.caseNumber);
+                    }}
+                  >
+                    {entry.caseNumber}
+                  </button>
                 </td>
                 <td>{pick(entry.itemName)}</td>
-                <td>{entry.applicantName} {entry.applicantIdMasked}</td>
+                <td>
+                  {entry.applicantName} {entry.applicantIdMasked}
+                </td>
                 <td className={`status status-${entry.status}`}>{t(`status.${entry.status}`)}</td>
                 <td>{formatDate(locale, entry.acceptedOn)}</td>
                 <td className={isPastDue(entry.status, entry.dueOn, today) ? 'overdue-flag' : undefined}>
@@ -98,9 +136,25 @@ export function Queue(props: { readonly api: ReviewApi; readonly reviewer: Revie
         </table>
       ) : null}
       <nav className="actions" aria-label={t('console.pages')}>
-        <button type="button" disabled={(query.page ?? 1) <= 1} onClick={() => { setQuery({ ...query, page: (query.page ?? 1) - 1 }); }}>{t('console.previous')}</button>
+        <button
+          type="button"
+          disabled={(query.page ?? 1) <= 1}
+          onClick={() => {
+            setQuery({ ...query, page: (query.page ?? 1) - 1 });
+          }}
+        >
+          {t('console.previous')}
+        </button>
         <span>{t('console.page', { page: query.page ?? 1, pages })}</span>
-        <button type="button" disabled={(query.page ?? 1) >= pages} onClick={() => { setQuery({ ...query, page: (query.page ?? 1) + 1 }); }}>{t('console.next')}</button>
+        <button
+          type="button"
+          disabled={(query.page ?? 1) >= pages}
+          onClick={() => {
+            setQuery({ ...query, page: (query.page ?? 1) + 1 });
+          }}
+        >
+          {t('console.next')}
+        </button>
       </nav>
     </section>
   );

@@ -6,7 +6,11 @@ import type { ApiError, Background } from './api.js';
  * Load once and on `reload()`; the error, if any, as the console says it. A background reload (the page
  * refreshing by itself) keeps what is shown when it fails.
  */
-export function useLoaded<T>(load: (options?: Background) => Promise<Result<T, ApiError>>): { value?: T; error?: ApiError; reload: (options?: Background) => void } {
+export function useLoaded<T>(load: (options?: Background) => Promise<Result<T, ApiError>>): {
+  value?: T;
+  error?: ApiError;
+  reload: (options?: Background) => void;
+} {
   const [state, setState] = useState<{ value?: T; error?: ApiError }>({});
   const reload = useCallback(
     (options?: Background) => {

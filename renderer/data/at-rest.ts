@@ -14,7 +14,18 @@
  */
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { randomBytes } from '@noble/ciphers/utils.js';
-import { arrayBufferToBase64, base64ToArrayBuffer, clone, getProperty, hasEncryption, wrapRxStorageInstance, type RxDocumentData, type RxJsonSchema, type RxStorage, type RxStorageInstanceCreationParams } from 'rxdb';
+import {
+  arrayBufferToBase64,
+  base64ToArrayBuffer,
+  clone,
+  getProperty,
+  hasEncryption,
+  wrapRxStorageInstance,
+  type RxDocumentData,
+  type RxJsonSchema,
+  type RxStorage,
+  type RxStorageInstanceCreationParams,
+} from 'rxdb';
 
 /** A sealed value: this prefix, then base64 of nonce ‖ ciphertext ‖ tag. */
 const SEALED = 'c1:';
@@ -137,7 +148,12 @@ export function encryptedAtRest<Internals, Options>(storage: RxStorage<Internals
           if (attachmentsSealed) {
             const sealed: Record<string, unknown> = {};
             for (const [id, attachment] of Object.entries(out._attachments as Record<string, { data?: Blob; type: string }>)) {
-              sealed[id] = attachment.data ? { ...attachment, data: new Blob([box.seal(new Uint8Array(await attachment.data.arrayBuffer())) as Uint8Array<ArrayBuffer>], { type: attachment.type }) } : attachment;
+              sealed[id] = attachment.data
+                ? {
+                    ...attachment,
+                    data: new Blob([box.seal(new Uint8Array(await attachment.data.arrayBuffer())) as Uint8Array<ArrayBuffer>], { type: attachment.type }),
+                  }
+                : attachment;
             }
             (out as { _attachments: unknown })._attachments = sealed;
           }
@@ -145,7 +161,8 @@ export function encryptedAtRest<Internals, Options>(storage: RxStorage<Internals
         },
         // Synchronous, so RxDB's change stream keeps its order.
         (doc: RxDocumentData<T>) => withPaths(doc, paths, (value) => box.openValue(value)),
-        async (blob) => (attachmentsSealed ? new Blob([box.open(new Uint8Array(await blob.arrayBuffer())) as Uint8Array<ArrayBuffer>], { type: blob.type }) : blob),
+        async (blob) =>
+          attachmentsSealed ? new Blob([box.open(new Uint8Array(await blob.arrayBuffer())) as Uint8Array<ArrayBuffer>], { type: blob.type }) : blob,
       );
     },
   };

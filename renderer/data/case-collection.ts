@@ -69,7 +69,11 @@ export function isReadableCase(stored: { readonly kind?: unknown; readonly schem
   return version.readable && version.kind === 'cunban.case';
 }
 
-const eventIds = (doc: CaseDocument) => doc.events.map((event) => event.id).sort().join('\n');
+const eventIds = (doc: CaseDocument) =>
+  doc.events
+    .map((event) => event.id)
+    .sort()
+    .join('\n');
 
 /** Cases are the same state when they hold the same events; a document this version cannot read, when its content is the same. */
 function sameState(a: StoredCase, b: StoredCase): boolean {

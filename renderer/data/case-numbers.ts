@@ -90,7 +90,13 @@ export function caseNumbers(db: KioskDatabase, options: NumberingOptions): CaseN
   const highestOnDevice = async (date: LocalDate, kioskNumber: number): Promise<number> => {
     const prefix = `${village}-${date.replaceAll('-', '')}-${String(kioskNumber).padStart(2, '0')}-`;
     const docs = await db.cases.find({ selector: { id: { $regex: `^${prefix}` } } }).exec();
-    return Math.max(0, ...docs.map((doc) => { const parsed = parseCaseNumber(doc.id); return parsed.ok ? parsed.value.sequence : 0; }));
+    return Math.max(
+      0,
+      ...docs.map((doc) => {
+        const parsed = parseCaseNumber(doc.id);
+        return parsed.ok ? parsed.value.sequence : 0;
+      }),
+    );
   };
   const leased = async (): Promise<NumberLease | 'unsupported' | undefined> => {
     const lease = await readLease(db);
@@ -141,7 +147,10 @@ export function caseNumbers(db: KioskDatabase, options: NumberingOptions): CaseN
 }
 
 /** The hub's lease route, through the kiosk's hub fetch; undefined when it cannot be reached or refuses. */
-export function leaseFromHub(hubBase: string, fetch: (input: string, init?: RequestInit) => Promise<Response>): () => Promise<NumberLease | 'unsupported' | undefined> {
+export function leaseFromHub(
+  hubBase: string,
+  fetch: (input: string, init?: RequestInit) => Promise<Response>,
+): () => Promise<NumberLease | 'unsupported' | undefined> {
   return async () => {
     try {
       const response = await fetch(new URL('api/kiosk/number', hubBase).href, { method: 'POST' });

@@ -52,7 +52,10 @@ function certain(doc: Result<CaseDocument, CaseHistoryError>): CaseDocument {
 }
 
 const readableCases = (docs: readonly { toJSON(): unknown }[]): CaseDocument[] =>
-  docs.map((doc) => doc.toJSON() as Record<string, unknown>).filter(isReadableCase).map(fromStoredCase);
+  docs
+    .map((doc) => doc.toJSON() as Record<string, unknown>)
+    .filter(isReadableCase)
+    .map(fromStoredCase);
 
 export function caseStore(db: KioskDatabase): CaseStore {
   const register = async (drafts: readonly EventDraft[]): Promise<Result<CaseDocument, CaseWriteError>> => {

@@ -16,11 +16,7 @@ import type { KioskDatabase } from './kiosk-database.js';
 import { isQuotaError, STORAGE_FULL, type StorageFull } from './storage-health.js';
 
 export type ClashError =
-  | { readonly code: 'clash.notRefused' }
-  | { readonly code: 'case.notFound' }
-  | { readonly code: 'clash.hubUnreachable' }
-  | NumberingError
-  | StorageFull;
+  { readonly code: 'clash.notRefused' } | { readonly code: 'case.notFound' } | { readonly code: 'clash.hubUnreachable' } | NumberingError | StorageFull;
 
 export interface ClashParts {
   readonly db: KioskDatabase;
@@ -43,7 +39,10 @@ export interface ClashParts {
  * hub granted a number twice after forgetting it (restored from a backup) and the other kiosk's case got
  * there first; the kiosk's own registration must then be kept apart as a clash, never overwritten.
  */
-export function pullWouldReplaceRegistration(local: { readonly events: readonly StoredEvent[] }, incoming: { readonly events?: readonly StoredEvent[] }): boolean {
+export function pullWouldReplaceRegistration(
+  local: { readonly events: readonly StoredEvent[] },
+  incoming: { readonly events?: readonly StoredEvent[] },
+): boolean {
   const theirs = new Set((incoming.events ?? []).map((event) => event.id));
   return local.events.some((event) => event.type === 'created' && !theirs.has(event.id));
 }

@@ -3,14 +3,7 @@
  * PBKDF2-SHA-256 hash of the PIN. Sign-in works with no network; five wrong PINs in a row lock the
  * account for five minutes, and the lock survives a reload.
  */
-import {
-  afterWrongPin,
-  checkNewPin,
-  lockoutMinutesLeft,
-  MAX_PIN_FAILURES,
-  type ClerkError,
-  type PinAttempts,
-} from '../../core/clerk.js';
+import { afterWrongPin, checkNewPin, lockoutMinutesLeft, MAX_PIN_FAILURES, type ClerkError, type PinAttempts } from '../../core/clerk.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { KioskDatabase } from './kiosk-database.js';
 import { serialQueue } from './serial.js';
@@ -49,11 +42,7 @@ const hex = (bytes: ArrayBuffer | Uint8Array) => Array.from(new Uint8Array(bytes
 
 async function hashPin(pin: string, salt: string, iterations: number): Promise<string> {
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(pin), 'PBKDF2', false, ['deriveBits']);
-  const bits = await crypto.subtle.deriveBits(
-    { name: 'PBKDF2', hash: 'SHA-256', salt: new TextEncoder().encode(salt), iterations },
-    key,
-    256,
-  );
+  const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new TextEncoder().encode(salt), iterations }, key, 256);
   return hex(bits);
 }
 

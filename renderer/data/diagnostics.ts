@@ -65,7 +65,11 @@ export async function collectDiagnostics(
       refused: sync.refused,
       recentErrors: sync.recentErrors ?? [],
     },
-    storage: { level: storage.level, ...(storage.usageBytes === undefined ? {} : { usageBytes: storage.usageBytes }), ...(storage.quotaBytes === undefined ? {} : { quotaBytes: storage.quotaBytes }) },
+    storage: {
+      level: storage.level,
+      ...(storage.usageBytes === undefined ? {} : { usageBytes: storage.usageBytes }),
+      ...(storage.quotaBytes === undefined ? {} : { quotaBytes: storage.quotaBytes }),
+    },
     casesByStatus,
     secretsProtectedAtRest: options.secretsProtectedAtRest,
   };

@@ -250,7 +250,14 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
       }
       if (response.status === 413) {
         const [doc] = slice;
-        return [{ id: String(doc?._id), error: 'forbidden', reason: `This case is too large for the county hub to accept (HTTP 413; at most ${String(Math.round(limits().documentBytes / 1024))} KB a case).`, cunban: { code: 'case.tooLarge' } }];
+        return [
+          {
+            id: String(doc?._id),
+            error: 'forbidden',
+            reason: `This case is too large for the county hub to accept (HTTP 413; at most ${String(Math.round(limits().documentBytes / 1024))} KB a case).`,
+            cunban: { code: 'case.tooLarge' },
+          },
+        ];
       }
       if (!response.ok) return fail(response);
       return (await response.json()) as Row[];
@@ -274,11 +281,17 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
       for (const row of ((await response.json()) as { rows: { key: string }[] }).rows) rows.set(row.key, row);
     }
     const answer = preRead.keys.map((key) => rows.get(key) ?? { key, error: 'not_found' });
-    return new Response(JSON.stringify({ total_rows: answer.length, offset: 0, rows: answer }), { status: 200, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ total_rows: answer.length, offset: 0, rows: answer }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
   }
 
   const hubFetchFn = async (input: RequestInfo | URL, asked?: RequestInit): Promise<Response> => {
-    const { url, init } = keysInBody(gatewayRequest(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, lastSeq, repulls), asked);
+    const { url, init } = keysInBody(
+      gatewayRequest(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, lastSeq, repulls),
+      asked,
+    );
     const path = new URL(url).pathname;
     const reportsHeld = options.heldUnder === undefined || path.startsWith(options.heldUnder);
 
@@ -317,7 +330,10 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
     if (!response.ok) return fail(response);
     const carriesDocs = path.endsWith('/_changes') || path.endsWith('/_all_docs') || path.endsWith('/_bulk_get');
     if (!carriesDocs) return response;
-    const body = (await response.clone().json().catch(() => undefined)) as { last_seq?: unknown } | undefined;
+    const body = (await response
+      .clone()
+      .json()
+      .catch(() => undefined)) as { last_seq?: unknown } | undefined;
     if (path.endsWith('/_changes')) {
       if (typeof body?.last_seq === 'string' || typeof body?.last_seq === 'number') lastSeq.set(path, String(body.last_seq));
       report({ kind: 'pulled' });

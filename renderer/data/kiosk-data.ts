@@ -107,7 +107,9 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
           isClash: (id) => sync.state().refused.some((refused) => refused.id === id && refused.code === 'case.clash'),
           refusedDocument: (id) => sync.refusedDocument(id),
           hubCase: async (id) => {
-            const response = await asKiosk(`${enrollment.villageSyncUrl}${encodeURIComponent(id)}?${COMPAT_PARAM}=${String(COMPAT_LEVEL)}`).catch(() => undefined);
+            const response = await asKiosk(`${enrollment.villageSyncUrl}${encodeURIComponent(id)}?${COMPAT_PARAM}=${String(COMPAT_LEVEL)}`).catch(
+              () => undefined,
+            );
             return response?.ok ? ((await response.json()) as Record<string, unknown>) : undefined;
           },
           forgetHubCopies: (ids) => sync.forgetHubCopies(ids),
@@ -127,7 +129,10 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
     storageHealth: () => storageHealth(),
     // Idempotent: the screens close on unmount, and a shell may close again on quit.
     close() {
-      closing ??= sync.stop().then(() => db.close()).then(() => undefined);
+      closing ??= sync
+        .stop()
+        .then(() => db.close())
+        .then(() => undefined);
       return closing;
     },
   };

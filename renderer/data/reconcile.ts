@@ -51,8 +51,7 @@ interface ReconcileOptions {
   readonly hubWentBack: () => void;
 }
 
-const chunks = <T>(items: readonly T[]): T[][] =>
-  Array.from({ length: Math.ceil(items.length / BATCH) }, (_, i) => items.slice(i * BATCH, (i + 1) * BATCH));
+const chunks = <T>(items: readonly T[]): T[][] => Array.from({ length: Math.ceil(items.length / BATCH) }, (_, i) => items.slice(i * BATCH, (i + 1) * BATCH));
 
 async function attempt<T>(work: () => Promise<T>): Promise<Result<T, HubRequestError>> {
   try {
@@ -72,7 +71,10 @@ export function reconciler(options: ReconcileOptions): Reconciler {
   async function lacking(pairs: readonly [string, string][]): Promise<Set<string>> {
     const missing = new Set<string>();
     for (const batch of chunks(pairs)) {
-      const answer = await post<Record<string, { missing?: string[] }>>(`${options.villageSyncUrl}_revs_diff`, Object.fromEntries(batch.map(([id, rev]) => [id, [rev]])));
+      const answer = await post<Record<string, { missing?: string[] }>>(
+        `${options.villageSyncUrl}_revs_diff`,
+        Object.fromEntries(batch.map(([id, rev]) => [id, [rev]])),
+      );
       for (const [id, diff] of Object.entries(answer)) if (diff.missing?.length) missing.add(id);
     }
     return missing;
@@ -83,7 +85,10 @@ export function reconciler(options: ReconcileOptions): Reconciler {
     const missing = new Set<string>();
     for (const batch of chunks(ids)) {
       // The hub fetch records each document it answers with, so these have a revision from now on.
-      const answer = await post<{ rows: { key: string; doc?: CaseDocument | null }[] }>(`${options.villageSyncUrl}_all_docs`, { keys: batch, include_docs: true });
+      const answer = await post<{ rows: { key: string; doc?: CaseDocument | null }[] }>(`${options.villageSyncUrl}_all_docs`, {
+        keys: batch,
+        include_docs: true,
+      });
       const onHub = new Map(answer.rows.map((row) => [row.key, new Set((row.doc?.events ?? []).map((event) => event.id))]));
       for (const local of (await db.cases.findByIds(batch).exec()).values()) {
         if (!isReadableCase(local)) continue;

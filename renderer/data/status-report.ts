@@ -62,9 +62,12 @@ export function startStatusReports(options: StatusReportOptions): { stop(): Prom
       send(false);
     }, options.settleMs ?? 2000);
   });
-  const interval = setInterval(() => {
-    send(true);
-  }, options.everyMs ?? 5 * 60_000);
+  const interval = setInterval(
+    () => {
+      send(true);
+    },
+    options.everyMs ?? 5 * 60_000,
+  );
 
   return {
     async stop() {

@@ -44,7 +44,6 @@ export interface StoreFiles {
   readonly snapshot: SnapshotFile;
 }
 
-
 interface StoreShape {
   readonly name: string;
   readonly keyPath: string | string[] | null;
@@ -104,18 +103,25 @@ async function* snapshotLines(idb: IDBFactory, range: Pick<typeof IDBKeyRange, '
     try {
       const storeNames = [...db.objectStoreNames];
       kept++;
-      const shapes = storeNames.length === 0 ? [] : (() => {
-        const transaction = db.transaction(storeNames, 'readonly');
-        return storeNames.map((store) => shapeOf(transaction.objectStore(store)));
-      })();
+      const shapes =
+        storeNames.length === 0
+          ? []
+          : (() => {
+              const transaction = db.transaction(storeNames, 'readonly');
+              return storeNames.map((store) => shapeOf(transaction.objectStore(store)));
+            })();
       yield `${JSON.stringify({ database: { name, version: db.version, stores: shapes } } satisfies Line)}\n`;
       for (const store of storeNames) {
         let after: IDBValidKey | undefined;
         for (;;) {
           const transaction = db.transaction(store, 'readonly');
           const from = after === undefined ? null : range.lowerBound(after, true);
-          const [keys, values] = await Promise.all([settled(transaction.objectStore(store).getAllKeys(from, PAGE)), settled(transaction.objectStore(store).getAll(from, PAGE))]);
-          for (const [i, key] of keys.entries()) yield `${JSON.stringify({ record: [store, await encodeStored(key), await encodeStored(values[i])] } satisfies Line)}\n`;
+          const [keys, values] = await Promise.all([
+            settled(transaction.objectStore(store).getAllKeys(from, PAGE)),
+            settled(transaction.objectStore(store).getAll(from, PAGE)),
+          ]);
+          for (const [i, key] of keys.entries())
+            yield `${JSON.stringify({ record: [store, await encodeStored(key), await encodeStored(values[i])] } satisfies Line)}\n`;
           records += keys.length;
           if (keys.length < PAGE) break;
           after = keys[keys.length - 1];
@@ -292,7 +298,12 @@ async function rewrite(idb: IDBFactory, range: Pick<typeof IDBKeyRange, 'lowerBo
  * all). Throws only when the files were cleared and the restore did not finish: the next start finishes it
  * from the snapshot, and nothing may open the half-restored store before then.
  */
-export async function rewriteStoreFiles(idb: IDBFactory, range: Pick<typeof IDBKeyRange, 'lowerBound'>, files: StoreFiles, databaseName: string): Promise<void> {
+export async function rewriteStoreFiles(
+  idb: IDBFactory,
+  range: Pick<typeof IDBKeyRange, 'lowerBound'>,
+  files: StoreFiles,
+  databaseName: string,
+): Promise<void> {
   try {
     await rewrite(idb, range, files, databaseName);
   } catch (error) {
@@ -382,7 +393,8 @@ async function readMarker(idb: IDBFactory): Promise<Marker | undefined> {
 /** The names of the databases a snapshot holds. */
 async function snapshotDatabases(file: SnapshotFile): Promise<string[]> {
   const names: string[] = [];
-  for await (const text of (await file.lines()) ?? []) if (text.startsWith('{"database":')) names.push((JSON.parse(text) as Extract<Line, { database: unknown }>).database.name);
+  for await (const text of (await file.lines()) ?? [])
+    if (text.startsWith('{"database":')) names.push((JSON.parse(text) as Extract<Line, { database: unknown }>).database.name);
   return names;
 }
 

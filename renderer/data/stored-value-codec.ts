@@ -49,7 +49,14 @@ export async function encodeStored(value: unknown, seen: Set<object> = new Set()
       throw new NotRewritable(`A stored ${typeof value} cannot be rewritten.`);
   }
   if (value === null) return null;
-  if (value instanceof File) return { [TAG]: 'file', name: value.name, lastModified: value.lastModified, type: value.type, data: bytesToBase64(new Uint8Array(await value.arrayBuffer())) };
+  if (value instanceof File)
+    return {
+      [TAG]: 'file',
+      name: value.name,
+      lastModified: value.lastModified,
+      type: value.type,
+      data: bytesToBase64(new Uint8Array(await value.arrayBuffer())),
+    };
   if (value instanceof Blob) return { [TAG]: 'blob', type: value.type, data: bytesToBase64(new Uint8Array(await value.arrayBuffer())) };
   // As text: an invalid Date's time is NaN, which JSON would write as null.
   if (value instanceof Date) return { [TAG]: 'date', value: String(value.getTime()) };

@@ -26,7 +26,9 @@ export async function syncNow(parts: SyncNowParts, timeoutMs: number): Promise<S
     }, timeoutMs);
   });
   // The first failure reported from now on ends the wait with that failure.
-  const failure = firstValueFrom(parts.events$.pipe(filter((event): event is Extract<HubEvent, { kind: 'failed' }> => event.kind === 'failed'))).catch(() => undefined);
+  const failure = firstValueFrom(parts.events$.pipe(filter((event): event is Extract<HubEvent, { kind: 'failed' }> => event.kind === 'failed'))).catch(
+    () => undefined,
+  );
   const replicate = async () => {
     for (const replication of parts.replications) replication.reSync();
     await Promise.all(parts.replications.map((replication) => replication.awaitInSync()));

@@ -98,7 +98,11 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
   const { db, enrollment } = options;
   const now = options.now ?? (() => new Date());
   const network = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const browser = globalThis as { navigator?: { onLine?: boolean }; addEventListener?: (type: string, fn: () => void) => void; removeEventListener?: (type: string, fn: () => void) => void };
+  const browser = globalThis as {
+    navigator?: { onLine?: boolean };
+    addEventListener?: (type: string, fn: () => void) => void;
+    removeEventListener?: (type: string, fn: () => void) => void;
+  };
   const hubBase = new URL('../../', enrollment.villageSyncUrl).href;
 
   const ledger = await openSyncLedger(db);
@@ -228,7 +232,9 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     proving ??= (async () => {
       const result = await proof.proveAll();
       if (result.ok) pending.schedule();
-      return result.ok ? { ok: true as const, value: { at: now().toISOString() }, report: result.value } : { ok: false as const, error: { status: result.error.status, code: result.error.code, reason: result.error.reason } };
+      return result.ok
+        ? { ok: true as const, value: { at: now().toISOString() }, report: result.value }
+        : { ok: false as const, error: { status: result.error.status, code: result.error.code, reason: result.error.reason } };
     })().finally(() => {
       proving = undefined;
     });
@@ -283,10 +289,19 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     state: () => sync.state(),
     pruneClosedCases: (closedBefore) => pruneClosedCases({ db, ledger, reconciler: proof, forgetHubCopies: forget }, closedBefore),
     syncNow: (timeoutMs = 30_000) =>
-      syncNow({ replications, events$: sync.events$, uploadFiles, prove: async () => {
-        const result = await prove();
-        return result.ok ? { ok: true, value: result.report ?? { checked: 0, resentCases: [], resentFiles: 0 } } : result;
-      }, now }, timeoutMs),
+      syncNow(
+        {
+          replications,
+          events$: sync.events$,
+          uploadFiles,
+          prove: async () => {
+            const result = await prove();
+            return result.ok ? { ok: true, value: result.report ?? { checked: 0, resentCases: [], resentFiles: 0 } } : result;
+          },
+          now,
+        },
+        timeoutMs,
+      ),
     prove,
     forgetHubCopies: forget,
     refusedDocument: (id) => ledger.refusedDocument(id),

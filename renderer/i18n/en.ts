@@ -4,9 +4,11 @@ import type { UiMessages } from './zh-CN.js';
 export const uiEn: UiMessages = {
   'app.name': 'Cunban',
   'boot.loading': 'Loading…',
-  'boot.unreadable': "This kiosk's stored data does not open with its storage key: the key was lost (or replaced), or the data on disk is damaged. Nothing was read wrongly or sent. Please call the technician.",
+  'boot.unreadable':
+    "This kiosk's stored data does not open with its storage key: the key was lost (or replaced), or the data on disk is damaged. Nothing was read wrongly or sent. Please call the technician.",
   'boot.removeUnreadable': 'Remove the unreadable data and download the village again',
-  'boot.removeUnreadableHint': "Afterwards the kiosk downloads every case of {village} the county hub holds, and numbers under a new kiosk number. Cases not yet sent cannot be recovered, and this cannot be undone. If the original key file can be found, restore it first.",
+  'boot.removeUnreadableHint':
+    'Afterwards the kiosk downloads every case of {village} the county hub holds, and numbers under a new kiosk number. Cases not yet sent cannot be recovered, and this cannot be undone. If the original key file can be found, restore it first.',
   'boot.failed': 'The kiosk could not start: {reason}. Please call the technician.',
   'boot.insecure': "This page must be opened over https or on this machine (localhost) so residents' ID numbers can be sealed. Please call the technician.",
   'error.unexpected': 'That did not work ({code}). What you typed is still here. Try again or call the technician.',
@@ -67,7 +69,8 @@ export const uiEn: UiMessages = {
   'sync.status.offline': 'Offline: keep working, cases upload when the line is back',
   'sync.status.hubUnreachable': 'Cannot reach the county hub: keep working, cases upload when it is back',
   'sync.status.hubError': 'The county hub answered with an error; not synced yet: keep working, it retries',
-  'sync.status.credentialRevoked': "The county hub refuses this kiosk's credential (revoked, or the hub was restored from a backup). A technician re-enrolls it in diagnostics",
+  'sync.status.credentialRevoked':
+    "The county hub refuses this kiosk's credential (revoked, or the hub was restored from a backup). A technician re-enrolls it in diagnostics",
   'sync.status.hubRefusedDocuments': 'The county hub refused some cases; please look',
   'sync.pending': 'To upload: {cases} cases, {files} files',
   'sync.last': 'Last sync: {at}',
@@ -78,7 +81,8 @@ export const uiEn: UiMessages = {
   'sync.done': 'Sync complete',
   'sync.failed': 'Sync did not complete: {reason}',
   'sync.hubError': 'the county hub had an error ({status})',
-  'version.updateRequired': 'This computer runs Cunban {current}; the county requires {minimum} or later. Ask the technician to update it — until then the counter works and syncs as usual.',
+  'version.updateRequired':
+    'This computer runs Cunban {current}; the county requires {minimum} or later. Ask the technician to update it — until then the counter works and syncs as usual.',
   'version.unreadable': '{count} document(s) were written by a newer version of Cunban: this computer keeps them whole and shows them once updated.',
 
   'storage.warning': "This kiosk's storage is nearly full. Please call the technician",
@@ -89,7 +93,8 @@ export const uiEn: UiMessages = {
   'home.title': "Today's work ({date})",
   'home.noCatalog': "The county's service catalog has not arrived yet. Connect and sync once before registering cases.",
   'home.refused': "The county hub refused these cases; they are kept whole on this kiosk. Tell the technician the hub's reason:",
-  'home.clash': 'Case number clash: the county hub already holds another application under this number. This application is kept whole here: register it again under a new number and give the resident the new receipt.',
+  'home.clash':
+    'Case number clash: the county hub already holds another application under this number. This application is kept whole here: register it again under a new number and give the resident the new receipt.',
   'home.clashAgain': 'Register again under a new number',
   'home.notices': 'Notices',
   'home.noNotices': 'No notices',
@@ -134,7 +139,8 @@ export const uiEn: UiMessages = {
   'newCase.due.on': 'Time limit {days} working days: decision due by {date}',
   'newCase.due.provisional': 'Time limit {days} working days: due by about {date} (next year’s holidays are not published yet)',
   'newCase.due.noLimit': 'This item has no published time limit',
-  'newCase.due.impossible': 'The catalog’s time limit ({days} working days) is too short for a case forwarded to the {level}; no due date is shown. Ask the county to correct the catalog',
+  'newCase.due.impossible':
+    'The catalog’s time limit ({days} working days) is too short for a case forwarded to the {level}; no due date is shown. Ask the county to correct the catalog',
   'newCase.due.now': 'Completed on the spot',
   'newCase.due.stopped': 'The clock is stopped until the materials are complete',
   'outcome.completeNow': 'Complete now (approve and hand over)',
@@ -214,16 +220,19 @@ export const uiEn: UiMessages = {
   'pull.upToDate': 'In step with the county hub',
   'pull.working': 'Syncing…',
   'reEnroll.title': 'Re-enroll this kiosk',
-  'reEnroll.intro': 'When the county hub refuses this kiosk\'s credential (revoked, or the hub was restored from a backup). On the hub, run cunban-hub enroll --kiosk {kioskId} for a code. This kiosk\'s id, data and unsent cases all stay.',
+  'reEnroll.intro':
+    "When the county hub refuses this kiosk's credential (revoked, or the hub was restored from a backup). On the hub, run cunban-hub enroll --kiosk {kioskId} for a code. This kiosk's id, data and unsent cases all stay.",
   'reEnroll.code': "This kiosk's enrollment code",
   'reEnroll.submit': 'Re-enroll',
   'reEnroll.enrolling': 'Re-enrolling…',
   'move.title': 'Move to another village',
-  'move.intro': 'Only once every case and file of this kiosk is on the county hub; the data of {village} is removed only after the new village\'s cases have arrived.',
+  'move.intro':
+    "Only once every case and file of this kiosk is on the county hub; the data of {village} is removed only after the new village's cases have arrived.",
   'move.code': "The new village's enrollment code",
   'move.submit': 'Move',
   'move.moving': 'Moving…',
-  'move.unpushed': 'Some data is not on the county hub yet ({cases} case(s), {files} file(s), {refused} refused): the kiosk cannot move. Sync, and deal with the refused data first.',
+  'move.unpushed':
+    'Some data is not on the county hub yet ({cases} case(s), {files} file(s), {refused} refused): the kiosk cannot move. Sync, and deal with the refused data first.',
   'move.syncFailed': 'Syncing with the county hub did not succeed ({reason}); nothing was changed.',
   'receipt.savedPdf': 'No printer answered; the receipt was saved as a PDF: {path}, to print later.',
   'receipt.print': 'Print receipt',
@@ -242,7 +251,8 @@ export const uiEn: UiMessages = {
   'console.nameEmpty': 'Enter your user name',
   'console.passwordEmpty': 'Enter your password',
   'console.signInAgainTitle': 'Your session has ended: please sign in again',
-  'console.signInAgainIntro': 'To protect residents’ data, you sign in again after a long pause or after 12 hours. Everything on the page is still there, and what you just did is completed once you sign in.',
+  'console.signInAgainIntro':
+    'To protect residents’ data, you sign in again after a long pause or after 12 hours. Everything on the page is still there, and what you just did is completed once you sign in.',
   'console.signingInAs': 'User name: {name}',
   'console.sessionEnded': 'Your session has ended and nothing was done. Sign in again and retry; what you typed is kept.',
   'console.badRequest': 'The hub could not process what was sent; check the form and try again.',
@@ -292,7 +302,8 @@ export const uiEn: UiMessages = {
   'fleet.revoke': 'Revoke',
   'fleet.revokedAt': 'Revoked {at}',
   'quarantine.title': 'Refused data',
-  'quarantine.clash': 'Case number clash: a kiosk registered a new application under a number the hub holds for another. Both are kept whole and apart; the clerk registers the new one again under a new number.',
+  'quarantine.clash':
+    'Case number clash: a kiosk registered a new application under a number the hub holds for another. Both are kept whole and apart; the clerk registers the new one again under a new number.',
   'quarantine.intro': 'Case data the hub refused, with the reason, the kiosk and the time. Say what you did when you resolve one.',
   'quarantine.none': 'Nothing was refused',
   'quarantine.note': 'What was done',
@@ -380,7 +391,8 @@ export const uiEn: UiMessages = {
   'case.detail.supplied': 'Supplied: {materials}',
   'case.detail.forwarded': 'Forwarded to {level} level',
   'case.detail.note': 'Note: {note}',
-  'case.textHint': 'What you type is saved with the action you press: as a note when approving, forwarding or handing over, as the reason when rejecting, withdrawing or returning.',
+  'case.textHint':
+    'What you type is saved with the action you press: as a note when approving, forwarding or handing over, as the reason when rejecting, withdrawing or returning.',
   'confirm.question': '“{action}” cannot be changed afterwards. Go ahead?',
   'confirm.withText': 'Saved with it: {text}',
   'confirm.yes': 'Yes — {action}',

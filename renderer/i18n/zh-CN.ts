@@ -8,7 +8,8 @@ export const uiZhCN = {
   'boot.failed': '终端无法启动：{reason}。请联系技术员。',
   'boot.unreadable': '本终端保存的数据无法用它的数据密钥打开：密钥已丢失（或被替换），或磁盘上的数据已损坏。数据没有被读错，也没有上传。请联系技术员。',
   'boot.removeUnreadable': '移除无法读取的数据，重新下载本村案卷',
-  'boot.removeUnreadableHint': '移除后，本终端重新下载{village}已在县级平台的全部案卷，并使用新的终端编号。尚未上传的案卷无法恢复，此操作不能撤销。如能找回原来的密钥文件，请先恢复它。',
+  'boot.removeUnreadableHint':
+    '移除后，本终端重新下载{village}已在县级平台的全部案卷，并使用新的终端编号。尚未上传的案卷无法恢复，此操作不能撤销。如能找回原来的密钥文件，请先恢复它。',
   'boot.insecure': '本页面必须通过 https 或在本机（localhost）打开，才能加密保护居民身份证号码。请联系技术员。',
   'error.unexpected': '操作未完成（{code}），已填写的内容仍保留。请重试或联系技术员。',
 
@@ -215,7 +216,8 @@ export const uiZhCN = {
   'pull.upToDate': '已与县级平台同步',
   'pull.working': '正在同步…',
   'reEnroll.title': '重新注册本终端',
-  'reEnroll.intro': '本终端的注册凭据被县级平台拒绝（已注销，或平台从备份恢复）时使用。请在县级平台运行 cunban-hub enroll --kiosk {kioskId} 生成注册码。本终端的编号、数据和未上传的案卷都保留。',
+  'reEnroll.intro':
+    '本终端的注册凭据被县级平台拒绝（已注销，或平台从备份恢复）时使用。请在县级平台运行 cunban-hub enroll --kiosk {kioskId} 生成注册码。本终端的编号、数据和未上传的案卷都保留。',
   'reEnroll.code': '本终端的注册码',
   'reEnroll.submit': '重新注册',
   'reEnroll.enrolling': '正在重新注册…',

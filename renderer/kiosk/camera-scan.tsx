@@ -66,7 +66,9 @@ export function CameraScan({ onRead, onClose }: { readonly onRead: (text: string
     <div className="camera-scan">
       {problem ? <Alert>{t('setup.cameraUnavailable', { reason: problem })}</Alert> : <p className="hint">{t('setup.cameraHint')}</p>}
       <video ref={video} muted playsInline className="camera-view" aria-label={t('setup.camera')} />
-      <button type="button" onClick={onClose}>{t('setup.cameraStop')}</button>
+      <button type="button" onClick={onClose}>
+        {t('setup.cameraStop')}
+      </button>
     </div>
   );
 }

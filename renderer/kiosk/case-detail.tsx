@@ -44,11 +44,15 @@ export function CaseDetail({ caseNumber }: { readonly caseNumber: string }) {
       <CaseHeading state={state} />
       <dl className="facts">
         <dt>{t('receipt.applicant')}</dt>
-        <dd>{state.applicant.name} {state.applicant.idNumberMasked} {state.applicant.phoneMasked ?? ''}</dd>
+        <dd>
+          {state.applicant.name} {state.applicant.idNumberMasked} {state.applicant.phoneMasked ?? ''}
+        </dd>
         {state.proxy ? (
           <>
             <dt>{t('receipt.proxy')}</dt>
-            <dd>{state.proxy.name} {state.proxy.idNumberMasked} ({state.proxy.relation})</dd>
+            <dd>
+              {state.proxy.name} {state.proxy.idNumberMasked} ({state.proxy.relation})
+            </dd>
           </>
         ) : null}
         <dt>{t('receipt.acceptedOn')}</dt>
@@ -65,7 +69,14 @@ export function CaseDetail({ caseNumber }: { readonly caseNumber: string }) {
         ))}
       </ul>
       <CaseActions caseNumber={caseNumber} state={state} materialName={materialName} />
-      <button type="button" onClick={() => { go({ name: 'receipt', caseNumber }); }}>{t('case.reprint')}</button>
+      <button
+        type="button"
+        onClick={() => {
+          go({ name: 'receipt', caseNumber });
+        }}
+      >
+        {t('case.reprint')}
+      </button>
       <CaseTimeline timeline={timeline} materialName={materialName} place={placeOf(county.divisions?.village(state.village))} />
     </section>
   );
@@ -133,7 +144,9 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
                 <input
                   type="checkbox"
                   checked={supplied.includes(id)}
-                  onChange={(event) => { setSupplied(event.target.checked ? [...supplied, id] : supplied.filter((s) => s !== id)); }}
+                  onChange={(event) => {
+                    setSupplied(event.target.checked ? [...supplied, id] : supplied.filter((s) => s !== id));
+                  }}
                 />
                 {props.materialName(id)}
               </label>
@@ -153,28 +166,56 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
       ) : null}
       <div className="action-buttons">
         {allowed.has('forwarded') ? (
-          <button type="button" className="primary" onClick={() => void write({ type: 'forwarded', payload: { to: 'town', ...note } })}>{t('case.action.forward')}</button>
+          <button type="button" className="primary" onClick={() => void write({ type: 'forwarded', payload: { to: 'town', ...note } })}>
+            {t('case.action.forward')}
+          </button>
         ) : null}
         {allowed.has('approved') ? (
           <ConfirmButton className="primary" action={t('case.action.approve')} text={text} onConfirm={() => void write({ type: 'approved', payload: note })} />
         ) : null}
         {allowed.has('resultHandedOver') ? (
-          <button type="button" className="primary" onClick={() => void write({ type: 'resultHandedOver', payload: note })}>{t('case.action.handOver')}</button>
+          <button type="button" className="primary" onClick={() => void write({ type: 'resultHandedOver', payload: note })}>
+            {t('case.action.handOver')}
+          </button>
         ) : null}
       </div>
-      <form className="text-action" onSubmit={(event) => { needsText(event, () => void write({ type: 'note', payload: { text } })); }}>
+      <form
+        className="text-action"
+        onSubmit={(event) => {
+          needsText(event, () => void write({ type: 'note', payload: { text } }));
+        }}
+      >
         <label className="field">
           {t('case.textLabel')}
-          <textarea value={text} rows={2} onChange={(event) => { setText(event.target.value); }} aria-describedby={hintId} />
+          <textarea
+            value={text}
+            rows={2}
+            onChange={(event) => {
+              setText(event.target.value);
+            }}
+            aria-describedby={hintId}
+          />
         </label>
-        <p id={hintId} className="hint">{t('case.textHint')}</p>
+        <p id={hintId} className="hint">
+          {t('case.textHint')}
+        </p>
         <div className="action-buttons">
           <button type="submit">{t('case.action.note')}</button>
           {allowed.has('rejected') ? (
-            <ConfirmButton action={t('case.action.reject')} text={text} ready={reasonGiven} onConfirm={() => void write({ type: 'rejected', payload: { reason: text } })} />
+            <ConfirmButton
+              action={t('case.action.reject')}
+              text={text}
+              ready={reasonGiven}
+              onConfirm={() => void write({ type: 'rejected', payload: { reason: text } })}
+            />
           ) : null}
           {allowed.has('withdrawn') ? (
-            <ConfirmButton action={t('case.action.withdraw')} text={text} ready={reasonGiven} onConfirm={() => void write({ type: 'withdrawn', payload: { reason: text } })} />
+            <ConfirmButton
+              action={t('case.action.withdraw')}
+              text={text}
+              ready={reasonGiven}
+              onConfirm={() => void write({ type: 'withdrawn', payload: { reason: text } })}
+            />
           ) : null}
         </div>
       </form>

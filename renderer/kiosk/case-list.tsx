@@ -47,23 +47,45 @@ export function CaseList(props: { readonly status?: CaseFilterStatus }) {
       <div className="filters" role="search">
         <label className="field grow">
           {t('cases.search')}
-          <input type="search" value={query} autoFocus onChange={(event) => { setQuery(event.target.value); }} placeholder={t('cases.searchHint')} />
+          <input
+            type="search"
+            value={query}
+            autoFocus
+            onChange={(event) => {
+              setQuery(event.target.value);
+            }}
+            placeholder={t('cases.searchHint')}
+          />
         </label>
         <label className="field">
           {t('cases.status')}
-          <select value={view} onChange={(event) => { setView(event.target.value as CaseFilterStatus | ''); }}>
+          <select
+            value={view}
+            onChange={(event) => {
+              setView(event.target.value as CaseFilterStatus | '');
+            }}
+          >
             <option value="">{t('cases.any')}</option>
             {VIEWS.map((candidate) => (
-              <option key={candidate} value={candidate}>{t(`view.${candidate}`)}</option>
+              <option key={candidate} value={candidate}>
+                {t(`view.${candidate}`)}
+              </option>
             ))}
           </select>
         </label>
         <label className="field">
           {t('cases.sector')}
-          <select value={sector} onChange={(event) => { setSector(event.target.value); }}>
+          <select
+            value={sector}
+            onChange={(event) => {
+              setSector(event.target.value);
+            }}
+          >
             <option value="">{t('cases.any')}</option>
             {county.catalog?.sectors.map((candidate) => (
-              <option key={candidate.code} value={candidate.code}>{pick(candidate.name)}</option>
+              <option key={candidate.code} value={candidate.code}>
+                {pick(candidate.name)}
+              </option>
             ))}
           </select>
         </label>
@@ -83,7 +105,13 @@ export function CaseList(props: { readonly status?: CaseFilterStatus }) {
               return (
                 <tr key={doc.caseNumber} data-case={doc.caseNumber}>
                   <td>
-                    <button type="button" className="link" onClick={() => { go({ name: 'case', caseNumber: doc.caseNumber }); }}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => {
+                        go({ name: 'case', caseNumber: doc.caseNumber });
+                      }}
+                    >
                       {doc.caseNumber}
                     </button>
                   </td>

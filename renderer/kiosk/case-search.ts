@@ -42,7 +42,5 @@ export async function searchCases(
   if (number.ok) return cases.filter((doc) => doc.caseNumber === number.value.caseNumber);
   const digits = text.replace(/[\s-]/g, '');
   const named = names.matching(text);
-  return cases.filter(
-    (doc) => named.has(doc.summary.applicantName) || (/^\d{3,}$/.test(digits) && doc.caseNumber.replaceAll('-', '').includes(digits)),
-  );
+  return cases.filter((doc) => named.has(doc.summary.applicantName) || (/^\d{3,}$/.test(digits) && doc.caseNumber.replaceAll('-', '').includes(digits)));
 }

@@ -36,10 +36,31 @@ export function ClerkGate(props: { readonly data: KioskData; readonly shell: Kio
   }, []);
   useIdleTimer(props.idleLockMs ?? IDLE_LOCK_MS, lock, clerk !== undefined && !locked);
 
-  if (!clerks) return <p className="loading" role="status">{t('boot.loading')}</p>;
-  const diagnostics = <Diagnostics data={data} shell={props.shell} onClose={() => { setDiagnosing(false); }} />;
+  if (!clerks)
+    return (
+      <p className="loading" role="status">
+        {t('boot.loading')}
+      </p>
+    );
+  const diagnostics = (
+    <Diagnostics
+      data={data}
+      shell={props.shell}
+      onClose={() => {
+        setDiagnosing(false);
+      }}
+    />
+  );
   const openDiagnostics = (
-    <button type="button" className="link technician-link" onClick={() => { setDiagnosing(true); }}>{t('diagnostics.title')}</button>
+    <button
+      type="button"
+      className="link technician-link"
+      onClick={() => {
+        setDiagnosing(true);
+      }}
+    >
+      {t('diagnostics.title')}
+    </button>
   );
   // With nobody at the counter (no clerk yet, signed out or locked), a technician may look.
   if (diagnosing && (!clerk || locked)) {
@@ -50,14 +71,22 @@ export function ClerkGate(props: { readonly data: KioskData; readonly shell: Kio
         </div>
         {diagnostics}
       </>
-    ) : diagnostics;
+    ) : (
+      diagnostics
+    );
   }
   if (clerks.length === 0) {
     return (
       <main className="setup">
         <h1>{t('clerk.firstTitle')}</h1>
         <p>{t('clerk.firstIntro')}</p>
-        <NewClerkForm data={data} onAdded={(added) => { setClerk(added); void reload(); }} />
+        <NewClerkForm
+          data={data}
+          onAdded={(added) => {
+            setClerk(added);
+            void reload();
+          }}
+        />
         <InitialPull data={data} />
         {openDiagnostics}
       </main>
@@ -108,19 +137,40 @@ function SignIn(props: {
   return (
     <main className="sign-in">
       <h1>{props.lockedClerk ? t('signIn.lockedTitle') : t('signIn.title')}</h1>
-      <p className="village-name">{props.data.enrollment.townName} {props.data.enrollment.villageName}</p>
+      <p className="village-name">
+        {props.data.enrollment.townName} {props.data.enrollment.villageName}
+      </p>
       <form onSubmit={(event) => void submit(event)} noValidate>
         <fieldset className="clerk-choice">
           <legend>{t('signIn.clerk')}</legend>
           {props.clerks.map((candidate) => (
             <label key={candidate.id} className="choice">
-              <input type="radio" name="clerk" value={candidate.id} checked={candidate.id === clerkId} onChange={() => { setClerkId(candidate.id); }} />
+              <input
+                type="radio"
+                name="clerk"
+                value={candidate.id}
+                checked={candidate.id === clerkId}
+                onChange={() => {
+                  setClerkId(candidate.id);
+                }}
+              />
               {candidate.name}
             </label>
           ))}
         </fieldset>
-        <Field label={t('signIn.pin')} type="password" inputMode="numeric" autoComplete="off" autoFocus value={pin} onChange={setPin} error={error ? describe(error) : undefined} />
-        <button type="submit" className="primary">{t('signIn.submit')}</button>
+        <Field
+          label={t('signIn.pin')}
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          autoFocus
+          value={pin}
+          onChange={setPin}
+          error={error ? describe(error) : undefined}
+        />
+        <button type="submit" className="primary">
+          {t('signIn.submit')}
+        </button>
       </form>
     </main>
   );

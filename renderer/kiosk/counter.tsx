@@ -24,7 +24,6 @@ import type { KioskShell } from './shell.js';
 import { SyncIndicator } from './sync-indicator.js';
 import { VersionNotice } from './version-notice.js';
 
-
 /**
  * Alt+key shortcuts, the same in both languages; shown on the buttons. Matched by physical key
  * (`event.code`), so they work whatever the keyboard layout or input method produces for the letter.
@@ -102,7 +101,9 @@ export function Counter(props: {
       className={screen.name === target.name ? 'nav-current' : undefined}
       aria-current={screen.name === target.name ? 'page' : undefined}
       aria-keyshortcuts={shortcut ? `Alt+${shortcut}` : undefined}
-      onClick={() => { go(target); }}
+      onClick={() => {
+        go(target);
+      }}
     >
       {label} {shortcut ? <kbd>Alt+{shortcut.toUpperCase()}</kbd> : null}
     </button>
@@ -117,10 +118,21 @@ export function Counter(props: {
         </div>
         <SyncIndicator />
         <div className="display-controls">
-          <button type="button" onClick={() => { display.setLocale(display.locale === 'zh-CN' ? 'en' : 'zh-CN'); }}>
+          <button
+            type="button"
+            onClick={() => {
+              display.setLocale(display.locale === 'zh-CN' ? 'en' : 'zh-CN');
+            }}
+          >
             {t('display.otherLanguage')}
           </button>
-          <button type="button" aria-pressed={display.elder} onClick={() => { display.setElder(!display.elder); }}>
+          <button
+            type="button"
+            aria-pressed={display.elder}
+            onClick={() => {
+              display.setElder(!display.elder);
+            }}
+          >
             {t('display.elderMode')}
           </button>
           <button type="button" onClick={onLock} aria-keyshortcuts="Alt+L">
@@ -137,7 +149,16 @@ export function Counter(props: {
       </nav>
       <main className="counter-main">
         {screen.name === 'home' ? <Home /> : null}
-        {screen.name === 'newCase' ? <NewCase draft={draft} onDraft={setDraft} onRegistered={(caseNumber) => { setDraft(emptyDraft); go({ name: 'receipt', caseNumber }); }} /> : null}
+        {screen.name === 'newCase' ? (
+          <NewCase
+            draft={draft}
+            onDraft={setDraft}
+            onRegistered={(caseNumber) => {
+              setDraft(emptyDraft);
+              go({ name: 'receipt', caseNumber });
+            }}
+          />
+        ) : null}
         {screen.name === 'cases' ? <CaseList {...(screen.status ? { status: screen.status } : {})} /> : null}
         {screen.name === 'case' ? <CaseDetail caseNumber={screen.caseNumber} /> : null}
         {screen.name === 'receipt' ? <Receipt caseNumber={screen.caseNumber} {...(screen.replaces ? { replaces: screen.replaces } : {})} /> : null}

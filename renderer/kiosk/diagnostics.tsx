@@ -24,8 +24,19 @@ export function Diagnostics(props: { readonly data: KioskData; readonly shell: K
   return (
     <main className="diagnostics">
       <h1>{t('diagnostics.title')}</h1>
-      <button type="button" onClick={props.onClose}>{t('diagnostics.close')}</button>
-      {unlocked ? <Report data={props.data} shell={props.shell} /> : <TechnicianPin shell={props.shell} onUnlocked={() => { setUnlocked(true); }} />}
+      <button type="button" onClick={props.onClose}>
+        {t('diagnostics.close')}
+      </button>
+      {unlocked ? (
+        <Report data={props.data} shell={props.shell} />
+      ) : (
+        <TechnicianPin
+          shell={props.shell}
+          onUnlocked={() => {
+            setUnlocked(true);
+          }}
+        />
+      )}
       {unlocked ? <ReEnrollKiosk data={props.data} shell={props.shell} /> : null}
       {unlocked ? <MoveKiosk data={props.data} shell={props.shell} /> : null}
       {unlocked && props.shell.technician ? <LeaveKioskMode technician={props.shell.technician} /> : null}
@@ -49,7 +60,10 @@ function TechnicianPin({ shell, onUnlocked }: { readonly shell: KioskShell; read
     setPin('');
     if (result.ok) onUnlocked();
     else if (result.error.code === 'shell.noPin') setFirstTime(true);
-    else setProblem(t(`diagnostics.${result.error.code === 'shell.pinLocked' ? 'pinLocked' : result.error.code === 'shell.badRequest' ? 'pinShape' : 'wrongPin'}`));
+    else
+      setProblem(
+        t(`diagnostics.${result.error.code === 'shell.pinLocked' ? 'pinLocked' : result.error.code === 'shell.badRequest' ? 'pinShape' : 'wrongPin'}`),
+      );
   };
   const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
@@ -59,8 +73,19 @@ function TechnicianPin({ shell, onUnlocked }: { readonly shell: KioskShell; read
   return (
     <form onSubmit={(event) => void submit(event)} noValidate>
       {firstTime ? <p>{t('diagnostics.setPinIntro')}</p> : null}
-      <Field label={firstTime ? t('diagnostics.newPin') : t('diagnostics.pin')} type="password" inputMode="numeric" autoComplete="off" autoFocus value={pin} onChange={setPin} error={problem} />
-      <button type="submit" className="primary">{firstTime ? t('diagnostics.setPin') : t('diagnostics.open')}</button>
+      <Field
+        label={firstTime ? t('diagnostics.newPin') : t('diagnostics.pin')}
+        type="password"
+        inputMode="numeric"
+        autoComplete="off"
+        autoFocus
+        value={pin}
+        onChange={setPin}
+        error={problem}
+      />
+      <button type="submit" className="primary">
+        {firstTime ? t('diagnostics.setPin') : t('diagnostics.open')}
+      </button>
     </form>
   );
 }
@@ -95,7 +120,9 @@ function HubCodeForm(props: {
       <Field label={t('setup.hubUrl')} value={hub} onChange={setHub} inputMode="url" autoComplete="off" />
       <Field label={props.codeLabel} value={code} onChange={setCode} autoComplete="off" />
       {problem ? <Alert>{problem}</Alert> : null}
-      <button type="submit" disabled={busy}>{busy ? props.busy : props.submit}</button>
+      <button type="submit" disabled={busy}>
+        {busy ? props.busy : props.submit}
+      </button>
     </form>
   );
 }
@@ -104,7 +131,15 @@ function HubCodeForm(props: {
 function MoveKiosk({ data, shell }: { readonly data: KioskData; readonly shell: KioskShell }) {
   const { t, describe } = useI18n();
   const act = async (hub: string, code: string) => {
-    const moved = await moveKiosk({ current: data, hub, code, appVersion: shell.appVersion, secrets: shell.secrets, marker: shell.preferences, open: (enrollment) => shell.openData(enrollment, { fresh: true }) });
+    const moved = await moveKiosk({
+      current: data,
+      hub,
+      code,
+      appVersion: shell.appVersion,
+      secrets: shell.secrets,
+      marker: shell.preferences,
+      open: (enrollment) => shell.openData(enrollment, { fresh: true }),
+    });
     if (moved.ok) {
       // Start again as the new village's kiosk: the old village's data is removed as it starts.
       window.location.reload();
@@ -117,7 +152,17 @@ function MoveKiosk({ data, shell }: { readonly data: KioskData; readonly shell: 
         ? t('move.syncFailed', { reason: error.reason })
         : describe(error);
   };
-  return <HubCodeForm data={data} title={t('move.title')} intro={t('move.intro', { village: data.enrollment.villageName })} codeLabel={t('move.code')} submit={t('move.submit')} busy={t('move.moving')} act={act} />;
+  return (
+    <HubCodeForm
+      data={data}
+      title={t('move.title')}
+      intro={t('move.intro', { village: data.enrollment.villageName })}
+      codeLabel={t('move.code')}
+      submit={t('move.submit')}
+      busy={t('move.moving')}
+      act={act}
+    />
+  );
 }
 
 /**
@@ -127,7 +172,14 @@ function MoveKiosk({ data, shell }: { readonly data: KioskData; readonly shell: 
 function ReEnrollKiosk({ data, shell }: { readonly data: KioskData; readonly shell: KioskShell }) {
   const { t, describe } = useI18n();
   const act = async (hub: string, code: string) => {
-    const enrolled = await reEnrollKiosk({ current: data, hub, code, appVersion: shell.appVersion, secrets: shell.secrets, open: (enrollment) => shell.openData(enrollment, { fresh: true }) });
+    const enrolled = await reEnrollKiosk({
+      current: data,
+      hub,
+      code,
+      appVersion: shell.appVersion,
+      secrets: shell.secrets,
+      open: (enrollment) => shell.openData(enrollment, { fresh: true }),
+    });
     if (!enrolled.ok) return describe(enrolled.error);
     // Start again with the new credential and number; this database and its cases stay.
     window.location.reload();
@@ -199,13 +251,24 @@ function Report({ data, shell }: { readonly data: KioskData; readonly shell: Kio
   };
 
   const rows: [string, string][] = [
-    [t('diagnostics.hub'), facts.hub.reachable ? t('diagnostics.hubReachable', { ms: facts.hub.latencyMs ?? 0, status: facts.hub.status }) : t('diagnostics.hubUnreachable')],
+    [
+      t('diagnostics.hub'),
+      facts.hub.reachable ? t('diagnostics.hubReachable', { ms: facts.hub.latencyMs ?? 0, status: facts.hub.status }) : t('diagnostics.hubUnreachable'),
+    ],
     [t('diagnostics.lastPush'), when(facts.sync.lastPushAt)],
     [t('diagnostics.lastPull'), when(facts.sync.lastPullAt)],
     [t('diagnostics.pending'), t('diagnostics.pendingValue', { cases: facts.sync.pendingCases, files: facts.sync.pendingFiles })],
     [t('diagnostics.refused'), String(facts.sync.refused.length)],
     [t('diagnostics.storage'), `${mb(facts.storage.usageBytes)} / ${mb(facts.storage.quotaBytes)}`],
-    [t('diagnostics.versions'), t('diagnostics.versionsValue', { app: facts.versions.app, catalog: facts.versions.catalog ?? '—', schema: facts.versions.caseSchema, hub: facts.hub.hubVersion ?? '—' })],
+    [
+      t('diagnostics.versions'),
+      t('diagnostics.versionsValue', {
+        app: facts.versions.app,
+        catalog: facts.versions.catalog ?? '—',
+        schema: facts.versions.caseSchema,
+        hub: facts.hub.hubVersion ?? '—',
+      }),
+    ],
     [t('diagnostics.minimumVersion'), facts.versions.minimum ?? t('diagnostics.noMinimum')],
     [t('diagnostics.secrets'), facts.secretsProtectedAtRest ? t('diagnostics.secretsProtected') : t('diagnostics.secretsUnprotected')],
   ];
@@ -215,7 +278,10 @@ function Report({ data, shell }: { readonly data: KioskData; readonly shell: Kio
       <table className="facts-table" data-testid="diagnostics">
         <tbody>
           {rows.map(([label, value]) => (
-            <tr key={label}><th scope="row">{label}</th><td>{value}</td></tr>
+            <tr key={label}>
+              <th scope="row">{label}</th>
+              <td>{value}</td>
+            </tr>
           ))}
         </tbody>
       </table>
@@ -223,12 +289,18 @@ function Report({ data, shell }: { readonly data: KioskData; readonly shell: Kio
       {facts.sync.recentErrors.length === 0 ? <p className="empty">{t('diagnostics.noErrors')}</p> : null}
       <ul className="recent-errors">
         {facts.sync.recentErrors.map((error) => (
-          <li key={`${error.at}-${error.code}`}>{when(error.at)} — {String(error.status)} {error.code}: <span lang="en">{error.reason}</span></li>
+          <li key={`${error.at}-${error.code}`}>
+            {when(error.at)} — {String(error.status)} {error.code}: <span lang="en">{error.reason}</span>
+          </li>
         ))}
       </ul>
       <div className="actions">
-        <button type="button" onClick={() => void refresh()}>{t('diagnostics.refresh')}</button>
-        <button type="button" className="primary" onClick={() => void exportBundle()}>{t('diagnostics.export')}</button>
+        <button type="button" onClick={() => void refresh()}>
+          {t('diagnostics.refresh')}
+        </button>
+        <button type="button" className="primary" onClick={() => void exportBundle()}>
+          {t('diagnostics.export')}
+        </button>
       </div>
       {saved ? <Alert tone="success">{saved}</Alert> : null}
     </>

@@ -39,7 +39,15 @@ export function Home() {
                 <ClashItem key={refused.id} caseNumber={refused.id} />
               ) : (
                 <li key={refused.id}>
-                  <button type="button" className="link" onClick={() => { go({ name: 'case', caseNumber: refused.id }); }}>{refused.id}</button>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => {
+                      go({ name: 'case', caseNumber: refused.id });
+                    }}
+                  >
+                    {refused.id}
+                  </button>
                   {' — '}
                   <span lang="en">{refused.reason}</span>
                 </li>
@@ -50,15 +58,25 @@ export function Home() {
       ) : null}
       {cases === undefined ? null : <NeedsAction cases={cases} />}
       {cases === undefined ? (
-        <p className="loading" role="status">{t('boot.loading')}</p>
+        <p className="loading" role="status">
+          {t('boot.loading')}
+        </p>
       ) : (
         <ul className="tiles">
           {HOME_VIEWS.map((view) => {
             const count = cases.filter((doc) => inView(doc, view, today, county.calendar)).length;
             return (
               <li key={view}>
-                <button type="button" className={`tile tile-${view}${count > 0 && view === 'overdue' ? ' tile-alarm' : ''}`} onClick={() => { go({ name: 'cases', status: view }); }}>
-                  <span className="tile-count" data-view={view}>{count}</span>
+                <button
+                  type="button"
+                  className={`tile tile-${view}${count > 0 && view === 'overdue' ? ' tile-alarm' : ''}`}
+                  onClick={() => {
+                    go({ name: 'cases', status: view });
+                  }}
+                >
+                  <span className="tile-count" data-view={view}>
+                    {count}
+                  </span>
                   <span className="tile-label">{t(`view.${view}`)}</span>
                 </button>
               </li>
@@ -103,9 +121,16 @@ function ClashItem({ caseNumber }: { readonly caseNumber: string }) {
   const applicant = kept ? fromStoredCase(kept).summary.applicantName : undefined;
   return (
     <li className="clash" data-clash={caseNumber}>
-      <strong>{caseNumber}</strong>{applicant ? ` (${applicant})` : ''} — {t('home.clash')}{' '}
-      <button type="button" className="primary" disabled={busy} onClick={() => void again()}>{t('home.clashAgain')}</button>
-      {problem ? <p className="field-error" role="alert">{problem}</p> : null}
+      <strong>{caseNumber}</strong>
+      {applicant ? ` (${applicant})` : ''} — {t('home.clash')}{' '}
+      <button type="button" className="primary" disabled={busy} onClick={() => void again()}>
+        {t('home.clashAgain')}
+      </button>
+      {problem ? (
+        <p className="field-error" role="alert">
+          {problem}
+        </p>
+      ) : null}
     </li>
   );
 }

@@ -47,15 +47,7 @@ export const emptyDraft: IntakeDraft = {
 
 /** Where a problem is, so the screen can put its message under the right field and focus it. */
 export type DraftField =
-  | 'item'
-  | 'applicant.name'
-  | 'applicant.idNumber'
-  | 'applicant.phone'
-  | 'proxy.name'
-  | 'proxy.idNumber'
-  | 'proxy.phone'
-  | 'proxy.relation'
-  | 'checklist';
+  'item' | 'applicant.name' | 'applicant.idNumber' | 'applicant.phone' | 'proxy.name' | 'proxy.idNumber' | 'proxy.phone' | 'proxy.relation' | 'checklist';
 
 /** A problem as a message key and its parameters, for `describe`. */
 export interface FormProblem {

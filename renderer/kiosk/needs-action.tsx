@@ -48,12 +48,23 @@ export function NeedsAction({ cases }: { readonly cases: readonly CaseDocument[]
           });
           return (
             <li key={state.caseNumber} className={returned ? 'return-notice' : 'decided-notice'} data-case={state.caseNumber}>
-              <button type="button" className="link" onClick={() => { go({ name: 'case', caseNumber: state.caseNumber }); }}>
+              <button
+                type="button"
+                className="link"
+                onClick={() => {
+                  go({ name: 'case', caseNumber: state.caseNumber });
+                }}
+              >
                 {state.applicant.name} · {pick(state.item.name)} · {state.caseNumber}
               </button>
               {returned && materials ? (
                 <p>
-                  {t('home.returned', { level: t(`level.${returned.level}`), at: formatInstant(locale, returned.at), materials: materials.join('、'), reason: returned.reason })}
+                  {t('home.returned', {
+                    level: t(`level.${returned.level}`),
+                    at: formatInstant(locale, returned.at),
+                    materials: materials.join('、'),
+                    reason: returned.reason,
+                  })}
                 </p>
               ) : (
                 <p>{t('home.toHandOver', { result: t(`status.${state.status}`) })}</p>

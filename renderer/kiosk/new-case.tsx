@@ -45,7 +45,13 @@ export function NewCase({ draft, onDraft, onRegistered }: NewCaseProps) {
     return (
       <section>
         <h1>{t('newCase.title')}</h1>
-        {county.loaded ? <Alert tone="info">{t('home.noCatalog')}</Alert> : <p className="loading" role="status">{t('boot.loading')}</p>}
+        {county.loaded ? (
+          <Alert tone="info">{t('home.noCatalog')}</Alert>
+        ) : (
+          <p className="loading" role="status">
+            {t('boot.loading')}
+          </p>
+        )}
       </section>
     );
   }
@@ -103,7 +109,12 @@ export function NewCase({ draft, onDraft, onRegistered }: NewCaseProps) {
         <fieldset data-field="item" className="step">
           <legend>{t('newCase.step.item')}</legend>
           {item ? (
-            <ChosenItem item={item} onChange={() => { update({ itemCode: undefined, checklist: {}, scans: {} }); }} />
+            <ChosenItem
+              item={item}
+              onChange={() => {
+                update({ itemCode: undefined, checklist: {}, scans: {} });
+              }}
+            />
           ) : (
             <ItemPicker draft={draft} update={update} error={problem('item')} search={(query) => search.find(query)} />
           )}
@@ -111,16 +122,43 @@ export function NewCase({ draft, onDraft, onRegistered }: NewCaseProps) {
 
         <fieldset className="step">
           <legend>{t('newCase.step.applicant')}</legend>
-          <PersonFields prefix="applicant" person={draft.applicant} onChange={(applicant) => { update({ applicant }); }} problem={problem} />
+          <PersonFields
+            prefix="applicant"
+            person={draft.applicant}
+            onChange={(applicant) => {
+              update({ applicant });
+            }}
+            problem={problem}
+          />
           <label className="choice">
-            <input type="checkbox" checked={draft.hasProxy} onChange={(event) => { update({ hasProxy: event.target.checked }); }} />
+            <input
+              type="checkbox"
+              checked={draft.hasProxy}
+              onChange={(event) => {
+                update({ hasProxy: event.target.checked });
+              }}
+            />
             {t('newCase.hasProxy')}
           </label>
           {draft.hasProxy ? (
             <div className="proxy">
-              <PersonFields prefix="proxy" person={draft.proxy} onChange={(proxy) => { update({ proxy: { ...draft.proxy, ...proxy } }); }} problem={problem} />
+              <PersonFields
+                prefix="proxy"
+                person={draft.proxy}
+                onChange={(proxy) => {
+                  update({ proxy: { ...draft.proxy, ...proxy } });
+                }}
+                problem={problem}
+              />
               <div data-field="proxy.relation">
-                <Field label={t('newCase.relation')} value={draft.proxy.relation} onChange={(relation) => { update({ proxy: { ...draft.proxy, relation } }); }} error={problem('proxy.relation')} />
+                <Field
+                  label={t('newCase.relation')}
+                  value={draft.proxy.relation}
+                  onChange={(relation) => {
+                    update({ proxy: { ...draft.proxy, relation } });
+                  }}
+                  error={problem('proxy.relation')}
+                />
               </div>
             </div>
           ) : null}
@@ -133,7 +171,14 @@ export function NewCase({ draft, onDraft, onRegistered }: NewCaseProps) {
             <legend>{t('newCase.step.outcome')}</legend>
             {outcomes.map((candidate) => (
               <label key={candidate} className="choice">
-                <input type="radio" name="outcome" checked={candidate === outcome} onChange={() => { update({ outcome: candidate }); }} />
+                <input
+                  type="radio"
+                  name="outcome"
+                  checked={candidate === outcome}
+                  onChange={() => {
+                    update({ outcome: candidate });
+                  }}
+                />
                 {t(`outcome.${candidate}`)}
               </label>
             ))}
@@ -142,7 +187,13 @@ export function NewCase({ draft, onDraft, onRegistered }: NewCaseProps) {
             </p>
             <label className="field">
               {t('newCase.note')}
-              <textarea value={draft.note} onChange={(event) => { update({ note: event.target.value }); }} rows={2} />
+              <textarea
+                value={draft.note}
+                onChange={(event) => {
+                  update({ note: event.target.value });
+                }}
+                rows={2}
+              />
             </label>
           </fieldset>
         ) : null}
@@ -181,7 +232,9 @@ function ChosenItem({ item, onChange }: { readonly item: ServiceItem; readonly o
         {item.timeLimitWorkingDays === null ? t('newCase.noLimit') : t('newCase.limit', { days: item.timeLimitWorkingDays })}
         {item.fee ? ` · ${t('newCase.fee')}` : ''}
       </p>
-      <button type="button" onClick={onChange}>{t('newCase.changeItem')}</button>
+      <button type="button" onClick={onChange}>
+        {t('newCase.changeItem')}
+      </button>
     </div>
   );
 }
@@ -214,7 +267,9 @@ function ItemPicker(props: {
         autoComplete="off"
         role="searchbox"
         error={props.error}
-        onChange={(query) => { update({ query }); }}
+        onChange={(query) => {
+          update({ query });
+        }}
         onKeyDown={(event) => {
           if (event.key !== 'Enter' || event.ctrlKey) return;
           // Enter here picks an item, never submits the form: with nothing found (yet), it does nothing.
@@ -225,7 +280,14 @@ function ItemPicker(props: {
       />
       <div className="sectors" role="group" aria-label={t('newCase.sectors')}>
         {catalog?.sectors.map((sector) => (
-          <button key={sector.code} type="button" aria-pressed={draft.sector === sector.code && !draft.query} onClick={() => { update({ sector: sector.code, query: '' }); }}>
+          <button
+            key={sector.code}
+            type="button"
+            aria-pressed={draft.sector === sector.code && !draft.query}
+            onClick={() => {
+              update({ sector: sector.code, query: '' });
+            }}
+          >
             {pick(sector.name)}
           </button>
         ))}
@@ -234,7 +296,12 @@ function ItemPicker(props: {
       <ul className="item-results">
         {results.map((candidate) => (
           <li key={candidate.code}>
-            <button type="button" onClick={() => { choose(candidate); }}>
+            <button
+              type="button"
+              onClick={() => {
+                choose(candidate);
+              }}
+            >
               {pick(candidate.name)} <span className="code">{candidate.code}</span>
             </button>
           </li>
@@ -261,7 +328,15 @@ function PersonFields(props: {
   return (
     <div className="person">
       <div data-field={`${prefix}.name`}>
-        <Field label={t(`person.${prefix}.name`)} value={person.name} autoComplete="off" onChange={(name) => { set({ name }); }} error={props.problem(`${prefix}.name`)} />
+        <Field
+          label={t(`person.${prefix}.name`)}
+          value={person.name}
+          autoComplete="off"
+          onChange={(name) => {
+            set({ name });
+          }}
+          error={props.problem(`${prefix}.name`)}
+        />
       </div>
       <div data-field={`${prefix}.idNumber`}>
         <Field
@@ -272,15 +347,33 @@ function PersonFields(props: {
           maxLength={22}
           spellCheck={false}
           className="id-number"
-          onChange={(idNumber) => { set({ idNumber }); }}
+          onChange={(idNumber) => {
+            set({ idNumber });
+          }}
           error={typing ? describe(typing) : props.problem(`${prefix}.idNumber`)}
           hint={t('person.idNumberHint')}
         />
       </div>
       <div data-field={`${prefix}.phone`}>
-        <Field label={t('person.phone')} type="tel" value={person.phone} autoComplete="off" onChange={(phone) => { set({ phone }); }} error={phoneTyping ? describe(phoneTyping) : props.problem(`${prefix}.phone`)} />
+        <Field
+          label={t('person.phone')}
+          type="tel"
+          value={person.phone}
+          autoComplete="off"
+          onChange={(phone) => {
+            set({ phone });
+          }}
+          error={phoneTyping ? describe(phoneTyping) : props.problem(`${prefix}.phone`)}
+        />
       </div>
-      <Field label={t('person.address')} value={person.address} autoComplete="off" onChange={(address) => { set({ address }); }} />
+      <Field
+        label={t('person.address')}
+        value={person.address}
+        autoComplete="off"
+        onChange={(address) => {
+          set({ address });
+        }}
+      />
     </div>
   );
 }
@@ -299,11 +392,17 @@ function Checklist(props: {
   return (
     <fieldset data-field="checklist" className="step checklist">
       <legend>{t('newCase.step.materials')}</legend>
-      {props.error ? <p className="field-error" role="alert">{props.error}</p> : null}
+      {props.error ? (
+        <p className="field-error" role="alert">
+          {props.error}
+        </p>
+      ) : null}
       {/* Only what every applicant must bring: whether an optional paper applies (a proxy's letter) is the clerk's call, row by row. */}
       <button
         type="button"
-        onClick={() => { update({ checklist: { ...draft.checklist, ...Object.fromEntries(item.materials.filter((m) => m.required).map((m) => [m.id, 'received'])) } }); }}
+        onClick={() => {
+          update({ checklist: { ...draft.checklist, ...Object.fromEntries(item.materials.filter((m) => m.required).map((m) => [m.id, 'received'])) } });
+        }}
       >
         {t('newCase.allReceived')}
       </button>
@@ -319,7 +418,14 @@ function Checklist(props: {
                 <div role="radiogroup" aria-label={pick(material.name)}>
                   {(['received', 'missing', ...(material.required ? [] : ['notApplicable' as const])] as const).map((value) => (
                     <label key={value} className="choice">
-                      <input type="radio" name={`material-${material.id}`} checked={draft.checklist[material.id] === value} onChange={() => { mark(material.id, value); }} />
+                      <input
+                        type="radio"
+                        name={`material-${material.id}`}
+                        checked={draft.checklist[material.id] === value}
+                        onChange={() => {
+                          mark(material.id, value);
+                        }}
+                      />
                       {t(`material.${value}`)}
                     </label>
                   ))}

@@ -30,10 +30,29 @@ export function NewClerkForm(props: { readonly data: KioskData; readonly onAdded
   return (
     <form onSubmit={(event) => void submit(event)} noValidate>
       <Field label={t('clerk.name')} value={name} onChange={setName} autoFocus autoComplete="off" error={nameError} />
-      <Field label={t('clerk.pin')} type="password" inputMode="numeric" autoComplete="new-password" value={pin} onChange={setPin} hint={t('clerk.pinHint')} error={pinError} />
-      <Field label={t('clerk.pinAgain')} type="password" inputMode="numeric" autoComplete="new-password" value={confirmation} onChange={setConfirmation} error={confirmError} />
+      <Field
+        label={t('clerk.pin')}
+        type="password"
+        inputMode="numeric"
+        autoComplete="new-password"
+        value={pin}
+        onChange={setPin}
+        hint={t('clerk.pinHint')}
+        error={pinError}
+      />
+      <Field
+        label={t('clerk.pinAgain')}
+        type="password"
+        inputMode="numeric"
+        autoComplete="new-password"
+        value={confirmation}
+        onChange={setConfirmation}
+        error={confirmError}
+      />
       {error && !nameError && !pinError && !confirmError ? <Alert>{describe(error)}</Alert> : null}
-      <button type="submit" className="primary">{t('clerk.add')}</button>
+      <button type="submit" className="primary">
+        {t('clerk.add')}
+      </button>
     </form>
   );
 }

@@ -30,8 +30,7 @@ export function Receipt({ caseNumber, replaces }: { readonly caseNumber: string;
   if (!view.ok) return <Alert>{t('case.history.noCreatedEvent')}</Alert>;
   const { state } = view.value;
   const created = doc.events[0];
-  const named = (mark: 'received' | 'missing') =>
-    state.item.materials.filter((m) => state.materials[m.id] === mark).map((m) => pick(m.name));
+  const named = (mark: 'received' | 'missing') => state.item.materials.filter((m) => state.materials[m.id] === mark).map((m) => pick(m.name));
   const received = named('received');
   const missing = named('missing');
   const due = dueOf(doc, county.calendar);
@@ -57,8 +56,22 @@ export function Receipt({ caseNumber, replaces }: { readonly caseNumber: string;
         >
           {t('receipt.print')}
         </button>
-        <button type="button" onClick={() => { go({ name: 'newCase' }); }}>{t('receipt.next')}</button>
-        <button type="button" onClick={() => { go({ name: 'case', caseNumber }); }}>{t('receipt.openCase')}</button>
+        <button
+          type="button"
+          onClick={() => {
+            go({ name: 'newCase' });
+          }}
+        >
+          {t('receipt.next')}
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            go({ name: 'case', caseNumber });
+          }}
+        >
+          {t('receipt.openCase')}
+        </button>
         <p className="hint">{t('receipt.pdfHint')}</p>
         {replaces ? <Alert tone="info">{t('receipt.replaces', { old: replaces })}</Alert> : null}
         {printProblem ? <Alert>{t('receipt.printFailed', { reason: printProblem })}</Alert> : null}
@@ -68,20 +81,30 @@ export function Receipt({ caseNumber, replaces }: { readonly caseNumber: string;
         <header>
           <h1>{t('receipt.title')}</h1>
           {replaces ? <p className="replaces">{t('receipt.replacesPrinted', { old: replaces })}</p> : null}
-          <p>{data.enrollment.townName} {data.enrollment.villageName} {t('receipt.hall')}</p>
+          <p>
+            {data.enrollment.townName} {data.enrollment.villageName} {t('receipt.hall')}
+          </p>
         </header>
         <div className="receipt-body">
           <dl>
             <dt>{t('receipt.caseNumber')}</dt>
-            <dd className="case-number" data-testid="receipt-case-number">{caseNumber}</dd>
+            <dd className="case-number" data-testid="receipt-case-number">
+              {caseNumber}
+            </dd>
             <dt>{t('receipt.item')}</dt>
-            <dd>{pick(state.item.name)} <span className="item-code">({state.item.code})</span></dd>
+            <dd>
+              {pick(state.item.name)} <span className="item-code">({state.item.code})</span>
+            </dd>
             <dt>{t('receipt.applicant')}</dt>
-            <dd>{state.applicant.name} {state.applicant.idNumberMasked}</dd>
+            <dd>
+              {state.applicant.name} {state.applicant.idNumberMasked}
+            </dd>
             {state.proxy ? (
               <>
                 <dt>{t('receipt.proxy')}</dt>
-                <dd>{state.proxy.name} {state.proxy.idNumberMasked} ({state.proxy.relation})</dd>
+                <dd>
+                  {state.proxy.name} {state.proxy.idNumberMasked} ({state.proxy.relation})
+                </dd>
               </>
             ) : null}
             <dt>{t('receipt.received')}</dt>

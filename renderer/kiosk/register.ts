@@ -47,9 +47,7 @@ export async function registerCase(
   if (!number.ok) return number;
   const caseNumber = number.value;
   const applicant = await data.sealApplicant(personInput(draft.applicant));
-  const proxy = draft.hasProxy
-    ? { ...(await data.sealApplicant(personInput(draft.proxy))), relation: draft.proxy.relation.trim() }
-    : undefined;
+  const proxy = draft.hasProxy ? { ...(await data.sealApplicant(personInput(draft.proxy))), relation: draft.proxy.relation.trim() } : undefined;
   const files = await attachScans(data, caseNumber, draft.scans);
   if (!files.ok) {
     await data.discardFiles(caseNumber);

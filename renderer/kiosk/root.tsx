@@ -80,13 +80,27 @@ function Kiosk({ shell, idleLockMs }: KioskProps) {
 
   switch (boot.stage) {
     case 'loading':
-      return <p className="loading" role="status">{t('boot.loading')}</p>;
+      return (
+        <p className="loading" role="status">
+          {t('boot.loading')}
+        </p>
+      );
     case 'failed':
       return <Alert>{t('boot.failed', { reason: boot.message })}</Alert>;
     case 'insecure':
       return <Alert>{t('boot.insecure')}</Alert>;
     case 'unreadable':
-      return <UnreadableData shell={shell} enrollment={boot.enrollment} onRemoved={() => void open(boot.enrollment).catch((error: unknown) => { setBoot({ stage: 'failed', message: String(error) }); })} />;
+      return (
+        <UnreadableData
+          shell={shell}
+          enrollment={boot.enrollment}
+          onRemoved={() =>
+            void open(boot.enrollment).catch((error: unknown) => {
+              setBoot({ stage: 'failed', message: String(error) });
+            })
+          }
+        />
+      );
     case 'setup':
       return <Setup shell={shell} onEnrolled={(enrollment) => open(enrollment, true)} />;
     case 'ready':

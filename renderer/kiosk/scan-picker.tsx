@@ -29,13 +29,25 @@ export function ScanPicker(props: { readonly scans: readonly AttachedScan[]; rea
       {/* The browser's own file button speaks the computer's language ("Choose Files"): it is hidden, and this label is the button. */}
       <label className="attach button-like">
         {t('newCase.attach')}
-        <input type="file" className="visually-hidden" accept="image/jpeg,image/png,application/pdf" multiple onChange={(event) => void add(event.target.files)} />
+        <input
+          type="file"
+          className="visually-hidden"
+          accept="image/jpeg,image/png,application/pdf"
+          multiple
+          onChange={(event) => void add(event.target.files)}
+        />
       </label>
       {props.scans.length === 0 ? <span className="scan-none">{t('newCase.noFileChosen')}</span> : null}
       {props.scans.map((scan) => (
-        <span key={scan.name} className="scan-name">{scan.name}</span>
+        <span key={scan.name} className="scan-name">
+          {scan.name}
+        </span>
       ))}
-      {error ? <p className="field-error" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </>
   );
 }

@@ -70,29 +70,32 @@ export function Setup(props: { readonly shell: KioskShell; readonly onEnrolled: 
       <p>{t('setup.intro')}</p>
       <form onSubmit={submit} noValidate>
         <Field label={t('setup.hubUrl')} value={hub} onChange={setHub} inputMode="url" autoComplete="off" error={hubError} />
-        <Field
-          label={t('setup.code')}
-          value={code}
-          onChange={setCode}
-          autoFocus
-          autoComplete="off"
-          hint={t('setup.codeHint')}
-          error={codeError}
-        />
-        {error && !hubError && !codeError ? (
-          <Alert>{describe(error)}</Alert>
-        ) : null}
+        <Field label={t('setup.code')} value={code} onChange={setCode} autoFocus autoComplete="off" hint={t('setup.codeHint')} error={codeError} />
+        {error && !hubError && !codeError ? <Alert>{describe(error)}</Alert> : null}
         {storeProblem ? <Alert>{t('setup.secretsUnavailable', { reason: storeProblem })}</Alert> : null}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('setup.enrolling') : t('setup.enroll')}
         </button>
         {camera ? null : (
-          <button type="button" disabled={busy} onClick={() => { setCamera(true); }}>{t('setup.scanWithCamera')}</button>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => {
+              setCamera(true);
+            }}
+          >
+            {t('setup.scanWithCamera')}
+          </button>
         )}
       </form>
       {camera ? (
         <Suspense fallback={<p role="status">{t('boot.loading')}</p>}>
-          <CameraScan onRead={onScanned} onClose={() => { setCamera(false); }} />
+          <CameraScan
+            onRead={onScanned}
+            onClose={() => {
+              setCamera(false);
+            }}
+          />
         </Suspense>
       ) : null}
     </main>

@@ -19,7 +19,11 @@ interface PressedOutcome {
   readonly last: string | undefined;
 }
 
-const lastSyncOf = (state: SyncState) => [state.lastPushAt, state.lastPullAt].filter((at): at is string => at !== undefined).sort().at(-1);
+const lastSyncOf = (state: SyncState) =>
+  [state.lastPushAt, state.lastPullAt]
+    .filter((at): at is string => at !== undefined)
+    .sort()
+    .at(-1);
 
 export function SyncIndicator() {
   const { data } = useSession();

@@ -11,7 +11,15 @@ import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { KioskShell } from './shell.js';
 
-export function UnreadableData({ shell, enrollment, onRemoved }: { readonly shell: KioskShell; readonly enrollment: KioskEnrollment; readonly onRemoved: () => void }) {
+export function UnreadableData({
+  shell,
+  enrollment,
+  onRemoved,
+}: {
+  readonly shell: KioskShell;
+  readonly enrollment: KioskEnrollment;
+  readonly onRemoved: () => void;
+}) {
   const { t } = useI18n();
   const [pin, setPin] = useState('');
   const [problem, setProblem] = useState<string>();
@@ -38,8 +46,12 @@ export function UnreadableData({ shell, enrollment, onRemoved }: { readonly shel
       <form onSubmit={(event) => void submit(event)} noValidate>
         <h2>{t('boot.removeUnreadable')}</h2>
         <p className="hint">{t('boot.removeUnreadableHint', { village: enrollment.villageName })}</p>
-        {technician ? <Field label={t('diagnostics.pin')} type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={setPin} error={problem} /> : null}
-        <button type="submit" disabled={busy}>{t('boot.removeUnreadable')}</button>
+        {technician ? (
+          <Field label={t('diagnostics.pin')} type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={setPin} error={problem} />
+        ) : null}
+        <button type="submit" disabled={busy}>
+          {t('boot.removeUnreadable')}
+        </button>
       </form>
     </main>
   );

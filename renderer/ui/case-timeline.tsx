@@ -23,7 +23,11 @@ export function useActorName(place: CasePlace | undefined): (actor: Actor) => st
   };
 }
 
-export function CaseTimeline(props: { readonly timeline: readonly TimelineEntry[]; readonly materialName: (id: string) => string; readonly place?: CasePlace | undefined }) {
+export function CaseTimeline(props: {
+  readonly timeline: readonly TimelineEntry[];
+  readonly materialName: (id: string) => string;
+  readonly place?: CasePlace | undefined;
+}) {
   const { t, describe, locale } = useI18n();
   const actorName = useActorName(props.place);
   return (
@@ -35,9 +39,12 @@ export function CaseTimeline(props: { readonly timeline: readonly TimelineEntry[
           return (
             <li key={event.id} className={entry.ignored ? 'ignored' : entry.foreign ? 'foreign' : undefined}>
               <time dateTime={event.at}>{formatInstant(locale, event.at)}</time>{' '}
-              <strong>{entry.foreign ? t('event.foreign') : t(`event.${entry.event.type}`)}</strong>{' '}
-              <span className="actor">{actorName(event.actor)}</span>
-              {entry.foreign ? <p className="foreign-note">{t('case.foreignEvent')}</p> : <EventDetails event={entry.event} materialName={props.materialName} />}
+              <strong>{entry.foreign ? t('event.foreign') : t(`event.${entry.event.type}`)}</strong> <span className="actor">{actorName(event.actor)}</span>
+              {entry.foreign ? (
+                <p className="foreign-note">{t('case.foreignEvent')}</p>
+              ) : (
+                <EventDetails event={entry.event} materialName={props.materialName} />
+              )}
               {entry.ignored ? <p className="ignored-note">{t('case.ignored', { reason: describe(entry.ignored) })}</p> : null}
             </li>
           );

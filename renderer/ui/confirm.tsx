@@ -23,7 +23,14 @@ export function ConfirmButton({ action, text, ready, onConfirm, className, disab
   const [asking, setAsking] = useState(false);
   if (!asking) {
     return (
-      <button type="button" className={className} disabled={disabled} onClick={() => { if (!ready || ready()) setAsking(true); }}>
+      <button
+        type="button"
+        className={className}
+        disabled={disabled}
+        onClick={() => {
+          if (!ready || ready()) setAsking(true);
+        }}
+      >
         {action}
       </button>
     );
@@ -33,10 +40,25 @@ export function ConfirmButton({ action, text, ready, onConfirm, className, disab
     <div className="confirm" role="alertdialog" aria-label={t('confirm.question', { action })}>
       <p>{t('confirm.question', { action })}</p>
       {saved ? <p className="confirm-text">{t('confirm.withText', { text: saved })}</p> : null}
-      <button type="button" className="primary" autoFocus onClick={() => { setAsking(false); onConfirm(); }}>
+      <button
+        type="button"
+        className="primary"
+        autoFocus
+        onClick={() => {
+          setAsking(false);
+          onConfirm();
+        }}
+      >
         {t('confirm.yes', { action })}
       </button>
-      <button type="button" onClick={() => { setAsking(false); }}>{t('confirm.no')}</button>
+      <button
+        type="button"
+        onClick={() => {
+          setAsking(false);
+        }}
+      >
+        {t('confirm.no')}
+      </button>
     </div>
   );
 }

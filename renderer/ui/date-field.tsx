@@ -13,8 +13,7 @@ import { formatDate } from './format.js';
 import { useI18n } from './i18n.js';
 
 /** The calendar date a picked day stands for (DayPicker hands out local midnights). */
-const dateText = (day: Date) =>
-  `${String(day.getFullYear())}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+const dateText = (day: Date) => `${String(day.getFullYear())}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
 
 /** The local midnight DayPicker shows for a calendar date. */
 const dayOf = (value: string): Date | undefined => {
@@ -38,12 +37,21 @@ export function DateField(props: { readonly label: string; readonly value: strin
           aria-labelledby={`${id}-label ${id}-value`}
           aria-expanded={open}
           aria-controls={`${id}-calendar`}
-          onClick={() => { setOpen(!open); }}
+          onClick={() => {
+            setOpen(!open);
+          }}
         >
           <span id={`${id}-value`}>{selected ? formatDate(locale, props.value) : t('date.none')}</span>
         </button>
         {selected ? (
-          <button type="button" className="link" onClick={() => { props.onChange(''); }} aria-label={t('date.clearLabel', { label: props.label })}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              props.onChange('');
+            }}
+            aria-label={t('date.clearLabel', { label: props.label })}
+          >
             {t('date.clear')}
           </button>
         ) : null}

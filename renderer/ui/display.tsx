@@ -20,14 +20,20 @@ export function DisplayProvider(props: { readonly preferences: Pick<Storage, 'ge
   // Chinese unless the clerk chose otherwise: the hall's language, whatever the machine's OS was set to.
   const [locale, setLocaleState] = useState<Locale>(() => pickLocale(preferences.getItem(LOCALE_KEY), []));
   const [elder, setElderState] = useState(() => preferences.getItem(ELDER_KEY) === 'on');
-  const setLocale = useCallback((next: Locale) => {
-    preferences.setItem(LOCALE_KEY, next);
-    setLocaleState(next);
-  }, [preferences]);
-  const setElder = useCallback((on: boolean) => {
-    preferences.setItem(ELDER_KEY, on ? 'on' : 'off');
-    setElderState(on);
-  }, [preferences]);
+  const setLocale = useCallback(
+    (next: Locale) => {
+      preferences.setItem(LOCALE_KEY, next);
+      setLocaleState(next);
+    },
+    [preferences],
+  );
+  const setElder = useCallback(
+    (on: boolean) => {
+      preferences.setItem(ELDER_KEY, on ? 'on' : 'off');
+      setElderState(on);
+    },
+    [preferences],
+  );
   useEffect(() => {
     document.documentElement.lang = locale;
     document.documentElement.classList.toggle('elder', elder);

@@ -26,8 +26,16 @@ export function Field({ label, value, onChange, error, hint, ...input }: FieldPr
         aria-describedby={described || undefined}
         {...input}
       />
-      {hint && !error ? <p id={`${id}-hint`} className="hint">{hint}</p> : null}
-      {error ? <p id={`${id}-error`} className="field-error" role="alert">{error}</p> : null}
+      {hint && !error ? (
+        <p id={`${id}-hint`} className="hint">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -29,13 +29,27 @@ interface Tally {
 }
 let tallies: Tally[] = [];
 try {
-  tallies = readFileSync(report, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Tally);
+  tallies = readFileSync(report, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Tally);
 } catch {
   // No scenario got as far as its tally: the failures above say why.
 }
 rmSync(folder, { recursive: true, force: true });
 console.log('\nfaults suite: what each fault cost');
-console.table(tallies.map((t) => ({ scenario: t.scenario, rounds: t.rounds, 'cases acknowledged': t.cases, lost: t.lost, duplicated: t.duplicated, mixed: t.mixed, mismatched: t.mismatched })));
+console.table(
+  tallies.map((t) => ({
+    scenario: t.scenario,
+    rounds: t.rounds,
+    'cases acknowledged': t.cases,
+    lost: t.lost,
+    duplicated: t.duplicated,
+    mixed: t.mixed,
+    mismatched: t.mismatched,
+  })),
+);
 const failed = vitest.state.getCountOfFailedTests();
 const clean = tallies.length > 0 && tallies.every((t) => t.lost + t.duplicated + t.mixed + t.mismatched === 0);
 console.log(failed === 0 && clean ? 'all zero: nothing lost, duplicated or mixed, no mismatch' : `NOT CLEAN: ${String(failed)} failed test(s)`);

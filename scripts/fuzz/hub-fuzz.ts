@@ -43,7 +43,26 @@ function random(seed: number): () => number {
   };
 }
 
-const PATH_TRICKS = ['..', '%2e%2e', '%2E%2E%2F', '..%2f', '%252e%252e', '%c0%ae%c0%ae', '..\\', '%5c', '%00', '.%00.', '//', '%2f', '~', '%ff', '%', '%zz', '\u202e', '😀'];
+const PATH_TRICKS = [
+  '..',
+  '%2e%2e',
+  '%2E%2E%2F',
+  '..%2f',
+  '%252e%252e',
+  '%c0%ae%c0%ae',
+  '..\\',
+  '%5c',
+  '%00',
+  '.%00.',
+  '//',
+  '%2f',
+  '~',
+  '%ff',
+  '%',
+  '%zz',
+  '\u202e',
+  '😀',
+];
 const HUGE = 9 * 1024 * 1024;
 /** HTTP header values are bytes 0x20–0x7e here: anything else the client itself refuses to send. */
 const headerSafe = (text: string) => text.replace(/[^\x20-\x7e]/g, '').slice(0, 200);
@@ -74,7 +93,15 @@ export function fuzzRequests(target: FuzzTarget, count: number, seed = 1): Draft
       () => '../'.repeat(8) + 'etc/passwd',
       () => '\u0000\ud800',
       () => (depth > 3 ? [] : Array.from({ length: Math.floor(next() * 4) }, () => junkValue(depth + 1))),
-      () => (depth > 3 ? {} : { _id: junkValue(depth + 1), __proto__: { admin: true }, constructor: { prototype: {} }, [pick(['docs', 'code', 'name', 'type', 'keys', 'new_edits', 'events', 'reason', 'size'])]: junkValue(depth + 1) }),
+      () =>
+        depth > 3
+          ? {}
+          : {
+              _id: junkValue(depth + 1),
+              __proto__: { admin: true },
+              constructor: { prototype: {} },
+              [pick(['docs', 'code', 'name', 'type', 'keys', 'new_edits', 'events', 'reason', 'size'])]: junkValue(depth + 1),
+            },
     ])();
   const body = (): string | Uint8Array<ArrayBuffer> =>
     pick<() => string | Uint8Array<ArrayBuffer>>([
@@ -91,14 +118,22 @@ export function fuzzRequests(target: FuzzTarget, count: number, seed = 1): Draft
       () => Uint8Array.from({ length: 512 }, () => Math.floor(next() * 256)),
       () => JSON.stringify({ code: junkValue(), appVersion: junkValue() }),
       () => JSON.stringify({ name: junkValue(), password: junkValue() }),
-      () => JSON.stringify({ type: pick(['approved', 'rejected', 'returnedForMaterials', 'forwarded', 'note', 'created']), reason: junkValue(), missing: junkValue(), to: junkValue(), text: junkValue() }),
+      () =>
+        JSON.stringify({
+          type: pick(['approved', 'rejected', 'returnedForMaterials', 'forwarded', 'note', 'created']),
+          reason: junkValue(),
+          missing: junkValue(),
+          to: junkValue(),
+          text: junkValue(),
+        }),
     ])();
   // Lone surrogates cannot be percent-encoded at all; the rest of a junk value can.
   const trick = () => (chance(0.5) ? pick(PATH_TRICKS) : encodeURIComponent(String(junkValue()).replace(/[\ud800-\udfff]/g, '')).slice(0, 200));
   const paths = [
     () => `/sync/${db}/`,
     () => `/sync/${db}/_bulk_docs`,
-    () => `/sync/${db}/_changes?since=${trick()}&limit=${pick(['-1', '1e9', 'x', '[]'])}&feed=${pick(['longpoll', 'continuous', 'eventsource', 'normal'])}&timeout=${pick(['1', '-5', '9999999999'])}`,
+    () =>
+      `/sync/${db}/_changes?since=${trick()}&limit=${pick(['-1', '1e9', 'x', '[]'])}&feed=${pick(['longpoll', 'continuous', 'eventsource', 'normal'])}&timeout=${pick(['1', '-5', '9999999999'])}`,
     () => `/sync/${db}/_all_docs?keys=${trick()}&include_docs=${pick(['true', '1', '{}'])}`,
     () => `/sync/${db}/_bulk_get?revs=${trick()}`,
     () => `/sync/${db}/_revs_diff`,
@@ -138,12 +173,16 @@ export function fuzzRequests(target: FuzzTarget, count: number, seed = 1): Draft
     const headers: Record<string, string> = {};
     const auth = next();
     if (auth < 0.35) headers.authorization = target.kioskAuthorization;
-    else if (auth < 0.45) headers.authorization = pick(['Basic', 'Basic !!!', `Basic ${btoa('kiosk-x:y')}`, `Bearer ${'a'.repeat(8000)}`, 'Basic '.padEnd(6000, '=')]);
+    else if (auth < 0.45)
+      headers.authorization = pick(['Basic', 'Basic !!!', `Basic ${btoa('kiosk-x:y')}`, `Bearer ${'a'.repeat(8000)}`, 'Basic '.padEnd(6000, '=')]);
     if (chance(0.35)) {
-      headers.cookie = chance(0.8) ? target.reviewer.cookie : pick(['cunban_session=', 'cunban_session=%%%', `cunban_session=${'x'.repeat(4000)}`, 'a=b; cunban_session=1; cunban_session=2']);
+      headers.cookie = chance(0.8)
+        ? target.reviewer.cookie
+        : pick(['cunban_session=', 'cunban_session=%%%', `cunban_session=${'x'.repeat(4000)}`, 'a=b; cunban_session=1; cunban_session=2']);
       if (chance(0.8)) headers['x-cunban-csrf'] = chance(0.7) ? target.reviewer.csrf : headerSafe(String(junkValue()));
     }
-    if (chance(0.2)) headers['content-type'] = pick(['application/json', 'text/plain', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', '']);
+    if (chance(0.2))
+      headers['content-type'] = pick(['application/json', 'text/plain', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', '']);
     if (chance(0.1)) headers.range = pick(['bytes=0-', 'bytes=-1', 'bytes=999999999-', 'bytes=1-0', 'items=0-1']);
     if (chance(0.1)) headers.origin = pick(['app://cunban', 'https://evil.example', 'null']);
     if (chance(0.05)) headers['accept-encoding'] = 'gzip, deflate, br, x'.repeat(100);

@@ -121,7 +121,10 @@ export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: R
       const batch = await readBatch(s, q.qs, context.signal, withDocs);
       return batch.ok ? reply(200, batch.page) : batch.reply;
     }
-    const limits = pollLimits(options.proxyReadTimeoutMs ?? DEFAULT_PROXY_READ_TIMEOUT_MS, heartbeat === undefined ? undefined : heartbeat === 'true' ? LONGPOLL_TIMEOUT_MS : Number(heartbeat));
+    const limits = pollLimits(
+      options.proxyReadTimeoutMs ?? DEFAULT_PROXY_READ_TIMEOUT_MS,
+      heartbeat === undefined ? undefined : heartbeat === 'true' ? LONGPOLL_TIMEOUT_MS : Number(heartbeat),
+    );
     const timeoutMs = longPollTimeout(q.qs.timeout, Math.random, limits.pollMs);
     options.metrics?.longPolls.inc();
     const answer = longPoll(s, q.qs, context.signal, withDocs, timeoutMs).finally(() => options.metrics?.longPolls.dec());

@@ -17,11 +17,14 @@ export function docEndpoints(ctx: GatewayContext, write: WriteCases) {
     if (!result.ok) return fromStore(result);
     // With open_revs: a list of leaves, each `{ok: doc}` or `{missing: rev}`.
     if (Array.isArray(result.value)) {
-      return reply(200, result.value.map((leaf) => {
-        if (!leaf.ok) return leaf;
-        const doc = presentTo(s.reader, s.database, leaf.ok);
-        return doc ? { ok: doc } : { missing: leaf.ok._rev };
-      }));
+      return reply(
+        200,
+        result.value.map((leaf) => {
+          if (!leaf.ok) return leaf;
+          const doc = presentTo(s.reader, s.database, leaf.ok);
+          return doc ? { ok: doc } : { missing: leaf.ok._rev };
+        }),
+      );
     }
     const doc = presentTo(s.reader, s.database, result.value);
     return doc ? reply(200, doc) : failure(404, 'not_found', 'missing');

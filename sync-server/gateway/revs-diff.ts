@@ -13,7 +13,8 @@ export function revsDiffEndpoint(ctx: GatewayContext): (s: Scoped, context: Rout
     const parsed = await context.json(MAX_BODY_BYTES);
     if (!parsed.ok) return parsed.error;
     // Exactly CouchDB's shape, checked here: the embedded store crashed on other shapes.
-    const valid = isJsonObject(parsed.value) && Object.values(parsed.value).every((revs) => Array.isArray(revs) && revs.every((rev) => typeof rev === 'string'));
+    const valid =
+      isJsonObject(parsed.value) && Object.values(parsed.value).every((revs) => Array.isArray(revs) && revs.every((rev) => typeof rev === 'string'));
     if (!valid) return failure(400, 'bad_request', 'Expected an object of document ids to revision lists.');
     return fromStore(await store.request({ db: s.db, path: '_revs_diff', method: 'POST', body: parsed.value }));
   }

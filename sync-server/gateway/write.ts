@@ -65,9 +65,7 @@ export function writeCases(ctx: GatewayContext): WriteCases {
       if (!q.ok) log(`quarantine write failed for ${s.kiosk.kioskId}: ${q.error.reason}`);
     }
     const failed = new Set(written.filter((row) => row.error).map((row) => row.id));
-    const committed = newEdits
-      ? written.filter((row) => row.ok).map((row) => row.id)
-      : accepted.map((doc) => doc._id).filter((id) => !failed.has(id));
+    const committed = newEdits ? written.filter((row) => row.ok).map((row) => row.id) : accepted.map((doc) => doc._id).filter((id) => !failed.has(id));
     if (committed.length > 0) {
       // A replicator's write (new_edits=false) may have opened a second branch beside a decision: merge now.
       if (!newEdits) {
@@ -80,7 +78,12 @@ export function writeCases(ctx: GatewayContext): WriteCases {
       ctx.onVillageWritten?.(s.kiosk.village);
     }
     // CouchDB's per-document shape; hubs since 0.2.0 add what kind of refusal it is, which other clients ignore.
-    const refusalOf = (entry: QuarantineEntry) => ({ id: entry.docId, error: 'forbidden', reason: entry.reason, ...(entry.code ? { cunban: { code: entry.code } } : {}) });
+    const refusalOf = (entry: QuarantineEntry) => ({
+      id: entry.docId,
+      error: 'forbidden',
+      reason: entry.reason,
+      ...(entry.code ? { cunban: { code: entry.code } } : {}),
+    });
     if (!newEdits) return { ok: true, results: [...[...refusals.values()].map(refusalOf), ...written] };
     // Pair answers to documents by id, not by position: a store need not keep the request's order.
     const answers = new Map<string, (typeof written)[number][]>();

@@ -49,7 +49,8 @@ function keyOf(parsed: ipaddr.IPv4 | ipaddr.IPv6 | undefined): string {
 function strictAddress(address: string, fallback: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   // IPv4 only as four decimal parts (not `0177.0.0.1`, `2130706433`); IPv6 as IPv6, its dotted tail likewise.
   const dotted = /[.]/.test(address) ? address.replace(/^.*:/, '') : undefined;
-  const strict = ipaddr.isValid(address) && (address.includes(':') || dotted !== undefined) && (dotted === undefined || ipaddr.IPv4.isValidFourPartDecimal(dotted));
+  const strict =
+    ipaddr.isValid(address) && (address.includes(':') || dotted !== undefined) && (dotted === undefined || ipaddr.IPv4.isValidFourPartDecimal(dotted));
   if (strict) return ipaddr.process(address);
   return address === fallback ? undefined : strictAddress(fallback, fallback);
 }

@@ -25,8 +25,7 @@ export const reply = (status: number, body: unknown, headers?: Record<string, st
   body,
   ...(headers ? { headers } : {}),
 });
-export const failure = (status: number, error: string, reason: string, headers?: Record<string, string>) =>
-  reply(status, { error, reason }, headers);
+export const failure = (status: number, error: string, reason: string, headers?: Record<string, string>) => reply(status, { error, reason }, headers);
 
 /**
  * The body of a reply that may take long (a long poll with CouchDB's `heartbeat`): if `heartbeatMs` pass
@@ -247,9 +246,7 @@ async function send(req: IncomingMessage, res: ServerResponse, result: HttpReply
     return;
   }
   // A Buffer body is sent as it is (files); anything else as JSON.
-  let payload: Buffer = Buffer.isBuffer(result.body)
-    ? result.body
-    : Buffer.from(result.body === undefined ? '' : `${JSON.stringify(result.body)}\n`);
+  let payload: Buffer = Buffer.isBuffer(result.body) ? result.body : Buffer.from(result.body === undefined ? '' : `${JSON.stringify(result.body)}\n`);
   if (payload.length > 1024 && acceptsGzip(req)) {
     payload = await gzip(payload);
     headers['content-encoding'] = 'gzip';

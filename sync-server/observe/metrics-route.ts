@@ -19,7 +19,14 @@ export function metricsRoutes(options: { readonly config: HubConfig; readonly cl
         const token = config.metricsToken;
         const sent = /^Bearer (.+)$/.exec(context.req.headers.authorization ?? '')?.[1];
         const allowed = token === undefined ? client.isLocal(context.req) : sent !== undefined && sameHash(sent, token);
-        if (!allowed) return failure(403, 'forbidden', token === undefined ? 'Metrics are served to this machine only; set CUNBAN_METRICS_TOKEN to scrape from elsewhere.' : 'Send the metrics token as a bearer token.');
+        if (!allowed)
+          return failure(
+            403,
+            'forbidden',
+            token === undefined
+              ? 'Metrics are served to this machine only; set CUNBAN_METRICS_TOKEN to scrape from elsewhere.'
+              : 'Send the metrics token as a bearer token.',
+          );
         const text = await metrics.registry.metrics();
         return reply(200, Buffer.from(text), { 'content-type': metrics.registry.contentType });
       },

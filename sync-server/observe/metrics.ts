@@ -44,7 +44,12 @@ export function hubMetrics(gauges: HubGauges = {}): HubMetrics {
       registers,
     }),
     longPolls: new Gauge({ name: 'cunban_sync_long_polls_open', help: 'Kiosk long polls open now', registers }),
-    pushedDocuments: new Counter({ name: 'cunban_sync_pushed_documents_total', help: 'Documents pushed by kiosks, by outcome', labelNames: ['outcome'], registers }),
+    pushedDocuments: new Counter({
+      name: 'cunban_sync_pushed_documents_total',
+      help: 'Documents pushed by kiosks, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
     lockouts: new Counter({ name: 'cunban_lockouts_total', help: 'Tries refused by a lock or a brake, by kind', labelNames: ['kind'], registers }),
     storeErrors: new Counter({ name: 'cunban_store_errors_total', help: 'Requests answered 503 because the store did not answer', registers }),
   };

@@ -24,7 +24,12 @@ export function caseFileRoutes(options: { readonly store: Store; readonly now: (
         const files = await caseFiles(store, scoped.village, scoped.caseNumber);
         if (!files.ok) return failure(503, 'store_unavailable', files.error.reason);
         const view: CaseFileView[] = files.value.map(({ materialId, sha256, size, contentType, complete, createdAt }) => ({
-          materialId, sha256, size, contentType, complete, uploadedAt: createdAt,
+          materialId,
+          sha256,
+          size,
+          contentType,
+          complete,
+          uploadedAt: createdAt,
         }));
         return reply(200, view, { 'cache-control': 'no-store' });
       },

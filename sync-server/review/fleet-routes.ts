@@ -3,7 +3,14 @@
  * refusals, enrollment codes, revocation (county reviewers), and the documents the gateway refused,
  * which a reviewer resolves with a note. Scope as everywhere: a town reviewer sees their town only.
  */
-import { issueCodeRequestSchema, resolveQuarantineRequestSchema, type Area, type AreaVillage, type KioskView, type QuarantineView } from '../../core/api/fleet.js';
+import {
+  issueCodeRequestSchema,
+  resolveQuarantineRequestSchema,
+  type Area,
+  type AreaVillage,
+  type KioskView,
+  type QuarantineView,
+} from '../../core/api/fleet.js';
 import type { HubConfig } from '../config.js';
 import { kioskFacingUrl } from '../config.js';
 import { enrollmentTicket } from '../demo.js';
@@ -81,7 +88,10 @@ export function fleetRoutes(options: { readonly config: HubConfig; readonly stor
         const view = kiosks.value
           .filter((kiosk) => mayReview(s.value.reviewer, kiosk.village, s.value.index))
           .map(({ kioskId, village, kioskNumber, enrolledAt, appVersion, revokedAt, lastSeenAt, lastPushAt, lastPullAt, reported }: KioskDoc): KioskView => ({
-            kioskId, village, kioskNumber, enrolledAt,
+            kioskId,
+            village,
+            kioskNumber,
+            enrolledAt,
             ...(appVersion ? { appVersion } : {}),
             ...(reported ? { reported } : {}),
             ...(revokedAt ? { revokedAt } : {}),
@@ -118,7 +128,10 @@ export function fleetRoutes(options: { readonly config: HubConfig; readonly stor
         if (!s.ok) return s.error;
         if (s.value.reviewer.role !== 'county') return failure(403, 'forbidden', 'Only county reviewers revoke kiosks.');
         const revoked = await revokeKiosk(store, context.params.kioskId ?? '', now());
-        if (!revoked.ok) return revoked.error.code === 'kiosk.unknown' ? failure(404, 'not_found', 'No such kiosk.') : failure(503, 'store_unavailable', revoked.error.failure.reason);
+        if (!revoked.ok)
+          return revoked.error.code === 'kiosk.unknown'
+            ? failure(404, 'not_found', 'No such kiosk.')
+            : failure(503, 'store_unavailable', revoked.error.failure.reason);
         return reply(200, { kioskId: revoked.value.kioskId, revokedAt: revoked.value.revokedAt });
       },
     },
@@ -131,7 +144,10 @@ export function fleetRoutes(options: { readonly config: HubConfig; readonly stor
         const docs = await store.docsWithPrefix<QuarantineDoc>(DB.quarantine, 'q:');
         if (!docs.ok) return failure(503, 'store_unavailable', docs.error.reason);
         const inScope = docs.value.filter((doc) => mayReview(s.value.reviewer, doc.village, s.value.index));
-        return reply(200, inScope.map(quarantineView).sort((a, b) => b.at.localeCompare(a.at)));
+        return reply(
+          200,
+          inScope.map(quarantineView).sort((a, b) => b.at.localeCompare(a.at)),
+        );
       },
     },
     {
@@ -147,7 +163,8 @@ export function fleetRoutes(options: { readonly config: HubConfig; readonly stor
         const id = context.params.id ?? '';
         const found = id.startsWith('q:') ? await store.getDoc<QuarantineDoc>(DB.quarantine, id) : undefined;
         if (!found) return failure(404, 'not_found', 'No such refused document in your area.');
-        if (!found.ok || !mayReview(s.value.reviewer, found.value.village, s.value.index)) return failure(404, 'not_found', 'No such refused document in your area.');
+        if (!found.ok || !mayReview(s.value.reviewer, found.value.village, s.value.index))
+          return failure(404, 'not_found', 'No such refused document in your area.');
         const resolved = { ...found.value, resolvedAt: now().toISOString(), resolvedBy: s.value.reviewer.name, note: request.data.note };
         const saved = await store.putDoc(DB.quarantine, resolved);
         if (!saved.ok) return failure(saved.error.status === 409 ? 409 : 503, 'conflict', 'Someone else changed it; reload.');

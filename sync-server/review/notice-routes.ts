@@ -36,7 +36,10 @@ export function noticeRoutes(options: { readonly store: Store; readonly now: () 
           const notice = parseNotice(doc);
           return notice.ok && sees(reviewer.value, notice.value) ? [{ ...notice.value, id: _id }] : [];
         });
-        return reply(200, notices.sort((a, b) => (a.publishedOn < b.publishedOn ? 1 : a.publishedOn > b.publishedOn ? -1 : 0)));
+        return reply(
+          200,
+          notices.sort((a, b) => (a.publishedOn < b.publishedOn ? 1 : a.publishedOn > b.publishedOn ? -1 : 0)),
+        );
       },
     },
     {
@@ -69,7 +72,8 @@ export function noticeRoutes(options: { readonly store: Store; readonly now: () 
         if (!notice.ok) return failure(400, 'notice.idNumber', 'A notice must not contain a full resident ID number; publish masked numbers only.');
         const id = `${NOTICE_ID_PREFIX}${publishedOn}-${randomUUID().slice(0, 8)}`;
         const written = await store.putDoc(DB.catalog, { _id: id, ...notice.value });
-        if (!written.ok) return failure(written.error.status === 403 ? 400 : 503, written.error.status === 403 ? 'notice.refused' : 'store_unavailable', written.error.reason);
+        if (!written.ok)
+          return failure(written.error.status === 403 ? 400 : 503, written.error.status === 403 ? 'notice.refused' : 'store_unavailable', written.error.reason);
         const view: NoticeView = { ...notice.value, id };
         return reply(201, view);
       },

@@ -22,7 +22,11 @@ function scopeOf(reviewer: Reviewer, town: string | undefined): Result<QueueScop
 }
 
 /** The scope the reviewer asked for (and may see), and the county's entries, caught up. */
-async function readQueue(index: QueueIndex, reviewer: Reviewer, town: string | undefined): Promise<Result<{ scope: QueueScope; entries: Iterable<QueueEntry> }, HttpReply>> {
+async function readQueue(
+  index: QueueIndex,
+  reviewer: Reviewer,
+  town: string | undefined,
+): Promise<Result<{ scope: QueueScope; entries: Iterable<QueueEntry> }, HttpReply>> {
   const scope = scopeOf(reviewer, town);
   if (!scope.ok) return scope;
   const current = await index.current();
@@ -36,7 +40,19 @@ export async function answerQueue(index: QueueIndex, reviewer: Reviewer, query: 
   return reply(200, queuePage(queue.value.entries, queue.value.scope, query, reviewer.role, localDateOf(now.toISOString())));
 }
 
-const CSV_COLUMNS = ['caseNumber', 'village', 'town', 'sector', 'itemCode', 'status', 'acceptedOn', 'dueOn', 'decidedOn', 'applicantName', 'applicantIdMasked'] as const;
+const CSV_COLUMNS = [
+  'caseNumber',
+  'village',
+  'town',
+  'sector',
+  'itemCode',
+  'status',
+  'acceptedOn',
+  'dueOn',
+  'decidedOn',
+  'applicantName',
+  'applicantIdMasked',
+] as const;
 
 /** A CSV cell: quoted when needed, and never read as a formula by a spreadsheet. */
 function cell(value: string | undefined): string {

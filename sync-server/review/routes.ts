@@ -35,7 +35,6 @@ export interface ReviewOptions {
   readonly onCaseWritten?: (village: string) => void;
 }
 
-
 function draftFor(action: ReviewAction, actor: Actor, at: string): EventDraft {
   const id = `${actor.level}-${randomUUID()}`;
   switch (action.type) {

@@ -38,7 +38,10 @@ export const caseNotFound = () => failure(404, 'not_found', 'No such case in you
  * For routes under `/api/review/cases/<caseNumber>`: the signed-in reviewer and the case's village if the
  * case is theirs to see; otherwise the reply — the same 404 for another town's case as for none at all.
  */
-export function caseScope(store: Store, now: () => Date): (context: RouteContext) => Promise<{ reviewer: Reviewer; village: string; caseNumber: string } | HttpReply> {
+export function caseScope(
+  store: Store,
+  now: () => Date,
+): (context: RouteContext) => Promise<{ reviewer: Reviewer; village: string; caseNumber: string } | HttpReply> {
   const divisions = countyDivisions(store);
   return async (context) => {
     const reviewer = await authenticateReviewer(store, context.req, now());

@@ -32,9 +32,13 @@ const configPath = join(dir, 'store-config.json');
 // express-pouchdb hashes admin passwords it finds in plain text when it loads this file.
 writeFileSync(configPath, JSON.stringify({ admins: { [user]: password }, log: { level: 'error' } }), { mode: 0o600 });
 
-const Store = PouchDB.plugin(leveldb).plugin(httpAdapter).plugin(replication).plugin(mapreduce).defaults({
-  prefix: `${dir}/`,
-});
+const Store = PouchDB.plugin(leveldb)
+  .plugin(httpAdapter)
+  .plugin(replication)
+  .plugin(mapreduce)
+  .defaults({
+    prefix: `${dir}/`,
+  });
 // Each open database listens on its constructor (PouchDB's design): one per village database, not a leak,
 // so Node's warning past ten (MaxListenersExceededWarning … PouchAlt) is switched off for this one emitter.
 (Store as unknown as { setMaxListeners(n: number): void }).setMaxListeners(0);

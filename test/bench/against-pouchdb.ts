@@ -22,7 +22,13 @@ export interface Transfer {
 }
 
 /** One transfer of `expected` documents: its speed and what crossed the line. */
-export async function measured(line: LinkProxy, what: string, expected: number, log: (line: string) => void, transfer: () => Promise<TransferResult>): Promise<Transfer> {
+export async function measured(
+  line: LinkProxy,
+  what: string,
+  expected: number,
+  log: (line: string) => void,
+  transfer: () => Promise<TransferResult>,
+): Promise<Transfer> {
   line.resetCounts();
   const result = await transfer();
   if (result.docs < expected) throw new Error(`${what}: moved ${String(result.docs)} of ${String(expected)} cases`);
@@ -38,7 +44,14 @@ export interface Unmet {
 }
 
 /** Docs/s and bytes against PouchDB's: at least `speedTarget` times its speed, at most 0.3× its bytes. */
-export function againstPouchDb(benchmark: string, direction: string, speedTarget: number, cunban: readonly Transfer[], pouch: readonly Transfer[], unmet: Unmet): Figure[] {
+export function againstPouchDb(
+  benchmark: string,
+  direction: string,
+  speedTarget: number,
+  cunban: readonly Transfer[],
+  pouch: readonly Transfer[],
+  unmet: Unmet,
+): Figure[] {
   const speed = sample(cunban.map((r) => r.docsPerSecond));
   const pouchSpeed = sample(pouch.map((r) => r.docsPerSecond));
   const bytes = sample(cunban.map((r) => r.megabytes));
@@ -47,8 +60,22 @@ export function againstPouchDb(benchmark: string, direction: string, speedTarget
   const bytesRatio = bytes.median / pouchBytes.median;
   const baseline = (value: typeof speed) => ({ label: 'PouchDB replication', value });
   return [
-    { benchmark, measure: `${direction}, docs/s`, value: speed, baseline: baseline(pouchSpeed), ratio: speedRatio, target: { text: `≥ ${String(speedTarget)}×`, met: speedRatio >= speedTarget, unmet: unmet.speed } },
-    { benchmark, measure: 'bytes on the wire, MB', value: bytes, baseline: baseline(pouchBytes), ratio: bytesRatio, target: { text: '≤ 0.3×', met: bytesRatio <= 0.3, unmet: unmet.bytes } },
+    {
+      benchmark,
+      measure: `${direction}, docs/s`,
+      value: speed,
+      baseline: baseline(pouchSpeed),
+      ratio: speedRatio,
+      target: { text: `≥ ${String(speedTarget)}×`, met: speedRatio >= speedTarget, unmet: unmet.speed },
+    },
+    {
+      benchmark,
+      measure: 'bytes on the wire, MB',
+      value: bytes,
+      baseline: baseline(pouchBytes),
+      ratio: bytesRatio,
+      target: { text: '≤ 0.3×', met: bytesRatio <= 0.3, unmet: unmet.bytes },
+    },
   ];
 }
 
@@ -83,7 +110,11 @@ type Side = (round: number) => Promise<Transfer>;
  * Cunban and PouchDB, in Node and in Chromium, `rounds` times — interleaved, so a noisy moment of the machine
  * does not fall on one side only — as figures against PouchDB in each.
  */
-export async function fourWays(rounds: number, sides: { readonly node: { readonly cunban: Side; readonly pouch: Side }; readonly chromium: { readonly cunban: Side; readonly pouch: Side } }, figures: (where: string, cunban: readonly Transfer[], pouch: readonly Transfer[]) => Figure[]): Promise<Figure[]> {
+export async function fourWays(
+  rounds: number,
+  sides: { readonly node: { readonly cunban: Side; readonly pouch: Side }; readonly chromium: { readonly cunban: Side; readonly pouch: Side } },
+  figures: (where: string, cunban: readonly Transfer[], pouch: readonly Transfer[]) => Figure[],
+): Promise<Figure[]> {
   const node = { cunban: [] as Transfer[], pouch: [] as Transfer[] };
   const chromium = { cunban: [] as Transfer[], pouch: [] as Transfer[] };
   for (let round = 0; round < rounds; round++) {

@@ -39,7 +39,12 @@ export async function seedVillage(hub: TestHub, kiosk: EnrollResponse, count: nu
       const doc = benchCase(kiosk, i);
       docs.push({ _id: doc.caseNumber, ...doc });
     }
-    const written = await hub.hub.store.request<{ error?: string }[]>({ db: hub.hub.store.dbName(villageDb(kiosk.village)), path: '_bulk_docs', method: 'POST', body: { docs } });
+    const written = await hub.hub.store.request<{ error?: string }[]>({
+      db: hub.hub.store.dbName(villageDb(kiosk.village)),
+      path: '_bulk_docs',
+      method: 'POST',
+      body: { docs },
+    });
     if (!written.ok) throw new Error(written.error.reason);
     const failed = written.value.find((row) => row.error);
     if (failed) throw new Error(`seeding refused: ${JSON.stringify(failed)}`);

@@ -24,11 +24,17 @@ export function pageBench(page: Page) {
       await page.locator('#ready', { hasText: 'ready' }).waitFor();
     },
     cunbanPull: (enrollment: EnrollResponse) => page.evaluate((e) => (window as unknown as BenchWindow).cunbanBench.cunbanPull(e), enrollment),
-    pouchPull: (url: string, authorization: string) => page.evaluate(([u, a]) => (window as unknown as BenchWindow).cunbanBench.pouchPull(u, a), [url, authorization] as const),
-    cunbanPush: (enrollment: EnrollResponse, count: number) => page.evaluate(([e, n]) => (window as unknown as BenchWindow).cunbanBench.cunbanPush(e, n), [enrollment, count] as const),
+    pouchPull: (url: string, authorization: string) =>
+      page.evaluate(([u, a]) => (window as unknown as BenchWindow).cunbanBench.pouchPull(u, a), [url, authorization] as const),
+    cunbanPush: (enrollment: EnrollResponse, count: number) =>
+      page.evaluate(([e, n]) => (window as unknown as BenchWindow).cunbanBench.cunbanPush(e, n), [enrollment, count] as const),
     pouchPush: (enrollment: EnrollResponse, count: number) =>
-      page.evaluate(([e, n]) => (window as unknown as BenchWindow).cunbanBench.pouchPush(e.villageSyncUrl, e.authorization, e, n), [enrollment, count] as const),
-    seedSearch: (enrollment: EnrollResponse, count: number) => page.evaluate(([e, n]) => (window as unknown as BenchWindow).cunbanBench.seedSearch(e, n), [enrollment, count] as const),
+      page.evaluate(([e, n]) => (window as unknown as BenchWindow).cunbanBench.pouchPush(e.villageSyncUrl, e.authorization, e, n), [
+        enrollment,
+        count,
+      ] as const),
+    seedSearch: (enrollment: EnrollResponse, count: number) =>
+      page.evaluate(([e, n]) => (window as unknown as BenchWindow).cunbanBench.seedSearch(e, n), [enrollment, count] as const),
     search: (query: string, rounds: number) => page.evaluate(([q, n]) => (window as unknown as BenchWindow).cunbanBench.search(q, n), [query, rounds] as const),
   };
 }

@@ -80,10 +80,13 @@ async function livePull(url: string, authorization: string, stop: AbortSignal): 
   let since: unknown = 'now';
   while (!stop.aborted) {
     try {
-      const response = await fetch(`${url}_changes?${ASKING_AS_TODAYS_KIOSK}&feed=longpoll&timeout=55000&heartbeat=60000&include_docs=true&style=all_docs&limit=100&since=${encodeURIComponent(String(since))}`, {
-        headers: { authorization },
-        signal: stop,
-      });
+      const response = await fetch(
+        `${url}_changes?${ASKING_AS_TODAYS_KIOSK}&feed=longpoll&timeout=55000&heartbeat=60000&include_docs=true&style=all_docs&limit=100&since=${encodeURIComponent(String(since))}`,
+        {
+          headers: { authorization },
+          signal: stop,
+        },
+      );
       if (!response.ok) throw new Error(String(response.status));
       since = ((await response.json()) as { last_seq: unknown }).last_seq;
     } catch {
@@ -99,7 +102,11 @@ async function pushCase(kiosk: SimulatedKiosk): Promise<{ caseNumber: string; vi
   const writtenAt = performance.now();
   const headers = { authorization: kiosk.enrollment.authorization, 'content-type': 'application/json' };
   const url = kiosk.enrollment.villageSyncUrl;
-  const pushed = await fetch(`${url}_bulk_docs?${ASKING_AS_TODAYS_KIOSK}`, { method: 'POST', headers, body: JSON.stringify({ docs: [{ _id: doc.caseNumber, ...doc }] }) });
+  const pushed = await fetch(`${url}_bulk_docs?${ASKING_AS_TODAYS_KIOSK}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ docs: [{ _id: doc.caseNumber, ...doc }] }),
+  });
   if (!pushed.ok) throw new Error(`push refused: ${String(pushed.status)} ${await pushed.text()}`);
   await pushed.text();
   const report = { appVersion: 'bench', pendingCases: 0, pendingFiles: 0, refused: 0 };
@@ -113,7 +120,10 @@ function processUsage(pids: readonly number[]): { cpuSeconds: number; rssMb: num
   let rssMb = 0;
   for (const pid of pids) {
     try {
-      const fields = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      const fields =
+        readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
+          .split(') ')[1]
+          ?.split(' ') ?? [];
       cpuSeconds += (Number(fields[11]) + Number(fields[12])) / 100;
       const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'));
       rssMb += Number(rss?.[1] ?? 0) / 1024;
@@ -126,13 +136,16 @@ function processUsage(pids: readonly number[]): { cpuSeconds: number; rssMb: num
 
 /** This machine's Apache CouchDB nodes (Erlang's beam), whose work a hub on CouchDB hands over. */
 function couchDbPids(): number[] {
-  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').includes('couchdb') && readFileSync(`/proc/${String(pid)}/comm`, 'utf8').startsWith('beam');
-    } catch {
-      return false;
-    }
-  });
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').includes('couchdb') && readFileSync(`/proc/${String(pid)}/comm`, 'utf8').startsWith('beam');
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** The hub processes of a county run: one, or several in front of a CouchDB cluster. */
@@ -208,7 +221,9 @@ async function countyRun(county: CountyHubs, kiosks: readonly SimulatedKiosk[], 
     while (phase.writing || waiting.size > 0) {
       let pages = 1;
       for (let page = 1; page <= pages; page++) {
-        const response = await fetch(`${county.queueOrigin}/api/review/queue?from=${BENCH_DAY}&to=${BENCH_DAY}&pageSize=100&page=${String(page)}`, { headers: { cookie } });
+        const response = await fetch(`${county.queueOrigin}/api/review/queue?from=${BENCH_DAY}&to=${BENCH_DAY}&pageSize=100&page=${String(page)}`, {
+          headers: { cookie },
+        });
         const seenAt = performance.now();
         if (!response.ok) break;
         const answer = (await response.json()) as { total: number; entries: { caseNumber: string }[] };
@@ -303,7 +318,14 @@ interface Scenario {
 }
 
 /** Each scenario run `rounds` times after one kiosk alone, logged as it goes. */
-async function runScenarios(county: CountyHubs, kiosks: readonly SimulatedKiosk[], cookie: string, scenarios: readonly Scenario[], rounds: number, log: (line: string) => void): Promise<{ alone: Run[]; runs: Run[][] }> {
+async function runScenarios(
+  county: CountyHubs,
+  kiosks: readonly SimulatedKiosk[],
+  cookie: string,
+  scenarios: readonly Scenario[],
+  rounds: number,
+  log: (line: string) => void,
+): Promise<{ alone: Run[]; runs: Run[][] }> {
   const alone: Run[] = [];
   const runs: Run[][] = scenarios.map(() => []);
   for (let round = 0; round < rounds; round++) {
@@ -312,14 +334,22 @@ async function runScenarios(county: CountyHubs, kiosks: readonly SimulatedKiosk[
       const fleet = kiosks.slice(0, scenario.kiosks);
       const run = await countyRun(county, fleet, RUN_SECONDS, scenario.every, cookie);
       runs[i]?.push(run);
-      log(`round ${String(round + 1)}, ${String(fleet.length)} kiosks ${scenario.label}: ${String(run.latencies.length)} cases, p95 ${sample(run.latencies).p95.toFixed(0)} ms; hub ${String(Math.round(run.cpuPercent))}% CPU, ${String(Math.round(run.peakRssMb))} MB, ${String(run.storeFeeds)} store feeds; simulator ${String(Math.round(run.simulatorCpuPercent))}% CPU`);
+      log(
+        `round ${String(round + 1)}, ${String(fleet.length)} kiosks ${scenario.label}: ${String(run.latencies.length)} cases, p95 ${sample(run.latencies).p95.toFixed(0)} ms; hub ${String(Math.round(run.cpuPercent))}% CPU, ${String(Math.round(run.peakRssMb))} MB, ${String(run.storeFeeds)} store feeds; simulator ${String(Math.round(run.simulatorCpuPercent))}% CPU`,
+      );
     }
   }
   return { alone, runs };
 }
 
 /** A scenario's figures against one kiosk alone: latency, hub CPU and memory, and the CPU spent beside the hub. */
-function scenarioFigures(benchmark: string, scenario: Scenario, together: readonly Run[], alone: readonly Run[], unmet: { readonly latency: string; readonly memory: string }): Figure[] {
+function scenarioFigures(
+  benchmark: string,
+  scenario: Scenario,
+  together: readonly Run[],
+  alone: readonly Run[],
+  unmet: { readonly latency: string; readonly memory: string },
+): Figure[] {
   const oneKiosk = { label: 'one kiosk alone, a case every 5 s' };
   const latency: Sample = sample(together.flatMap((run) => run.latencies));
   const baseline: Sample = sample(alone.flatMap((run) => run.latencies));
@@ -337,7 +367,9 @@ function scenarioFigures(benchmark: string, scenario: Scenario, together: readon
       note: `${String(latency.rounds)} cases, a case per kiosk every ${String(scenario.every)} s; ${String(scenario.kiosks * 2)} kiosk long polls open, ${String(Math.max(...together.map((run) => run.storeFeeds)))} feeds on the store (one per database waited on)`,
     },
     { benchmark, measure: `hub CPU${onCouchDb ? '' : ' (with its embedded store)'}, % of one core`, ...cpu((run) => run.cpuPercent) },
-    ...(onCouchDb ? [{ benchmark, measure: 'Apache CouchDB CPU (every node on this machine), % of one core', ...cpu((run) => run.couchDbCpuPercent ?? 0) }] : []),
+    ...(onCouchDb
+      ? [{ benchmark, measure: 'Apache CouchDB CPU (every node on this machine), % of one core', ...cpu((run) => run.couchDbCpuPercent ?? 0) }]
+      : []),
     { benchmark, measure: 'simulated kiosks CPU (a process of their own, not the hub), % of one core', ...cpu((run) => run.simulatorCpuPercent) },
     {
       benchmark,
@@ -361,9 +393,18 @@ export const county: Benchmark = {
       const codes = await hub.withAdmin((admin) => prepareCounty(admin, Math.max(villages, LARGE_COUNTY_KIOSKS)));
       const kiosks = await enrollFleet([hub.origin], codes);
       log(`${String(kiosks.length)} kiosks enrolled`);
-      const { alone, runs } = await runScenarios(countyOf([hub.origin], () => [hub.pids()], process.env.COUCHDB_URL !== undefined), kiosks, await signInCounty(hub.origin), scenarios, rounds, log);
+      const { alone, runs } = await runScenarios(
+        countyOf([hub.origin], () => [hub.pids()], process.env.COUCHDB_URL !== undefined),
+        kiosks,
+        await signInCounty(hub.origin),
+        scenarios,
+        rounds,
+        log,
+      );
       const unmet = process.env.COUCHDB_URL ? ON_COUCHDB : ON_EMBEDDED_STORE;
-      return scenarios.flatMap((scenario, i) => scenarioFigures(`4 the county at once: ${String(scenario.kiosks)} kiosks ${scenario.label} · one hub process`, scenario, runs[i] ?? [], alone, unmet));
+      return scenarios.flatMap((scenario, i) =>
+        scenarioFigures(`4 the county at once: ${String(scenario.kiosks)} kiosks ${scenario.label} · one hub process`, scenario, runs[i] ?? [], alone, unmet),
+      );
     } finally {
       await hub.close();
     }
@@ -386,7 +427,15 @@ export const countyCluster: Benchmark = {
     const cluster = given ? { url: given, stop: () => undefined } : await startCouchDb(3);
     const prefix = `bc${Date.now().toString(36)}_`;
     const dirs = [mkdtempSync(join(tmpdir(), 'cunban-bench-a-')), mkdtempSync(join(tmpdir(), 'cunban-bench-b-'))];
-    const envOf = (dataDir: string) => ({ ...process.env, COUCHDB_URL: cluster.url, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: '0', CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: prefix, CUNBAN_TRUST_PROXY: 'loopback' });
+    const envOf = (dataDir: string) => ({
+      ...process.env,
+      COUCHDB_URL: cluster.url,
+      CUNBAN_DATA_DIR: dataDir,
+      CUNBAN_HUB_PORT: '0',
+      CUNBAN_HUB_HOST: '127.0.0.1',
+      CUNBAN_DB_PREFIX: prefix,
+      CUNBAN_TRUST_PROXY: 'loopback',
+    });
     const hubs: HubProcess[] = [];
     const config = loadHubConfig(envOf(dirs[0] ?? ''));
     if (!config.ok) throw new Error(config.error.message);
@@ -405,7 +454,13 @@ export const countyCluster: Benchmark = {
       const scenario = { label: 'at peak', kiosks: villages, every: PEAK_SECONDS_PER_CASE };
       const pids = () => hubs.map((hub) => (hub.child.pid === undefined ? [] : [hub.child.pid]));
       const { alone, runs } = await runScenarios(countyOf(origins, pids, true), kiosks, await signInCounty(origins[0] ?? ''), [scenario], rounds, log);
-      return scenarioFigures(`4 the county at once: ${String(villages)} kiosks at peak · two hub processes, a 3-node Apache CouchDB cluster`, scenario, runs[0] ?? [], alone, ON_ONE_MACHINE_CLUSTER);
+      return scenarioFigures(
+        `4 the county at once: ${String(villages)} kiosks at peak · two hub processes, a 3-node Apache CouchDB cluster`,
+        scenario,
+        runs[0] ?? [],
+        alone,
+        ON_ONE_MACHINE_CLUSTER,
+      );
     } finally {
       if (admin) {
         await dropPrefixedDatabases(admin.store, prefix);

@@ -36,7 +36,12 @@ export async function cunbanPush(enrollment: EnrollResponse, count: number, stor
   }
   const started = performance.now();
   const sync = await startKioskSync({ db, enrollment, appVersion: 'bench' });
-  await firstValueFrom(sync.state$.pipe(filter((state) => state.pendingOutbound === 0), timeout({ first: 600_000 })));
+  await firstValueFrom(
+    sync.state$.pipe(
+      filter((state) => state.pendingOutbound === 0),
+      timeout({ first: 600_000 }),
+    ),
+  );
   const ms = performance.now() - started;
   const unsent = sync.state().pendingOutbound;
   await sync.stop();

@@ -11,7 +11,15 @@ describe('benchmark figures', () => {
 
   it('prints a target that is not met as NOT MET, next to the baseline and the ratio', () => {
     const table = figureTable([
-      { benchmark: 'b', measure: 'docs/s', value: sample([100, 120, 110]), baseline: { label: 'PouchDB', value: sample([90]) }, ratio: 110 / 90, target: { text: '≥ 3×', met: false, unmet: 'the store is slow; a faster one would' }, note: 'why' },
+      {
+        benchmark: 'b',
+        measure: 'docs/s',
+        value: sample([100, 120, 110]),
+        baseline: { label: 'PouchDB', value: sample([90]) },
+        ratio: 110 / 90,
+        target: { text: '≥ 3×', met: false, unmet: 'the store is slow; a faster one would' },
+        note: 'why',
+      },
       { benchmark: 'b', measure: 'ms', statistic: 'p95', value: sample([10, 20]), target: { text: '< 30 ms', met: true } },
     ]);
     expect(table).toContain('110 [100–120]');

@@ -59,7 +59,9 @@ export function figureTable(figures: readonly Figure[]): string {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' │ ');
   const notes = figures.filter((figure) => figure.note).map((figure) => `  · ${figure.benchmark}, ${figure.measure}: ${figure.note ?? ''}`);
-  const unmet = figures.filter((figure) => figure.target && !figure.target.met).map((figure) => `  · ${figure.benchmark}, ${figure.measure}: ${figure.target?.unmet ?? 'no reason known yet'}`);
+  const unmet = figures
+    .filter((figure) => figure.target && !figure.target.met)
+    .map((figure) => `  · ${figure.benchmark}, ${figure.measure}: ${figure.target?.unmet ?? 'no reason known yet'}`);
   return [
     line(header),
     widths.map((w) => '─'.repeat(w)).join('─┼─'),

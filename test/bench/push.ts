@@ -29,10 +29,12 @@ const UNMET = {
 async function pouchPushInNode(kiosk: EnrollResponse): Promise<TransferResult> {
   const local = localPouch(`bench-pouch-push-${String(Date.now())}`);
   for (let start = 0; start < CASES; start += 1000) {
-    await local.bulkDocs(Array.from({ length: Math.min(1000, CASES - start) }, (_, i) => {
-      const doc = benchCase(kiosk, start + i);
-      return { _id: doc.caseNumber, ...doc };
-    }));
+    await local.bulkDocs(
+      Array.from({ length: Math.min(1000, CASES - start) }, (_, i) => {
+        const doc = benchCase(kiosk, start + i);
+        return { _id: doc.caseNumber, ...doc };
+      }),
+    );
   }
   const started = performance.now();
   const pushed = await replicating(local.replicate.to(remotePouch(kiosk.villageSyncUrl, kiosk.authorization)));

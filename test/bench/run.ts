@@ -37,7 +37,12 @@ for (const bench of selected) {
   console.log(`\n▶ ${bench.name}: ${bench.title} (${String(rounds)} rounds)`);
   const benchStarted = Date.now();
   try {
-    const measured = await bench.run({ rounds, log: (line) => { console.log(`  ${line}`); } });
+    const measured = await bench.run({
+      rounds,
+      log: (line) => {
+        console.log(`  ${line}`);
+      },
+    });
     figures.push(...measured);
     console.log(`${figureTable(measured)}\n  (${String(Math.round((Date.now() - benchStarted) / 1000))} s)`);
   } catch (error) {

@@ -106,7 +106,9 @@ export const villageLink: Benchmark = {
           limits.push(limit);
           ratios.push(took / limit);
           overheads.push(villageLine.bytes.up / essential);
-          log(`round ${String(round + 1)}: ${took.toFixed(0)} s against a limit of ${limit.toFixed(0)} s (${(took / limit).toFixed(2)}×); ${(villageLine.bytes.up / 1e6).toFixed(1)} MB up for ${(essential / 1e6).toFixed(1)} MB of cases and scans`);
+          log(
+            `round ${String(round + 1)}: ${took.toFixed(0)} s against a limit of ${limit.toFixed(0)} s (${(took / limit).toFixed(2)}×); ${(villageLine.bytes.up / 1e6).toFixed(1)} MB up for ${(essential / 1e6).toFixed(1)} MB of cases and scans`,
+          );
         } finally {
           await data.close();
         }

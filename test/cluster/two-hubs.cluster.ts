@@ -29,7 +29,14 @@ if (!cluster) throw new Error('COUCHDB_CLUSTER_URL names the 3-node cluster this
 
 const prefix = `cl${Date.now().toString(36)}_`;
 const dirs = [mkdtempSync(join(tmpdir(), 'cunban-cluster-a-')), mkdtempSync(join(tmpdir(), 'cunban-cluster-b-'))] as const;
-const envOf = (dataDir: string) => ({ ...process.env, COUCHDB_URL: cluster, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: '0', CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: prefix });
+const envOf = (dataDir: string) => ({
+  ...process.env,
+  COUCHDB_URL: cluster,
+  CUNBAN_DATA_DIR: dataDir,
+  CUNBAN_HUB_PORT: '0',
+  CUNBAN_HUB_HOST: '127.0.0.1',
+  CUNBAN_DB_PREFIX: prefix,
+});
 const hubs: HubProcess[] = [];
 let admin: AcquiredStore;
 const kiosks: KioskData[] = [];
@@ -59,7 +66,14 @@ async function kioskOn(hub: HubProcess): Promise<KioskData> {
   if (!issued.ok) throw new Error(issued.error.reason);
   const answer = await fetch(`${base(hub)}/api/enroll`, { method: 'POST', body: JSON.stringify({ code: issued.value.code }) });
   const enrollment = enrollResponseSchema.parse(await answer.json());
-  const data = await openKioskData({ enrollment, storageKey: TEST_STORAGE_KEY, appVersion: TEST_APP_VERSION, indexedDB: new IDBFactory(), IDBKeyRange, freshEnrollment: true });
+  const data = await openKioskData({
+    enrollment,
+    storageKey: TEST_STORAGE_KEY,
+    appVersion: TEST_APP_VERSION,
+    indexedDB: new IDBFactory(),
+    IDBKeyRange,
+    freshEnrollment: true,
+  });
   kiosks.push(data);
   return data;
 }
@@ -81,15 +95,27 @@ describe('two hub processes on a 3-node Apache CouchDB cluster', () => {
     ]);
     expect(registered.ok).toBe(true);
     expect(await kioskA.sync.syncNow()).toMatchObject({ ok: true });
-    await eventually(async () => ((await kioskB.cases.get(number.value)) ? true : (await kioskB.sync.syncNow(), undefined)), 'the case on the other hub’s kiosk', 30_000);
+    await eventually(
+      async () => ((await kioskB.cases.get(number.value)) ? true : (await kioskB.sync.syncNow(), undefined)),
+      'the case on the other hub’s kiosk',
+      30_000,
+    );
 
     // The town decides through the second hub.
     await addReviewer(admin.store, { name: 'cluster-town', role: 'town', town: '422822100000', password: 'cluster-password-1' }, new Date());
     const hubB = { base: base(second) } as Parameters<typeof signInReviewer>[0];
     const session = await signInReviewer(hubB, 'cluster-town', 'cluster-password-1');
-    const decided = await reviewerJson(hubB, session, 'POST', `/api/review/cases/${number.value}/events`, { type: 'returnedForMaterials', missing: ['m1'], reason: '申请书未签字' });
+    const decided = await reviewerJson(hubB, session, 'POST', `/api/review/cases/${number.value}/events`, {
+      type: 'returnedForMaterials',
+      missing: ['m1'],
+      reason: '申请书未签字',
+    });
     expect(decided.status).toBe(201);
-    await eventually(async () => ((await kioskA.cases.get(number.value))?.summary.status === 'awaitingMaterials' ? true : (await kioskA.sync.syncNow(), undefined)), 'the decision on the first hub’s kiosk', 30_000);
+    await eventually(
+      async () => ((await kioskA.cases.get(number.value))?.summary.status === 'awaitingMaterials' ? true : (await kioskA.sync.syncNow(), undefined)),
+      'the decision on the first hub’s kiosk',
+      30_000,
+    );
 
     // The queue: the same entry, the same status, through either hub.
     const queues = await Promise.all(
@@ -97,11 +123,15 @@ describe('two hub processes on a 3-node Apache CouchDB cluster', () => {
         const hubView = { base: base(hub) } as Parameters<typeof signInReviewer>[0];
         const asTown = await signInReviewer(hubView, 'cluster-town', 'cluster-password-1');
         // Projected at once by the hub that wrote it; by another hub's sweep within its minute at the latest.
-        return eventually(async () => {
-          const page = (await reviewerJson<QueueSelection>(hubView, asTown, 'GET', '/api/review/queue?state=open')).body;
-          const entry = page.entries.find((candidate) => candidate.caseNumber === number.value);
-          return entry?.status === 'awaitingMaterials' ? entry : undefined;
-        }, 'the decision in the queue', 70_000);
+        return eventually(
+          async () => {
+            const page = (await reviewerJson<QueueSelection>(hubView, asTown, 'GET', '/api/review/queue?state=open')).body;
+            const entry = page.entries.find((candidate) => candidate.caseNumber === number.value);
+            return entry?.status === 'awaitingMaterials' ? entry : undefined;
+          },
+          'the decision in the queue',
+          70_000,
+        );
       }),
     );
     expect(queues[0]).toEqual(queues[1]);

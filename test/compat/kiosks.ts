@@ -30,7 +30,11 @@ export interface KioskDataApi {
     state(): { readonly pendingOutbound: number; readonly refused: readonly { id: string; reason: string }[] };
     syncNow(timeoutMs?: number): Promise<Result<{ at: string }, { status: number; code: string; reason: string }>>;
   };
-  readonly county$: Observable<{ readonly catalog?: unknown; readonly notices: readonly { readonly id: string; readonly title: { zh: string } }[]; readonly problems: readonly unknown[] }>;
+  readonly county$: Observable<{
+    readonly catalog?: unknown;
+    readonly notices: readonly { readonly id: string; readonly title: { zh: string } }[];
+    readonly problems: readonly unknown[];
+  }>;
   sealApplicant(input: PersonInput): Promise<Person>;
   close(): Promise<void>;
 }
@@ -102,7 +106,15 @@ export async function openKiosk(
     },
     async note(caseNumber, text) {
       events += 1;
-      return must(await data.cases.append(caseNumber, { id: `${enrollment.kioskId}-n${String(events)}`, at: new Date().toISOString(), actor, type: 'note', payload: { text } }));
+      return must(
+        await data.cases.append(caseNumber, {
+          id: `${enrollment.kioskId}-n${String(events)}`,
+          at: new Date().toISOString(),
+          actor,
+          type: 'note',
+          payload: { text },
+        }),
+      );
     },
     close: () => data.close(),
   };

@@ -44,7 +44,12 @@ async function oldHubModules(version: string): Promise<OldHubModules> {
     importRelease<Pick<OldHubModules, 'issueEnrollmentCode'>>(version, 'sync-server/kiosks.ts'),
     importRelease<Pick<OldHubModules, 'appendCaseEventOnHub'>>(version, 'sync-server/case-events.ts'),
   ]);
-  return { startHub: hub.startHub, initStore: provision.initStore, issueEnrollmentCode: kiosks.issueEnrollmentCode, appendCaseEventOnHub: events.appendCaseEventOnHub };
+  return {
+    startHub: hub.startHub,
+    initStore: provision.initStore,
+    issueEnrollmentCode: kiosks.issueEnrollmentCode,
+    appendCaseEventOnHub: events.appendCaseEventOnHub,
+  };
 }
 
 describe.each(RELEASES.map((release) => release.version))('today’s kiosk behind a %s hub', (version) => {
@@ -64,7 +69,13 @@ describe.each(RELEASES.map((release) => release.version))('today’s kiosk behin
     const seeded = await old.initStore(hub.store, testCountyData());
     if (!seeded.ok) throw new Error(`seeding the ${version} hub failed`);
     // A notice as that hub wrote them: no schema version.
-    const put = await hub.store.putDoc('catalog', { _id: 'notice:2026-11-26-old', kind: 'cunban.notice', title: { zh: '旧平台的通知', en: 'A notice' }, body: { zh: '正文', en: 'Body' }, publishedOn: '2026-11-26' });
+    const put = await hub.store.putDoc('catalog', {
+      _id: 'notice:2026-11-26-old',
+      kind: 'cunban.notice',
+      title: { zh: '旧平台的通知', en: 'A notice' },
+      body: { zh: '正文', en: 'Body' },
+      publishedOn: '2026-11-26',
+    });
     if (!put.ok) throw new Error(put.error.reason);
     const issued = await old.issueEnrollmentCode(hub.store, VILLAGE_A, new Date());
     if (!issued.ok) throw new Error(issued.error.reason);
@@ -103,9 +114,18 @@ describe.each(RELEASES.map((release) => release.version))('today’s kiosk behin
     const [first] = registered;
     if (!first) throw new Error('fixture');
     const county = { id: 'county-reviewer-1', name: '张敏', level: 'county' as const };
-    const decided = await old.appendCaseEventOnHub(hub.store, VILLAGE_A, first.caseNumber, { id: 'county-note-old-hub', at: new Date().toISOString(), actor: county, type: 'note', payload: { text: '已核实' } });
+    const decided = await old.appendCaseEventOnHub(hub.store, VILLAGE_A, first.caseNumber, {
+      id: 'county-note-old-hub',
+      at: new Date().toISOString(),
+      actor: county,
+      type: 'note',
+      payload: { text: '已核实' },
+    });
     expect(decided.ok).toBe(true);
-    await eventually(async () => ((await kiosk.data.cases.get(first.caseNumber))?.events.length === 2 ? true : (await kiosk.data.sync.syncNow(), undefined)), 'the decision on the kiosk');
+    await eventually(
+      async () => ((await kiosk.data.cases.get(first.caseNumber))?.events.length === 2 ? true : (await kiosk.data.sync.syncNow(), undefined)),
+      'the decision on the kiosk',
+    );
   });
 
   it('reports its status, and its diagnostics read the older hub’s health', async () => {

@@ -115,8 +115,14 @@ describe.each(RELEASES.map((release) => release.version))('a %s kiosk beside tod
     const theirs = await today.register('张建国');
     expect(await old.data.sync.syncNow()).toMatchObject({ ok: true });
     expect(await today.data.sync.syncNow()).toMatchObject({ ok: true });
-    await eventually(async () => ((await old.data.cases.get(theirs.caseNumber)) ? true : (await old.data.sync.syncNow(), undefined)), 'today’s case on the old kiosk');
-    await eventually(async () => ((await today.data.cases.get(mine.caseNumber)) ? true : (await today.data.sync.syncNow(), undefined)), 'the old kiosk’s case on today’s');
+    await eventually(
+      async () => ((await old.data.cases.get(theirs.caseNumber)) ? true : (await old.data.sync.syncNow(), undefined)),
+      'today’s case on the old kiosk',
+    );
+    await eventually(
+      async () => ((await today.data.cases.get(mine.caseNumber)) ? true : (await today.data.sync.syncNow(), undefined)),
+      'the old kiosk’s case on today’s',
+    );
     expect(eventIds(await hubCase(mine.caseNumber))).toEqual(eventIds(mine));
 
     const oldHolds = (await old.data.cases.all()).map((doc) => doc.caseNumber);
@@ -155,7 +161,13 @@ describe.each(RELEASES.map((release) => release.version))('a %s kiosk beside tod
     old.network.up = false;
     const offline = await old.note(newerCase, '居民补充了说明');
     const county = { id: 'county-reviewer-1', name: '张敏', level: 'county' as const };
-    const decided = await appendCaseEventOnHub(t.hub.store, VILLAGE_A, newerCase, { id: 'county-note-1', at: new Date().toISOString(), actor: county, type: 'note', payload: { text: '已核实' } });
+    const decided = await appendCaseEventOnHub(t.hub.store, VILLAGE_A, newerCase, {
+      id: 'county-note-1',
+      at: new Date().toISOString(),
+      actor: county,
+      type: 'note',
+      payload: { text: '已核实' },
+    });
     expect(decided.ok).toBe(true);
     old.network.up = true;
 
@@ -166,8 +178,14 @@ describe.each(RELEASES.map((release) => release.version))('a %s kiosk beside tod
     }, 'both notes on the hub');
     expect(merged.residentLookup).toEqual({ code: 'K7QX' });
     expect(old.data.sync.state().refused).toEqual([]);
-    await eventually(async () => (eventIds(await old.data.cases.get(newerCase))?.join() === eventIds(merged)?.join() ? true : (await old.data.sync.syncNow(), undefined)), 'the old kiosk converged');
-    await eventually(async () => (eventIds(await today.data.cases.get(newerCase))?.join() === eventIds(merged)?.join() ? true : (await today.data.sync.syncNow(), undefined)), 'today’s kiosk converged');
+    await eventually(
+      async () => (eventIds(await old.data.cases.get(newerCase))?.join() === eventIds(merged)?.join() ? true : (await old.data.sync.syncNow(), undefined)),
+      'the old kiosk converged',
+    );
+    await eventually(
+      async () => (eventIds(await today.data.cases.get(newerCase))?.join() === eventIds(merged)?.join() ? true : (await today.data.sync.syncNow(), undefined)),
+      'today’s kiosk converged',
+    );
   });
 
   it('its write to a case with an event it cannot read is refused and kept (before the rule), or merged keeping that event (after)', async () => {
@@ -175,7 +193,14 @@ describe.each(RELEASES.map((release) => release.version))('a %s kiosk beside tod
     const mine = await old.register('王桂兰');
     expect(await old.data.sync.syncNow()).toMatchObject({ ok: true });
     const stored = await hubCase(mine.caseNumber);
-    const foreign = { id: 'later-event-1', at: new Date().toISOString(), actor: { id: 'county-reviewer-1', name: '张敏', level: 'county' }, parents: stored.events.map((e) => e.id), type: 'residentViewed', payload: {} } as unknown as StoredEvent;
+    const foreign = {
+      id: 'later-event-1',
+      at: new Date().toISOString(),
+      actor: { id: 'county-reviewer-1', name: '张敏', level: 'county' },
+      parents: stored.events.map((e) => e.id),
+      type: 'residentViewed',
+      payload: {},
+    } as unknown as StoredEvent;
     const later = toCaseDocument([...stored.events, foreign]);
     if (!later.ok) throw new Error(later.error.code);
     const put = await t.hub.store.putDoc(villageDb(VILLAGE_A), { _id: mine.caseNumber, _rev: stored._rev, ...later.value });

@@ -21,7 +21,16 @@ import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
 import { initStore, STORE_SCHEMA_VERSION, type CountyData } from '../../sync-server/provision.js';
 import { DB, villageDb } from '../../sync-server/store/names.js';
 import type { Store } from '../../sync-server/store/store.js';
-import { caseFor, dropPrefixedDatabases, startTestHub, testConfig, testCountyData, VILLAGE_A, type EnrolledKiosk, type TestHub } from '../sync-server/hub-harness.js';
+import {
+  caseFor,
+  dropPrefixedDatabases,
+  startTestHub,
+  testConfig,
+  testCountyData,
+  VILLAGE_A,
+  type EnrolledKiosk,
+  type TestHub,
+} from '../sync-server/hub-harness.js';
 import { eventually } from '../support/eventually.js';
 import { rawIndexedDb } from '../support/raw-indexeddb.js';
 import { openKiosk } from './kiosks.js';
@@ -50,7 +59,10 @@ describe.each(RELEASES.map((release) => release.version))('a kiosk updated from 
     const before = await openKiosk(version, enrollment, { network: line, disk, fresh: true });
     // One case sent while the line was up (RxDB then keeps its copy of the hub's state), then the line drops.
     const sent = await before.register('欧阳春燕');
-    await eventually(async () => (before.data.sync.state().pendingOutbound === 0 ? true : (await before.data.sync.syncNow(), undefined)), 'the first case sent');
+    await eventually(
+      async () => (before.data.sync.state().pendingOutbound === 0 ? true : (await before.data.sync.syncNow(), undefined)),
+      'the first case sent',
+    );
     line.up = false;
     const offline = [await before.register('李秀英'), await before.register('张建国'), await before.register('王桂兰')];
     await eventually(() => (before.data.sync.state().pendingOutbound >= offline.length ? true : undefined), 'the cases counted as unsent');
@@ -61,7 +73,10 @@ describe.each(RELEASES.map((release) => release.version))('a kiosk updated from 
 
     const after = await openKiosk('today', enrollment, { disk });
     try {
-      await eventually(async () => (after.data.sync.state().pendingOutbound === 0 ? true : (await after.data.sync.syncNow(), undefined)), 'the offline cases sent');
+      await eventually(
+        async () => (after.data.sync.state().pendingOutbound === 0 ? true : (await after.data.sync.syncNow(), undefined)),
+        'the offline cases sent',
+      );
       for (const doc of offline) {
         const onHub = await t.hub.store.getDoc<CaseDocument>(villageDb(VILLAGE_A), doc.caseNumber);
         expect(onHub.ok && onHub.value.events.map((e) => e.id)).toEqual(doc.events.map((e) => e.id));
@@ -106,7 +121,14 @@ describe.each(RELEASES.map((release) => release.version))('a hub store provision
     const provisioned = await provision.initStore(acquired.store, testCountyData());
     if (!provisioned.ok) throw new Error(`the ${version} init failed`);
     // What the release's hub held: a notice as it wrote them (versioned since the rule), and a kiosk's case.
-    const notice = await acquired.store.putDoc(DB.catalog, { _id: 'notice:2026-11-20-a1', kind: 'cunban.notice', ...(followsCompatRule(version) ? { schemaVersion: 1 } : {}), title: { zh: '通知', en: 'Notice' }, body: { zh: '正文', en: 'Body' }, publishedOn: '2026-11-20' });
+    const notice = await acquired.store.putDoc(DB.catalog, {
+      _id: 'notice:2026-11-20-a1',
+      kind: 'cunban.notice',
+      ...(followsCompatRule(version) ? { schemaVersion: 1 } : {}),
+      title: { zh: '通知', en: 'Notice' },
+      body: { zh: '正文', en: 'Body' },
+      publishedOn: '2026-11-20',
+    });
     if (!notice.ok) throw new Error(notice.error.reason);
     const kiosk: EnrolledKiosk = { kioskId: `kiosk-${VILLAGE_A}-01`, kioskNumber: 1, village: VILLAGE_A, authorization: '' };
     const stored = await acquired.store.putDoc(villageDb(VILLAGE_A), caseFor(kiosk));

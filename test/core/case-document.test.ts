@@ -119,7 +119,9 @@ describe('the privacy guard', () => {
   it('finds an ID number in full-width digits and in a field’s name, and masks both', () => {
     expect(findPlaintextIdNumbers({ note: '号码４２２８２２１９８００１０１００１５' })).toEqual(['note']);
     expect(findPlaintextIdNumbers({ index: { '42282219671130019X': true } })).toEqual(['index.422822********019X']);
-    expect(JSON.stringify(redactPlaintextIdNumbers({ note: '号码４２２８２２１９８００１０１００１５', index: { '42282219671130019X': true } }))).not.toMatch(/19800101|19671130/);
+    expect(JSON.stringify(redactPlaintextIdNumbers({ note: '号码４２２８２２１９８００１０１００１５', index: { '42282219671130019X': true } }))).not.toMatch(
+      /19800101|19671130/,
+    );
   });
 });
 
@@ -136,9 +138,7 @@ describe('merging two copies of a case document', () => {
     const merged = mergeCaseDocuments(atKiosk, atHub);
     expect(merged).toEqual(mergeCaseDocuments(atHub, atKiosk));
     if (!merged.ok) throw new Error('merge');
-    expect(merged.value.events.map((e) => e.id).sort()).toEqual(
-      ['evt-created-0001', 'evt-forward-0001', 'evt-note-county', 'evt-note-kiosk'].sort(),
-    );
+    expect(merged.value.events.map((e) => e.id).sort()).toEqual(['evt-created-0001', 'evt-forward-0001', 'evt-note-county', 'evt-note-kiosk'].sort());
     expect(merged.value.summary.eventCount).toBe(4);
     expect(parseCaseDocument(merged.value).ok).toBe(true);
   });

@@ -30,17 +30,21 @@ function stateOf(history: readonly StoredEvent[]): CaseState {
   return view.value.state;
 }
 
-const newCase = (decidingLevel: Level, limit: number | null = 20, at?: string) =>
-  must([], createdDraft(itemSnapshot(decidingLevel, limit), at));
+const newCase = (decidingLevel: Level, limit: number | null = 20, at?: string) => must([], createdDraft(itemSnapshot(decidingLevel, limit), at));
 
 describe('a county-level item, from acceptance to hand-over', () => {
   it('goes village → town → county, back for materials, and on to a decision', () => {
     let h = newCase('county');
     expect(stateOf(h)).toMatchObject({ status: 'accepted', currentLevel: 'village', acceptedOn: '2026-11-26' });
 
-    h = must(h, draft('materialsChecked', actors.clerk, '2026-11-26T01:05:00.000Z', {
-      received: ['m1', 'm2'], missing: [], notApplicable: ['m3'],
-    }));
+    h = must(
+      h,
+      draft('materialsChecked', actors.clerk, '2026-11-26T01:05:00.000Z', {
+        received: ['m1', 'm2'],
+        missing: [],
+        notApplicable: ['m3'],
+      }),
+    );
     expect(stateOf(h).materials).toEqual({ m1: 'received', m2: 'received', m3: 'notApplicable' });
 
     h = must(h, draft('forwarded', actors.clerk, '2026-11-26T01:06:00.000Z', { to: 'town' }));
@@ -49,11 +53,18 @@ describe('a county-level item, from acceptance to hand-over', () => {
     h = must(h, draft('forwarded', actors.town, '2026-11-27T02:00:00.000Z', { to: 'county' }));
     expect(stateOf(h)).toMatchObject({ status: 'forwarded', currentLevel: 'county' });
 
-    h = must(h, draft('returnedForMaterials', actors.county, '2026-11-30T03:00:00.000Z', {
-      missing: ['m2'], reason: '身份证复印件不清晰',
-    }));
+    h = must(
+      h,
+      draft('returnedForMaterials', actors.county, '2026-11-30T03:00:00.000Z', {
+        missing: ['m2'],
+        reason: '身份证复印件不清晰',
+      }),
+    );
     expect(stateOf(h)).toMatchObject({
-      status: 'awaitingMaterials', currentLevel: 'village', awaitingFor: 'county', outstandingMaterials: ['m2'],
+      status: 'awaitingMaterials',
+      currentLevel: 'village',
+      awaitingFor: 'county',
+      outstandingMaterials: ['m2'],
     });
 
     h = must(h, draft('materialsSupplied', actors.clerk, '2026-12-02T01:00:00.000Z', { supplied: ['m2'] }));
@@ -63,7 +74,8 @@ describe('a county-level item, from acceptance to hand-over', () => {
 
     h = must(h, draft('approved', actors.county, '2026-12-03T06:00:00.000Z', {}));
     expect(stateOf(h)).toMatchObject({
-      status: 'approved', currentLevel: 'village',
+      status: 'approved',
+      currentLevel: 'village',
       decision: { outcome: 'approved', level: 'county', actorName: '张敏', at: '2026-12-03T06:00:00.000Z' },
     });
 
@@ -83,18 +95,20 @@ describe('a county-level item, from acceptance to hand-over', () => {
 describe('a village-level item', () => {
   it('is completed on the spot', () => {
     let h = newCase('village', 0);
-    expect(allowedEventTypes(stateOf(h), 'village')).toEqual([
-      'materialsChecked', 'materialsMissing', 'approved', 'rejected', 'withdrawn', 'note',
-    ]);
+    expect(allowedEventTypes(stateOf(h), 'village')).toEqual(['materialsChecked', 'materialsMissing', 'approved', 'rejected', 'withdrawn', 'note']);
     h = must(h, draft('approved', actors.clerk, '2026-11-26T01:10:00.000Z', {}));
     h = must(h, draft('resultHandedOver', actors.clerk, '2026-11-26T01:11:00.000Z', {}));
     expect(stateOf(h).status).toBe('completed');
   });
 
   it('waits for missing materials at the counter, then resumes', () => {
-    let h = must(newCase('village', 5), draft('materialsMissing', actors.clerk, '2026-11-26T01:10:00.000Z', {
-      missing: ['m1', 'm2'], note: '请带户口簿',
-    }));
+    let h = must(
+      newCase('village', 5),
+      draft('materialsMissing', actors.clerk, '2026-11-26T01:10:00.000Z', {
+        missing: ['m1', 'm2'],
+        note: '请带户口簿',
+      }),
+    );
     expect(stateOf(h)).toMatchObject({ status: 'awaitingMaterials', awaitingFor: 'village' });
     h = must(h, draft('materialsSupplied', actors.clerk, '2026-11-27T01:00:00.000Z', { supplied: ['m1'] }));
     expect(stateOf(h)).toMatchObject({ status: 'awaitingMaterials', outstandingMaterials: ['m2'] });
@@ -108,32 +122,79 @@ describe('the rules refuse, with a typed error', () => {
   const forwardedToTown = () => must(newCase('county'), draft('forwarded', actors.clerk, at, { to: 'town' }));
 
   it.each([
-    ['a town deciding a county item', () => forwardedToTown(), draft('approved', actors.town, at, {}),
-      { code: 'case.notDecidingLevel', level: 'town', decidingLevel: 'county' }],
-    ['the village deciding a county item', () => newCase('county'), draft('approved', actors.clerk, at, {}),
-      { code: 'case.notDecidingLevel', level: 'village', decidingLevel: 'county' }],
-    ['the county acting on a case still at the town', () => forwardedToTown(), draft('returnedForMaterials', actors.county, at, { missing: ['m1'], reason: 'x' }),
-      { code: 'case.notHeldByLevel', eventType: 'returnedForMaterials', level: 'county', currentLevel: 'town' }],
-    ['forwarding a town item to the county', () => newCase('town'), draft('forwarded', actors.clerk, at, { to: 'county' }),
-      { code: 'case.forwardTarget', level: 'village', to: 'county', decidingLevel: 'town' }],
-    ['forwarding a village item at all', () => newCase('village'), draft('forwarded', actors.clerk, at, { to: 'town' }),
-      { code: 'case.notDecidingLevel', level: 'village', decidingLevel: 'village' }],
-    ['a town accepting an application', () => [], { ...createdDraft(itemSnapshot('town')), actor: actors.town },
-      { code: 'case.levelNotAllowed', eventType: 'created', level: 'town' }],
-    ['a second acceptance', () => newCase('town'), { ...createdDraft(itemSnapshot('town')), id: 'evt-created-0002' },
-      { code: 'case.alreadyCreated' }],
-    ['anything before acceptance', () => [], draft('note', actors.clerk, at, { text: 'hello' }),
-      { code: 'case.notCreated' }],
-    ['marking a required material not applicable', () => newCase('town'), draft('materialsChecked', actors.clerk, at, { received: [], missing: [], notApplicable: ['m1'] }),
-      { code: 'case.materialRequired', materialId: 'm1' }],
-    ['a material that is not on the checklist', () => newCase('town'), draft('materialsMissing', actors.clerk, at, { missing: ['m9'] }),
-      { code: 'case.unknownMaterial', materialId: 'm9' }],
-    ['a material id that is only an Object.prototype key', () => newCase('town'), draft('materialsMissing', actors.clerk, at, { missing: ['constructor'] }),
-      { code: 'case.unknownMaterial', materialId: 'constructor' }],
-    ['a file for a material that is not on the checklist', () => newCase('town'), draft('materialsChecked', actors.clerk, at, { received: ['m1'], missing: [], notApplicable: [], files: [{ materialId: 'm7', sha256: 'a'.repeat(64), size: 10, contentType: 'image/png' }] }),
-      { code: 'case.unknownMaterial', materialId: 'm7' }],
-    ['a material both received and missing', () => newCase('town'), draft('materialsChecked', actors.clerk, at, { received: ['m1'], missing: ['m1'], notApplicable: [] }),
-      { code: 'case.materialListedTwice', materialId: 'm1' }],
+    [
+      'a town deciding a county item',
+      () => forwardedToTown(),
+      draft('approved', actors.town, at, {}),
+      { code: 'case.notDecidingLevel', level: 'town', decidingLevel: 'county' },
+    ],
+    [
+      'the village deciding a county item',
+      () => newCase('county'),
+      draft('approved', actors.clerk, at, {}),
+      { code: 'case.notDecidingLevel', level: 'village', decidingLevel: 'county' },
+    ],
+    [
+      'the county acting on a case still at the town',
+      () => forwardedToTown(),
+      draft('returnedForMaterials', actors.county, at, { missing: ['m1'], reason: 'x' }),
+      { code: 'case.notHeldByLevel', eventType: 'returnedForMaterials', level: 'county', currentLevel: 'town' },
+    ],
+    [
+      'forwarding a town item to the county',
+      () => newCase('town'),
+      draft('forwarded', actors.clerk, at, { to: 'county' }),
+      { code: 'case.forwardTarget', level: 'village', to: 'county', decidingLevel: 'town' },
+    ],
+    [
+      'forwarding a village item at all',
+      () => newCase('village'),
+      draft('forwarded', actors.clerk, at, { to: 'town' }),
+      { code: 'case.notDecidingLevel', level: 'village', decidingLevel: 'village' },
+    ],
+    [
+      'a town accepting an application',
+      () => [],
+      { ...createdDraft(itemSnapshot('town')), actor: actors.town },
+      { code: 'case.levelNotAllowed', eventType: 'created', level: 'town' },
+    ],
+    ['a second acceptance', () => newCase('town'), { ...createdDraft(itemSnapshot('town')), id: 'evt-created-0002' }, { code: 'case.alreadyCreated' }],
+    ['anything before acceptance', () => [], draft('note', actors.clerk, at, { text: 'hello' }), { code: 'case.notCreated' }],
+    [
+      'marking a required material not applicable',
+      () => newCase('town'),
+      draft('materialsChecked', actors.clerk, at, { received: [], missing: [], notApplicable: ['m1'] }),
+      { code: 'case.materialRequired', materialId: 'm1' },
+    ],
+    [
+      'a material that is not on the checklist',
+      () => newCase('town'),
+      draft('materialsMissing', actors.clerk, at, { missing: ['m9'] }),
+      { code: 'case.unknownMaterial', materialId: 'm9' },
+    ],
+    [
+      'a material id that is only an Object.prototype key',
+      () => newCase('town'),
+      draft('materialsMissing', actors.clerk, at, { missing: ['constructor'] }),
+      { code: 'case.unknownMaterial', materialId: 'constructor' },
+    ],
+    [
+      'a file for a material that is not on the checklist',
+      () => newCase('town'),
+      draft('materialsChecked', actors.clerk, at, {
+        received: ['m1'],
+        missing: [],
+        notApplicable: [],
+        files: [{ materialId: 'm7', sha256: 'a'.repeat(64), size: 10, contentType: 'image/png' }],
+      }),
+      { code: 'case.unknownMaterial', materialId: 'm7' },
+    ],
+    [
+      'a material both received and missing',
+      () => newCase('town'),
+      draft('materialsChecked', actors.clerk, at, { received: ['m1'], missing: ['m1'], notApplicable: [] }),
+      { code: 'case.materialListedTwice', materialId: 'm1' },
+    ],
   ] as const)('%s', (_name, history, next, error) => {
     expect(appendEvent(history(), next)).toEqual({ ok: false, error });
   });
@@ -141,7 +202,8 @@ describe('the rules refuse, with a typed error', () => {
   it('withdrawing after the decision', () => {
     let h = must(newCase('village'), draft('approved', actors.clerk, at, {}));
     expect(appendEvent(h, draft('withdrawn', actors.clerk, at, { reason: '本人不再申请' }))).toEqual({
-      ok: false, error: { code: 'case.statusNotAllowed', eventType: 'withdrawn', status: 'approved' },
+      ok: false,
+      error: { code: 'case.statusNotAllowed', eventType: 'withdrawn', status: 'approved' },
     });
     h = must(h, draft('note', actors.county, at, { text: '抽查：材料齐全' }));
     expect(stateOf(h).status).toBe('approved');
@@ -194,9 +256,7 @@ describe('concurrent edits', () => {
 
     const merged = mergeHistories(atKiosk, atCounty);
     expect(mergeHistories(atCounty, atKiosk)).toEqual(merged);
-    expect(merged.map((e) => e.id).sort()).toEqual(
-      [...new Set([...atCounty, ...atKiosk].map((e) => e.id))].sort(),
-    );
+    expect(merged.map((e) => e.id).sort()).toEqual([...new Set([...atCounty, ...atKiosk].map((e) => e.id))].sort());
     const view = foldCase(merged);
     if (!view.ok) throw new Error('fold');
     // The approval came first; the withdrawal could not take effect after it and is kept, flagged.

@@ -28,7 +28,7 @@ function deliver(events: readonly StoredEvent[], keys: readonly number[]): Store
     .sort((a, b) => a.key - b.key || a.i - b.i)
     .map((entry) => entry.event);
   let copy: StoredEvent[] = [];
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     const size = 1 + ((keys[i % Math.max(1, keys.length)] ?? 0) % 4);
     copy = mergeHistories(copy, order.slice(i, i + size));
     i += size;
@@ -140,9 +140,7 @@ describe('the history model itself', () => {
       if (timeline.some((entry) => entry.ignored)) withIgnored += 1;
       longest = Math.max(longest, timeline.length);
     }
-    expect([...statuses].sort()).toEqual(
-      ['accepted', 'approved', 'awaitingMaterials', 'completed', 'forwarded', 'rejected', 'withdrawn'],
-    );
+    expect([...statuses].sort()).toEqual(['accepted', 'approved', 'awaitingMaterials', 'completed', 'forwarded', 'rejected', 'withdrawn']);
     expect(types.size).toBe(11);
     expect(withIgnored).toBeGreaterThan(100);
     expect(longest).toBeGreaterThan(15);

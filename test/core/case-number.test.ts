@@ -46,9 +46,9 @@ describe('case numbers', () => {
   it('round-trip and never collide for different kiosks, days or sequences', () => {
     const arbitraryParts = fc.record({
       village: fc.constantFrom('422822100202', '422822203014', '110105001001'),
-      date: fc.date({ min: new Date('2020-01-01'), max: new Date('2039-12-31'), noInvalidDate: true }).map(
-        (date) => date.toISOString().slice(0, 10) as LocalDate,
-      ),
+      date: fc
+        .date({ min: new Date('2020-01-01'), max: new Date('2039-12-31'), noInvalidDate: true })
+        .map((date) => date.toISOString().slice(0, 10) as LocalDate),
       kioskNumber: fc.integer({ min: 1, max: 99 }),
       sequence: fc.integer({ min: 1, max: 999 }),
     });

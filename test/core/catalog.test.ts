@@ -12,7 +12,22 @@ describe('the demo county’s service catalog', () => {
     expect(catalog.items).toHaveLength(76);
     const perSector = Object.fromEntries(catalog.sectors.map((s) => [s.code, index.itemsOfSector(s.code).length]));
     expect(perSector).toEqual({
-      MZ: 9, RS: 9, YB: 5, GA: 7, WJ: 5, NY: 7, ZR: 3, ZJ: 2, TY: 5, CL: 4, JY: 4, SL: 3, LY: 4, SF: 3, SW: 2, XC: 4,
+      MZ: 9,
+      RS: 9,
+      YB: 5,
+      GA: 7,
+      WJ: 5,
+      NY: 7,
+      ZR: 3,
+      ZJ: 2,
+      TY: 5,
+      CL: 4,
+      JY: 4,
+      SL: 3,
+      LY: 4,
+      SF: 3,
+      SW: 2,
+      XC: 4,
     });
   });
 
@@ -39,9 +54,10 @@ describe('the demo county’s service catalog', () => {
 });
 
 describe('a malformed catalog', () => {
-  const broken = () => structuredClone(demoCatalog()) as unknown as Record<string, unknown> & {
-    items: Record<string, unknown>[];
-  };
+  const broken = () =>
+    structuredClone(demoCatalog()) as unknown as Record<string, unknown> & {
+      items: Record<string, unknown>[];
+    };
 
   function problemsOf(input: unknown, locale: 'zh-CN' | 'en' = 'en'): string {
     const result = parseCatalog(input, 'authored');
@@ -61,7 +77,9 @@ describe('a malformed catalog', () => {
     const catalog = broken();
     const item = catalog.items.find((candidate) => candidate.code === 'MZ-01') as { timeLimitWorkingDays: unknown; decidingLevel: unknown };
     item.timeLimitWorkingDays = 0; // decided by the county: forwarded village → town → county first
-    expect(problemsOf(catalog)).toContain('item MZ-01: field timeLimitWorkingDays is wrong (0 working days cannot be met: the case is forwarded 2 level(s) up to the county; give at least 2, or null for no published limit)');
+    expect(problemsOf(catalog)).toContain(
+      'item MZ-01: field timeLimitWorkingDays is wrong (0 working days cannot be met: the case is forwarded 2 level(s) up to the county; give at least 2, or null for no published limit)',
+    );
     item.timeLimitWorkingDays = 1;
     expect(problemsOf(catalog)).toContain('give at least 2');
     item.timeLimitWorkingDays = 2;

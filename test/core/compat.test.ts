@@ -41,7 +41,13 @@ function withNewerAdditions(events: readonly StoredEvent[]): CaseDocument {
 describe('document versions', () => {
   it('tells a readable document from a newer major version and an unknown kind', () => {
     expect(readability({ kind: 'cunban.case', schemaVersion: 1 })).toMatchObject({ readable: true });
-    expect(readability({ kind: 'cunban.case', schemaVersion: 2 })).toEqual({ readable: false, reason: 'newerVersion', kind: 'cunban.case', major: 2, reads: 1 });
+    expect(readability({ kind: 'cunban.case', schemaVersion: 2 })).toEqual({
+      readable: false,
+      reason: 'newerVersion',
+      kind: 'cunban.case',
+      major: 2,
+      reads: 1,
+    });
     expect(readability({ kind: 'cunban.appointment', schemaVersion: 1 })).toMatchObject({ readable: false, reason: 'unknownKind', kind: 'cunban.appointment' });
     expect(readability(null)).toMatchObject({ readable: false, reason: 'unknownKind' });
     // A notice published before versions were carried is version 1.
@@ -65,17 +71,24 @@ describe('a case with what a newer minor version added', () => {
   it('replays the foreign event in its place without applying it', () => {
     const doc = withNewerAdditions(created());
     const view = must(foldCase(doc.events));
-    expect(view.timeline.map((entry) => [entry.event.type, entry.foreign ?? false])).toEqual([['created', false], ['appointmentLinked', true]]);
+    expect(view.timeline.map((entry) => [entry.event.type, entry.foreign ?? false])).toEqual([
+      ['created', false],
+      ['appointmentLinked', true],
+    ]);
     // It changes nothing derived but the event count: an older and a newer version agree on the summary.
     expect(doc.summary).toMatchObject({ status: 'accepted', updatedAt: created()[0]?.at, eventCount: 2, ignoredEventCount: 0 });
     // The next event names it as a parent, so it replays after it everywhere.
-    const next = must(appendEvent(doc.events, { id: 'evt-note-0001', at: '2026-11-27T04:00:00.000Z', actor: actors.clerk, type: 'note', payload: { text: '已预约' } }));
+    const next = must(
+      appendEvent(doc.events, { id: 'evt-note-0001', at: '2026-11-27T04:00:00.000Z', actor: actors.clerk, type: 'note', payload: { text: '已预约' } }),
+    );
     expect(next.at(-1)?.parents).toEqual(['evt-appointment-0001']);
   });
 
   it('keeps the newer fields through a rebuild and a merge, the same whichever copy comes first', () => {
     const doc = withNewerAdditions(created());
-    const appended = must(appendEvent(doc.events, { id: 'evt-note-0001', at: '2026-11-27T04:00:00.000Z', actor: actors.clerk, type: 'note', payload: { text: '已预约' } }));
+    const appended = must(
+      appendEvent(doc.events, { id: 'evt-note-0001', at: '2026-11-27T04:00:00.000Z', actor: actors.clerk, type: 'note', payload: { text: '已预约' } }),
+    );
     const rebuilt = must(rebuildCaseDocument(doc, appended));
     expect(rebuilt).toMatchObject({ residentChannel: { lookup: 'enabled' } });
     expect(must(parseCaseDocument(rebuilt)).events).toHaveLength(3);
@@ -115,7 +128,10 @@ describe('a case of a newer major version', () => {
     const doc = { ...must(toCaseDocument(created())), schemaVersion: 2 };
     const refused = parseCaseDocument(doc);
     expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(describeDataError(refused.error, 'en').join('\n')).toContain('written by a newer version of Cunban (case documents of version 2; this version reads up to 1)');
+    if (!refused.ok)
+      expect(describeDataError(refused.error, 'en').join('\n')).toContain(
+        'written by a newer version of Cunban (case documents of version 2; this version reads up to 1)',
+      );
   });
 });
 
@@ -131,7 +147,13 @@ describe('county documents', () => {
   });
 
   it('read a notice with a newer field, and refuse a full ID number in it', () => {
-    const notice = { kind: 'cunban.notice', schemaVersion: 1, title: { zh: '通知', en: 'Notice' }, body: { zh: '正文', en: 'Body' }, publishedOn: '2026-11-26' };
+    const notice = {
+      kind: 'cunban.notice',
+      schemaVersion: 1,
+      title: { zh: '通知', en: 'Notice' },
+      body: { zh: '正文', en: 'Body' },
+      publishedOn: '2026-11-26',
+    };
     expect(parseNotice({ ...notice, audience: 'elderly' }).ok).toBe(true);
     expect(parseNotice({ ...notice, audience: '422822198001010015' }).ok).toBe(false);
   });

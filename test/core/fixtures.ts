@@ -44,11 +44,7 @@ export const actors = {
   county: { id: 'county-reviewer-1', name: '张敏', level: 'county' },
 } as const satisfies Record<string, Actor>;
 
-export function createdDraft(
-  item: ItemSnapshot,
-  at = '2026-11-26T01:00:00.000Z',
-  overrides: Partial<CreatedPayload> = {},
-): EventDraft {
+export function createdDraft(item: ItemSnapshot, at = '2026-11-26T01:00:00.000Z', overrides: Partial<CreatedPayload> = {}): EventDraft {
   return {
     id: 'evt-created-0001',
     at,

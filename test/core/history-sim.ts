@@ -25,12 +25,7 @@ export interface Scenario {
   readonly alwaysInSync: boolean;
 }
 
-const REPLICA_ACTORS: readonly Actor[] = [
-  actors.clerk,
-  { id: 'kiosk-04/clerk-2', name: '陈静', level: 'village' },
-  actors.town,
-  actors.county,
-];
+const REPLICA_ACTORS: readonly Actor[] = [actors.clerk, { id: 'kiosk-04/clerk-2', name: '陈静', level: 'village' }, actors.town, actors.county];
 
 export const scenarioArbitrary = (options: { alwaysInSync?: boolean; maxSteps?: number } = {}) =>
   fc.record({
@@ -77,9 +72,7 @@ function payloadFor(type: EventDraft['type'], state: CaseState, level: Level, bi
     case 'materialsSupplied':
       return { supplied: subset(state.outstandingMaterials.length > 0 ? state.outstandingMaterials : ids, bits) };
     case 'forwarded': {
-      const targets = (['town', 'county'] as const).filter(
-        (to) => compareLevels(to, level) > 0 && compareLevels(to, state.item.decidingLevel) <= 0,
-      );
+      const targets = (['town', 'county'] as const).filter((to) => compareLevels(to, level) > 0 && compareLevels(to, state.item.decidingLevel) <= 0);
       return { to: targets[bits % Math.max(1, targets.length)] ?? 'county' };
     }
     case 'rejected':
@@ -119,9 +112,7 @@ export function simulate(scenario: Scenario): SimulationResult {
       const view = foldCase(events);
       if (view.ok) {
         // People mostly move a case on; withdrawals and notes are rarer, or few histories would get far.
-        const types = allowedEventTypes(view.value.state, actor.level).flatMap((t) =>
-          t === 'withdrawn' || t === 'note' ? [t] : [t, t, t, t],
-        );
+        const types = allowedEventTypes(view.value.state, actor.level).flatMap((t) => (t === 'withdrawn' || t === 'note' ? [t] : [t, t, t, t]));
         const type = types[step.choice % types.length];
         if (type) {
           counter += 1;

@@ -8,7 +8,38 @@ import { matchRank, searchForms } from '../../core/search/pinyin.js';
 import { textIndex } from '../../core/search/text-index.js';
 
 const NAMES = ['张三', '张三丰', '单小红', '吕芳', '欧阳翠蓉', '覃桂芝', '王芳', '李秀英', '张建国', '王桂兰', '刘德华', 'Anna Li', '阿依古丽·买买提'];
-const QUERIES = ['z', 'zs', 'zhang', 'zhangsan', 'san', 'sanf', 'shan', 'sxh', 'fang', 'wf', 'oycr', 'ouyang', 'yangcui', 'gui', 'qgz', '张', '三丰', '芳', 'ng', 'anna', 'annali', 'z s', 'wang fang', 'li', 'x', 'nothing', '阿依', 'ayglmmt', 'gzw', 'ganghua'];
+const QUERIES = [
+  'z',
+  'zs',
+  'zhang',
+  'zhangsan',
+  'san',
+  'sanf',
+  'shan',
+  'sxh',
+  'fang',
+  'wf',
+  'oycr',
+  'ouyang',
+  'yangcui',
+  'gui',
+  'qgz',
+  '张',
+  '三丰',
+  '芳',
+  'ng',
+  'anna',
+  'annali',
+  'z s',
+  'wang fang',
+  'li',
+  'x',
+  'nothing',
+  '阿依',
+  'ayglmmt',
+  'gzw',
+  'ganghua',
+];
 
 const expected = (query: string) => new Set(NAMES.filter((name) => matchRank(searchForms(name, 'name'), query) !== undefined));
 

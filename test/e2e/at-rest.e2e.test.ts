@@ -52,7 +52,9 @@ describe('a kiosk stolen after a day at the counter', () => {
     expect(caseNumber).toMatch(/^422822100202-/);
     // On the kiosk, whole; on the hub too (the hub's store is the county's, not the stolen disk).
     await expect.poll(async () => (await kioskCasesRaw(page)).find((doc) => doc.caseNumber === caseNumber)?.name, { timeout: 15_000 }).toBe(RESIDENT);
-    await expect.poll(async () => (await testHub.hub.store.getDoc<{ summary: { applicantName: string } }>(`village_${VILLAGE_A}`, caseNumber)).ok, { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await testHub.hub.store.getDoc<{ summary: { applicantName: string } }>(`village_${VILLAGE_A}`, caseNumber)).ok, { timeout: 30_000 })
+      .toBe(true);
     // Enough more written that LevelDB flushes its log into compressed tables: the scan must read those too.
     await page.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((opened) => {

@@ -102,9 +102,9 @@ describe('the counter in Chromium', () => {
     await page.getByRole('searchbox').press('Enter');
     await expect.poll(() => page.getByTestId('chosen-item').textContent()).toBe('最低生活保障（低保）申请');
     // Touch targets: every control on the form is at least 44 px tall.
-    const small = await page.locator('.new-case button, .new-case input:not([type=file]):not([type=radio]):not([type=checkbox]), .counter-nav button').evaluateAll((elements) =>
-      elements.filter((element) => element.getBoundingClientRect().height < 44).map((element) => element.outerHTML.slice(0, 80)),
-    );
+    const small = await page
+      .locator('.new-case button, .new-case input:not([type=file]):not([type=radio]):not([type=checkbox]), .counter-nav button')
+      .evaluateAll((elements) => elements.filter((element) => element.getBoundingClientRect().height < 44).map((element) => element.outerHTML.slice(0, 80)));
     expect(small).toEqual([]);
     await page.keyboard.type('张三');
     await page.getByLabel('身份证号码').first().fill('422822198001010016');
@@ -118,7 +118,11 @@ describe('the counter in Chromium', () => {
     expect(await page.getByLabel('申请人姓名').inputValue()).toBe('张三');
     await page.getByRole('button', { name: '必交材料全部已收' }).click();
     await markOptionalNotApplicable(page);
-    await page.locator('.checklist tbody tr').first().locator('input[type=file]').setInputFiles({ name: 'application.png', mimeType: 'image/png', buffer: PNG_1PX });
+    await page
+      .locator('.checklist tbody tr')
+      .first()
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'application.png', mimeType: 'image/png', buffer: PNG_1PX });
     await expect.poll(() => page.locator('.scan-name').textContent()).toBe('application.png');
     await expect.poll(() => page.getByTestId('due').textContent()).toContain('30个工作日');
     await page.keyboard.press('Control+Enter');
@@ -204,11 +208,19 @@ describe('the counter in Chromium', () => {
     await expect.poll(() => page.getByTestId('case-status').textContent()).toContain('审核中');
     const at = () => new Date().toISOString();
     const town = await appendCaseEventOnHub(hub().store, VILLAGE_A, caseNumber, {
-      id: 'town-e2e-forward', at: at(), actor: { id: 'yezhou-reviewer', name: '李强', level: 'town' }, type: 'forwarded', payload: { to: 'county' },
+      id: 'town-e2e-forward',
+      at: at(),
+      actor: { id: 'yezhou-reviewer', name: '李强', level: 'town' },
+      type: 'forwarded',
+      payload: { to: 'county' },
     });
     expect(town.ok).toBe(true);
     const county = await appendCaseEventOnHub(hub().store, VILLAGE_A, caseNumber, {
-      id: 'county-e2e-approve', at: at(), actor: { id: 'county-admin', name: '张敏', level: 'county' }, type: 'approved', payload: {},
+      id: 'county-e2e-approve',
+      at: at(),
+      actor: { id: 'county-admin', name: '张敏', level: 'county' },
+      type: 'approved',
+      payload: {},
     });
     expect(county.ok).toBe(true);
     await expect.poll(() => page.getByTestId('case-status').textContent(), { timeout: 30_000 }).toBe('已批准');

@@ -5,10 +5,7 @@ import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
 import type { Store } from '../../sync-server/store/store.js';
 
 /** A one-pixel PNG: a scan as small as a scan can be. */
-export const PNG_1PX = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
+export const PNG_1PX = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 /** Enroll the kiosk at `kioskUrl` with a fresh code for `village`, and create the first clerk (王芳, PIN 2580). */
 export async function enrollWithFirstClerk(page: Page, store: Store, village: string, kioskUrl: string): Promise<void> {

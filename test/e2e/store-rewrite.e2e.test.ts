@@ -89,7 +89,15 @@ describe('a kiosk upgraded from 0.2.0, its disk read raw', () => {
   it("holds residents' names after the migration alone; after the rewrite of its store files, none, and every case", async () => {
     const profile = newProfile();
     let run = await openPage(profile);
-    await run((api) => api.registerWithRelease([{ name: '欧阳翠蓉', address: '雀儿笼村七组溪边九号' }, { name: '覃桂芝', address: '雀儿笼村三组老屋场' }], '户口簿扫描件：欧阳翠蓉户主，雀儿笼村七组'));
+    await run((api) =>
+      api.registerWithRelease(
+        [
+          { name: '欧阳翠蓉', address: '雀儿笼村七组溪边九号' },
+          { name: '覃桂芝', address: '雀儿笼村三组老屋场' },
+        ],
+        '户口簿扫描件：欧阳翠蓉户主，雀儿笼村七组',
+      ),
+    );
     expect(await run((api) => api.openToday(false))).toEqual(names);
     // Today's main stopped here: sealed in RxDB, yet the old pages are still on the disk.
     let scanned = await closeAndScan();
@@ -112,7 +120,15 @@ describe('a kiosk upgraded from 0.2.0, its disk read raw', () => {
   it('loses nothing when the power goes after the files were cleared: the next start restores from the snapshot', async () => {
     const profile = newProfile();
     let run = await openPage(profile);
-    await run((api) => api.registerWithRelease([{ name: '欧阳翠蓉', address: '雀儿笼村七组溪边九号' }, { name: '覃桂芝', address: '雀儿笼村三组老屋场' }], '户口簿扫描件：欧阳翠蓉户主，雀儿笼村七组'));
+    await run((api) =>
+      api.registerWithRelease(
+        [
+          { name: '欧阳翠蓉', address: '雀儿笼村七组溪边九号' },
+          { name: '覃桂芝', address: '雀儿笼村三组老屋场' },
+        ],
+        '户口簿扫描件：欧阳翠蓉户主，雀儿笼村七组',
+      ),
+    );
     void run((api) => api.openTodayCutAfterClear()).catch(() => undefined);
     await expect.poll(() => kiosk?.page.title(), { timeout: 30_000 }).toBe('cleared');
     await kiosk?.kill();

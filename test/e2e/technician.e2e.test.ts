@@ -86,11 +86,15 @@ describe('installing a kiosk', () => {
     expect(run.errors).toEqual([]);
   }, 60_000);
 
-  it("enrolls a second kiosk by holding the QR ticket up to the camera", async () => {
+  it('enrolls a second kiosk by holding the QR ticket up to the camera', async () => {
     const { qr } = await enrollWithCli(VILLAGE_A);
     const video = join(mkdtempSync(join(tmpdir(), 'cunban-camera-')), 'ticket.y4m');
     writeQrVideo(qr, video);
-    const camera = await openChromium('technician-camera-e2e', ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+    const camera = await openChromium('technician-camera-e2e', [
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ]);
     try {
       await camera.page.goto(`${base()}/kiosk/`);
       await camera.page.getByRole('button', { name: '用摄像头扫描注册二维码' }).click();

@@ -31,7 +31,9 @@ describe('the app:// protocol handler', () => {
     const page = await answerAppRequest(root, { method: 'GET', url: 'app://cunban/' }, csp);
     expect(page.status).toBe(200);
     expect(page.headers).toMatchObject({ 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp, 'x-content-type-options': 'nosniff' });
-    expect((await answerAppRequest(root, { method: 'GET', url: 'app://cunban/assets/main.js' }, csp)).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await answerAppRequest(root, { method: 'GET', url: 'app://cunban/assets/main.js' }, csp)).headers['content-type']).toBe(
+      'text/javascript; charset=utf-8',
+    );
   });
 
   it.each([

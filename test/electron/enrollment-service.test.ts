@@ -34,7 +34,11 @@ async function enroll(village: string) {
 
 beforeAll(async () => {
   hub = await startTestHub();
-  service = await enrollmentService({ vault, storageKeys: storageKeyVault({ safeStorage: fakeKeychain(), file: join(dir, 'storage-keys.bin') }), fetch: (url, init) => fetch(url, init) });
+  service = await enrollmentService({
+    vault,
+    storageKeys: storageKeyVault({ safeStorage: fakeKeychain(), file: join(dir, 'storage-keys.bin') }),
+    fetch: (url, init) => fetch(url, init),
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -55,7 +59,10 @@ describe("main's enrollment service", () => {
     expect(kept.ok && kept.value?.authorization).toMatch(/^Basic /);
     // A kiosk id main never enrolled cannot be kept, sealed or revealed with.
     expect(await service.save({ kioskId: 'kiosk-422822100202-77' })).toMatchObject({ ok: false, error: { code: 'shell.unknownEnrollment' } });
-    expect(await service.blindIndex({ kioskId: 'kiosk-422822100202-77', idNumber: '422822198001010015' })).toMatchObject({ ok: false, error: { code: 'shell.unknownEnrollment' } });
+    expect(await service.blindIndex({ kioskId: 'kiosk-422822100202-77', idNumber: '422822198001010015' })).toMatchObject({
+      ok: false,
+      error: { code: 'shell.unknownEnrollment' },
+    });
     expect(await service.storageKey({ kioskId: 'kiosk-422822100202-77' })).toMatchObject({ ok: false, error: { code: 'shell.unknownEnrollment' } });
     // The database key of an enrollment main holds: the same at every ask.
     const key = await service.storageKey({ kioskId: a.kioskId });
@@ -69,8 +76,14 @@ describe("main's enrollment service", () => {
     const continuing = { kioskId: mine.kioskId, numbers: [mine.kioskNumber] };
     // What the page sends is checked against the channel's schema on main's side.
     expect(SHELL_CHANNELS.enroll.argument.safeParse({ hub: `${hub.base}/`, code: other, appVersion: 'test', continuing }).success).toBe(true);
-    expect(SHELL_CHANNELS.enroll.argument.safeParse({ hub: `${hub.base}/`, code: other, appVersion: 'test', continuing: { kioskId: 'kiosk-1', numbers: [] } }).success).toBe(false);
-    expect(await service.enroll({ hub: `${hub.base}/`, code: other, appVersion: 'test', continuing })).toEqual({ ok: true, value: { ok: false, error: { code: 'enroll.otherKiosk' } } });
+    expect(
+      SHELL_CHANNELS.enroll.argument.safeParse({ hub: `${hub.base}/`, code: other, appVersion: 'test', continuing: { kioskId: 'kiosk-1', numbers: [] } })
+        .success,
+    ).toBe(false);
+    expect(await service.enroll({ hub: `${hub.base}/`, code: other, appVersion: 'test', continuing })).toEqual({
+      ok: true,
+      value: { ok: false, error: { code: 'enroll.otherKiosk' } },
+    });
     const issued = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date(), undefined, mine.kioskId);
     if (!issued.ok) throw new Error('fixture');
     const again = await service.enroll({ hub: `${hub.base}/`, code: issued.value.code, appVersion: 'test', continuing });
@@ -78,9 +91,18 @@ describe("main's enrollment service", () => {
   });
 
   it('explains a wrong code and an unreachable hub, as the page did', async () => {
-    expect(await service.enroll({ hub: `${hub.base}/`, code: 'AAAA-AAAA-AAAA', appVersion: 'test' })).toEqual({ ok: true, value: { ok: false, error: { code: 'enroll.codeUnknown' } } });
-    expect(await service.enroll({ hub: `${hub.base}/`, code: 'short', appVersion: 'test' })).toEqual({ ok: true, value: { ok: false, error: { code: 'enroll.codeFormat' } } });
-    expect(await service.enroll({ hub: 'http://127.0.0.1:9/', code: await code(VILLAGE_A), appVersion: 'test' })).toMatchObject({ ok: true, value: { ok: false, error: { code: 'enroll.hubUnreachable' } } });
+    expect(await service.enroll({ hub: `${hub.base}/`, code: 'AAAA-AAAA-AAAA', appVersion: 'test' })).toEqual({
+      ok: true,
+      value: { ok: false, error: { code: 'enroll.codeUnknown' } },
+    });
+    expect(await service.enroll({ hub: `${hub.base}/`, code: 'short', appVersion: 'test' })).toEqual({
+      ok: true,
+      value: { ok: false, error: { code: 'enroll.codeFormat' } },
+    });
+    expect(await service.enroll({ hub: 'http://127.0.0.1:9/', code: await code(VILLAGE_A), appVersion: 'test' })).toMatchObject({
+      ok: true,
+      value: { ok: false, error: { code: 'enroll.hubUnreachable' } },
+    });
   });
 
   it('adds the credential only for the enrolled hub, by the village a path names while a move is staged', async () => {

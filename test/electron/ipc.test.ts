@@ -52,7 +52,11 @@ describe('validatedHandler', () => {
 
   it('turns a thrown error into a result without its stack', async () => {
     const logged: string[] = [];
-    const failing = validatedHandler('print', () => Promise.reject(new Error('printer on fire at /home/kiosk')), (line) => logged.push(line));
+    const failing = validatedHandler(
+      'print',
+      () => Promise.reject(new Error('printer on fire at /home/kiosk')),
+      (line) => logged.push(line),
+    );
     expect(await failing(fromPage, undefined)).toEqual({ ok: false, error: { code: 'shell.failed', message: 'The shell could not do that; see its log.' } });
     expect(logged).toEqual(['ipc print: printer on fire at /home/kiosk']);
   });
@@ -61,12 +65,21 @@ describe('validatedHandler', () => {
     const save = validatedHandler('saveEnrollment', () => Promise.resolve(ok(null)));
     expect(await save(fromPage, { kioskId: 'kiosk-422822100202-01', extra: true })).toMatchObject({ ok: false, error: { code: 'shell.badRequest' } });
     // A forged enrollment (another hub, another credential) is not something the page can hand main.
-    expect(await save(fromPage, { kioskId: 'kiosk-422822100202-01', villageSyncUrl: 'http://evil.example/', authorization: 'Basic x' })).toMatchObject({ ok: false, error: { code: 'shell.badRequest' } });
+    expect(await save(fromPage, { kioskId: 'kiosk-422822100202-01', villageSyncUrl: 'http://evil.example/', authorization: 'Basic x' })).toMatchObject({
+      ok: false,
+      error: { code: 'shell.badRequest' },
+    });
     expect(await save(fromPage, { kioskId: 'kiosk-422822100202-01' })).toEqual({ ok: true, value: null });
     const seal = validatedHandler('sealApplicant', () => Promise.resolve(ok(null)));
-    expect(await seal(fromPage, { kioskId: 'kiosk-422822100202-01', person: { name: 'x', idNumber: '1'.repeat(33) } })).toMatchObject({ ok: false, error: { code: 'shell.badRequest' } });
+    expect(await seal(fromPage, { kioskId: 'kiosk-422822100202-01', person: { name: 'x', idNumber: '1'.repeat(33) } })).toMatchObject({
+      ok: false,
+      error: { code: 'shell.badRequest' },
+    });
     const enroll = validatedHandler('enroll', () => Promise.resolve(ok(null)));
-    expect(await enroll(fromPage, { hub: 'file:///etc/passwd', code: 'K7QX-4M2P-9TRW', appVersion: '0.3.0' })).toMatchObject({ ok: false, error: { code: 'shell.badRequest' } });
+    expect(await enroll(fromPage, { hub: 'file:///etc/passwd', code: 'K7QX-4M2P-9TRW', appVersion: '0.3.0' })).toMatchObject({
+      ok: false,
+      error: { code: 'shell.badRequest' },
+    });
   });
 });
 
@@ -79,7 +92,23 @@ describe('window.cunban (the preload bridge)', () => {
     // data anyway; the key guards the disk, not the page. clearStoreFiles deletes the page's own IndexedDB
     // files: what the page can already do by deleting its databases, except that the files really go.
     expect(Object.keys(SHELL_CHANNEL_NAMES).sort()).toEqual(
-      ['blindIndex', 'checkTechnicianPin', 'clearStoreFiles', 'enroll', 'hasTechnicianPin', 'leaveKioskMode', 'loadEnrollment', 'print', 'reportActivity', 'revealIdNumber', 'saveDiagnosticBundle', 'saveEnrollment', 'sealApplicant', 'setTechnicianPin', 'storageKey'].sort(),
+      [
+        'blindIndex',
+        'checkTechnicianPin',
+        'clearStoreFiles',
+        'enroll',
+        'hasTechnicianPin',
+        'leaveKioskMode',
+        'loadEnrollment',
+        'print',
+        'reportActivity',
+        'revealIdNumber',
+        'saveDiagnosticBundle',
+        'saveEnrollment',
+        'sealApplicant',
+        'setTechnicianPin',
+        'storageKey',
+      ].sort(),
     );
   });
 

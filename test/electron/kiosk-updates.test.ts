@@ -35,7 +35,10 @@ function release(version: string, bytes: Buffer): string {
   const name = `Cunban-${version}.AppImage`;
   writeFileSync(join(dir, name), bytes);
   const sha512 = createHash('sha512').update(bytes).digest('base64');
-  writeFileSync(join(dir, 'latest-linux.yml'), `version: ${version}\nfiles:\n  - url: ${name}\n    sha512: ${sha512}\n    size: ${String(bytes.length)}\npath: ${name}\nsha512: ${sha512}\nreleaseDate: '2026-11-30T00:00:00.000Z'\n`);
+  writeFileSync(
+    join(dir, 'latest-linux.yml'),
+    `version: ${version}\nfiles:\n  - url: ${name}\n    sha512: ${sha512}\n    size: ${String(bytes.length)}\npath: ${name}\nsha512: ${sha512}\nreleaseDate: '2026-11-30T00:00:00.000Z'\n`,
+  );
   return dir;
 }
 
@@ -140,7 +143,15 @@ describe('publishing', () => {
       writeFileSync(join(dir, 'latest-linux.yml'), `version: 0.9.1\nfiles:\n  - url: ${url}\n    sha512: ${hash}\n    size: ${String(size)}\n`);
       return dir;
     };
-    for (const url of ['../../etc/passwd', 'http://evil.example/Cunban-0.9.1.AppImage', '..', 'latest-linux.yml.sig', '.hidden', 'beta-linux.yml', 'LATEST-linux.yml']) {
+    for (const url of [
+      '../../etc/passwd',
+      'http://evil.example/Cunban-0.9.1.AppImage',
+      '..',
+      'latest-linux.yml.sig',
+      '.hidden',
+      'beta-linux.yml',
+      'LATEST-linux.yml',
+    ]) {
       expect(publishUpdates(named(url), updatesDir, privateKeyPem)).toMatchObject({ ok: false, error: { code: 'publish.badFileName' } });
     }
     expect(publishUpdates(named('Cunban-0.9.1.AppImage', 1), updatesDir, privateKeyPem)).toMatchObject({ ok: false, error: { code: 'publish.fileMismatch' } });

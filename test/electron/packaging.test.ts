@@ -14,7 +14,9 @@ import { shellConfigs } from '../../scripts/build-apps.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
-const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as { validateConfiguration: (config: object, logger: object) => Promise<void> };
+const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+  validateConfiguration: (config: object, logger: object) => Promise<void>;
+};
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => object };
 const config = JSON.parse(readFileSync(join(root, 'electron-builder.json'), 'utf8')) as Record<string, unknown> & {
   files: string[];
@@ -79,7 +81,7 @@ describe('the shell build', () => {
     const node = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
     expect(required('main.cjs').filter((name) => name !== 'electron' && !node.has(name))).toEqual([]);
     const preload = readFileSync(join(out, 'electron', 'preload.cjs'), 'utf8');
-    expect(preload).toContain("exposeInMainWorld(\"cunban\"");
+    expect(preload).toContain('exposeInMainWorld("cunban"');
     expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer\s*[,)]/);
   }, 120_000);
 });

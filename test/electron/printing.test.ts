@@ -8,6 +8,8 @@ describe('printing receipts', () => {
   });
 
   it('keeps a receipt no printer took as a PDF in the receipts folder, named by the time', () => {
-    expect(receiptPdfPath('/home/hall/Documents', new Date('2026-11-26T08:30:05.123Z'))).toBe('/home/hall/Documents/Cunban receipts/receipt-20261126-083005.pdf');
+    expect(receiptPdfPath('/home/hall/Documents', new Date('2026-11-26T08:30:05.123Z'))).toBe(
+      '/home/hall/Documents/Cunban receipts/receipt-20261126-083005.pdf',
+    );
   });
 });

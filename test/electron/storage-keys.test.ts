@@ -29,15 +29,31 @@ describe("main's storage keys", () => {
     expect(a.ok && readFileSync(file).toString('latin1').includes(a.value)).toBe(false);
   });
 
-  it('refuses without the keychain (Linux\'s built-in password is none), and never makes new keys over a damaged file', async () => {
-    expect(await storageKeyVault({ safeStorage: fakeKeychain(false), file: join(dir, 'none.bin') }).keyFor('kiosk-422822100202-01')).toMatchObject({ ok: false, error: { code: 'shell.secretsUnavailable' } });
+  it("refuses without the keychain (Linux's built-in password is none), and never makes new keys over a damaged file", async () => {
+    expect(await storageKeyVault({ safeStorage: fakeKeychain(false), file: join(dir, 'none.bin') }).keyFor('kiosk-422822100202-01')).toMatchObject({
+      ok: false,
+      error: { code: 'shell.secretsUnavailable' },
+    });
     // Linux with no keyring: safeStorage "encrypts" with a password built into Chromium. No keychain, then.
     const builtInPassword = { ...fakeKeychain(), getSelectedStorageBackend: () => 'basic_text' };
-    expect(await storageKeyVault({ safeStorage: builtInPassword, file: join(dir, 'basic.bin') }).keyFor('kiosk-422822100202-01')).toMatchObject({ ok: false, error: { code: 'shell.secretsUnavailable' } });
-    expect((await storageKeyVault({ safeStorage: { ...fakeKeychain(), getSelectedStorageBackend: () => 'gnome_libsecret' }, file: join(dir, 'libsecret.bin') }).keyFor('kiosk-422822100202-01')).ok).toBe(true);
+    expect(await storageKeyVault({ safeStorage: builtInPassword, file: join(dir, 'basic.bin') }).keyFor('kiosk-422822100202-01')).toMatchObject({
+      ok: false,
+      error: { code: 'shell.secretsUnavailable' },
+    });
+    expect(
+      (
+        await storageKeyVault({
+          safeStorage: { ...fakeKeychain(), getSelectedStorageBackend: () => 'gnome_libsecret' },
+          file: join(dir, 'libsecret.bin'),
+        }).keyFor('kiosk-422822100202-01')
+      ).ok,
+    ).toBe(true);
     const damaged = join(dir, 'damaged.bin');
     writeFileSync(damaged, fakeKeychain().encryptString(JSON.stringify({ 'kiosk-422822100202-01': 'short' })));
-    expect(await storageKeyVault({ safeStorage: fakeKeychain(), file: damaged }).keyFor('kiosk-422822100202-02')).toMatchObject({ ok: false, error: { code: 'shell.secretsUnavailable' } });
+    expect(await storageKeyVault({ safeStorage: fakeKeychain(), file: damaged }).keyFor('kiosk-422822100202-02')).toMatchObject({
+      ok: false,
+      error: { code: 'shell.secretsUnavailable' },
+    });
     expect(fakeKeychain().decryptString(readFileSync(damaged))).toContain('short');
   });
 });

@@ -70,7 +70,10 @@ describe('the technician PIN', () => {
     const pin = technicianPin({ file, now: () => now });
     for (let i = 0; i < 5; i++) expect(await pin.check('000000')).toMatchObject({ ok: false, error: { code: 'shell.wrongPin' } });
     const restarted = technicianPin({ file, now: () => now });
-    expect(await restarted.check('246810')).toMatchObject({ ok: false, error: { code: 'shell.pinLocked', message: 'Too many wrong PINs; try again in 15 minutes.' } });
+    expect(await restarted.check('246810')).toMatchObject({
+      ok: false,
+      error: { code: 'shell.pinLocked', message: 'Too many wrong PINs; try again in 15 minutes.' },
+    });
     now += 15 * 60_000 + 1;
     expect(await restarted.check('246810')).toEqual({ ok: true, value: null });
   });

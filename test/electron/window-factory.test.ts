@@ -9,7 +9,8 @@ import { blockedInKioskMode, createKioskWindow, HUNG_RENDERER_GRACE_MS, type Kio
 
 type Handler = (...args: never[]) => unknown;
 /** Call a recorded listener as Electron would. */
-const fire = (handlers: Map<string, Handler>, event: string, ...args: unknown[]) => (handlers.get(event) as ((...a: unknown[]) => unknown) | undefined)?.(...args);
+const fire = (handlers: Map<string, Handler>, event: string, ...args: unknown[]) =>
+  (handlers.get(event) as ((...a: unknown[]) => unknown) | undefined)?.(...args);
 
 class RecordingWindow implements KioskWindow {
   static created: RecordingWindow[] = [];
@@ -53,11 +54,22 @@ class RecordingWindow implements KioskWindow {
 }
 
 const preventable = () => {
-  const event = { prevented: false, preventDefault: () => { event.prevented = true; } };
+  const event = {
+    prevented: false,
+    preventDefault: () => {
+      event.prevented = true;
+    },
+  };
   return event;
 };
 const key = (k: string, modifiers: Partial<{ control: boolean; shift: boolean; alt: boolean; meta: boolean }> = {}) => ({
-  type: 'keyDown', key: k, control: false, shift: false, alt: false, meta: false, ...modifiers,
+  type: 'keyDown',
+  key: k,
+  control: false,
+  shift: false,
+  alt: false,
+  meta: false,
+  ...modifiers,
 });
 
 function kioskWindow(options: { kioskMode: boolean; mayClose?: boolean }) {
@@ -76,8 +88,19 @@ describe('the kiosk window', () => {
   it('is created sandboxed, isolated, without Node, fullscreen in kiosk mode, and loads our origin', () => {
     const { window } = kioskWindow({ kioskMode: true });
     expect(window.options).toMatchObject({
-      show: false, kiosk: true, fullscreen: true, autoHideMenuBar: true,
-      webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false, webSecurity: true, devTools: false, preload: '/opt/cunban/preload.cjs' },
+      show: false,
+      kiosk: true,
+      fullscreen: true,
+      autoHideMenuBar: true,
+      webPreferences: {
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        webviewTag: false,
+        webSecurity: true,
+        devTools: false,
+        preload: '/opt/cunban/preload.cjs',
+      },
     });
     expect(window.loaded).toEqual(['app://cunban/index.html']);
     fire(window.handlers, 'ready-to-show');

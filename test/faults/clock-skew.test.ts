@@ -32,7 +32,13 @@ describe.each([
         await kiosk.append(registered.caseNumber, { type: 'forwarded', payload: { to: 'county' } });
         await kiosk.syncUntilOk();
         const approved = await hub.withAdmin((admin) =>
-          appendCaseEventOnHub(admin.store, VILLAGE_A, registered.caseNumber, { id: `hub-approve-${String(offset)}-${String(round)}`, at: new Date().toISOString(), actor: COUNTY_REVIEWER, type: 'approved', payload: {} }),
+          appendCaseEventOnHub(admin.store, VILLAGE_A, registered.caseNumber, {
+            id: `hub-approve-${String(offset)}-${String(round)}`,
+            at: new Date().toISOString(),
+            actor: COUNTY_REVIEWER,
+            type: 'approved',
+            payload: {},
+          }),
         );
         expect(approved.ok).toBe(true);
         await expect.poll(async () => (await kiosk.cases.get(registered.caseNumber))?.summary.status, { timeout: 30_000 }).toBe('approved');

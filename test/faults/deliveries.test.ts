@@ -17,7 +17,6 @@ afterAll(async () => {
   await hub.close();
 });
 
-
 /** What the network did, so the test can show each fault really happened. */
 const delivered = { twice: 0, stale: 0, repliesLost: 0 };
 
@@ -63,14 +62,22 @@ describe('duplicated and reordered deliveries', () => {
         await kiosk.syncUntilOk();
         // The county and the counter act on the same case at once; each side's write crosses the other's.
         const decision = hub.withAdmin((admin) =>
-          appendCaseEventOnHub(admin.store, VILLAGE_A, registered.caseNumber, { id: `hub-return-${String(round)}`, at: new Date().toISOString(), actor: COUNTY_REVIEWER, type: 'returnedForMaterials', payload: { missing: ['m2'], reason: '身份证复印件不清晰' } }),
+          appendCaseEventOnHub(admin.store, VILLAGE_A, registered.caseNumber, {
+            id: `hub-return-${String(round)}`,
+            at: new Date().toISOString(),
+            actor: COUNTY_REVIEWER,
+            type: 'returnedForMaterials',
+            payload: { missing: ['m2'], reason: '身份证复印件不清晰' },
+          }),
         );
         await kiosk.append(registered.caseNumber, { type: 'note', payload: { text: `第${String(round)}次来电补充说明` } });
         expect((await decision).ok).toBe(true);
       }
       await kiosk.syncUntilOk();
       // Settled once the kiosk's live pull has brought every decision back.
-      await expect.poll(async () => (await kiosk.cases.all()).filter((doc) => doc.summary.status === 'awaitingMaterials').length, { timeout: 60_000 }).toBe(rounds);
+      await expect
+        .poll(async () => (await kiosk.cases.all()).filter((doc) => doc.summary.status === 'awaitingMaterials').length, { timeout: 60_000 })
+        .toBe(rounds);
       const tally = await tallyKiosk(kiosk, hub, 'duplicated and reordered deliveries', rounds);
       expect(tally).toMatchObject({ cases: rounds, lost: 0, duplicated: 0, mixed: 0, mismatched: 0 });
       expect(delivered.twice).toBeGreaterThanOrEqual(rounds);

@@ -90,10 +90,15 @@ export async function faultyKiosk(hub: KillableHub, options: FaultyKioskOptions 
   const issued = await hub.withAdmin((admin) => issueEnrollmentCode(admin.store, VILLAGE_A, new Date(), undefined, options.reEnroll));
   if (!issued.ok) throw new Error(issued.error.reason);
   const continuing = options.inPlace && options.reEnroll ? { kioskId: options.reEnroll, numbers: options.inPlace.numbers } : undefined;
-  const response = await fetch(`${hub.origin}/api/enroll`, { method: 'POST', body: JSON.stringify({ code: issued.value.code, ...(continuing ? { continuing } : {}) }) });
+  const response = await fetch(`${hub.origin}/api/enroll`, {
+    method: 'POST',
+    body: JSON.stringify({ code: issued.value.code, ...(continuing ? { continuing } : {}) }),
+  });
   const enrollment = enrollResponseSchema.parse(await response.json());
   kiosks += 1;
-  const db = options.inPlace?.db ?? (await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: `faulty-${String(kiosks)}-${enrollment.kioskId}`, indexedDB, IDBKeyRange }));
+  const db =
+    options.inPlace?.db ??
+    (await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: `faulty-${String(kiosks)}-${enrollment.kioskId}`, indexedDB, IDBKeyRange }));
   const keys = await importKeyRing(enrollment.dataKeys);
   const numbers = caseNumbers(db, { enrollment, freshEnrollment: true, requestLease: () => Promise.resolve(undefined), now });
   await adoptEnrollmentLease(db, { enrollment, freshEnrollment: true, requestLease: () => Promise.resolve(undefined), now });

@@ -56,7 +56,9 @@ async function tally(page: Page, acknowledged: ReadonlySet<string>, names: reado
     lost: [...acknowledged].filter((name) => count(kioskNames, name) === 0 || count(hubNames, name) === 0).length,
     duplicated: names.filter((name) => count(kioskNames, name) > 1 || count(hubNames, name) > 1).length,
     // Two registrations in one case (two residents): more than one created event.
-    mixed: mine.filter((doc) => doc.registrations > 1).length + [...onHub.values()].filter((doc) => doc.events.filter((event) => event.type === 'created').length > 1).length,
+    mixed:
+      mine.filter((doc) => doc.registrations > 1).length +
+      [...onHub.values()].filter((doc) => doc.events.filter((event) => event.type === 'created').length > 1).length,
     mismatched:
       mine.filter((doc) => {
         const other = onHub.get(doc.caseNumber);
@@ -121,7 +123,9 @@ describe("the kiosk's storage quota exhausted", () => {
     const name = '周满仓';
     await typeRegistration(page, registration(name));
     await page.keyboard.press('Control+Enter');
-    await expect.poll(() => page.getByRole('alert').allTextContents(), { timeout: 15_000 }).toContainEqual(expect.stringContaining('本机存储空间已满，本次未保存'));
+    await expect
+      .poll(() => page.getByRole('alert').allTextContents(), { timeout: 15_000 })
+      .toContainEqual(expect.stringContaining('本机存储空间已满，本次未保存'));
     expect(await page.getByTestId('receipt-case-number').count()).toBe(0);
     // Nothing is lost: the form still holds the resident's details.
     await expect.poll(() => page.locator('[data-field="applicant.name"] input').inputValue()).toBe(name);

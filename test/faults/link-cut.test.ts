@@ -21,7 +21,6 @@ afterAll(async () => {
   await hub.close();
 });
 
-
 describe('the link cut at random points', () => {
   const rounds = faultRounds(50, 5);
   it(`loses and duplicates nothing over ${String(rounds)} cuts`, async () => {
@@ -37,7 +36,13 @@ describe('the link cut at random points', () => {
         const held = forwarded;
         if (held) {
           const appended = await hub.withAdmin((admin) =>
-            appendCaseEventOnHub(admin.store, VILLAGE_A, held.caseNumber, { id: `hub-decision-${String(round)}`, at: new Date().toISOString(), actor: COUNTY_REVIEWER, type: 'approved', payload: { note: '同意' } }),
+            appendCaseEventOnHub(admin.store, VILLAGE_A, held.caseNumber, {
+              id: `hub-decision-${String(round)}`,
+              at: new Date().toISOString(),
+              actor: COUNTY_REVIEWER,
+              type: 'approved',
+              payload: { note: '同意' },
+            }),
           );
           if (appended.ok) decided += 1;
         }
@@ -45,9 +50,7 @@ describe('the link cut at random points', () => {
         await kiosk.append(registered.caseNumber, { type: 'forwarded', payload: { to: 'county' } });
         await expect.poll(() => line.cutPending(), { timeout: 30_000 }).toBe(false);
         // Back in sync after the cut: the forward is on the hub.
-        await expect
-          .poll(async () => (await hubCases(hub)).get(registered.caseNumber)?.summary.status, { timeout: 60_000, interval: 200 })
-          .toBe('forwarded');
+        await expect.poll(async () => (await hubCases(hub)).get(registered.caseNumber)?.summary.status, { timeout: 60_000, interval: 200 }).toBe('forwarded');
         forwarded = registered;
       }
       await kiosk.syncUntilOk();

@@ -41,7 +41,10 @@ describe('a kiosk re-enrolled mid-outage', () => {
         // The disk dies; the technician re-enrolls the kiosk on a new one; the line drops at once. A kiosk holds
         // ten numbers at most: every fifth replacement is enrolled as a new kiosk, as the hub then asks.
         const line = { up: true };
-        kiosk = await faultyKiosk(hub, { ...(round % 5 === 4 ? {} : { reEnroll: kiosk.enrollment.kioskId }), network: (real) => (input, init) => (line.up ? real(input, init) : Promise.reject(new TypeError('fetch failed: the line is down'))) });
+        kiosk = await faultyKiosk(hub, {
+          ...(round % 5 === 4 ? {} : { reEnroll: kiosk.enrollment.kioskId }),
+          network: (real) => (input, init) => (line.up ? real(input, init) : Promise.reject(new TypeError('fetch failed: the line is down'))),
+        });
         line.up = false;
         await kiosk.register();
         await kiosk.register();
@@ -82,7 +85,15 @@ describe('the hub restored from an older backup while a kiosk worked', () => {
         expect(restored.ok).toBe(true);
         await hub.start();
         // The county decides on the first case, on the restored hub.
-        const decided = await hub.withAdmin((admin) => appendCaseEventOnHub(admin.store, VILLAGE_A, first.caseNumber, { id: `county-note-${String(round)}`, at: new Date().toISOString(), actor: COUNTY_REVIEWER, type: 'note', payload: { text: '已核实' } }));
+        const decided = await hub.withAdmin((admin) =>
+          appendCaseEventOnHub(admin.store, VILLAGE_A, first.caseNumber, {
+            id: `county-note-${String(round)}`,
+            at: new Date().toISOString(),
+            actor: COUNTY_REVIEWER,
+            type: 'note',
+            payload: { text: '已核实' },
+          }),
+        );
         expect(decided.ok).toBe(true);
         await kiosk.syncUntilOk();
         // Sync now has proven the hub holds everything again, and brought the decision.
@@ -145,7 +156,13 @@ describe('the hub restored from a backup taken before a kiosk was re-enrolled', 
     expect(replacement.sync.state().refused).toEqual([]);
     for (const id of first.acknowledged) replacement.acknowledged.add(id);
     try {
-      expect(await tallyKiosk(replacement, hub, 'hub restored from a backup before a re-enrollment', 1)).toMatchObject({ cases: 3, lost: 0, duplicated: 0, mixed: 0, mismatched: 0 });
+      expect(await tallyKiosk(replacement, hub, 'hub restored from a backup before a re-enrollment', 1)).toMatchObject({
+        cases: 3,
+        lost: 0,
+        duplicated: 0,
+        mixed: 0,
+        mismatched: 0,
+      });
       expect(await tallyKiosk(newcomer, hub, 'a kiosk enrolled after that restore', 1)).toMatchObject({ cases: 1, lost: 0, duplicated: 0, mixed: 0 });
     } finally {
       await replacement.close();

@@ -36,9 +36,11 @@ export async function startChromiumOnProfile(profile: string): Promise<KioskProc
   const context = browser.contexts()[0];
   if (!context) throw new Error('Chromium has no default context');
   const page = context.pages()[0] ?? (await context.newPage());
-  const exited = new Promise<void>((gone) => child.once('exit', () => {
-    gone();
-  }));
+  const exited = new Promise<void>((gone) =>
+    child.once('exit', () => {
+      gone();
+    }),
+  );
   return {
     page,
     browser,
@@ -92,7 +94,8 @@ function readRaw(page: Page): Promise<{ rows: RawRow[]; secrets: [string, unknow
       if (!name) continue;
       const db = await open(name);
       const stores = Array.from(db.objectStoreNames);
-      if (name.endsWith('--cases') && stores.includes('docs')) for (const doc of (await all(db, 'docs'))[1]) rows.push({ database: name, doc: doc as RawRow['doc'] });
+      if (name.endsWith('--cases') && stores.includes('docs'))
+        for (const doc of (await all(db, 'docs'))[1]) rows.push({ database: name, doc: doc as RawRow['doc'] });
       if (name === 'cunban-shell' && stores.includes('secrets')) {
         const [keys, values] = await all(db, 'secrets');
         keys.forEach((key, i) => secrets.push([typeof key === 'string' ? key : JSON.stringify(key), values[i]]));

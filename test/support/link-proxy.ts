@@ -46,7 +46,11 @@ function lineDirection(shape: LinkShape | undefined) {
   };
 }
 
-export async function startLinkProxy(target: { host: string; port: number }, shape?: LinkShape, options: { readonly readTimeoutMs?: number } = {}): Promise<LinkProxy> {
+export async function startLinkProxy(
+  target: { host: string; port: number },
+  shape?: LinkShape,
+  options: { readonly readTimeoutMs?: number } = {},
+): Promise<LinkProxy> {
   const bytes = { up: 0, down: 0 };
   const open = new Set<Socket>();
   let opened = 0;

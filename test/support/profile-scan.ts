@@ -49,7 +49,7 @@ function tableBlocks(table: Uint8Array): Uint8Array[] {
   const restarts = new DataView(index.buffer, index.byteOffset, index.byteLength).getUint32(index.length - 4, true);
   const entriesEnd = index.length - 4 - 4 * restarts;
   const blocks: Uint8Array[] = [];
-  for (let at = 0; at < entriesEnd; ) {
+  for (let at = 0; at < entriesEnd;) {
     const [, afterShared] = varint(index, at);
     const [unshared, afterUnshared] = varint(index, afterShared);
     const [valueLength, afterValueLength] = varint(index, afterUnshared);

@@ -20,6 +20,8 @@ const page: IpcSender = { senderFrame: { url: 'app://cunban/index.html', parent:
 
 /** `window.cunban` wired to these handlers (from `validatedHandler`); a channel without one rejects. */
 export function bridgeToMain(handlers: Partial<Record<ShellChannel, Handler>>, appVersion = '0.1.0-test'): CunbanBridge {
-  const byName = new Map<string, Handler | undefined>(Object.entries(handlers).map(([channel, handler]) => [SHELL_CHANNEL_NAMES[channel as ShellChannel], handler]));
+  const byName = new Map<string, Handler | undefined>(
+    Object.entries(handlers).map(([channel, handler]) => [SHELL_CHANNEL_NAMES[channel as ShellChannel], handler]),
+  );
   return bridgeOf((channel, argument) => byName.get(channel)?.(page, argument) ?? Promise.reject(new Error(channel)), appVersion);
 }

@@ -20,7 +20,17 @@ afterAll(async () => {
 const note = (id: string, text: string): EventDraft => ({ id, at: new Date().toISOString(), actor: actors.town, type: 'note', payload: { text } });
 
 async function storedCase() {
-  const doc = caseFor(kiosk, { extra: [{ id: `fwd-${String(Date.now())}`, at: '2026-11-26T01:05:00.000Z', actor: { id: `${kiosk.kioskId}/clerk-1`, name: '王芳', level: 'village' }, type: 'forwarded', payload: { to: 'town' } }] });
+  const doc = caseFor(kiosk, {
+    extra: [
+      {
+        id: `fwd-${String(Date.now())}`,
+        at: '2026-11-26T01:05:00.000Z',
+        actor: { id: `${kiosk.kioskId}/clerk-1`, name: '王芳', level: 'village' },
+        type: 'forwarded',
+        payload: { to: 'town' },
+      },
+    ],
+  });
   const put = await hub.hub.store.putDoc(villageDb(VILLAGE_A), doc);
   if (!put.ok) throw new Error(put.error.reason);
   return doc._id;
@@ -29,17 +39,29 @@ async function storedCase() {
 describe('appending an event on the hub', () => {
   it('writes a decision the rules allow, and refuses one they do not', async () => {
     const caseNumber = await storedCase();
-    const refused = await appendCaseEventOnHub(hub.hub.store, VILLAGE_A, caseNumber, { id: 'county-approve-early', at: new Date().toISOString(), actor: actors.county, type: 'approved', payload: {} });
+    const refused = await appendCaseEventOnHub(hub.hub.store, VILLAGE_A, caseNumber, {
+      id: 'county-approve-early',
+      at: new Date().toISOString(),
+      actor: actors.county,
+      type: 'approved',
+      payload: {},
+    });
     expect(refused).toMatchObject({ ok: false, error: { code: 'case.notHeldByLevel' } });
     const returned = await appendCaseEventOnHub(hub.hub.store, VILLAGE_A, caseNumber, {
-      id: 'town-return-1', at: new Date().toISOString(), actor: actors.town, type: 'returnedForMaterials', payload: { missing: ['m1'], reason: '申请书未签字' },
+      id: 'town-return-1',
+      at: new Date().toISOString(),
+      actor: actors.town,
+      type: 'returnedForMaterials',
+      payload: { missing: ['m1'], reason: '申请书未签字' },
     });
     expect(returned.ok && returned.value.summary.status).toBe('awaitingMaterials');
   });
 
   it('loses no event when many writers race on one case (each 409 re-reads and appends again)', async () => {
     const caseNumber = await storedCase();
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => appendCaseEventOnHub(hub.hub.store, VILLAGE_A, caseNumber, note(`race-note-${String(i)}`, `note ${String(i)}`))));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => appendCaseEventOnHub(hub.hub.store, VILLAGE_A, caseNumber, note(`race-note-${String(i)}`, `note ${String(i)}`))),
+    );
     expect(results.every((result) => result.ok)).toBe(true);
     const stored = await hub.hub.store.getDoc<{ events: { id: string }[] }>(villageDb(VILLAGE_A), caseNumber);
     if (!stored.ok) throw new Error(stored.error.reason);

@@ -50,7 +50,9 @@ describe('one feed per database, many waiters', () => {
     const db = t.hub.store.dbName(villageDb(VILLAGE_A));
     try {
       const stop = new AbortController();
-      const waiting = Array.from({ length: 50 }, () => feeds.follow(db, reader(store, db, { seq: 'now' }), hasAny, AbortSignal.any([stop.signal, AbortSignal.timeout(20_000)])));
+      const waiting = Array.from({ length: 50 }, () =>
+        feeds.follow(db, reader(store, db, { seq: 'now' }), hasAny, AbortSignal.any([stop.signal, AbortSignal.timeout(20_000)])),
+      );
       await new Promise((settle) => setTimeout(settle, 300));
       const doc = caseFor(kiosk);
       expect((await t.hub.store.putDoc(villageDb(VILLAGE_A), doc)).ok).toBe(true);
@@ -135,7 +137,11 @@ describe('kiosks’ long polls through the gateway', () => {
     expect(metrics).toMatch(/^cunban_sync_long_polls_open 50$/m);
     expect(metrics).toMatch(/^cunban_store_feeds_followed 1$/m);
     const doc = caseFor(kiosk);
-    const pushed = await fetch(`${t.base}/sync/${villageDb(VILLAGE_A)}/_bulk_docs`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ docs: [doc] }) });
+    const pushed = await fetch(`${t.base}/sync/${villageDb(VILLAGE_A)}/_bulk_docs`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ docs: [doc] }),
+    });
     expect(pushed.status).toBe(201);
     for (const ids of await Promise.all(polls)) expect(ids).toContain(doc._id);
   });

@@ -80,7 +80,11 @@ describe('cunban-hub seed-demo and init', () => {
 describe('cunban-hub enroll, kiosks and users', () => {
   it('issues an enrollment code with a QR code image', async () => {
     const png = join(dataDir, 'enroll.png');
-    const issued = (await cli('enroll', '--village', '422822203001', '--hours', '2', '--qr-png', png)) as { code: string; villageName: string; expiresAt: string };
+    const issued = (await cli('enroll', '--village', '422822203001', '--hours', '2', '--qr-png', png)) as {
+      code: string;
+      villageName: string;
+      expiresAt: string;
+    };
     expect(issued.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     expect(issued.villageName).toBeTruthy();
     expect(Date.parse(issued.expiresAt) - Date.now()).toBeGreaterThan(1.9 * 3600_000);
@@ -114,8 +118,13 @@ describe('cunban-hub enroll, kiosks and users', () => {
     expect(await cliFailure('users', 'add', '--role', 'county', '--name', 'zhang-min')).toMatchObject({ error: 'user.exists' });
     expect(await cliFailure('users', 'add', '--role', 'county', '--name', 'short', '--password', 'short')).toMatchObject({ error: 'user.weakPassword' });
     // A display name is how cases and kiosks name the reviewer.
-    expect(await cli('users', 'add', '--role', 'county', '--name', 'li-qiang', '--display-name', '李强')).toMatchObject({ name: 'li-qiang', displayName: '李强' });
-    expect(await cliFailure('users', 'add', '--role', 'county', '--name', 'odd-name', '--display-name', '<b>x</b>')).toMatchObject({ error: 'user.badDisplayName' });
+    expect(await cli('users', 'add', '--role', 'county', '--name', 'li-qiang', '--display-name', '李强')).toMatchObject({
+      name: 'li-qiang',
+      displayName: '李强',
+    });
+    expect(await cliFailure('users', 'add', '--role', 'county', '--name', 'odd-name', '--display-name', '<b>x</b>')).toMatchObject({
+      error: 'user.badDisplayName',
+    });
   });
 
   it('sets, shows and lifts the minimum kiosk version, and refuses what is not a version', async () => {
@@ -147,14 +156,19 @@ describe('cunban-hub enroll, kiosks and users', () => {
     expect(await cliFailure('enroll', '--kiosk', 'kiosk-422822100202-03')).toMatchObject({ error: 'kiosk.unknown' });
     // After a restore by CouchDB's own means, the same by hand.
     expect(await cli('kiosks', 'set-aside-numbers', '--set-aside', '1')).toEqual({ numbersSetAside: 179 });
-    for (const bad of ['many', '', '1e1', '99']) expect(await cliFailure('kiosks', 'set-aside-numbers', '--set-aside', bad)).toMatchObject({ error: 'restore.badSetAside' });
+    for (const bad of ['many', '', '1e1', '99'])
+      expect(await cliFailure('kiosks', 'set-aside-numbers', '--set-aside', bad)).toMatchObject({ error: 'restore.badSetAside' });
     expect(await cliFailure('restore', join(dataDir, 'no-such-backup.gz'))).toMatchObject({ error: 'backup.notABackup' });
     expect(await cliFailure('enroll', '--kiosk', 'kiosk-422822100202-02', '--village', '422822100212')).toMatchObject({ error: 'enroll.usage' });
     // A misspelt option is a line saying so, not a stack trace.
-    const typo = await run(process.execPath, ['bin/cunban-hub.js', 'restore', 'x', '--setaside', '2'], { cwd: root, env }).catch((error: unknown) => error as { code: number; stderr: string });
+    const typo = await run(process.execPath, ['bin/cunban-hub.js', 'restore', 'x', '--setaside', '2'], { cwd: root, env }).catch(
+      (error: unknown) => error as { code: number; stderr: string },
+    );
     expect(typo).toMatchObject({ code: 2, stderr: expect.stringMatching(/^cunban-hub: Unknown option '--setaside'/) as string });
     expect((typo as { stderr: string }).stderr).not.toContain('    at ');
-    const negative = await run(process.execPath, ['bin/cunban-hub.js', 'restore', 'x', '--set-aside', '-1'], { cwd: root, env }).catch((error: unknown) => error as { code: number; stderr: string });
+    const negative = await run(process.execPath, ['bin/cunban-hub.js', 'restore', 'x', '--set-aside', '-1'], { cwd: root, env }).catch(
+      (error: unknown) => error as { code: number; stderr: string },
+    );
     expect(negative).toMatchObject({ code: 2 });
     expect((negative as { stderr: string }).stderr.trim().split('\n')).toHaveLength(1);
     const notABackup = join(dataDir, 'not-a-backup.gz');
@@ -180,9 +194,10 @@ describe('cunban-hub enroll, kiosks and users', () => {
   });
 
   it('stops with a message naming a misconfigured variable', async () => {
-    const failure = await run(process.execPath, ['bin/cunban-hub.js', 'init', '--json'], { cwd: root, env: { ...env, COUCHDB_URL: 'http://no-credentials:5984/' } }).catch(
-      (error: unknown) => error as { stderr: string },
-    );
+    const failure = await run(process.execPath, ['bin/cunban-hub.js', 'init', '--json'], {
+      cwd: root,
+      env: { ...env, COUCHDB_URL: 'http://no-credentials:5984/' },
+    }).catch((error: unknown) => error as { stderr: string });
     expect(JSON.parse(failure.stderr)).toMatchObject({ error: 'config.invalid', message: expect.stringContaining('COUCHDB_URL') as string });
   });
 

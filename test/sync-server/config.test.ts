@@ -44,7 +44,11 @@ describe('hub configuration from the environment', () => {
     [{ CUNBAN_DB_PREFIX: 'Test-' }, 'CUNBAN_DB_PREFIX', 'expected lower-case letters, digits and _ starting with a letter, e.g. test1_'],
     [{ CUNBAN_PUBLIC_URL: 'hub.local' }, 'CUNBAN_PUBLIC_URL', 'expected an http(s) URL such as https://hub.jianshi.example/'],
     [{ CUNBAN_CORS_ORIGINS: 'app://cunban,http://x/path' }, 'CUNBAN_CORS_ORIGINS', '"http://x/path" is not an origin (scheme://host[:port], no path)'],
-    [{ CUNBAN_TRUST_PROXY: '0' }, 'CUNBAN_TRUST_PROXY', 'expected a number of proxy hops (1) or the proxies\' addresses and subnets (10.0.0.5, 10.1.0.0/16, loopback): hops must be 1–10'],
+    [
+      { CUNBAN_TRUST_PROXY: '0' },
+      'CUNBAN_TRUST_PROXY',
+      "expected a number of proxy hops (1) or the proxies' addresses and subnets (10.0.0.5, 10.1.0.0/16, loopback): hops must be 1–10",
+    ],
     [{ CUNBAN_METRICS_TOKEN: 'short' }, 'CUNBAN_METRICS_TOKEN', 'expected at least 16 characters (a random token your Prometheus sends as a bearer token)'],
     [{ CUNBAN_KIOSK_REQUESTS_PER_MINUTE: '10' }, 'CUNBAN_KIOSK_REQUESTS_PER_MINUTE', 'expected a whole number of requests a minute, 60–1000000, got "10"'],
     [{ CUNBAN_KIOSK_REQUESTS_PER_MINUTE: 'many' }, 'CUNBAN_KIOSK_REQUESTS_PER_MINUTE', 'expected a whole number of requests a minute, 60–1000000, got "many"'],

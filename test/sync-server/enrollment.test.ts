@@ -87,7 +87,10 @@ describe('what a kiosk says of its version', () => {
     const kiosk = enrollResponseSchema.parse((await enroll({ code: await code(VILLAGE_A), appVersion: '0.3.0' })).body);
     expect(await versionOf(kiosk.kioskId)).toBe('0.3.0');
     for (const appVersion of ['张三丰', '13812345678', '4228 2219 8001 0100 15', 'password=hunter2', '0.3.1-13812345678']) {
-      const reported = await t.call('PUT', '/api/kiosk/status', { auth: kiosk.authorization, body: { appVersion, pendingCases: 0, pendingFiles: 0, refused: 0 } });
+      const reported = await t.call('PUT', '/api/kiosk/status', {
+        auth: kiosk.authorization,
+        body: { appVersion, pendingCases: 0, pendingFiles: 0, refused: 0 },
+      });
       expect(reported.status).toBe(204);
       expect(await versionOf(kiosk.kioskId)).toBe('0.3.0');
     }
@@ -104,7 +107,8 @@ describe('a kiosk’s status reports', () => {
       if (!doc.ok) throw new Error('no kiosk');
       return doc.value;
     };
-    const report = (pendingCases: number, at: string) => recordKioskStatus(t.hub.store, kiosk.kioskId, { appVersion: '0.3.0', pendingCases, pendingFiles: 0, refused: 0 }, new Date(at));
+    const report = (pendingCases: number, at: string) =>
+      recordKioskStatus(t.hub.store, kiosk.kioskId, { appVersion: '0.3.0', pendingCases, pendingFiles: 0, refused: 0 }, new Date(at));
     expect((await report(3, '2026-11-30T08:00:00Z')).ok).toBe(true);
     const first = await stored();
     await report(3, '2026-11-30T08:00:30Z');

@@ -54,7 +54,10 @@ describe('uploading a scan', () => {
   });
 
   it('resumes after an interruption, and the content comes back with the same digest', async () => {
-    const start = await t.call('PUT', path(number, sha256(scan)), { auth: kiosk.authorization, body: { size: scan.length, contentType: 'image/png', materialId: 'm2' } });
+    const start = await t.call('PUT', path(number, sha256(scan)), {
+      auth: kiosk.authorization,
+      body: { size: scan.length, contentType: 'image/png', materialId: 'm2' },
+    });
     expect(start).toMatchObject({ status: 200, body: { chunks: 3, received: [], complete: false } });
 
     expect((await putChunk(number, scan, 1)).body).toMatchObject({ received: [1], complete: false });
@@ -76,7 +79,10 @@ describe('uploading a scan', () => {
 
   it('stores the same scan attached to another case only once', async () => {
     const second = caseNumber();
-    const again = await t.call('PUT', path(second, sha256(scan)), { auth: kiosk.authorization, body: { size: scan.length, contentType: 'image/png', materialId: 'm3' } });
+    const again = await t.call('PUT', path(second, sha256(scan)), {
+      auth: kiosk.authorization,
+      body: { size: scan.length, contentType: 'image/png', materialId: 'm3' },
+    });
     expect(again.body).toMatchObject({ complete: true, received: [0, 1, 2] });
     expect(await chunkDocsOf(sha256(scan))).toBe(3);
   });
@@ -84,22 +90,34 @@ describe('uploading a scan', () => {
 
 describe('a refused upload', () => {
   it('over the size limit says the limit', async () => {
-    const response = await t.call('PUT', path(caseNumber(), 'a'.repeat(64)), { auth: kiosk.authorization, body: { size: 11 * 1024 * 1024, contentType: 'image/jpeg', materialId: 'm1' } });
+    const response = await t.call('PUT', path(caseNumber(), 'a'.repeat(64)), {
+      auth: kiosk.authorization,
+      body: { size: 11 * 1024 * 1024, contentType: 'image/jpeg', materialId: 'm1' },
+    });
     expect(response).toMatchObject({ status: 413, body: { error: 'files.tooLarge', reason: 'A file may be at most 10 MB; this one is 11.0 MB.' } });
   });
 
   it('over the per-case total says the limit', async () => {
     const number = caseNumber();
     for (let i = 0; i < 5; i++) {
-      const ok = await t.call('PUT', path(number, String(i).repeat(64)), { auth: kiosk.authorization, body: { size: 10 * 1024 * 1024, contentType: 'application/pdf', materialId: 'm1' } });
+      const ok = await t.call('PUT', path(number, String(i).repeat(64)), {
+        auth: kiosk.authorization,
+        body: { size: 10 * 1024 * 1024, contentType: 'application/pdf', materialId: 'm1' },
+      });
       expect(ok.status).toBe(200);
     }
-    const sixth = await t.call('PUT', path(number, 'f'.repeat(64)), { auth: kiosk.authorization, body: { size: 1024, contentType: 'application/pdf', materialId: 'm1' } });
+    const sixth = await t.call('PUT', path(number, 'f'.repeat(64)), {
+      auth: kiosk.authorization,
+      body: { size: 1024, contentType: 'application/pdf', materialId: 'm1' },
+    });
     expect(sixth).toMatchObject({ status: 413, body: { error: 'files.caseTooLarge', reason: expect.stringContaining('at most 50 MB') as string } });
   });
 
   it('of another type, or whose bytes are not what it claims, is refused', async () => {
-    const text = await t.call('PUT', path(caseNumber(), 'b'.repeat(64)), { auth: kiosk.authorization, body: { size: 10, contentType: 'text/plain', materialId: 'm1' } });
+    const text = await t.call('PUT', path(caseNumber(), 'b'.repeat(64)), {
+      auth: kiosk.authorization,
+      body: { size: 10, contentType: 'text/plain', materialId: 'm1' },
+    });
     expect(text).toMatchObject({ status: 415, body: { error: 'files.type' } });
     const fake = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(100)]);
     const number = caseNumber();
@@ -112,7 +130,11 @@ describe('a refused upload', () => {
     const number = caseNumber();
     const claimed = sha256(png(1000));
     await t.call('PUT', path(number, claimed), { auth: kiosk.authorization, body: { size: 1000, contentType: 'image/png', materialId: 'm1' } });
-    const response = await fetch(`${t.base}${path(number, claimed)}/chunks/0`, { method: 'PUT', headers: { authorization: kiosk.authorization }, body: new Uint8Array(real) });
+    const response = await fetch(`${t.base}${path(number, claimed)}/chunks/0`, {
+      method: 'PUT',
+      headers: { authorization: kiosk.authorization },
+      body: new Uint8Array(real),
+    });
     expect(response.status).toBe(422);
     expect(await response.json()).toMatchObject({ error: 'files.digestMismatch' });
     const status = await t.call('GET', path(number, claimed), { auth: kiosk.authorization });
@@ -125,11 +147,13 @@ describe('a refused upload', () => {
     const body = { size: 10, contentType: 'image/png', materialId: 'm1' };
     expect(await t.call('PUT', path(number, digest), { auth: other.authorization, body })).toMatchObject({ status: 403 });
     expect(await t.call('PUT', path(number, digest), { body })).toMatchObject({ status: 401 });
-    expect(await t.call('PUT', `/files/${VILLAGE_A}/422822100212-20261126-01-001-1/${digest}`, { auth: kiosk.authorization, body })).toMatchObject({ status: 400 });
+    expect(await t.call('PUT', `/files/${VILLAGE_A}/422822100212-20261126-01-001-1/${digest}`, { auth: kiosk.authorization, body })).toMatchObject({
+      status: 400,
+    });
   });
 });
 
-describe('viewing a case\'s scans in the review console', () => {
+describe("viewing a case's scans in the review console", () => {
   it('the reviewers of the area list and open them (never cached); another town gets the same 404 as for no case', async () => {
     await addReviewer(t.hub.store, { name: 'yezhou-files', role: 'town', town: '422822100000', password: 'town-secret-1' }, new Date());
     await addReviewer(t.hub.store, { name: 'gaoping-files', role: 'town', town: '422822101000', password: 'town-secret-1' }, new Date());
@@ -138,7 +162,10 @@ describe('viewing a case\'s scans in the review console', () => {
     const number = caseNumber();
     const scan = png(FILE_CHUNK_BYTES + 10);
     const unfinished = png(FILE_CHUNK_BYTES + 20);
-    for (const [data, materialId] of [[scan, 'm1'], [unfinished, 'm2']] as const) {
+    for (const [data, materialId] of [
+      [scan, 'm1'],
+      [unfinished, 'm2'],
+    ] as const) {
       await t.call('PUT', path(number, sha256(data)), { auth: kiosk.authorization, body: { size: data.length, contentType: 'image/png', materialId } });
       await putChunk(number, data, 0);
     }
@@ -146,11 +173,16 @@ describe('viewing a case\'s scans in the review console', () => {
 
     const listed = await asReviewer(t, town, 'GET', `/api/review/cases/${number}/files`);
     const files = (await listed.json()) as CaseFileView[];
-    expect(files.map((file) => [file.materialId, file.complete]).sort()).toEqual([['m1', true], ['m2', false]]);
+    expect(files.map((file) => [file.materialId, file.complete]).sort()).toEqual([
+      ['m1', true],
+      ['m2', false],
+    ]);
     const opened = await asReviewer(t, town, 'GET', `/api/review/cases/${number}/files/${sha256(scan)}`);
     expect(opened.status).toBe(200);
     expect(Buffer.from(await opened.arrayBuffer()).equals(scan)).toBe(true);
-    expect(Object.fromEntries(['content-type', 'cache-control', 'x-content-type-options', 'content-disposition'].map((h) => [h, opened.headers.get(h)]))).toEqual({
+    expect(
+      Object.fromEntries(['content-type', 'cache-control', 'x-content-type-options', 'content-disposition'].map((h) => [h, opened.headers.get(h)])),
+    ).toEqual({
       'content-type': 'image/png',
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',

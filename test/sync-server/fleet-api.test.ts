@@ -15,7 +15,7 @@ const signIn = (name: string, password: string) => signInReviewer(hub, name, pas
 
 // The caller names the shape of the answer it expects.
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-const call = <T,>(session: ReviewerSession, method: string, path: string, body?: unknown) => reviewerJson<T>(hub, session, method, path, body);
+const call = <T>(session: ReviewerSession, method: string, path: string, body?: unknown) => reviewerJson<T>(hub, session, method, path, body);
 
 beforeAll(async () => {
   hub = await startTestHub();
@@ -25,7 +25,17 @@ beforeAll(async () => {
   await addReviewer(hub.hub.store, { name: 'yezhou', role: 'town', town: '422822100000', password: 'yezhou-secret-1' }, new Date());
   // Each kiosk pushes one case the gateway refuses: an event in a county reviewer's name.
   for (const kiosk of [kioskA, kioskB]) {
-    const forged = caseFor(kiosk, { extra: [{ id: `forged-${kiosk.kioskId}`, at: '2026-11-26T02:00:00.000Z', actor: { id: 'county-admin', name: '张敏', level: 'county' }, type: 'note', payload: { text: '已批准' } }] });
+    const forged = caseFor(kiosk, {
+      extra: [
+        {
+          id: `forged-${kiosk.kioskId}`,
+          at: '2026-11-26T02:00:00.000Z',
+          actor: { id: 'county-admin', name: '张敏', level: 'county' },
+          type: 'note',
+          payload: { text: '已批准' },
+        },
+      ],
+    });
     const pushed = await hub.call('POST', `/sync/${villageDb(kiosk.village)}/_bulk_docs`, { auth: kiosk.authorization, body: { docs: [forged] } });
     expect(pushed.status).toBe(201);
   }
@@ -75,7 +85,9 @@ describe('the quarantine', () => {
     expect(entry).toMatchObject({ kioskId: kioskA.kioskId, village: VILLAGE_A });
     expect(entry?.reason).toContain('not this kiosk’s to write');
     expect((await call(town, 'POST', `/api/review/quarantine/${entry?.id ?? ''}/resolve`, { note: ' ' })).status).toBe(400);
-    const resolved = await call<QuarantineView>(town, 'POST', `/api/review/quarantine/${encodeURIComponent(entry?.id ?? '')}/resolve`, { note: '已告知技术员重新录入' });
+    const resolved = await call<QuarantineView>(town, 'POST', `/api/review/quarantine/${encodeURIComponent(entry?.id ?? '')}/resolve`, {
+      note: '已告知技术员重新录入',
+    });
     expect(resolved.body).toMatchObject({ resolvedBy: 'yezhou', note: '已告知技术员重新录入' });
     const county = await signIn('county-admin', 'county-secret-1');
     const kiosks = await call<KioskView[]>(county, 'GET', '/api/review/kiosks');

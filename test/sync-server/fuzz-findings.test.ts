@@ -14,11 +14,16 @@ afterAll(async () => {
 
 const db = `/sync/village_${VILLAGE_A}`;
 const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
-const send = (method: string, path: string, rawBody?: string) => t.call(method, path, { auth: kiosk.authorization, ...(rawBody === undefined ? {} : { rawBody }) });
+const send = (method: string, path: string, rawBody?: string) =>
+  t.call(method, path, { auth: kiosk.authorization, ...(rawBody === undefined ? {} : { rawBody }) });
 
 describe('fuzzer findings', () => {
   it('deeply nested JSON is refused before anything walks it (it crashed the embedded store)', async () => {
-    for (const [method, path] of [['POST', `${db}/_revs_diff`], ['PUT', `${db}/_local/checkpoint`], ['PUT', `${db}/some-doc`]] as const) {
+    for (const [method, path] of [
+      ['POST', `${db}/_revs_diff`],
+      ['PUT', `${db}/_local/checkpoint`],
+      ['PUT', `${db}/some-doc`],
+    ] as const) {
       expect(await send(method, path, deep)).toMatchObject({ status: 400, body: { error: 'bad_request', reason: 'The JSON nests deeper than 64 levels.' } });
     }
     expect((await t.call('GET', '/api/health')).status).toBe(200);

@@ -27,7 +27,11 @@ async function snapshot(): Promise<Record<string, unknown>> {
   const watched = [`village_${VILLAGE_A}`, DB.catalog, ...CONTROL_DBS.filter((db) => db !== DB.quarantine && db !== DB.audit && db !== DB.meta)];
   const entries = await Promise.all(
     watched.map(async (db) => {
-      const all = await hub.hub.store.request<{ rows: { id: string; doc: Record<string, unknown> & { _id: string } }[] }>({ db: hub.hub.store.dbName(db), path: '_all_docs', qs: { include_docs: true } });
+      const all = await hub.hub.store.request<{ rows: { id: string; doc: Record<string, unknown> & { _id: string } }[] }>({
+        db: hub.hub.store.dbName(db),
+        path: '_all_docs',
+        qs: { include_docs: true },
+      });
       if (!all.ok) return [db, all.error] as const;
       const docs = all.value.rows
         .filter((row) => !/^(session|signin|enroll):/.test(row.id))

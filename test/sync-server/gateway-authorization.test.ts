@@ -25,7 +25,11 @@ function requestsOnB(): [string, string, unknown][] {
     ['POST', `${dbB}/_bulk_get?revs=true`, { docs: [{ id: caseOfB._id }] }],
     ['POST', `${dbB}/_revs_diff`, { [caseOfB._id]: ['9-abc'] }],
     ['POST', `${dbB}/_bulk_docs`, { docs: [{ ...caseOfB, _rev: revisionOfB }] }],
-    ['POST', `${dbB}/_bulk_docs`, { docs: [{ ...caseOfB, _rev: `2-${'f'.repeat(32)}`, _revisions: { start: 2, ids: ['f'.repeat(32), revisionOfB.slice(2)] } }], new_edits: false }],
+    [
+      'POST',
+      `${dbB}/_bulk_docs`,
+      { docs: [{ ...caseOfB, _rev: `2-${'f'.repeat(32)}`, _revisions: { start: 2, ids: ['f'.repeat(32), revisionOfB.slice(2)] } }], new_edits: false },
+    ],
     ['GET', `${dbB}/_local/checkpoint-1`, undefined],
     ['PUT', `${dbB}/_local/checkpoint-1`, { last_seq: 99 }],
     ['GET', `${dbB}/${caseOfB._id}`, undefined],

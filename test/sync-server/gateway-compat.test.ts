@@ -24,7 +24,14 @@ const current = `${COMPAT_PARAM}=${String(COMPAT_LEVEL)}`;
 const cases: Record<'plain' | 'foreign' | 'major', string> = { plain: '', foreign: '', major: '' };
 
 function withForeignEvent(doc: CaseDocument & { _id: string }): CaseDocument & { _id: string } {
-  const foreign = { id: `${kiosk.kioskId}-later-1`, at: '2026-11-26T02:00:00.000Z', actor: clerkOf(kiosk), parents: doc.events.map((e) => e.id), type: 'appointmentLinked', payload: {} } as unknown as StoredEvent;
+  const foreign = {
+    id: `${kiosk.kioskId}-later-1`,
+    at: '2026-11-26T02:00:00.000Z',
+    actor: clerkOf(kiosk),
+    parents: doc.events.map((e) => e.id),
+    type: 'appointmentLinked',
+    payload: {},
+  } as unknown as StoredEvent;
   const next = toCaseDocument([...doc.events, foreign]);
   if (!next.ok) throw new Error(next.error.code);
   return { _id: doc._id, ...next.value };
@@ -42,8 +49,21 @@ beforeAll(async () => {
     if (!put.ok) throw new Error(put.error.reason);
   }
   for (const [id, doc] of [
-    ['notice:a-newer-field', { kind: 'cunban.notice', schemaVersion: 1, title: { zh: '通知', en: 'Notice' }, body: { zh: '正文', en: 'Body' }, publishedOn: '2026-11-26', audience: 'elderly' }],
-    ['notice:b-major-2', { kind: 'cunban.notice', schemaVersion: 2, title: { zh: '新版', en: 'New' }, body: { zh: '正文', en: 'Body' }, publishedOn: '2026-11-26' }],
+    [
+      'notice:a-newer-field',
+      {
+        kind: 'cunban.notice',
+        schemaVersion: 1,
+        title: { zh: '通知', en: 'Notice' },
+        body: { zh: '正文', en: 'Body' },
+        publishedOn: '2026-11-26',
+        audience: 'elderly',
+      },
+    ],
+    [
+      'notice:b-major-2',
+      { kind: 'cunban.notice', schemaVersion: 2, title: { zh: '新版', en: 'New' }, body: { zh: '正文', en: 'Body' }, publishedOn: '2026-11-26' },
+    ],
   ] as const) {
     const put = await t.hub.store.putDoc(DB.catalog, { _id: id, ...doc });
     if (!put.ok) throw new Error(put.error.reason);
@@ -77,7 +97,11 @@ describe('a village database through the gateway', () => {
   it('reads a held-back case as missing by id, on every read route, for a 0.1.0 kiosk only', async () => {
     const keys = [cases.plain, cases.foreign, cases.major];
     const legacy = await t.call('POST', `${village}/_all_docs`, { auth: kiosk.authorization, body: { keys, include_docs: true } });
-    expect((legacy.body as { rows: { key: string; error?: string; doc?: unknown }[] }).rows.map((row) => row.error ?? 'found')).toEqual(['found', 'not_found', 'not_found']);
+    expect((legacy.body as { rows: { key: string; error?: string; doc?: unknown }[] }).rows.map((row) => row.error ?? 'found')).toEqual([
+      'found',
+      'not_found',
+      'not_found',
+    ]);
     const today = await t.call('POST', `${village}/_all_docs?${current}`, { auth: kiosk.authorization, body: { keys, include_docs: true } });
     expect((today.body as { rows: { error?: string }[] }).rows.every((row) => !row.error)).toBe(true);
 
@@ -137,7 +161,13 @@ describe('the catalog database through the gateway', () => {
 
 describe('the county’s minimum kiosk version', () => {
   it('is published in the catalog database and at /api/compat, with what the hub reads', async () => {
-    expect((await t.call('GET', '/api/compat')).body).toEqual({ hub: expect.any(String) as string, compat: COMPAT_LEVEL, reads: READS, limits: { requestBytes: 8 * 1024 * 1024, documentBytes: 256 * 1024 }, requestEncodings: ['gzip'] });
+    expect((await t.call('GET', '/api/compat')).body).toEqual({
+      hub: expect.any(String) as string,
+      compat: COMPAT_LEVEL,
+      reads: READS,
+      limits: { requestBytes: 8 * 1024 * 1024, documentBytes: 256 * 1024 },
+      requestEncodings: ['gzip'],
+    });
     const set = await setMinimumKioskVersion(t.hub.store, '0.2.0', 'test', new Date());
     expect(set.ok).toBe(true);
     const info = (await t.call('GET', '/api/compat')).body as CompatInfo;

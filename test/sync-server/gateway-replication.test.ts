@@ -25,7 +25,7 @@ interface KioskDb {
   destroy(): Promise<void>;
 }
 type KioskPouch = new (name: string, options: object) => KioskDb;
-const Pouch = (PouchDB.plugin(memory).plugin(httpAdapter).plugin(replication) as unknown) as KioskPouch & {
+const Pouch = PouchDB.plugin(memory).plugin(httpAdapter).plugin(replication) as unknown as KioskPouch & {
   fetch(url: string, options: { headers: Headers }): Promise<Response>;
 };
 
@@ -112,11 +112,23 @@ describe('an unmodified PouchDB replicator through the gateway', () => {
 
 describe('a case edited at the kiosk and on the hub at once', () => {
   const db = `village_${VILLAGE_A}`;
-  const townNote = (n: string): EventDraft => ({ id: `town-note-${n}`, at: '2026-11-26T02:00:00.000Z', actor: { id: 'reviewer:yezhou', name: '镇审核员', level: 'town' }, type: 'note', payload: { text: '已电话联系申请人' } });
+  const townNote = (n: string): EventDraft => ({
+    id: `town-note-${n}`,
+    at: '2026-11-26T02:00:00.000Z',
+    actor: { id: 'reviewer:yezhou', name: '镇审核员', level: 'town' },
+    type: 'note',
+    payload: { text: '已电话联系申请人' },
+  });
   const withClerkNote = (doc: Record<string, unknown>, n: string) => {
     const stored = parseCaseDocument(doc);
     if (!stored.ok) throw new Error('fixture');
-    const events = appendEvent(stored.value.events, { id: `${kiosk.kioskId}-note-${n}`, at: '2026-11-26T02:01:00.000Z', actor: clerkOf(kiosk), type: 'note', payload: { text: '申请人来电' } });
+    const events = appendEvent(stored.value.events, {
+      id: `${kiosk.kioskId}-note-${n}`,
+      at: '2026-11-26T02:01:00.000Z',
+      actor: clerkOf(kiosk),
+      type: 'note',
+      payload: { text: '申请人来电' },
+    });
     const edited = events.ok ? toCaseDocument(events.value) : undefined;
     if (!edited?.ok) throw new Error('fixture');
     return { ...edited.value, _id: doc._id, _rev: doc._rev };
@@ -150,7 +162,11 @@ describe('a case edited at the kiosk and on the hub at once', () => {
     const first = await t.hub.store.putDoc(db, doc);
     if (!first.ok) throw new Error(first.error.reason);
     expect(await appendCaseEventOnHub(t.hub.store, VILLAGE_A, doc._id, townNote('2'))).toMatchObject({ ok: true });
-    const branch = { ...withClerkNote({ ...doc, _rev: first.value.rev }, '2'), _rev: `2-${'a'.repeat(32)}`, _revisions: { start: 2, ids: ['a'.repeat(32), first.value.rev.slice(2)] } };
+    const branch = {
+      ...withClerkNote({ ...doc, _rev: first.value.rev }, '2'),
+      _rev: `2-${'a'.repeat(32)}`,
+      _revisions: { start: 2, ids: ['a'.repeat(32), first.value.rev.slice(2)] },
+    };
     const written = await t.hub.store.request({ db: t.hub.store.dbName(db), path: '_bulk_docs', method: 'POST', body: { docs: [branch], new_edits: false } });
     expect(written).toEqual({ ok: true, value: [] });
     expect((await onHub(doc._id))._conflicts).toHaveLength(1);

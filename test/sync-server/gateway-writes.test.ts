@@ -78,36 +78,76 @@ describe('a valid case', () => {
 describe('a refused document', () => {
   const cases: [string, () => unknown, string][] = [
     ['of another village', () => caseFor(neighbour), 'belongs to village 422822100212; this kiosk is enrolled for 422822100202'],
-    ['with a summary that lies', () => {
-      const doc = caseFor(kiosk);
-      return { ...doc, summary: { ...doc.summary, status: 'approved' } };
-    }, 'field summary.status is wrong (does not match the events (expected accepted))'],
-    ['missing a required field', () => {
-      const { summary: _summary, ...doc } = caseFor(kiosk);
-      return doc;
-    }, 'summary is wrong'],
-    ['holding a plaintext ID number', () => {
-      const doc = caseFor(kiosk);
-      const [created] = doc.events;
-      if (!created || !isEventOf(created, 'created')) throw new Error('fixture');
-      const leaked = { ...created, payload: { ...created.payload, applicant: { ...created.payload.applicant, address: '身份证 422822198001010015' } } };
-      return { ...doc, events: [leaked] };
-    }, 'contains a resident ID number in plain text'],
-    ['holding an ID number in full-width digits', () => ({ ...caseFor(kiosk), remark: '４２２８２２１９８００１０１００１５' }), 'contains a resident ID number in plain text'],
-    ['holding an ID number as a field’s name', () => ({ ...caseFor(kiosk), lookup: { '422822198001010015': 1 } }), 'contains a resident ID number in plain text'],
+    [
+      'with a summary that lies',
+      () => {
+        const doc = caseFor(kiosk);
+        return { ...doc, summary: { ...doc.summary, status: 'approved' } };
+      },
+      'field summary.status is wrong (does not match the events (expected accepted))',
+    ],
+    [
+      'missing a required field',
+      () => {
+        const { summary: _summary, ...doc } = caseFor(kiosk);
+        return doc;
+      },
+      'summary is wrong',
+    ],
+    [
+      'holding a plaintext ID number',
+      () => {
+        const doc = caseFor(kiosk);
+        const [created] = doc.events;
+        if (!created || !isEventOf(created, 'created')) throw new Error('fixture');
+        const leaked = { ...created, payload: { ...created.payload, applicant: { ...created.payload.applicant, address: '身份证 422822198001010015' } } };
+        return { ...doc, events: [leaked] };
+      },
+      'contains a resident ID number in plain text',
+    ],
+    [
+      'holding an ID number in full-width digits',
+      () => ({ ...caseFor(kiosk), remark: '４２２８２２１９８００１０１００１５' }),
+      'contains a resident ID number in plain text',
+    ],
+    [
+      'holding an ID number as a field’s name',
+      () => ({ ...caseFor(kiosk), lookup: { '422822198001010015': 1 } }),
+      'contains a resident ID number in plain text',
+    ],
     ['whose id is not its case number', () => ({ ...caseFor(kiosk), _id: 'case-1' }), 'The document id must be the case number'],
     ['numbered by another kiosk', () => caseFor({ ...kiosk, kioskNumber: 42, kioskId: kiosk.kioskId }), 'was not issued by this kiosk (its numbers: 1)'],
-    ['with an event forged in a county reviewer’s name', () =>
-      caseFor(kiosk, {
-        extra: [{ id: 'forged-county-note', at: '2026-11-26T03:00:00.000Z', actor: { id: 'county-reviewer-1', name: '张敏', level: 'county' }, type: 'note', payload: { text: '已批准' } }],
-      }), 'Event forged-county-note is not this kiosk’s to write'],
-    ['in another kiosk’s name', () => {
-      const doc = caseFor(kiosk);
-      const [created] = doc.events;
-      if (!created) throw new Error('fixture');
-      return { ...doc, events: [{ ...created, actor: clerkOf(neighbour) }] };
-    }, 'is not this kiosk’s to write'],
-    ['with attachments', () => ({ ...caseFor(kiosk), _attachments: { 'scan.jpg': { content_type: 'image/jpeg', data: 'AAAA' } } }), 'Attachments are not accepted'],
+    [
+      'with an event forged in a county reviewer’s name',
+      () =>
+        caseFor(kiosk, {
+          extra: [
+            {
+              id: 'forged-county-note',
+              at: '2026-11-26T03:00:00.000Z',
+              actor: { id: 'county-reviewer-1', name: '张敏', level: 'county' },
+              type: 'note',
+              payload: { text: '已批准' },
+            },
+          ],
+        }),
+      'Event forged-county-note is not this kiosk’s to write',
+    ],
+    [
+      'in another kiosk’s name',
+      () => {
+        const doc = caseFor(kiosk);
+        const [created] = doc.events;
+        if (!created) throw new Error('fixture');
+        return { ...doc, events: [{ ...created, actor: clerkOf(neighbour) }] };
+      },
+      'is not this kiosk’s to write',
+    ],
+    [
+      'with attachments',
+      () => ({ ...caseFor(kiosk), _attachments: { 'scan.jpg': { content_type: 'image/jpeg', data: 'AAAA' } } }),
+      'Attachments are not accepted',
+    ],
     ['marked deleted', () => ({ ...caseFor(kiosk), _deleted: true }), 'Cases are never deleted'],
     ['that is a design document', () => ({ _id: '_design/evil', views: {} }), 'Design and system documents cannot be written'],
     ['that is not an object', () => 'hello', 'A document must be a JSON object.'],
@@ -174,10 +214,14 @@ describe('a refused document', () => {
       },
     };
     const feeds = changeFeeds(reversing);
-    const server = createServer(router(gatewayRoutes({ store: reversing, now: () => new Date(), log: () => undefined, feeds }), { corsOrigins: [] }, () => undefined));
-    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', () => {
-      listening();
-    }));
+    const server = createServer(
+      router(gatewayRoutes({ store: reversing, now: () => new Date(), log: () => undefined, feeds }), { corsOrigins: [] }, () => undefined),
+    );
+    await new Promise<void>((listening) =>
+      server.listen(0, '127.0.0.1', () => {
+        listening();
+      }),
+    );
     try {
       const [good1, bad, good2] = [caseFor(kiosk), caseFor(neighbour), caseFor(kiosk)];
       const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${dbA}/_bulk_docs`, {
@@ -206,7 +250,10 @@ describe('a refused document', () => {
     const rev = (first.body as { rev: string }[])[0]?.rev;
     const shortened: CaseDocument = { ...doc, events: doc.events.slice(0, 1), summary: { ...doc.summary, eventCount: 1, updatedAt: doc.events[0]?.at ?? '' } };
     const second = await push([{ ...shortened, _id: doc._id, _rev: rev }]);
-    expect((second.body as { error: string; reason: string }[])[0]).toMatchObject({ error: 'forbidden', reason: expect.stringContaining('would drop 1 event') as string });
+    expect((second.body as { error: string; reason: string }[])[0]).toMatchObject({
+      error: 'forbidden',
+      reason: expect.stringContaining('would drop 1 event') as string,
+    });
   });
 });
 
@@ -260,7 +307,10 @@ describe('what RxDB’s CouchDB replication sends', () => {
   it('gets documents from POST _all_docs when include_docs is in the body, as CouchDB allows', async () => {
     const doc = caseFor(kiosk);
     await push([doc]);
-    const response = await t.call('POST', `${dbA}/_all_docs?`, { auth: kiosk.authorization, body: { keys: [doc._id, 'missing-id'], include_docs: true, deleted: 'ok' } });
+    const response = await t.call('POST', `${dbA}/_all_docs?`, {
+      auth: kiosk.authorization,
+      body: { keys: [doc._id, 'missing-id'], include_docs: true, deleted: 'ok' },
+    });
     const rows = (response.body as { rows: { key: string; doc?: { caseNumber: string } }[] }).rows;
     expect(rows.find((r) => r.key === doc._id)?.doc?.caseNumber).toBe(doc.caseNumber);
     expect(rows.find((r) => r.key === 'missing-id')?.doc).toBeUndefined();
@@ -288,7 +338,14 @@ describe('a second registration under a case number the hub holds (issue 14: two
     expect((await push([a])).status).toBe(201);
     const b = secondRegistration(a);
     const refused = await push([b]);
-    expect(refused.body).toEqual([{ id: a._id, error: 'forbidden', reason: expect.stringContaining('already registered on the county hub for another application') as string, cunban: { code: 'case.clash' } }]);
+    expect(refused.body).toEqual([
+      {
+        id: a._id,
+        error: 'forbidden',
+        reason: expect.stringContaining('already registered on the county hub for another application') as string,
+        cunban: { code: 'case.clash' },
+      },
+    ]);
     const stored = await t.hub.store.getDoc<CaseDocument>(`village_${VILLAGE_A}`, a._id);
     expect(stored.ok && stored.value.events.map((e) => e.id)).toEqual(a.events.map((e) => e.id));
     expect((await quarantined()).some((q) => q.docId === a._id && (q as { code?: string }).code === 'case.clash')).toBe(true);
@@ -319,7 +376,9 @@ describe('kiosk numbers', () => {
     expect((await push([caseFor(after)], after.authorization)).body).toMatchObject([{ ok: true }]);
     // Another kiosk's number is still refused.
     const stranger = caseFor({ ...kiosk, authorization: after.authorization });
-    expect((await push([stranger], after.authorization)).body).toMatchObject([{ error: 'forbidden', reason: expect.stringContaining('was not issued by this kiosk') as string }]);
+    expect((await push([stranger], after.authorization)).body).toMatchObject([
+      { error: 'forbidden', reason: expect.stringContaining('was not issued by this kiosk') as string },
+    ]);
   });
 
   it('a lease asked for by a kiosk is a number never granted before, up to ten a kiosk', async () => {

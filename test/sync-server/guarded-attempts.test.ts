@@ -48,9 +48,7 @@ afterAll(async () => {
 
 describe('a reviewer name under parallel guessing', () => {
   it('fifty wrong passwords at once, then the right one: refused, on this hub process and on another', async () => {
-    const guesses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => signIn(0, `10.1.${String(i)}.1`, 'parallel-target', `wrong-guess-${String(i)}`)),
-    );
+    const guesses = await Promise.all(Array.from({ length: 50 }, (_, i) => signIn(0, `10.1.${String(i)}.1`, 'parallel-target', `wrong-guess-${String(i)}`)));
     expect(guesses.filter((answer) => answer.status === 200)).toEqual([]);
     // Each guess was either checked and wrong, or refused unchecked because the name was locked.
     expect(guesses.every((answer) => answer.error === 'signIn.wrong' || answer.error === 'signIn.locked')).toBe(true);
@@ -111,7 +109,8 @@ describe('what tries leave in the store', () => {
     }
     const swept = await sweepStaleAttempts(admin.store, [SIGN_IN_ATTEMPTS, ENROLL_ATTEMPTS], new Date());
     expect(swept.ok && swept.value).toBeGreaterThanOrEqual(3);
-    for (const prefix of ['signin:never-again:', 'enroll:someone:', 'signin-failures:']) expect(await admin.store.idsWithPrefix(DB.users, prefix)).toEqual({ ok: true, value: [] });
+    for (const prefix of ['signin:never-again:', 'enroll:someone:', 'signin-failures:'])
+      expect(await admin.store.idsWithPrefix(DB.users, prefix)).toEqual({ ok: true, value: [] });
     // Recent tries stay: the lock of the parallel test still holds.
     expect(await signIn(1, '10.1.200.3', 'parallel-target', 'parallel-target-secret')).toEqual({ status: 429, error: 'signIn.locked' });
   });
@@ -130,7 +129,10 @@ describe('one client address guessing over many names', () => {
 describe('enrollment codes guessed through a load balancer', () => {
   it('ten bad codes from one kiosk address stop that address, on both processes, and no other', async () => {
     for (let i = 0; i < 10; i++) {
-      expect(await post(i % 2, '/api/enroll', '10.4.0.1', { code: `AAAA-AAAA-AA${String(i).padStart(2, '0')}` })).toEqual({ status: 404, error: 'enroll.codeUnknown' });
+      expect(await post(i % 2, '/api/enroll', '10.4.0.1', { code: `AAAA-AAAA-AA${String(i).padStart(2, '0')}` })).toEqual({
+        status: 404,
+        error: 'enroll.codeUnknown',
+      });
     }
     const issued = await issueEnrollmentCode(admin.store, VILLAGE_A, new Date());
     if (!issued.ok) throw new Error(issued.error.reason);
@@ -146,7 +148,10 @@ describe('a hub not told to trust a proxy', () => {
     const hub = await startTestHub();
     try {
       for (let i = 0; i < 10; i++) {
-        const guess = await hub.call('POST', '/api/enroll', { body: { code: `BBBB-BBBB-BB${String(i).padStart(2, '0')}` }, headers: { 'x-forwarded-for': `10.5.${String(i)}.1` } });
+        const guess = await hub.call('POST', '/api/enroll', {
+          body: { code: `BBBB-BBBB-BB${String(i).padStart(2, '0')}` },
+          headers: { 'x-forwarded-for': `10.5.${String(i)}.1` },
+        });
         expect(guess.status).toBe(404);
       }
       const next = await hub.call('POST', '/api/enroll', { body: { code: 'BBBB-BBBB-BB99' }, headers: { 'x-forwarded-for': '10.5.99.1' } });
@@ -160,7 +165,10 @@ describe('a hub not told to trust a proxy', () => {
     const hub = await startTestHub();
     try {
       await addReviewer(hub.hub.store, { name: 'proto-check', role: 'county', password: 'proto-check-secret' }, new Date());
-      const answer = await hub.call('POST', '/api/session', { body: { name: 'proto-check', password: 'proto-check-secret' }, headers: { 'x-forwarded-proto': 'https' } });
+      const answer = await hub.call('POST', '/api/session', {
+        body: { name: 'proto-check', password: 'proto-check-secret' },
+        headers: { 'x-forwarded-proto': 'https' },
+      });
       expect(answer.status).toBe(200);
       expect(answer.headers.get('set-cookie')).not.toMatch(/Secure/);
     } finally {

@@ -73,7 +73,11 @@ describe('GET /api/health', () => {
     const health = await t.call('GET', '/api/health');
     expect(health).toMatchObject({
       status: 200,
-      body: { ok: true, store: { status: 'up', kind: process.env.COUCHDB_URL ? 'couchdb' : 'embedded' }, versions: { caseSchema: 1, catalogSchema: 1, storeSchema: 5 } },
+      body: {
+        ok: true,
+        store: { status: 'up', kind: process.env.COUCHDB_URL ? 'couchdb' : 'embedded' },
+        versions: { caseSchema: 1, catalogSchema: 1, storeSchema: 5 },
+      },
     });
   });
 });

@@ -51,7 +51,11 @@ export interface TestHub {
   readonly config: HubConfig;
   readonly base: string;
   /** An HTTP call to the hub; the body is parsed JSON (or undefined). */
-  call(method: string, path: string, options?: { auth?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; body: unknown; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    options?: { auth?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: unknown; headers: Headers }>;
   enroll(village: string): Promise<EnrolledKiosk>;
   close(): Promise<void>;
 }
@@ -168,7 +172,13 @@ export async function storeForwardedCase(t: TestHub, kiosk: EnrolledKiosk, name 
   // Sealed as the kiosk seals: with its village's keys, derived from the county's.
   const ring = await importKeyRing(villageKeyRing(loadKeyRing(t.config.dataDir), kiosk.village));
   const applicant = await sealPerson(ring, { name, idNumber: '422822198001010015', phone: '13900001111' });
-  const forward = { id: `fwd-${kiosk.kioskId}-${String(sequence + 1)}`, at: '2026-11-26T01:05:00.000Z', actor: clerkOf(kiosk), type: 'forwarded' as const, payload: { to: 'town' as const } };
+  const forward = {
+    id: `fwd-${kiosk.kioskId}-${String(sequence + 1)}`,
+    at: '2026-11-26T01:05:00.000Z',
+    actor: clerkOf(kiosk),
+    type: 'forwarded' as const,
+    payload: { to: 'town' as const },
+  };
   const doc = caseFor(kiosk, { applicant, extra: [...before, forward] });
   const put = await t.hub.store.putDoc(villageDb(kiosk.village), doc);
   if (!put.ok) throw new Error(put.error.reason);

@@ -39,7 +39,11 @@ export interface HubProcess {
 
 export function spawnHub(env: NodeJS.ProcessEnv): Promise<HubProcess> {
   // Warnings and errors reach the test's output; the request log (a line per request) does not.
-  const child = spawn(process.execPath, ['bin/cunban-hub.js', 'serve', '--json'], { cwd: root, env: { CUNBAN_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['bin/cunban-hub.js', 'serve', '--json'], {
+    cwd: root,
+    env: { CUNBAN_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const stop = (signal: NodeJS.Signals = 'SIGTERM') =>
     new Promise<void>((gone) => {
       if (child.exitCode !== null || child.signalCode !== null) {
@@ -89,7 +93,14 @@ export async function startKillableHub(county: CountyData = testCountyData(), ex
   const dataDir = mkdtempSync(join(tmpdir(), 'cunban-hub-process-'));
   const prefix = `f${Date.now().toString(36)}_`;
   const port = await freePort();
-  const env = { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: String(port), CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '', ...extraEnv };
+  const env = {
+    ...process.env,
+    CUNBAN_DATA_DIR: dataDir,
+    CUNBAN_HUB_PORT: String(port),
+    CUNBAN_HUB_HOST: '127.0.0.1',
+    CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '',
+    ...extraEnv,
+  };
   let running: HubProcess | undefined;
   const withAdmin = <T>(fn: (admin: AcquiredStore) => Promise<T>) => withStoreOf(env, fn);
   await provisionForHubProcesses(env, county);
@@ -115,7 +126,11 @@ export async function startKillableHub(county: CountyData = testCountyData(), ex
 /** The processes `pid` started (Linux): the embedded store runs as the hub's child. */
 function childPids(pid: number): number[] {
   try {
-    return readFileSync(`/proc/${String(pid)}/task/${String(pid)}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return readFileSync(`/proc/${String(pid)}/task/${String(pid)}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -132,7 +147,14 @@ export interface HubPair {
 export async function startHubPair(extraEnv: NodeJS.ProcessEnv = {}): Promise<HubPair> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cunban-pair-'));
   const prefix = `p${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}_`;
-  const env = { ...process.env, CUNBAN_DATA_DIR: dataDir, CUNBAN_HUB_PORT: '0', CUNBAN_HUB_HOST: '127.0.0.1', CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '', ...extraEnv };
+  const env = {
+    ...process.env,
+    CUNBAN_DATA_DIR: dataDir,
+    CUNBAN_HUB_PORT: '0',
+    CUNBAN_HUB_HOST: '127.0.0.1',
+    CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '',
+    ...extraEnv,
+  };
   await provisionForHubProcesses(env);
   const first = await spawnHub(env);
   const second = await spawnHub(env);

@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkKeyRingAgainstStore, keyRingFingerprint, keyringFile, loadKeyRing, rotateDataKey, unsealOnHub, villageKeyRing } from '../../sync-server/keyring.js';
+import {
+  checkKeyRingAgainstStore,
+  keyRingFingerprint,
+  keyringFile,
+  loadKeyRing,
+  rotateDataKey,
+  unsealOnHub,
+  villageKeyRing,
+} from '../../sync-server/keyring.js';
 import { importKeyRing, seal, sealPerson, unseal } from '../../renderer/data/sealing.js';
 import { enrollResponseSchema } from '../../core/api/enrollment.js';
 import { startHub } from '../../sync-server/hub.js';
@@ -35,7 +43,9 @@ describe('the county key ring', () => {
     const shared = mkdtempSync(join(tmpdir(), 'cunban-keys-race-'));
     const script = `import { keyRingFingerprint, loadKeyRing } from './sync-server/keyring.ts'; process.stdout.write(keyRingFingerprint(loadKeyRing(${JSON.stringify(shared)})));`;
     const run = promisify(execFile);
-    const prints = await Promise.all(Array.from({ length: 6 }, () => run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root })));
+    const prints = await Promise.all(
+      Array.from({ length: 6 }, () => run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root })),
+    );
     const fingerprints = new Set(prints.map((printed) => printed.stdout));
     expect(fingerprints.size).toBe(1);
     expect(fingerprints).toEqual(new Set([keyRingFingerprint(loadKeyRing(shared))]));
@@ -143,7 +153,10 @@ describe('a hub whose key ring is not the county’s', () => {
     const altered = mkdtempSync(join(tmpdir(), 'cunban-keys-altered-'));
     const genuine = loadKeyRing(hub.config.dataDir);
     writeFileSync(keyringFile(altered), JSON.stringify({ ...genuine, keys: genuine.keys.map((key, i) => (i === 0 ? { ...key, key: 'A'.repeat(43) } : key)) }));
-    expect(await checkKeyRingAgainstStore(store, altered)).toMatchObject({ ok: false, error: { code: 'keyring.foreign', message: expect.stringContaining(genuine.keys[0]?.kid ?? '?') as unknown } });
+    expect(await checkKeyRingAgainstStore(store, altered)).toMatchObject({
+      ok: false,
+      error: { code: 'keyring.foreign', message: expect.stringContaining(genuine.keys[0]?.kid ?? '?') as unknown },
+    });
 
     const stale = mkdtempSync(join(tmpdir(), 'cunban-keys-stale-'));
     copyFileSync(keyringFile(hub.config.dataDir), keyringFile(stale));

@@ -18,8 +18,9 @@ let county: ReviewerSession;
 let town: ReviewerSession;
 
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-const call = <T,>(session: ReviewerSession | undefined, method: string, path: string, body?: unknown) => reviewerJson<T>(hub, session, method, path, body);
-const publish = (session: ReviewerSession, body: object) => call<NoticeView & { error?: string; reason?: string }>(session, 'POST', '/api/review/notices', body);
+const call = <T>(session: ReviewerSession | undefined, method: string, path: string, body?: unknown) => reviewerJson<T>(hub, session, method, path, body);
+const publish = (session: ReviewerSession, body: object) =>
+  call<NoticeView & { error?: string; reason?: string }>(session, 'POST', '/api/review/notices', body);
 const notice = (zh: string, extra: object = {}) => ({ title: { zh }, body: { zh: `${zh}的内容` }, ...extra });
 const list = async (session: ReviewerSession) => (await call<NoticeView[]>(session, 'GET', '/api/review/notices')).body.map((n) => n.title.zh);
 
@@ -63,9 +64,18 @@ describe('publishing notices', () => {
 
   it('refuses a full ID number, an empty title and a past expiry, each with its own reason; nothing is written', async () => {
     const before = await hub.hub.store.idsWithPrefix(DB.catalog, 'notice:');
-    expect(await publish(county, notice('公示', { body: { zh: '申请人张三 422822198001010015 已通过审核' } }))).toMatchObject({ status: 400, body: { error: 'notice.idNumber' } });
-    expect(await publish(county, notice('公示', { body: { zh: '身份证 422822 19800101 0015' } }))).toMatchObject({ status: 400, body: { error: 'notice.idNumber' } });
-    expect(await publish(county, { title: { zh: ' ' }, body: { zh: '内容' } })).toMatchObject({ status: 400, body: { error: 'bad_request', reason: 'title.zh: required' } });
+    expect(await publish(county, notice('公示', { body: { zh: '申请人张三 422822198001010015 已通过审核' } }))).toMatchObject({
+      status: 400,
+      body: { error: 'notice.idNumber' },
+    });
+    expect(await publish(county, notice('公示', { body: { zh: '身份证 422822 19800101 0015' } }))).toMatchObject({
+      status: 400,
+      body: { error: 'notice.idNumber' },
+    });
+    expect(await publish(county, { title: { zh: ' ' }, body: { zh: '内容' } })).toMatchObject({
+      status: 400,
+      body: { error: 'bad_request', reason: 'title.zh: required' },
+    });
     expect(await publish(county, notice('过期', { expiresOn: '2020-01-01' }))).toMatchObject({ status: 400, body: { error: 'notice.expired' } });
     expect(await publish(county, notice('多余字段', { audience: 'all' }))).toMatchObject({ status: 400 });
     expect(await hub.hub.store.idsWithPrefix(DB.catalog, 'notice:')).toEqual(before);

@@ -66,7 +66,13 @@ describe('the request log', () => {
     const logged = requestLines().slice(before);
     expect(logged.length).toBeGreaterThanOrEqual(8);
     for (const line of logged) {
-      expect([typeof line.reqId, typeof line.method, typeof line.route, typeof line.status, typeof line.ms]).toEqual(['string', 'string', 'string', 'number', 'number']);
+      expect([typeof line.reqId, typeof line.method, typeof line.route, typeof line.status, typeof line.ms]).toEqual([
+        'string',
+        'string',
+        'string',
+        'number',
+        'number',
+      ]);
     }
     expect(logged).toContainEqual(expect.objectContaining({ route: '/sync/:db/_bulk_docs', status: 201, kiosk: kiosk.kioskId }));
     expect(logged).toContainEqual(expect.objectContaining({ route: '/api/review/cases/:caseNumber/reveal', status: 200, reviewer: 'observer' }));
@@ -91,7 +97,9 @@ describe('the request log', () => {
 describe('GET /metrics', () => {
   it('counts requests by route, refusals, lockouts and open long polls, in Prometheus format', async () => {
     for (let i = 0; i < 6; i++) await hub.call('POST', '/api/session', { body: { name: 'observer-locked', password: `wrong-${String(i)}` } });
-    const poll = fetch(`${hub.base}/sync/village_${VILLAGE_A}/_changes?feed=longpoll&since=now&timeout=3000`, { headers: { authorization: kiosk.authorization } });
+    const poll = fetch(`${hub.base}/sync/village_${VILLAGE_A}/_changes?feed=longpoll&since=now&timeout=3000`, {
+      headers: { authorization: kiosk.authorization },
+    });
     await new Promise((settled) => setTimeout(settled, 300));
     const { status, type, text } = await metricsOf(hub);
     expect(status).toBe(200);

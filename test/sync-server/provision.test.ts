@@ -25,7 +25,10 @@ describe('init', () => {
     const [town] = data.divisions.towns;
     if (!town) throw new Error('fixture');
     const extra = { code12: '422822100001', name: '朝阳社区', kind: 'community' as const };
-    const grown = { ...data, divisions: { ...data.divisions, edition: 'NBS-2024', towns: [{ ...town, villages: [...town.villages, extra] }, ...data.divisions.towns.slice(1)] } };
+    const grown = {
+      ...data,
+      divisions: { ...data.divisions, edition: 'NBS-2024', towns: [{ ...town, villages: [...town.villages, extra] }, ...data.divisions.towns.slice(1)] },
+    };
     const report = await initStore(t.hub.store, grown);
     expect(report.ok && report.value.created).toEqual(['village_422822100001']);
     expect(report.ok && report.value.updated).toEqual(['catalog/divisions', 'village_422822100001/_security', 'village_422822100001/_design/cunban']);
@@ -56,9 +59,17 @@ describe('validate_doc_update behind the gateway', () => {
   });
 
   it.each([
-    ['a case of another village', () => caseFor({ kioskId: `kiosk-${VILLAGE_B}-01`, kioskNumber: 1, village: VILLAGE_B, authorization: '' }), 'This case belongs to another village.'],
+    [
+      'a case of another village',
+      () => caseFor({ kioskId: `kiosk-${VILLAGE_B}-01`, kioskNumber: 1, village: VILLAGE_B, authorization: '' }),
+      'This case belongs to another village.',
+    ],
     ['a document that is not a case', () => ({ _id: 'hello', kind: 'note' }), 'Only case documents belong in a village database.'],
-    ['a case whose id is not its number', () => ({ ...caseFor({ kioskId: `kiosk-${VILLAGE_A}-01`, kioskNumber: 1, village: VILLAGE_A, authorization: '' }), _id: 'x' }), 'A case document id is its case number.'],
+    [
+      'a case whose id is not its number',
+      () => ({ ...caseFor({ kioskId: `kiosk-${VILLAGE_A}-01`, kioskNumber: 1, village: VILLAGE_A, authorization: '' }), _id: 'x' }),
+      'A case document id is its case number.',
+    ],
   ])('refuses %s even from the hub itself', async (_name, make, reason) => {
     const result = await put(`village_${VILLAGE_A}`, make());
     expect(result).toMatchObject({ ok: false, error: { status: 403, error: 'forbidden', reason } });
@@ -72,7 +83,10 @@ describe('validate_doc_update behind the gateway', () => {
   it('refuses a notice carrying a full ID number, even from the hub itself; a masked one is fine', async () => {
     const notice = (text: string) => ({ _id: `notice:${String(Math.random()).slice(2)}`, body: { zh: text, en: text } });
     for (const text of ['公示：张三 422822198001010015', '张三 42282219671130019x', '张三 422822 19800101 0015']) {
-      expect(await put(DB.catalog, notice(text))).toMatchObject({ ok: false, error: { status: 403, reason: expect.stringContaining('full resident ID number') as string } });
+      expect(await put(DB.catalog, notice(text))).toMatchObject({
+        ok: false,
+        error: { status: 403, reason: expect.stringContaining('full resident ID number') as string },
+      });
     }
     expect((await put(DB.catalog, notice('公示：张三 422822********0015，电话 13900001111'))).ok).toBe(true);
   });

@@ -22,7 +22,12 @@ afterAll(async () => {
 });
 
 const write = async (docs: object[]) => {
-  const written = await t.hub.store.request<{ id: string; rev: string }[]>({ db: t.hub.store.dbName(DB.queue), path: '_bulk_docs', method: 'POST', body: { docs } });
+  const written = await t.hub.store.request<{ id: string; rev: string }[]>({
+    db: t.hub.store.dbName(DB.queue),
+    path: '_bulk_docs',
+    method: 'POST',
+    body: { docs },
+  });
   if (!written.ok) throw new Error(written.error.reason);
   return written.value;
 };

@@ -27,7 +27,8 @@ async function code(village = VILLAGE_A): Promise<string> {
 }
 
 let clients = 0;
-const enroll = (body: unknown) => t.call('POST', '/api/enroll', { body, headers: { 'x-forwarded-for': `10.9.${String(Math.floor(++clients / 200))}.${String(clients % 200)}` } });
+const enroll = (body: unknown) =>
+  t.call('POST', '/api/enroll', { body, headers: { 'x-forwarded-for': `10.9.${String(Math.floor(++clients / 200))}.${String(clients % 200)}` } });
 
 describe('re-enrolling a kiosk in place', () => {
   const codeFor = async (kioskId: string) => {
@@ -69,7 +70,10 @@ describe('re-enrolling a kiosk in place', () => {
     const kiosk = await t.hub.store.getDoc<{ numbers: number[] }>(DB.kiosks, `kiosk:${greedy.kioskId}`);
     expect(kiosk.ok && kiosk.value.numbers.length).toBe(10);
     const last = await codeFor(greedy.kioskId);
-    expect(await enroll({ code: last, continuing: { kioskId: greedy.kioskId, numbers: all } })).toMatchObject({ status: 409, body: { error: 'enroll.numbersExhausted' } });
+    expect(await enroll({ code: last, continuing: { kioskId: greedy.kioskId, numbers: all } })).toMatchObject({
+      status: 409,
+      body: { error: 'enroll.numbersExhausted' },
+    });
     const codeDoc = await t.hub.store.docsWithPrefix<{ usedAt?: string; forKiosk?: string }>(DB.kiosks, 'enroll:');
     expect(codeDoc.ok && codeDoc.value.filter((doc) => doc.forKiosk === greedy.kioskId && !doc.usedAt)).toHaveLength(1);
   });

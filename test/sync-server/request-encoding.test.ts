@@ -23,7 +23,11 @@ afterAll(async () => {
 
 const bulkDocs = () => `${t.base}/sync/${villageDb(VILLAGE_A)}/_bulk_docs`;
 const push = (body: Uint8Array<ArrayBuffer> | string, encoding?: string) =>
-  fetch(bulkDocs(), { method: 'POST', headers: { authorization: kiosk.authorization, 'content-type': 'application/json', ...(encoding ? { 'content-encoding': encoding } : {}) }, body });
+  fetch(bulkDocs(), {
+    method: 'POST',
+    headers: { authorization: kiosk.authorization, 'content-type': 'application/json', ...(encoding ? { 'content-encoding': encoding } : {}) },
+    body,
+  });
 
 describe('a gzipped push', () => {
   it('is taken, and the hub says it takes gzip', async () => {
@@ -38,7 +42,7 @@ describe('a gzipped push', () => {
 
   it('is refused when it inflates past the limit, is not gzip, or comes in a coding the hub does not take', async () => {
     // 100 KB on the wire, over 8 MB inflated: refused as too large, never inflated whole.
-    const bomb = new Uint8Array(gzipSync(`{"docs":[${" ".repeat(MAX_BODY_BYTES + 1)}]}`));
+    const bomb = new Uint8Array(gzipSync(`{"docs":[${' '.repeat(MAX_BODY_BYTES + 1)}]}`));
     expect(bomb.length).toBeLessThan(100_000);
     expect((await push(bomb, 'gzip')).status).toBe(413);
     expect((await push('{"docs":[]}', 'gzip')).status).toBe(400);
@@ -56,7 +60,10 @@ describe("the kiosk's pushes", () => {
       requestEncodings: () => requestEncodings,
       base: async (input, init) => {
         const body = init?.body;
-        pushes.push({ encoding: new Headers(init?.headers).get('content-encoding'), bytes: typeof body === 'string' ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.length : 0 });
+        pushes.push({
+          encoding: new Headers(init?.headers).get('content-encoding'),
+          bytes: typeof body === 'string' ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.length : 0,
+        });
         return fetch(input, init);
       },
     });

@@ -117,7 +117,10 @@ describe('reveals', () => {
     expect((await call(town, 'GET', '/api/review/audit')).status).toBe(403);
     const log = (await (await call(county, 'GET', '/api/review/audit')).json()) as { reviewer: string; caseNumber: string; reason: string; at: string }[];
     const forCase = log.filter((entry) => entry.caseNumber === caseNumber);
-    expect(forCase.map((entry) => [entry.reviewer, entry.reason]).sort()).toEqual([['county-admin', '复核身份信息'], ['yezhou', '核对户籍信息']]);
+    expect(forCase.map((entry) => [entry.reviewer, entry.reason]).sort()).toEqual([
+      ['county-admin', '复核身份信息'],
+      ['yezhou', '核对户籍信息'],
+    ]);
     expect(forCase.every((entry) => !Number.isNaN(Date.parse(entry.at)))).toBe(true);
     expect(JSON.stringify(log)).not.toContain('422822198001010015');
   }, 60_000);
@@ -141,7 +144,9 @@ describe('the queue', () => {
     const mine = caseFor(kioskA);
     const elsewhere = caseFor(kioskB);
     expect((await hub.call('POST', `/sync/${villageDb(VILLAGE_A)}/_bulk_docs`, { auth: kioskA.authorization, body: { docs: [mine] } })).status).toBe(201);
-    expect((await hub.call('POST', `/sync/${villageDb(OTHER_TOWN_VILLAGE)}/_bulk_docs`, { auth: kioskB.authorization, body: { docs: [elsewhere] } })).status).toBe(201);
+    expect(
+      (await hub.call('POST', `/sync/${villageDb(OTHER_TOWN_VILLAGE)}/_bulk_docs`, { auth: kioskB.authorization, body: { docs: [elsewhere] } })).status,
+    ).toBe(201);
     await hub.hub.queue.settled();
     const townQueue = await queue(town, '?pageSize=100');
     expect(townQueue.entries.map((entry) => entry.caseNumber)).toContain(mine._id);

@@ -31,7 +31,13 @@ export function asReviewer(
 
 /** The same request, its JSON answer parsed as the shape the caller expects. */
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-export async function reviewerJson<T>(hub: TestHub, session: ReviewerSession | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function reviewerJson<T>(
+  hub: TestHub,
+  session: ReviewerSession | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const response = await asReviewer(hub, session, method, path, body);
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };

@@ -68,7 +68,16 @@ describe('the app routes', () => {
   });
 
   it('never serves a file outside its folder, however the path is written', async () => {
-    for (const path of ['/kiosk/../secret.txt', '/console/..%2fsecret.txt', '/console/..%2fkiosk%2findex.html', '/kiosk/%2e%2e/secret.txt', '/kiosk/..%2fsecret.txt', '/kiosk/assets/..%2f..%2fsecret.txt', '/kiosk/%2e%2e%5csecret.txt', '/kiosk/index.html%00.js']) {
+    for (const path of [
+      '/kiosk/../secret.txt',
+      '/console/..%2fsecret.txt',
+      '/console/..%2fkiosk%2findex.html',
+      '/kiosk/%2e%2e/secret.txt',
+      '/kiosk/..%2fsecret.txt',
+      '/kiosk/assets/..%2f..%2fsecret.txt',
+      '/kiosk/%2e%2e%5csecret.txt',
+      '/kiosk/index.html%00.js',
+    ]) {
       const answer = await rawGet(hub.base, path);
       expect(answer.status, path).not.toBe(200);
       expect(answer.body, path).not.toContain('outside the app folder');

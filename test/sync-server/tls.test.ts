@@ -37,13 +37,25 @@ describe('a hub given a certificate', () => {
   it('hands enrolling kiosks https sync URLs, and marks the reviewer session cookie Secure', async () => {
     const issued = await issueEnrollmentCode(hub.hub.store, VILLAGE_A, new Date());
     if (!issued.ok) throw new Error(issued.error.reason);
-    const enrolled = await httpsGet(`${hub.base}/api/enroll`, certificate.ca, { 'content-type': 'application/json' }, 'POST', JSON.stringify({ code: issued.value.code }));
+    const enrolled = await httpsGet(
+      `${hub.base}/api/enroll`,
+      certificate.ca,
+      { 'content-type': 'application/json' },
+      'POST',
+      JSON.stringify({ code: issued.value.code }),
+    );
     expect(enrolled.status).toBe(201);
     const kiosk = enrollResponseSchema.parse(JSON.parse(enrolled.bytes.toString('utf8')));
     expect(kiosk.villageSyncUrl).toMatch(/^https:\/\//);
 
     await addReviewer(hub.hub.store, { name: 'tls-reviewer', role: 'county', password: 'tls-reviewer-secret' }, new Date());
-    const signedIn = await httpsGet(`${hub.base}/api/session`, certificate.ca, {}, 'POST', JSON.stringify({ name: 'tls-reviewer', password: 'tls-reviewer-secret' }));
+    const signedIn = await httpsGet(
+      `${hub.base}/api/session`,
+      certificate.ca,
+      {},
+      'POST',
+      JSON.stringify({ name: 'tls-reviewer', password: 'tls-reviewer-secret' }),
+    );
     expect(signedIn.status).toBe(200);
     expect(String(signedIn.headers['set-cookie'])).toMatch(/; Secure$/);
   }, 60_000);

@@ -52,13 +52,20 @@ describe('/updates', () => {
     const body = Buffer.from(await answer.arrayBuffer());
     expect(Number(answer.headers.get('content-length'))).toBe(body.length);
     // Each part: its head (with its Content-Range), a blank line, its bytes.
-    const parts = body.toString('latin1').split(`--${boundary ?? ''}`).slice(1, -1);
+    const parts = body
+      .toString('latin1')
+      .split(`--${boundary ?? ''}`)
+      .slice(1, -1);
     const read = parts.map((part) => {
       const [head = '', ...rest] = part.replace(/^\r\n/, '').split('\r\n\r\n');
       const range = /content-range: bytes (\d+)-(\d+)\/5000/.exec(head);
       return { start: Number(range?.[1]), end: Number(range?.[2]), bytes: Buffer.from(rest.join('\r\n\r\n').replace(/\r\n$/, ''), 'latin1') };
     });
-    expect(read.map(({ start, end }) => [start, end])).toEqual([[0, 9], [1000, 1999], [4990, 4999]]);
+    expect(read.map(({ start, end }) => [start, end])).toEqual([
+      [0, 9],
+      [1000, 1999],
+      [4990, 4999],
+    ]);
     for (const { start, end, bytes } of read) expect(bytes.equals(installer.subarray(start, end + 1))).toBe(true);
   });
 
@@ -68,11 +75,14 @@ describe('/updates', () => {
     expect(Buffer.from(await whole.arrayBuffer()).length).toBe(5000);
   });
 
-  it.each(['/updates/../secret.txt', '/updates/%2e%2e/secret.txt', '/updates/..%2fsecret.txt', '/updates/', '/updates/nothing.yml'])('never serves %s', async (path) => {
-    const response = await get(path);
-    expect(response.status).toBe(404);
-    expect(await response.text()).not.toContain('not an update');
-  });
+  it.each(['/updates/../secret.txt', '/updates/%2e%2e/secret.txt', '/updates/..%2fsecret.txt', '/updates/', '/updates/nothing.yml'])(
+    'never serves %s',
+    async (path) => {
+      const response = await get(path);
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('not an update');
+    },
+  );
 });
 
 describe('byte ranges', () => {
@@ -82,7 +92,13 @@ describe('byte ranges', () => {
     ['bytes=10-', [{ start: 10, end: 99 }]],
     ['bytes=-5', [{ start: 95, end: 99 }]],
     ['bytes=90-200', [{ start: 90, end: 99 }]],
-    ['bytes=0-1, 5-9', [{ start: 0, end: 1 }, { start: 5, end: 9 }]],
+    [
+      'bytes=0-1, 5-9',
+      [
+        { start: 0, end: 1 },
+        { start: 5, end: 9 },
+      ],
+    ],
     ['bytes=0-1,200-300', [{ start: 0, end: 1 }]],
     ['bytes=100-', null],
     ['bytes=100-150,200-', null],

@@ -15,7 +15,10 @@ declare module 'pouchdb-browser' {
     destroy(): Promise<void>;
   }
   interface BrowserPouchConstructor {
-    new (name: string, options?: { skip_setup?: boolean; fetch?: (url: string, options: { headers: Headers; credentials?: RequestCredentials }) => Promise<Response> }): BrowserPouch;
+    new (
+      name: string,
+      options?: { skip_setup?: boolean; fetch?: (url: string, options: { headers: Headers; credentials?: RequestCredentials }) => Promise<Response> },
+    ): BrowserPouch;
     fetch(url: string, options: { headers: Headers; credentials?: RequestCredentials }): Promise<Response>;
   }
   const PouchDB: BrowserPouchConstructor;

@@ -16,7 +16,6 @@ import type { TransferResult } from '../against-pouchdb.js';
 import { cunbanPull, cunbanPush } from '../cunban-sync.js';
 import { TEST_STORAGE_KEY } from '../../support/storage-key.js';
 
-
 /** The hub's village database as PouchDB reaches it, with the kiosk's credential. */
 function pouchRemote(villageUrl: string, authorization: string): BrowserPouch {
   return new PouchDB(villageUrl, {
@@ -62,10 +61,12 @@ const bench = {
   async pouchPush(villageUrl: string, authorization: string, kiosk: BenchKiosk, count: number): Promise<TransferResult> {
     const local = new PouchDB(`bench-pouch-push-${String(Date.now())}`);
     for (let start = 0; start < count; start += 1000) {
-      await local.bulkDocs(Array.from({ length: Math.min(1000, count - start) }, (_, i) => {
-        const doc = benchCase(kiosk, start + i);
-        return { _id: doc.caseNumber, ...doc };
-      }));
+      await local.bulkDocs(
+        Array.from({ length: Math.min(1000, count - start) }, (_, i) => {
+          const doc = benchCase(kiosk, start + i);
+          return { _id: doc.caseNumber, ...doc };
+        }),
+      );
     }
     const started = performance.now();
     const remote = pouchRemote(villageUrl, authorization);

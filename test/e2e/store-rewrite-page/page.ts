@@ -29,7 +29,13 @@ const caseOf = (sequence: number, name: string, address: string) => {
     caseNumber,
     village: VILLAGE,
     events: [{ id: `e-${String(sequence)}`, type: 'created', applicant: { name, address } }],
-    summary: { status: 'accepted', acceptedOn: '2026-11-30', updatedAt: '2026-11-30T08:00:00.000Z', applicantIdHash: `h${String(sequence)}`, applicantName: name },
+    summary: {
+      status: 'accepted',
+      acceptedOn: '2026-11-30',
+      updatedAt: '2026-11-30T08:00:00.000Z',
+      applicantIdHash: `h${String(sequence)}`,
+      applicantName: name,
+    },
   };
 };
 
@@ -66,7 +72,11 @@ const storeRewrite = {
   },
   /** Today's kiosk opens the database (sealing it), with the shell's rewrite or without; the residents it reads. */
   async openToday(rewrite: boolean): Promise<string[]> {
-    const db = await openKioskDatabase({ name: NAME, storageKey: TEST_STORAGE_KEY, ...(rewrite ? { storeFiles: storeFiles(() => window.clearStoreFilesForTest()) } : {}) });
+    const db = await openKioskDatabase({
+      name: NAME,
+      storageKey: TEST_STORAGE_KEY,
+      ...(rewrite ? { storeFiles: storeFiles(() => window.clearStoreFilesForTest()) } : {}),
+    });
     try {
       return (await db.cases.find().exec()).map((doc) => doc.summary.applicantName).sort();
     } finally {

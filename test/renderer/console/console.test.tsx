@@ -241,12 +241,32 @@ describe('the review console', () => {
     const scan = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('one page, two materials')]);
     const digest = createHash('sha256').update(scan).digest('hex');
     const ref = { sha256: digest, size: scan.length, contentType: 'image/png' as const };
-    const checked = { id: `chk-${kiosk.kioskId}`, at: '2026-11-26T01:01:00.000Z', actor: clerkOf(kiosk), type: 'materialsChecked' as const, payload: { received: ['m1', 'm2'], missing: [], notApplicable: ['m3'], files: [{ ...ref, materialId: 'm1' }, { ...ref, materialId: 'm2' }] } };
+    const checked = {
+      id: `chk-${kiosk.kioskId}`,
+      at: '2026-11-26T01:01:00.000Z',
+      actor: clerkOf(kiosk),
+      type: 'materialsChecked' as const,
+      payload: {
+        received: ['m1', 'm2'],
+        missing: [],
+        notApplicable: ['m3'],
+        files: [
+          { ...ref, materialId: 'm1' },
+          { ...ref, materialId: 'm2' },
+        ],
+      },
+    };
     const caseNumber = await storeForwardedCase(hub, kiosk, '吴九', [checked]);
     await hub.hub.queue.settled();
     const upload = `/files/${VILLAGE_A}/${caseNumber}/${digest}`;
-    expect((await hub.call('PUT', upload, { auth: kiosk.authorization, body: { size: scan.length, contentType: 'image/png', materialId: 'm1' } })).status).toBe(200);
-    const chunk = await fetch(`${hub.base}${upload}/chunks/0`, { method: 'PUT', headers: { authorization: kiosk.authorization, 'content-type': 'application/octet-stream' }, body: new Uint8Array(scan) });
+    expect((await hub.call('PUT', upload, { auth: kiosk.authorization, body: { size: scan.length, contentType: 'image/png', materialId: 'm1' } })).status).toBe(
+      200,
+    );
+    const chunk = await fetch(`${hub.base}${upload}/chunks/0`, {
+      method: 'PUT',
+      headers: { authorization: kiosk.authorization, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(scan),
+    });
     expect(chunk.status).toBe(200);
 
     const user = userEvent.setup();
@@ -276,12 +296,21 @@ describe('the review console', () => {
     await user.click(await screen.findByRole('button', { name: caseNumber }));
     await screen.findByRole('region', { name: '可以办理的操作' });
     // The clerk adds a note at the kiosk; it reaches the hub as the kiosk's push would.
-    const note = { id: `note-${kiosk.kioskId}-1`, at: '2026-11-26T02:00:00.000Z', actor: clerkOf(kiosk), type: 'note' as const, payload: { text: '申请人已补交户口簿原件' } };
+    const note = {
+      id: `note-${kiosk.kioskId}-1`,
+      at: '2026-11-26T02:00:00.000Z',
+      actor: clerkOf(kiosk),
+      type: 'note' as const,
+      payload: { text: '申请人已补交户口簿原件' },
+    };
     const appended = await appendCaseEventOnHub(hub.hub.store, VILLAGE_A, caseNumber, note);
     expect(appended.ok).toBe(true);
-    await waitFor(() => {
-      expect(document.querySelector('.timeline')?.textContent).toContain('申请人已补交户口簿原件');
-    }, { timeout: 15_000 });
+    await waitFor(
+      () => {
+        expect(document.querySelector('.timeline')?.textContent).toContain('申请人已补交户口簿原件');
+      },
+      { timeout: 15_000 },
+    );
     view.unmount();
   }, 60_000);
 

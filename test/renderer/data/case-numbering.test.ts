@@ -103,7 +103,10 @@ describe('a kiosk replaced after its disk died', () => {
       expect([applicantOf(await onHub(a.caseNumber)), creations(await onHub(a.caseNumber))]).toEqual(['张三', 1]);
       expect([applicantOf(await onHub(b.caseNumber)), creations(await onHub(b.caseNumber))]).toEqual(['李四', 1]);
       // The replacement receives its predecessor's case too, untouched.
-      await eventually(async () => (applicantOf(await second.data.cases.get(a.caseNumber)) === '张三' ? true : undefined), 'the predecessor’s case on the new kiosk');
+      await eventually(
+        async () => (applicantOf(await second.data.cases.get(a.caseNumber)) === '张三' ? true : undefined),
+        'the predecessor’s case on the new kiosk',
+      );
     } finally {
       await second.data.close();
     }
@@ -135,10 +138,20 @@ describe('a kiosk database wiped under a kept credential', () => {
 
 describe('a kiosk clock set back', () => {
   it('refuses to number a day before the last one numbered, rather than reuse its numbers', async () => {
-    const db = await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: kioskDatabaseName(`clock-${String(Date.now())}`), indexedDB: new IDBFactory(), IDBKeyRange });
+    const db = await openKioskDatabase({
+      storageKey: TEST_STORAGE_KEY,
+      name: kioskDatabaseName(`clock-${String(Date.now())}`),
+      indexedDB: new IDBFactory(),
+      IDBKeyRange,
+    });
     try {
       let now = new Date('2026-11-30T02:00:00.000Z');
-      const options = { enrollment: { village: VILLAGE_A, kioskNumber: 7 }, freshEnrollment: true, requestLease: () => Promise.resolve(undefined), now: () => now };
+      const options = {
+        enrollment: { village: VILLAGE_A, kioskNumber: 7 },
+        freshEnrollment: true,
+        requestLease: () => Promise.resolve(undefined),
+        now: () => now,
+      };
       await adoptEnrollmentLease(db, options);
       const numbers = caseNumbers(db, options);
       expect((await numbers.next()).ok).toBe(true);
@@ -177,9 +190,18 @@ describe('a kiosk database restored from a backup', () => {
       // the hub's A under that number (it once replaced B: the kiosk's replication took the refused push as done).
       expect([applicantOf(await onHub(a.caseNumber)), creations(await onHub(a.caseNumber))]).toEqual(['孙七', 1]);
       // The county notes A on the hub: its new revision comes down under that number.
-      const noted = await appendCaseEventOnHub(t.hub.store, VILLAGE_A, a.caseNumber, { id: 'county-note-clash', at: new Date().toISOString(), actor: { id: 'county-1', name: '张敏', level: 'county' }, type: 'note', payload: { text: '已核实' } });
+      const noted = await appendCaseEventOnHub(t.hub.store, VILLAGE_A, a.caseNumber, {
+        id: 'county-note-clash',
+        at: new Date().toISOString(),
+        actor: { id: 'county-1', name: '张敏', level: 'county' },
+        type: 'note',
+        payload: { text: '已核实' },
+      });
       expect(noted.ok).toBe(true);
-      await eventually(async () => (applicantOf(await restored.data.cases.get(a.caseNumber)) === '孙七' ? true : (await restored.data.sync.syncNow(), undefined)), 'the hub’s case under the number');
+      await eventually(
+        async () => (applicantOf(await restored.data.cases.get(a.caseNumber)) === '孙七' ? true : (await restored.data.sync.syncNow(), undefined)),
+        'the hub’s case under the number',
+      );
       const kept = restored.data.sync.refusedDocument(a.caseNumber);
       expect(kept && applicantOf(fromStoredCase(kept))).toBe('周八');
       const quarantined = await t.hub.store.docsWithPrefix<{ docId: string; code?: string }>(DB.quarantine, 'q:');

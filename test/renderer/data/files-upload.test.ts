@@ -29,7 +29,12 @@ const png = (bytes: number) => {
 
 /** A kiosk database holding `count` unsent scans, one per case. */
 async function kioskWithScans(count: number): Promise<KioskDatabase> {
-  const db = await openKioskDatabase({ name: kioskDatabaseName(`${kiosk.kioskId}-${String(Math.random()).slice(2, 8)}`), storageKey: TEST_STORAGE_KEY, indexedDB: new IDBFactory(), IDBKeyRange });
+  const db = await openKioskDatabase({
+    name: kioskDatabaseName(`${kiosk.kioskId}-${String(Math.random()).slice(2, 8)}`),
+    storageKey: TEST_STORAGE_KEY,
+    indexedDB: new IDBFactory(),
+    IDBKeyRange,
+  });
   for (let i = 0; i < count; i++) expect((await attachFile(db.files, caseFor(kiosk).caseNumber, `m${String(i)}`, png(3000))).ok).toBe(true);
   return db;
 }
@@ -46,7 +51,10 @@ function line(options: { delayMs: number; failStart?: number }) {
       const isStart = !url.includes('/chunks/');
       if (isStart && ++starts === options.failStart) throw new Error('the line dropped');
       await new Promise((later) => setTimeout(later, options.delayMs));
-      const response = await globalThis.fetch(`${t.base}${new URL(url).pathname}`, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization: kiosk.authorization } });
+      const response = await globalThis.fetch(`${t.base}${new URL(url).pathname}`, {
+        ...init,
+        headers: { ...(init?.headers as Record<string, string>), authorization: kiosk.authorization },
+      });
       if (!response.ok) throw new Error(`${String(response.status)} ${await response.text()}`);
       return response;
     } finally {

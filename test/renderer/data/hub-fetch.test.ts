@@ -42,13 +42,21 @@ describe('the kiosk’s hub fetch', () => {
 });
 
 describe('a push’s conflict read (RxDB reads the hub’s copy of each case before writing it)', () => {
-  const preRead = (keys: string[]) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keys, include_docs: true, deleted: 'ok' }) });
+  const preRead = (keys: string[]) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ keys, include_docs: true, deleted: 'ok' }),
+  });
   function allDocsNetwork() {
     const asked: string[][] = [];
     const base = (_input: RequestInfo | URL, init?: RequestInit) => {
       const keys = (JSON.parse(typeof init?.body === 'string' ? init.body : '{}') as { keys: string[] }).keys;
       asked.push(keys);
-      return Promise.resolve(new Response(JSON.stringify({ rows: keys.map((key) => ({ id: key, key, value: { rev: '1-a' }, doc: { _id: key, _rev: '1-a', events: [] } })) }), { status: 200 }));
+      return Promise.resolve(
+        new Response(JSON.stringify({ rows: keys.map((key) => ({ id: key, key, value: { rev: '1-a' }, doc: { _id: key, _rev: '1-a', events: [] } })) }), {
+          status: 200,
+        }),
+      );
     };
     return { asked, base };
   }
@@ -57,7 +65,10 @@ describe('a push’s conflict read (RxDB reads the hub’s copy of each case bef
     const network = allDocsNetwork();
     const fetch = hubFetch({ report: () => undefined, base: network.base, heardOfOnHub: () => false });
     const answer = (await (await fetch(`${HUB}_all_docs`, preRead(['c-1', 'c-2']))).json()) as { rows: unknown[] };
-    expect(answer.rows).toEqual([{ key: 'c-1', error: 'not_found' }, { key: 'c-2', error: 'not_found' }]);
+    expect(answer.rows).toEqual([
+      { key: 'c-1', error: 'not_found' },
+      { key: 'c-2', error: 'not_found' },
+    ]);
     expect(network.asked).toEqual([]);
   });
 
@@ -66,7 +77,11 @@ describe('a push’s conflict read (RxDB reads the hub’s copy of each case bef
     const fetch = hubFetch({ report: () => undefined, base: network.base, heardOfOnHub: (id) => id === 'c-2' });
     const answer = (await (await fetch(`${HUB}_all_docs`, preRead(['c-1', 'c-2', 'c-3']))).json()) as { rows: { key: string; doc?: unknown }[] };
     expect(network.asked).toEqual([['c-2']]);
-    expect(answer.rows.map((row) => [row.key, row.doc !== undefined])).toEqual([['c-1', false], ['c-2', true], ['c-3', false]]);
+    expect(answer.rows.map((row) => [row.key, row.doc !== undefined])).toEqual([
+      ['c-1', false],
+      ['c-2', true],
+      ['c-3', false],
+    ]);
   });
 
   it('goes to the hub whole when every case is known there, and other reads by id always do', async () => {
@@ -84,7 +99,11 @@ describe('a read of cases by their ids in the URL (RxDB reads a push’s conflic
   it('goes with the ids in the body: 500 case numbers in a URL are over the hub’s and proxies’ header limits', async () => {
     const sent: { url: string; method: string; body: unknown }[] = [];
     const base = (input: RequestInfo | URL, init?: RequestInit) => {
-      sent.push({ url: input instanceof Request ? input.url : input.toString(), method: init?.method ?? 'GET', body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined });
+      sent.push({
+        url: input instanceof Request ? input.url : input.toString(),
+        method: init?.method ?? 'GET',
+        body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      });
       return Promise.resolve(new Response(JSON.stringify({ rows: [] }), { status: 200 }));
     };
     const fetch = hubFetch({ report: () => undefined, base });

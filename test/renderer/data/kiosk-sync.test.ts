@@ -65,7 +65,10 @@ async function kioskAt(village: string): Promise<Kiosk> {
   const issued = await issueEnrollmentCode(t.hub.store, village, new Date());
   if (!issued.ok) throw new Error(issued.error.reason);
   enrolledKiosks += 1;
-  const enrolled = await t.call('POST', '/api/enroll', { body: { code: issued.value.code }, headers: { 'x-forwarded-for': `10.0.0.${String(enrolledKiosks)}` } });
+  const enrolled = await t.call('POST', '/api/enroll', {
+    body: { code: issued.value.code },
+    headers: { 'x-forwarded-for': `10.0.0.${String(enrolledKiosks)}` },
+  });
   const enrollment = enrollResponseSchema.parse(enrolled.body);
   const db = await openKioskDatabase({ storageKey: TEST_STORAGE_KEY, name: `kiosk-${enrollment.kioskId}-${Date.now()}`, indexedDB, IDBKeyRange });
   const network: Kiosk['network'] = { up: true };
@@ -80,7 +83,8 @@ async function kioskAt(village: string): Promise<Kiosk> {
       // The bytes on the wire: a gzipped push is measured as sent.
       const size = typeof init?.body === 'string' ? Buffer.byteLength(init.body) : init?.body instanceof Uint8Array ? init.body.byteLength : 0;
       network.largestBody = Math.max(network.largestBody ?? 0, size);
-      if (network.bodyLimit !== undefined && size > network.bodyLimit) return Promise.resolve(new Response('<html>413 Request Entity Too Large</html>', { status: 413 }));
+      if (network.bodyLimit !== undefined && size > network.bodyLimit)
+        return Promise.resolve(new Response('<html>413 Request Entity Too Large</html>', { status: 413 }));
       // The request reaches the hub; its reply is lost on the line.
       if (network.loseReplies?.test(path)) return fetch(input, init).then(() => Promise.reject(new TypeError('fetch failed: connection reset')));
       return fetch(input, init);
@@ -108,11 +112,21 @@ const county = { id: 'county-reviewer-1', name: '张敏', level: 'county' as con
 
 async function register(kiosk: Kiosk, idNumber = '422822199506150026'): Promise<CaseDocument> {
   kiosk.sequence += 1;
-  const number = formatCaseNumber({ village: kiosk.enrollment.village, date: '2026-11-26' as LocalDate, kioskNumber: kiosk.enrollment.kioskNumber, sequence: kiosk.sequence });
+  const number = formatCaseNumber({
+    village: kiosk.enrollment.village,
+    date: '2026-11-26' as LocalDate,
+    kioskNumber: kiosk.enrollment.kioskNumber,
+    sequence: kiosk.sequence,
+  });
   if (!number.ok) throw new Error(number.error.code);
   const applicant = await sealPerson(kiosk.keys, { name: '李秀英', idNumber, phone: '13912345678', address: '雀儿笼村三组' });
   const draft = createdDraft(itemSnapshot('county'), new Date().toISOString(), { caseNumber: number.value, village: kiosk.enrollment.village, applicant });
-  const created = await kiosk.cases.create({ ...draft, id: `${kiosk.enrollment.kioskId}-${number.value}`, actor: clerk(kiosk), type: 'created' } as EventDraft & { type: 'created' });
+  const created = await kiosk.cases.create({
+    ...draft,
+    id: `${kiosk.enrollment.kioskId}-${number.value}`,
+    actor: clerk(kiosk),
+    type: 'created',
+  } as EventDraft & { type: 'created' });
   if (!created.ok) throw new Error(JSON.stringify(created.error));
   return created.value;
 }
@@ -228,11 +242,14 @@ describe("the kiosk's report to the county's fleet view", () => {
     const reviewer = await signInReviewer(t, 'county-fleet', 'county-secret-1');
     const kiosk = await kioskAt(VILLAGE_A);
     const reported = (pendingCases: number) =>
-      eventually(async () => {
-        const kiosks = (await (await asReviewer(t, reviewer, 'GET', '/api/review/kiosks')).json()) as KioskView[];
-        const view = kiosks.find((k) => k.kioskId === kiosk.enrollment.kioskId);
-        return view?.reported?.pendingCases === pendingCases ? view : undefined;
-      }, `a report of ${String(pendingCases)} pending case(s)`);
+      eventually(
+        async () => {
+          const kiosks = (await (await asReviewer(t, reviewer, 'GET', '/api/review/kiosks')).json()) as KioskView[];
+          const view = kiosks.find((k) => k.kioskId === kiosk.enrollment.kioskId);
+          return view?.reported?.pendingCases === pendingCases ? view : undefined;
+        },
+        `a report of ${String(pendingCases)} pending case(s)`,
+      );
     try {
       kiosk.network.pushBlocked = true;
       await register(kiosk);
@@ -249,8 +266,7 @@ describe("the kiosk's report to the county's fleet view", () => {
   it('the hub refuses a report that is not a kiosk status', async () => {
     const kiosk = await kioskAt(VILLAGE_A);
     await kiosk.close();
-    const put = (body: unknown, authorization = kiosk.enrollment.authorization) =>
-      t.call('PUT', '/api/kiosk/status', { auth: authorization, body });
+    const put = (body: unknown, authorization = kiosk.enrollment.authorization) => t.call('PUT', '/api/kiosk/status', { auth: authorization, body });
     expect(await put({ appVersion: '1', pendingCases: -1, pendingFiles: 0, refused: 0 })).toMatchObject({ status: 400, body: { error: 'bad_request' } });
     expect(await put({ appVersion: '1', pendingCases: 0, pendingFiles: 0, refused: 0, idNumber: '422822199506150026' })).toMatchObject({ status: 400 });
     // A newer kiosk's extra figure is taken without it (core/compat.ts): only the counts are kept.
@@ -302,9 +318,18 @@ describe('a document the hub refuses', () => {
       // A case written around the repository, with an event in a county reviewer's name.
       const good = await register(kiosk);
       kiosk.sequence += 1;
-      const number = formatCaseNumber({ village: VILLAGE_A, date: '2026-11-26' as LocalDate, kioskNumber: kiosk.enrollment.kioskNumber, sequence: kiosk.sequence });
+      const number = formatCaseNumber({
+        village: VILLAGE_A,
+        date: '2026-11-26' as LocalDate,
+        kioskNumber: kiosk.enrollment.kioskNumber,
+        sequence: kiosk.sequence,
+      });
       if (!number.ok) throw new Error('fixture');
-      const created = appendEvent([], { ...createdDraft(itemSnapshot('county'), new Date().toISOString(), { caseNumber: number.value, village: VILLAGE_A }), id: 'forged-created', actor: clerk(kiosk) });
+      const created = appendEvent([], {
+        ...createdDraft(itemSnapshot('county'), new Date().toISOString(), { caseNumber: number.value, village: VILLAGE_A }),
+        id: 'forged-created',
+        actor: clerk(kiosk),
+      });
       if (!created.ok) throw new Error('fixture');
       const forged = appendEvent(created.value, event(county, 'note', { text: '已批准' }));
       if (!forged.ok) throw new Error('fixture');
@@ -335,7 +360,11 @@ describe('a case the hub now holds for another application (a number granted twi
       // The hub forgot it; another kiosk's registration under the same number got there first.
       const stored = await t.hub.store.getDoc<CaseDocument>(`village_${VILLAGE_A}`, mine.caseNumber);
       if (!stored.ok) throw new Error('fixture');
-      const theirs = appendEvent([], { ...createdDraft(itemSnapshot('county'), new Date().toISOString(), { caseNumber: mine.caseNumber, village: VILLAGE_A }), id: 'another-kiosk-created', actor: { id: 'kiosk-422822100202-98/clerk-1', name: '李华', level: 'village' } });
+      const theirs = appendEvent([], {
+        ...createdDraft(itemSnapshot('county'), new Date().toISOString(), { caseNumber: mine.caseNumber, village: VILLAGE_A }),
+        id: 'another-kiosk-created',
+        actor: { id: 'kiosk-422822100202-98/clerk-1', name: '李华', level: 'village' },
+      });
       const theirDoc = theirs.ok ? toCaseDocument(theirs.value) : undefined;
       if (!theirDoc?.ok) throw new Error('fixture');
       expect((await t.hub.store.putDoc(`village_${VILLAGE_A}`, { _id: mine.caseNumber, _rev: stored.value._rev, ...theirDoc.value })).ok).toBe(true);
@@ -365,11 +394,22 @@ describe('a day of large cases (issue 14: one push that can never succeed blocke
 
   async function largeCase(kiosk: Kiosk): Promise<CaseDocument> {
     kiosk.sequence += 1;
-    const number = formatCaseNumber({ village: VILLAGE_A, date: '2026-11-26' as LocalDate, kioskNumber: kiosk.enrollment.kioskNumber, sequence: kiosk.sequence });
+    const number = formatCaseNumber({
+      village: VILLAGE_A,
+      date: '2026-11-26' as LocalDate,
+      kioskNumber: kiosk.enrollment.kioskNumber,
+      sequence: kiosk.sequence,
+    });
     if (!number.ok) throw new Error('fixture');
-    const draft = createdDraft(itemSnapshot('county'), new Date().toISOString(), { caseNumber: number.value, village: VILLAGE_A, applicant: await sealPerson(kiosk.keys, { name: '李秀英', idNumber: '422822199506150026' }) });
+    const draft = createdDraft(itemSnapshot('county'), new Date().toISOString(), {
+      caseNumber: number.value,
+      village: VILLAGE_A,
+      applicant: await sealPerson(kiosk.keys, { name: '李秀英', idNumber: '422822199506150026' }),
+    });
     // Text that does not compress (kiosks gzip their pushes): a proxy's limit then bites as it would on scans' notes.
-    const notes = Array.from({ length: 36 }, (_, i) => event(clerk(kiosk), 'note', { text: `第${String(i)}条说明：${unpredictableHanzi(1984, kiosk.sequence * 100 + i)}` }));
+    const notes = Array.from({ length: 36 }, (_, i) =>
+      event(clerk(kiosk), 'note', { text: `第${String(i)}条说明：${unpredictableHanzi(1984, kiosk.sequence * 100 + i)}` }),
+    );
     const created = await kiosk.cases.register([{ ...draft, id: `${kiosk.enrollment.kioskId}-${number.value}`, actor: clerk(kiosk) }, ...notes]);
     if (!created.ok) throw new Error(JSON.stringify(created.error));
     return created.value;
@@ -471,7 +511,12 @@ describe('residents’ privacy', () => {
     const kiosk = await kioskAt(VILLAGE_A);
     try {
       kiosk.sequence += 1;
-      const number = formatCaseNumber({ village: VILLAGE_A, date: '2026-11-26' as LocalDate, kioskNumber: kiosk.enrollment.kioskNumber, sequence: kiosk.sequence });
+      const number = formatCaseNumber({
+        village: VILLAGE_A,
+        date: '2026-11-26' as LocalDate,
+        kioskNumber: kiosk.enrollment.kioskNumber,
+        sequence: kiosk.sequence,
+      });
       if (!number.ok) throw new Error('fixture');
       const applicant = await sealPerson(kiosk.keys, { name: '张桂兰', idNumber: ID, phone: '139 8765 4321', address: '雀儿笼村四组桥头五号' });
       const created = await kiosk.cases.create({
@@ -528,7 +573,12 @@ describe('retention', () => {
       expect((await kiosk.sync.syncNow()).ok).toBe(true);
       await eventually(() => (kiosk.sync.state().pendingOutbound === 0 && kiosk.sync.state().pendingFiles === 0 ? true : undefined), 'the hub to confirm');
       kiosk.network.up = false;
-      const unsentFile = await attachFile(kiosk.db.files, withFile, 'm2', png.map((b, i) => (i === 100 ? 1 : b)));
+      const unsentFile = await attachFile(
+        kiosk.db.files,
+        withFile,
+        'm2',
+        png.map((b, i) => (i === 100 ? 1 : b)),
+      );
       expect(unsentFile.ok).toBe(true);
       const unconfirmed = await closedCase();
       const open = await register(kiosk);
@@ -599,12 +649,25 @@ describe('a day of cases whose push reply was lost', () => {
       const numbers = day.map((doc) => doc.caseNumber);
       kiosk.network.loseReplies = /\/_bulk_docs$/;
       kiosk.network.up = true;
-      await eventually(async () => {
-        const held = await t.hub.store.request<{ rows: { error?: string }[] }>({ db: t.hub.store.dbName(`village_${VILLAGE_A}`), path: '_all_docs', method: 'POST', body: { keys: numbers } });
-        return held.ok && held.value.rows.every((row) => !row.error) ? true : undefined;
-      }, 'the push to reach the hub', 60_000);
+      await eventually(
+        async () => {
+          const held = await t.hub.store.request<{ rows: { error?: string }[] }>({
+            db: t.hub.store.dbName(`village_${VILLAGE_A}`),
+            path: '_all_docs',
+            method: 'POST',
+            body: { keys: numbers },
+          });
+          return held.ok && held.value.rows.every((row) => !row.error) ? true : undefined;
+        },
+        'the push to reach the hub',
+        60_000,
+      );
       kiosk.network.loseReplies = undefined;
-      await eventually(async () => ((await kiosk.sync.syncNow()).ok && kiosk.sync.state().pendingOutbound === 0 ? true : undefined), 'the hub to confirm every case', 60_000);
+      await eventually(
+        async () => ((await kiosk.sync.syncNow()).ok && kiosk.sync.state().pendingOutbound === 0 ? true : undefined),
+        'the hub to confirm every case',
+        60_000,
+      );
       expect(kiosk.sync.state().refused).toEqual([]);
     } finally {
       await kiosk.close();
@@ -664,7 +727,10 @@ describe('materials files', () => {
       const ref = await attachFile(kiosk.db.files, doc.caseNumber, 'm2', data);
       expect(ref).toMatchObject({ ok: true, value: { sha256: await digestOf(data), contentType: 'image/png' } });
       if (!ref.ok) return;
-      const checked = await kiosk.cases.append(doc.caseNumber, event(clerk(kiosk), 'materialsChecked', { received: ['m1', 'm2'], missing: [], notApplicable: [], files: [ref.value] }));
+      const checked = await kiosk.cases.append(
+        doc.caseNumber,
+        event(clerk(kiosk), 'materialsChecked', { received: ['m1', 'm2'], missing: [], notApplicable: [], files: [ref.value] }),
+      );
       expect(checked.ok).toBe(true);
       expect((await kiosk.sync.syncNow(5000)).ok).toBe(false);
       // Counted by the sync's recount, which coalesces a busy moment's changes: wait for it, not a fixed time.
@@ -694,7 +760,9 @@ describe('materials files', () => {
       chunksLeft = 100;
       expect(await kiosk.sync.syncNow()).toMatchObject({ ok: true });
       await eventually(() => (kiosk.sync.state().pendingFiles === 0 ? true : undefined), 'the upload to finish');
-      const content = await fetch(`${t.base}/files/${VILLAGE_A}/${doc.caseNumber}/${ref.value.sha256}/content`, { headers: { authorization: kiosk.enrollment.authorization } });
+      const content = await fetch(`${t.base}/files/${VILLAGE_A}/${doc.caseNumber}/${ref.value.sha256}/content`, {
+        headers: { authorization: kiosk.enrollment.authorization },
+      });
       expect(await digestOf(new Uint8Array(await content.arrayBuffer()))).toBe(ref.value.sha256);
       const onHub = await t.hub.store.getDoc<CaseDocument>(`village_${VILLAGE_A}`, doc.caseNumber);
       expect(onHub.ok && onHub.value.events.at(-1)?.payload).toMatchObject({ files: [ref.value] });
@@ -711,7 +779,10 @@ describe('materials files', () => {
         ok: false,
         error: { code: 'files.tooLarge', maxMb: 10, sizeMb: '10.0' },
       });
-      expect(await attachFile(kiosk.db.files, doc.caseNumber, 'm2', new TextEncoder().encode('just text'))).toEqual({ ok: false, error: { code: 'files.type' } });
+      expect(await attachFile(kiosk.db.files, doc.caseNumber, 'm2', new TextEncoder().encode('just text'))).toEqual({
+        ok: false,
+        error: { code: 'files.type' },
+      });
       const tooLarge: FileError = { code: 'files.tooLarge', maxMb: 10, sizeMb: '12.5' };
       expect(describeError(tooLarge, 'zh-CN')).toBe('文件不能超过10 MB，这个文件有12.5 MB');
     } finally {

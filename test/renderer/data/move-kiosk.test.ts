@@ -56,8 +56,22 @@ describe('moving a kiosk to another village', () => {
     try {
       const number = await storeForwardedCase(hub, await hub.enroll(VILLAGE_A), '张三');
       expect((await data.sync.syncNow()).ok).toBe(true);
-      await data.cases.append(number, { id: 'forged-county-note-move', at: new Date().toISOString(), actor: { id: 'county-admin', name: '张敏', level: 'county' }, type: 'note', payload: { text: '已批准' } });
-      const moved = await moveKiosk({ current: data, hub: `${hub.base}/`, code: await code(VILLAGE_B), appVersion: TEST_APP_VERSION, secrets: m.secrets, marker: m.preferences, open: m.open });
+      await data.cases.append(number, {
+        id: 'forged-county-note-move',
+        at: new Date().toISOString(),
+        actor: { id: 'county-admin', name: '张敏', level: 'county' },
+        type: 'note',
+        payload: { text: '已批准' },
+      });
+      const moved = await moveKiosk({
+        current: data,
+        hub: `${hub.base}/`,
+        code: await code(VILLAGE_B),
+        appVersion: TEST_APP_VERSION,
+        secrets: m.secrets,
+        marker: m.preferences,
+        open: m.open,
+      });
       expect(moved).toMatchObject({ ok: false, error: { code: 'move.unpushed', refused: 1 } });
       expect((await m.secrets.load())?.village).toBe(VILLAGE_A);
       expect(m.preferences.getItem(MOVE_MARKER)).toBeNull();
@@ -76,7 +90,15 @@ describe('moving a kiosk to another village', () => {
     expect((await old.sync.syncNow()).ok).toBe(true);
     expect(await caseCount(old)).toBeGreaterThan(0);
 
-    const moved = await moveKiosk({ current: old, hub: `${hub.base}/`, code: await code(VILLAGE_B), appVersion: TEST_APP_VERSION, secrets: m.secrets, marker: m.preferences, open: m.open });
+    const moved = await moveKiosk({
+      current: old,
+      hub: `${hub.base}/`,
+      code: await code(VILLAGE_B),
+      appVersion: TEST_APP_VERSION,
+      secrets: m.secrets,
+      marker: m.preferences,
+      open: m.open,
+    });
     expect(moved.ok && moved.value.village).toBe(VILLAGE_B);
     expect((await m.secrets.load())?.village).toBe(VILLAGE_B);
     await old.close();
@@ -102,7 +124,7 @@ describe('moving a kiosk to another village', () => {
     }
   }, 90_000);
 
-  it('a crash before the switch leaves the old village\'s data and removes the half-filled new one', async () => {
+  it("a crash before the switch leaves the old village's data and removes the half-filled new one", async () => {
     const m = machine();
     const enrollment = await enrolled(VILLAGE_A);
     await m.secrets.save(enrollment);

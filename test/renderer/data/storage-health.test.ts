@@ -49,7 +49,11 @@ describe('a write when the disk quota is exhausted', () => {
       Object.defineProperty(IDBObjectStore.prototype, 'add', { ...add, value: refuse });
       try {
         const note = await cases.append(first.ok ? first.value.caseNumber : '', {
-          id: 'evt-note-quota', at: '2026-11-26T02:00:00.000Z', actor: actors.clerk, type: 'note', payload: { text: '补充说明' },
+          id: 'evt-note-quota',
+          at: '2026-11-26T02:00:00.000Z',
+          actor: actors.clerk,
+          type: 'note',
+          payload: { text: '补充说明' },
         });
         expect(note).toEqual({ ok: false, error: { code: 'storage.full' } });
         expect(describeError({ code: 'storage.full' }, 'zh-CN')).toContain('本机存储空间已满');

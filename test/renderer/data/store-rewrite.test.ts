@@ -33,7 +33,13 @@ const caseOf = (sequence: number, name: string) => {
     caseNumber,
     village: VILLAGE,
     events: [{ id: `e-${String(sequence)}`, type: 'created', applicant: { name }, note: `${name}的备注` }],
-    summary: { status: 'accepted', acceptedOn: '2026-11-30', updatedAt: '2026-11-30T08:00:00.000Z', applicantIdHash: `h${String(sequence)}`, applicantName: name },
+    summary: {
+      status: 'accepted',
+      acceptedOn: '2026-11-30',
+      updatedAt: '2026-11-30T08:00:00.000Z',
+      applicantIdHash: `h${String(sequence)}`,
+      applicantName: name,
+    },
   };
 };
 
@@ -72,7 +78,12 @@ const settled = <T>(request: IDBRequest<T>) =>
 type IndexShape = readonly [name: string, keyPath: string | string[], options: IDBIndexParameters];
 
 /** Another app's store in the same origin, version 1, with these indexes, filled by `fill`. */
-async function otherStore(disk: IDBFactory, name: string, options: IDBObjectStoreParameters & { indexes?: readonly IndexShape[] }, fill: (store: IDBObjectStore) => void): Promise<void> {
+async function otherStore(
+  disk: IDBFactory,
+  name: string,
+  options: IDBObjectStoreParameters & { indexes?: readonly IndexShape[] },
+  fill: (store: IDBObjectStore) => void,
+): Promise<void> {
   const request = disk.open(name, 1);
   request.onupgradeneeded = () => {
     const { indexes = [], ...parameters } = options;
@@ -141,7 +152,8 @@ async function deleteEverything(disk: IDBFactory): Promise<void> {
   }
 }
 
-const open = (disk: IDBFactory, storeFiles?: StoreFiles) => openKioskDatabase({ name: NAME, storageKey: TEST_STORAGE_KEY, indexedDB: disk, IDBKeyRange, ...(storeFiles ? { storeFiles } : {}) });
+const open = (disk: IDBFactory, storeFiles?: StoreFiles) =>
+  openKioskDatabase({ name: NAME, storageKey: TEST_STORAGE_KEY, indexedDB: disk, IDBKeyRange, ...(storeFiles ? { storeFiles } : {}) });
 
 async function names(db: KioskDatabase): Promise<string[]> {
   return (await db.cases.find().exec()).map((doc) => doc.summary.applicantName).sort();
@@ -263,7 +275,18 @@ describe("an upgraded kiosk's store files written anew", () => {
       ['u', 'u', { unique: true }],
     ];
     await otherStore(disk, 'another-app', { keyPath: ['a', 'b'], indexes }, (store) => {
-      store.put({ a: 'x\ud800', b: [1, 'y'], tags: ['t1', 't2'], u: 1, negZero: -0, holes: [undefined], absent: undefined, at, bytes: new Uint8Array([1, 2, 3]), nan: Number.NaN });
+      store.put({
+        a: 'x\ud800',
+        b: [1, 'y'],
+        tags: ['t1', 't2'],
+        u: 1,
+        negZero: -0,
+        holes: [undefined],
+        absent: undefined,
+        at,
+        bytes: new Uint8Array([1, 2, 3]),
+        nan: Number.NaN,
+      });
       store.put({ a: 'z', b: [2], tags: ['t2'], u: 2 });
     });
     await otherStore(disk, 'out-of-line', {}, (store) => {
@@ -342,7 +365,12 @@ describe("an upgraded kiosk's store files written anew", () => {
     // The restore's marker, and the one database put back before the cut.
     expect((await disk.databases()).length).toBe(2);
     // Start 2: the shell cannot clear. The half-restored store does not open, and the snapshot stays.
-    await expect(open(disk, shellFiles(disk, () => Promise.reject(new Error('the shell refused')), snapshot))).rejects.toThrow('the shell refused');
+    await expect(
+      open(
+        disk,
+        shellFiles(disk, () => Promise.reject(new Error('the shell refused')), snapshot),
+      ),
+    ).rejects.toThrow('the shell refused');
     expect(snapshot.text()).toMatch(/"end":/);
     // Start 3: the shell clears; every case is back.
     const db = await open(disk, shellFiles(disk, undefined, snapshot));
@@ -357,11 +385,16 @@ describe("an upgraded kiosk's store files written anew", () => {
     // Start 1: everything is back, but removing the snapshot fails.
     let failRemove = true;
     const stuck = Object.assign(Object.create(snapshot) as MemoryFile, {
-      remove: () => (failRemove && snapshot.text()?.includes('"end":') ? ((failRemove = false), Promise.reject(new DOMException('I/O', 'InvalidStateError'))) : snapshot.remove()),
+      remove: () =>
+        failRemove && snapshot.text()?.includes('"end":')
+          ? ((failRemove = false), Promise.reject(new DOMException('I/O', 'InvalidStateError')))
+          : snapshot.remove(),
     });
     await expect(open(disk, shellFiles(disk, undefined, stuck))).rejects.toThrow('I/O');
     // Start 2: the file system cannot be read; the store was restored whole, so it opens, and a case is registered.
-    const unreadable = Object.assign(Object.create(snapshot) as MemoryFile, { lines: () => Promise.reject(new DOMException('unreadable', 'NotReadableError')) });
+    const unreadable = Object.assign(Object.create(snapshot) as MemoryFile, {
+      lines: () => Promise.reject(new DOMException('unreadable', 'NotReadableError')),
+    });
     const second = await open(disk, shellFiles(disk, undefined, unreadable));
     await second.cases.insert({ ...caseOf(3, '张建国') } as never);
     await second.close();

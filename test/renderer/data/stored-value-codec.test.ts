@@ -19,7 +19,12 @@ describe('a stored value written as JSON', () => {
       absent: undefined,
       holes: [undefined, 1],
     })) as Record<string, unknown> & { list: [Blob, [Blob]]; file: File; never: Date };
-    expect([back.list[0].type, await back.list[0].text(), back.list[1][0].type, await back.list[1][0].text()]).toEqual(['image/png', 'a', 'application/pdf', 'bc']);
+    expect([back.list[0].type, await back.list[0].text(), back.list[1][0].type, await back.list[1][0].text()]).toEqual([
+      'image/png',
+      'a',
+      'application/pdf',
+      'bc',
+    ]);
     expect([back.file.name, back.file.type, back.file.lastModified, await back.file.text()]).toEqual(['scan.png', 'image/png', 1_700_000_000_000, 'z']);
     expect(back.bytes).toEqual(new Uint8Array([0, 255]));
     expect(new Uint8Array(back.buffer as ArrayBuffer)).toEqual(new Uint8Array([7]));
@@ -41,6 +46,7 @@ describe('a stored value written as JSON', () => {
   it('refuses what it cannot bring back the same: a Map, a BigInt, a cycle, its own tag', async () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
-    for (const value of [new Map(), { n: 1n }, cycle, { $cunban: 'blob' }, Symbol('s')]) await expect(encodeStored(value)).rejects.toBeInstanceOf(NotRewritable);
+    for (const value of [new Map(), { n: 1n }, cycle, { $cunban: 'blob' }, Symbol('s')])
+      await expect(encodeStored(value)).rejects.toBeInstanceOf(NotRewritable);
   });
 });

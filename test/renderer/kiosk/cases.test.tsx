@@ -131,9 +131,12 @@ describe('a case’s detail', () => {
       payload: { missing: ['m3'], reason: '户口簿复印件不清楚' },
     });
     expect(returned.ok).toBe(true);
-    await waitFor(() => {
-      expect(screen.getByTestId('case-status').textContent).toBe('待补材料');
-    }, { timeout: 20_000 });
+    await waitFor(
+      () => {
+        expect(screen.getByTestId('case-status').textContent).toBe('待补材料');
+      },
+      { timeout: 20_000 },
+    );
     expect(document.querySelector('.timeline')?.textContent).toContain('户口簿复印件不清楚');
     expect(document.querySelector('.timeline')?.textContent).toContain('业州镇审核人 李强');
   }, 60_000);

@@ -39,12 +39,21 @@ describe('a case number clash at the counter', () => {
     const enrollment = enrollResponseSchema.parse((await hub.call('POST', '/api/enroll', { body: { code: issued.value.code } })).body);
 
     // Before the backup was restored, this kiosk registered 张三 and sent it.
-    const before = await openKioskData({ enrollment, storageKey: TEST_STORAGE_KEY, appVersion: TEST_APP_VERSION, indexedDB: new IDBFactory(), IDBKeyRange, freshEnrollment: true });
+    const before = await openKioskData({
+      enrollment,
+      storageKey: TEST_STORAGE_KEY,
+      appVersion: TEST_APP_VERSION,
+      indexedDB: new IDBFactory(),
+      IDBKeyRange,
+      freshEnrollment: true,
+    });
     const number = await before.caseNumbers.next();
     if (!number.ok) throw new Error('fixture');
     const applicant = await before.sealApplicant({ name: '张三', idNumber: '422822198001010015' });
     const draft = createdDraft(itemSnapshot('county'), new Date().toISOString(), { caseNumber: number.value, village: VILLAGE_A, applicant });
-    const registered = await before.cases.register([{ ...draft, id: `before-${number.value}`, actor: { id: `${enrollment.kioskId}/clerk-1`, name: '王芳', level: 'village' } }]);
+    const registered = await before.cases.register([
+      { ...draft, id: `before-${number.value}`, actor: { id: `${enrollment.kioskId}/clerk-1`, name: '王芳', level: 'village' } },
+    ]);
     expect(registered.ok).toBe(true);
     expect(await before.sync.syncNow()).toMatchObject({ ok: true });
     await before.close();

@@ -50,7 +50,12 @@ function electronHost(saved: string[]) {
   });
   return (shell: TestShell): TestShell => ({
     ...shell,
-    technician: { hasTechnicianPin: bridge.hasTechnicianPin, checkTechnicianPin: bridge.checkTechnicianPin, setTechnicianPin: bridge.setTechnicianPin, leaveKioskMode: bridge.leaveKioskMode },
+    technician: {
+      hasTechnicianPin: bridge.hasTechnicianPin,
+      checkTechnicianPin: bridge.checkTechnicianPin,
+      setTechnicianPin: bridge.setTechnicianPin,
+      leaveKioskMode: bridge.leaveKioskMode,
+    },
     saveDiagnosticBundle: bridge.saveDiagnosticBundle,
   });
 }
@@ -149,9 +154,12 @@ describe('technician diagnostics', () => {
     await user.clear(screen.getByLabelText('本终端的注册码'));
     await user.type(screen.getByLabelText('本终端的注册码'), forMe.value.code);
     await user.click(screen.getByRole('button', { name: '重新注册' }));
-    await waitFor(async () => {
-      expect((await counter?.shell.secrets.load())?.kioskNumber).not.toBe(before.kioskNumber);
-    }, { timeout: 20_000 });
+    await waitFor(
+      async () => {
+        expect((await counter?.shell.secrets.load())?.kioskNumber).not.toBe(before.kioskNumber);
+      },
+      { timeout: 20_000 },
+    );
     const after = await counter.shell.secrets.load();
     expect(after?.kioskId).toBe(before.kioskId);
 
@@ -168,4 +176,3 @@ describe('technician diagnostics', () => {
     expect(next).toContain(`-${String(after?.kioskNumber).padStart(2, '0')}-`);
   }, 90_000);
 });
-

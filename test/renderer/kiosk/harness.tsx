@@ -50,7 +50,12 @@ export interface TestShell extends KioskShell {
  * where a host keeps the village's keys and the database's key (the page's own secrets otherwise).
  */
 export function testShell(
-  options: { readonly indexedDB?: IDBFactory; readonly fetch?: typeof globalThis.fetch; readonly keysFor?: (enrollment: KioskEnrollment) => KioskKeys; readonly storageKey?: (kioskId: string) => Promise<string> } = {},
+  options: {
+    readonly indexedDB?: IDBFactory;
+    readonly fetch?: typeof globalThis.fetch;
+    readonly keysFor?: (enrollment: KioskEnrollment) => KioskKeys;
+    readonly storageKey?: (kioskId: string) => Promise<string>;
+  } = {},
 ): TestShell {
   const indexedDB = options.indexedDB ?? new IDBFactory();
   const opened: KioskData[] = [];
@@ -107,7 +112,10 @@ export interface Counter {
  * An enrolled kiosk with its first clerk (王芳, PIN 2580) signed in and the county catalog received; `host` adds what a
  * host (the Electron shell) provides; `shell`: an enrolled shell prepared by the test instead of a new kiosk.
  */
-export async function signedInCounter(hub: TestHub, options: { idleLockMs?: number; host?: (shell: TestShell) => TestShell; shell?: TestShell } = {}): Promise<Counter> {
+export async function signedInCounter(
+  hub: TestHub,
+  options: { idleLockMs?: number; host?: (shell: TestShell) => TestShell; shell?: TestShell } = {},
+): Promise<Counter> {
   const enrolled = options.shell ?? (await enrolledShell(hub));
   const shell = options.host ? options.host(enrolled) : enrolled;
   const user = userEvent.setup();
@@ -120,9 +128,12 @@ export async function signedInCounter(hub: TestHub, options: { idleLockMs?: numb
   await screen.findByRole('navigation', { name: '主菜单' });
   const counter = counterOf(shell, view, user);
   // The county catalog is here: pulled from the hub, and read on this device.
-  await waitFor(async () => {
-    expect((await firstValueFrom(counter.data.county$)).catalog).toBeDefined();
-  }, { timeout: 20_000 });
+  await waitFor(
+    async () => {
+      expect((await firstValueFrom(counter.data.county$)).catalog).toBeDefined();
+    },
+    { timeout: 20_000 },
+  );
   return counter;
 }
 

@@ -46,20 +46,30 @@ describe('the home screen', () => {
     counter = await signedInCounter(hub);
     const caseNumber = await registerThroughData(counter, { itemCode: 'MZ-01', name: '张三', outcome: 'forward' });
     await registerThroughData(counter, { itemCode: 'MZ-01', name: '李四', outcome: 'forward' });
-    await waitFor(() => {
-      expect(screen.getByText(/待上传：0件/)).toBeTruthy();
-    }, { timeout: 30_000 });
+    await waitFor(
+      () => {
+        expect(screen.getByText(/待上传：0件/)).toBeTruthy();
+      },
+      { timeout: 30_000 },
+    );
     await addReviewer(hub.hub.store, { name: 'yezhou-returns', role: 'town', town: '422822100000', password: 'yezhou-secret-1' }, new Date());
     const town = await signInReviewer(hub, 'yezhou-returns', 'yezhou-secret-1');
     const material = demoCatalog().items.find((item) => item.code === 'MZ-01')?.materials[0];
-    const returned = await asReviewer(hub, town, 'POST', `/api/review/cases/${caseNumber}/events`, { type: 'returnedForMaterials', missing: [material?.id], reason: '申请书未签字' });
+    const returned = await asReviewer(hub, town, 'POST', `/api/review/cases/${caseNumber}/events`, {
+      type: 'returnedForMaterials',
+      missing: [material?.id],
+      reason: '申请书未签字',
+    });
     expect(returned.status).toBe(201);
 
-    const notice = await waitFor(() => {
-      const item = document.querySelector(`.needs-action li[data-case="${caseNumber}"]`);
-      expect(item).not.toBeNull();
-      return item as HTMLElement;
-    }, { timeout: 30_000 });
+    const notice = await waitFor(
+      () => {
+        const item = document.querySelector(`.needs-action li[data-case="${caseNumber}"]`);
+        expect(item).not.toBeNull();
+        return item as HTMLElement;
+      },
+      { timeout: 30_000 },
+    );
     expect(screen.getByRole('heading', { name: '需要办理（1件）' })).toBeTruthy();
     expect(notice.textContent).toContain('张三');
     expect(notice.textContent).toMatch(new RegExp(`乡镇级于.+退回，需补：${material?.name.zh ?? ''}。理由：申请书未签字`));
@@ -107,13 +117,20 @@ describe('the home screen', () => {
     const caseNumber = await registerThroughData(counter, { itemCode: 'MZ-01', name: '张三', outcome: 'forward' });
     // An event in a county reviewer's name, written at the kiosk: the hub refuses the case.
     const appended = await counter.data.cases.append(caseNumber, {
-      id: 'forged-county-note', at: new Date().toISOString(), actor: { id: 'county-admin', name: '张敏', level: 'county' }, type: 'note', payload: { text: '已批准' },
+      id: 'forged-county-note',
+      at: new Date().toISOString(),
+      actor: { id: 'county-admin', name: '张敏', level: 'county' },
+      type: 'note',
+      payload: { text: '已批准' },
     });
     expect(appended.ok).toBe(true);
     await counter.data.sync.syncNow();
-    await waitFor(() => {
-      expect(document.querySelector('.refused')?.textContent).toContain(caseNumber);
-    }, { timeout: 20_000 });
+    await waitFor(
+      () => {
+        expect(document.querySelector('.refused')?.textContent).toContain(caseNumber);
+      },
+      { timeout: 20_000 },
+    );
     expect(document.querySelector('.refused')?.textContent).toContain('is not this kiosk’s to write');
     expect(await counter.data.cases.get(caseNumber)).toBeDefined();
     expect(document.querySelector('.sync-status')?.getAttribute('data-status')).toBe('hubRefusedDocuments');
@@ -128,9 +145,12 @@ describe('the home screen', () => {
     await hub.close();
     hub = undefined;
     await registerThroughData(counter, { itemCode: 'MZ-01', name: '张三', outcome: 'forward' });
-    await waitFor(() => {
-      expect(document.querySelector('.sync-status')?.getAttribute('data-status')).toBe('hubUnreachable');
-    }, { timeout: 20_000 });
+    await waitFor(
+      () => {
+        expect(document.querySelector('.sync-status')?.getAttribute('data-status')).toBe('hubUnreachable');
+      },
+      { timeout: 20_000 },
+    );
     expect(screen.getByText('连接不上县级平台：可照常办理，恢复后自动上传')).toBeTruthy();
     await waitFor(() => {
       expect(screen.getByText(/待上传：1件/)).toBeTruthy();
@@ -156,10 +176,13 @@ describe('the home screen', () => {
     expect(await screen.findByText(/^同步未完成：/, {}, { timeout: 40_000 })).toBeTruthy();
 
     line.down = false;
-    await waitFor(() => {
-      expect(status()).toBe('online');
-      expect(screen.getByText(/待上传：0件/)).toBeTruthy();
-    }, { timeout: 40_000 });
+    await waitFor(
+      () => {
+        expect(status()).toBe('online');
+        expect(screen.getByText(/待上传：0件/)).toBeTruthy();
+      },
+      { timeout: 40_000 },
+    );
     expect(screen.queryByText(/^同步未完成：/)).toBeNull();
     // …on every page, and it does not come back.
     await counter.user.click(screen.getByRole('button', { name: /办件查询/ }));

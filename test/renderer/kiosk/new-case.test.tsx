@@ -39,7 +39,12 @@ describe('the new-case screen', () => {
     expect(screen.getByRole('button', { name: /最低生活保障（低保）申请/ })).toBeTruthy();
     await user.clear(search);
     await user.type(search, 'pension');
-    expect(screen.getAllByRole('listitem').map((li) => li.textContent).join()).toContain('RS-01');
+    expect(
+      screen
+        .getAllByRole('listitem')
+        .map((li) => li.textContent)
+        .join(),
+    ).toContain('RS-01');
     await user.clear(search);
     await user.type(search, 'zzzz');
     expect(screen.getByText('没有找到符合的事项，请换个说法或按领域浏览')).toBeTruthy();
@@ -143,7 +148,11 @@ describe('the new-case screen', () => {
     // A county's catalog from before impossible limits were refused: YB-04 decided by the county in 0 days.
     const stored = await hub.hub.store.getDoc<Catalog & { _id: string }>(DB.catalog, 'catalog');
     if (!stored.ok) throw new Error(stored.error.reason);
-    const old = { ...stored.value, version: stored.value.version + 1, items: stored.value.items.map((item) => (item.code === 'YB-04' ? { ...item, timeLimitWorkingDays: 0 } : item)) };
+    const old = {
+      ...stored.value,
+      version: stored.value.version + 1,
+      items: stored.value.items.map((item) => (item.code === 'YB-04' ? { ...item, timeLimitWorkingDays: 0 } : item)),
+    };
     expect((await hub.hub.store.putDoc(DB.catalog, old)).ok).toBe(true);
     try {
       counter = await signedInCounter(hub);

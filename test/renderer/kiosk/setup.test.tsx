@@ -103,10 +103,13 @@ describe('the setup screen', () => {
     await user.keyboard('{Enter}');
     expect(await screen.findByRole('heading', { name: '创建第一个办事员账号' })).toBeTruthy();
     const pull = await screen.findByTestId('initial-pull');
-    await waitFor(() => {
-      expect(pull.textContent).toMatch(/服务事项目录：已收到（76项）/);
-      expect(pull.textContent).toMatch(/本村案卷：已收到[1-9]\d*件，其中办理中[1-9]\d*件/);
-    }, { timeout: 20_000 });
+    await waitFor(
+      () => {
+        expect(pull.textContent).toMatch(/服务事项目录：已收到（76项）/);
+        expect(pull.textContent).toMatch(/本村案卷：已收到[1-9]\d*件，其中办理中[1-9]\d*件/);
+      },
+      { timeout: 20_000 },
+    );
   }, 60_000);
 
   describe('inside the Cunban shell (Electron)', () => {
@@ -121,11 +124,13 @@ describe('the setup screen', () => {
       const storageKeys = storageKeyVault({ safeStorage: fakeKeychain(keychainAvailable), file: join(dir, 'storage-keys.bin') });
       const service = await enrollmentService({ vault, storageKeys, fetch: (url, init) => fetch(url, init) });
       const answered: unknown[] = [];
-      const recorded = <A,>(handler: (event: IpcSender, argument: A) => Promise<unknown>) => async (event: IpcSender, argument: A) => {
-        const answer = await handler(event, argument);
-        answered.push(answer);
-        return answer;
-      };
+      const recorded =
+        <A,>(handler: (event: IpcSender, argument: A) => Promise<unknown>) =>
+        async (event: IpcSender, argument: A) => {
+          const answer = await handler(event, argument);
+          answered.push(answer);
+          return answer;
+        };
       const bridge = bridgeToMain({
         enroll: recorded(validatedHandler('enroll', (request) => service.enroll(request))),
         loadEnrollment: recorded(validatedHandler('loadEnrollment', () => service.load())),

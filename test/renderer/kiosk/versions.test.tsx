@@ -43,9 +43,12 @@ describe('versions at the counter', () => {
     expect(onHub.ok).toBe(true);
 
     await setMinimumKioskVersion(hub.hub.store, undefined, 'test', new Date());
-    await waitFor(() => {
-      expect(screen.queryByTestId('version-notice')).toBeNull();
-    }, { timeout: 20_000 });
+    await waitFor(
+      () => {
+        expect(screen.queryByTestId('version-notice')).toBeNull();
+      },
+      { timeout: 20_000 },
+    );
   }, 90_000);
 
   it('keeps using its catalog when the county publishes a newer major one, and says an update is needed to use it', async () => {
