@@ -4,13 +4,12 @@
  * (2026年11月30日), and a calendar (react-day-picker, in the app's locale, weeks from Monday) opens to pick
  * one. The value is a `YYYY-MM-DD` calendar date, '' for none.
  */
-import { useId, useState } from 'react';
-import { DayPicker } from 'react-day-picker';
-import { enUS, zhCN } from 'react-day-picker/locale';
-import 'react-day-picker/style.css';
+import { lazy, Suspense, useId, useState } from 'react';
 import { parseLocalDate } from '../../core/local-date.js';
 import { formatDate } from './format.js';
 import { useI18n } from './i18n.js';
+
+const Calendar = lazy(() => import('./calendar.js'));
 
 /** The calendar date a picked day stands for (DayPicker hands out local midnights). */
 const dateText = (day: Date) => `${String(day.getFullYear())}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
@@ -58,18 +57,16 @@ export function DateField(props: { readonly label: string; readonly value: strin
       </div>
       {open ? (
         <div id={`${id}-calendar`} className="date-popover" role="dialog" aria-label={props.label}>
-          <DayPicker
-            mode="single"
-            selected={selected}
-            defaultMonth={selected}
-            onSelect={(day) => {
-              props.onChange(day ? dateText(day) : '');
-              setOpen(false);
-            }}
-            locale={locale === 'zh-CN' ? zhCN : enUS}
-            weekStartsOn={1}
-            captionLayout="dropdown"
-          />
+          <Suspense fallback={<p role="status">{t('boot.loading')}</p>}>
+            <Calendar
+              locale={locale}
+              selected={selected}
+              onSelect={(day) => {
+                props.onChange(day ? dateText(day) : '');
+                setOpen(false);
+              }}
+            />
+          </Suspense>
         </div>
       ) : null}
     </div>
