@@ -8,7 +8,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseCatalog } from '../core/catalog/catalog.js';
+import { limitCanBeMet, parseCatalog } from '../core/catalog/catalog.js';
+import { saysOptional } from '../core/catalog/material-name.js';
+import { LEVELS } from '../core/level.js';
 import { parseDivisionTable } from '../core/divisions/table.js';
 import { describeDataError } from '../core/i18n/describe.js';
 
@@ -40,8 +42,15 @@ interface DraftDivisions {
 }
 
 /** Materials asked for only in some situations: "（如有）", "委托代办的…", "（换领时）", "if via proxy" … */
-function isConditional(zh: string, en: string): boolean {
-  return /如有|如需|委托|时）|按条件|部分类别/.test(zh) || /\bif\b/i.test(en);
+const isConditional = (zh: string, en: string): boolean => saysOptional(zh) || saysOptional(en);
+
+/** A limit no case forwarded from the village could meet is published as none (core's `impossibleLimits`), with why. */
+function keepableLimit(item: DraftItem): { timeLimitWorkingDays: number | null; notes: string } {
+  const limit = item.timeLimitWorkingDays;
+  if (limitCanBeMet({ decidingLevel: item.decidedAt, timeLimitWorkingDays: limit })) return { timeLimitWorkingDays: limit, notes: item.notes };
+  const hops = LEVELS.indexOf(item.decidedAt);
+  const why = `Published as ${String(limit)} working day(s) (instant at the ${item.decidedAt}); a case accepted at the village must be forwarded ${String(hops)} level(s) first, so no limit from acceptance is published here (null).`;
+  return { timeLimitWorkingDays: null, notes: `${item.notes.trimEnd()} ${why}` };
 }
 
 function convertCatalog(draft: DraftCatalog, county: DraftDivisions['county']): unknown {
@@ -49,8 +58,9 @@ function convertCatalog(draft: DraftCatalog, county: DraftDivisions['county']): 
     kind: 'cunban.catalog',
     schemaVersion: 1,
     county: pick(county),
-    version: 1,
-    publishedOn: '2026-11-26',
+    // 2: limits no forwarded case could meet published as none (issue 17).
+    version: 2,
+    publishedOn: '2026-11-30',
     title: { zh: '村级便民服务事项目录（示例：16个领域76项）', en: draft.meta.title },
     provenance: draft.meta.status,
     sources: draft.meta.sources,
@@ -68,9 +78,8 @@ function convertCatalog(draft: DraftCatalog, county: DraftDivisions['county']): 
           const en = item.materials_en[m] ?? '';
           return { id: `m${m + 1}`, name: { zh, en }, required: !isConditional(zh, en) };
         }),
-        timeLimitWorkingDays: item.timeLimitWorkingDays,
+        ...keepableLimit(item),
         fee: item.fee,
-        notes: item.notes,
       };
     }),
   };

@@ -2,7 +2,10 @@
 import type { useI18n } from '../ui/i18n.js';
 import type { ApiError } from './api.js';
 
-/** A hub answer as a sentence: the console's own codes, else the hub's reason. */
+/**
+ * A hub answer as a sentence in the reviewer's language. The hub's own reason is English for technicians:
+ * it never reaches the screen; an answer this console does not know is named by its code.
+ */
 export function apiErrorText(t: ReturnType<typeof useI18n>['t'], error: ApiError): string {
   switch (error.code) {
     case 'signIn.wrong':
@@ -23,7 +26,22 @@ export function apiErrorText(t: ReturnType<typeof useI18n>['t'], error: ApiError
       return t('notices.idNumber');
     case 'notice.expired':
       return t('notices.expired');
+    case 'reveal.reasonRequired':
+      return t('console.revealReasonRequired');
+    case 'csrf':
+      return t('console.sessionEnded');
+    case 'forbidden':
+      return t('console.forbidden');
+    case 'not_found':
+    case 'case.notFound':
+      return t('console.notFound');
+    case 'store_unavailable':
+      return t('console.storeUnavailable');
+    case 'files.incomplete':
+      return t('console.fileUploading');
     default:
-      return t('console.refused', { reason: error.reason || error.code });
+      // A rule of core/ refused the decision (409 case.*): the case changed since the page read it.
+      if (error.status === 409 && error.code.startsWith('case.')) return t('console.caseChanged');
+      return t('console.refused', { code: error.code });
   }
 }

@@ -121,21 +121,45 @@ export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input,
     return signingInAgain;
   }
   async function call<T>(method: string, path: string, body?: unknown, options: Background = {}): Promise<Result<T, ApiError>> {
-    const answer = await send<T>(method, path, body, options.background === true);
-    if (answer.ok || path === '/api/session') return answer;
-    if (answer.error.code === 'unauthorized' && (await signedInAgain())) return send<T>(method, path, body, options.background === true);
-    if (answer.error.code === 'csrf' && (await currentSession()).ok) return send<T>(method, path, body, options.background === true);
+    const background = options.background === true;
+    const sentUnder = sessionNumber;
+    const answer = await send<T>(method, path, body, background);
+    // A refresh the page makes by itself never asks for the password: the reviewer's next action will.
+    if (answer.ok || path === '/api/session' || background) return answer;
+    // Signed in again meanwhile (this request crossed the sign-in): send it under the new session.
+    if (answer.error.code === 'unauthorized' && sentUnder !== sessionNumber) return send<T>(method, path, body, false);
+    if (answer.error.code === 'unauthorized' && (await signedInAgain())) return send<T>(method, path, body, false);
+    // A stale token: the current one, but only if it is still this page's reviewer (another tab may have
+    // signed someone else in); otherwise this page's reviewer signs in again.
+    if (answer.error.code === 'csrf' && ((await sameReviewerSession()) || (await signedInAgain()))) return send<T>(method, path, body, false);
     return answer;
   }
+  /** Who this page works for, and how many times a session was taken on (a request sent under an older one may be resent). */
+  let reviewerName: string | undefined;
+  let sessionNumber = 0;
   const remember = (answer: Result<SessionView, ApiError>) => {
-    if (answer.ok) csrf = answer.value.csrf;
+    if (answer.ok) {
+      csrf = answer.value.csrf;
+      reviewerName = answer.value.reviewer.name;
+      sessionNumber += 1;
+    }
     return answer;
   };
-  async function currentSession(): Promise<Result<SessionView, ApiError>> {
+  async function readSession(): Promise<Result<SessionView, ApiError>> {
     // 204: nobody is signed in.
     const answer = await call<SessionView | undefined>('GET', '/api/session');
     if (!answer.ok) return answer;
-    return answer.value === undefined ? err({ code: 'unauthorized', status: 204, reason: '' }) : remember(ok(answer.value));
+    return answer.value === undefined ? err({ code: 'unauthorized', status: 204, reason: '' }) : ok(answer.value);
+  }
+  async function currentSession(): Promise<Result<SessionView, ApiError>> {
+    return remember(await readSession());
+  }
+  /** The browser's session, taken on only if it is the same reviewer's. */
+  async function sameReviewerSession(): Promise<boolean> {
+    const session = await readSession();
+    if (!session.ok || session.value.reviewer.name !== reviewerName) return false;
+    remember(session);
+    return true;
   }
   return {
     onSessionEnded(handler) {
@@ -143,7 +167,10 @@ export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input,
     },
     session: currentSession,
     signIn: async (name, password) => remember(await call<SessionView>('POST', '/api/session', { name, password })),
-    signOut: () => call<undefined>('DELETE', '/api/session'),
+    signOut: async () => {
+      reviewerName = undefined;
+      return call<undefined>('DELETE', '/api/session');
+    },
     queue(query) {
       // Unset filters are left out of the query string, not sent as "undefined".
       const entries = Object.entries(query as Record<string, string | number | undefined>);

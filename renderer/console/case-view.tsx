@@ -38,7 +38,11 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
   const load = useCallback(
     async (options?: Background) => {
       const answer = await api.case(caseNumber, options);
-      if (answer.ok) setDoc((shown) => (shown && revisionOf(shown) === revisionOf(answer.value) ? shown : answer.value));
+      // A case only gains events: an answer with fewer than shown was read before a decision just made here.
+      if (answer.ok)
+        setDoc((shown) =>
+          shown && (revisionOf(shown) === revisionOf(answer.value) || shown.events.length > answer.value.events.length) ? shown : answer.value,
+        );
       else if (!options?.background) setError(answer.error);
     },
     [api, caseNumber],
@@ -116,6 +120,8 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
         onAct={async (action) => {
           const answer = await api.act(caseNumber, action);
           if (answer.ok) setDoc(answer.value);
+          // Refused because the case moved on: show it as it is now.
+          else if (answer.error.status === 409) void load();
           return answer.ok ? undefined : answer.error;
         }}
       />
@@ -185,15 +191,23 @@ function Decisions(props: {
   const [problem, setProblem] = useState<string>();
   const [done, setDone] = useState<string>();
   const hintId = useId();
+  // One decision at a time: a second press while the first is on its way would record it twice.
+  const [busy, setBusy] = useState(false);
   const act = async (action: ReviewAction) => {
+    if (busy) return;
+    setBusy(true);
     setProblem(undefined);
-    const error = await props.onAct(action);
+    const sent = text;
+    const error = await props.onAct(action).finally(() => {
+      setBusy(false);
+    });
     if (error) {
       setProblem(apiErrorText(t, error));
       return;
     }
     setDone(t(`event.${action.type}`));
-    setText('');
+    // What was saved is cleared; what was typed while it went is kept.
+    setText((typed) => (typed === sent ? '' : typed));
     setMissing([]);
   };
   const withReason = (then: (reason: string) => ReviewAction) => (event: SyntheticEvent) => {
@@ -214,10 +228,16 @@ function Decisions(props: {
       {done ? <Alert tone="success">{t('case.recorded', { action: done })}</Alert> : null}
       <div className="action-buttons">
         {props.allowed.has('approved') ? (
-          <ConfirmButton className="primary" action={t('case.action.approve')} text={text} onConfirm={() => void act({ type: 'approved', ...note })} />
+          <ConfirmButton
+            className="primary"
+            disabled={busy}
+            action={t('case.action.approve')}
+            text={text}
+            onConfirm={() => void act({ type: 'approved', ...note })}
+          />
         ) : null}
         {props.allowed.has('forwarded') ? (
-          <button type="button" className="primary" onClick={() => void act({ type: 'forwarded', to: 'county', ...note })}>
+          <button type="button" className="primary" disabled={busy} onClick={() => void act({ type: 'forwarded', to: 'county', ...note })}>
             {t('console.forwardToCounty')}
           </button>
         ) : null}
@@ -255,19 +275,20 @@ function Decisions(props: {
       </p>
       <div className="action-buttons">
         {props.allowed.has('returnedForMaterials') ? (
-          <button type="button" disabled={missing.length === 0} onClick={withReason((reason) => ({ type: 'returnedForMaterials', missing, reason }))}>
+          <button type="button" disabled={busy || missing.length === 0} onClick={withReason((reason) => ({ type: 'returnedForMaterials', missing, reason }))}>
             {t('console.returnForMaterials')}
           </button>
         ) : null}
         {props.allowed.has('rejected') ? (
           <ConfirmButton
             action={t('case.action.reject')}
+            disabled={busy}
             text={text}
             ready={reasonGiven}
             onConfirm={() => void act({ type: 'rejected', reason: text.trim() })}
           />
         ) : null}
-        <button type="button" onClick={withReason((note) => ({ type: 'note', text: note }))}>
+        <button type="button" disabled={busy} onClick={withReason((note) => ({ type: 'note', text: note }))}>
           {t('case.action.note')}
         </button>
       </div>

@@ -53,10 +53,13 @@ function Console({ api }: { readonly api: ReviewApi }) {
     };
   }, [api]);
   const signOut = useCallback(async () => {
+    // A request waiting for the password is answered "not signed in": nothing goes out under the next reviewer.
+    signingInAgain?.(false);
+    setSigningInAgain(undefined);
     await api.signOut();
     setSession(null);
     setOpen(undefined);
-  }, [api]);
+  }, [api, signingInAgain]);
 
   if (session === undefined)
     return (
@@ -68,41 +71,66 @@ function Console({ api }: { readonly api: ReviewApi }) {
   const { reviewer } = session;
   return (
     <>
-      <header className="counter-header">
-        <div className="hall">
-          <strong>{t('console.title')}</strong>{' '}
-          <span className="clerk-name">{t('console.reviewer', { name: reviewer.displayName ?? reviewer.name, level: t(`level.${reviewer.role}`) })}</span>
-        </div>
-        <div className="display-controls">
-          <button
-            type="button"
-            onClick={() => {
-              display.setLocale(display.locale === 'zh-CN' ? 'en' : 'zh-CN');
-            }}
-          >
-            {t('display.otherLanguage')}
-          </button>
-          <button type="button" onClick={() => void signOut()}>
-            {t('console.signOut')}
-          </button>
-        </div>
-      </header>
-      <nav className="counter-nav" aria-label={t('counter.navigation')}>
-        {VIEWS.filter((candidate) => candidate !== 'audit' || reviewer.role === 'county').map((candidate) => (
-          <button
-            key={candidate}
-            type="button"
-            className={view === candidate ? 'nav-current' : undefined}
-            aria-current={view === candidate ? 'page' : undefined}
-            onClick={() => {
-              setView(candidate);
-              setOpen(undefined);
-            }}
-          >
-            {t(`console.nav.${candidate}`)}
-          </button>
-        ))}
-      </nav>
+      {/* While the password is asked for again, the page beneath stays as it was and takes no input. */}
+      <div className="console-page" inert={signingInAgain !== undefined}>
+        <header className="counter-header">
+          <div className="hall">
+            <strong>{t('console.title')}</strong>{' '}
+            <span className="clerk-name">{t('console.reviewer', { name: reviewer.displayName ?? reviewer.name, level: t(`level.${reviewer.role}`) })}</span>
+          </div>
+          <div className="display-controls">
+            <button
+              type="button"
+              onClick={() => {
+                display.setLocale(display.locale === 'zh-CN' ? 'en' : 'zh-CN');
+              }}
+            >
+              {t('display.otherLanguage')}
+            </button>
+            <button type="button" onClick={() => void signOut()}>
+              {t('console.signOut')}
+            </button>
+          </div>
+        </header>
+        <nav className="counter-nav" aria-label={t('counter.navigation')}>
+          {VIEWS.filter((candidate) => candidate !== 'audit' || reviewer.role === 'county').map((candidate) => (
+            <button
+              key={candidate}
+              type="button"
+              className={view === candidate ? 'nav-current' : undefined}
+              aria-current={view === candidate ? 'page' : undefined}
+              onClick={() => {
+                setView(candidate);
+                setOpen(undefined);
+              }}
+            >
+              {t(`console.nav.${candidate}`)}
+            </button>
+          ))}
+        </nav>
+        <main className="counter-main">
+          {view === 'queue' && open ? (
+            <ReviewCaseView
+              api={api}
+              reviewer={reviewer}
+              caseNumber={open}
+              onBack={() => {
+                setOpen(undefined);
+              }}
+            />
+          ) : null}
+          {view === 'queue' && !open ? <Queue api={api} reviewer={reviewer} onOpen={setOpen} /> : null}
+          {view === 'dashboard' ? (
+            <Suspense fallback={<p role="status">{t('boot.loading')}</p>}>
+              <DashboardView api={api} />
+            </Suspense>
+          ) : null}
+          {view === 'notices' ? <Notices api={api} reviewer={reviewer} /> : null}
+          {view === 'fleet' ? <Fleet api={api} reviewer={reviewer} /> : null}
+          {view === 'quarantine' ? <Quarantine api={api} /> : null}
+          {view === 'audit' ? <AuditLog api={api} /> : null}
+        </main>
+      </div>
       {signingInAgain ? (
         <SignInAgain
           api={api}
@@ -112,30 +140,9 @@ function Console({ api }: { readonly api: ReviewApi }) {
             signingInAgain(again !== undefined);
             setSigningInAgain(undefined);
           }}
+          onSignOut={() => void signOut()}
         />
       ) : null}
-      <main className="counter-main" inert={signingInAgain !== undefined}>
-        {view === 'queue' && open ? (
-          <ReviewCaseView
-            api={api}
-            reviewer={reviewer}
-            caseNumber={open}
-            onBack={() => {
-              setOpen(undefined);
-            }}
-          />
-        ) : null}
-        {view === 'queue' && !open ? <Queue api={api} reviewer={reviewer} onOpen={setOpen} /> : null}
-        {view === 'dashboard' ? (
-          <Suspense fallback={<p role="status">{t('boot.loading')}</p>}>
-            <DashboardView api={api} />
-          </Suspense>
-        ) : null}
-        {view === 'notices' ? <Notices api={api} reviewer={reviewer} /> : null}
-        {view === 'fleet' ? <Fleet api={api} reviewer={reviewer} /> : null}
-        {view === 'quarantine' ? <Quarantine api={api} /> : null}
-        {view === 'audit' ? <AuditLog api={api} /> : null}
-      </main>
     </>
   );
 }
@@ -154,7 +161,12 @@ function ReviewerSignIn(props: { readonly api: ReviewApi; readonly onSignedIn: (
  * The session ended mid-work: the same reviewer signs in again over the page, which stays as it was (a
  * draft note, a half-ticked list), and what they had just pressed is then sent. Cancelling keeps the page.
  */
-function SignInAgain(props: { readonly api: ReviewApi; readonly name: string; readonly onDone: (session?: SessionView) => void }) {
+function SignInAgain(props: {
+  readonly api: ReviewApi;
+  readonly name: string;
+  readonly onDone: (session?: SessionView) => void;
+  readonly onSignOut: () => void;
+}) {
   const { t } = useI18n();
   const titleId = useId();
   return (
@@ -170,6 +182,9 @@ function SignInAgain(props: { readonly api: ReviewApi; readonly name: string; re
           }}
         >
           {t('confirm.no')}
+        </button>
+        <button type="button" onClick={props.onSignOut}>
+          {t('console.signOut')}
         </button>
       </section>
     </div>

@@ -92,17 +92,30 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
   const [scans, setScans] = useState<Record<string, AttachedScan[]>>({});
   const [error, setError] = useState<CodedError>();
   const [done, setDone] = useState<string>();
+  // One action at a time: a second press while the first is written would record it twice.
+  const [busy, setBusy] = useState(false);
   const allowed = new Set(allowedEventTypes(state, 'village'));
   const hintId = useId();
   // What is typed goes with any action: a note where the action takes one, the reason where it needs one.
   const note = text.trim() === '' ? {} : { note: text.trim() };
 
-  const write = async (draft: { [K in EventDraft['type']]: Pick<Extract<EventDraft, { type: K }>, 'type' | 'payload'> }[EventDraft['type']]) => {
+  /** `usesText`: the action saved what was typed, which is then cleared — unless it was changed meanwhile. */
+  const write = async (
+    draft: { [K in EventDraft['type']]: Pick<Extract<EventDraft, { type: K }>, 'type' | 'payload'> }[EventDraft['type']],
+    usesText = true,
+  ) => {
+    if (busy) return;
+    setBusy(true);
     setError(undefined);
     setDone(undefined);
-    const written = await data.cases.append(caseNumber, { ...draft, id: newEventId(data.enrollment.kioskId), at: new Date().toISOString(), actor });
+    const sent = text;
+    const written = await data.cases
+      .append(caseNumber, { ...draft, id: newEventId(data.enrollment.kioskId), at: new Date().toISOString(), actor })
+      .finally(() => {
+        setBusy(false);
+      });
     if (written.ok) {
-      setText('');
+      if (usesText) setText((typed) => (typed === sent ? '' : typed));
       setSupplied([]);
       setScans({});
       setDone(t(`event.${draft.type}`));
@@ -118,7 +131,8 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
       setError(files.error);
       return;
     }
-    await write({ type: 'materialsSupplied', payload: { supplied, ...(files.value.length > 0 ? { files: files.value } : {}) } });
+    // The event has no note: what is typed stays, for the note the clerk may add next.
+    await write({ type: 'materialsSupplied', payload: { supplied, ...(files.value.length > 0 ? { files: files.value } : {}) } }, false);
   };
   const reasonGiven = () => {
     if (text.trim() !== '') return true;
@@ -159,22 +173,28 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
               />
             </div>
           ))}
-          <button type="button" className="primary" disabled={supplied.length === 0} onClick={() => void supply()}>
+          <button type="button" className="primary" disabled={busy || supplied.length === 0} onClick={() => void supply()}>
             {t('case.action.supplied')}
           </button>
         </fieldset>
       ) : null}
       <div className="action-buttons">
         {allowed.has('forwarded') ? (
-          <button type="button" className="primary" onClick={() => void write({ type: 'forwarded', payload: { to: 'town', ...note } })}>
+          <button type="button" className="primary" disabled={busy} onClick={() => void write({ type: 'forwarded', payload: { to: 'town', ...note } })}>
             {t('case.action.forward')}
           </button>
         ) : null}
         {allowed.has('approved') ? (
-          <ConfirmButton className="primary" action={t('case.action.approve')} text={text} onConfirm={() => void write({ type: 'approved', payload: note })} />
+          <ConfirmButton
+            className="primary"
+            disabled={busy}
+            action={t('case.action.approve')}
+            text={text}
+            onConfirm={() => void write({ type: 'approved', payload: note })}
+          />
         ) : null}
         {allowed.has('resultHandedOver') ? (
-          <button type="button" className="primary" onClick={() => void write({ type: 'resultHandedOver', payload: note })}>
+          <button type="button" className="primary" disabled={busy} onClick={() => void write({ type: 'resultHandedOver', payload: note })}>
             {t('case.action.handOver')}
           </button>
         ) : null}
@@ -200,10 +220,13 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
           {t('case.textHint')}
         </p>
         <div className="action-buttons">
-          <button type="submit">{t('case.action.note')}</button>
+          <button type="submit" disabled={busy}>
+            {t('case.action.note')}
+          </button>
           {allowed.has('rejected') ? (
             <ConfirmButton
               action={t('case.action.reject')}
+              disabled={busy}
               text={text}
               ready={reasonGiven}
               onConfirm={() => void write({ type: 'rejected', payload: { reason: text } })}
@@ -212,6 +235,7 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
           {allowed.has('withdrawn') ? (
             <ConfirmButton
               action={t('case.action.withdraw')}
+              disabled={busy}
               text={text}
               ready={reasonGiven}
               onConfirm={() => void write({ type: 'withdrawn', payload: { reason: text } })}

@@ -42,10 +42,13 @@ export function NeedsAction({ cases }: { readonly cases: readonly CaseDocument[]
       <h2 id="needs-action-title">{t('home.needsAction', { count: waiting.length })}</h2>
       <ul>
         {waiting.map(({ state, returned }) => {
-          const materials = returned?.missing.map((id) => {
-            const material = state.item.materials.find((m) => m.id === id);
-            return material ? pick(material.name) : id;
-          });
+          // Still outstanding, not all the return named: some may have been brought since.
+          const materials =
+            returned &&
+            state.outstandingMaterials.map((id) => {
+              const material = state.item.materials.find((m) => m.id === id);
+              return material ? pick(material.name) : id;
+            });
           return (
             <li key={state.caseNumber} className={returned ? 'return-notice' : 'decided-notice'} data-case={state.caseNumber}>
               <button

@@ -24,7 +24,8 @@ export function CaseHeading({ state }: { readonly state: CaseState }) {
 /** Why the case came back and what it waits for, at the top of the case, where the clerk starts reading. */
 export function ReturnNotice({ state, returned }: { readonly state: CaseState; readonly returned: Return }) {
   const { t, pick, locale } = useI18n();
-  const names = returned.missing.map((id) => {
+  // What is still outstanding: a material supplied since the return is no longer asked for.
+  const names = state.outstandingMaterials.map((id) => {
     const material = state.item.materials.find((m) => m.id === id);
     return material ? pick(material.name) : id;
   });

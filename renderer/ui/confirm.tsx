@@ -11,7 +11,7 @@ export interface ConfirmButtonProps {
   readonly action: string;
   /** The note or reason that will be saved with it, repeated in the question; none if empty. */
   readonly text?: string;
-  /** Checked before asking (a reason typed?); a false answer asks nothing. */
+  /** Checked before asking (a reason typed?) and again at "yes" (it may have been cleared meanwhile); false stops. */
   readonly ready?: () => boolean;
   readonly onConfirm: () => void;
   readonly className?: string;
@@ -46,7 +46,7 @@ export function ConfirmButton({ action, text, ready, onConfirm, className, disab
         autoFocus
         onClick={() => {
           setAsking(false);
-          onConfirm();
+          if (!ready || ready()) onConfirm();
         }}
       >
         {t('confirm.yes', { action })}

@@ -144,7 +144,9 @@ export async function authenticateReviewer(store: Store, req: IncomingMessage, n
   if (!safe && (typeof sent !== 'string' || !sameHash(sent, session.value.csrf))) {
     return err(failure(403, 'csrf', `Send the session's token in the ${CSRF_HEADER} header.`));
   }
-  if (req.headers[BACKGROUND_HEADER] === undefined) await renew(store, session.value, now);
+  // The console's own refreshes, and images a page shows by itself (a scan's thumbnail), keep nobody signed in.
+  const background = req.headers[BACKGROUND_HEADER] !== undefined || req.headers['sec-fetch-dest'] === 'image';
+  if (!background) await renew(store, session.value, now);
   return ok({ ...viewOf(user.value), csrf: session.value.csrf, sessionId: session.value._id });
 }
 
@@ -159,7 +161,12 @@ async function renew(store: Store, session: SessionDoc & { readonly _rev?: strin
   await store.putDoc(DB.users, { ...session, expiresAt: new Date(renewed).toISOString() });
 }
 
+/** Ends the session now; a renewal written at the same moment (409) is read again and ended too. */
 export async function signOut(store: Store, sessionId: string): Promise<void> {
-  const session = await store.getDoc<SessionDoc>(DB.users, sessionId);
-  if (session.ok) await store.putDoc(DB.users, { ...session.value, expiresAt: new Date(0).toISOString() });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const session = await store.getDoc<SessionDoc>(DB.users, sessionId);
+    if (!session.ok) return;
+    const ended = await store.putDoc(DB.users, { ...session.value, expiresAt: new Date(0).toISOString() });
+    if (ended.ok || ended.error.status !== 409) return;
+  }
 }

@@ -11,6 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { EventEmitter } from 'node:events';
 import expressPouchDB from 'express-pouchdb';
 import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
@@ -39,9 +40,10 @@ const Store = PouchDB.plugin(leveldb)
   .defaults({
     prefix: `${dir}/`,
   });
-// Each open database listens on its constructor (PouchDB's design): one per village database, not a leak,
-// so Node's warning past ten (MaxListenersExceededWarning … PouchAlt) is switched off for this one emitter.
-(Store as unknown as { setMaxListeners(n: number): void }).setMaxListeners(0);
+// Every change feed a database serves listens on that database (PouchDB's design: 'destroyed' ends it), so
+// ten kiosks pulling one village at once passed Node's default of ten and printed MaxListenersExceededWarning
+// … PouchAlt, in this process of the store's own. The limit here is per feed served, with room for a county.
+EventEmitter.defaultMaxListeners = 1000;
 const app = expressPouchDB(Store, { configPath, logPath: join(dir, 'store-log.txt'), mode: 'fullCouchDB' });
 
 /**

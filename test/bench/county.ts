@@ -12,6 +12,7 @@
  * every gateway request carries the compatibility rule (`?cunban_compat=1`), and a new case's conflict read
  * is answered on the kiosk (the hub never heard of it), so it is not sent.
  */
+import { setMaxListeners } from 'node:events';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -191,6 +192,8 @@ function countyOf(origins: readonly string[], pids: () => number[][], onCouchDb:
 /** `kiosks` live-syncing for `seconds`, each writing a case every `every` seconds; the queue watched meanwhile. */
 async function countyRun(county: CountyHubs, kiosks: readonly SimulatedKiosk[], seconds: number, every: number, cookie: string): Promise<Run> {
   const stop = new AbortController();
+  // Every simulated long poll listens on this one signal: thousands of listeners, by design.
+  setMaxListeners(0, stop.signal);
   const pulls = kiosks.flatMap((kiosk) => [
     livePull(kiosk.enrollment.villageSyncUrl, kiosk.enrollment.authorization, stop.signal),
     livePull(kiosk.enrollment.catalogSyncUrl, kiosk.enrollment.authorization, stop.signal),

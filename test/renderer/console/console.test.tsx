@@ -232,6 +232,20 @@ describe('the review console', () => {
     await waitFor(() => {
       expect(document.querySelector('.timeline')?.textContent).toContain('第二条备注');
     });
+
+    // Another reviewer signs in from another tab of this browser: this page's next write is not sent as them;
+    // it asks yezhou's password instead, and cancelled, nothing is written and the text stays.
+    await addReviewer(hub.hub.store, { name: 'other-tab', role: 'town', town: '422822100000', password: 'other-secret-1' }, new Date());
+    expect((await reviewApi(hub.base, fetchInBrowser).signIn('other-tab', 'other-secret-1')).ok).toBe(true);
+    await user.type(within(actions).getByLabelText('备注或理由'), '不能以别人的名义保存');
+    await user.click(within(actions).getByRole('button', { name: '添加备注' }));
+    const again = await screen.findByRole('dialog', { name: '登录已过期，请重新登录' });
+    expect(within(again).getByText('用户名：yezhou')).toBeTruthy();
+    await user.click(within(again).getByRole('button', { name: '取消' }));
+    expect(await screen.findByText('登录已过期，操作未执行。请重新登录后再试，已填写的内容仍保留。')).toBeTruthy();
+    expect(within(actions).getByLabelText<HTMLTextAreaElement>('备注或理由').value).toBe('不能以别人的名义保存');
+    const kept = await hub.hub.store.getDoc<{ events: { payload: { text?: string } }[] }>(villageDb(VILLAGE_A), caseNumber);
+    expect(kept.ok && kept.value.events.some((event) => event.payload.text === '不能以别人的名义保存')).toBe(false);
     view.unmount();
   }, 60_000);
 

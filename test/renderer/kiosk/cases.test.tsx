@@ -89,12 +89,14 @@ describe('a case’s detail', () => {
     await user.upload(picker, new File([PNG], 'hukou.png', { type: 'image/png' }));
     expect(await within(actions).findByText('hukou.png')).toBeTruthy();
     expect(within(actions).getByRole<HTMLInputElement>('checkbox').checked).toBe(true);
+    // A note typed while recording the supplied material is kept (that event takes none) for what comes next.
+    await user.type(within(actions).getByLabelText('备注或理由'), '补交的户口簿已核对原件');
     await user.click(within(actions).getByRole('button', { name: '登记已补材料' }));
     await waitFor(() => {
       expect(screen.getByTestId('case-status').textContent).toBe('已受理');
     });
+    expect(within(actions).getByLabelText<HTMLTextAreaElement>('备注或理由').value).toBe('补交的户口簿已核对原件');
     // The note typed before forwarding goes with the forward (it was dropped once).
-    await user.type(within(actions).getByLabelText('备注或理由'), '补交的户口簿已核对原件');
     await user.click(within(actions).getByRole('button', { name: '转报乡镇' }));
     await waitFor(() => {
       expect(screen.getByTestId('case-status').textContent).toContain('审核中');
