@@ -3,7 +3,7 @@
  * allow at the reviewer's level now, and a deliberate, audited reveal of the full ID number (shown on
  * this screen only, never stored by the browser).
  */
-import { useCallback, useEffect, useId, useState, type SyntheticEvent } from 'react';
+import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
 import type { CaseFileView } from '../../core/api/files.js';
 import type { Area } from '../../core/api/fleet.js';
 import type { ReviewAction, ReviewerView } from '../../core/api/review.js';
@@ -13,6 +13,7 @@ import { allowedEventTypes } from '../../core/case/rules.js';
 import { CaseHeading } from '../ui/case-parts.js';
 import { CaseTimeline, type CasePlace } from '../ui/case-timeline.js';
 import { ConfirmButton } from '../ui/confirm.js';
+import { DecisionText } from '../ui/decision-text.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ApiError, Background, ReviewApi, ReviewCase } from './api.js';
@@ -190,7 +191,6 @@ function Decisions(props: {
   const [missing, setMissing] = useState<string[]>([]);
   const [problem, setProblem] = useState<string>();
   const [done, setDone] = useState<string>();
-  const hintId = useId();
   // One decision at a time: a second press while the first is on its way would record it twice.
   const [busy, setBusy] = useState(false);
   const act = async (action: ReviewAction) => {
@@ -259,20 +259,7 @@ function Decisions(props: {
           ))}
         </fieldset>
       ) : null}
-      <label className="field">
-        {t('case.textLabel')}
-        <textarea
-          value={text}
-          rows={2}
-          onChange={(event) => {
-            setText(event.target.value);
-          }}
-          aria-describedby={hintId}
-        />
-      </label>
-      <p id={hintId} className="hint">
-        {t('case.textHint')}
-      </p>
+      <DecisionText value={text} onChange={setText} />
       <div className="action-buttons">
         {props.allowed.has('returnedForMaterials') ? (
           <button type="button" disabled={busy || missing.length === 0} onClick={withReason((reason) => ({ type: 'returnedForMaterials', missing, reason }))}>

@@ -4,7 +4,7 @@
  */
 import { lazy, Suspense, useCallback, useEffect, useId, useState, type SyntheticEvent } from 'react';
 import type { SessionView } from '../../core/api/review.js';
-import { DisplayProvider, useDisplay } from '../ui/display.js';
+import { DisplayProvider, LanguageButton } from '../ui/display.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ReviewApi } from './api.js';
@@ -30,7 +30,6 @@ type ConsoleView = (typeof VIEWS)[number];
 
 function Console({ api }: { readonly api: ReviewApi }) {
   const { t } = useI18n();
-  const display = useDisplay();
   const [session, setSession] = useState<SessionView | null>();
   const [open, setOpen] = useState<string>();
   const [view, setView] = useState<ConsoleView>('queue');
@@ -79,14 +78,7 @@ function Console({ api }: { readonly api: ReviewApi }) {
             <span className="clerk-name">{t('console.reviewer', { name: reviewer.displayName ?? reviewer.name, level: t(`level.${reviewer.role}`) })}</span>
           </div>
           <div className="display-controls">
-            <button
-              type="button"
-              onClick={() => {
-                display.setLocale(display.locale === 'zh-CN' ? 'en' : 'zh-CN');
-              }}
-            >
-              {t('display.otherLanguage')}
-            </button>
+            <LanguageButton />
             <button type="button" onClick={() => void signOut()}>
               {t('console.signOut')}
             </button>

@@ -2,7 +2,7 @@
  * One case: where it stands, its materials, every event with who did what (including events that
  * could not take effect after a merge), and the actions core/'s rules allow the village now.
  */
-import { useId, useState, type SyntheticEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import type { EventDraft } from '../../core/case/append.js';
 import { foldCase } from '../../core/case/fold.js';
 import { allowedEventTypes } from '../../core/case/rules.js';
@@ -12,6 +12,7 @@ import { err } from '../../core/result.js';
 import { CaseHeading } from '../ui/case-parts.js';
 import { CaseTimeline, type CasePlace } from '../ui/case-timeline.js';
 import { ConfirmButton } from '../ui/confirm.js';
+import { DecisionText } from '../ui/decision-text.js';
 import { formatDate } from '../ui/format.js';
 import { Alert } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
@@ -95,7 +96,6 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
   // One action at a time: a second press while the first is written would record it twice.
   const [busy, setBusy] = useState(false);
   const allowed = new Set(allowedEventTypes(state, 'village'));
-  const hintId = useId();
   // What is typed goes with any action: a note where the action takes one, the reason where it needs one.
   const note = text.trim() === '' ? {} : { note: text.trim() };
 
@@ -205,20 +205,7 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
           needsText(event, () => void write({ type: 'note', payload: { text } }));
         }}
       >
-        <label className="field">
-          {t('case.textLabel')}
-          <textarea
-            value={text}
-            rows={2}
-            onChange={(event) => {
-              setText(event.target.value);
-            }}
-            aria-describedby={hintId}
-          />
-        </label>
-        <p id={hintId} className="hint">
-          {t('case.textHint')}
-        </p>
+        <DecisionText value={text} onChange={setText} />
         <div className="action-buttons">
           <button type="submit" disabled={busy}>
             {t('case.action.note')}

@@ -14,7 +14,7 @@ import { useI18n } from '../ui/i18n.js';
 import { CaseDetail } from './case-detail.js';
 import { CaseList } from './case-list.js';
 import { NewClerkForm } from './new-clerk-form.js';
-import { useDisplay } from '../ui/display.js';
+import { LanguageButton, useDisplay } from '../ui/display.js';
 import { Home } from './home.js';
 import { emptyDraft, type IntakeDraft } from './intake-form.js';
 import { NewCase } from './new-case.js';
@@ -118,14 +118,7 @@ export function Counter(props: {
         </div>
         <SyncIndicator />
         <div className="display-controls">
-          <button
-            type="button"
-            onClick={() => {
-              display.setLocale(display.locale === 'zh-CN' ? 'en' : 'zh-CN');
-            }}
-          >
-            {t('display.otherLanguage')}
-          </button>
+          <LanguageButton />
           <button
             type="button"
             aria-pressed={display.elder}

@@ -2,7 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { Locale } from '../../core/i18n/translate.js';
 import { pickLocale } from '../locale.js';
-import { I18nProvider } from './i18n.js';
+import { I18nProvider, useI18n } from './i18n.js';
 
 export interface Display {
   readonly locale: Locale;
@@ -49,4 +49,20 @@ export function useDisplay(): Display {
   const display = useContext(DisplayContext);
   if (!display) throw new Error('useDisplay outside DisplayProvider');
   return display;
+}
+
+/** The button that switches the screens between Chinese and English, on every header. */
+export function LanguageButton() {
+  const display = useDisplay();
+  const { t } = useI18n();
+  return (
+    <button
+      type="button"
+      onClick={() => {
+        display.setLocale(display.locale === 'zh-CN' ? 'en' : 'zh-CN');
+      }}
+    >
+      {t('display.otherLanguage')}
+    </button>
+  );
 }

@@ -36,6 +36,17 @@ afterAll(async () => {
   await hub.close();
 });
 
+/** The console signed in as `name`, with `caseNumber` open, and its actions. */
+async function caseOpenedAs(name: string, password: string, caseNumber: string) {
+  const user = userEvent.setup();
+  const view = render(<ConsoleRoot api={reviewApi(hub.base, browserLikeFetch())} preferences={memoryStorage()} />);
+  await user.type(await screen.findByLabelText('用户名'), name);
+  await user.type(screen.getByLabelText('密码'), password);
+  await user.click(screen.getByRole('button', { name: '登录' }));
+  await user.click(await screen.findByRole('button', { name: caseNumber }));
+  return { user, view, actions: await screen.findByRole('region', { name: '可以办理的操作' }) };
+}
+
 describe('the review console', () => {
   it('shows the county its dashboard with charts, and the CSV export', async () => {
     await addReviewer(hub.hub.store, { name: 'county-admin', role: 'county', password: 'county-secret-1' }, new Date());
@@ -141,17 +152,8 @@ describe('the review console', () => {
     };
     const before = (await events()).length;
     const stored = async () => (await events()).slice(before);
-    const openAs = async (name: string, password: string) => {
-      const user = userEvent.setup();
-      const view = render(<ConsoleRoot api={reviewApi(hub.base, browserLikeFetch())} preferences={memoryStorage()} />);
-      await user.type(await screen.findByLabelText('用户名'), name);
-      await user.type(screen.getByLabelText('密码'), password);
-      await user.click(screen.getByRole('button', { name: '登录' }));
-      await user.click(await screen.findByRole('button', { name: caseNumber }));
-      return { user, view, actions: await screen.findByRole('region', { name: '可以办理的操作' }) };
-    };
 
-    const town = await openAs('yezhou', 'yezhou-secret-1');
+    const town = await caseOpenedAs('yezhou', 'yezhou-secret-1', caseNumber);
     await town.user.type(within(town.actions).getByLabelText('备注或理由'), '已电话核实家庭情况');
     await town.user.click(within(town.actions).getByRole('button', { name: '转报县级' }));
     await waitFor(() => {
@@ -161,7 +163,7 @@ describe('the review console', () => {
     expect(await stored()).toEqual([['forwarded', { to: 'county', note: '已电话核实家庭情况' }]]);
     town.view.unmount();
 
-    const county = await openAs('county-decides', 'county-secret-1');
+    const county = await caseOpenedAs('county-decides', 'county-secret-1', caseNumber);
     // Rejecting asks for the reason first, then once more before anything is written.
     await county.user.click(within(county.actions).getByRole('button', { name: '不予批准' }));
     expect(within(county.actions).getByText('请先填写内容或理由')).toBeTruthy();
@@ -283,12 +285,7 @@ describe('the review console', () => {
     });
     expect(chunk.status).toBe(200);
 
-    const user = userEvent.setup();
-    const view = render(<ConsoleRoot api={reviewApi(hub.base, browserLikeFetch())} preferences={memoryStorage()} />);
-    await user.type(await screen.findByLabelText('用户名'), 'yezhou');
-    await user.type(screen.getByLabelText('密码'), 'yezhou-secret-1');
-    await user.click(screen.getByRole('button', { name: '登录' }));
-    await user.click(await screen.findByRole('button', { name: caseNumber }));
+    const { view } = await caseOpenedAs('yezhou', 'yezhou-secret-1', caseNumber);
     const links = (material: string) => [...document.querySelectorAll(`li[data-material="${material}"] .material-files a`)].map((a) => a.getAttribute('href'));
     await waitFor(() => {
       expect(links('m1')).toEqual([`${hub.base}/api/review/cases/${caseNumber}/files/${digest}`]);
@@ -302,13 +299,7 @@ describe('the review console', () => {
     const kiosk = await hub.enroll(VILLAGE_A);
     const caseNumber = await storeForwardedCase(hub, kiosk, '周八');
     await hub.hub.queue.settled();
-    const user = userEvent.setup();
-    const view = render(<ConsoleRoot api={reviewApi(hub.base, browserLikeFetch())} preferences={memoryStorage()} />);
-    await user.type(await screen.findByLabelText('用户名'), 'yezhou');
-    await user.type(screen.getByLabelText('密码'), 'yezhou-secret-1');
-    await user.click(screen.getByRole('button', { name: '登录' }));
-    await user.click(await screen.findByRole('button', { name: caseNumber }));
-    await screen.findByRole('region', { name: '可以办理的操作' });
+    const { view } = await caseOpenedAs('yezhou', 'yezhou-secret-1', caseNumber);
     // The clerk adds a note at the kiosk; it reaches the hub as the kiosk's push would.
     const note = {
       id: `note-${kiosk.kioskId}-1`,
