@@ -1,5 +1,8 @@
 import { addWorkingDays, type Deadline, type WorkingCalendar } from '../calendar.js';
 import { compareDates, type LocalDate } from '../local-date.js';
+import { limitCanBeMet } from '../catalog/catalog.js';
+import type { CaseDocument } from './document.js';
+import { isEventOf } from './events.js';
 import type { CaseState } from './state.js';
 
 /** What a deadline depends on: a case's state, or the summary of its stored document. */
@@ -36,4 +39,15 @@ export function isPastDue(status: CaseState['status'], dueOn: string | undefined
 /** Overdue, working the due date out from the case's facts and the calendar. */
 export function isOverdue(state: DeadlineFacts, today: LocalDate, calendar: WorkingCalendar): boolean {
   return isPastDue(state.status, caseDeadline(state, calendar)?.dueOn, today);
+}
+
+/**
+ * A stored case's due date, from its summary — or none when its item's limit could never be met by a case
+ * forwarded from the village (a catalog published before such limits were refused, core/catalog/catalog.ts):
+ * no date rather than one already lost, and so never "overdue" for it.
+ */
+export function documentDeadline(doc: Pick<CaseDocument, 'events' | 'summary'>, calendar: WorkingCalendar): Deadline | undefined {
+  const item = doc.events.find((event) => isEventOf(event, 'created'))?.payload.item;
+  if (item && !limitCanBeMet(item)) return undefined;
+  return caseDeadline(deadlineFactsOf(doc.summary), calendar);
 }

@@ -4,7 +4,7 @@
  */
 import type { WorkingCalendar } from '../calendar.js';
 import type { DivisionIndex } from '../divisions/table.js';
-import { caseDeadline, deadlineFactsOf } from './deadline.js';
+import { documentDeadline } from './deadline.js';
 import type { CaseDocument } from './document.js';
 import { isEventOf } from './events.js';
 import { OPEN_STATUSES } from './state.js';
@@ -35,7 +35,7 @@ export function queueEntryOf(doc: CaseDocument, divisions: DivisionIndex, calend
   const created = doc.events.find((event) => isEventOf(event, 'created'));
   const item = created?.payload.item;
   const open = OPEN_STATUSES.has(doc.summary.status);
-  const due = caseDeadline(deadlineFactsOf(doc.summary), calendar);
+  const due = documentDeadline(doc, calendar);
   const decision = [...doc.events].reverse().find((event) => isEventOf(event, 'approved', 'rejected'));
   return {
     caseNumber: doc.caseNumber,

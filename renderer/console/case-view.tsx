@@ -85,6 +85,7 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
   const view = foldCase(doc.events);
   if (!view.ok) return <Alert>{t('case.history.noCreatedEvent')}</Alert>;
   const { state, timeline } = view.value;
+  const place = placeIn(area.value, state.village);
   const attached = materialFiles(doc.events);
   const materialName = (id: string) => {
     const material = state.item.materials.find((m) => m.id === id);
@@ -97,7 +98,7 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
       <button type="button" onClick={props.onBack}>
         {t('console.backToQueue')}
       </button>
-      <CaseHeading state={state} />
+      <CaseHeading state={state} place={place} />
       <dl className="facts">
         <dt>{t('receipt.applicant')}</dt>
         <dd>
@@ -126,7 +127,7 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
           return answer.ok ? undefined : answer.error;
         }}
       />
-      <CaseTimeline timeline={timeline} materialName={materialName} place={placeIn(area.value, state.village)} />
+      <CaseTimeline timeline={timeline} materialName={materialName} place={place} />
     </section>
   );
 }

@@ -370,7 +370,7 @@ export const uiEn: UiMessages = {
 
   'case.heldBy': 'now at {level} level',
   'case.rejectedBecause': 'Reason for rejection: {reason}',
-  'case.returned': 'Returned by the {level} for materials ({name}, {at})',
+  'case.returned': 'Returned for materials by {who} ({at})',
   'case.returnedNeeds': 'Needed: {materials}',
   'case.returnedReason': 'Reason: {reason}',
   'case.materials': 'Materials',

@@ -362,7 +362,7 @@ export const uiZhCN = {
 
   'case.heldBy': '目前在{level}级',
   'case.rejectedBecause': '未予批准的理由：{reason}',
-  'case.returned': '{level}级退回，请补充材料（{name}，{at}）',
+  'case.returned': '{who}退回，请补充材料（{at}）',
   'case.returnedNeeds': '需补：{materials}',
   'case.returnedReason': '退回理由：{reason}',
   'case.materials': '材料',

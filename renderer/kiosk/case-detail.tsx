@@ -34,6 +34,7 @@ export function CaseDetail({ caseNumber }: { readonly caseNumber: string }) {
   const view = foldCase(doc.events);
   if (!view.ok) return <Alert>{describe(view.error)}</Alert>;
   const { state, timeline } = view.value;
+  const place = placeOf(county.divisions?.village(state.village));
   const due = dueOf(doc, county.calendar);
   const materialName = (id: string) => {
     const material = state.item.materials.find((m) => m.id === id);
@@ -42,7 +43,7 @@ export function CaseDetail({ caseNumber }: { readonly caseNumber: string }) {
 
   return (
     <section className="case-detail">
-      <CaseHeading state={state} />
+      <CaseHeading state={state} place={place} />
       <dl className="facts">
         <dt>{t('receipt.applicant')}</dt>
         <dd>
@@ -78,7 +79,7 @@ export function CaseDetail({ caseNumber }: { readonly caseNumber: string }) {
       >
         {t('case.reprint')}
       </button>
-      <CaseTimeline timeline={timeline} materialName={materialName} place={placeOf(county.divisions?.village(state.village))} />
+      <CaseTimeline timeline={timeline} materialName={materialName} place={place} />
     </section>
   );
 }
@@ -194,9 +195,14 @@ function CaseActions(props: { readonly caseNumber: string; readonly state: CaseS
           />
         ) : null}
         {allowed.has('resultHandedOver') ? (
-          <button type="button" className="primary" disabled={busy} onClick={() => void write({ type: 'resultHandedOver', payload: note })}>
-            {t('case.action.handOver')}
-          </button>
+          // Handing over closes the case: asked once, like a decision.
+          <ConfirmButton
+            className="primary"
+            disabled={busy}
+            action={t('case.action.handOver')}
+            text={text}
+            onConfirm={() => void write({ type: 'resultHandedOver', payload: note })}
+          />
         ) : null}
       </div>
       <form

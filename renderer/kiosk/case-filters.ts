@@ -1,6 +1,6 @@
 /** The views of the counter's cases: by status, plus "accepted today", "decided" and "overdue". */
 import type { WorkingCalendar } from '../../core/calendar.js';
-import { caseDeadline, deadlineFactsOf, isOverdue } from '../../core/case/deadline.js';
+import { documentDeadline, isPastDue } from '../../core/case/deadline.js';
 import type { CaseDocument } from '../../core/case/document.js';
 import type { Deadline } from '../../core/calendar.js';
 import type { LocalDate } from '../../core/local-date.js';
@@ -16,12 +16,12 @@ export function inView(doc: CaseDocument, view: CaseFilterStatus, today: LocalDa
     case 'decided':
       return summary.status === 'approved' || summary.status === 'rejected';
     case 'overdue':
-      return calendar !== undefined && isOverdue(deadlineFactsOf(summary), today, calendar);
+      return calendar !== undefined && isPastDue(summary.status, documentDeadline(doc, calendar)?.dueOn, today);
     default:
       return summary.status === view;
   }
 }
 
 export function dueOf(doc: CaseDocument, calendar: WorkingCalendar | undefined): Deadline | undefined {
-  return calendar ? caseDeadline(deadlineFactsOf(doc.summary), calendar) : undefined;
+  return calendar ? documentDeadline(doc, calendar) : undefined;
 }

@@ -1,10 +1,11 @@
 /** Pieces of a case that the kiosk and the console show alike. */
 import type { CaseState, Return } from '../../core/case/state.js';
+import { useActorName, type CasePlace } from './case-timeline.js';
 import { formatInstant } from './format.js';
 import { useI18n } from './i18n.js';
 
 /** The item and number as the heading, and where the case stands (and at which level) under it. */
-export function CaseHeading({ state }: { readonly state: CaseState }) {
+export function CaseHeading({ state, place }: { readonly state: CaseState; readonly place?: CasePlace | undefined }) {
   const { t, pick } = useI18n();
   return (
     <>
@@ -16,14 +17,15 @@ export function CaseHeading({ state }: { readonly state: CaseState }) {
         {state.status === 'forwarded' ? ` · ${t('case.heldBy', { level: t(`level.${state.currentLevel}`) })}` : ''}
       </p>
       {state.decision?.reason ? <p>{t('case.rejectedBecause', { reason: state.decision.reason })}</p> : null}
-      {state.status === 'awaitingMaterials' && state.returned ? <ReturnNotice state={state} returned={state.returned} /> : null}
+      {state.status === 'awaitingMaterials' && state.returned ? <ReturnNotice state={state} returned={state.returned} place={place} /> : null}
     </>
   );
 }
 
 /** Why the case came back and what it waits for, at the top of the case, where the clerk starts reading. */
-export function ReturnNotice({ state, returned }: { readonly state: CaseState; readonly returned: Return }) {
+export function ReturnNotice({ state, returned, place }: { readonly state: CaseState; readonly returned: Return; readonly place?: CasePlace | undefined }) {
   const { t, pick, locale } = useI18n();
+  const who = useActorName(place)({ id: '', name: returned.actorName, level: returned.level });
   // What is still outstanding: a material supplied since the return is no longer asked for.
   const names = state.outstandingMaterials.map((id) => {
     const material = state.item.materials.find((m) => m.id === id);
@@ -31,7 +33,7 @@ export function ReturnNotice({ state, returned }: { readonly state: CaseState; r
   });
   return (
     <div className="return-notice" role="note" data-testid="return-notice">
-      <strong>{t('case.returned', { level: t(`level.${returned.level}`), name: returned.actorName, at: formatInstant(locale, returned.at) })}</strong>
+      <strong>{t('case.returned', { who, at: formatInstant(locale, returned.at) })}</strong>
       <p>{t('case.returnedNeeds', { materials: names.join('、') })}</p>
       <p>{t('case.returnedReason', { reason: returned.reason })}</p>
     </div>

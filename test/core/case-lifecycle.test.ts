@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { appendEvent, mergeHistories, type EventDraft } from '../../core/case/append.js';
 import type { Actor, StoredEvent } from '../../core/case/events.js';
-import { caseDeadline, isOverdue } from '../../core/case/deadline.js';
+import { caseDeadline, documentDeadline, isOverdue } from '../../core/case/deadline.js';
+import { toCaseDocument } from '../../core/case/document.js';
 import { foldCase } from '../../core/case/fold.js';
 import { allowedEventTypes } from '../../core/case/rules.js';
 import type { CaseState } from '../../core/case/state.js';
@@ -295,5 +296,18 @@ describe('deadlines', () => {
     expect(caseDeadline(stateOf(newCase('county', null)), calendar)).toBeUndefined();
     const decided = must(newCase('village', 1), draft('approved', actors.clerk, '2026-11-26T03:00:00.000Z', {}));
     expect(isOverdue(stateOf(decided), today('2027-06-01'), calendar)).toBe(false);
+  });
+
+  it('gives a stored case no due date when its item’s limit could not be met by a forwarded case', () => {
+    const documentOf = (history: readonly StoredEvent[]) => {
+      const doc = toCaseDocument(history);
+      if (!doc.ok) throw new Error(doc.error.code);
+      return doc.value;
+    };
+    // Accepted under a catalog published before such limits were refused: a county item due in 0 days.
+    const impossible = documentOf(newCase('county', 0));
+    expect(documentDeadline(impossible, calendar)).toBeUndefined();
+    expect(documentDeadline(documentOf(newCase('county', 2)), calendar)?.dueOn).toBe('2026-11-30');
+    expect(documentDeadline(documentOf(newCase('village', 0)), calendar)?.dueOn).toBe('2026-11-26');
   });
 });

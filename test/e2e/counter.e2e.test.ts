@@ -229,6 +229,28 @@ describe('the counter in Chromium', () => {
     await page.getByRole('button', { name: '结果已送达申请人' }).waitFor();
   }, 60_000);
 
+  it('lays the counter out on the hall’s screens, in both languages and in elder mode, with nothing off the edge', async () => {
+    const fitsWidth = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    for (const size of [
+      { width: 1366, height: 768 },
+      { width: 1920, height: 1080 },
+    ]) {
+      await page.setViewportSize(size);
+      for (const language of ['zh', 'en'] as const) {
+        for (const elder of [false, true]) {
+          await page.keyboard.press('Alt+1');
+          await page.locator('.home').waitFor();
+          const label = `${String(size.width)}-${language}${elder ? '-elder' : ''}`;
+          expect(await fitsWidth(), label).toBe(true);
+          await run.screenshot(`home-${label}`);
+          await page.getByRole('button', { name: /大字模式|Large print/ }).click();
+        }
+        await page.getByRole('button', { name: language === 'zh' ? 'English' : '中文' }).click();
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }, 90_000);
+
   it('saw no console errors but the refused connections of the outage', () => {
     expect(run.errors).toEqual([]);
     expect(readFileSync(join(results, 'receipt.pdf')).length).toBeGreaterThan(0);

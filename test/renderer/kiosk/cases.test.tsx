@@ -141,5 +141,32 @@ describe('a case’s detail', () => {
     );
     expect(document.querySelector('.timeline')?.textContent).toContain('户口簿复印件不清楚');
     expect(document.querySelector('.timeline')?.textContent).toContain('业州镇审核人 李强');
+    // The return comes first on the case, naming who returned it by office.
+    expect(screen.getByTestId('return-notice').textContent).toMatch(/^业州镇审核人 李强退回，请补充材料/);
+  }, 60_000);
+
+  it('approves a village item and hands the result over, each asked once', async () => {
+    counter = await signedInCounter(hub);
+    const { user, data } = counter;
+    const caseNumber = await registerThroughData(counter, { itemCode: 'SF-01', name: '钱十', outcome: 'keepAtVillage' });
+    await user.keyboard('{Alt>}f{/Alt}');
+    await user.click(await screen.findByRole('button', { name: caseNumber }));
+    const actions = screen.getByRole('region', { name: '可以办理的操作' });
+    await user.type(within(actions).getByLabelText('备注或理由'), '双方已达成调解协议');
+    await user.click(within(actions).getByRole('button', { name: '批准' }));
+    await user.click(within(within(actions).getByRole('alertdialog')).getByRole('button', { name: '确定批准' }));
+    await waitFor(() => {
+      expect(screen.getByTestId('case-status').textContent).toBe('已批准');
+    });
+    await user.click(within(actions).getByRole('button', { name: '结果已送达申请人' }));
+    expect((await data.cases.get(caseNumber))?.summary.status).toBe('approved'); // asking writes nothing
+    await user.click(within(within(actions).getByRole('alertdialog')).getByRole('button', { name: '确定结果已送达申请人' }));
+    await waitFor(() => {
+      expect(screen.getByTestId('case-status').textContent).toBe('已办结');
+    });
+    expect((await data.cases.get(caseNumber))?.events.map((event) => [event.type, event.payload]).slice(-2)).toEqual([
+      ['approved', { note: '双方已达成调解协议' }],
+      ['resultHandedOver', {}],
+    ]);
   }, 60_000);
 });
