@@ -96,11 +96,12 @@ export function Queue(props: { readonly api: ReviewApi; readonly reviewer: Revie
       {error ? <Alert>{apiErrorText(t, error)}</Alert> : null}
       {answer ? (
         <p className="counts" data-testid="queue-counts">
-          {t('console.total', { count: answer.total })}
-          {' · '}
-          {CASE_STATUSES.filter((status) => answer.countsByStatus[status])
-            .map((status) => `${t(`status.${status}`)} ${String(answer.countsByStatus[status])}`)
-            .join(' · ')}
+          {[
+            t('console.total', { count: answer.total }),
+            ...CASE_STATUSES.filter((status) => answer.countsByStatus[status]).map(
+              (status) => `${t(`status.${status}`)} ${String(answer.countsByStatus[status])}`,
+            ),
+          ].join(' · ')}
         </p>
       ) : null}
       {answer?.entries.length === 0 ? <p className="empty">{t('console.empty')}</p> : null}
