@@ -1,6 +1,6 @@
 /** Dates and times as people in the hall read them, always in China Standard Time. */
 import type { Locale } from '../../core/i18n/translate.js';
-import type { LocalDate } from '../../core/local-date.js';
+import { isoInChina, type LocalDate } from '../../core/local-date.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -12,6 +12,6 @@ export function formatDate(locale: Locale, date: LocalDate | string): string {
 
 /** An instant as CST date and time, e.g. 2026年11月26日 14:05. */
 export function formatInstant(locale: Locale, instant: string): string {
-  const cst = new Date(Date.parse(instant) + 8 * 3600_000).toISOString();
+  const cst = isoInChina(instant);
   return `${formatDate(locale, cst.slice(0, 10))} ${cst.slice(11, 16)}`;
 }
