@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVitest } from 'vitest/node';
+import { failedTestCount } from './failures.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'cunban-faults-report-'));
 const report = join(folder, 'tallies.jsonl');
@@ -50,7 +51,7 @@ console.table(
     mismatched: t.mismatched,
   })),
 );
-const failed = vitest.state.getCountOfFailedTests();
+const failed = failedTestCount(vitest.state.getFiles());
 const clean = tallies.length > 0 && tallies.every((t) => t.lost + t.duplicated + t.mixed + t.mismatched === 0);
 console.log(failed === 0 && clean ? 'all zero: nothing lost, duplicated or mixed, no mismatch' : `NOT CLEAN: ${String(failed)} failed test(s)`);
 process.exit(failed === 0 && clean ? 0 : 1);

@@ -39,7 +39,13 @@ const startKiosk = () => startChromiumOnProfile(profile);
 
 async function signIn(page: Page): Promise<void> {
   await page.goto(kioskUrl);
-  await page.getByRole('heading', { name: '办事员登录' }).waitFor({ timeout: 30_000 });
+  try {
+    await page.getByRole('heading', { name: '办事员登录' }).waitFor({ timeout: 30_000 });
+  } catch (error) {
+    // Seen once on CouchDB in 20 kills (a newcomer's replay of issue 16): say what the kiosk showed instead.
+    const shown = await page.evaluate(() => document.body.innerText.slice(0, 600)).catch(() => '(the page did not answer)');
+    throw new Error(`after a restart the kiosk showed no sign-in, but: ${shown}`, { cause: error });
+  }
   await page.getByLabel('PIN码').fill('2580');
   await page.keyboard.press('Enter');
   await page.locator('.counter-header').waitFor();
