@@ -14,7 +14,7 @@ import { useI18n } from '../ui/i18n.js';
 import { CaseDetail } from './case-detail.js';
 import { CaseList } from './case-list.js';
 import { NewClerkForm } from './new-clerk-form.js';
-import { LanguageButton, useDisplay } from '../ui/display.js';
+import { ElderModeButton, LanguageButton } from '../ui/display.js';
 import { Home } from './home.js';
 import { emptyDraft, type IntakeDraft } from './intake-form.js';
 import { NewCase } from './new-case.js';
@@ -45,7 +45,6 @@ export function Counter(props: {
 }) {
   const { data, clerk, onLock, locked } = props;
   const { t } = useI18n();
-  const display = useDisplay();
   const [screen, setScreen] = useState<Screen>({ name: 'home' });
   const [draft, setDraft] = useState<IntakeDraft>(emptyDraft);
   const county = useObservable(data.county$, NO_COUNTY_DATA);
@@ -119,15 +118,7 @@ export function Counter(props: {
         <SyncIndicator />
         <div className="display-controls">
           <LanguageButton />
-          <button
-            type="button"
-            aria-pressed={display.elder}
-            onClick={() => {
-              display.setElder(!display.elder);
-            }}
-          >
-            {t('display.elderMode')}
-          </button>
+          <ElderModeButton />
           <button type="button" onClick={onLock} aria-keyshortcuts="Alt+L">
             {t('counter.lock')} <kbd>Alt+L</kbd>
           </button>

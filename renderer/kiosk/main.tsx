@@ -4,8 +4,10 @@ import { createRoot } from 'react-dom/client';
 import { KioskRoot } from './root.js';
 import { electronShell, shellBridge } from './electron-shell.js';
 import { browserShell } from './shell.js';
+import { quietVendorBanners } from './vendor-banners.js';
 import '../ui/screens.css';
 
+quietVendorBanners(console);
 const bridge = shellBridge();
 const container = document.getElementById('root');
 if (container) {

@@ -66,3 +66,20 @@ export function LanguageButton() {
     </button>
   );
 }
+
+/** The button that switches large print (elder mode) on and off, on every header that offers it. */
+export function ElderModeButton() {
+  const display = useDisplay();
+  const { t } = useI18n();
+  return (
+    <button
+      type="button"
+      aria-pressed={display.elder}
+      onClick={() => {
+        display.setElder(!display.elder);
+      }}
+    >
+      {t('display.elderMode')}
+    </button>
+  );
+}

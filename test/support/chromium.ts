@@ -1,6 +1,6 @@
 /**
  * Debian's Chromium driven by playwright-core for the end-to-end suites: the flags this machine needs,
- * every console error and page error collected (a suite fails on any it does not expect), and numbered
+ * every console error, console warning and page error collected (a suite fails on any it does not expect), and numbered
  * screenshots in test-results/, which CI keeps.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -25,7 +25,7 @@ export interface BrowserRun {
   readonly page: Page;
   /** Another page in a context of its own (its own cookies and storage), watched the same way. */
   newPage(): Promise<Page>;
-  /** Console errors and uncaught page errors seen so far, minus those `expect` allowed at the time. */
+  /** Console errors and warnings and uncaught page errors seen so far, minus those `tolerate` allowed at the time. */
   readonly errors: string[];
   /** Allow console errors matching `pattern` until the returned function is called (e.g. while the hub is down). */
   tolerate(pattern: RegExp): () => void;
@@ -45,7 +45,8 @@ export async function openChromium(suite: string, extraFlags: readonly string[] 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const opened = await context.newPage();
     opened.on('console', (message: ConsoleMessage) => {
-      if (message.type() === 'error') record(`console: ${message.text()} (${message.location().url})`);
+      // Warnings too: a library's advert or a forgotten debug warning is noise a technician must not wade through.
+      if (message.type() === 'error' || message.type() === 'warning') record(`console ${message.type()}: ${message.text()} (${message.location().url})`);
     });
     opened.on('pageerror', (error) => {
       record(`page error: ${error.message}`);
