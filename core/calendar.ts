@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { parseDocument, refuseDuplicates, type DataError } from './data-error.js';
-import { addDays, dayOfWeek, localDateSchema, type LocalDate } from './local-date.js';
+import { addDays, dayOfWeek, type LocalDate } from './local-date.js';
+import { localDateSchema } from './local-date-schema.js';
 import { ok, type Result } from './result.js';
 
 const yearSchema = z

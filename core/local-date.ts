@@ -2,8 +2,6 @@
  * Calendar dates as 'YYYY-MM-DD' strings in China Standard Time (UTC+8, no daylight saving).
  * Deadlines are counted in local working days, so every instant is first turned into its CST date.
  */
-import { z } from 'zod';
-
 export type LocalDate = string & { readonly __brand: 'LocalDate' };
 
 const LOCAL_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -27,11 +25,6 @@ export function parseLocalDate(text: string): LocalDate | undefined {
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   return isRealDate(year, month, day) ? (text as LocalDate) : undefined;
 }
-
-export const localDateSchema = z
-  .string()
-  .refine((text) => parseLocalDate(text) !== undefined, 'expected a real date as YYYY-MM-DD')
-  .transform((text) => text as LocalDate);
 
 /** The CST calendar date of an ISO instant such as '2026-11-26T01:30:00.000Z'. */
 export function localDateOf(instant: string): LocalDate {

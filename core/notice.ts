@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { parseDivisionCode, townCodeSchema } from './divisions/code.js';
-import { localDateSchema, type LocalDate } from './local-date.js';
+import type { LocalDate } from './local-date.js';
+import { localDateSchema } from './local-date-schema.js';
 import { localizedTextSchema } from './localized.js';
 import { parseDocument, type DataError } from './data-error.js';
 import { err, type Result } from './result.js';

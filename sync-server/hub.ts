@@ -9,6 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { apiRoutes, ENROLL_ATTEMPTS } from './api.js';
 import { sweepStaleAttempts } from './attempts.js';
+import { LOOKUP_ADDRESS_ATTEMPTS, LOOKUP_CASE_ATTEMPTS, LOOKUPS_PER_ADDRESS, residentLookupRoutes } from './resident/lookup-route.js';
 import { SIGN_IN_ATTEMPTS } from './review/sessions.js';
 import type { HubConfig } from './config.js';
 import { fileRoutes } from './files.js';
@@ -132,7 +133,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     void queueIndex.current();
   }
   // Tries older than their window are evidence of nothing: removed now and every ten minutes, whatever their key.
-  const sweepAttempts = () => void sweepStaleAttempts(store, [SIGN_IN_ATTEMPTS, ENROLL_ATTEMPTS], now());
+  const sweepAttempts = () => void sweepStaleAttempts(store, [SIGN_IN_ATTEMPTS, ENROLL_ATTEMPTS, LOOKUP_CASE_ATTEMPTS, LOOKUP_ADDRESS_ATTEMPTS], now());
   if (migrated.ok) sweepAttempts();
   const attemptSweep = setInterval(sweepAttempts, 10 * 60_000);
   attemptSweep.unref();
@@ -171,7 +172,8 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     ...noticeRoutes({ store, now }),
     ...caseFileRoutes({ store, now }),
     ...updateRoutes({ updatesDir: config.updatesDir ?? join(config.dataDir, 'updates') }),
-    ...(['kiosk', 'console'] as const).flatMap((app) =>
+    ...residentLookupRoutes({ store, client, keyRing, throttle: throttle(LOOKUPS_PER_ADDRESS.points, LOOKUPS_PER_ADDRESS.seconds), now }),
+    ...(['kiosk', 'console', 'resident'] as const).flatMap((app) =>
       appRoutes(app, { appsDir: config.appsDir ?? DEFAULT_APPS_DIR, ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}) }),
     ),
   ];

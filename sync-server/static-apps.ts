@@ -1,6 +1,7 @@
 /**
  * The browser apps, served by the hub: the kiosk's screens at /kiosk/ (browser mode; the Electron shell
- * loads the same build from app://) and the review console at /console/. Static files only, each app
+ * loads the same build from app://), the review console at /console/ and the residents' page at /r/
+ * (short, for a receipt's QR code). Static files only, each app
  * from its own directory, behind a path-traversal guard and a strict Content-Security-Policy: scripts
  * and styles from this origin only, no inline script, no framing, and network access to this hub alone.
  */
@@ -11,7 +12,10 @@ import { failure, reply, type HttpReply, type Route } from './http/kit.js';
 
 /** Where `npm run build:apps` writes the apps, one folder each. */
 export const DEFAULT_APPS_DIR = resolve(import.meta.dirname, '../dist');
-export type AppName = 'kiosk' | 'console';
+export type AppName = 'kiosk' | 'console' | 'resident';
+
+/** Where each app is mounted on the hub. */
+export const APP_PATHS: Readonly<Record<AppName, string>> = { kiosk: 'kiosk', console: 'console', resident: 'r' };
 
 export function appContentSecurityPolicy(extraConnect: readonly string[] = []): string {
   return [
@@ -63,8 +67,9 @@ export function appRoutes(app: AppName, options: { readonly appsDir: string; rea
       'x-frame-options': 'DENY',
     });
   };
+  const mount = APP_PATHS[app];
   return [
-    { method: 'GET', pattern: new RegExp(`^/${app}$`), handle: () => Promise.resolve(reply(308, undefined, { location: `/${app}/` })) },
-    { method: 'GET', pattern: new RegExp(`^/${app}/(?<path>[^?#]*)$`), handle: (context) => serve(context.params.path ?? '') },
+    { method: 'GET', pattern: new RegExp(`^/${mount}$`), handle: () => Promise.resolve(reply(308, undefined, { location: `/${mount}/` })) },
+    { method: 'GET', pattern: new RegExp(`^/${mount}/(?<path>[^?#]*)$`), handle: (context) => serve(context.params.path ?? '') },
   ];
 }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { villageCodeSchema } from '../divisions/code.js';
-import { localDateSchema } from '../local-date.js';
+import { localDateSchema } from '../local-date-schema.js';
 
 /** 12 characters of Crockford base32 in groups of four, e.g. `K7QX-4M2P-9TRW`: easy to read aloud and type. */
 export const ENROLLMENT_CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
@@ -68,6 +68,9 @@ export const enrollResponseSchema = z.object({
   dataKeys: dataKeyRingSchema,
 });
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
+
+/** The hub's own address, from a kiosk's village sync URL (`<hub>/sync/<db>/`): `https://hub.example/`. */
+export const hubBaseOf = (villageSyncUrl: string): string => villageSyncUrl.replace(/sync\/[^/]+\/?$/, '');
 
 /**
  * An enrollment as the kiosk's page holds it. In the Electron shell the credential and the data keys stay

@@ -1,7 +1,7 @@
 /** Publishing and withdrawing notices from the review console: the request the hub checks, the list it answers. */
 import { z } from 'zod';
 import { townCodeSchema } from '../divisions/code.js';
-import { localDateSchema } from '../local-date.js';
+import { localDateSchema } from '../local-date-schema.js';
 import type { Notice } from '../notice.js';
 
 const text = (max: number) => z.string().trim().min(1, 'required').max(max);

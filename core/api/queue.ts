@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CASE_STATUSES } from '../case/state.js';
 import { itemCodeSchema, sectorCodeSchema } from '../catalog/schema.js';
 import { townCodeSchema, villageCodeSchema } from '../divisions/code.js';
-import { localDateSchema } from '../local-date.js';
+import { localDateSchema } from '../local-date-schema.js';
 
 export const MAX_QUEUE_PAGE_SIZE = 100;
 

@@ -16,7 +16,7 @@ import { readability, unknownFields } from '../compat.js';
 import { formatIssues, type DataError, type DataProblem } from '../data-error.js';
 import { villageCodeSchema } from '../divisions/code.js';
 import { LEVELS } from '../level.js';
-import { localDateSchema } from '../local-date.js';
+import { localDateSchema } from '../local-date-schema.js';
 import { err, ok, type Result } from '../result.js';
 import { mergeHistories } from './append.js';
 import { instantSchema, isEventOf, storedEventSchema, type StoredEvent } from './events.js';

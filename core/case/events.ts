@@ -13,6 +13,7 @@ import { itemCodeSchema, materialIdSchema, sectorCodeSchema } from '../catalog/s
 import { villageCodeSchema } from '../divisions/code.js';
 import { LEVELS } from '../level.js';
 import { localizedTextSchema } from '../localized.js';
+import { lookupCodeSchema } from './lookup-code.js';
 import { caseNumberSchema } from './number.js';
 import { blindIndexSchema, sealedValueSchema } from './sealed.js';
 
@@ -75,6 +76,8 @@ export const eventPayloadSchemas = {
     applicant: personSchema,
     /** Someone applying on the applicant's behalf (代办). */
     proxy: personSchema.extend({ relation: z.string().trim().min(1).max(32) }).optional(),
+    /** The receipt's lookup code for the public page (lookup-code.ts); absent on cases registered before kiosks made them. */
+    lookupCode: lookupCodeSchema.optional(),
   }),
   /** The checklist as the clerk recorded it. */
   materialsChecked: z

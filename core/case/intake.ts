@@ -25,6 +25,8 @@ export interface IntakeInput {
   readonly catalogVersion: number;
   readonly applicant: CreatedPayload['applicant'];
   readonly proxy?: CreatedPayload['proxy'];
+  /** The receipt's lookup code (lookup-code.ts), made by the kiosk. */
+  readonly lookupCode?: string;
   readonly checklist: Readonly<Record<string, ChecklistMark>>;
   readonly files?: EventPayload<'materialsChecked'>['files'];
   readonly outcome: IntakeOutcome;
@@ -75,6 +77,7 @@ export function intakeEvents(input: IntakeInput): EventDraft[] {
         item: itemSnapshot(input.item, input.catalogVersion),
         applicant: input.applicant,
         ...(input.proxy ? { proxy: input.proxy } : {}),
+        ...(input.lookupCode ? { lookupCode: input.lookupCode } : {}),
       },
     },
     {

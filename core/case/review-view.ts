@@ -1,10 +1,11 @@
 /**
  * A case as reviewers' screens receive it: every sealed value removed (the console never needs
- * ciphertext; a full number comes only through an audited reveal), masked copies kept.
+ * ciphertext; a full number comes only through an audited reveal), masked copies kept — and the
+ * resident's lookup code, which opens the public page for the resident and is no reviewer's business.
  */
 import type { CaseDocument } from './document.js';
 
-const SEALED_FIELDS = new Set(['idNumber', 'phone', 'idNumberHash']);
+const SEALED_FIELDS = new Set(['idNumber', 'phone', 'idNumberHash', 'lookupCode']);
 
 function strip(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strip);

@@ -89,7 +89,7 @@ export function applyEvent(state: CaseState | undefined, event: CaseEvent): Resu
   const refused = checkAllowed(state, event.type, event.actor.level);
   if (refused) return err(refused);
   if (event.type === 'created') {
-    const { caseNumber, village, item, applicant, proxy } = event.payload;
+    const { caseNumber, village, item, applicant, proxy, lookupCode } = event.payload;
     const acceptedOn = localDateOf(event.at);
     return ok({
       caseNumber,
@@ -97,6 +97,7 @@ export function applyEvent(state: CaseState | undefined, event: CaseEvent): Resu
       item,
       applicant,
       ...(proxy ? { proxy } : {}),
+      ...(lookupCode ? { lookupCode } : {}),
       status: 'accepted',
       currentLevel: 'village',
       acceptedAt: event.at,

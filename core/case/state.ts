@@ -41,6 +41,8 @@ export interface CaseState {
   readonly item: ItemSnapshot;
   readonly applicant: Person;
   readonly proxy?: Person & { readonly relation: string };
+  /** The receipt's lookup code for the public page (lookup-code.ts), on cases registered since kiosks make one. */
+  readonly lookupCode?: string;
   readonly status: CaseStatus;
   /** Who holds the case now. A case waiting for materials is held by the village. */
   readonly currentLevel: Level;

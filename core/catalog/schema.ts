@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { refuseDuplicates } from '../data-error.js';
 import { countyCodeSchema } from '../divisions/code.js';
 import { LEVELS } from '../level.js';
-import { localDateSchema } from '../local-date.js';
+import { localDateSchema } from '../local-date-schema.js';
 import { localizedTextSchema } from '../localized.js';
 
 export const CATALOG_SCHEMA_VERSION = 1;

@@ -13,7 +13,7 @@
 import type { WithDeleted } from 'rxdb';
 import { replicateCouchDB, type RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
 import type { Observable } from 'rxjs';
-import type { KioskEnrollment } from '../../core/api/enrollment.js';
+import { hubBaseOf, type KioskEnrollment } from '../../core/api/enrollment.js';
 import type { CompatInfo } from '../../core/compat.js';
 import type { StoredCase } from './case-collection.js';
 import { pullWouldReplaceRegistration } from './clash.js';
@@ -103,7 +103,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     addEventListener?: (type: string, fn: () => void) => void;
     removeEventListener?: (type: string, fn: () => void) => void;
   };
-  const hubBase = new URL('../../', enrollment.villageSyncUrl).href;
+  const hubBase = hubBaseOf(enrollment.villageSyncUrl);
 
   const ledger = await openSyncLedger(db);
   const sync = syncStateHolder({ refused: ledger.refused }, () => browser.navigator?.onLine !== false);

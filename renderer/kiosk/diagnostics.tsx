@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
 import type { ShellResult } from '../../core/api/shell.js';
+import { hubBaseOf } from '../../core/api/enrollment.js';
 import { diagnosticBundle, type DiagnosticFacts } from '../../core/diagnostics.js';
 import { collectDiagnostics } from '../data/diagnostics.js';
 import type { KioskData } from '../data/kiosk-data.js';
@@ -101,7 +102,7 @@ function HubCodeForm(props: {
   readonly act: (hub: string, code: string) => Promise<string | undefined>;
 }) {
   const { t } = useI18n();
-  const [hub, setHub] = useState(() => new URL('../../', props.data.enrollment.villageSyncUrl).href);
+  const [hub, setHub] = useState(() => hubBaseOf(props.data.enrollment.villageSyncUrl));
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();

@@ -1,12 +1,16 @@
 /**
  * The acceptance receipt (受理回执) handed to the resident: what was accepted, what is still missing,
- * when a decision is due, and a QR code of the case number for looking it up later. Only the masked ID
- * number is printed. Printing goes through the shell (the default printer in the kiosk shell, the
- * browser's dialog — with "Save as PDF" — otherwise).
+ * when a decision is due, and how to follow it from a phone — a QR code opening the hub's residents' page
+ * at this case, and the lookup code for residents who gave no phone. Only the masked ID number is printed.
+ * Printing goes through the shell (the default printer in the kiosk shell, the browser's dialog — with
+ * "Save as PDF" — otherwise).
  */
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
+import { hubBaseOf } from '../../core/api/enrollment.js';
 import { foldCase } from '../../core/case/fold.js';
+import { formatLookupCode } from '../../core/case/lookup-code.js';
+import { residentPageUrl } from '../../core/resident/lookup.js';
 import { formatDate, formatInstant } from '../ui/format.js';
 import { Alert } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
@@ -19,11 +23,12 @@ export function Receipt({ caseNumber, replaces }: { readonly caseNumber: string;
   const [qr, setQr] = useState<string>();
   const [printProblem, setPrintProblem] = useState<string>();
   const [savedPdf, setSavedPdf] = useState<string>();
+  const pageUrl = residentPageUrl(hubBaseOf(data.enrollment.villageSyncUrl), caseNumber);
   useEffect(() => {
-    void QRCode.toString(caseNumber, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }).then((svg) => {
+    void QRCode.toString(pageUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }).then((svg) => {
       setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
     });
-  }, [caseNumber]);
+  }, [pageUrl]);
   const doc = cases?.find((candidate) => candidate.caseNumber === caseNumber);
   if (!doc) return cases === undefined ? <p role="status">{t('boot.loading')}</p> : <Alert>{t('case.notFound')}</Alert>;
   const view = foldCase(doc.events);
@@ -127,6 +132,14 @@ export function Receipt({ caseNumber, replaces }: { readonly caseNumber: string;
             <dd>{t(`status.${state.status}`)}</dd>
             <dt>{t('receipt.clerk')}</dt>
             <dd>{created?.actor.name}</dd>
+            {state.lookupCode ? (
+              <>
+                <dt>{t('receipt.lookupCode')}</dt>
+                <dd className="lookup-code" data-testid="receipt-lookup-code">
+                  {formatLookupCode(state.lookupCode)}
+                </dd>
+              </>
+            ) : null}
           </dl>
           {qr ? <img className="qr" src={qr} alt={t('receipt.qr')} width={120} height={120} /> : null}
         </div>

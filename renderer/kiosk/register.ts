@@ -4,6 +4,7 @@
  */
 import type { Catalog, ServiceItem } from '../../core/catalog/schema.js';
 import { intakeEvents, type IntakeOutcome } from '../../core/case/intake.js';
+import { lookupCodeFrom } from '../../core/case/lookup-code.js';
 import type { CodedError } from '../../core/i18n/describe.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { FileRef } from '../data/files.js';
@@ -60,6 +61,7 @@ export async function registerCase(
     catalogVersion: catalog.version,
     applicant,
     ...(proxy ? { proxy } : {}),
+    lookupCode: lookupCodeFrom(crypto.getRandomValues(new Uint8Array(5))),
     checklist: draft.checklist,
     files: files.value,
     outcome,

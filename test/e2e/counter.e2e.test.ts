@@ -7,6 +7,7 @@
 import { silentLogger } from '../../sync-server/observe/request-log.js';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import jsqrModule from 'jsqr';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCaseDocument } from '../../core/case/document.js';
@@ -29,8 +30,13 @@ let run: BrowserRun;
 let page: Page;
 let kioskUrl: string;
 const caseNumbers: string[] = [];
+let firstLookupCode = '';
 /** Ends tolerating the refused connections of the hub outage, once every feed is back. */
 let endOutage: () => void = () => undefined;
+
+// jsqr is CommonJS with `exports.default`, which Node's interop may hand over as the module.
+const jsQR: typeof jsqrModule.default =
+  typeof (jsqrModule as unknown) === 'function' ? (jsqrModule as unknown as typeof jsqrModule.default) : jsqrModule.default;
 
 /** The hub now serving (the first one, or the one started again after the outage). */
 const hub = () => restarted ?? testHub.hub;
@@ -128,6 +134,9 @@ describe('the counter in Chromium', () => {
     await page.keyboard.press('Control+Enter');
     await page.getByTestId('receipt-case-number').waitFor();
     caseNumbers.push((await page.getByTestId('receipt-case-number').textContent()) ?? '');
+    // The code a resident without a phone follows the case with, printed as two groups of four.
+    firstLookupCode = (await page.getByTestId('receipt-lookup-code').textContent()) ?? '';
+    expect(firstLookupCode).toMatch(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
     await expect.poll(() => page.locator('.receipt').textContent()).toContain('422822********0015');
     expect(await page.locator('.receipt').textContent()).not.toContain('422822198001010015');
     await run.screenshot('receipt');
@@ -171,7 +180,7 @@ describe('the counter in Chromium', () => {
     // Far under the minute a first-time clerk has; the typing itself is the bulk of it.
     expect(Date.now() - started).toBeLessThan(60_000);
     await expect.poll(() => page.locator('.receipt').textContent()).toContain('已当场办结');
-    caseNumbers.push(await registerAtKeyboard(page, { search: 'RS-01', name: '王五', idNumber: '42282219671130019X', missing: 1 }));
+    caseNumbers.push(await registerAtKeyboard(page, { search: 'RS-01', name: '王五', idNumber: '42282219671130019X', phone: '13912345678', missing: 1 }));
     await expect.poll(() => page.locator('.receipt .missing').textContent()).not.toBe('无');
     await run.screenshot('receipt-missing-material');
 
@@ -229,8 +238,133 @@ describe('the counter in Chromium', () => {
     await page.getByRole('button', { name: '结果已送达申请人' }).waitFor();
   }, 60_000);
 
-  it('lays the counter out on the hall’s screens, in both languages and in elder mode, with nothing off the edge', async () => {
+  it('lets a resident follow two cases on a phone, from the receipt’s QR code, with no ID number', async () => {
+    // The receipt's QR code, read off the screen as a phone camera would.
+    await page.getByRole('button', { name: '重新打印回执' }).click();
+    await page.locator('.receipt img.qr').waitFor();
+    const size = 400;
+    const pixels = await page.locator('.receipt img.qr').evaluate((img: HTMLImageElement, side: number) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = side;
+      canvas.height = side;
+      const context = canvas.getContext('2d');
+      if (!context) return [];
+      context.fillStyle = '#fff';
+      context.fillRect(0, 0, side, side);
+      context.drawImage(img, 20, 20, side - 40, side - 40);
+      return [...context.getImageData(0, 0, side, side).data];
+    }, size);
+    const scanned = jsQR(new Uint8ClampedArray(pixels), size, size);
+    expect(scanned?.data).toBe(`${kioskUrl.replace(/kiosk\/$/, '')}r/#${caseNumbers[0] ?? ''}`);
+
+    const phone = await run.newPage();
+    await phone.setViewportSize({ width: 360, height: 740 });
+    await phone.goto(scanned?.data ?? '');
+    await phone.getByRole('heading', { name: '查询我的办件' }).waitFor();
+    expect(await phone.getByLabel('受理编号').inputValue()).toBe(caseNumbers[0]);
+    // A wrong answer says only "not found"; the code typed as a resident would (small letters, no dash) opens it.
+    // (Chromium logs the lookup's 404 — "no such case" — as a failed resource: that one is the protocol.)
+    const endMiss = run.tolerate(/404 \(Not Found\) \(http:\/\/localhost:\d+\/api\/resident\/lookup\)/);
+    await phone.getByLabel('手机号后四位或查询码').fill('0000');
+    await phone.getByRole('button', { name: '查询' }).click();
+    await phone.getByText('没有找到').waitFor();
+    endMiss();
+    await phone.getByLabel('手机号后四位或查询码').fill(firstLookupCode.replace('-', '').toLowerCase());
+    await phone.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => phone.getByTestId('resident-status').textContent()).toBe('已批准');
+    expect(await phone.getByTestId('resident-next-step').textContent()).toContain('请到业州镇雀儿笼村便民服务室领取');
+    expect(await phone.getByTestId('resident-applicant').textContent()).toBe('张*');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await run.screenshot('resident-approved-360', phone);
+
+    // The third case, by the phone's last four digits: what to bring, and where.
+    await phone.getByRole('button', { name: '查询另一件' }).click();
+    await phone.getByLabel('受理编号').fill(caseNumbers[2] ?? '');
+    await phone.getByLabel('手机号后四位或查询码').fill('5678');
+    await phone.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => phone.getByTestId('resident-status').textContent()).toBe('待补材料');
+    expect(await phone.getByTestId('resident-missing').locator('li').count()).toBe(1);
+    expect(await phone.getByTestId('resident-next-step').textContent()).toContain('业州镇雀儿笼村便民服务室');
+    const shown = (await phone.locator('body').textContent()) ?? '';
+    for (const personal of ['王五', '42282219671130019X', '422822********019X', '13912345678', '139****5678']) expect(shown).not.toContain(personal);
+    await run.screenshot('resident-missing-360', phone);
+    await phone.getByRole('button', { name: '大字模式' }).click();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await run.screenshot('resident-missing-360-elder', phone);
+    await phone.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => phone.getByTestId('resident-status').textContent()).toBe('Waiting for materials');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await run.screenshot('resident-missing-360-en', phone);
+    await phone.close();
+  }, 60_000);
+
+  it('lays every counter screen out on the hall’s screens, in both languages and in elder mode: nothing off the edge, every target 44 px', async () => {
+    const caseNumber = caseNumbers[0] ?? '';
+    /** Each screen of the counter, reached as a clerk would (keys, or the button in either language). */
+    const screens: readonly (readonly [string, () => Promise<void>])[] = [
+      [
+        'home',
+        async () => {
+          await page.keyboard.press('Alt+1');
+          await page.locator('.home').waitFor();
+        },
+      ],
+      [
+        'new-case',
+        async () => {
+          await page.keyboard.press('Alt+N');
+          await page.locator('.new-case').waitFor();
+          // The first visit chooses an item, so the checklist is laid out too; the draft keeps it after.
+          if ((await page.getByTestId('chosen-item').count()) === 0) {
+            await page.getByRole('searchbox').fill('db');
+            await page.getByRole('searchbox').press('Enter');
+          }
+          await page.locator('.checklist').waitFor();
+        },
+      ],
+      [
+        'cases',
+        async () => {
+          await page.keyboard.press('Alt+F');
+          await page.locator('.case-list').waitFor();
+        },
+      ],
+      [
+        'case',
+        async () => {
+          await page.keyboard.press('Alt+F');
+          await page.locator(`[data-case="${caseNumber}"] button`).click();
+          await page.locator('.case-detail .timeline').waitFor();
+        },
+      ],
+      [
+        'receipt',
+        async () => {
+          await page.getByRole('button', { name: /重新打印回执|Print the receipt again/ }).click();
+          await page.getByTestId('receipt-case-number').waitFor();
+        },
+      ],
+      [
+        'clerks',
+        async () => {
+          await page.getByRole('button', { name: /^(办事员账号|Clerk accounts)$/ }).click();
+          await page.locator('.counter-main form').waitFor();
+        },
+      ],
+      [
+        'sign-in',
+        async () => {
+          await page.keyboard.press('Alt+L');
+          await page.locator('.sign-in').waitFor();
+        },
+      ],
+    ];
     const fitsWidth = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    // Radios, checkboxes and the hidden file input are reached through their (44 px) labels.
+    const smallTargets = () =>
+      page
+        .locator('button:visible, select:visible, input:visible:not([type=radio]):not([type=checkbox]):not([type=file])')
+        .evaluateAll((elements) => elements.filter((element) => element.getBoundingClientRect().height < 44).map((element) => element.outerHTML.slice(0, 80)));
     for (const size of [
       { width: 1366, height: 768 },
       { width: 1920, height: 1080 },
@@ -238,18 +372,24 @@ describe('the counter in Chromium', () => {
       await page.setViewportSize(size);
       for (const language of ['zh', 'en'] as const) {
         for (const elder of [false, true]) {
-          await page.keyboard.press('Alt+1');
-          await page.locator('.home').waitFor();
           const label = `${String(size.width)}-${language}${elder ? '-elder' : ''}`;
-          expect(await fitsWidth(), label).toBe(true);
-          await run.screenshot(`home-${label}`);
+          for (const [name, open] of screens) {
+            await open();
+            expect(await fitsWidth(), `${name} ${label}`).toBe(true);
+            expect(await smallTargets(), `${name} ${label}`).toEqual([]);
+            await run.screenshot(`${name}-${label}`);
+          }
+          // Back from the lock screen with the PIN; the counter is as it was left.
+          await page.locator('.sign-in input[type=password]').fill('2580');
+          await page.keyboard.press('Enter');
+          await page.locator('.counter-header').waitFor();
           await page.getByRole('button', { name: /大字模式|Large print/ }).click();
         }
         await page.getByRole('button', { name: language === 'zh' ? 'English' : '中文' }).click();
       }
     }
     await page.setViewportSize({ width: 1280, height: 900 });
-  }, 90_000);
+  }, 240_000);
 
   it('saw no console errors but the refused connections of the outage', () => {
     expect(run.errors).toEqual([]);

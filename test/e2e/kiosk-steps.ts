@@ -26,7 +26,7 @@ export async function enrollWithFirstClerk(page: Page, store: Store, village: st
 
 /**
  * A registration at the keyboard alone, as a clerk does it from the resident's ID card: Alt+N, the item,
- * Enter, the name, Tab, the ID number, Tab past phone and address and the proxy box, "all received",
+ * Enter, the name, Tab, the ID number, Tab, the phone if any, Tab past address and the proxy box, "all received",
  * Ctrl+Enter. A missing material is the one thing picked by pointer.
  */
 export async function registerAtKeyboard(page: Page, options: RegistrationAtKeyboard): Promise<string> {
@@ -41,6 +41,8 @@ export interface RegistrationAtKeyboard {
   readonly search: string;
   readonly name: string;
   readonly idNumber: string;
+  /** The resident's phone, typed in the field after the ID number. */
+  readonly phone?: string;
   /** The row of a material the resident did not bring. */
   readonly missing?: number;
 }
@@ -62,7 +64,9 @@ export async function typeRegistration(page: Page, options: RegistrationAtKeyboa
   await page.keyboard.type(options.name);
   await page.keyboard.press('Tab');
   await page.keyboard.type(options.idNumber);
-  for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  if (options.phone) await page.keyboard.type(options.phone);
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
   expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('必交材料全部已收');
   await page.keyboard.press('Enter');
   await markOptionalNotApplicable(page);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendEvent, type EventDraft } from '../../core/case/append.js';
 import { toCaseDocument, type CaseDocument } from '../../core/case/document.js';
-import type { StoredEvent, Person } from '../../core/case/events.js';
+import type { CreatedPayload, StoredEvent, Person } from '../../core/case/events.js';
 import { formatCaseNumber } from '../../core/case/number.js';
 import type { LocalDate } from '../../core/local-date.js';
 import { demoCalendarData, demoCatalog, demoDivisions } from '../../core/seed/demo-county.js';
@@ -136,7 +136,10 @@ export async function startTestHub(options: { seed?: boolean; config?: Partial<H
 let sequence = 0;
 
 /** A valid case document written by `kiosk`'s clerk, as the kiosk would push it. */
-export function caseFor(kiosk: EnrolledKiosk, options: { date?: string; extra?: EventDraft[]; applicant?: Person } = {}): CaseDocument & { _id: string } {
+export function caseFor(
+  kiosk: EnrolledKiosk,
+  options: { date?: string; extra?: EventDraft[]; applicant?: Person; created?: Partial<CreatedPayload> } = {},
+): CaseDocument & { _id: string } {
   sequence += 1;
   const number = formatCaseNumber({
     village: kiosk.village,
@@ -149,6 +152,7 @@ export function caseFor(kiosk: EnrolledKiosk, options: { date?: string; extra?: 
     caseNumber: number.value,
     village: kiosk.village,
     applicant: options.applicant ?? person('刘德华'),
+    ...options.created,
   });
   let events: StoredEvent[] = [];
   for (const next of [{ ...draft, id: `${kiosk.kioskId}-e${sequence}`, actor: clerkOf(kiosk) }, ...(options.extra ?? [])]) {
@@ -168,7 +172,13 @@ export const clerkOf = (kiosk: EnrolledKiosk) => ({ id: `${kiosk.kioskId}/clerk-
  * (so a reveal can open it), written straight into the village database and projected to the queue;
  * `before` are events the village recorded before forwarding it (a materials check with scans, say).
  */
-export async function storeForwardedCase(t: TestHub, kiosk: EnrolledKiosk, name = '张三', before: readonly EventDraft[] = []): Promise<string> {
+export async function storeForwardedCase(
+  t: TestHub,
+  kiosk: EnrolledKiosk,
+  name = '张三',
+  before: readonly EventDraft[] = [],
+  created: Partial<CreatedPayload> = {},
+): Promise<string> {
   // Sealed as the kiosk seals: with its village's keys, derived from the county's.
   const ring = await importKeyRing(villageKeyRing(loadKeyRing(t.config.dataDir), kiosk.village));
   const applicant = await sealPerson(ring, { name, idNumber: '422822198001010015', phone: '13900001111' });
@@ -179,7 +189,7 @@ export async function storeForwardedCase(t: TestHub, kiosk: EnrolledKiosk, name 
     type: 'forwarded' as const,
     payload: { to: 'town' as const },
   };
-  const doc = caseFor(kiosk, { applicant, extra: [...before, forward] });
+  const doc = caseFor(kiosk, { applicant, extra: [...before, forward], created });
   const put = await t.hub.store.putDoc(villageDb(kiosk.village), doc);
   if (!put.ok) throw new Error(put.error.reason);
   t.hub.queue.kick(kiosk.village);

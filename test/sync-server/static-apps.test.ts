@@ -1,4 +1,4 @@
-/** The hub serves the built apps (/kiosk/, /console/): static files only, never outside their folder, under a strict CSP. */
+/** The hub serves the built apps (/kiosk/, /console/, the residents' /r/): static files only, never outside their folder, under a strict CSP. */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,8 @@ beforeAll(async () => {
   writeFileSync(join(root, 'apps/kiosk/index.html'), '<!doctype html><script type="module" src="./assets/index-abc.js"></script>');
   writeFileSync(join(root, 'apps/kiosk/assets/index-abc.js'), 'console.log(1)');
   writeFileSync(join(root, 'apps/console/index.html'), '<!doctype html><title>console</title>');
+  mkdirSync(join(root, 'apps/resident'), { recursive: true });
+  writeFileSync(join(root, 'apps/resident/index.html'), '<!doctype html><title>residents</title>');
   writeFileSync(join(root, 'apps/secret.txt'), 'outside the app folder');
   hub = await startTestHub({ seed: false, config: { appsDir: join(root, 'apps') } });
   unbuilt = await startTestHub({ seed: false, config: { appsDir: join(root, 'nothing-here') } });
@@ -65,6 +67,13 @@ describe('the app routes', () => {
     const console = await fetch(`${hub.base}/console/`);
     expect(await console.text()).toContain('<title>console</title>');
     expect(console.headers.get('content-security-policy')).toBe(csp);
+    // The residents' page at the short /r/ a receipt's QR code holds, under the same policy.
+    const residents = await fetch(`${hub.base}/r/`);
+    expect(await residents.text()).toContain('<title>residents</title>');
+    expect(residents.headers.get('content-security-policy')).toBe(csp);
+    const short = await fetch(`${hub.base}/r`, { redirect: 'manual' });
+    expect([short.status, short.headers.get('location')]).toEqual([308, '/r/']);
+    expect((await fetch(`${hub.base}/resident/`)).status).toBe(404);
   });
 
   it('never serves a file outside its folder, however the path is written', async () => {
@@ -77,6 +86,7 @@ describe('the app routes', () => {
       '/kiosk/assets/..%2f..%2fsecret.txt',
       '/kiosk/%2e%2e%5csecret.txt',
       '/kiosk/index.html%00.js',
+      '/r/..%2fsecret.txt',
     ]) {
       const answer = await rawGet(hub.base, path);
       expect(answer.status, path).not.toBe(200);
