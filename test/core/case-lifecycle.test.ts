@@ -5,12 +5,11 @@ import { caseDeadline, documentDeadline, isOverdue } from '../../core/case/deadl
 import { toCaseDocument } from '../../core/case/document.js';
 import { foldCase } from '../../core/case/fold.js';
 import { allowedEventTypes } from '../../core/case/rules.js';
-import type { CaseState } from '../../core/case/state.js';
 import { describeError } from '../../core/i18n/describe.js';
 import type { Level } from '../../core/level.js';
 import type { LocalDate } from '../../core/local-date.js';
 import { demoCalendar } from '../../core/seed/demo-county.js';
-import { actors, createdDraft, itemSnapshot } from './fixtures.js';
+import { actors, createdDraft, itemSnapshot, stateOf } from './fixtures.js';
 
 let sequence = 0;
 /** A draft of any event type, with a fresh id. */
@@ -23,12 +22,6 @@ function must(history: readonly StoredEvent[], next: EventDraft): StoredEvent[] 
   const result = appendEvent(history, next);
   if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.error)}`);
   return result.value;
-}
-
-function stateOf(history: readonly StoredEvent[]): CaseState {
-  const view = foldCase(history);
-  if (!view.ok) throw new Error(view.error.code);
-  return view.value.state;
 }
 
 const newCase = (decidingLevel: Level, limit: number | null = 20, at?: string) => must([], createdDraft(itemSnapshot(decidingLevel, limit), at));

@@ -1,6 +1,8 @@
 /** Builders for case tests: valid-shaped sealed values, item snapshots, event drafts and queue entries. */
-import type { EventDraft } from '../../core/case/append.js';
-import type { Actor, CreatedPayload, ItemSnapshot, Person } from '../../core/case/events.js';
+import { appendEvent, type EventDraft } from '../../core/case/append.js';
+import type { Actor, CreatedPayload, ItemSnapshot, Person, StoredEvent } from '../../core/case/events.js';
+import { foldCase } from '../../core/case/fold.js';
+import type { CaseState } from '../../core/case/state.js';
 import type { QueueEntry } from '../../core/case/queue-entry.js';
 import type { SealedValue } from '../../core/case/sealed.js';
 import type { Level } from '../../core/level.js';
@@ -75,4 +77,22 @@ export function queueEntry(overrides: Partial<QueueEntry>): QueueEntry {
     eventCount: 3,
     ...overrides,
   };
+}
+
+/** The history these drafts make, appended in order; throws on the first one core's rules refuse. */
+export function historyOf(drafts: readonly EventDraft[]): StoredEvent[] {
+  let events: StoredEvent[] = [];
+  for (const draft of drafts) {
+    const appended = appendEvent(events, draft);
+    if (!appended.ok) throw new Error(JSON.stringify(appended.error));
+    events = appended.value;
+  }
+  return events;
+}
+
+/** The state a history folds to; throws if it has no `created` event. */
+export function stateOf(events: readonly StoredEvent[]): CaseState {
+  const folded = foldCase(events);
+  if (!folded.ok) throw new Error(folded.error.code);
+  return folded.value.state;
 }

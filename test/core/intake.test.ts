@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { appendEvent } from '../../core/case/append.js';
-import type { StoredEvent } from '../../core/case/events.js';
-import { foldCase } from '../../core/case/fold.js';
 import { intakeEvents, intakeOutcomes, unmarkedMaterials, type IntakeInput } from '../../core/case/intake.js';
 import { demoCatalog } from '../../core/seed/demo-county.js';
-import { actors, person } from './fixtures.js';
+import { actors, historyOf, person, stateOf } from './fixtures.js';
 
 const catalog = demoCatalog();
 const item = (code: string) => {
@@ -26,15 +23,8 @@ function registered(input: Partial<IntakeInput> & Pick<IntakeInput, 'item' | 'ou
     newEventId: () => `evt-intake-${String(++n).padStart(4, '0')}`,
     ...input,
   });
-  let events: StoredEvent[] = [];
-  for (const draft of drafts) {
-    const next = appendEvent(events, draft);
-    if (!next.ok) throw new Error(JSON.stringify(next.error));
-    events = next.value;
-  }
-  const view = foldCase(events);
-  if (!view.ok) throw new Error(view.error.code);
-  return { types: events.map((event) => event.type), state: view.value.state };
+  const events = historyOf(drafts);
+  return { types: events.map((event) => event.type), state: stateOf(events) };
 }
 
 describe('registering a case at the counter', () => {

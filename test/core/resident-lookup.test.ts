@@ -1,29 +1,17 @@
 /** The residents' lookup in core/: codes, answers as typed, masked names, and a view with nothing personal in it. */
 import { describe, expect, it } from 'vitest';
 import { hubBaseOf } from '../../core/api/enrollment.js';
-import { appendEvent, type EventDraft } from '../../core/case/append.js';
-import type { StoredEvent } from '../../core/case/events.js';
+import type { EventDraft } from '../../core/case/append.js';
 import { caseDeadline } from '../../core/case/deadline.js';
-import { foldCase } from '../../core/case/fold.js';
 import { formatLookupCode, LOOKUP_CODE_ALPHABET, lookupCodeFrom, lookupCodeSchema } from '../../core/case/lookup-code.js';
 import { findPlaintextIdNumbers } from '../../core/case/sealed.js';
 import { maskPersonName, parseLookupAnswer, phoneTailOf, residentCaseView, residentPageUrl } from '../../core/resident/lookup.js';
 import { demoCalendar } from '../../core/seed/demo-county.js';
-import { actors, CASE_NUMBER, createdDraft, itemSnapshot, person, sealed } from './fixtures.js';
+import { actors, CASE_NUMBER, createdDraft, historyOf, itemSnapshot, person, sealed, stateOf } from './fixtures.js';
 
 const NAMES = { village: '雀儿笼村', town: '业州镇', county: '建始县' };
 
-function stateAfter(drafts: readonly EventDraft[]) {
-  let events: StoredEvent[] = [];
-  for (const draft of drafts) {
-    const appended = appendEvent(events, draft);
-    if (!appended.ok) throw new Error(JSON.stringify(appended.error));
-    events = appended.value;
-  }
-  const folded = foldCase(events);
-  if (!folded.ok) throw new Error(folded.error.code);
-  return folded.value.state;
-}
+const stateAfter = (drafts: readonly EventDraft[]) => stateOf(historyOf(drafts));
 
 const applicant = { ...person('欧阳秀英'), phone: sealed('13912345678'), phoneMasked: '139****5678', address: '雀儿笼村3组12号' };
 const created = createdDraft(itemSnapshot('town'), '2026-11-26T01:00:00.000Z', { applicant, lookupCode: 'K7QX2M9P' });
