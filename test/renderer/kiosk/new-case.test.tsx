@@ -108,7 +108,9 @@ describe('the new-case screen', () => {
     const receipt = screen.getByRole('article', { name: '受理回执' });
     expect(within(receipt).getByText(/张三 422822\*{8}0015/)).toBeTruthy();
     expect(receipt.textContent).not.toContain('422822198001010015');
-    expect((await within(receipt).findByRole('img', { name: '受理编号二维码' })).getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    expect((await within(receipt).findByRole('img', { name: '扫码查询办理进度' })).getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    // For a resident without a phone: the lookup code, in two groups of four that cannot be misread.
+    expect(within(receipt).getByTestId('receipt-lookup-code').textContent).toMatch(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
     await user.click(screen.getByRole('button', { name: '打印回执' }));
     expect(counter.shell.printed.count).toBe(1);
     // In the kiosk shell with no printer answering, the receipt is kept as a PDF, and the clerk is told where.
