@@ -8,10 +8,13 @@
  * A key is never stored as typed: callers pass `attemptKeyHasher`'s keyed hash (keyring.ts), so a name
  * field filled with an ID number or a password leaves no trace of it in the store or its backups.
  *
- * An attempt is written *before* the guarded work, and may go ahead only if fewer than `max` attempts of
- * its key sort before it within the window: fifty parallel guesses get five checks between them, on
- * any number of hub processes (up to the processes' clock skew). A refused attempt's document is
- * removed, so guessing on while locked does not extend the lock; a failed one stays and counts.
+ * An attempt is written *before* the guarded work, then lists its key's attempts within the window and
+ * may go ahead only if fewer than `max` others are there — all of them, not only those that sort before
+ * it: an attempt written later may sort earlier (the same millisecond, another process's clock), and
+ * counting by order let 9 of 30 same-millisecond guesses through a limit of 5. Counting all of them
+ * fails closed: of parallel guesses at most `max` are checked, on any number of hub processes, and
+ * sometimes fewer. A refused attempt's document is removed, so guessing on while locked does not extend
+ * the lock; a failed one stays and counts.
  */
 import { randomBytes } from 'node:crypto';
 import { ok, type Result } from '../core/result.js';
@@ -83,14 +86,14 @@ export function attemptLedger(store: Store, policy: AttemptPolicy) {
       const id = `${prefix(key)}${suffix}`;
       const written = await store.putDoc(DB.users, { _id: id, type: policy.kind, at: now.toISOString() });
       if (!written.ok) return written;
-      const counted = await rows(key, new Date(now.getTime() - policy.windowMs).toISOString(), suffix);
+      const counted = await rows(key, new Date(now.getTime() - policy.windowMs).toISOString(), '\ufff0');
       if (!counted.ok) return counted;
-      // `counted` ends with this attempt: it goes ahead if fewer than `max` came before it. (Attempts older
-      // than the window are not counted; `sweepStaleAttempts` removes them.)
-      const earlier = counted.value.filter((row) => row.id !== id);
-      if (earlier.length < policy.max) return ok({ allowed: true, attempt: { id, rev: written.value.rev } });
+      // Every other attempt now in the window counts, whenever it was written. (Attempts older than the
+      // window are not counted; `sweepStaleAttempts` removes them.)
+      const others = counted.value.filter((row) => row.id !== id);
+      if (others.length < policy.max) return ok({ allowed: true, attempt: { id, rev: written.value.rev } });
       await removeAttempts(store, [{ id, value: { rev: written.value.rev } }]);
-      const oldest = earlier[earlier.length - policy.max];
+      const oldest = others[others.length - policy.max];
       const freeAt = (oldest ? attemptTime(oldest.id) : now.getTime()) + policy.windowMs;
       return ok({ allowed: false, retryAfterMs: Math.max(1000, freeAt - now.getTime()) });
     },

@@ -5,11 +5,13 @@
  * - a case that does not exist, a case with no phone on record and a wrong answer get the same 404 and
  *   count the same, so trying numbers tells nothing about which cases exist;
  * - wrong answers are counted in the store (attempts.ts: every hub process sees one count) per case —
- *   five a day, so four phone digits are not guessed by patience — and per client address; a burst brake
- *   per address in this process comes first, so a flood costs the store nothing;
+ *   five a day, so four phone digits are not guessed by patience; a right answer does not wipe them — and
+ *   per client address; a burst brake per address in this process comes first, so a flood costs the store
+ *   nothing; a miss takes at least MISS_FLOOR_MS, so its time says nothing of which cases exist;
+ * - JSON bodies only, so another site's page cannot post guesses from its visitors' browsers;
  * - the reply is the resident view only, never cached.
- * A per-case lock can be set off by a stranger who knows the number: the resident then asks at the
- * village counter, which needs no lookup. That trade is deliberate (the lock protects the case).
+ * A stranger who knows a case number can lock its phone answer (a number dated after today cannot be
+ * locked in advance); the receipt's lookup code still opens it, and the counter needs no lookup at all.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { workingCalendar } from '../../core/calendar.js';
@@ -19,6 +21,7 @@ import { foldCase } from '../../core/case/fold.js';
 import { parseCaseNumber } from '../../core/case/number.js';
 import type { CaseState } from '../../core/case/state.js';
 import { indexDivisions } from '../../core/divisions/table.js';
+import { compareDates, localDateOf } from '../../core/local-date.js';
 import { parseLookupAnswer, phoneTailOf, residentCaseView, residentLookupRequestSchema, type LookupAnswer } from '../../core/resident/lookup.js';
 import { attemptLedger } from '../attempts.js';
 import type { ClientOf } from '../http/client.js';
@@ -48,6 +51,10 @@ export interface ResidentLookupOptions {
 }
 
 const NO_STORE = { 'cache-control': 'no-store, private' };
+
+/** The least time a miss takes: reading a large case must not tell a guesser which numbers exist. */
+export const MISS_FLOOR_MS = 60;
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, Math.max(0, ms)));
 
 /** The one answer for every miss: no such case, no phone on record, a wrong answer. */
 const notFound = () => failure(404, 'lookup.notFound', 'No case matches this number and answer.', NO_STORE);
@@ -97,6 +104,11 @@ export function residentLookupRoutes(options: ResidentLookupOptions): Route[] {
       method: 'POST',
       pattern: /^\/api\/resident\/lookup$/,
       async handle(context) {
+        const started = Date.now();
+        // JSON only: a form another site's page posts (text/plain, no preflight) is not a lookup.
+        if (!/^application\/json\b/i.test(context.req.headers['content-type'] ?? '')) {
+          return failure(415, 'unsupported_media_type', 'Send the lookup as application/json.', NO_STORE);
+        }
         const body = await context.json(2 * 1024);
         if (!body.ok) return body.error;
         const request = residentLookupRequestSchema.safeParse(body.value);
@@ -113,28 +125,41 @@ export function residentLookupRoutes(options: ResidentLookupOptions): Route[] {
         const addressKey = hash(LOOKUP_ADDRESS_ATTEMPTS.kind, options.client.address(context.req));
         const braked = await options.throttle.take(addressKey);
         if (!braked.allowed) return limited('lookup.tooManyTries', braked.retryAfterSeconds);
-
         const byAddress = await perAddress.begin(addressKey, now());
         if (!byAddress.ok) return unavailable();
         if (!byAddress.value.allowed) return limited('lookup.tooManyTries', byAddress.value.retryAfterMs / 1000);
+        /** A miss, never sooner than MISS_FLOOR_MS after the request came: how long it took says nothing. */
+        const miss = async () => {
+          await sleep(MISS_FLOOR_MS - (Date.now() - started));
+          return notFound();
+        };
+        // A number dated after today (China time) names no case yet: a miss, but no lock on the number, so
+        // nobody can lock tomorrow's cases before they are registered.
+        if (compareDates(number.value.date, localDateOf(now().toISOString())) > 0) return miss();
+
         const caseKey = hash(LOOKUP_CASE_ATTEMPTS.kind, number.value.caseNumber);
         const byCase = await perCase.begin(caseKey, now());
         if (!byCase.ok) {
           await perAddress.withdraw(byAddress.value.attempt);
           return unavailable();
         }
-        if (!byCase.value.allowed) return limited('lookup.caseLocked', byCase.value.retryAfterMs / 1000);
-
         const found = await readCase(number.value.village, number.value.caseNumber);
         if (found === 'unavailable') {
           await perAddress.withdraw(byAddress.value.attempt);
-          await perCase.withdraw(byCase.value.attempt);
+          if (byCase.value.allowed) await perCase.withdraw(byCase.value.attempt);
           return unavailable();
         }
-        if (found === 'absent' || !answerOpens(answer, found.state)) return notFound();
-        // Right: this try does not count against the address, and the case's earlier wrong tries are forgiven.
+        const opens = found !== 'absent' && answerOpens(answer, found.state);
+        // A locked case still opens with its lookup code (40 bits are not guessed five at a time): a stranger
+        // who locks a case by its number keeps out guesses at the phone, not the resident with the receipt.
+        if (!byCase.value.allowed && !(opens && answer.kind === 'code')) {
+          return limited('lookup.caseLocked', byCase.value.retryAfterMs / 1000);
+        }
+        if (!opens) return miss();
+        // Right: this try does not count against the address or the case. Earlier wrong ones still count —
+        // a guesser must not be forgiven each time the resident looks.
         await perAddress.withdraw(byAddress.value.attempt);
-        await perCase.clear(caseKey, byCase.value.attempt);
+        if (byCase.value.allowed) await perCase.withdraw(byCase.value.attempt);
         return viewOf(found);
       },
     },

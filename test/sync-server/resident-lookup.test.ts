@@ -1,14 +1,17 @@
 /**
  * The residents' "follow my case" on a real hub (issue 18 §2): a case opens with the phone's last four
- * digits or the receipt's lookup code and shows progress with nothing personal; every miss looks the same;
- * wrong answers lock the case after five, whatever the address; and the page itself is served at /r/.
+ * digits or the receipt's lookup code and shows progress with nothing personal; every miss looks the same
+ * and takes as long; wrong answers lock the case's phone answer after five, whatever the address, but not
+ * its code, and not before the case exists.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPlaintextIdNumbers } from '../../core/case/sealed.js';
 import { formatCaseNumber } from '../../core/case/number.js';
-import type { LocalDate } from '../../core/local-date.js';
+import { addDays, localDateOf, type LocalDate } from '../../core/local-date.js';
 import type { ResidentCaseView } from '../../core/resident/lookup.js';
-import { LOOKUP_CASE_ATTEMPTS, LOOKUPS_PER_ADDRESS } from '../../sync-server/resident/lookup-route.js';
+import { attemptLedger } from '../../sync-server/attempts.js';
+import { attemptKeyHasher, loadKeyRing } from '../../sync-server/keyring.js';
+import { LOOKUP_CASE_ATTEMPTS, LOOKUPS_PER_ADDRESS, MISS_FLOOR_MS } from '../../sync-server/resident/lookup-route.js';
 import { startTestHub, storeForwardedCase, VILLAGE_A, type EnrolledKiosk, type TestHub } from './hub-harness.js';
 
 let hub: TestHub;
@@ -98,13 +101,39 @@ describe('following a case on the residents’ page', () => {
     expect((await lookup(withPhone, '1111', '198.51.100.10')).status).toBe(200);
   });
 
-  it('forgives a case’s wrong answers once the right one comes', async () => {
+  it('keeps counting a case’s wrong answers when the right one comes between them, and opens a locked case by its code', async () => {
     const target = await storeForwardedCase(hub, kiosk, '赵六', [], { lookupCode: 'YYYY3333' });
     const from = '203.0.113.3';
     for (let wrong = 0; wrong < LOOKUP_CASE_ATTEMPTS.max - 1; wrong++) await lookup(target, String(4000 + wrong), from);
-    expect((await lookup(target, 'YYYY3333', from)).status).toBe(200);
-    for (let wrong = 0; wrong < LOOKUP_CASE_ATTEMPTS.max - 1; wrong++) expect((await lookup(target, String(5000 + wrong), from)).status).toBe(404);
+    // The resident looks in between: that does not forgive the guesser's tries.
     expect((await lookup(target, '1111', from)).status).toBe(200);
+    expect((await lookup(target, '4999', from)).status).toBe(404);
+    expect((await lookup(target, '1111', from)).body).toMatchObject({ error: 'lookup.caseLocked' });
+    // Locked against phone digits, the case still opens with the receipt's code; a wrong code is refused as locked.
+    expect((await lookup(target, 'yyyy-3333', from)).status).toBe(200);
+    expect((await lookup(target, 'YYYY3334', from)).body).toMatchObject({ error: 'lookup.caseLocked' });
+  });
+
+  it('cannot be made to lock a case before it exists: a number dated after today is a miss that locks nothing', async () => {
+    const tomorrow = formatCaseNumber({ village: VILLAGE_A, date: addDays(localDateOf(new Date().toISOString()), 1), kioskNumber: 42, sequence: 1 });
+    if (!tomorrow.ok) throw new Error(tomorrow.error.code);
+    for (let wrong = 0; wrong < LOOKUP_CASE_ATTEMPTS.max + 2; wrong++) {
+      expect((await lookup(tomorrow.value, String(6000 + wrong), `198.51.100.${String(40 + wrong)}`)).body).toMatchObject({ error: 'lookup.notFound' });
+    }
+    const key = attemptKeyHasher(loadKeyRing(hub.config.dataDir))(LOOKUP_CASE_ATTEMPTS.kind, tomorrow.value);
+    const counted = await attemptLedger(hub.hub.store, LOOKUP_CASE_ATTEMPTS).count(key, new Date());
+    expect(counted.ok && counted.value).toBe(0);
+  });
+
+  it('takes as long for a miss as the floor says, whatever was missed', async () => {
+    for (const [caseNumber, answer] of [
+      [unregistered(2), '1111'],
+      [withPhone, '2223'],
+    ] as const) {
+      const started = performance.now();
+      expect((await lookup(caseNumber, answer, '203.0.113.7')).status).toBe(404);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(MISS_FLOOR_MS - 1);
+    }
   });
 
   it('brakes a burst from one address, right answers or wrong, and no other address', async () => {
@@ -119,7 +148,11 @@ describe('following a case on the residents’ page', () => {
 
   it('takes the answer only in the body: a GET or a query string is not a lookup', async () => {
     expect((await hub.call('GET', `/api/resident/lookup?caseNumber=${withPhone}&answer=1111`)).status).not.toBe(200);
-    const form = await hub.call('POST', '/api/resident/lookup', { rawBody: 'caseNumber=1', headers: { 'x-forwarded-for': '203.0.113.6' } });
-    expect(form.status).toBe(400);
+    // A body another site's page could post without asking first (text/plain) is not taken.
+    const form = await hub.call('POST', '/api/resident/lookup', {
+      rawBody: JSON.stringify({ caseNumber: withPhone, answer: '1111' }),
+      headers: { 'x-forwarded-for': '203.0.113.6', 'content-type': 'text/plain' },
+    });
+    expect(form.status).toBe(415);
   });
 });

@@ -63,7 +63,11 @@ describe('two hub processes on one store', () => {
 
   it('count a resident lookup’s wrong answers once for both: per case, then per address', async () => {
     const lookup = (port: number, caseNumber: string, answer: string) =>
-      fetch(`http://127.0.0.1:${String(port)}/api/resident/lookup`, { method: 'POST', body: JSON.stringify({ caseNumber, answer }) });
+      fetch(`http://127.0.0.1:${String(port)}/api/resident/lookup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ caseNumber, answer }),
+      });
     const doc = caseFor(
       { kioskId: 'kiosk-422822100202-07', kioskNumber: 7, village: VILLAGE_A, authorization: '' },
       { applicant: { ...person('张三'), phone: sealed('phone'), phoneMasked: '139****1111' } },
