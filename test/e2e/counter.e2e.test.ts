@@ -294,6 +294,11 @@ describe('the counter in Chromium', () => {
     await phone.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => phone.getByTestId('resident-status').textContent()).toBe('Waiting for materials');
     expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    // Every value has the card's width to itself (in two columns, large print left them a letter wide).
+    const narrow = await phone
+      .locator('.case-progress dd')
+      .evaluateAll((values) => values.filter((value) => value.getBoundingClientRect().width < 240).map((value) => value.textContent));
+    expect(narrow).toEqual([]);
     await run.screenshot('resident-missing-360-en', phone);
     await phone.close();
   }, 60_000);

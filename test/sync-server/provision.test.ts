@@ -51,11 +51,23 @@ describe('init', () => {
 });
 
 describe('validate_doc_update behind the gateway', () => {
-  const put = (db: string, doc: { _id: string }) => t.hub.store.putDoc(db, doc);
+  /**
+   * A write judged by the design document's validate_doc_update. Apache CouchDB runs it in its JavaScript
+   * query server, which on a loaded machine (CI's two cores, the suite beside it) now and then answers a
+   * 5xx instead of a verdict; that is no verdict, so the write is sent again, up to three times.
+   */
+  const put = async (db: string, doc: { _id: string }) => {
+    let result = await t.hub.store.putDoc(db, doc);
+    for (let again = 0; again < 3 && !result.ok && result.error.status >= 500; again++) {
+      await new Promise((wait) => setTimeout(wait, 500));
+      result = await t.hub.store.putDoc(db, doc);
+    }
+    return result;
+  };
 
   it('accepts a case of the village', async () => {
     const kiosk = { kioskId: `kiosk-${VILLAGE_A}-01`, kioskNumber: 1, village: VILLAGE_A, authorization: '' };
-    expect((await put(`village_${VILLAGE_A}`, caseFor(kiosk))).ok).toBe(true);
+    expect(await put(`village_${VILLAGE_A}`, caseFor(kiosk))).toMatchObject({ ok: true });
   });
 
   it.each([
@@ -77,7 +89,7 @@ describe('validate_doc_update behind the gateway', () => {
 
   it('keeps the catalog database to catalog, divisions, calendar and notices', async () => {
     expect(await put(DB.catalog, { _id: 'something-else' })).toMatchObject({ ok: false, error: { status: 403 } });
-    expect((await put(DB.catalog, { _id: 'notice:2026-11-26-1' })).ok).toBe(true);
+    expect(await put(DB.catalog, { _id: 'notice:2026-11-26-1' })).toMatchObject({ ok: true });
   });
 
   it('refuses a notice carrying a full ID number, even from the hub itself; a masked one is fine', async () => {
@@ -88,6 +100,6 @@ describe('validate_doc_update behind the gateway', () => {
         error: { status: 403, reason: expect.stringContaining('full resident ID number') as string },
       });
     }
-    expect((await put(DB.catalog, notice('公示：张三 422822********0015，电话 13900001111'))).ok).toBe(true);
+    expect(await put(DB.catalog, notice('公示：张三 422822********0015，电话 13900001111'))).toMatchObject({ ok: true });
   });
 });
