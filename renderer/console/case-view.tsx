@@ -10,7 +10,7 @@ import type { ReviewAction, ReviewerView } from '../../core/api/review.js';
 import { foldCase } from '../../core/case/fold.js';
 import { materialFiles, type MaterialFileRef } from '../../core/case/material-files.js';
 import { allowedEventTypes } from '../../core/case/rules.js';
-import { CaseHeading } from '../ui/case-parts.js';
+import { CaseHeading, materialNamer } from '../ui/case-parts.js';
 import { CaseTimeline, type CasePlace } from '../ui/case-timeline.js';
 import { ConfirmButton } from '../ui/confirm.js';
 import { DecisionText } from '../ui/decision-text.js';
@@ -87,10 +87,7 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
   const { state, timeline } = view.value;
   const place = placeIn(area.value, state.village);
   const attached = materialFiles(doc.events);
-  const materialName = (id: string) => {
-    const material = state.item.materials.find((m) => m.id === id);
-    return material ? pick(material.name) : id;
-  };
+  const materialName = materialNamer(state.item, pick);
   const filesOf = (materialId: string) => scansOf(materialId, attached, files.value ?? []);
 
   return (

@@ -9,7 +9,7 @@ import { allowedEventTypes } from '../../core/case/rules.js';
 import type { CaseState } from '../../core/case/state.js';
 import type { CodedError } from '../../core/i18n/describe.js';
 import { err } from '../../core/result.js';
-import { CaseHeading } from '../ui/case-parts.js';
+import { CaseHeading, materialNamer } from '../ui/case-parts.js';
 import { CaseTimeline, type CasePlace } from '../ui/case-timeline.js';
 import { ConfirmButton } from '../ui/confirm.js';
 import { DecisionText } from '../ui/decision-text.js';
@@ -36,10 +36,7 @@ export function CaseDetail({ caseNumber }: { readonly caseNumber: string }) {
   const { state, timeline } = view.value;
   const place = placeOf(county.divisions?.village(state.village));
   const due = dueOf(doc, county.calendar);
-  const materialName = (id: string) => {
-    const material = state.item.materials.find((m) => m.id === id);
-    return material ? pick(material.name) : id;
-  };
+  const materialName = materialNamer(state.item, pick);
 
   return (
     <section className="case-detail">

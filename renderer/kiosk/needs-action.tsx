@@ -6,6 +6,7 @@
 import type { CaseDocument } from '../../core/case/document.js';
 import { foldCase } from '../../core/case/fold.js';
 import type { CaseState, Return } from '../../core/case/state.js';
+import { materialNamer } from '../ui/case-parts.js';
 import { formatInstant } from '../ui/format.js';
 import { useI18n } from '../ui/i18n.js';
 import { useSession } from './session.js';
@@ -43,12 +44,7 @@ export function NeedsAction({ cases }: { readonly cases: readonly CaseDocument[]
       <ul>
         {waiting.map(({ state, returned }) => {
           // Still outstanding, not all the return named: some may have been brought since.
-          const materials =
-            returned &&
-            state.outstandingMaterials.map((id) => {
-              const material = state.item.materials.find((m) => m.id === id);
-              return material ? pick(material.name) : id;
-            });
+          const materials = returned && state.outstandingMaterials.map(materialNamer(state.item, pick));
           return (
             <li key={state.caseNumber} className={returned ? 'return-notice' : 'decided-notice'} data-case={state.caseNumber}>
               <button

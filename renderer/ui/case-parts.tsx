@@ -2,7 +2,15 @@
 import type { CaseState, Return } from '../../core/case/state.js';
 import { useActorName, type CasePlace } from './case-timeline.js';
 import { formatInstant } from './format.js';
-import { useI18n } from './i18n.js';
+import { useI18n, type I18n } from './i18n.js';
+
+/** A material of the case's item by its id, named in the screen's language (its id, if the item has none such). */
+export const materialNamer =
+  (item: CaseState['item'], pick: I18n['pick']) =>
+  (id: string): string => {
+    const material = item.materials.find((m) => m.id === id);
+    return material ? pick(material.name) : id;
+  };
 
 /** The item and number as the heading, and where the case stands (and at which level) under it. */
 export function CaseHeading({ state, place }: { readonly state: CaseState; readonly place?: CasePlace | undefined }) {
@@ -27,10 +35,7 @@ export function ReturnNotice({ state, returned, place }: { readonly state: CaseS
   const { t, pick, locale } = useI18n();
   const who = useActorName(place)({ id: '', name: returned.actorName, level: returned.level });
   // What is still outstanding: a material supplied since the return is no longer asked for.
-  const names = state.outstandingMaterials.map((id) => {
-    const material = state.item.materials.find((m) => m.id === id);
-    return material ? pick(material.name) : id;
-  });
+  const names = state.outstandingMaterials.map(materialNamer(state.item, pick));
   return (
     <div className="return-notice" role="note" data-testid="return-notice">
       <strong>{t('case.returned', { who, at: formatInstant(locale, returned.at) })}</strong>
