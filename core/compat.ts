@@ -18,6 +18,8 @@ export const READS = {
   'cunban.workingCalendar': 1,
   'cunban.notice': 1,
   'cunban.fleetPolicy': 1,
+  'cunban.hallSchedule': 1,
+  'cunban.appointment': 1,
 } as const satisfies Record<string, number>;
 export type DocumentKind = keyof typeof READS;
 

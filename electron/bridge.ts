@@ -17,6 +17,7 @@ export function bridgeOf(invoke: Invoke, appVersion: string): CunbanBridge {
     loadEnrollment: () => call('loadEnrollment'),
     saveEnrollment: (which) => call('saveEnrollment', which),
     sealApplicant: (request) => call('sealApplicant', request),
+    sealPhone: (request) => call('sealPhone', request),
     revealIdNumber: (request) => call('revealIdNumber', request),
     blindIndex: (request) => call('blindIndex', request),
     storageKey: (request) => call('storageKey', request),

@@ -88,6 +88,9 @@ export async function enrollmentService(options: { readonly vault: EnrollmentVau
     sealApplicant: (request: { kioskId: string; person: PersonInput }): Promise<ShellResult<Person>> =>
       withRing(request.kioskId, (enrollment) => sealPersonWith(ringSealer(enrollment.dataKeys), request.person)),
 
+    sealPhone: (request: { kioskId: string; phone: string }): Promise<ShellResult<SealedValue>> =>
+      withRing(request.kioskId, (enrollment) => ringSealer(enrollment.dataKeys).seal('phone', request.phone)),
+
     revealIdNumber: (request: { kioskId: string; sealed: SealedValue }): Promise<ShellResult<Result<string, UnsealError>>> =>
       withRing(request.kioskId, (enrollment) => Promise.resolve(unsealWithRing(enrollment.dataKeys, 'idNumber', request.sealed))),
 

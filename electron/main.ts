@@ -112,6 +112,7 @@ async function start(): Promise<void> {
     return saved;
   });
   handle('sealApplicant', (request) => enrollments.sealApplicant(request));
+  handle('sealPhone', (request) => enrollments.sealPhone(request));
   handle('revealIdNumber', (request) => enrollments.revealIdNumber(request));
   handle('blindIndex', (request) => enrollments.blindIndex(request));
   handle('storageKey', (request) => enrollments.storageKey(request));

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type InlineConfig } from 'vite';
+import { build, type InlineConfig, type Plugin } from 'vite';
 
 export const APPS = ['kiosk', 'console', 'resident'] as const;
 export type App = (typeof APPS)[number];
@@ -31,12 +31,38 @@ export const CHUNK_BUDGET_KB: Readonly<Record<App, number>> = { kiosk: 1200, con
  */
 export const RESIDENT_PAGE_BUDGET_GZIP_KB = 100;
 
+/** The screen-message modules, by file, with the name of the table each exports. */
+const UI_MESSAGE_MODULES: Readonly<Record<string, string>> = {
+  [resolve(import.meta.dirname, '../renderer/i18n/zh-CN.ts')]: 'uiZhCN',
+  [resolve(import.meta.dirname, '../renderer/i18n/en.ts')]: 'uiEn',
+};
+
+/**
+ * The residents' page's build carries only its own screen messages (renderer/resident/messages.ts). The
+ * tables are read by importing them here, as the renderer's modules they are (not parsed as text).
+ */
+function residentMessagesOnly(): Plugin {
+  const fromRenderer = async <T>(file: string): Promise<T> => (await import(pathToFileURL(resolve(import.meta.dirname, '../renderer', file)).href)) as T;
+  return {
+    name: 'cunban-resident-messages',
+    enforce: 'pre',
+    async load(id) {
+      const table = UI_MESSAGE_MODULES[id.split('?')[0] ?? ''];
+      if (!table) return null;
+      const { isResidentUiKey } = await fromRenderer<{ isResidentUiKey: (key: string) => boolean }>('resident/messages.ts');
+      const messages = (await import(pathToFileURL(id.split('?')[0] ?? '').href)) as Record<string, Record<string, string>>;
+      const kept = Object.fromEntries(Object.entries(messages[table] ?? {}).filter(([key]) => isResidentUiKey(key)));
+      return `export const ${table} = ${JSON.stringify(kept)};`;
+    },
+  };
+}
+
 export function appConfig(app: App, outDir: string, options: { sourcemap?: boolean } = {}): InlineConfig {
   return {
     configFile: false,
     root: resolve(import.meta.dirname, '../renderer', app),
     base: './',
-    plugins: [react()],
+    plugins: app === 'resident' ? [residentMessagesOnly(), react()] : [react()],
     logLevel: 'warn',
     build: { outDir: join(outDir, app), emptyOutDir: true, sourcemap: options.sourcemap ?? true, chunkSizeWarningLimit: CHUNK_BUDGET_KB[app] },
   };

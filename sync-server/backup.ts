@@ -21,7 +21,7 @@ import { err, ok, type Result } from '../core/result.js';
 import { CUNBAN_VERSION } from '../core/version.js';
 import { numberReservations, reserveNumbersAfterRestore } from './kiosks.js';
 import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
-import { CONTROL_DBS, DB, villageDb } from './store/names.js';
+import { CONTROL_DBS, DB, hallDb, villageDb } from './store/names.js';
 import type { Store, StoreFailure } from './store/store.js';
 
 const PAGE = 500;
@@ -76,7 +76,8 @@ export async function villagesOf(store: Store): Promise<string[]> {
 
 /** The hub's databases: control, catalog and every village the division table names. */
 async function databasesOf(store: Store): Promise<string[]> {
-  return [...CONTROL_DBS, DB.catalog, ...(await villagesOf(store)).map(villageDb)];
+  const villages = await villagesOf(store);
+  return [...CONTROL_DBS, DB.catalog, ...villages.map(villageDb), ...villages.map(hallDb)];
 }
 
 /** Every leaf revision of one database, with its history, page by page. */

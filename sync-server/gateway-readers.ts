@@ -63,8 +63,9 @@ function legacyCountyDocument(doc: Doc): Doc | undefined {
  * The document as `reader` may see it, or undefined when it is held back from that reader. Deletions
  * pass: every version understands a deleted document.
  */
-export function presentTo(reader: Reader, database: 'village' | 'catalog', doc: Doc): Doc | undefined {
-  if (reader === 'current' || doc._deleted === true) return doc;
+export function presentTo(reader: Reader, database: 'village' | 'hall' | 'catalog', doc: Doc): Doc | undefined {
+  // A hall database came after the rule: only kiosks that follow it ask for one.
+  if (reader === 'current' || doc._deleted === true || database === 'hall') return doc;
   if (database === 'village') return legacyReadsCase(doc) ? doc : undefined;
   return legacyCountyDocument(doc);
 }

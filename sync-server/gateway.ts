@@ -24,7 +24,7 @@ import { failure } from './http/kit.js';
 import { throttle } from './http/throttle.js';
 import type { HubMetrics } from './observe/metrics.js';
 import { authenticateRequest, touchKiosk, type KioskDoc } from './kiosks.js';
-import { DB, villageOfDb } from './store/names.js';
+import { DB, villageOfDb, villageOfHallDb } from './store/names.js';
 import type { Store } from './store/store.js';
 
 export { longPollTimeout, pollLimits } from './gateway/changes.js';
@@ -96,7 +96,10 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
     if (villageOfDb(publicDb) === kiosk.village) {
       return { ok: true, scoped: { kiosk, publicDb, db: store.dbName(publicDb), access: 'write', database: 'village', reader } };
     }
-    return { ok: false, reply: failure(403, 'forbidden', 'This kiosk may sync only its own village and the catalog.') };
+    if (villageOfHallDb(publicDb) === kiosk.village) {
+      return { ok: true, scoped: { kiosk, publicDb, db: store.dbName(publicDb), access: 'write', database: 'hall', reader } };
+    }
+    return { ok: false, reply: failure(403, 'forbidden', 'This kiosk may sync only its own village, its hall and the catalog.') };
   }
 
   const ctx: GatewayContext = {
@@ -156,7 +159,15 @@ export function gatewayRoutes(options: GatewayOptions): Route[] {
       case method === 'PUT':
         return putDoc(s, context, rest);
       case method === 'DELETE':
-        return failure(403, 'forbidden', s.access === 'write' ? 'Cases are never deleted from the county hub.' : 'The catalog is read-only for kiosks.');
+        return failure(
+          403,
+          'forbidden',
+          s.access === 'read'
+            ? 'The catalog is read-only for kiosks.'
+            : s.database === 'hall'
+              ? 'Appointments are never deleted: a cancellation is recorded.'
+              : 'Cases are never deleted from the county hub.',
+        );
       default:
         return failure(405, 'method_not_allowed', `${method ?? ''} is not allowed here.`);
     }

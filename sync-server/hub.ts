@@ -9,6 +9,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { apiRoutes, ENROLL_ATTEMPTS } from './api.js';
 import { sweepStaleAttempts } from './attempts.js';
+import {
+  APPOINTMENT_ADDRESS_ATTEMPTS,
+  APPOINTMENT_CODE_ATTEMPTS,
+  BOOKING_ADDRESS_ATTEMPTS,
+  BOOKING_REQUESTS_PER_ADDRESS,
+  bookingRoutes,
+} from './resident/booking-routes.js';
 import { LOOKUP_ADDRESS_ATTEMPTS, LOOKUP_CASE_ATTEMPTS, LOOKUPS_PER_ADDRESS, residentLookupRoutes } from './resident/lookup-route.js';
 import { SIGN_IN_ATTEMPTS } from './review/sessions.js';
 import type { HubConfig } from './config.js';
@@ -133,7 +140,20 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     void queueIndex.current();
   }
   // Tries older than their window are evidence of nothing: removed now and every ten minutes, whatever their key.
-  const sweepAttempts = () => void sweepStaleAttempts(store, [SIGN_IN_ATTEMPTS, ENROLL_ATTEMPTS, LOOKUP_CASE_ATTEMPTS, LOOKUP_ADDRESS_ATTEMPTS], now());
+  const sweepAttempts = () =>
+    void sweepStaleAttempts(
+      store,
+      [
+        SIGN_IN_ATTEMPTS,
+        ENROLL_ATTEMPTS,
+        LOOKUP_CASE_ATTEMPTS,
+        LOOKUP_ADDRESS_ATTEMPTS,
+        BOOKING_ADDRESS_ATTEMPTS,
+        APPOINTMENT_CODE_ATTEMPTS,
+        APPOINTMENT_ADDRESS_ATTEMPTS,
+      ],
+      now(),
+    );
   if (migrated.ok) sweepAttempts();
   const attemptSweep = setInterval(sweepAttempts, 10 * 60_000);
   attemptSweep.unref();
@@ -173,6 +193,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     ...caseFileRoutes({ store, now }),
     ...updateRoutes({ updatesDir: config.updatesDir ?? join(config.dataDir, 'updates') }),
     ...residentLookupRoutes({ store, client, keyRing, throttle: throttle(LOOKUPS_PER_ADDRESS.points, LOOKUPS_PER_ADDRESS.seconds), now }),
+    ...bookingRoutes({ store, client, keyRing, throttle: throttle(BOOKING_REQUESTS_PER_ADDRESS.points, BOOKING_REQUESTS_PER_ADDRESS.seconds), now }),
     ...(['kiosk', 'console', 'resident'] as const).flatMap((app) =>
       appRoutes(app, { appsDir: config.appsDir ?? DEFAULT_APPS_DIR, ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}) }),
     ),

@@ -14,7 +14,7 @@
  * their next enrollment, and every earlier key stays readable. The blind-index master never rotates: the
  * index of every stored case would have to be rebuilt.
  */
-import { createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataKeyRingSchema, type DataKeyRing } from '../core/api/enrollment.js';
@@ -141,6 +141,22 @@ export function unsealOnHub(ring: DataKeyRing, field: 'idNumber' | 'phone', seal
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Seal a value on the hub for one village, as that village's kiosks seal (sealing.ts): with the village's
+ * current key, so its kiosks open it and the hub's audited reveal does too. For what residents type on
+ * the public page (a phone number for an appointment), which never rests in the clear.
+ */
+export function sealForVillage(ring: DataKeyRing, village: string, field: 'phone', plaintext: string): SealedValue {
+  const kid = villageKid(ring.current, village);
+  const key = keyFor(ring, kid);
+  if (!key) throw new Error(`the current data key ${ring.current} is missing from the key ring`);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(field));
+  const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  return { alg: 'A256GCM', kid, iv: iv.toString('base64url'), ct: ct.toString('base64url') };
 }
 
 interface KeyRingRecord {

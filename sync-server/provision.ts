@@ -3,6 +3,8 @@
  * with what should be and writes only the difference, so running it twice changes nothing the second
  * time. Works through the CouchDB API alone, so it provisions Apache CouchDB and the embedded store alike.
  */
+import { APPOINTMENT_ID_PREFIX } from '../core/appointment/appointment.js';
+import { HALL_SCHEDULE_ID } from '../core/appointment/schedule.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { Catalog } from '../core/catalog/schema.js';
 import type { WorkingCalendarData } from '../core/calendar.js';
@@ -14,15 +16,16 @@ import { FLEET_POLICY_ID } from '../core/fleet-policy.js';
 import { NOTICE_ID_PREFIX, NOTICE_SCHEMA_VERSION } from '../core/notice.js';
 import { err, ok, type Result } from '../core/result.js';
 import { MERGED_INTO } from './case-conflicts.js';
-import { CONTROL_DBS, DB, villageDb } from './store/names.js';
+import { CONTROL_DBS, DB, hallDb, villageDb } from './store/names.js';
 import { docPath, type Store, type StoreFailure } from './store/store.js';
 
 /**
  * Raised when provisioning changes shape; recorded in the meta database. 2: the files database.
  * 3: the queue database. 4: the queue's views dropped; merged conflict branches closed by tombstones.
  * 5: every notice carries its schema version; the catalog database holds the fleet policy.
+ * 6: a hall database per village (its hours for visits and its appointments).
  */
-export const STORE_SCHEMA_VERSION = 5;
+export const STORE_SCHEMA_VERSION = 6;
 
 export interface CountyData {
   readonly catalog: Catalog;
@@ -56,6 +59,18 @@ function villageValidator(village12: string): string {
   if (newDoc.kind !== 'cunban.case') { throw({ forbidden: 'Only case documents belong in a village database.' }); }
   if (newDoc._id !== newDoc.caseNumber) { throw({ forbidden: 'A case document id is its case number.' }); }
   if (newDoc.village !== '${village12}') { throw({ forbidden: 'This case belongs to another village.' }); }
+}`;
+}
+
+/** A hall database holds its village's schedule and appointments, never deleted (a cancellation is an event). */
+function hallValidator(village12: string): string {
+  return `function (newDoc) {
+  if (newDoc._id.indexOf('_design/') === 0) { return; }
+  if (newDoc._deleted) { throw({ forbidden: 'Appointments are never deleted: a cancellation is recorded.' }); }
+  if (newDoc.village !== '${village12}') { throw({ forbidden: 'This document belongs to another village.' }); }
+  if (newDoc._id === '${HALL_SCHEDULE_ID}' && newDoc.kind === 'cunban.hallSchedule') { return; }
+  if (newDoc._id.indexOf('${APPOINTMENT_ID_PREFIX}') === 0 && newDoc.kind === 'cunban.appointment' && newDoc._id === '${APPOINTMENT_ID_PREFIX}' + newDoc.code) { return; }
+  throw({ forbidden: 'A hall database holds its schedule and appointments only.' });
 }`;
 }
 
@@ -221,6 +236,10 @@ export async function initStore(store: Store, data?: CountyData): Promise<Result
       await p.database(db);
       await p.security(db);
       await p.document(db, { _id: '_design/cunban', validate_doc_update: villageValidator(village12) });
+      const hall = hallDb(village12);
+      await p.database(hall);
+      await p.security(hall);
+      await p.document(hall, { _id: '_design/cunban', validate_doc_update: hallValidator(village12) });
     });
     await p.document(DB.meta, { _id: 'store-schema', version: STORE_SCHEMA_VERSION });
     return ok({

@@ -4,6 +4,7 @@ export const SHELL_CHANNEL_NAMES = {
   loadEnrollment: 'cunban:enrollment:load',
   saveEnrollment: 'cunban:enrollment:save',
   sealApplicant: 'cunban:keys:seal-applicant',
+  sealPhone: 'cunban:keys:seal-phone',
   revealIdNumber: 'cunban:keys:reveal-id-number',
   blindIndex: 'cunban:keys:blind-index',
   storageKey: 'cunban:keys:storage-key',

@@ -77,6 +77,7 @@ export const SHELL_CHANNELS = {
   loadEnrollment: { argument: z.undefined() },
   saveEnrollment: { argument: z.strictObject({ kioskId: kioskIdSchema }) },
   sealApplicant: { argument: z.strictObject({ kioskId: kioskIdSchema, person: personInputSchema }) },
+  sealPhone: { argument: z.strictObject({ kioskId: kioskIdSchema, phone: z.string().max(32) }) },
   revealIdNumber: { argument: z.strictObject({ kioskId: kioskIdSchema, sealed: sealedValueSchema }) },
   blindIndex: { argument: z.strictObject({ kioskId: kioskIdSchema, idNumber: z.string().max(32) }) },
   storageKey: { argument: z.strictObject({ kioskId: kioskIdSchema }) },
@@ -112,6 +113,8 @@ export interface CunbanBridge {
     kioskId: string;
     person: { name: string; idNumber: string; phone?: string; address?: string };
   }) => Promise<ShellResult<Person>>;
+  /** Seal a phone number (an appointment's) with that enrollment's keys, in main. */
+  readonly sealPhone: (request: { kioskId: string; phone: string }) => Promise<ShellResult<z.infer<typeof sealedValueSchema>>>;
   /** Open a sealed ID number for a clerk who deliberately asks. */
   readonly revealIdNumber: (request: { kioskId: string; sealed: z.infer<typeof sealedValueSchema> }) => Promise<ShellResult<Result<string, UnsealError>>>;
   /** The blind index of a full ID number, to find a case by it. */

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import type { WorkingCalendar } from '../calendar.js';
+import { instantSchema } from '../case/events.js';
 import { villageCodeSchema } from '../divisions/code.js';
 import type { LocalDate } from '../local-date.js';
 
@@ -22,9 +23,12 @@ const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.
 const clockTime = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 export const hallScheduleSchema = z
-  .object({
+  .looseObject({
     kind: z.literal('cunban.hallSchedule'),
+    schemaVersion: z.literal(1),
     village: villageCodeSchema,
+    /** When the clerk set it (ISO instant): of two settings made apart, the later stands. */
+    setAt: instantSchema,
     /** When the hall takes visits on a working day, in order and not overlapping: 08:30–11:30, 14:00–17:00. */
     periods: z
       .array(z.object({ from: clockTimeSchema, to: clockTimeSchema }))
@@ -75,4 +79,13 @@ export type BookingChannel = 'online' | 'counter';
 /** How many visits of a slot a channel may book: its share, counted against its own bookings only. */
 export function shareOf(schedule: Pick<HallSchedule, 'visitsPerSlot' | 'counterVisits'>, channel: BookingChannel): number {
   return channel === 'counter' ? schedule.counterVisits : schedule.visitsPerSlot - schedule.counterVisits;
+}
+
+/** The id of a village's schedule in its hall database: one per hall. */
+export const HALL_SCHEDULE_ID = 'schedule';
+
+/** Of two settings of a hall's schedule, the one that stands: the later, and by content when set at the same instant. */
+export function laterSchedule<T extends Pick<HallSchedule, 'setAt'>>(a: T, b: T): T {
+  if (a.setAt !== b.setAt) return a.setAt > b.setAt ? a : b;
+  return JSON.stringify(a) >= JSON.stringify(b) ? a : b;
 }

@@ -22,5 +22,5 @@ export function lookupCodeFrom(random: Uint8Array): string {
   return code;
 }
 
-/** As printed and read aloud: two groups of four, `K7QX-2M9P`. */
-export const formatLookupCode = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
+/** As printed and read aloud (kept in a zod-free module for the residents' page). */
+export { formatLookupCode } from './lookup-code-format.js';

@@ -85,7 +85,7 @@ export interface HubFetchOptions {
   readonly authorization?: string;
   readonly report: (event: HubEvent) => void;
   readonly base?: Fetch;
-  /** Only documents under this path (the village database) are reported as held. */
+  /** Only documents under this path (the village database) are reported as held, and answered by `heardOfOnHub`. */
   readonly heldUnder?: string;
   readonly limits?: () => HubLimits;
   /** The content codings the hub takes on request bodies (`GET /api/compat`); none unless it says so. */
@@ -315,8 +315,9 @@ export function hubFetch(options: HubFetchOptions): HubFetch {
       return new Response(JSON.stringify(passed), { status: 201, headers: { 'content-type': 'application/json' } });
     }
 
+    // Only the village's cases are in the ledger: what it never heard of elsewhere (the hall's documents) is asked.
     const preRead = pushPreRead(path, init);
-    if (preRead && options.heardOfOnHub) {
+    if (preRead && options.heardOfOnHub && reportsHeld) {
       const heard = options.heardOfOnHub;
       const asked = preRead.keys.filter((id) => heard(id));
       if (asked.length < preRead.keys.length) return answerPreRead(url, init ?? {}, preRead, asked);

@@ -15,6 +15,7 @@ import { clerkAccounts, type ClerkAccounts } from './clerks.js';
 import { compatState$, type CompatState } from './compat-state.js';
 import { countyData$, type CountyData } from './county-data.js';
 import { attachFile, discardFiles, type FileError, type FileRef } from './files.js';
+import { hallStore, type HallStore } from './hall.js';
 import { kioskDatabaseName, openKioskDatabase } from './kiosk-database.js';
 import { pageKeys, type KioskKeys } from './kiosk-keys.js';
 import type { PersonInput, UnsealError } from './sealing.js';
@@ -32,6 +33,8 @@ export interface KioskData {
   readonly cases: CaseStore;
   readonly caseNumbers: CaseNumbers;
   readonly clerks: ClerkAccounts;
+  /** The hall's hours for visits and its appointments (hall.ts). */
+  readonly hall: HallStore;
   readonly sync: KioskSync;
   /** Catalog, calendar, divisions and notices as last pulled from the hub. */
   readonly county$: Observable<CountyData>;
@@ -118,6 +121,7 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
         caseNumber,
       ),
     clerks: clerkAccounts(db),
+    hall: hallStore(db, { village: enrollment.village, sealPhone: (phone) => keys.sealPhone(phone) }),
     sync,
     county$,
     compat$: compatState$(db, county$, options.appVersion),

@@ -11,6 +11,7 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { encryptedAtRest, newStorageKey, SealBroken, sealer, type Sealer } from './at-rest.js';
 import { caseConflictHandler, caseMigrations, caseSchema, type StoredCase } from './case-collection.js';
 import { fileMigrations, fileSchema, type StoredFile } from './files.js';
+import { hallConflictHandler, hallDocumentSchema, type StoredHallDocument } from './hall.js';
 import { dropUnsealedLeftovers, finishInterruptedRewrite, rewriteOwed, rewriteStoreFiles, type StoreFiles } from './store-rewrite.js';
 
 addRxPlugin(RxDBLocalDocumentsPlugin);
@@ -40,6 +41,8 @@ export interface KioskCollections {
   county: RxCollection<CountyDocument>;
   /** Materials files; never replicated, uploaded on their own route. */
   files: RxCollection<StoredFile>;
+  /** The hall's hours for visits and its appointments (hall.ts), synced with its hall database. */
+  hall: RxCollection<StoredHallDocument>;
 }
 
 export type KioskDatabase = RxDatabase<KioskCollections>;
@@ -145,6 +148,7 @@ async function openSealedDatabase(options: OpenOptions): Promise<KioskDatabase> 
     cases: { schema: caseSchema, migrationStrategies: caseMigrations, conflictHandler: caseConflictHandler },
     county: { schema: countyDocumentSchema },
     files: { schema: fileSchema, migrationStrategies: fileMigrations },
+    hall: { schema: hallDocumentSchema, conflictHandler: hallConflictHandler },
   });
   const box = sealer(options.storageKey);
   try {

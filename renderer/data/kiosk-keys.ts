@@ -8,10 +8,13 @@ import type { DataKeyRing } from '../../core/api/enrollment.js';
 import type { Person } from '../../core/case/events.js';
 import type { PersonInput, UnsealError } from '../../core/case/person-seal.js';
 import type { Result } from '../../core/result.js';
-import { blindIndex, importKeyRing, sealPerson, unseal } from './sealing.js';
+import type { SealedValue } from '../../core/case/sealed.js';
+import { blindIndex, importKeyRing, seal, sealPerson, unseal } from './sealing.js';
 
 export interface KioskKeys {
   sealApplicant(input: PersonInput): Promise<Person>;
+  /** Seal a phone number on its own (an appointment's). */
+  sealPhone(phone: string): Promise<SealedValue>;
   revealIdNumber(person: Person): Promise<Result<string, UnsealError>>;
   blindIndex(idNumber: string): Promise<string>;
 }
@@ -21,6 +24,7 @@ export async function pageKeys(ring: DataKeyRing): Promise<KioskKeys> {
   const keys = await importKeyRing(ring);
   return {
     sealApplicant: (input) => sealPerson(keys, input),
+    sealPhone: (phone) => seal(keys, 'phone', phone),
     revealIdNumber: (person) => unseal(keys, 'idNumber', person.idNumber),
     blindIndex: (idNumber) => blindIndex(keys, idNumber),
   };

@@ -18,6 +18,7 @@ import type { CompatInfo } from '../../core/compat.js';
 import type { StoredCase } from './case-collection.js';
 import { pullWouldReplaceRegistration } from './clash.js';
 import { countyDocumentFromHub } from './county-data.js';
+import { hallSyncUrlOf, type StoredHallDocument } from './hall.js';
 import { uploadPendingFiles } from './files.js';
 import { DEFAULT_HUB_LIMITS, hubFetch, type HubEvent, type HubLimits } from './hub-fetch.js';
 import type { CountyDocument, KioskDatabase } from './kiosk-database.js';
@@ -212,6 +213,25 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
   });
   replications.push(cases as never, county as never);
 
+  /** The hall's schedule and appointments, once the hub says it keeps them (hubs before appointments do not). */
+  function startHallSync(): void {
+    if (stopped) return;
+    const url = hallSyncUrlOf(enrollment.villageSyncUrl);
+    const hall = replicateCouchDB<StoredHallDocument>({
+      replicationIdentifier: `hall-${url}`,
+      collection: db.hall,
+      url,
+      fetch,
+      live: true,
+      retryTime,
+      waitForLeadership: false,
+      pull: { batchSize: 200 },
+      // Nothing of a hall is deleted on the hub: a cancellation is an event.
+      push: { batchSize: 100, modifier: (doc) => (doc._deleted ? null : doc) },
+    });
+    replications.push(hall as never);
+  }
+
   const forget = (ids: readonly string[]) => forgetHubCopies(db, cases as never, ids, now());
   const proof = reconciler({
     db,
@@ -263,6 +283,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
       const info = (await response.json()) as Partial<CompatInfo>;
       if (info.limits) limits = info.limits;
       if (Array.isArray(info.requestEncodings)) requestEncodings = info.requestEncodings;
+      if (info.reads && 'cunban.appointment' in info.reads) startHallSync();
     })
     .catch(() => undefined);
 

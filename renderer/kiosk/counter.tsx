@@ -11,6 +11,7 @@ import { NO_COUNTY_DATA } from '../data/county-data.js';
 import type { KioskData } from '../data/kiosk-data.js';
 import { useObservable } from '../ui/hooks.js';
 import { useI18n } from '../ui/i18n.js';
+import { Appointments } from './appointments.js';
 import { CaseDetail } from './case-detail.js';
 import { CaseList } from './case-list.js';
 import { NewClerkForm } from './new-clerk-form.js';
@@ -32,6 +33,7 @@ const SHORTCUTS: Readonly<Record<string, Screen>> = {
   Digit1: { name: 'home' },
   KeyN: { name: 'newCase' },
   KeyF: { name: 'cases' },
+  KeyA: { name: 'appointments' },
 };
 
 export function Counter(props: {
@@ -129,6 +131,7 @@ export function Counter(props: {
         {nav({ name: 'home' }, t('nav.home'), '1')}
         {nav({ name: 'newCase' }, t('nav.newCase'), 'n')}
         {nav({ name: 'cases' }, t('nav.cases'), 'f')}
+        {nav({ name: 'appointments' }, t('nav.appointments'), 'a')}
         {nav({ name: 'clerks' }, t('nav.clerks'))}
       </nav>
       <main className="counter-main">
@@ -138,8 +141,24 @@ export function Counter(props: {
             draft={draft}
             onDraft={setDraft}
             onRegistered={(caseNumber) => {
+              // The visit booked for it came: recorded with the case it began (offline too).
+              if (draft.appointmentCode) void data.hall.record(draft.appointmentCode, 'attended', clerk.name, caseNumber);
               setDraft(emptyDraft);
               go({ name: 'receipt', caseNumber });
+            }}
+          />
+        ) : null}
+        {screen.name === 'appointments' ? (
+          <Appointments
+            draftInProgress={draft !== emptyDraft}
+            onBeginCase={(appointment) => {
+              setDraft({
+                ...emptyDraft,
+                itemCode: appointment.itemCode,
+                applicant: { ...emptyDraft.applicant, name: appointment.name },
+                appointmentCode: appointment.code,
+              });
+              go({ name: 'newCase' });
             }}
           />
         ) : null}

@@ -24,6 +24,7 @@ async function unwrap<T>(answer: Promise<ShellResult<T>>): Promise<T> {
 export function mainKeys(bridge: CunbanBridge, kioskId: string): KioskKeys {
   return {
     sealApplicant: (person) => unwrap(bridge.sealApplicant({ kioskId, person: { ...person } })),
+    sealPhone: (phone) => unwrap(bridge.sealPhone({ kioskId, phone })),
     revealIdNumber: (person) => unwrap(bridge.revealIdNumber({ kioskId, sealed: person.idNumber })),
     blindIndex: (idNumber) => unwrap(bridge.blindIndex({ kioskId, idNumber })),
   };

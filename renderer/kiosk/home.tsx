@@ -3,7 +3,9 @@
  * A notice carrying a full ID number fails core/'s notice check and is never shown (village-affairs
  * disclosure must not publish one).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { holdsPlace } from '../../core/appointment/appointment.js';
+import { isHallDocumentId } from '../data/hall.js';
 import { noticesFor } from '../../core/notice.js';
 import { fromStoredCase } from '../data/case-collection.js';
 import type { StorageHealth } from '../data/storage-health.js';
@@ -24,6 +26,8 @@ export function Home() {
   }, [data]);
   const notices = noticesFor(county.notices, data.enrollment.village, today);
   const sync = useObservable(data.sync.state$, data.sync.state());
+  const appointments$ = useMemo(() => data.hall.appointmentsOn$(today), [data, today]);
+  const appointments = useObservable(appointments$, undefined);
 
   return (
     <section className="home" data-catalog-version={county.catalog?.version}>
@@ -43,7 +47,7 @@ export function Home() {
                     type="button"
                     className="link"
                     onClick={() => {
-                      go({ name: 'case', caseNumber: refused.id });
+                      go(isHallDocumentId(refused.id) ? { name: 'appointments' } : { name: 'case', caseNumber: refused.id });
                     }}
                   >
                     {refused.id}
@@ -82,6 +86,20 @@ export function Home() {
               </li>
             );
           })}
+          <li>
+            <button
+              type="button"
+              className="tile tile-appointments"
+              onClick={() => {
+                go({ name: 'appointments' });
+              }}
+            >
+              <span className="tile-count" data-view="appointments">
+                {appointments?.filter(holdsPlace).length ?? '…'}
+              </span>
+              <span className="tile-label">{t('view.appointments')}</span>
+            </button>
+          </li>
         </ul>
       )}
       <section className="notices" aria-labelledby="notices-title">

@@ -30,6 +30,8 @@ export interface IntakeDraft {
   readonly scans: Readonly<Record<string, readonly AttachedScan[]>>;
   readonly outcome?: IntakeOutcome;
   readonly note: string;
+  /** The appointment this intake began from: recorded as attended, with the case, once registered. */
+  readonly appointmentCode?: string;
 }
 
 const emptyPerson: PersonDraft = { name: '', idNumber: '', phone: '', address: '' };

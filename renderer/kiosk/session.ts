@@ -15,7 +15,8 @@ export type Screen =
   | { readonly name: 'case'; readonly caseNumber: string }
   /** `replaces`: a case number that turned out to be another application's (a clash); this receipt takes its place. */
   | { readonly name: 'receipt'; readonly caseNumber: string; readonly replaces?: string }
-  | { readonly name: 'clerks' };
+  | { readonly name: 'clerks' }
+  | { readonly name: 'appointments' };
 
 /** A case status, or the two views the home screen counts that are not statuses. */
 export type CaseFilterStatus = CaseDocument['summary']['status'] | 'decided' | 'overdue' | 'today';

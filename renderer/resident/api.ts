@@ -1,44 +1,77 @@
 /**
- * The residents' page's client for the hub that served it: one lookup, the answer in the body (never the
- * URL). Answers are `{ok, value} | {ok: false, error}`: the hub's code, or `offline` when the phone could
- * not reach it. Relative to the page, so it works wherever the hub is mounted behind a proxy.
+ * The residents' page's client for the hub that served it: the case lookup and booking a visit, answers
+ * in the body (never the URL). Answers are `{ok, value} | {ok: false, error}`: the hub's code, `unavailable`
+ * for anything else it said, or `offline` when the phone could not reach it. Relative to the page, so it
+ * works wherever the hub is mounted behind a proxy.
  */
+import type { BookingRequest, BookingView, CancelRequest, HallDirectory, HallView } from '../../core/resident/booking.js';
 import type { ResidentCaseView } from '../../core/resident/lookup.js';
 import { err, ok, type Result } from '../../core/result.js';
 
-export interface LookupError {
-  /** `lookup.notFound`, `lookup.caseNumber`, `lookup.answer`, `lookup.tooManyTries`, `lookup.caseLocked`, `unavailable`, `offline`. */
+export interface ResidentError {
+  /**
+   * The hub's code: `lookup.*` for the case lookup; `booking.*`, `appointment.*` and `hall.unknown` for
+   * bookings; otherwise `unavailable` (the store, the key ring, a malformed request), or `offline`.
+   */
   readonly code: string;
   /** From `Retry-After`, for the limits. */
   readonly retryAfterSeconds?: number;
 }
 
+/** The case lookup's errors: `lookup.notFound`, `lookup.caseNumber`, `lookup.answer`, `lookup.tooManyTries`, `lookup.caseLocked`, `unavailable`, `offline`. */
+export type LookupError = ResidentError;
+
 export interface ResidentApi {
   lookup(caseNumber: string, answer: string): Promise<Result<ResidentCaseView, LookupError>>;
+  /** The county's towns and villages, to choose a hall from. */
+  halls(): Promise<Result<HallDirectory, ResidentError>>;
+  /** One hall's service items and, for the days ahead, each slot's places left online. */
+  hall(village: string): Promise<Result<HallView, ResidentError>>;
+  book(request: BookingRequest): Promise<Result<BookingView, ResidentError>>;
+  /** A booking by its code and the phone it was made with. */
+  openBooking(request: CancelRequest): Promise<Result<BookingView, ResidentError>>;
+  cancelBooking(request: CancelRequest): Promise<Result<BookingView, ResidentError>>;
 }
 
+const LOOKUP_CODES = ['lookup.'];
+const BOOKING_CODES = ['booking.', 'appointment.', 'hall.'];
+
 export function residentApi(pageUrl: string): ResidentApi {
-  const endpoint = new URL('../api/resident/lookup', pageUrl).toString();
-  return {
-    async lookup(caseNumber, answer) {
-      let response: Response;
+  const address = (path: string) => new URL(`../api/resident/${path}`, pageUrl).toString();
+
+  /** One call; an error code the page knows by one of `prefixes`, else `unavailable`. */
+  async function call<T>(path: string, body: unknown, prefixes: readonly string[]): Promise<Result<T, ResidentError>> {
+    let response: Response;
+    try {
+      response = await fetch(
+        address(path),
+        body === undefined
+          ? { cache: 'no-store' }
+          : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), cache: 'no-store' },
+      );
+    } catch {
+      return err({ code: 'offline' });
+    }
+    if (response.ok) {
       try {
-        response = await fetch(endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ caseNumber, answer }),
-          cache: 'no-store',
-        });
+        return ok((await response.json()) as T);
       } catch {
+        // A cut answer (the signal dropped mid-way) is the connection's fault, not the hub's.
         return err({ code: 'offline' });
       }
-      if (response.ok) return ok((await response.json()) as ResidentCaseView);
-      const body = (await response.json().catch(() => ({}))) as { error?: string };
-      const retryAfter = Number(response.headers.get('retry-after'));
-      return err({
-        code: body.error?.startsWith('lookup.') ? body.error : 'unavailable',
-        ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
-      });
-    },
+    }
+    const answer = (await response.json().catch(() => ({}))) as { error?: unknown };
+    const code = typeof answer.error === 'string' && prefixes.some((prefix) => (answer.error as string).startsWith(prefix)) ? answer.error : 'unavailable';
+    const retryAfter = Number(response.headers.get('retry-after'));
+    return err({ code, ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) });
+  }
+
+  return {
+    lookup: (caseNumber, answer) => call('lookup', { caseNumber, answer }, LOOKUP_CODES),
+    halls: () => call('halls', undefined, BOOKING_CODES),
+    hall: (village) => call(`halls/${encodeURIComponent(village)}`, undefined, BOOKING_CODES),
+    book: (request) => call('appointments', request, BOOKING_CODES),
+    openBooking: (request) => call('appointments/open', request, BOOKING_CODES),
+    cancelBooking: (request) => call('appointments/cancel', request, BOOKING_CODES),
   };
 }

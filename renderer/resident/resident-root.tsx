@@ -1,12 +1,17 @@
 /**
  * The residents' page (/r/ on the hub): public, no account, phone-first, Chinese unless chosen otherwise,
- * with large print a tap away. A receipt's QR code opens it as `/r/#<case number>`: the number rides in
- * the fragment, which the browser never sends, so it stays out of every server and proxy log.
+ * with large print a tap away. Three things to do, one at a time: follow a case, book a visit to the
+ * village hall, see or cancel a booking. A receipt's QR code opens it as `/r/#<case number>`, on "follow":
+ * the number rides in the fragment, which the browser never sends, so it stays out of every server and
+ * proxy log.
  */
+import { useState, type ReactNode } from 'react';
 import { DisplayProvider, ElderModeButton, LanguageButton } from '../ui/display.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ResidentApi } from './api.js';
+import { BookVisit } from './book-visit.js';
 import { FollowCase } from './follow-case.js';
+import { MyBooking } from './my-booking.js';
 
 export interface ResidentRootProps {
   readonly api: ResidentApi;
@@ -23,8 +28,23 @@ export function ResidentRoot(props: ResidentRootProps) {
   );
 }
 
+const SECTIONS = ['follow', 'book', 'mine'] as const;
+type Section = (typeof SECTIONS)[number];
+
 function ResidentPage({ api, caseNumber }: { readonly api: ResidentApi; readonly caseNumber: string }) {
   const { t } = useI18n();
+  const [shown, setShown] = useState<Section>('follow');
+  // A section opened once stays mounted (hidden when another is shown), so switching back loses nothing typed.
+  const [opened, setOpened] = useState<ReadonlySet<Section>>(() => new Set(['follow']));
+  const show = (section: Section) => {
+    setShown(section);
+    setOpened((before) => new Set([...before, section]));
+  };
+  const panels: Record<Section, () => ReactNode> = {
+    follow: () => <FollowCase api={api} caseNumber={caseNumber} />,
+    book: () => <BookVisit api={api} />,
+    mine: () => <MyBooking api={api} />,
+  };
   return (
     <div className="resident-page">
       <header className="resident-header">
@@ -36,7 +56,25 @@ function ResidentPage({ api, caseNumber }: { readonly api: ResidentApi; readonly
       </header>
       <main>
         <p className="intro">{t('resident.intro')}</p>
-        <FollowCase api={api} caseNumber={caseNumber} />
+        <nav className="resident-sections" aria-label={t('resident.book.nav')}>
+          {SECTIONS.map((section) => (
+            <button
+              key={section}
+              type="button"
+              aria-current={section === shown ? 'true' : undefined}
+              onClick={() => {
+                show(section);
+              }}
+            >
+              {t(`resident.book.tab.${section}`)}
+            </button>
+          ))}
+        </nav>
+        {SECTIONS.filter((section) => opened.has(section)).map((section) => (
+          <div key={section} hidden={section !== shown}>
+            {panels[section]()}
+          </div>
+        ))}
       </main>
       <footer className="resident-footer">{t('resident.privacy')}</footer>
     </div>

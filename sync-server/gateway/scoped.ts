@@ -15,7 +15,7 @@ export interface Scoped {
   readonly publicDb: string;
   readonly db: string;
   readonly access: Access;
-  readonly database: 'village' | 'catalog';
+  readonly database: 'village' | 'hall' | 'catalog';
   /** Which documents the kiosk is served, by the compatibility rule it follows (gateway-readers.ts). */
   readonly reader: Reader;
 }

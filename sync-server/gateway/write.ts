@@ -4,7 +4,8 @@
  * quarantine with their reason, and an answer per document in CouchDB's shape.
  */
 import { mergeCaseConflicts } from '../case-conflicts.js';
-import { refuseCaseWrite } from '../case-writes.js';
+import { refuseCaseWrite, type WriteRefusal } from '../case-writes.js';
+import { refuseHallWrite } from '../hall-writes.js';
 import { carryOver, refuseWriteFrom } from '../gateway-readers.js';
 import type { HttpReply } from '../http/kit.js';
 import { auditWrite, quarantine, type QuarantineEntry } from '../records.js';
@@ -13,6 +14,16 @@ import { fromStore, type Scoped } from './scoped.js';
 
 export type WriteOutcome = { ok: true; results: unknown[] } | { ok: false; reply: HttpReply };
 export type WriteCases = (s: Scoped, docs: readonly unknown[], newEdits: boolean) => Promise<WriteOutcome>;
+
+/** Why a document may not be written to the scoped database, or undefined. */
+function refuseWrite(s: Scoped, doc: unknown, before: Record<string, unknown> | undefined, newEdits: boolean): WriteRefusal | undefined {
+  if (s.database === 'hall') {
+    // A replicator's revision could open a second branch of an appointment: hall documents take edits only.
+    return newEdits ? refuseHallWrite(doc, s.kiosk, before) : { reason: 'A hall database takes edits only (new_edits=false is not accepted).' };
+  }
+  const legacy = refuseWriteFrom(s.reader, before);
+  return legacy === undefined ? refuseCaseWrite(doc, s.kiosk, before as Parameters<typeof refuseCaseWrite>[2], newEdits) : { reason: legacy };
+}
 
 export function writeCases(ctx: GatewayContext): WriteCases {
   const { store, now, log } = ctx;
@@ -38,8 +49,7 @@ export function writeCases(ctx: GatewayContext): WriteCases {
     docs.forEach((doc, index) => {
       const id = idOf(doc);
       const before = id === undefined ? undefined : stored.get(id);
-      const legacy = refuseWriteFrom(s.reader, before);
-      const refused = legacy === undefined ? refuseCaseWrite(doc, s.kiosk, before, newEdits) : { reason: legacy };
+      const refused = refuseWrite(s, doc, before, newEdits);
       if (refused) refusals.set(index, { docId: id ?? '', ...refused, doc });
       // A replicator's revision (new_edits=false) is stored exactly as sent; an edit keeps what its writer did not know.
       else accepted.push((newEdits ? carryOver(s.reader, doc as Record<string, unknown>, before) : doc) as { _id: string });
@@ -68,14 +78,14 @@ export function writeCases(ctx: GatewayContext): WriteCases {
     const committed = newEdits ? written.filter((row) => row.ok).map((row) => row.id) : accepted.map((doc) => doc._id).filter((id) => !failed.has(id));
     if (committed.length > 0) {
       // A replicator's write (new_edits=false) may have opened a second branch beside a decision: merge now.
-      if (!newEdits) {
+      if (!newEdits && s.database === 'village') {
         const merged = await mergeCaseConflicts(store, s.kiosk.village, committed);
         if (!merged.ok) log(`merging conflicts in village ${s.kiosk.village} failed (the sweep retries): ${merged.error.reason}`);
       }
       const a = await auditWrite(store, s.kiosk, s.publicDb, committed, at);
       if (!a.ok) log(`audit write failed for ${s.kiosk.kioskId}: ${a.error.reason}`);
       ctx.touch(s.kiosk, 'lastPushAt');
-      ctx.onVillageWritten?.(s.kiosk.village);
+      if (s.database === 'village') ctx.onVillageWritten?.(s.kiosk.village);
     }
     // CouchDB's per-document shape; hubs since 0.2.0 add what kind of refusal it is, which other clients ignore.
     const refusalOf = (entry: QuarantineEntry) => ({

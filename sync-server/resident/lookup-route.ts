@@ -31,6 +31,7 @@ import { attemptKeyHasher, keyRingUnavailable, type HeldKeyRing } from '../keyri
 import { readCountyData } from '../provision.js';
 import { villageDb } from '../store/names.js';
 import type { Store } from '../store/store.js';
+import { limited, MISS_FLOOR_MS, NO_STORE, noStore, refuseNonJson, sleep, unavailable } from './public-kit.js';
 
 /** Wrong answers for one case, on any hub process: five a day. */
 export const LOOKUP_CASE_ATTEMPTS = { kind: 'lookup-case', max: 5, windowMs: 24 * 60 * 60 * 1000 } as const;
@@ -50,21 +51,8 @@ export interface ResidentLookupOptions {
   readonly now: () => Date;
 }
 
-const NO_STORE = { 'cache-control': 'no-store, private' };
-
-/** The least time a miss takes: reading a large case must not tell a guesser which numbers exist. */
-export const MISS_FLOOR_MS = 60;
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, Math.max(0, ms)));
-
 /** The one answer for every miss: no such case, no phone on record, a wrong answer. */
 const notFound = () => failure(404, 'lookup.notFound', 'No case matches this number and answer.', NO_STORE);
-const limited = (code: 'lookup.tooManyTries' | 'lookup.caseLocked', retryAfterSeconds: number): HttpReply =>
-  failure(429, code, 'Too many wrong answers: try again later, or ask at the village service hall.', {
-    ...NO_STORE,
-    'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-  });
-
-const unavailable = () => failure(503, 'store_unavailable', 'The county hub cannot read cases just now: try again shortly.', NO_STORE);
 
 const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -105,10 +93,8 @@ export function residentLookupRoutes(options: ResidentLookupOptions): Route[] {
       pattern: /^\/api\/resident\/lookup$/,
       async handle(context) {
         const started = Date.now();
-        // JSON only: a form another site's page posts (text/plain, no preflight) is not a lookup.
-        if (!/^application\/json\b/i.test(context.req.headers['content-type'] ?? '')) {
-          return failure(415, 'unsupported_media_type', 'Send the lookup as application/json.', NO_STORE);
-        }
+        const nonJson = refuseNonJson(context, 'lookup');
+        if (nonJson) return nonJson;
         const body = await context.json(2 * 1024);
         if (!body.ok) return body.error;
         const request = residentLookupRequestSchema.safeParse(body.value);
@@ -120,7 +106,7 @@ export function residentLookupRoutes(options: ResidentLookupOptions): Route[] {
         if (!answer) return failure(400, 'lookup.answer', 'Type the last four digits of the phone, or the receipt’s lookup code.', NO_STORE);
 
         const ring = await options.keyRing();
-        if (!ring.ok) return keyRingUnavailable();
+        if (!ring.ok) return noStore(keyRingUnavailable());
         const hash = attemptKeyHasher(ring.value);
         const addressKey = hash(LOOKUP_ADDRESS_ATTEMPTS.kind, options.client.address(context.req));
         const braked = await options.throttle.take(addressKey);

@@ -26,3 +26,15 @@ const VILLAGE_DB = /^village_(\d{12})$/;
 export function villageOfDb(logical: string): string | undefined {
   return VILLAGE_DB.exec(logical)?.[1];
 }
+
+/**
+ * A village hall's own database (`hall_<12-digit code>`): its hours for visits and its appointments. Apart
+ * from the cases so that a kiosk from before appointments, which pulls every document of its village
+ * database as a case, never sees one, and so the public page's writes never touch a case database.
+ */
+export const hallDb = (village12: string) => `hall_${village12}`;
+
+const HALL_DB = /^hall_(\d{12})$/;
+export function villageOfHallDb(logical: string): string | undefined {
+  return HALL_DB.exec(logical)?.[1];
+}

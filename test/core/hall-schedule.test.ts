@@ -6,6 +6,8 @@ import { demoCalendar } from '../../core/seed/demo-county.js';
 
 const schedule: HallSchedule = {
   kind: 'cunban.hallSchedule',
+  schemaVersion: 1,
+  setAt: '2026-11-20T00:00:00.000Z',
   village: '422822100202',
   periods: [
     { from: '08:30', to: '11:30' },

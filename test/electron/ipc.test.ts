@@ -106,6 +106,7 @@ describe('window.cunban (the preload bridge)', () => {
         'saveDiagnosticBundle',
         'saveEnrollment',
         'sealApplicant',
+        'sealPhone',
         'setTechnicianPin',
         'storageKey',
       ].sort(),

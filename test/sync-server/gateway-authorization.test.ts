@@ -70,7 +70,7 @@ describe('kiosk A on village B’s database', () => {
         method,
         path,
         status: 403,
-        body: { error: 'forbidden', reason: 'This kiosk may sync only its own village and the catalog.' },
+        body: { error: 'forbidden', reason: 'This kiosk may sync only its own village, its hall and the catalog.' },
       });
     }
     expect(await snapshotOfB()).toEqual(before);

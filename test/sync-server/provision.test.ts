@@ -17,7 +17,7 @@ afterAll(async () => {
 describe('init', () => {
   it('is idempotent: a second run with the same data changes nothing', async () => {
     const again = await initStore(t.hub.store, testCountyData());
-    expect(again).toEqual({ ok: true, value: { storeSchemaVersion: 5, villages: 4, created: [], updated: [] } });
+    expect(again).toEqual({ ok: true, value: { storeSchemaVersion: 6, villages: 4, created: [], updated: [] } });
   });
 
   it('adds the villages of a new division edition and nothing else', async () => {
@@ -30,7 +30,7 @@ describe('init', () => {
       divisions: { ...data.divisions, edition: 'NBS-2024', towns: [{ ...town, villages: [...town.villages, extra] }, ...data.divisions.towns.slice(1)] },
     };
     const report = await initStore(t.hub.store, grown);
-    expect(report.ok && report.value.created).toEqual(['village_422822100001']);
+    expect(report.ok && report.value.created).toEqual(['village_422822100001', 'hall_422822100001']);
     expect(report.ok && report.value.updated).toEqual(['catalog/divisions', 'village_422822100001/_security', 'village_422822100001/_design/cunban']);
   });
 

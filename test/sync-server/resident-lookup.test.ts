@@ -11,7 +11,8 @@ import { addDays, localDateOf, type LocalDate } from '../../core/local-date.js';
 import type { ResidentCaseView } from '../../core/resident/lookup.js';
 import { attemptLedger } from '../../sync-server/attempts.js';
 import { attemptKeyHasher, loadKeyRing } from '../../sync-server/keyring.js';
-import { LOOKUP_CASE_ATTEMPTS, LOOKUPS_PER_ADDRESS, MISS_FLOOR_MS } from '../../sync-server/resident/lookup-route.js';
+import { LOOKUP_CASE_ATTEMPTS, LOOKUPS_PER_ADDRESS } from '../../sync-server/resident/lookup-route.js';
+import { MISS_FLOOR_MS } from '../../sync-server/resident/public-kit.js';
 import { startTestHub, storeForwardedCase, VILLAGE_A, type EnrolledKiosk, type TestHub } from './hub-harness.js';
 
 let hub: TestHub;

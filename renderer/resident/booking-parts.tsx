@@ -1,0 +1,65 @@
+/**
+ * What "book a visit" and "my booking" share: a booking as the resident reads it (the code large, to keep
+ * for cancelling), days in plain words, and every refusal of the hub as a sentence in the resident's language.
+ */
+import { formatLookupCode } from '../../core/case/lookup-code-format.js';
+import type { Locale } from '../../core/i18n/translate.js';
+import type { BookingView } from '../../core/resident/booking.js';
+import { isUiKey } from '../i18n/ui.js';
+import { formatDate } from '../ui/format.js';
+import { useI18n, type I18n } from '../ui/i18n.js';
+import type { ResidentError } from './api.js';
+
+/** A day as a resident reads it: `11月27日 星期五`, `Fri 27 Nov`, or with the year for a booking kept. */
+export function dayText(t: I18n['t'], locale: Locale, date: string, withYear = false): string {
+  const full = formatDate(locale, date);
+  const shown = withYear ? full : full.replace(/^\d{4}年/, '').replace(/ \d{4}$/, '');
+  // The weekday's name from the phone's own locale data: a date at midnight UTC is that day in UTC.
+  const weekday = new Intl.DateTimeFormat(locale, { weekday: locale === 'zh-CN' ? 'long' : 'short', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+  return t('resident.book.dayLabel', { date: shown, weekday });
+}
+
+/** How long to wait, from a `Retry-After`: minutes, or hours past an hour and a half. */
+export function waitText(t: I18n['t'], seconds = 60): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return minutes <= 90 ? t('resident.book.minutes', { n: minutes }) : t('resident.book.hours', { n: Math.ceil(minutes / 60) });
+}
+
+/** The page's own checks, before anything is sent, beside the hub's codes. */
+export type LocalCheck = 'nameMissing' | 'itemMissing' | 'slotMissing';
+
+/**
+ * A refusal as a sentence: `booking.full`, `appointment.notFound`, `hall.unknown`, a local check, by the
+ * last part of its code (`resident.book.error.full`); anything else the hub said, as "cannot answer now".
+ */
+export function bookingErrorText(t: I18n['t'], error: ResidentError): string {
+  const key = error.code === 'offline' ? 'resident.lookup.offline' : `resident.book.error.${error.code.slice(error.code.indexOf('.') + 1)}`;
+  return t(isUiKey(key) ? key : 'resident.book.error.unavailable', { wait: waitText(t, error.retryAfterSeconds) });
+}
+
+/** One booking: its state, the code to keep, and when, where and what. The name masked, never the phone. */
+export function BookingCard({ view, town }: { readonly view: BookingView; readonly town?: string | undefined }) {
+  const { t, pick, locale } = useI18n();
+  return (
+    <article className="booking-card" data-status={view.status}>
+      <p className={`status-line booking-${view.status}`} data-testid="booking-status">
+        {t(`resident.book.status.${view.status}`)}
+      </p>
+      <p className="booking-code-label">{t('resident.book.code')}</p>
+      <p className="booking-code" data-testid="booking-code">
+        {formatLookupCode(view.code)}
+      </p>
+      {view.status === 'booked' ? <p className="keep-code">{t('resident.book.keepCode')}</p> : null}
+      <dl>
+        <dt>{t('resident.book.when')}</dt>
+        <dd>{t('resident.book.whenValue', { date: dayText(t, locale, view.date, true), start: view.start, end: view.end })}</dd>
+        <dt>{t('resident.book.where')}</dt>
+        <dd>{town ? t('resident.case.hall', { town, village: view.village }) : t('resident.book.hallOf', { village: view.village })}</dd>
+        <dt>{t('resident.book.item')}</dt>
+        <dd>{pick(view.item)}</dd>
+        <dt>{t('resident.book.who')}</dt>
+        <dd data-testid="booking-name">{view.nameMasked}</dd>
+      </dl>
+    </article>
+  );
+}

@@ -1,0 +1,31 @@
+/**
+ * What every route of the residents' page shares: public and unauthenticated, so answers are never cached,
+ * bodies are JSON only (another site's page cannot post a form, text/plain needing no preflight, from its
+ * visitors' browsers), and a miss takes a fixed least time so its timing tells nothing.
+ */
+import { failure, type HttpReply, type RouteContext } from '../http/kit.js';
+
+export const NO_STORE = { 'cache-control': 'no-store, private' };
+
+/** The least time a miss takes: reading a large document must not tell a guesser which ones exist. */
+export const MISS_FLOOR_MS = 60;
+
+export const sleep = (ms: number) => new Promise((done) => setTimeout(done, Math.max(0, ms)));
+
+/** A 415 unless the request's body is JSON. */
+export function refuseNonJson(context: RouteContext, what: string): HttpReply | undefined {
+  if (/^application\/json\b/i.test(context.req.headers['content-type'] ?? '')) return undefined;
+  return failure(415, 'unsupported_media_type', `Send the ${what} as application/json.`, NO_STORE);
+}
+
+/** A 429 with when to come back. */
+export const limited = (
+  code: string,
+  retryAfterSeconds: number,
+  reason = 'Too many wrong answers: try again later, or ask at the village service hall.',
+): HttpReply => failure(429, code, reason, { ...NO_STORE, 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+
+/** `reply`, never cached (for answers made elsewhere, such as the key ring's 503). */
+export const noStore = (reply: HttpReply): HttpReply => ({ ...reply, headers: { ...reply.headers, ...NO_STORE } });
+
+export const unavailable = () => failure(503, 'store_unavailable', 'The county hub cannot answer just now: try again shortly.', NO_STORE);
