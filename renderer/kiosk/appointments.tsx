@@ -43,6 +43,8 @@ export function Appointments(props: {
   const [day, setDay] = useState<LocalDate>(today);
   const schedule$ = useMemo(() => data.hall.schedule$(), [data]);
   const schedule = useObservable(schedule$, undefined);
+  // Open while the hours are not set; then as the clerk leaves it (saving must not fold away its own answer).
+  const [settingsOpen, setSettingsOpen] = useState<boolean>();
   return (
     <section className="appointments">
       <h1>{t('appointments.title')}</h1>
@@ -63,7 +65,13 @@ export function Appointments(props: {
       </label>
       <DayList day={day} onBeginCase={props.onBeginCase} draftInProgress={props.draftInProgress} />
       {schedule ? <CounterBookingForm days={days} schedule={schedule} /> : <Alert tone="info">{t('appointments.noSchedule')}</Alert>}
-      <details className="schedule-settings" open={!schedule}>
+      <details
+        className="schedule-settings"
+        open={settingsOpen ?? !schedule}
+        onToggle={(event) => {
+          setSettingsOpen(event.currentTarget.open);
+        }}
+      >
         <summary>{t('appointments.settings')}</summary>
         <ScheduleForm schedule={schedule} />
       </details>

@@ -15,7 +15,7 @@ import { findPlaintextIdNumbers } from '../../core/case/sealed.js';
 import { appendCaseEventOnHub } from '../../sync-server/case-events.js';
 import { startHub, type Hub } from '../../sync-server/hub.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
-import { villageDb } from '../../sync-server/store/names.js';
+import { hallDb, villageDb } from '../../sync-server/store/names.js';
 import { startTestHub, VILLAGE_A, type TestHub } from '../sync-server/hub-harness.js';
 import { openChromium, type BrowserRun } from '../support/chromium.js';
 import { buildAppsForTest } from '../support/apps-build.js';
@@ -303,6 +303,79 @@ describe('the counter in Chromium', () => {
     await phone.close();
   }, 60_000);
 
+  it('lets a resident book and cancel a visit on a phone; the clerk sees the booking offline, records it, and it syncs', async () => {
+    // The clerk sets the hall's hours at the counter.
+    await page.keyboard.press('Alt+A');
+    await page.getByRole('heading', { name: '预约办事' }).waitFor();
+    await page.getByLabel('办理时间段').fill('09:00-11:00');
+    await page.getByLabel('每个时段多少分钟').fill('60');
+    await page.getByLabel('每个时段可约人数').fill('3');
+    await page.getByLabel('其中留给窗口的名额').fill('1');
+    await page.getByRole('button', { name: '保存时段设置' }).click();
+    await page.getByText(/已保存/).waitFor();
+    await expect.poll(async () => (await hub().store.getDoc(hallDb(VILLAGE_A), 'schedule')).ok, { timeout: 30_000 }).toBe(true);
+
+    const phone = await run.newPage();
+    await phone.setViewportSize({ width: 360, height: 740 });
+    await phone.goto(kioskUrl.replace(/kiosk\/$/, 'r/'));
+    const book = async (name: string, mobile: string) => {
+      await phone.getByRole('button', { name: '预约办事' }).click();
+      await phone.getByLabel('乡镇', { exact: true }).selectOption({ label: '业州镇' });
+      await phone.getByLabel('村（社区）', { exact: true }).selectOption(VILLAGE_A);
+      await phone.getByLabel('要办的事', { exact: true }).selectOption('MZ-01');
+      await phone.getByRole('group', { name: '哪一天' }).getByRole('radio').first().check();
+      await phone
+        .getByRole('group', { name: '几点' })
+        .getByRole('radio', { name: /^09:00–10:00/ })
+        .check();
+      await phone.getByLabel('姓名', { exact: true }).fill(name);
+      await phone.getByLabel('手机号码', { exact: true }).fill(mobile);
+      await phone.getByRole('button', { name: '预约', exact: true }).click();
+      return ((await phone.locator('[data-testid=booking-code]:visible').textContent()) ?? '').replace('-', '');
+    };
+    const kept = await book('张三国', '13900002222');
+    expect(kept).toMatch(/^[2-9A-HJ-NP-Z]{8}$/);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await run.screenshot('resident-booked-360', phone);
+    await phone.getByRole('button', { name: '再约一次' }).click();
+    const cancelled = await book('李秀英', '13900003333');
+    await phone.getByRole('button', { name: '我的预约' }).click();
+    await phone.getByLabel('预约码', { exact: true }).fill(cancelled.toLowerCase());
+    await phone.getByLabel('预约时留的手机号码', { exact: true }).fill('13900003333');
+    await phone.getByRole('button', { name: '查看预约' }).click();
+    await phone.getByRole('button', { name: '取消这个预约' }).click();
+    await phone.getByRole('button', { name: '是的，取消预约' }).click();
+    await expect.poll(() => phone.locator('[data-testid=booking-status]:visible').textContent()).toBe('已取消');
+    const shown = (await phone.locator('body').textContent()) ?? '';
+    for (const personal of ['张三国', '李秀英', '13900002222', '13900003333']) expect(shown).not.toContain(personal);
+    await run.screenshot('resident-cancelled-360', phone);
+    await phone.close();
+
+    // The kiosk receives both, then loses its line: the clerk still sees the day and records a no-show.
+    const booked = await hub().store.getDoc<{ date: string }>(hallDb(VILLAGE_A), `appointment:${kept}`);
+    const day = booked.ok ? booked.value.date : '';
+    await page.getByLabel('日期').first().selectOption(day);
+    await page.locator(`tr[data-appointment="${cancelled}"]`).getByText('已取消').waitFor({ timeout: 30_000 });
+    const endLineDown = run.tolerate(/net::ERR_FAILED|Failed to fetch|ERR_INTERNET_DISCONNECTED/);
+    await page.route('**/sync/**', (route) => route.abort());
+    const row = page.locator(`tr[data-appointment="${kept}"]`);
+    expect(await row.textContent()).toContain('139****2222');
+    await row.getByRole('button', { name: '记为未到' }).click();
+    await row.getByText('未到').waitFor();
+    await run.screenshot('appointments-offline');
+    await page.unroute('**/sync/**');
+    await expect
+      .poll(
+        async () => {
+          const onHub = await hub().store.getDoc<{ events: { type: string }[] }>(hallDb(VILLAGE_A), `appointment:${kept}`);
+          return onHub.ok ? onHub.value.events.map((event) => event.type) : [];
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual(['missed']);
+    endLineDown();
+  }, 120_000);
+
   it('lays every counter screen out on the hall’s screens, in both languages and in elder mode: nothing off the edge, every target 44 px', async () => {
     const caseNumber = caseNumbers[0] ?? '';
     /** Each screen of the counter, reached as a clerk would (keys, or the button in either language). */
@@ -347,6 +420,13 @@ describe('the counter in Chromium', () => {
         async () => {
           await page.getByRole('button', { name: /重新打印回执|Print the receipt again/ }).click();
           await page.getByTestId('receipt-case-number').waitFor();
+        },
+      ],
+      [
+        'appointments',
+        async () => {
+          await page.keyboard.press('Alt+A');
+          await page.locator('.appointments .counter-booking').waitFor();
         },
       ],
       [
