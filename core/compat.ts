@@ -20,6 +20,7 @@ export const READS = {
   'cunban.fleetPolicy': 1,
   'cunban.hallSchedule': 1,
   'cunban.appointment': 1,
+  'cunban.appeal': 1,
 } as const satisfies Record<string, number>;
 export type DocumentKind = keyof typeof READS;
 

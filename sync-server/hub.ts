@@ -9,13 +9,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { apiRoutes, ENROLL_ATTEMPTS } from './api.js';
 import { sweepStaleAttempts } from './attempts.js';
-import {
-  APPOINTMENT_ADDRESS_ATTEMPTS,
-  APPOINTMENT_CODE_ATTEMPTS,
-  BOOKING_ADDRESS_ATTEMPTS,
-  BOOKING_REQUESTS_PER_ADDRESS,
-  bookingRoutes,
-} from './resident/booking-routes.js';
+import { BOOKING_ADDRESS_ATTEMPTS, BOOKING_REQUESTS_PER_ADDRESS, bookingRoutes } from './resident/booking-routes.js';
+import { addressAttempts, codeAttempts } from './resident/code-door.js';
 import { LOOKUP_ADDRESS_ATTEMPTS, LOOKUP_CASE_ATTEMPTS, LOOKUPS_PER_ADDRESS, residentLookupRoutes } from './resident/lookup-route.js';
 import { SIGN_IN_ATTEMPTS } from './review/sessions.js';
 import type { HubConfig } from './config.js';
@@ -149,8 +144,10 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
         LOOKUP_CASE_ATTEMPTS,
         LOOKUP_ADDRESS_ATTEMPTS,
         BOOKING_ADDRESS_ATTEMPTS,
-        APPOINTMENT_CODE_ATTEMPTS,
-        APPOINTMENT_ADDRESS_ATTEMPTS,
+        codeAttempts('appointment'),
+        addressAttempts('appointment'),
+        codeAttempts('appeal'),
+        addressAttempts('appeal'),
       ],
       now(),
     );

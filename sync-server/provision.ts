@@ -3,6 +3,7 @@
  * with what should be and writes only the difference, so running it twice changes nothing the second
  * time. Works through the CouchDB API alone, so it provisions Apache CouchDB and the embedded store alike.
  */
+import { APPEAL_ID_PREFIX } from '../core/appeal/appeal.js';
 import { APPOINTMENT_ID_PREFIX } from '../core/appointment/appointment.js';
 import { HALL_SCHEDULE_ID } from '../core/appointment/schedule.js';
 import { canonicalJson } from '../core/canonical-json.js';
@@ -62,7 +63,7 @@ function villageValidator(village12: string): string {
 }`;
 }
 
-/** A hall database holds its village's schedule and appointments, never deleted (a cancellation is an event). */
+/** A hall database holds its village's schedule, appointments and appeals, never deleted (a cancellation is an event). */
 function hallValidator(village12: string): string {
   return `function (newDoc) {
   if (newDoc._id.indexOf('_design/') === 0) { return; }
@@ -70,7 +71,8 @@ function hallValidator(village12: string): string {
   if (newDoc.village !== '${village12}') { throw({ forbidden: 'This document belongs to another village.' }); }
   if (newDoc._id === '${HALL_SCHEDULE_ID}' && newDoc.kind === 'cunban.hallSchedule') { return; }
   if (newDoc._id.indexOf('${APPOINTMENT_ID_PREFIX}') === 0 && newDoc.kind === 'cunban.appointment' && newDoc._id === '${APPOINTMENT_ID_PREFIX}' + newDoc.code) { return; }
-  throw({ forbidden: 'A hall database holds its schedule and appointments only.' });
+  if (newDoc._id.indexOf('${APPEAL_ID_PREFIX}') === 0 && newDoc.kind === 'cunban.appeal' && newDoc._id === '${APPEAL_ID_PREFIX}' + newDoc.code) { return; }
+  throw({ forbidden: 'A hall database holds its schedule, appointments and appeals only.' });
 }`;
 }
 

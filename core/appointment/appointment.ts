@@ -13,7 +13,7 @@ import { itemCodeSchema } from '../catalog/schema.js';
 import { eventIdSchema, instantSchema } from '../case/events.js';
 import { lookupCodeSchema } from '../case/lookup-code.js';
 import { caseNumberSchema } from '../case/number.js';
-import { sealedValueSchema } from '../case/sealed.js';
+import { maskedPhoneSchema, sealedValueSchema } from '../case/sealed.js';
 import { villageCodeSchema } from '../divisions/code.js';
 import { localDateSchema } from '../local-date-schema.js';
 import type { BookingChannel } from './schedule.js';
@@ -49,7 +49,7 @@ export const appointmentSchema = z.looseObject({
   itemCode: itemCodeSchema,
   name: z.string().trim().min(1).max(64),
   phone: sealedValueSchema.optional(),
-  phoneMasked: z.string().max(32).optional(),
+  phoneMasked: maskedPhoneSchema.optional(),
   bookedAt: instantSchema,
   events: z.array(appointmentEventSchema).max(32),
 });

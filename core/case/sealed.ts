@@ -25,6 +25,9 @@ export const sealedValueSchema = z.object({
 });
 export type SealedValue = z.infer<typeof sealedValueSchema>;
 
+/** A mobile number as screens show it (core/resident-id.ts's maskPhone): `139****2222`, never the number itself. */
+export const maskedPhoneSchema = z.string().regex(/^1\d{2}\*{4}\d{4}$/, 'a masked mobile number, as 139****2222');
+
 export const blindIndexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'expected a 64-character hex HMAC');
 
 const ID_NUMBER_TOKEN = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;

@@ -32,6 +32,21 @@ export const bookingRequestSchema = z.object({
 
 /** The most characters of a name as booked. */
 export const MAX_BOOKED_NAME = 64;
+
+/**
+ * A name as booked, NFKC-folded and trimmed; undefined when it is not a name: empty, longer than
+ * MAX_BOOKED_NAME characters, without a letter, or holding a digit of any script (an ID or phone number typed
+ * into it — Arabic-Indic digits fold to none of ASCII's), a run of Chinese numerals (一九八〇… spells a number;
+ * one or two are ordinary in names), or an invisible or direction-changing character (zero-width, RTL
+ * override, control characters, a lone surrogate), which would make a masked name say something else.
+ */
+export function parseBookedName(typed: string): string | undefined {
+  const name = typed.normalize('NFKC').trim();
+  const characters = Array.from(name);
+  if (characters.length === 0 || characters.length > MAX_BOOKED_NAME || !/\p{L}/u.test(name)) return undefined;
+  if (/[\p{Nd}\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]/u.test(name) || /[〇零一二三四五六七八九十百千万]{4,}/u.test(name)) return undefined;
+  return name;
+}
 export type BookingRequest = z.input<typeof bookingRequestSchema>;
 
 export const cancelRequestSchema = z.object({

@@ -24,7 +24,7 @@ import { lookupCodeFrom } from '../../core/case/lookup-code.js';
 import type { SealedValue } from '../../core/case/sealed.js';
 import type { LocalDate } from '../../core/local-date.js';
 import { maskPhone } from '../../core/resident-id.js';
-import { parseMobileNumber } from '../../core/resident/booking.js';
+import { parseBookedName, parseMobileNumber } from '../../core/resident/booking.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { KioskDatabase } from './kiosk-database.js';
 
@@ -162,8 +162,8 @@ export function hallStore(db: KioskDatabase, options: HallStoreOptions): HallSto
         (candidate) => candidate.start === booking.start,
       );
       if (!slot) return err({ code: 'hall.notASlot' });
-      const name = booking.name.normalize('NFKC').trim();
-      if (name === '' || /\d/.test(name)) return err({ code: 'hall.badName' });
+      const name = parseBookedName(booking.name);
+      if (!name) return err({ code: 'hall.badName' });
       const phone = booking.phone?.trim() ? parseMobileNumber(booking.phone) : undefined;
       if (booking.phone?.trim() && !phone) return err({ code: 'hall.badPhone' });
       if (slot.free === 0) return err({ code: 'hall.counterShareFull', share: shareOf(schedule, 'counter') });

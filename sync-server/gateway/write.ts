@@ -6,6 +6,7 @@
 import { mergeCaseConflicts } from '../case-conflicts.js';
 import { refuseCaseWrite, type WriteRefusal } from '../case-writes.js';
 import { refuseHallWrite } from '../hall-writes.js';
+import { indexHallIds } from '../resident/code-index.js';
 import { carryOver, refuseWriteFrom } from '../gateway-readers.js';
 import type { HttpReply } from '../http/kit.js';
 import { auditWrite, quarantine, type QuarantineEntry } from '../records.js';
@@ -16,10 +17,10 @@ export type WriteOutcome = { ok: true; results: unknown[] } | { ok: false; reply
 export type WriteCases = (s: Scoped, docs: readonly unknown[], newEdits: boolean) => Promise<WriteOutcome>;
 
 /** Why a document may not be written to the scoped database, or undefined. */
-function refuseWrite(s: Scoped, doc: unknown, before: Record<string, unknown> | undefined, newEdits: boolean): WriteRefusal | undefined {
+function refuseWrite(s: Scoped, doc: unknown, before: Record<string, unknown> | undefined, newEdits: boolean, now: Date): WriteRefusal | undefined {
   if (s.database === 'hall') {
     // A replicator's revision could open a second branch of an appointment: hall documents take edits only.
-    return newEdits ? refuseHallWrite(doc, s.kiosk, before) : { reason: 'A hall database takes edits only (new_edits=false is not accepted).' };
+    return newEdits ? refuseHallWrite(doc, s.kiosk, before, now) : { reason: 'A hall database takes edits only (new_edits=false is not accepted).' };
   }
   const legacy = refuseWriteFrom(s.reader, before);
   return legacy === undefined ? refuseCaseWrite(doc, s.kiosk, before as Parameters<typeof refuseCaseWrite>[2], newEdits) : { reason: legacy };
@@ -49,7 +50,7 @@ export function writeCases(ctx: GatewayContext): WriteCases {
     docs.forEach((doc, index) => {
       const id = idOf(doc);
       const before = id === undefined ? undefined : stored.get(id);
-      const refused = refuseWrite(s, doc, before, newEdits);
+      const refused = refuseWrite(s, doc, before, newEdits, now());
       if (refused) refusals.set(index, { docId: id ?? '', ...refused, doc });
       // A replicator's revision (new_edits=false) is stored exactly as sent; an edit keeps what its writer did not know.
       else accepted.push((newEdits ? carryOver(s.reader, doc as Record<string, unknown>, before) : doc) as { _id: string });
@@ -86,6 +87,11 @@ export function writeCases(ctx: GatewayContext): WriteCases {
       if (!a.ok) log(`audit write failed for ${s.kiosk.kioskId}: ${a.error.reason}`);
       ctx.touch(s.kiosk, 'lastPushAt');
       if (s.database === 'village') ctx.onVillageWritten?.(s.kiosk.village);
+      // A booking or an appeal raised at the counter: its code now leads the residents' page to it.
+      if (s.database === 'hall') {
+        const indexed = await indexHallIds(store, s.kiosk.village, committed);
+        if (!indexed.ok) log(`indexing hall codes of village ${s.kiosk.village} failed: ${indexed.error.reason}`);
+      }
     }
     // CouchDB's per-document shape; hubs since 0.2.0 add what kind of refusal it is, which other clients ignore.
     const refusalOf = (entry: QuarantineEntry) => ({

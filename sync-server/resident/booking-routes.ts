@@ -11,12 +11,11 @@
  * phone and slot. The phone is sealed with the village's key before it is stored; a code and phone that
  * do not match are one 404, counted per code and per address like the case lookup's wrong answers.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { appointmentIdOf, appointmentStatus, type Appointment } from '../../core/appointment/appointment.js';
 import { HALL_SCHEDULE_ID, hallScheduleSchema, shareOf, slotsOn, type HallSchedule } from '../../core/appointment/schedule.js';
 import { workingCalendar, type WorkingCalendar } from '../../core/calendar.js';
 import { lookupCodeFrom } from '../../core/case/lookup-code.js';
-import { findPlaintextIdNumbers } from '../../core/case/sealed.js';
 import { indexDivisions } from '../../core/divisions/table.js';
 import { addDays, compareDates, localDateOf, type LocalDate } from '../../core/local-date.js';
 import { maskPhone } from '../../core/resident-id.js';
@@ -24,8 +23,7 @@ import {
   BOOKING_DAYS_AHEAD,
   bookingRequestSchema,
   MAX_BOOKED_NAME,
-  cancelRequestSchema,
-  parseAppointmentCode,
+  parseBookedName,
   parseMobileNumber,
   type BookingView,
   type HallDirectory,
@@ -38,18 +36,19 @@ import { attemptLedger } from '../attempts.js';
 import type { ClientOf } from '../http/client.js';
 import { failure, reply, type HttpReply, type Route, type RouteContext } from '../http/kit.js';
 import type { Throttle } from '../http/throttle.js';
-import { attemptKeyHasher, keyRingUnavailable, sealForVillage, unsealOnHub, type HeldKeyRing } from '../keyring.js';
-import { DB, hallDb } from '../store/names.js';
+import { attemptKeyHasher, keyRingUnavailable, sealForVillage, type HeldKeyRing } from '../keyring.js';
+import { hallDb } from '../store/names.js';
 import type { Store } from '../store/store.js';
-import { limited, MISS_FLOOR_MS, NO_STORE, noStore, refuseNonJson, sleep, unavailable } from './public-kit.js';
+import { limited, NO_STORE, noStore, refuseNonJson, unavailable } from './public-kit.js';
+import { indexCode } from './code-index.js';
+import { codeDoor } from './code-door.js';
 import { slotLedger } from './slot-ledger.js';
+
+/** How long a hub process answers the public page from the county's data it read (a new catalog shows within it). */
+const COUNTY_DATA_TTL_MS = 30_000;
 
 /** Bookings from one client address, on any hub process: ten a day (a village's shared mobile address among them). */
 export const BOOKING_ADDRESS_ATTEMPTS = { kind: 'booking-address', max: 10, windowMs: 24 * 60 * 60 * 1000 } as const;
-/** Wrong phones for one appointment code: five a day. */
-export const APPOINTMENT_CODE_ATTEMPTS = { kind: 'appointment-code', max: 5, windowMs: 24 * 60 * 60 * 1000 } as const;
-/** Wrong code-and-phone pairs from one address: thirty in fifteen minutes. */
-export const APPOINTMENT_ADDRESS_ATTEMPTS = { kind: 'appointment-address', max: 30, windowMs: 15 * 60 * 1000 } as const;
 /** The burst brake in each process, per client address, for every booking request. */
 export const BOOKING_REQUESTS_PER_ADDRESS = { points: 20, seconds: 60 } as const;
 
@@ -61,17 +60,6 @@ export interface BookingRoutesOptions {
   readonly now: () => Date;
 }
 
-/** Where an online booking's code leads: its village (the code alone names no database). */
-interface CodeIndex {
-  readonly _id: string;
-  readonly _rev?: string;
-  readonly village: string;
-}
-const codeIndexId = (code: string) => `appointment-code:${code}`;
-
-const notFound = () => failure(404, 'appointment.notFound', 'No appointment matches this code and phone.', NO_STORE);
-const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-
 /** Tomorrow to BOOKING_DAYS_AHEAD days on, China time: today's places are the counter's. */
 function bookableDates(now: Date): { from: LocalDate; to: LocalDate } {
   const today = localDateOf(now.toISOString());
@@ -81,9 +69,20 @@ function bookableDates(now: Date): { from: LocalDate; to: LocalDate } {
 export function bookingRoutes(options: BookingRoutesOptions): Route[] {
   const { store, now } = options;
   const slots = slotLedger(store, now);
+  /** The county's data, read at most every COUNTY_DATA_TTL_MS by this process: every public read needs it. */
+  let county: { at: number; data: Promise<Awaited<ReturnType<typeof readCountyData>>> } | undefined;
+  const countyData = () => {
+    if (!county || Date.now() - county.at > COUNTY_DATA_TTL_MS) {
+      const data = readCountyData(store);
+      county = { at: Date.now(), data };
+      // A failed read is not kept: the next request reads again.
+      void data.then((read) => {
+        if (!read.ok && county?.data === data) county = undefined;
+      });
+    }
+    return county.data;
+  };
   const byAddressBookings = attemptLedger(store, BOOKING_ADDRESS_ATTEMPTS);
-  const byCode = attemptLedger(store, APPOINTMENT_CODE_ATTEMPTS);
-  const byAddressCodes = attemptLedger(store, APPOINTMENT_ADDRESS_ATTEMPTS);
 
   async function scheduleOf(village: string): Promise<HallSchedule | undefined | 'unavailable'> {
     const found = await store.getDoc<Record<string, unknown>>(hallDb(village), HALL_SCHEDULE_ID);
@@ -110,9 +109,9 @@ export function bookingRoutes(options: BookingRoutesOptions): Route[] {
     if (!schedule) return reply(200, { ...base, booking: false, days: [] } satisfies HallView, NO_STORE);
     const calendar = workingCalendar(county.calendar);
     const { from, to } = bookableDates(now());
-    const taken = await slots.taken(village, from, to);
-    if (!taken.ok) return unavailable();
     const share = shareOf(schedule, 'online');
+    const taken = await slots.taken(village, from, to, share);
+    if (!taken.ok) return unavailable();
     const days: HallView['days'][number][] = [];
     for (let date = from; compareDates(date, to) <= 0; date = addDays(date, 1)) {
       const open = slotsOn(schedule, date, calendar);
@@ -153,15 +152,13 @@ export function bookingRoutes(options: BookingRoutesOptions): Route[] {
     const request = bookingRequestSchema.safeParse(body.value);
     if (!request.success) return failure(400, 'bad_request', 'Expected {"village", "itemCode", "date", "start", "name", "phone"}.', NO_STORE);
     const { village, itemCode, date, start } = request.data;
-    const name = request.data.name.normalize('NFKC').trim();
     // A name only: an ID number or a phone typed into it would be stored in the clear.
-    if (name === '' || name.length > MAX_BOOKED_NAME || /\d/.test(name) || findPlaintextIdNumbers(name).length > 0) {
-      return failure(400, 'booking.name', `Type the name only, without numbers, at most ${String(MAX_BOOKED_NAME)} characters.`, NO_STORE);
-    }
+    const name = parseBookedName(request.data.name);
+    if (!name) return failure(400, 'booking.name', `Type the name only, without numbers, at most ${String(MAX_BOOKED_NAME)} characters.`, NO_STORE);
     const phone = parseMobileNumber(request.data.phone);
     if (!phone) return failure(400, 'booking.phone', 'Type an 11-digit mobile number.', NO_STORE);
 
-    const county = await readCountyData(store);
+    const county = await countyData();
     if (!county.ok) return unavailable();
     if (!indexDivisions(county.value.divisions).village(village)) return failure(404, 'hall.unknown', 'There is no such village in this county.', NO_STORE);
     if (!county.value.catalog.items.some((item) => item.code === itemCode))
@@ -188,9 +185,10 @@ export function bookingRoutes(options: BookingRoutesOptions): Route[] {
     const slotKey = { village, date, start };
     const reserved = await slots.reserve(slotKey, { code, phoneKey: hash('booking-phone', `${village}:${phone}`) }, shareOf(schedule, 'online'));
     if (!reserved.ok || reserved.value !== 'reserved') {
-      // Not a booking made: it does not count against the address's day (residents behind one village
-      // address who find a time full must not be shut out for the day).
-      await byAddressBookings.withdraw(counted.value.attempt);
+      // A time found full books nothing: it does not count against the address's day (residents behind one
+      // village address who find a time full must not be shut out for the day). A phone already booked
+      // there does count: tries with other people's numbers are not free.
+      if (!reserved.ok || reserved.value === 'full') await byAddressBookings.withdraw(counted.value.attempt);
       if (!reserved.ok) return unavailable();
       return reserved.value === 'full'
         ? failure(409, 'booking.full', 'That time is fully booked: choose another.', NO_STORE)
@@ -213,7 +211,7 @@ export function bookingRoutes(options: BookingRoutesOptions): Route[] {
       bookedAt: now().toISOString(),
       events: [],
     };
-    const indexed = await store.putDoc<CodeIndex>(DB.meta, { _id: codeIndexId(code), village });
+    const indexed = await indexCode(store, 'appointment', code, village);
     const written = indexed.ok ? await store.putDoc(hallDb(village), { _id: appointmentIdOf(code), ...appointment }) : indexed;
     if (!written.ok) {
       await slots.release(slotKey, code);
@@ -223,54 +221,16 @@ export function bookingRoutes(options: BookingRoutesOptions): Route[] {
     return reply(201, viewOf(county.value, appointment), NO_STORE);
   }
 
-  /**
-   * The appointment a code and phone open, or the reply that says no: one 404 for every miss, counted per
-   * code and per address, never sooner than MISS_FLOOR_MS.
-   */
+  const openAppointment = codeDoor<Appointment>(options, 'appointment', appointmentIdOf);
+
+  /** The appointment a code and phone open (code-door.ts), with the county's data to name its hall and item. */
   async function opened(
     context: RouteContext,
   ): Promise<{ ok: true; county: CountyData; stored: Appointment & { _id: string; _rev: string } } | { ok: false; reply: HttpReply }> {
-    const started = Date.now();
-    const fail = (r: HttpReply) => ({ ok: false as const, reply: r });
-    const nonJson = refuseNonJson(context, 'request');
-    if (nonJson) return fail(nonJson);
-    const body = await context.json(2 * 1024);
-    if (!body.ok) return fail(body.error);
-    const request = cancelRequestSchema.safeParse(body.value);
-    if (!request.success) return fail(failure(400, 'bad_request', 'Expected {"code": "…", "phone": "…"}.', NO_STORE));
-    const code = parseAppointmentCode(request.data.code);
-    if (!code) return fail(failure(400, 'appointment.code', 'An appointment code is 8 letters and digits, as the booking showed it.', NO_STORE));
-    const phone = parseMobileNumber(request.data.phone);
-    if (!phone) return fail(failure(400, 'booking.phone', 'Type an 11-digit mobile number.', NO_STORE));
-
-    const ring = await options.keyRing();
-    if (!ring.ok) return fail(noStore(keyRingUnavailable()));
-    const hash = attemptKeyHasher(ring.value);
-    const addressKey = hash(APPOINTMENT_ADDRESS_ATTEMPTS.kind, options.client.address(context.req));
-    const braked = await options.throttle.take(addressKey);
-    if (!braked.allowed) return fail(limited('appointment.tooManyTries', braked.retryAfterSeconds));
-    const byAddress = await byAddressCodes.begin(addressKey, now());
-    if (!byAddress.ok) return fail(unavailable());
-    if (!byAddress.value.allowed) return fail(limited('appointment.tooManyTries', byAddress.value.retryAfterMs / 1000));
-    const codeCount = await byCode.begin(hash(APPOINTMENT_CODE_ATTEMPTS.kind, code), now());
-    if (!codeCount.ok) return fail(unavailable());
-    if (!codeCount.value.allowed) return fail(limited('appointment.tooManyTries', codeCount.value.retryAfterMs / 1000));
-
-    const index = await store.getDoc<CodeIndex>(DB.meta, codeIndexId(code));
-    const stored = index.ok ? await store.getDoc<Appointment>(hallDb(index.value.village), appointmentIdOf(code)) : undefined;
-    if ((index.ok ? false : index.error.status !== 404) || (stored && !stored.ok && stored.error.status !== 404)) return fail(unavailable());
-    const appointment = stored?.ok ? stored.value : undefined;
-    const storedPhone = appointment?.phone ? unsealOnHub(ring.value, 'phone', appointment.phone) : undefined;
-    if (!appointment || storedPhone === undefined || !sameText(storedPhone, phone)) {
-      await sleep(MISS_FLOOR_MS - (Date.now() - started));
-      return fail(notFound());
-    }
-    // Right: this try does not count; earlier wrong ones still do.
-    await byAddressCodes.withdraw(byAddress.value.attempt);
-    await byCode.withdraw(codeCount.value.attempt);
-    const county = await readCountyData(store);
-    if (!county.ok) return fail(unavailable());
-    return { ok: true, county: county.value, stored: appointment };
+    const found = await openAppointment(context);
+    if (!found.ok) return found;
+    const county = await countyData();
+    return county.ok ? { ok: true, county: county.value, stored: found.doc } : { ok: false, reply: unavailable() };
   }
 
   /** Record the resident's cancellation (again after a concurrent write), and give the place back. */
@@ -299,22 +259,20 @@ export function bookingRoutes(options: BookingRoutesOptions): Route[] {
     return current;
   }
 
+  /** A read of the halls, behind the same burst brake per address as bookings (each reads the county's data). */
+  async function braked(context: RouteContext, answer: (county: CountyData) => HttpReply | Promise<HttpReply>): Promise<HttpReply> {
+    const allowed = await options.throttle.take(`read:${options.client.address(context.req)}`);
+    if (!allowed.allowed) return limited('booking.tooMany', allowed.retryAfterSeconds, 'Too many requests from here: try again shortly.');
+    const county = await countyData();
+    return county.ok ? answer(county.value) : unavailable();
+  }
+
   return [
-    {
-      method: 'GET',
-      pattern: /^\/api\/resident\/halls$/,
-      async handle() {
-        const county = await readCountyData(store);
-        return county.ok ? reply(200, directory(county.value), NO_STORE) : unavailable();
-      },
-    },
+    { method: 'GET', pattern: /^\/api\/resident\/halls$/, handle: (context) => braked(context, (county) => reply(200, directory(county), NO_STORE)) },
     {
       method: 'GET',
       pattern: /^\/api\/resident\/halls\/(?<village>\d{12})$/,
-      async handle(context) {
-        const county = await readCountyData(store);
-        return county.ok ? hallView(county.value, context.params.village ?? '') : unavailable();
-      },
+      handle: (context) => braked(context, (county) => hallView(county, context.params.village ?? '')),
     },
     { method: 'POST', pattern: /^\/api\/resident\/appointments$/, handle: book },
     {

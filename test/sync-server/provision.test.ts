@@ -31,7 +31,13 @@ describe('init', () => {
     };
     const report = await initStore(t.hub.store, grown);
     expect(report.ok && report.value.created).toEqual(['village_422822100001', 'hall_422822100001']);
-    expect(report.ok && report.value.updated).toEqual(['catalog/divisions', 'village_422822100001/_security', 'village_422822100001/_design/cunban']);
+    expect(report.ok && report.value.updated).toEqual([
+      'catalog/divisions',
+      'village_422822100001/_security',
+      'village_422822100001/_design/cunban',
+      'hall_422822100001/_security',
+      'hall_422822100001/_design/cunban',
+    ]);
   });
 
   it('upgrades a schema-3 store: the queue views it no longer reads are dropped', async () => {

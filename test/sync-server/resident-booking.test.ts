@@ -11,13 +11,16 @@ import type { HallSchedule } from '../../core/appointment/schedule.js';
 import { findPlaintextIdNumbers } from '../../core/case/sealed.js';
 import type { BookingView, HallDirectory, HallView } from '../../core/resident/booking.js';
 import { loadKeyRing, sealForVillage, unsealOnHub } from '../../sync-server/keyring.js';
-import { APPOINTMENT_CODE_ATTEMPTS, BOOKING_ADDRESS_ATTEMPTS } from '../../sync-server/resident/booking-routes.js';
+import { BOOKING_ADDRESS_ATTEMPTS } from '../../sync-server/resident/booking-routes.js';
+import { codeAttempts } from '../../sync-server/resident/code-door.js';
 import { DB, hallDb } from '../../sync-server/store/names.js';
 import { startTestHub, VILLAGE_A, VILLAGE_B, type EnrolledKiosk, type TestHub } from './hub-harness.js';
 
 let hub: TestHub;
 let kiosk: EnrolledKiosk;
 let day: string;
+/** The phones that took 09:30's two places on the first day. */
+let fullSlotPhones: string[] = [];
 /** Every answer of a public route in this file, scanned at the end for what residents typed. */
 const publicAnswers: unknown[] = [];
 const TYPED = ['张三国', '李秀英', '13900002222', '13900003333', '422822198001010015'];
@@ -118,14 +121,27 @@ describe('a hall’s hours and booking on the residents’ page', () => {
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => book('09:30', '王五', `1390000${String(4000 + i)}`, `198.51.100.${String(i + 1)}`)));
     const statuses = answers.map((answer) => answer.status).sort();
     expect(statuses.filter((status) => status === 201)).toHaveLength(2);
+    fullSlotPhones = answers.flatMap((answer, i) => (answer.status === 201 ? [`1390000${String(4000 + i)}`] : []));
     for (const answer of answers.filter((a) => a.status !== 201)) expect(answer.body).toMatchObject({ error: 'booking.full' });
     const hall = (await resident('GET', `/api/resident/halls/${VILLAGE_A}`)).body as HallView;
     expect(hall.days[0]?.slots[1]).toMatchObject({ start: '09:30', free: 0 });
   });
 
-  it('books one visit per phone and slot', async () => {
+  it('books one visit per phone and slot, and a full slot says only that it is full', async () => {
     expect((await book('14:00', '李秀英', '13900003333', '203.0.113.7')).status).toBe(201);
     expect((await book('14:00', '李秀英', '+86 139-0000-3333', '203.0.113.7')).body).toMatchObject({ error: 'booking.already' });
+    // 09:30 is full: a phone booked there is not told apart from any other (it once answered "already booked").
+    const bookedPhone = fullSlotPhones[0] ?? '';
+    const probes = await Promise.all([book('09:30', '王五', bookedPhone, '203.0.113.8'), book('09:30', '王五', '13900009876', '203.0.113.8')]);
+    expect(probes.map((probe) => probe.body)).toEqual([expect.objectContaining({ error: 'booking.full' }), expect.objectContaining({ error: 'booking.full' })]);
+  });
+
+  it('refuses names that hide a number or change how they read', async () => {
+    for (const name of ['张三٤٢٢٨٢٢١٩٨٠٠١٠١٠٠١٥', '张三四二二八二二一九八〇', '\u200b', '\u202e国三张', '张\u0000三', '42282219800101001X']) {
+      expect((await book('08:30', name, '13900002222', '203.0.113.9')).body, JSON.stringify(name)).toMatchObject({ error: 'booking.name' });
+    }
+    // Names with a numeral or two, and rare characters, are names.
+    expect((await book('15:00', '张一山', '13900002299', '203.0.113.9')).status).toBe(201);
   });
 
   it('says what is wrong with a booking, and stores nothing for it', async () => {
@@ -207,7 +223,7 @@ describe('a hall’s hours and booking on the residents’ page', () => {
 
   it('locks a code after five wrong phones, whatever the address, even against the right one', async () => {
     const booked = (await book('15:00', '张三国', '13900002222', '203.0.113.20')).body as BookingView;
-    for (let wrong = 0; wrong < APPOINTMENT_CODE_ATTEMPTS.max; wrong++) {
+    for (let wrong = 0; wrong < codeAttempts('appointment').max; wrong++) {
       expect(
         (
           await resident(
@@ -250,6 +266,28 @@ describe('a hall’s hours and booking on the residents’ page', () => {
   });
 });
 
+describe('a crowd booking one slot', () => {
+  it('gives every place there is, not a 503, when as many book at once as there are places', async () => {
+    const bigHall = await hub.enroll(VILLAGE_B);
+    const written = await hub.call('POST', `/sync/${hallDb(VILLAGE_B)}/_bulk_docs?cunban_compat=1`, {
+      auth: bigHall.authorization,
+      body: { docs: [{ _id: 'schedule', ...schedule(), village: VILLAGE_B, visitsPerSlot: 21, counterVisits: 1 }] },
+    });
+    expect(written.body).toMatchObject([{ ok: true }]);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        resident(
+          'POST',
+          '/api/resident/appointments',
+          { village: VILLAGE_B, itemCode: 'MZ-01', date: day, start: '08:30', name: '王五', phone: `1350000${String(1000 + i)}` },
+          `192.0.2.${String(100 + i)}`,
+        ),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 20 }, () => 201));
+  }, 60_000);
+});
+
 describe('a visit whose day has passed', () => {
   it('cannot be cancelled any more', async () => {
     const ring = loadKeyRing(hub.config.dataDir);
@@ -272,7 +310,9 @@ describe('a visit whose day has passed', () => {
     };
     await hub.hub.store.putDoc(DB.meta, { _id: 'appointment-code:PAST2345', village: VILLAGE_A });
     await hub.hub.store.putDoc(hallDb(VILLAGE_A), { _id: appointmentIdOf('PAST2345'), ...past });
-    expect((await resident('POST', '/api/resident/appointments/open', { code: 'PAST2345', phone: '13900002222' }, '203.0.113.70')).body).toMatchObject({ status: 'booked' });
+    expect((await resident('POST', '/api/resident/appointments/open', { code: 'PAST2345', phone: '13900002222' }, '203.0.113.70')).body).toMatchObject({
+      status: 'booked',
+    });
     const late = await resident('POST', '/api/resident/appointments/cancel', { code: 'PAST2345', phone: '13900002222' }, '203.0.113.70');
     expect(late).toMatchObject({ status: 409, body: { error: 'appointment.past' } });
   });
@@ -312,6 +352,20 @@ describe('what a kiosk may write to its hall', () => {
     expect(deleted[0]).toMatchObject({ error: 'forbidden' });
     const elsewhere = await hub.call('POST', `/sync/${hallDb(VILLAGE_B)}/_bulk_docs?cunban_compat=1`, { auth: kiosk.authorization, body: { docs: [] } });
     expect(elsewhere.status).toBe(403);
+    // Nothing personal in the clear, in any field; no resident's act forged; no schedule from the future.
+    const refused = await kioskWrites([
+      { _id: appointmentIdOf('CNTR2346'), ...counterBooking('CNTR2346'), note: '身份证 422822198001010015' },
+      { _id: appointmentIdOf('CNTR2347'), ...counterBooking('CNTR2347'), phoneMasked: '13900001111' },
+      {
+        _id: appointmentIdOf('CNTR2348'),
+        ...counterBooking('CNTR2348'),
+        events: [{ ...attended, id: 'forged-cancel-1', type: 'cancelled', by: { role: 'resident' } }],
+      },
+    ]);
+    expect(refused.map((row) => row.error)).toEqual(['forbidden', 'forbidden', 'forbidden']);
+    const hours = await hub.hub.store.getDoc<HallSchedule>(hallDb(VILLAGE_A), 'schedule');
+    const future = await kioskWrites([{ ...(hours.ok ? hours.value : {}), setAt: '9999-12-31T00:00:00.000Z' }]);
+    expect(future[0]).toMatchObject({ error: 'forbidden' });
   });
 
   it('gives an online place back when the clerk cancels it at the counter and the slot is full', async () => {
@@ -322,7 +376,9 @@ describe('what a kiosk may write to its hall', () => {
     const first = inSlot[0] as Appointment & { _id: string; _rev: string };
     const cancelled = { id: 'clerk-cancel-1', type: 'cancelled', at: new Date().toISOString(), by: { role: 'clerk', name: '王芳' } };
     expect((await kioskWrites([{ ...first, events: [cancelled] }]))[0]).toMatchObject({ ok: true });
-    // Only a minute after booking is a listed code with no appointment taken as unfinished; a cancelled one frees at once.
+    // The page offers the place again at once (it offers no full slot to try), and it can be booked.
+    const hall = (await resident('GET', `/api/resident/halls/${VILLAGE_A}`, undefined, '203.0.113.61')).body as HallView;
+    expect(hall.days[0]?.slots[1]).toMatchObject({ start: '09:30', free: 1 });
     expect((await book('09:30', '钱七', '13600001111', '203.0.113.61')).status).toBe(201);
   });
 });
