@@ -49,6 +49,41 @@ const tally = (values: readonly string[]) => {
   return counts;
 };
 
+/** A week's count of one kind of thing (a sector's cases, a category's appeals) in one village. */
+export interface KindWeekCount {
+  readonly weekOf: LocalDate;
+  readonly village: string;
+  readonly kind: string;
+  readonly count: number;
+}
+
+/**
+ * Weekly counts per village and kind, and the early warnings: this week's count at WARNING_RATIO times its
+ * trailing TRAILING_WEEKS-week average or more (and at least WARNING_MIN_CASES). For cases by sector and
+ * appeals by category alike: many voices about one well in one village are a rush like many applications.
+ */
+export function weeklyCounts(
+  items: readonly { readonly on: LocalDate; readonly village: string; readonly kind: string }[],
+  today: LocalDate,
+): { weekly: KindWeekCount[]; warnings: (KindWeekCount & { readonly trailingAverage: number })[] } {
+  const weeks = new Map<string, KindWeekCount>();
+  for (const item of items) {
+    const week = weekOf(item.on);
+    const key = `${week}|${item.village}|${item.kind}`;
+    weeks.set(key, { weekOf: week, village: item.village, kind: item.kind, count: (weeks.get(key)?.count ?? 0) + 1 });
+  }
+  const weekly = [...weeks.values()].sort((a, b) => a.weekOf.localeCompare(b.weekOf) || a.village.localeCompare(b.village) || a.kind.localeCompare(b.kind));
+  const thisWeek = weekOf(today);
+  const warnings: (KindWeekCount & { trailingAverage: number })[] = [];
+  for (const current of weekly.filter((week) => week.weekOf === thisWeek && week.count >= WARNING_MIN_CASES)) {
+    let sum = 0;
+    for (let back = 1; back <= TRAILING_WEEKS; back++) sum += weeks.get(`${addDays(thisWeek, -7 * back)}|${current.village}|${current.kind}`)?.count ?? 0;
+    const trailingAverage = sum / TRAILING_WEEKS;
+    if (current.count >= WARNING_RATIO * trailingAverage) warnings.push({ ...current, trailingAverage });
+  }
+  return { weekly, warnings };
+}
+
 export function computeDashboard(entries: readonly QueueEntry[], today: LocalDate): Dashboard {
   const decided = entries.filter((entry) => entry.decidedOn !== undefined);
   const timed = decided.filter((entry) => entry.dueOn !== undefined);
@@ -58,25 +93,13 @@ export function computeDashboard(entries: readonly QueueEntry[], today: LocalDat
     .sort((a, b) => (a.dueOn ?? '').localeCompare(b.dueOn ?? ''))
     .map((entry) => entry.caseNumber);
 
-  const weeks = new Map<string, WeekCount>();
-  for (const entry of entries) {
-    const week = weekOf(entry.acceptedOn as LocalDate);
-    const key = `${week}|${entry.village}|${entry.sector}`;
-    const current = weeks.get(key);
-    weeks.set(key, { weekOf: week, village: entry.village, sector: entry.sector, count: (current?.count ?? 0) + 1 });
-  }
-  const weekly = [...weeks.values()].sort((a, b) => a.weekOf.localeCompare(b.weekOf) || a.village.localeCompare(b.village) || a.sector.localeCompare(b.sector));
-
-  const thisWeek = weekOf(today);
-  const warnings: EarlyWarning[] = [];
-  for (const current of weekly.filter((week) => week.weekOf === thisWeek && week.count >= WARNING_MIN_CASES)) {
-    let sum = 0;
-    for (let back = 1; back <= TRAILING_WEEKS; back++) {
-      sum += weeks.get(`${addDays(thisWeek, -7 * back)}|${current.village}|${current.sector}`)?.count ?? 0;
-    }
-    const trailingAverage = sum / TRAILING_WEEKS;
-    if (current.count >= WARNING_RATIO * trailingAverage) warnings.push({ ...current, trailingAverage });
-  }
+  const counted = weeklyCounts(
+    entries.map((entry) => ({ on: entry.acceptedOn as LocalDate, village: entry.village, kind: entry.sector })),
+    today,
+  );
+  const asSector = <T extends KindWeekCount>({ kind, ...count }: T) => ({ ...count, sector: kind });
+  const weekly = counted.weekly.map(asSector);
+  const warnings = counted.warnings.map(asSector);
 
   return {
     total: entries.length,

@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { apiRoutes, ENROLL_ATTEMPTS } from './api.js';
 import { sweepStaleAttempts } from './attempts.js';
 import { BOOKING_ADDRESS_ATTEMPTS, BOOKING_REQUESTS_PER_ADDRESS, bookingRoutes } from './resident/booking-routes.js';
+import { APPEAL_ADDRESS_ATTEMPTS, appealRoutes } from './resident/appeal-routes.js';
 import { addressAttempts, codeAttempts } from './resident/code-door.js';
 import { LOOKUP_ADDRESS_ATTEMPTS, LOOKUP_CASE_ATTEMPTS, LOOKUPS_PER_ADDRESS, residentLookupRoutes } from './resident/lookup-route.js';
+import { appealReviewRoutes } from './review/appeal-routes.js';
 import { SIGN_IN_ATTEMPTS } from './review/sessions.js';
 import type { HubConfig } from './config.js';
 import { fileRoutes } from './files.js';
@@ -148,6 +150,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
         addressAttempts('appointment'),
         codeAttempts('appeal'),
         addressAttempts('appeal'),
+        APPEAL_ADDRESS_ATTEMPTS,
       ],
       now(),
     );
@@ -185,12 +188,14 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
         queue.kick(village);
       },
     }),
+    ...appealReviewRoutes({ store, now, keyRing }),
     ...fleetRoutes({ config, store, now }),
     ...noticeRoutes({ store, now }),
     ...caseFileRoutes({ store, now }),
     ...updateRoutes({ updatesDir: config.updatesDir ?? join(config.dataDir, 'updates') }),
     ...residentLookupRoutes({ store, client, keyRing, throttle: throttle(LOOKUPS_PER_ADDRESS.points, LOOKUPS_PER_ADDRESS.seconds), now }),
     ...bookingRoutes({ store, client, keyRing, throttle: throttle(BOOKING_REQUESTS_PER_ADDRESS.points, BOOKING_REQUESTS_PER_ADDRESS.seconds), now }),
+    ...appealRoutes({ store, client, keyRing, throttle: throttle(BOOKING_REQUESTS_PER_ADDRESS.points, BOOKING_REQUESTS_PER_ADDRESS.seconds), now }),
     ...(['kiosk', 'console', 'resident'] as const).flatMap((app) =>
       appRoutes(app, { appsDir: config.appsDir ?? DEFAULT_APPS_DIR, ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}) }),
     ),

@@ -166,3 +166,56 @@ export function personalNumberIn(text: string): 'idNumber' | 'phone' | undefined
   if (findPlaintextIdNumbers(text).length > 0) return 'idNumber';
   return MOBILE_NUMBER.test(text.normalize('NFKC')) ? 'phone' : undefined;
 }
+
+/** What the resident who raised an appeal reads of it: its progress and the answers, never who answered by name. */
+export interface ResidentAppealView {
+  readonly code: string;
+  readonly village: string;
+  readonly town: string;
+  readonly category: AppealCategory;
+  readonly text: string;
+  readonly anonymous: boolean;
+  readonly status: AppealStatus;
+  readonly heldBy: Level;
+  readonly raisedOn: LocalDate;
+  readonly firstReplyDue: LocalDate;
+  readonly closeDue: LocalDate;
+  readonly answers: readonly { readonly at: string; readonly level: Level; readonly type: AppealEventType; readonly text: string; readonly to?: Level }[];
+}
+
+export function residentAppealView(appeal: Appeal, calendar: WorkingCalendar, names: { readonly village: string; readonly town: string }): ResidentAppealView {
+  const state = appealState(appeal, calendar);
+  return {
+    code: appeal.code,
+    village: names.village,
+    town: names.town,
+    category: appeal.category,
+    text: appeal.text,
+    anonymous: appeal.phone === undefined,
+    status: state.status,
+    heldBy: state.heldBy,
+    raisedOn: state.raisedOn,
+    firstReplyDue: state.firstReplyDue.dueOn,
+    closeDue: state.closeDue.dueOn,
+    answers: [...appeal.events]
+      .sort(byTimeThenId)
+      .map((event) => ({ at: event.at, level: event.by.level, type: event.type, text: event.text, ...(event.to ? { to: event.to } : {}) })),
+  };
+}
+
+/** What the residents' page sends to raise an appeal; the hub judges the text and the phone, each with its own answer. */
+export const raiseAppealRequestSchema = z.object({
+  village: villageCodeSchema,
+  category: z.string().max(32),
+  text: z.string().max(MAX_APPEAL_TEXT * 2),
+  phone: z.string().max(64).optional(),
+});
+export type RaiseAppealRequest = z.input<typeof raiseAppealRequestSchema>;
+
+/** What the console sends to answer an appeal: reply, pass on (to a level above), or close — the text read by the resident. */
+export const appealEventRequestSchema = z.strictObject({
+  type: z.enum(APPEAL_EVENT_TYPES),
+  text: z.string().trim().min(1).max(MAX_APPEAL_TEXT),
+  to: z.enum(LEVELS).optional(),
+});
+export type AppealEventRequest = z.infer<typeof appealEventRequestSchema>;

@@ -1,0 +1,214 @@
+/**
+ * The console's appeals (issue 18 §4), beside the cases: every route checks the session (and CSRF for
+ * writes) and the reviewer's area — a town reviewer another town's appeal gets the same 404 as none.
+ * - `GET /api/review/appeals`: the area's appeals, overdue first, then by due date; `?status=open|replied|closed`;
+ * - `GET /api/review/appeals/<village>/<code>`: one, with its answers (the phone masked);
+ * - `POST …/events` {type, text, to?}: reply, pass on up, or close with an answer, as the level holding it;
+ * - `POST …/reveal` {reason}: the phone, audited as an ID number's reveal is (the entry first: no entry, no number).
+ * Appeals are read from the villages' hall databases at each request (a county's open appeals are few);
+ * answers go into the appeal as events, which its kiosk receives by sync.
+ */
+import { randomUUID } from 'node:crypto';
+import { revealRequestSchema } from '../../core/api/review.js';
+import {
+  APPEAL_ID_PREFIX,
+  appealEventRequestSchema,
+  appealIdOf,
+  appealOverdue,
+  appealSchema,
+  appealState,
+  personalNumberIn,
+  refuseAppealEvent,
+  type Appeal,
+  type AppealEvent,
+} from '../../core/appeal/appeal.js';
+import { workingCalendar, type WorkingCalendar } from '../../core/calendar.js';
+import { indexDivisions } from '../../core/divisions/table.js';
+import { weeklyCounts } from '../../core/dashboard.js';
+import { localDateOf } from '../../core/local-date.js';
+import { failure, reply, type HttpReply, type Route, type RouteContext } from '../http/kit.js';
+import { keyRingUnavailable, unsealOnHub, type HeldKeyRing } from '../keyring.js';
+import { readCountyData, type CountyData } from '../provision.js';
+import { DB, hallDb } from '../store/names.js';
+import type { Store, StoredDoc } from '../store/store.js';
+import { mayReview, villagesInScope } from './scope.js';
+import { authenticateReviewer, type Reviewer } from './sessions.js';
+
+export interface AppealReviewOptions {
+  readonly store: Store;
+  readonly now: () => Date;
+  readonly keyRing: HeldKeyRing;
+}
+
+const NO_STORE = { 'cache-control': 'no-store, private', pragma: 'no-cache' };
+const notFound = () => failure(404, 'not_found', 'No such appeal in your area.');
+const unavailable = (reason: string) => failure(503, 'store_unavailable', reason);
+
+/** One appeal as the console lists it; its text shortened, the phone masked. */
+function rowOf(appeal: Appeal, calendar: WorkingCalendar, county: CountyData, today: string) {
+  const state = appealState(appeal, calendar);
+  const place = indexDivisions(county.divisions).village(appeal.village);
+  return {
+    village: appeal.village,
+    villageName: place?.village.name ?? appeal.village,
+    townName: place?.town.name ?? '',
+    code: appeal.code,
+    category: appeal.category,
+    channel: appeal.channel,
+    excerpt: Array.from(appeal.text).slice(0, 60).join(''),
+    anonymous: appeal.phone === undefined,
+    status: state.status,
+    heldBy: state.heldBy,
+    raisedOn: state.raisedOn,
+    firstReplyDue: state.firstReplyDue.dueOn,
+    closeDue: state.closeDue.dueOn,
+    overdue: appealOverdue(state, today as never),
+  };
+}
+
+export function appealReviewRoutes(options: AppealReviewOptions): Route[] {
+  const { store, now } = options;
+
+  /** The signed-in reviewer and the county's data, or the reply that says no. */
+  async function signedIn(context: RouteContext): Promise<{ reviewer: Reviewer; county: CountyData } | HttpReply> {
+    const reviewer = await authenticateReviewer(store, context.req, now());
+    if (!reviewer.ok) return reviewer.error;
+    const county = await readCountyData(store);
+    if (!county.ok) return unavailable('The county data cannot be read just now.');
+    return { reviewer: reviewer.value, county: county.value };
+  }
+
+  /** The appeal a route names, if it is in the reviewer's area. */
+  async function scoped(context: RouteContext): Promise<{ reviewer: Reviewer; county: CountyData; appeal: Appeal & StoredDoc } | HttpReply> {
+    const session = await signedIn(context);
+    if (!('reviewer' in session)) return session;
+    const village = context.params.village ?? '';
+    if (!mayReview(session.reviewer, village, indexDivisions(session.county.divisions))) return notFound();
+    const stored = await store.getDoc<Appeal>(hallDb(village), appealIdOf(context.params.code ?? ''));
+    if (!stored.ok) return stored.error.status === 404 ? notFound() : unavailable(stored.error.reason);
+    const parsed = appealSchema.safeParse(stored.value);
+    return parsed.success ? { ...session, appeal: stored.value } : failure(500, 'appeal_invalid', 'The stored appeal does not validate.');
+  }
+
+  /** Record `event` on the appeal, reading it again after a concurrent write (a kiosk's sync, another reviewer). */
+  async function record(found: Appeal & StoredDoc, event: AppealEvent, calendar: WorkingCalendar): Promise<HttpReply> {
+    let current = found;
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const refused = refuseAppealEvent(current, event, calendar);
+      if (refused) return failure(409, 'appeal.refused', refused);
+      const events = [...current.events, event];
+      const written = await store.putDoc(hallDb(current.village), { ...current, events });
+      if (written.ok) return reply(200, { ...current, _rev: written.value.rev, events, state: appealState({ ...current, events }, calendar) });
+      if (written.error.status !== 409) return unavailable(written.error.reason);
+      const again = await store.getDoc<Appeal>(hallDb(current.village), current._id);
+      if (!again.ok) return unavailable(again.error.reason);
+      current = again.value;
+    }
+    return unavailable('The appeal is being changed elsewhere: try again.');
+  }
+
+  return [
+    {
+      method: 'GET',
+      pattern: /^\/api\/review\/appeals$/,
+      async handle(context) {
+        const session = await signedIn(context);
+        if (!('reviewer' in session)) return session;
+        const status = context.url.searchParams.get('status');
+        const calendar = workingCalendar(session.county.calendar);
+        const today = localDateOf(now().toISOString());
+        const villages = villagesInScope(session.reviewer, indexDivisions(session.county.divisions));
+        const rows: ReturnType<typeof rowOf>[] = [];
+        for (let i = 0; i < villages.length; i += 8) {
+          const read = await Promise.all(villages.slice(i, i + 8).map((village) => store.docsWithPrefix<Appeal>(hallDb(village), APPEAL_ID_PREFIX)));
+          for (const docs of read) {
+            if (!docs.ok) return unavailable(docs.error.reason);
+            for (const doc of docs.value) {
+              const appeal = appealSchema.safeParse(doc);
+              if (appeal.success) rows.push(rowOf(appeal.data, calendar, session.county, today));
+            }
+          }
+        }
+        const shown = rows
+          .filter((row) => !status || status === 'all' || row.status === status)
+          .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.firstReplyDue.localeCompare(b.firstReplyDue) || a.code.localeCompare(b.code));
+        // The early warning over every appeal of the area, whatever is shown: a spike of one category in one village.
+        const { warnings } = weeklyCounts(
+          rows.map((row) => ({ on: row.raisedOn, village: row.village, kind: row.category })),
+          today,
+        );
+        return reply(200, { appeals: shown, warnings: warnings.map(({ kind, ...warning }) => ({ ...warning, category: kind })) }, NO_STORE);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/review\/appeals\/(?<village>\d{12})\/(?<code>[2-9A-HJ-NP-Z]{8})$/,
+      async handle(context) {
+        const found = await scoped(context);
+        if (!('appeal' in found)) return found;
+        const { _id, _rev, phone: _sealed, ...appeal } = found.appeal;
+        const calendar = workingCalendar(found.county.calendar);
+        return reply(
+          200,
+          { ...appeal, state: appealState(found.appeal, calendar), ...rowOf(found.appeal, calendar, found.county, localDateOf(now().toISOString())) },
+          NO_STORE,
+        );
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/review\/appeals\/(?<village>\d{12})\/(?<code>[2-9A-HJ-NP-Z]{8})\/events$/,
+      async handle(context) {
+        const found = await scoped(context);
+        if (!('appeal' in found)) return found;
+        const body = await context.json(16 * 1024);
+        if (!body.ok) return body.error;
+        const request = appealEventRequestSchema.safeParse(body.value);
+        if (!request.success) return failure(400, 'appeal.answer', 'Write the answer (at most 2000 characters).');
+        const number = personalNumberIn(request.data.text);
+        if (number) return failure(400, `appeal.text.${number}`, 'The resident reads this answer: write it without an ID or phone number.');
+        const by = { level: found.reviewer.role, name: found.reviewer.displayName ?? found.reviewer.name };
+        const event: AppealEvent = {
+          id: `${by.level}-${randomUUID()}`,
+          type: request.data.type,
+          at: now().toISOString(),
+          by,
+          text: request.data.text,
+          ...(request.data.to ? { to: request.data.to } : {}),
+        };
+        return record(found.appeal, event, workingCalendar(found.county.calendar));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/review\/appeals\/(?<village>\d{12})\/(?<code>[2-9A-HJ-NP-Z]{8})\/reveal$/,
+      async handle(context) {
+        const found = await scoped(context);
+        if (!('appeal' in found)) return found;
+        const body = await context.json(4096);
+        if (!body.ok) return body.error;
+        const request = revealRequestSchema.safeParse(body.value);
+        if (!request.success) return failure(400, 'reveal.reasonRequired', 'Say why the phone number is needed (at least 4 characters).');
+        if (!found.appeal.phone) return failure(404, 'appeal.anonymous', 'This appeal was raised anonymously: there is no phone number.');
+        const at = now().toISOString();
+        const audited = await store.putDoc(DB.audit, {
+          _id: `reveal:${at}:${randomUUID()}`,
+          type: 'reveal',
+          field: 'phone',
+          reviewer: found.reviewer.name,
+          role: found.reviewer.role,
+          appeal: found.appeal.code,
+          village: found.appeal.village,
+          reason: request.data.reason,
+          at,
+        });
+        if (!audited.ok) return unavailable('The reveal could not be audited, so it was not made.');
+        const ring = await options.keyRing();
+        if (!ring.ok) return keyRingUnavailable();
+        const phone = unsealOnHub(ring.value, 'phone', found.appeal.phone);
+        if (phone === undefined) return failure(500, 'unseal_failed', "The number could not be opened with the county's keys.");
+        return reply(200, { phone }, NO_STORE);
+      },
+    },
+  ];
+}
