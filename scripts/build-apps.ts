@@ -38,20 +38,23 @@ const UI_MESSAGE_MODULES: Readonly<Record<string, string>> = {
 };
 
 /**
- * The residents' page's build carries only its own screen messages (renderer/resident/messages.ts). The
- * tables are read by importing them here, as the renderer's modules they are (not parsed as text).
+ * Each app's build carries only its own screen messages: the residents' page those of
+ * renderer/resident/messages.ts, the counter and the console none of the page's (`resident.*`, a hundred
+ * sentences in two languages). The tables are read by importing them here, as the renderer's modules they are
+ * (not parsed as text).
  */
-function residentMessagesOnly(): Plugin {
+function appMessagesOnly(app: App): Plugin {
   const fromRenderer = async <T>(file: string): Promise<T> => (await import(pathToFileURL(resolve(import.meta.dirname, '../renderer', file)).href)) as T;
   return {
-    name: 'cunban-resident-messages',
+    name: 'cunban-app-messages',
     enforce: 'pre',
     async load(id) {
       const table = UI_MESSAGE_MODULES[id.split('?')[0] ?? ''];
       if (!table) return null;
       const { isResidentUiKey } = await fromRenderer<{ isResidentUiKey: (key: string) => boolean }>('resident/messages.ts');
+      const carried = app === 'resident' ? isResidentUiKey : (key: string) => !key.startsWith('resident.');
       const messages = (await import(pathToFileURL(id.split('?')[0] ?? '').href)) as Record<string, Record<string, string>>;
-      const kept = Object.fromEntries(Object.entries(messages[table] ?? {}).filter(([key]) => isResidentUiKey(key)));
+      const kept = Object.fromEntries(Object.entries(messages[table] ?? {}).filter(([key]) => carried(key)));
       return `export const ${table} = ${JSON.stringify(kept)};`;
     },
   };
@@ -62,7 +65,7 @@ export function appConfig(app: App, outDir: string, options: { sourcemap?: boole
     configFile: false,
     root: resolve(import.meta.dirname, '../renderer', app),
     base: './',
-    plugins: app === 'resident' ? [residentMessagesOnly(), react()] : [react()],
+    plugins: [appMessagesOnly(app), react()],
     logLevel: 'warn',
     build: { outDir: join(outDir, app), emptyOutDir: true, sourcemap: options.sourcemap ?? true, chunkSizeWarningLimit: CHUNK_BUDGET_KB[app] },
   };

@@ -167,6 +167,31 @@ export function personalNumberIn(text: string): 'idNumber' | 'phone' | undefined
   return MOBILE_NUMBER.test(text.normalize('NFKC')) ? 'phone' : undefined;
 }
 
+/** Where an appeal stands, with its due dates as dates: what every screen and answer lists of it. */
+export function appealProgress(appeal: Pick<Appeal, 'raisedAt' | 'level' | 'events'>, calendar: WorkingCalendar) {
+  const state = appealState(appeal, calendar);
+  return {
+    status: state.status,
+    heldBy: state.heldBy,
+    raisedOn: state.raisedOn,
+    firstReplyDue: state.firstReplyDue.dueOn,
+    closeDue: state.closeDue.dueOn,
+  };
+}
+
+/**
+ * Free text of an appeal or an answer as it will be stored: trimmed, otherwise as written (NFKC would turn
+ * Chinese full-width punctuation into ASCII); or why not — empty, over MAX_APPEAL_TEXT characters, or holding
+ * an ID or phone number, found in any width (`personalNumberIn` folds before it looks).
+ */
+export function checkAppealText(typed: string): { ok: true; text: string } | { ok: false; problem: 'empty' | 'tooLong' | 'idNumber' | 'phone' } {
+  const text = typed.trim();
+  if (text === '') return { ok: false, problem: 'empty' };
+  if (Array.from(text).length > MAX_APPEAL_TEXT) return { ok: false, problem: 'tooLong' };
+  const number = personalNumberIn(text);
+  return number ? { ok: false, problem: number } : { ok: true, text };
+}
+
 /** What the resident who raised an appeal reads of it: its progress and the answers, never who answered by name. */
 export interface ResidentAppealView {
   readonly code: string;
@@ -184,7 +209,6 @@ export interface ResidentAppealView {
 }
 
 export function residentAppealView(appeal: Appeal, calendar: WorkingCalendar, names: { readonly village: string; readonly town: string }): ResidentAppealView {
-  const state = appealState(appeal, calendar);
   return {
     code: appeal.code,
     village: names.village,
@@ -192,11 +216,7 @@ export function residentAppealView(appeal: Appeal, calendar: WorkingCalendar, na
     category: appeal.category,
     text: appeal.text,
     anonymous: appeal.phone === undefined,
-    status: state.status,
-    heldBy: state.heldBy,
-    raisedOn: state.raisedOn,
-    firstReplyDue: state.firstReplyDue.dueOn,
-    closeDue: state.closeDue.dueOn,
+    ...appealProgress(appeal, calendar),
     answers: [...appeal.events]
       .sort(byTimeThenId)
       .map((event) => ({ at: event.at, level: event.by.level, type: event.type, text: event.text, ...(event.to ? { to: event.to } : {}) })),
@@ -215,7 +235,8 @@ export type RaiseAppealRequest = z.input<typeof raiseAppealRequestSchema>;
 /** What the console sends to answer an appeal: reply, pass on (to a level above), or close — the text read by the resident. */
 export const appealEventRequestSchema = z.strictObject({
   type: z.enum(APPEAL_EVENT_TYPES),
-  text: z.string().trim().min(1).max(MAX_APPEAL_TEXT),
+  // Characters are counted by checkAppealText (code points); here only a bound on what is read.
+  text: z.string().max(MAX_APPEAL_TEXT * 2),
   to: z.enum(LEVELS).optional(),
 });
 export type AppealEventRequest = z.infer<typeof appealEventRequestSchema>;

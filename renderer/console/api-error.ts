@@ -39,6 +39,18 @@ export function apiErrorText(t: ReturnType<typeof useI18n>['t'], error: ApiError
       return t('console.storeUnavailable');
     case 'files.incomplete':
       return t('console.fileUploading');
+    case 'appeal.refused':
+      return t('console.appeals.refused');
+    case 'appeal.text.phone':
+      return t('console.appeals.textPhone');
+    case 'appeal.text.idNumber':
+      return t('console.appeals.textIdNumber');
+    case 'appeal.answer':
+    case 'appeal.text.empty':
+    case 'appeal.text.tooLong':
+      return t('console.appeals.answerInvalid');
+    case 'appeal.anonymous':
+      return t('console.appeals.anonymousNoPhone');
     default:
       // A rule of core/ refused the decision (409 case.*): the case changed since the page read it.
       if (error.status === 409 && error.code.startsWith('case.')) return t('console.caseChanged');

@@ -8,6 +8,7 @@
  * 403 for a stale token (the session renewed elsewhere) fetches the current one and is sent once more.
  * The hub refuses before acting in both cases, so sending again never acts twice.
  */
+import type { Appeal, AppealEventRequest, AppealState, AppealStatus } from '../../core/appeal/appeal.js';
 import type { CaseFileView } from '../../core/api/files.js';
 import type { Area, KioskView, QuarantineView } from '../../core/api/fleet.js';
 import type { NoticeView, PublishNoticeRequest } from '../../core/api/notices.js';
@@ -16,6 +17,7 @@ import { BACKGROUND_HEADER, CSRF_HEADER, type ReviewAction, type SessionView } f
 import type { CaseDocument } from '../../core/case/document.js';
 import type { QueueEntry } from '../../core/case/queue-entry.js';
 import type { Dashboard } from '../../core/dashboard.js';
+import type { Level } from '../../core/level.js';
 import { err, ok, type Result } from '../../core/result.js';
 
 export interface ApiError {
@@ -34,6 +36,50 @@ export interface QueuePage {
 
 /** A case as the review API returns it: no sealed values, no blind index. */
 export type ReviewCase = Omit<CaseDocument, 'summary'> & { readonly summary: Omit<CaseDocument['summary'], 'applicantIdHash'> };
+
+/** An appeal as the console lists it (`GET /api/review/appeals`): its text shortened, no phone. */
+export interface AppealRow {
+  readonly village: string;
+  readonly villageName: string;
+  readonly townName: string;
+  readonly code: string;
+  /** A sector of the catalog, `villageAffairs` or `other`. */
+  readonly category: string;
+  readonly channel: 'online' | 'counter';
+  readonly excerpt: string;
+  readonly anonymous: boolean;
+  readonly status: AppealStatus;
+  readonly heldBy: Level;
+  readonly raisedOn: string;
+  readonly firstReplyDue: string;
+  readonly closeDue: string;
+  readonly overdue: boolean;
+}
+
+/** A village raising many appeals of one category this week (core/dashboard.ts `weeklyCounts`). */
+export interface AppealWarning {
+  readonly weekOf: string;
+  readonly village: string;
+  readonly category: string;
+  readonly count: number;
+  readonly trailingAverage: number;
+}
+
+export type AppealStatusFilter = AppealStatus | 'all';
+
+export interface AppealList {
+  /** Overdue first, then by due date. */
+  readonly appeals: readonly AppealRow[];
+  /** Over every appeal of the area, whatever the filter. */
+  readonly warnings: readonly AppealWarning[];
+}
+
+/** One appeal as the review API returns it: the stored appeal without its sealed phone, its state, and its row. */
+export type ReviewAppeal = Pick<Appeal, 'code' | 'village' | 'category' | 'text' | 'phoneMasked' | 'channel' | 'raisedAt' | 'level' | 'events'> &
+  AppealRow & { readonly state: AppealState };
+
+/** What recording an answer returns: the appeal's answers and state now (the rest is read again). */
+export type AnsweredAppeal = Pick<ReviewAppeal, 'events' | 'state'>;
 
 /** A refresh the page makes by itself, not the reviewer: it does not keep the session alive. */
 export interface Background {
@@ -67,15 +113,27 @@ export interface ReviewApi {
   notices(): Promise<Result<NoticeView[], ApiError>>;
   publishNotice(notice: PublishNoticeRequest): Promise<Result<NoticeView, ApiError>>;
   withdrawNotice(id: string): Promise<Result<undefined, ApiError>>;
+  appeals(status: AppealStatusFilter): Promise<Result<AppealList, ApiError>>;
+  appeal(village: string, code: string, options?: Background): Promise<Result<ReviewAppeal, ApiError>>;
+  /** Reply, pass on up or close, as the level holding it; the text is read by the resident. */
+  answerAppeal(village: string, code: string, answer: AppealEventRequest): Promise<Result<AnsweredAppeal, ApiError>>;
+  /** The resident's phone, after the hub has written the audit entry for `reason`. */
+  revealAppealPhone(village: string, code: string, reason: string): Promise<Result<{ phone: string }, ApiError>>;
 }
 
 export interface AuditEntry {
   readonly reviewer: string;
   readonly role: string;
-  readonly caseNumber: string;
+  /** A case's full ID number; absent for an appeal's phone (`field: 'phone'`). */
+  readonly caseNumber?: string;
+  readonly field?: 'phone';
+  /** The appeal whose phone was revealed. */
+  readonly appeal?: string;
   readonly reason: string;
   readonly at: string;
 }
+
+const appealPath = (village: string, code: string) => `/api/review/appeals/${encodeURIComponent(village)}/${encodeURIComponent(code)}`;
 
 export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init)): ReviewApi {
   let csrf = '';
@@ -193,5 +251,9 @@ export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input,
     notices: () => call<NoticeView[]>('GET', '/api/review/notices'),
     publishNotice: (notice) => call<NoticeView>('POST', '/api/review/notices', notice),
     withdrawNotice: (id) => call<undefined>('DELETE', `/api/review/notices/${encodeURIComponent(id)}`),
+    appeals: (status) => call<AppealList>('GET', `/api/review/appeals?${new URLSearchParams({ status }).toString()}`),
+    appeal: (village, code, options) => call<ReviewAppeal>('GET', appealPath(village, code), undefined, options),
+    answerAppeal: (village, code, answer) => call<AnsweredAppeal>('POST', `${appealPath(village, code)}/events`, answer),
+    revealAppealPhone: (village, code, reason) => call<{ phone: string }>('POST', `${appealPath(village, code)}/reveal`, { reason }),
   };
 }

@@ -1,7 +1,6 @@
 /**
  * One case for a reviewer: where it stands, its materials and history, the decisions core/'s rules
- * allow at the reviewer's level now, and a deliberate, audited reveal of the full ID number (shown on
- * this screen only, never stored by the browser).
+ * allow at the reviewer's level now, and a deliberate, audited reveal of the full ID number (reveal.tsx).
  */
 import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
 import type { CaseFileView } from '../../core/api/files.js';
@@ -10,15 +9,17 @@ import type { ReviewAction, ReviewerView } from '../../core/api/review.js';
 import { foldCase } from '../../core/case/fold.js';
 import { materialFiles, type MaterialFileRef } from '../../core/case/material-files.js';
 import { allowedEventTypes } from '../../core/case/rules.js';
+import { ok } from '../../core/result.js';
 import { CaseHeading, materialNamer } from '../ui/case-parts.js';
 import { CaseTimeline, type CasePlace } from '../ui/case-timeline.js';
 import { ConfirmButton } from '../ui/confirm.js';
 import { DecisionText } from '../ui/decision-text.js';
-import { Alert, Field } from '../ui/form.js';
+import { Alert } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ApiError, Background, ReviewApi, ReviewCase } from './api.js';
 import { useLoaded } from './use-loaded.js';
 import { apiErrorText } from './api-error.js';
+import { Reveal } from './reveal.js';
 
 /** How often an open case is read again: what a kiosk or another reviewer did shows without reopening it. */
 const CASE_REFRESH_MS = 5000;
@@ -99,7 +100,13 @@ export function ReviewCaseView(props: { readonly api: ReviewApi; readonly review
       <dl className="facts">
         <dt>{t('receipt.applicant')}</dt>
         <dd>
-          {state.applicant.name} {state.applicant.idNumberMasked} <Reveal api={api} caseNumber={caseNumber} />
+          {state.applicant.name} {state.applicant.idNumberMasked}{' '}
+          <Reveal
+            reveal={async (reason) => {
+              const answer = await api.reveal(caseNumber, reason);
+              return answer.ok ? ok(answer.value.idNumber) : answer;
+            }}
+          />
         </dd>
       </dl>
       <h2>{t('case.materials')}</h2>
@@ -278,52 +285,5 @@ function Decisions(props: {
         </button>
       </div>
     </section>
-  );
-}
-
-function Reveal(props: { readonly api: ReviewApi; readonly caseNumber: string }) {
-  const { t } = useI18n();
-  const [asking, setAsking] = useState(false);
-  const [reason, setReason] = useState('');
-  const [number, setNumber] = useState<string>();
-  const [error, setError] = useState<ApiError>();
-  if (number)
-    return (
-      <strong className="revealed" data-testid="revealed">
-        {number}
-      </strong>
-    );
-  if (!asking)
-    return (
-      <button
-        type="button"
-        onClick={() => {
-          setAsking(true);
-        }}
-      >
-        {t('console.reveal')}
-      </button>
-    );
-  const submit = async (event: SyntheticEvent) => {
-    event.preventDefault();
-    const answer = await props.api.reveal(props.caseNumber, reason);
-    if (answer.ok) setNumber(answer.value.idNumber);
-    else setError(answer.error);
-  };
-  return (
-    <form className="reveal" onSubmit={(event) => void submit(event)} noValidate>
-      <Field
-        label={t('console.revealReason')}
-        value={reason}
-        onChange={setReason}
-        autoFocus
-        autoComplete="off"
-        hint={t('console.revealHint')}
-        error={error ? apiErrorText(t, error) : undefined}
-      />
-      <button type="submit" className="primary">
-        {t('console.revealConfirm')}
-      </button>
-    </form>
   );
 }

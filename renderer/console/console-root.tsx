@@ -8,6 +8,7 @@ import { DisplayProvider, LanguageButton } from '../ui/display.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ReviewApi } from './api.js';
+import { AppealView, Appeals, type AppealRef } from './appeals.js';
 import { ReviewCaseView } from './case-view.js';
 import { AuditLog, Fleet, Quarantine } from './fleet.js';
 import { Notices } from './notices.js';
@@ -25,13 +26,14 @@ export function ConsoleRoot(props: { readonly api: ReviewApi; readonly preferenc
   );
 }
 
-const VIEWS = ['queue', 'dashboard', 'notices', 'fleet', 'quarantine', 'audit'] as const;
+const VIEWS = ['queue', 'appeals', 'dashboard', 'notices', 'fleet', 'quarantine', 'audit'] as const;
 type ConsoleView = (typeof VIEWS)[number];
 
 function Console({ api }: { readonly api: ReviewApi }) {
   const { t } = useI18n();
   const [session, setSession] = useState<SessionView | null>();
   const [open, setOpen] = useState<string>();
+  const [openAppeal, setOpenAppeal] = useState<AppealRef>();
   const [view, setView] = useState<ConsoleView>('queue');
   // Set while a session that ended mid-work is being signed in again, over the page as it stands.
   const [signingInAgain, setSigningInAgain] = useState<(signedIn: boolean) => void>();
@@ -58,6 +60,7 @@ function Console({ api }: { readonly api: ReviewApi }) {
     await api.signOut();
     setSession(null);
     setOpen(undefined);
+    setOpenAppeal(undefined);
   }, [api, signingInAgain]);
 
   if (session === undefined)
@@ -94,6 +97,7 @@ function Console({ api }: { readonly api: ReviewApi }) {
               onClick={() => {
                 setView(candidate);
                 setOpen(undefined);
+                setOpenAppeal(undefined);
               }}
             >
               {t(`console.nav.${candidate}`)}
@@ -112,6 +116,17 @@ function Console({ api }: { readonly api: ReviewApi }) {
             />
           ) : null}
           {view === 'queue' && !open ? <Queue api={api} reviewer={reviewer} onOpen={setOpen} /> : null}
+          {view === 'appeals' && openAppeal ? (
+            <AppealView
+              api={api}
+              reviewer={reviewer}
+              appeal={openAppeal}
+              onBack={() => {
+                setOpenAppeal(undefined);
+              }}
+            />
+          ) : null}
+          {view === 'appeals' && !openAppeal ? <Appeals api={api} onOpen={setOpenAppeal} /> : null}
           {view === 'dashboard' ? (
             <Suspense fallback={<p role="status">{t('boot.loading')}</p>}>
               <DashboardView api={api} />

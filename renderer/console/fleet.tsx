@@ -183,10 +183,10 @@ export function AuditLog({ api }: { readonly api: ReviewApi }) {
           </thead>
           <tbody>
             {entries.value.map((entry: AuditEntry) => (
-              <tr key={`${entry.at}-${entry.caseNumber}-${entry.reviewer}`}>
+              <tr key={`${entry.at}-${entry.caseNumber ?? entry.appeal ?? ''}-${entry.reviewer}`}>
                 <td>{formatInstant(locale, entry.at)}</td>
                 <td>{entry.reviewer}</td>
-                <td>{entry.caseNumber}</td>
+                <td>{entry.caseNumber ?? (entry.appeal ? t('console.appeals.auditPhone', { code: entry.appeal }) : '')}</td>
                 <td>{entry.reason}</td>
               </tr>
             ))}

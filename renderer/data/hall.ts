@@ -1,12 +1,26 @@
 /**
- * The hall's hours for visits and its appointments on the kiosk (issue 18 §3): a collection of its own,
+ * The hall's hours for visits, its appointments (issue 18 §3) and its appeals (§4) on the kiosk: a collection of its own,
  * synced with the village's hall database on the hub (`hall_<village>`), sealed at rest like cases. The
  * counter books for callers within the counter's share of each slot — counting only the counter's
  * bookings, so it can book offline and no later sync can overbook (core/appointment/schedule.ts) — and
- * records who came and who did not. Bookings made on the residents' page arrive by sync.
+ * records who came and who did not. Bookings made on the residents' page arrive by sync. Appeals raised at the
+ * counter go up the same way, and the answers of the town and county come down with them.
  */
 import type { RxConflictHandler, RxJsonSchema } from 'rxdb';
 import { map, type Observable } from 'rxjs';
+import {
+  APPEAL_ID_PREFIX,
+  appealIdOf,
+  firstLevelOf,
+  mergeAppeals,
+  parseAppeal,
+  checkAppealText,
+  refuseAppealEvent,
+  type Appeal,
+  type AppealCategory,
+  type AppealEvent,
+} from '../../core/appeal/appeal.js';
+import type { Catalog } from '../../core/catalog/schema.js';
 import {
   APPOINTMENT_ID_PREFIX,
   appointmentIdOf,
@@ -51,7 +65,7 @@ export const hallDocumentSchema: RxJsonSchema<StoredHallDocument> = {
 export const hallSyncUrlOf = (villageSyncUrl: string) => villageSyncUrl.replace(/\/village_(\d{12})\/$/, '/hall_$1/');
 
 /** Whether a document id is one of the hall's (its schedule or an appointment), not a case number. */
-export const isHallDocumentId = (id: string) => id === HALL_SCHEDULE_ID || id.startsWith(APPOINTMENT_ID_PREFIX);
+export const isHallDocumentId = (id: string) => id === HALL_SCHEDULE_ID || id.startsWith(APPOINTMENT_ID_PREFIX) || id.startsWith(APPEAL_ID_PREFIX);
 
 const withoutStorage = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([key]) => key !== 'id' && !key.startsWith('_')));
 
@@ -69,6 +83,10 @@ export const hallConflictHandler: RxConflictHandler<StoredHallDocument> = {
     if (myBooking && theirBooking && sameBooking(myBooking, theirBooking)) {
       return Promise.resolve({ ...input.realMasterState, ...mergeAppointments(theirBooking, myBooking), _deleted: false });
     }
+    const [myAppeal, theirAppeal] = [parseAppeal(mine), parseAppeal(theirs)];
+    if (myAppeal && theirAppeal && myAppeal.code === theirAppeal.code) {
+      return Promise.resolve({ ...input.realMasterState, ...mergeAppeals(theirAppeal, myAppeal), _deleted: false });
+    }
     const [mySchedule, theirSchedule] = [hallScheduleSchema.safeParse(mine), hallScheduleSchema.safeParse(theirs)];
     if (mySchedule.success && theirSchedule.success) {
       return Promise.resolve(laterSchedule(mySchedule.data, theirSchedule.data) === mySchedule.data ? input.newDocumentState : input.realMasterState);
@@ -76,6 +94,21 @@ export const hallConflictHandler: RxConflictHandler<StoredHallDocument> = {
     return Promise.resolve(input.realMasterState);
   },
 };
+
+export type AppealError =
+  | { readonly code: 'kioskAppeal.text' }
+  | { readonly code: 'kioskAppeal.text.idNumber' }
+  | { readonly code: 'kioskAppeal.text.phone' }
+  | { readonly code: 'hall.badPhone' }
+  | { readonly code: 'kioskAppeal.notFound' }
+  | { readonly code: 'kioskAppeal.refused'; readonly reason: string };
+
+export interface CounterAppeal {
+  readonly category: AppealCategory;
+  readonly text: string;
+  /** Empty: anonymous. */
+  readonly phone?: string;
+}
 
 export type HallError =
   | { readonly code: 'hall.noSchedule' }
@@ -102,6 +135,17 @@ export interface HallStore {
   bookAtCounter(booking: CounterBooking, calendar: WorkingCalendar): Promise<Result<Appointment, HallError>>;
   /** Record what became of a booking: the resident came (and the case begun, if any), did not come, or cancelled. */
   record(code: string, type: AppointmentEvent['type'], clerkName: string, caseNumber?: string): Promise<Result<Appointment, HallError>>;
+  /** The village's appeals, newest first: raised here or on the residents' page, with every answer synced. */
+  appeals$(): Observable<Appeal[]>;
+  /** An appeal raised at the counter for a resident, offline too: routed by its category (core/appeal/appeal.ts). */
+  raiseAppeal(appeal: CounterAppeal, catalog: Pick<Catalog, 'items'>): Promise<Result<Appeal, AppealError>>;
+  /** The village answers an appeal it holds: reply, pass on to the town, or close. */
+  answerAppeal(
+    code: string,
+    answer: Pick<AppealEvent, 'type' | 'text' | 'to'>,
+    clerkName: string,
+    calendar: WorkingCalendar,
+  ): Promise<Result<Appeal, AppealError>>;
 }
 
 export interface HallStoreOptions {
@@ -113,6 +157,13 @@ export interface HallStoreOptions {
 
 const randomBytes = (count: number) => crypto.getRandomValues(new Uint8Array(count));
 const eventId = (random: (bytes: number) => Uint8Array) => `clerk-${[...random(8)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+
+/** An appeal's or an answer's text as stored, or the counter's error for it. */
+function textOf(typed: string): Result<string, AppealError> {
+  const checked = checkAppealText(typed);
+  if (checked.ok) return ok(checked.text);
+  return err({ code: checked.problem === 'idNumber' || checked.problem === 'phone' ? `kioskAppeal.text.${checked.problem}` : 'kioskAppeal.text' });
+}
 
 export function hallStore(db: KioskDatabase, options: HallStoreOptions): HallStore {
   const now = options.now ?? (() => new Date());
@@ -184,6 +235,62 @@ export function hallStore(db: KioskDatabase, options: HallStoreOptions): HallSto
       };
       await hall.insert({ id: appointmentIdOf(appointment.code), ...appointment });
       return ok(appointment);
+    },
+    appeals$: () =>
+      hall
+        .find({ selector: { kind: 'cunban.appeal' } })
+        .$.pipe(
+          map((docs) => docs.flatMap((doc) => parseAppeal(withoutStorage(doc.toMutableJSON())) ?? []).sort((a, b) => b.raisedAt.localeCompare(a.raisedAt))),
+        ),
+    async raiseAppeal(input, catalog) {
+      const checked = textOf(input.text);
+      if (!checked.ok) return checked;
+      const text = checked.value;
+      const phone = input.phone?.trim() ? parseMobileNumber(input.phone) : undefined;
+      if (input.phone?.trim() && !phone) return err({ code: 'hall.badPhone' });
+      const appeal: Appeal = {
+        kind: 'cunban.appeal',
+        schemaVersion: 1,
+        village: options.village,
+        code: lookupCodeFrom(random(5)),
+        category: input.category,
+        text,
+        ...(phone ? { phone: await options.sealPhone(phone), phoneMasked: maskPhone(phone) } : {}),
+        channel: 'counter',
+        raisedAt: now().toISOString(),
+        level: firstLevelOf(input.category, catalog),
+        events: [],
+      };
+      await hall.insert({ id: appealIdOf(appeal.code), ...appeal });
+      return ok(appeal);
+    },
+    async answerAppeal(code, answer, clerkName, calendar) {
+      const checked = textOf(answer.text);
+      if (!checked.ok) return checked;
+      const text = checked.value;
+      const doc = await hall.findOne(appealIdOf(code)).exec();
+      if (!doc) return err({ code: 'kioskAppeal.notFound' });
+      let outcome: Result<Appeal, AppealError> = err({ code: 'kioskAppeal.notFound' });
+      await doc.incrementalModify((current) => {
+        const appeal = parseAppeal(withoutStorage(current));
+        if (!appeal) return current;
+        const event: AppealEvent = {
+          id: eventId(random),
+          type: answer.type,
+          at: now().toISOString(),
+          by: { level: 'village', name: clerkName },
+          text,
+          ...(answer.to ? { to: answer.to } : {}),
+        };
+        const refused = refuseAppealEvent(appeal, event, calendar);
+        if (refused) {
+          outcome = err({ code: 'kioskAppeal.refused', reason: refused });
+          return current;
+        }
+        outcome = ok({ ...appeal, events: [...appeal.events, event] });
+        return { ...current, events: [...appeal.events, event] };
+      });
+      return outcome;
     },
     async record(code, type, clerkName, caseNumber) {
       const doc = await hall.findOne(appointmentIdOf(code)).exec();

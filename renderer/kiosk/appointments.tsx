@@ -73,7 +73,12 @@ export function Appointments(props: {
         }}
       >
         <summary>{t('appointments.settings')}</summary>
-        <ScheduleForm schedule={schedule} />
+        <ScheduleForm
+          schedule={schedule}
+          onSaved={() => {
+            setSettingsOpen(true);
+          }}
+        />
       </details>
     </section>
   );
@@ -276,7 +281,7 @@ function parsePeriods(text: string): { from: string; to: string }[] {
     });
 }
 
-function ScheduleForm(props: { readonly schedule: HallSchedule | undefined }) {
+function ScheduleForm(props: { readonly schedule: HallSchedule | undefined; readonly onSaved: () => void }) {
   const { t, describe } = useI18n();
   const { data } = useSession();
   const [periods, setPeriods] = useState(periodsText(props.schedule));
@@ -293,6 +298,7 @@ function ScheduleForm(props: { readonly schedule: HallSchedule | undefined }) {
       counterVisits: Number(counterVisits),
     });
     setOutcome(saved.ok ? { ok: true } : saved);
+    if (saved.ok) props.onSaved();
   };
   return (
     <form className="schedule-form" onSubmit={(event) => void submit(event)} noValidate>

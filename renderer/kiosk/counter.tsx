@@ -3,7 +3,7 @@
  * navigation with keyboard shortcuts, and the current screen. The new-case form's draft lives here,
  * so leaving the form and coming back never loses what was typed.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { kioskActorPrefix } from '../../core/case/events.js';
 import { localDateOf } from '../../core/local-date.js';
 import type { Clerk } from '../data/clerks.js';
@@ -11,7 +11,6 @@ import { NO_COUNTY_DATA } from '../data/county-data.js';
 import type { KioskData } from '../data/kiosk-data.js';
 import { useObservable } from '../ui/hooks.js';
 import { useI18n } from '../ui/i18n.js';
-import { Appointments } from './appointments.js';
 import { CaseDetail } from './case-detail.js';
 import { CaseList } from './case-list.js';
 import { NewClerkForm } from './new-clerk-form.js';
@@ -25,6 +24,10 @@ import type { KioskShell } from './shell.js';
 import { SyncIndicator } from './sync-indicator.js';
 import { VersionNotice } from './version-notice.js';
 
+// The hall's appointments and appeals load when first opened: the counter's first chunk stays within its budget.
+const Appointments = lazy(async () => ({ default: (await import('./appointments.js')).Appointments }));
+const Appeals = lazy(async () => ({ default: (await import('./appeals.js')).Appeals }));
+
 /**
  * Alt+key shortcuts, the same in both languages; shown on the buttons. Matched by physical key
  * (`event.code`), so they work whatever the keyboard layout or input method produces for the letter.
@@ -34,6 +37,7 @@ const SHORTCUTS: Readonly<Record<string, Screen>> = {
   KeyN: { name: 'newCase' },
   KeyF: { name: 'cases' },
   KeyA: { name: 'appointments' },
+  KeyS: { name: 'appeals' },
 };
 
 export function Counter(props: {
@@ -132,6 +136,7 @@ export function Counter(props: {
         {nav({ name: 'newCase' }, t('nav.newCase'), 'n')}
         {nav({ name: 'cases' }, t('nav.cases'), 'f')}
         {nav({ name: 'appointments' }, t('nav.appointments'), 'a')}
+        {nav({ name: 'appeals' }, t('nav.appeals'), 's')}
         {nav({ name: 'clerks' }, t('nav.clerks'))}
       </nav>
       <main className="counter-main">
@@ -148,19 +153,30 @@ export function Counter(props: {
             }}
           />
         ) : null}
-        {screen.name === 'appointments' ? (
-          <Appointments
-            draftInProgress={draft !== emptyDraft}
-            onBeginCase={(appointment) => {
-              setDraft({
-                ...emptyDraft,
-                itemCode: appointment.itemCode,
-                applicant: { ...emptyDraft.applicant, name: appointment.name },
-                appointmentCode: appointment.code,
-              });
-              go({ name: 'newCase' });
-            }}
-          />
+        {screen.name === 'appointments' || screen.name === 'appeals' ? (
+          <Suspense
+            fallback={
+              <p className="loading" role="status">
+                {t('boot.loading')}
+              </p>
+            }
+          >
+            {screen.name === 'appeals' ? <Appeals /> : null}
+            {screen.name === 'appointments' ? (
+              <Appointments
+                draftInProgress={draft !== emptyDraft}
+                onBeginCase={(appointment) => {
+                  setDraft({
+                    ...emptyDraft,
+                    itemCode: appointment.itemCode,
+                    applicant: { ...emptyDraft.applicant, name: appointment.name },
+                    appointmentCode: appointment.code,
+                  });
+                  go({ name: 'newCase' });
+                }}
+              />
+            ) : null}
+          </Suspense>
         ) : null}
         {screen.name === 'cases' ? <CaseList {...(screen.status ? { status: screen.status } : {})} /> : null}
         {screen.name === 'case' ? <CaseDetail caseNumber={screen.caseNumber} /> : null}

@@ -16,7 +16,8 @@ export type Screen =
   /** `replaces`: a case number that turned out to be another application's (a clash); this receipt takes its place. */
   | { readonly name: 'receipt'; readonly caseNumber: string; readonly replaces?: string }
   | { readonly name: 'clerks' }
-  | { readonly name: 'appointments' };
+  | { readonly name: 'appointments' }
+  | { readonly name: 'appeals' };
 
 /** A case status, or the two views the home screen counts that are not statuses. */
 export type CaseFilterStatus = CaseDocument['summary']['status'] | 'decided' | 'overdue' | 'today';

@@ -1,9 +1,11 @@
 /**
- * The residents' page's client for the hub that served it: the case lookup and booking a visit, answers
+ * The residents' page's client for the hub that served it: the case lookup, booking a visit and appeals, answers
  * in the body (never the URL). Answers are `{ok, value} | {ok: false, error}`: the hub's code, `unavailable`
  * for anything else it said, or `offline` when the phone could not reach it. Relative to the page, so it
  * works wherever the hub is mounted behind a proxy.
  */
+// Types only: core/appeal/appeal.ts is built on zod, which the page must not carry.
+import type { RaiseAppealRequest, ResidentAppealView } from '../../core/appeal/appeal.js';
 import type { BookingRequest, BookingView, CancelRequest, HallDirectory, HallView } from '../../core/resident/booking.js';
 import type { ResidentCaseView } from '../../core/resident/lookup.js';
 import { err, ok, type Result } from '../../core/result.js';
@@ -11,7 +13,7 @@ import { err, ok, type Result } from '../../core/result.js';
 export interface ResidentError {
   /**
    * The hub's code: `lookup.*` for the case lookup; `booking.*`, `appointment.*` and `hall.unknown` for
-   * bookings; otherwise `unavailable` (the store, the key ring, a malformed request), or `offline`.
+   * bookings; `appeal.*`, `booking.phone` and `hall.unknown` for appeals; otherwise `unavailable` (the store, the key ring, a malformed request), or `offline`.
    */
   readonly code: string;
   /** From `Retry-After`, for the limits. */
@@ -31,10 +33,20 @@ export interface ResidentApi {
   /** A booking by its code and the phone it was made with. */
   openBooking(request: CancelRequest): Promise<Result<BookingView, ResidentError>>;
   cancelBooking(request: CancelRequest): Promise<Result<BookingView, ResidentError>>;
+  /** Raise an appeal or suggestion: with a phone, or anonymously (no `phone`). */
+  raiseAppeal(request: RaiseAppealRequest): Promise<Result<ResidentAppealView, ResidentError>>;
+  /** An appeal and its answers by its code, and the phone it was raised with (none for an anonymous one). */
+  openAppeal(request: OpenAppealRequest): Promise<Result<ResidentAppealView, ResidentError>>;
+}
+
+export interface OpenAppealRequest {
+  readonly code: string;
+  readonly phone?: string;
 }
 
 const LOOKUP_CODES = ['lookup.'];
 const BOOKING_CODES = ['booking.', 'appointment.', 'hall.'];
+const APPEAL_CODES = ['appeal.', 'booking.', 'hall.'];
 
 export function residentApi(pageUrl: string): ResidentApi {
   const address = (path: string) => new URL(`../api/resident/${path}`, pageUrl).toString();
@@ -73,5 +85,7 @@ export function residentApi(pageUrl: string): ResidentApi {
     book: (request) => call('appointments', request, BOOKING_CODES),
     openBooking: (request) => call('appointments/open', request, BOOKING_CODES),
     cancelBooking: (request) => call('appointments/cancel', request, BOOKING_CODES),
+    raiseAppeal: (request) => call('appeals', request, APPEAL_CODES),
+    openAppeal: (request) => call('appeals/open', request, APPEAL_CODES),
   };
 }

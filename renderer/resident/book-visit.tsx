@@ -4,12 +4,12 @@
  * booking's code, shown large, to cancel with. A time that fills up meanwhile is said so, with the places
  * read again.
  */
-import { useCallback, useEffect, useId, useRef, useState, type SyntheticEvent } from 'react';
-import type { BookingView, HallDirectory, HallView } from '../../core/resident/booking.js';
+import { useCallback, useId, useRef, useState, type SyntheticEvent } from 'react';
+import type { BookingView, HallView } from '../../core/resident/booking.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ResidentApi, ResidentError } from './api.js';
-import { BookingCard, bookingErrorText, dayText, type LocalCheck } from './booking-parts.js';
+import { BookingCard, bookingErrorText, dayText, Retry, Select, useHallDirectory, type LocalCheck } from './booking-parts.js';
 
 /** Where the page says what is wrong: at the field it is about, else above the button (a time among them: the list is read again). */
 type Place = 'item' | 'name' | 'phone' | 'form';
@@ -20,8 +20,7 @@ const PLACES: Readonly<Record<string, Place>> = { 'booking.name': 'name', 'booki
 export function BookVisit({ api }: { readonly api: ResidentApi }) {
   const { t, pick, locale } = useI18n();
   const ids = useId();
-  const [directory, setDirectory] = useState<HallDirectory>();
-  const [directoryError, setDirectoryError] = useState<ResidentError>();
+  const { directory, error: directoryError, reload: loadDirectory } = useHallDirectory(api);
   const [town, setTown] = useState('');
   const [village, setVillage] = useState('');
   const [hall, setHall] = useState<HallView>();
@@ -37,17 +36,6 @@ export function BookVisit({ api }: { readonly api: ResidentApi }) {
   const [booked, setBooked] = useState<BookingView>();
   /** Only the latest hall asked for may answer: a slow answer for a village chosen before is dropped. */
   const asked = useRef('');
-
-  const loadDirectory = useCallback(async () => {
-    setDirectoryError(undefined);
-    const answered = await api.halls();
-    if (answered.ok) setDirectory(answered.value);
-    else setDirectoryError(answered.error);
-  }, [api]);
-
-  useEffect(() => {
-    void loadDirectory();
-  }, [loadDirectory]);
 
   const loadHall = useCallback(
     async (code: string) => {
@@ -255,58 +243,5 @@ export function BookVisit({ api }: { readonly api: ResidentApi }) {
         </form>
       ) : null}
     </section>
-  );
-}
-
-/** A labelled choice of a list, "choose…" first; its error below it, announced, as a Field's. */
-function Select(props: {
-  readonly label: string;
-  readonly value: string;
-  readonly options: readonly (readonly [value: string, text: string])[];
-  readonly onChange: (value: string) => void;
-  /** Instead of "choose…", when the list is empty. */
-  readonly empty?: string | undefined;
-  readonly error?: string | undefined;
-}) {
-  const { t } = useI18n();
-  const id = useId();
-  return (
-    <div className={props.error ? 'field field-invalid' : 'field'}>
-      <label htmlFor={id}>{props.label}</label>
-      <select
-        id={id}
-        value={props.value}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={props.error ? `${id}-error` : undefined}
-        onChange={(event) => {
-          props.onChange(event.target.value);
-        }}
-      >
-        <option value="">{props.empty ?? t('resident.book.choose')}</option>
-        {props.options.map(([value, text]) => (
-          <option key={value} value={value}>
-            {text}
-          </option>
-        ))}
-      </select>
-      {props.error ? (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          {props.error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-/** A list that did not load: why, and a button to ask again. */
-function Retry({ error, onRetry }: { readonly error: ResidentError; readonly onRetry: () => void }) {
-  const { t } = useI18n();
-  return (
-    <>
-      <Alert>{bookingErrorText(t, error)}</Alert>
-      <button type="button" onClick={onRetry}>
-        {t('resident.book.retry')}
-      </button>
-    </>
   );
 }

@@ -1,14 +1,17 @@
 /**
- * What "book a visit" and "my booking" share: a booking as the resident reads it (the code large, to keep
- * for cancelling), days in plain words, and every refusal of the hub as a sentence in the resident's language.
+ * What the page's sections share: a booking as the resident reads it (the code large, to keep for
+ * cancelling), days in plain words, every refusal of the hub as a sentence in the resident's language, a
+ * labelled list to choose from (a town, a village) and a list that did not load with a button to ask again.
  */
+import { useCallback, useEffect, useId, useState } from 'react';
 import { formatLookupCode } from '../../core/case/lookup-code-format.js';
 import type { Locale } from '../../core/i18n/translate.js';
-import type { BookingView } from '../../core/resident/booking.js';
+import type { BookingView, HallDirectory } from '../../core/resident/booking.js';
 import { isUiKey } from '../i18n/ui.js';
+import { Alert } from '../ui/form.js';
 import { formatDate } from '../ui/format.js';
 import { useI18n, type I18n } from '../ui/i18n.js';
-import type { ResidentError } from './api.js';
+import type { ResidentApi, ResidentError } from './api.js';
 
 /** A day as a resident reads it: `11月27日 星期五`, `Fri 27 Nov`, or with the year for a booking kept. */
 export function dayText(t: I18n['t'], locale: Locale, date: string, withYear = false): string {
@@ -62,4 +65,73 @@ export function BookingCard({ view, town }: { readonly view: BookingView; readon
       </dl>
     </article>
   );
+}
+
+/** A labelled choice of a list, "choose…" first; its error below it, announced, as a Field's. */
+export function Select(props: {
+  readonly label: string;
+  readonly value: string;
+  readonly options: readonly (readonly [value: string, text: string])[];
+  readonly onChange: (value: string) => void;
+  /** Instead of "choose…", when the list is empty. */
+  readonly empty?: string | undefined;
+  readonly error?: string | undefined;
+}) {
+  const { t } = useI18n();
+  const id = useId();
+  return (
+    <div className={props.error ? 'field field-invalid' : 'field'}>
+      <label htmlFor={id}>{props.label}</label>
+      <select
+        id={id}
+        value={props.value}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={props.error ? `${id}-error` : undefined}
+        onChange={(event) => {
+          props.onChange(event.target.value);
+        }}
+      >
+        <option value="">{props.empty ?? t('resident.book.choose')}</option>
+        {props.options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+      {props.error ? (
+        <p id={`${id}-error`} className="field-error" role="alert">
+          {props.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A list that did not load: why, and a button to ask again. */
+export function Retry({ error, onRetry }: { readonly error: ResidentError; readonly onRetry: () => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Alert>{bookingErrorText(t, error)}</Alert>
+      <button type="button" onClick={onRetry}>
+        {t('resident.book.retry')}
+      </button>
+    </>
+  );
+}
+
+/** The county's towns and villages, asked for once when a section opens; `reload` after a failure. */
+export function useHallDirectory(api: ResidentApi) {
+  const [directory, setDirectory] = useState<HallDirectory>();
+  const [error, setError] = useState<ResidentError>();
+  const reload = useCallback(async () => {
+    setError(undefined);
+    const answered = await api.halls();
+    if (answered.ok) setDirectory(answered.value);
+    else setError(answered.error);
+  }, [api]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { directory, error, reload };
 }

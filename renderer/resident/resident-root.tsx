@@ -1,7 +1,7 @@
 /**
  * The residents' page (/r/ on the hub): public, no account, phone-first, Chinese unless chosen otherwise,
- * with large print a tap away. Three things to do, one at a time: follow a case, book a visit to the
- * village hall, see or cancel a booking. A receipt's QR code opens it as `/r/#<case number>`, on "follow":
+ * with large print a tap away. Four things to do, one at a time: follow a case, book a visit to the
+ * village hall, see or cancel a booking, raise a concern (and read its replies). A receipt's QR code opens it as `/r/#<case number>`, on "follow":
  * the number rides in the fragment, which the browser never sends, so it stays out of every server and
  * proxy log.
  */
@@ -9,6 +9,7 @@ import { useState, type ReactNode } from 'react';
 import { DisplayProvider, ElderModeButton, LanguageButton } from '../ui/display.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ResidentApi } from './api.js';
+import { Appeals } from './appeal.js';
 import { BookVisit } from './book-visit.js';
 import { FollowCase } from './follow-case.js';
 import { MyBooking } from './my-booking.js';
@@ -28,7 +29,7 @@ export function ResidentRoot(props: ResidentRootProps) {
   );
 }
 
-const SECTIONS = ['follow', 'book', 'mine'] as const;
+const SECTIONS = ['follow', 'book', 'mine', 'appeal'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function ResidentPage({ api, caseNumber }: { readonly api: ResidentApi; readonly caseNumber: string }) {
@@ -44,6 +45,7 @@ function ResidentPage({ api, caseNumber }: { readonly api: ResidentApi; readonly
     follow: () => <FollowCase api={api} caseNumber={caseNumber} />,
     book: () => <BookVisit api={api} />,
     mine: () => <MyBooking api={api} />,
+    appeal: () => <Appeals api={api} />,
   };
   return (
     <div className="resident-page">
@@ -66,7 +68,7 @@ function ResidentPage({ api, caseNumber }: { readonly api: ResidentApi; readonly
                 show(section);
               }}
             >
-              {t(`resident.book.tab.${section}`)}
+              {section === 'appeal' ? t('resident.appeal.tab') : t(`resident.book.tab.${section}`)}
             </button>
           ))}
         </nav>

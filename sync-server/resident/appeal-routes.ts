@@ -14,7 +14,7 @@ import {
   firstLevelOf,
   MAX_APPEAL_TEXT,
   OWN_CATEGORIES,
-  personalNumberIn,
+  checkAppealText,
   raiseAppealRequestSchema,
   residentAppealView,
   type Appeal,
@@ -56,11 +56,13 @@ export function appealRoutes(options: CodeDoorOptions): Route[] {
     if (!body.ok) return body.error;
     const request = raiseAppealRequestSchema.safeParse(body.value);
     if (!request.success) return bad('bad_request', 'Expected {"village", "category", "text", "phone"?}.');
-    const text = request.data.text.normalize('NFKC').trim();
-    if (text === '' || Array.from(text).length > MAX_APPEAL_TEXT)
-      return bad('appeal.text', `Write what troubles you, at most ${String(MAX_APPEAL_TEXT)} characters.`);
-    const number = personalNumberIn(text);
-    if (number) return bad(`appeal.text.${number}`, 'Write it without an ID or phone number: give a phone in its own field, if you want a call.');
+    const checked = checkAppealText(request.data.text);
+    if (!checked.ok) {
+      return checked.problem === 'idNumber' || checked.problem === 'phone'
+        ? bad(`appeal.text.${checked.problem}`, 'Write it without an ID or phone number: give a phone in its own field, if you want a call.')
+        : bad('appeal.text', `Write what troubles you, at most ${String(MAX_APPEAL_TEXT)} characters.`);
+    }
+    const { text } = checked;
     const phone = request.data.phone?.trim() ? parseMobileNumber(request.data.phone) : undefined;
     if (request.data.phone?.trim() && !phone) return bad('booking.phone', 'Type an 11-digit mobile number, or leave it empty to stay anonymous.');
 

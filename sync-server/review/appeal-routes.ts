@@ -15,9 +15,10 @@ import {
   appealEventRequestSchema,
   appealIdOf,
   appealOverdue,
+  appealProgress,
   appealSchema,
   appealState,
-  personalNumberIn,
+  checkAppealText,
   refuseAppealEvent,
   type Appeal,
   type AppealEvent,
@@ -25,7 +26,7 @@ import {
 import { workingCalendar, type WorkingCalendar } from '../../core/calendar.js';
 import { indexDivisions } from '../../core/divisions/table.js';
 import { weeklyCounts } from '../../core/dashboard.js';
-import { localDateOf } from '../../core/local-date.js';
+import { localDateOf, type LocalDate } from '../../core/local-date.js';
 import { failure, reply, type HttpReply, type Route, type RouteContext } from '../http/kit.js';
 import { keyRingUnavailable, unsealOnHub, type HeldKeyRing } from '../keyring.js';
 import { readCountyData, type CountyData } from '../provision.js';
@@ -45,8 +46,7 @@ const notFound = () => failure(404, 'not_found', 'No such appeal in your area.')
 const unavailable = (reason: string) => failure(503, 'store_unavailable', reason);
 
 /** One appeal as the console lists it; its text shortened, the phone masked. */
-function rowOf(appeal: Appeal, calendar: WorkingCalendar, county: CountyData, today: string) {
-  const state = appealState(appeal, calendar);
+function rowOf(appeal: Appeal, calendar: WorkingCalendar, county: CountyData, today: LocalDate) {
   const place = indexDivisions(county.divisions).village(appeal.village);
   return {
     village: appeal.village,
@@ -57,13 +57,16 @@ function rowOf(appeal: Appeal, calendar: WorkingCalendar, county: CountyData, to
     channel: appeal.channel,
     excerpt: Array.from(appeal.text).slice(0, 60).join(''),
     anonymous: appeal.phone === undefined,
-    status: state.status,
-    heldBy: state.heldBy,
-    raisedOn: state.raisedOn,
-    firstReplyDue: state.firstReplyDue.dueOn,
-    closeDue: state.closeDue.dueOn,
-    overdue: appealOverdue(state, today as never),
+    ...appealProgress(appeal, calendar),
+    overdue: appealOverdue(appealState(appeal, calendar), today),
   };
+}
+
+/** One appeal as the console shows it (a GET, and the answer to a write): no storage fields, the phone masked only. */
+function detailOf(stored: Appeal & Partial<StoredDoc>, county: CountyData, today: LocalDate) {
+  const { _id, _rev, phone: _sealed, ...appeal } = stored;
+  const calendar = workingCalendar(county.calendar);
+  return { ...appeal, state: appealState(stored, calendar), ...rowOf(stored, calendar, county, today) };
 }
 
 export function appealReviewRoutes(options: AppealReviewOptions): Route[] {
@@ -91,14 +94,15 @@ export function appealReviewRoutes(options: AppealReviewOptions): Route[] {
   }
 
   /** Record `event` on the appeal, reading it again after a concurrent write (a kiosk's sync, another reviewer). */
-  async function record(found: Appeal & StoredDoc, event: AppealEvent, calendar: WorkingCalendar): Promise<HttpReply> {
+  async function record(found: Appeal & StoredDoc, event: AppealEvent, county: CountyData): Promise<HttpReply> {
+    const calendar = workingCalendar(county.calendar);
     let current = found;
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const refused = refuseAppealEvent(current, event, calendar);
       if (refused) return failure(409, 'appeal.refused', refused);
       const events = [...current.events, event];
       const written = await store.putDoc(hallDb(current.village), { ...current, events });
-      if (written.ok) return reply(200, { ...current, _rev: written.value.rev, events, state: appealState({ ...current, events }, calendar) });
+      if (written.ok) return reply(200, detailOf({ ...current, events }, county, localDateOf(now().toISOString())), NO_STORE);
       if (written.error.status !== 409) return unavailable(written.error.reason);
       const again = await store.getDoc<Appeal>(hallDb(current.village), current._id);
       if (!again.ok) return unavailable(again.error.reason);
@@ -129,6 +133,7 @@ export function appealReviewRoutes(options: AppealReviewOptions): Route[] {
             }
           }
         }
+        if (status && !['open', 'replied', 'closed', 'all'].includes(status)) return failure(400, 'bad_request', 'status: open, replied, closed or all');
         const shown = rows
           .filter((row) => !status || status === 'all' || row.status === status)
           .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.firstReplyDue.localeCompare(b.firstReplyDue) || a.code.localeCompare(b.code));
@@ -146,13 +151,7 @@ export function appealReviewRoutes(options: AppealReviewOptions): Route[] {
       async handle(context) {
         const found = await scoped(context);
         if (!('appeal' in found)) return found;
-        const { _id, _rev, phone: _sealed, ...appeal } = found.appeal;
-        const calendar = workingCalendar(found.county.calendar);
-        return reply(
-          200,
-          { ...appeal, state: appealState(found.appeal, calendar), ...rowOf(found.appeal, calendar, found.county, localDateOf(now().toISOString())) },
-          NO_STORE,
-        );
+        return reply(200, detailOf(found.appeal, found.county, localDateOf(now().toISOString())), NO_STORE);
       },
     },
     {
@@ -164,19 +163,26 @@ export function appealReviewRoutes(options: AppealReviewOptions): Route[] {
         const body = await context.json(16 * 1024);
         if (!body.ok) return body.error;
         const request = appealEventRequestSchema.safeParse(body.value);
-        if (!request.success) return failure(400, 'appeal.answer', 'Write the answer (at most 2000 characters).');
-        const number = personalNumberIn(request.data.text);
-        if (number) return failure(400, `appeal.text.${number}`, 'The resident reads this answer: write it without an ID or phone number.');
+        // Passed on says to whom; an answer or a close goes nowhere.
+        if (!request.success || (request.data.type === 'passedOn') !== (request.data.to !== undefined)) {
+          return failure(400, 'appeal.answer', 'Write the answer (at most 2000 characters); a pass-on names the level it goes to.');
+        }
+        const checked = checkAppealText(request.data.text);
+        if (!checked.ok) {
+          return checked.problem === 'idNumber' || checked.problem === 'phone'
+            ? failure(400, `appeal.text.${checked.problem}`, 'The resident reads this answer: write it without an ID or phone number.')
+            : failure(400, 'appeal.answer', 'Write the answer (at most 2000 characters).');
+        }
         const by = { level: found.reviewer.role, name: found.reviewer.displayName ?? found.reviewer.name };
         const event: AppealEvent = {
           id: `${by.level}-${randomUUID()}`,
           type: request.data.type,
           at: now().toISOString(),
           by,
-          text: request.data.text,
+          text: checked.text,
           ...(request.data.to ? { to: request.data.to } : {}),
         };
-        return record(found.appeal, event, workingCalendar(found.county.calendar));
+        return record(found.appeal, event, found.county);
       },
     },
     {

@@ -17,6 +17,8 @@ import { startHub, type Hub } from '../../sync-server/hub.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
 import { hallDb, villageDb } from '../../sync-server/store/names.js';
 import { startTestHub, VILLAGE_A, type TestHub } from '../sync-server/hub-harness.js';
+import { reviewerJson, signInReviewer } from '../sync-server/reviewer-client.js';
+import { addReviewer } from '../../sync-server/users.js';
 import { openChromium, type BrowserRun } from '../support/chromium.js';
 import { buildAppsForTest } from '../support/apps-build.js';
 import { markOptionalNotApplicable, PNG_1PX, registerAtKeyboard } from './kiosk-steps.js';
@@ -376,6 +378,82 @@ describe('the counter in Chromium', () => {
     endLineDown();
   }, 120_000);
 
+  it('lets a resident raise a concern on a phone; the clerk passes it on from the offline kiosk; the town answers; the resident reads it; the county is warned of a rush', async () => {
+    const phone = await run.newPage();
+    await phone.setViewportSize({ width: 360, height: 740 });
+    await phone.goto(kioskUrl.replace(/kiosk\/$/, 'r/'));
+    await phone.getByRole('button', { name: '反映诉求' }).click();
+    await phone.getByLabel('乡镇', { exact: true }).selectOption({ label: '业州镇' });
+    await phone.getByLabel('村（社区）', { exact: true }).selectOption(VILLAGE_A);
+    await phone.getByLabel('反映哪方面的事', { exact: true }).selectOption('villageAffairs');
+    await phone.getByLabel('想反映的事', { exact: true }).fill('三组的水井坏了一个星期，全组没有水喝。');
+    await phone.getByLabel('手机号码', { exact: true }).fill('13900002222');
+    await phone.getByRole('button', { name: '提交', exact: true }).click();
+    const code = ((await phone.locator('[data-testid=appeal-code]:visible').textContent()) ?? '').replace('-', '');
+    expect(code).toMatch(/^[2-9A-HJ-NP-Z]{8}$/);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await run.screenshot('resident-appeal-raised-360', phone);
+
+    // The kiosk receives it; with its line down the clerk passes it on to the town, and it goes up when the line is back.
+    await page.keyboard.press('Alt+S');
+    const item = page.locator(`[data-appeal="${code}"]`);
+    await item.waitFor({ timeout: 30_000 });
+    const endLineDown = run.tolerate(/net::ERR_FAILED|Failed to fetch|ERR_INTERNET_DISCONNECTED/);
+    await page.route('**/sync/**', (route) => route.abort());
+    expect(await item.textContent()).toContain('139****2222');
+    await item.getByLabel('村里的答复（群众会看到）').fill('需要镇里安排维修队。');
+    await item.getByRole('button', { name: '转交镇里' }).click();
+    await item.getByText('由乡镇办理').waitFor();
+    await run.screenshot('appeals-offline');
+    await page.unroute('**/sync/**');
+    const onHub = async () => {
+      const stored = await hub().store.getDoc<{ events: { type: string }[] }>(hallDb(VILLAGE_A), `appeal:${code}`);
+      return stored.ok ? stored.value.events.map((event) => event.type) : [];
+    };
+    await expect.poll(onHub, { timeout: 30_000 }).toEqual(['passedOn']);
+    endLineDown();
+
+    // The town answers in the console's API; the resident reads it by code and phone.
+    const origin = kioskUrl.replace(/\/kiosk\/$/, '');
+    await addReviewer(hub().store, { name: 'yezhou', displayName: '李强', role: 'town', town: '422822100000', password: 'yezhou-secret-1' }, new Date());
+    await addReviewer(hub().store, { name: 'county-admin', displayName: '张敏', role: 'county', password: 'county-secret-1' }, new Date());
+    const asHub = { base: origin } as TestHub;
+    const town = await signInReviewer(asHub, 'yezhou', 'yezhou-secret-1');
+    const answered = await reviewerJson(asHub, town, 'POST', `/api/review/appeals/${VILLAGE_A}/${code}/events`, {
+      type: 'replied',
+      text: '维修队明天上午到三组。',
+    });
+    expect(answered.status).toBe(200);
+    await phone.getByLabel('诉求编号', { exact: true }).fill(code);
+    await phone.getByLabel('反映时留的手机号码', { exact: true }).fill('13900002222');
+    await phone.getByRole('button', { name: '查看答复', exact: true }).click();
+    await expect.poll(() => phone.locator('[data-testid=appeal-answers]:visible').textContent()).toContain('维修队明天上午到三组。');
+    const shown = (await phone.locator('body').textContent()) ?? '';
+    for (const personal of ['13900002222', '李强']) expect(shown).not.toContain(personal);
+    await run.screenshot('resident-appeal-answered-360', phone);
+    await phone.close();
+    // The clerk sees the town's answer come down.
+    await item.getByText('维修队明天上午到三组。').waitFor({ timeout: 30_000 });
+
+    // Two more neighbours about the same well this week: the county is warned of the rush.
+    for (const text of ['三组停水了', '三组的井还是没有水']) {
+      const raised = await fetch(`${origin}/api/resident/appeals`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ village: VILLAGE_A, category: 'villageAffairs', text }),
+      });
+      expect(raised.status).toBe(201);
+    }
+    const countyReviewer = await signInReviewer(asHub, 'county-admin', 'county-secret-1');
+    const listed = await reviewerJson<{ warnings: { village: string; category: string; count: number }[] }>(
+      asHub,
+      countyReviewer,
+      'GET',
+      '/api/review/appeals',
+    );
+    expect(listed.body.warnings).toContainEqual(expect.objectContaining({ village: VILLAGE_A, category: 'villageAffairs', count: 3 }));
+  }, 120_000);
+
   it('lays every counter screen out on the hall’s screens, in both languages and in elder mode: nothing off the edge, every target 44 px', async () => {
     const caseNumber = caseNumbers[0] ?? '';
     /** Each screen of the counter, reached as a clerk would (keys, or the button in either language). */
@@ -427,6 +505,13 @@ describe('the counter in Chromium', () => {
         async () => {
           await page.keyboard.press('Alt+A');
           await page.locator('.appointments .counter-booking').waitFor();
+        },
+      ],
+      [
+        'appeals',
+        async () => {
+          await page.keyboard.press('Alt+S');
+          await page.locator('.appeals .raise-appeal').waitFor();
         },
       ],
       [

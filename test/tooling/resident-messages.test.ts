@@ -38,6 +38,17 @@ describe('the residents’ page’s messages', () => {
     expect(named.filter(({ key }) => !carried(key)).map(({ file, key }) => `${file}: ${key}`)).toEqual([]);
   });
 
+  it('are named by no screen of the counter or the console, whose builds leave them out', () => {
+    const screens = ['renderer/kiosk', 'renderer/console', 'renderer/ui'].flatMap((dir) =>
+      readdirSync(join(ROOT, dir))
+        .filter((name) => /\.tsx?$/.test(name))
+        .map((name) => join(dir, name)),
+    );
+    const named = screens.flatMap((file) => keysNamed(readFileSync(join(ROOT, file), 'utf8')).map((key) => ({ file, key })));
+    expect(named.length).toBeGreaterThan(100);
+    expect(named.filter(({ key }) => key.startsWith('resident.')).map(({ file, key }) => `${file}: ${key}`)).toEqual([]);
+  });
+
   it('shares only keys that exist, in both languages', () => {
     for (const key of RESIDENT_SHARED_UI_KEYS) {
       expect(Object.hasOwn(uiZhCN, key), key).toBe(true);
