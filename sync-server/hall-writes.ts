@@ -4,15 +4,29 @@
  * made; only events are added to it, and none taken away — so a resident's cancellation on the page and
  * the clerk's mark at the counter both stay, whichever reaches the hub first.
  */
-import { APPEAL_ID_PREFIX, appealIdOf, appealSchema, personalNumberIn, type Appeal, type AppealEvent } from '../core/appeal/appeal.js';
+import {
+  APPEAL_ID_PREFIX,
+  appealIdOf,
+  appealSchema,
+  firstLevelOf,
+  OWN_CATEGORIES,
+  personalNumberIn,
+  refuseAppealEvent,
+  type Appeal,
+  type AppealEvent,
+} from '../core/appeal/appeal.js';
+import { workingCalendar, type WorkingCalendar } from '../core/calendar.js';
 import { appointmentIdOf, appointmentSchema, sameBooking, type Appointment } from '../core/appointment/appointment.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import { HALL_SCHEDULE_ID, hallScheduleSchema } from '../core/appointment/schedule.js';
 import type { WriteRefusal } from './case-writes.js';
 import { findPlaintextIdNumbers } from '../core/case/sealed.js';
 import type { KioskDoc } from './kiosks.js';
+import type { CountyData } from './provision.js';
 
 const MAX_HALL_DOC_BYTES = 32 * 1024;
+/** How far ahead of the hub's clock a kiosk may date what it records (its clock a little fast). */
+const CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
 
 const firstIssue = (issues: readonly { path: readonly PropertyKey[]; message: string }[]) => {
   const issue = issues[0];
@@ -20,15 +34,13 @@ const firstIssue = (issues: readonly { path: readonly PropertyKey[]; message: st
 };
 
 /** Undefined when the write is allowed; otherwise why not. */
-export function refuseHallWrite(doc: unknown, kiosk: KioskDoc, stored: Record<string, unknown> | undefined, now: Date): WriteRefusal | undefined {
-  const reason = refusal(doc, kiosk, stored, now);
+export function refuseHallWrite(doc: unknown, kiosk: KioskDoc, stored: Record<string, unknown> | undefined, now: Date, county: CountyData): WriteRefusal | undefined {
+  const reason = refusal(doc, kiosk, stored, now, county);
   return reason === undefined ? undefined : { reason };
 }
 
-/** How far ahead of the hub's clock a schedule may say it was set (a kiosk's clock a little fast). */
-const SET_AHEAD_MS = 24 * 60 * 60 * 1000;
 
-function refusal(doc: unknown, kiosk: KioskDoc, stored: Record<string, unknown> | undefined, now: Date): string | undefined {
+function refusal(doc: unknown, kiosk: KioskDoc, stored: Record<string, unknown> | undefined, now: Date, county: CountyData): string | undefined {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'A document must be a JSON object.';
   const record = doc as Record<string, unknown>;
   if (typeof record._id !== 'string' || record._id.startsWith('_')) return 'A hall document needs an _id of its own.';
@@ -42,9 +54,9 @@ function refusal(doc: unknown, kiosk: KioskDoc, stored: Record<string, unknown> 
     const schedule = hallScheduleSchema.safeParse(doc);
     if (!schedule.success) return `The hall's schedule is not valid: ${firstIssue(schedule.error.issues)}.`;
     // A date far ahead would outrank every later setting (the later stands).
-    return Date.parse(schedule.data.setAt) > now.getTime() + SET_AHEAD_MS ? 'The schedule says it was set in the future: check the kiosk’s clock.' : undefined;
+    return Date.parse(schedule.data.setAt) > now.getTime() + CLOCK_AHEAD_MS ? 'The schedule says it was set in the future: check the kiosk’s clock.' : undefined;
   }
-  if (record._id.startsWith(APPEAL_ID_PREFIX)) return appealRefusal(record, stored);
+  if (record._id.startsWith(APPEAL_ID_PREFIX)) return appealRefusal(record, stored, now, county);
   const parsed = appointmentSchema.safeParse(doc);
   if (!parsed.success) return `An appointment is not valid: ${firstIssue(parsed.error.issues)}.`;
   const appointment = parsed.data;
@@ -65,9 +77,12 @@ function refusal(doc: unknown, kiosk: KioskDoc, stored: Record<string, unknown> 
 
 /**
  * A kiosk raises appeals at the counter and answers as the village; the raising never changes, and nothing
- * recorded is taken away. What the town or county answers comes through the review API, not a kiosk.
+ * recorded is taken away or altered. What the town or county answers comes through the review API, not a
+ * kiosk. Each new event of the village's must be one the village could record then: it held the appeal and it
+ * was open (core's rule, applied in time order), dated after the raising and not in the future. A counter
+ * appeal goes first where its category sends it (`firstLevelOf`), and is not raised in the future.
  */
-function appealRefusal(record: Record<string, unknown>, stored: Record<string, unknown> | undefined): string | undefined {
+function appealRefusal(record: Record<string, unknown>, stored: Record<string, unknown> | undefined, now: Date, county: CountyData): string | undefined {
   const parsed = appealSchema.safeParse(record);
   if (!parsed.success) return `An appeal is not valid: ${firstIssue(parsed.error.issues)}.`;
   const appeal = parsed.data;
@@ -75,26 +90,58 @@ function appealRefusal(record: Record<string, unknown>, stored: Record<string, u
   const numbers = [appeal.text, ...appeal.events.map((event) => event.text)].map(personalNumberIn).find((found) => found !== undefined);
   if (numbers) return `An appeal's text must not hold a full ${numbers === 'idNumber' ? 'ID' : 'phone'} number.`;
   const before = stored ? appealSchema.safeParse(stored) : undefined;
-  if (!before) return appeal.channel === 'counter' ? villageEventsOnly(appeal.events, []) : 'Only the county hub takes appeals raised on the residents’ page.';
-  if (!before.success) return undefined;
-  if (canonicalJson(raisingOf(before.data)) !== canonicalJson(raisingOf(appeal)))
+  if (before && !before.success) return undefined;
+  if (!before) {
+    if (appeal.channel !== 'counter') return 'Only the county hub takes appeals raised on the residents’ page.';
+    if (Date.parse(appeal.raisedAt) > now.getTime() + CLOCK_AHEAD_MS) return 'An appeal cannot be raised in the future: check the kiosk’s clock.';
+    const known = (OWN_CATEGORIES as readonly string[]).includes(appeal.category) || county.catalog.sectors.some((sector) => sector.code === appeal.category);
+    if (!known) return `Appeal ${appeal.code} is about ${appeal.category}, which is no category of this county.`;
+    if (appeal.level !== firstLevelOf(appeal.category, county.catalog)) return `Appeal ${appeal.code} goes first to the ${firstLevelOf(appeal.category, county.catalog)}.`;
+  } else if (canonicalJson(raisingOf(before.data)) !== canonicalJson(raisingOf(appeal))) {
     return `Appeal ${appeal.code} was raised with other details: what was raised is never changed.`;
-  const kept = new Set(appeal.events.map((event) => event.id));
-  if (record._rev === stored?._rev && before.data.events.some((event) => !kept.has(event.id)))
-    return `Appeal ${appeal.code} would lose what was recorded on it.`;
-  return villageEventsOnly(appeal.events, before.data.events);
+  }
+  const known = before?.data.events ?? [];
+  const altered = recordedChanged(known, appeal.events, record._rev === stored?._rev);
+  if (altered) return `Appeal ${appeal.code} ${altered}.`;
+  return newVillageEventsRefused(appeal, known, now, workingCalendar(county.calendar));
 }
 
 const raisingOf = ({ events: _events, ...raising }: Appeal) => Object.fromEntries(Object.entries(raising).filter(([key]) => !key.startsWith('_')));
 
-function villageEventsOnly(events: readonly AppealEvent[], known: readonly AppealEvent[]): string | undefined {
+/**
+ * Whether what the hub holds comes back changed: every recorded event, by id, exactly as it was (a kiosk
+ * learns the ids by sync, and once rewrote a town's answer as the county's under the same id), and — on the
+ * current revision — none left out.
+ */
+function recordedChanged(known: readonly { id: string }[], incoming: readonly { id: string }[], onCurrentRevision: boolean): string | undefined {
+  const sent = new Map(incoming.map((event) => [event.id, event]));
+  for (const event of known) {
+    const again = sent.get(event.id);
+    if (!again) {
+      if (onCurrentRevision) return 'would lose what was recorded on it';
+      continue;
+    }
+    if (canonicalJson(again) !== canonicalJson(event)) return 'would change what was recorded on it';
+  }
+  return undefined;
+}
+
+/** The village's new events, each judged by core's rule on the appeal as it stood before it. */
+function newVillageEventsRefused(appeal: Appeal, known: readonly AppealEvent[], now: Date, calendar: WorkingCalendar): string | undefined {
   const seen = new Set(known.map((event) => event.id));
-  return events.some((event) => !seen.has(event.id) && event.by.level !== 'village') ? 'A kiosk answers an appeal as the village only.' : undefined;
+  let standing: Appeal = { ...appeal, events: [...known] };
+  for (const event of appeal.events.filter((candidate) => !seen.has(candidate.id)).sort((a, b) => a.at.localeCompare(b.at))) {
+    if (event.by.level !== 'village') return 'A kiosk answers an appeal as the village only.';
+    if (event.at < appeal.raisedAt || Date.parse(event.at) > now.getTime() + CLOCK_AHEAD_MS) return 'An answer is dated between the raising and now.';
+    const refused = refuseAppealEvent(standing, event, calendar);
+    if (refused) return refused;
+    standing = { ...standing, events: [...standing.events, event] };
+  }
+  return undefined;
 }
 
 function changesBooking(before: Appointment, after: Appointment, onCurrentRevision: boolean): string | undefined {
   if (!sameBooking(before, after)) return `Appointment ${after.code} was booked with other details: a booking is never changed, only cancelled.`;
-  const kept = new Set(after.events.map((event) => event.id));
-  if (onCurrentRevision && before.events.some((event) => !kept.has(event.id))) return `Appointment ${after.code} would lose what was recorded on it.`;
-  return undefined;
+  const altered = recordedChanged(before.events, after.events, onCurrentRevision);
+  return altered ? `Appointment ${after.code} ${altered}.` : undefined;
 }

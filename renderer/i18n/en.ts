@@ -462,7 +462,7 @@ export const uiEn: UiMessages = {
   'quarantine.note': 'What was done',
   'quarantine.resolve': 'Mark resolved',
   'quarantine.resolved': 'Resolved by {by} at {at}: {note}',
-  'audit.title': 'Reveals of full ID numbers',
+  'audit.title': 'Reveals of full numbers (ID numbers, appellants’ phones)',
   'audit.none': 'No reveals yet',
   'audit.at': 'When',
   'audit.reviewer': 'Who',

@@ -448,7 +448,7 @@ export const uiZhCN = {
   'quarantine.note': '处理说明',
   'quarantine.resolve': '标记为已处理',
   'quarantine.resolved': '{by}于{at}处理：{note}',
-  'audit.title': '完整身份证号码查看记录',
+  'audit.title': '完整号码查看记录（身份证号码、诉求人手机号）',
   'audit.none': '还没有查看记录',
   'audit.at': '时间',
   'audit.reviewer': '查看人',

@@ -8,7 +8,8 @@ import { refuseCaseWrite, type WriteRefusal } from '../case-writes.js';
 import { refuseHallWrite } from '../hall-writes.js';
 import { indexHallIds } from '../resident/code-index.js';
 import { carryOver, refuseWriteFrom } from '../gateway-readers.js';
-import type { HttpReply } from '../http/kit.js';
+import { failure, type HttpReply } from '../http/kit.js';
+import { readCountyData, type CountyData } from '../provision.js';
 import { auditWrite, quarantine, type QuarantineEntry } from '../records.js';
 import type { GatewayContext } from './context.js';
 import { fromStore, type Scoped } from './scoped.js';
@@ -17,10 +18,18 @@ export type WriteOutcome = { ok: true; results: unknown[] } | { ok: false; reply
 export type WriteCases = (s: Scoped, docs: readonly unknown[], newEdits: boolean) => Promise<WriteOutcome>;
 
 /** Why a document may not be written to the scoped database, or undefined. */
-function refuseWrite(s: Scoped, doc: unknown, before: Record<string, unknown> | undefined, newEdits: boolean, now: Date): WriteRefusal | undefined {
+function refuseWrite(
+  s: Scoped,
+  doc: unknown,
+  before: Record<string, unknown> | undefined,
+  newEdits: boolean,
+  now: Date,
+  county: CountyData | undefined,
+): WriteRefusal | undefined {
   if (s.database === 'hall') {
     // A replicator's revision could open a second branch of an appointment: hall documents take edits only.
-    return newEdits ? refuseHallWrite(doc, s.kiosk, before, now) : { reason: 'A hall database takes edits only (new_edits=false is not accepted).' };
+    if (!newEdits) return { reason: 'A hall database takes edits only (new_edits=false is not accepted).' };
+    return county ? refuseHallWrite(doc, s.kiosk, before, now, county) : { reason: 'The county data is not readable on the hub just now.' };
   }
   const legacy = refuseWriteFrom(s.reader, before);
   return legacy === undefined ? refuseCaseWrite(doc, s.kiosk, before as Parameters<typeof refuseCaseWrite>[2], newEdits) : { reason: legacy };
@@ -45,12 +54,19 @@ export function writeCases(ctx: GatewayContext): WriteCases {
     if (!current.ok) return { ok: false, reply: fromStore(current) };
     const stored = new Map(current.value.rows.flatMap((row) => (row.id && row.doc ? [[row.id, row.doc] as const] : [])));
 
+    // A hall's documents are judged against the county's catalog and calendar (an appeal's routing and answers).
+    let county: CountyData | undefined;
+    if (s.database === 'hall') {
+      const read = await readCountyData(store);
+      if (!read.ok) return { ok: false, reply: failure(503, 'store_unavailable', 'The county data cannot be read just now.') };
+      county = read.value;
+    }
     const refusals = new Map<number, QuarantineEntry>();
     const accepted: { _id: string }[] = [];
     docs.forEach((doc, index) => {
       const id = idOf(doc);
       const before = id === undefined ? undefined : stored.get(id);
-      const refused = refuseWrite(s, doc, before, newEdits, now());
+      const refused = refuseWrite(s, doc, before, newEdits, now(), county);
       if (refused) refusals.set(index, { docId: id ?? '', ...refused, doc });
       // A replicator's revision (new_edits=false) is stored exactly as sent; an edit keeps what its writer did not know.
       else accepted.push((newEdits ? carryOver(s.reader, doc as Record<string, unknown>, before) : doc) as { _id: string });

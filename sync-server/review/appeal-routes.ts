@@ -119,6 +119,8 @@ export function appealReviewRoutes(options: AppealReviewOptions): Route[] {
         const session = await signedIn(context);
         if (!('reviewer' in session)) return session;
         const status = context.url.searchParams.get('status');
+        // Said before any database is read: a bad request costs the hub nothing.
+        if (status && !['open', 'replied', 'closed', 'all'].includes(status)) return failure(400, 'bad_request', 'status: open, replied, closed or all');
         const calendar = workingCalendar(session.county.calendar);
         const today = localDateOf(now().toISOString());
         const villages = villagesInScope(session.reviewer, indexDivisions(session.county.divisions));
@@ -133,7 +135,6 @@ export function appealReviewRoutes(options: AppealReviewOptions): Route[] {
             }
           }
         }
-        if (status && !['open', 'replied', 'closed', 'all'].includes(status)) return failure(400, 'bad_request', 'status: open, replied, closed or all');
         const shown = rows
           .filter((row) => !status || status === 'all' || row.status === status)
           .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.firstReplyDue.localeCompare(b.firstReplyDue) || a.code.localeCompare(b.code));

@@ -93,6 +93,15 @@ describe('an appeal', () => {
     expect(personalNumberIn('电话 139-0000-2222')).toBe('phone');
     expect(personalNumberIn('电话＋８６１３９００００２２２２')).toBe('phone');
     expect(personalNumberIn('三组12户没有通水，已经7天')).toBeUndefined();
+    // Written so as to slip past (an attacking helper's list): each still found.
+    for (const id of ['ID422822199001011234', '4228 2219 9001 0112 34', '4228.2219.9001.0112.34', '42282219\u200b9001011234', '四二二八二二一九九〇〇一〇一一二三四', '422822800101001', '٤٢٢٨٢٢١٩٩٠٠١٠١١٢٣٤', '42282219\n9001011234']) {
+      expect(personalNumberIn(`我的号码${id}`), id).toBe('idNumber');
+    }
+    for (const phone of ['139.1234.5678', '139  1234  5678', '139/1234/5678', '(139)12345678', '139 123 45678', '0086 13912345678', '139\u200d12345678', '一三九一二三四五六七八']) {
+      expect(personalNumberIn(`电话${phone}`), phone).toBe('phone');
+    }
+    // Ordinary counting stays ordinary.
+    expect(personalNumberIn('一二三组共有45户，2026年12月1日起停水')).toBeUndefined();
     expect(appealSchema.safeParse({ ...raised, phoneMasked: '13900002222' }).success).toBe(false);
   });
 });

@@ -153,7 +153,16 @@ describe('appeals from the residents’ page', () => {
     const pulled = await hub.call('GET', `/sync/${hallDb(VILLAGE_A)}/${encodeURIComponent(appealIdOf(withPhone.code))}?cunban_compat=1`, {
       auth: kiosk.authorization,
     });
-    expect((pulled.body as Appeal).events).toHaveLength(4);
+    const synced = pulled.body as Appeal & { _rev: string };
+    expect(synced.events).toHaveLength(4);
+    // A kiosk cannot rewrite what the town or county said under the same id (an attacker once made the town's
+    // answer the county's "not admissible").
+    const rewritten = synced.events.map((event) =>
+      event.by.level === 'town' ? { ...event, type: 'closed' as const, by: { level: 'county' as const, name: '张敏' }, text: '反映不实，不予受理。' } : event,
+    );
+    expect((await hub.call('POST', path, { auth: kiosk.authorization, body: { docs: [{ ...synced, events: rewritten }] } })).body).toMatchObject([
+      { error: 'forbidden' },
+    ]);
   });
 
   it('reveals the phone to a reviewer only with a reason, and audits it first', async () => {
@@ -173,6 +182,58 @@ describe('appeals from the residents’ page', () => {
 });
 
 describe('appeals raised at the counter', () => {
+  it('go where their category sends them, are never dated ahead, and are answered by the village only while it holds them', async () => {
+    const path = `/sync/${hallDb(VILLAGE_A)}/_bulk_docs?cunban_compat=1`;
+    const base = {
+      kind: 'cunban.appeal',
+      schemaVersion: 1,
+      village: VILLAGE_A,
+      category: 'villageAffairs',
+      text: '村口的桥有裂缝。',
+      channel: 'counter',
+      raisedAt: new Date().toISOString(),
+      level: 'village',
+      events: [],
+    };
+    const writes = await hub.call('POST', path, {
+      auth: kiosk.authorization,
+      body: {
+        docs: [
+          { _id: appealIdOf('R2UT2345'), ...base, code: 'R2UT2345', level: 'county' },
+          { _id: appealIdOf('LATE2345'), ...base, code: 'LATE2345', raisedAt: '2999-01-01T00:00:00.000Z' },
+          { _id: appealIdOf('CATX2345'), ...base, code: 'CATX2345', category: 'QQ' },
+          { _id: appealIdOf('HELD2345'), ...base, code: 'HELD2345' },
+        ],
+      },
+    });
+    expect((writes.body as { error?: string }[]).map((row) => row.error ?? 'ok')).toEqual(['forbidden', 'forbidden', 'forbidden', 'ok']);
+    const stored = await hub.hub.store.getDoc<Appeal>(hallDb(VILLAGE_A), appealIdOf('HELD2345'));
+    if (!stored.ok) throw new Error('stored above');
+    const passOn = {
+      id: 'village-pass-9',
+      type: 'passedOn',
+      at: new Date().toISOString(),
+      by: { level: 'village', name: '王芳' },
+      text: '请镇里看看桥。',
+      to: 'town',
+    };
+    const closeAfter = {
+      id: 'village-close-9',
+      type: 'closed',
+      at: new Date(Date.now() + 1000).toISOString(),
+      by: { level: 'village', name: '王芳' },
+      text: '已处理。',
+    };
+    const backdated = { id: 'village-early-9', type: 'replied', at: '2020-01-01T00:00:00.000Z', by: { level: 'village', name: '王芳' }, text: '已处理。' };
+    // Passed on to the town, the village cannot then close it; nor answer before it was raised.
+    expect(
+      (await hub.call('POST', path, { auth: kiosk.authorization, body: { docs: [{ ...stored.value, events: [passOn, closeAfter] }] } })).body,
+    ).toMatchObject([{ error: 'forbidden', reason: expect.stringMatching(/town/) as unknown }]);
+    expect((await hub.call('POST', path, { auth: kiosk.authorization, body: { docs: [{ ...stored.value, events: [backdated] }] } })).body).toMatchObject([
+      { error: 'forbidden' },
+    ]);
+  });
+
   it('reach the hub by the kiosk’s sync, and the resident reads them on the page by code and phone', async () => {
     const raisedAt = new Date().toISOString();
     const sealedPhone = { alg: 'A256GCM', kid: 'x', iv: 'AAAAAAAAAAAAAAAA', ct: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' };
