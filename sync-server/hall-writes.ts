@@ -34,11 +34,16 @@ const firstIssue = (issues: readonly { path: readonly PropertyKey[]; message: st
 };
 
 /** Undefined when the write is allowed; otherwise why not. */
-export function refuseHallWrite(doc: unknown, kiosk: KioskDoc, stored: Record<string, unknown> | undefined, now: Date, county: CountyData): WriteRefusal | undefined {
+export function refuseHallWrite(
+  doc: unknown,
+  kiosk: KioskDoc,
+  stored: Record<string, unknown> | undefined,
+  now: Date,
+  county: CountyData,
+): WriteRefusal | undefined {
   const reason = refusal(doc, kiosk, stored, now, county);
   return reason === undefined ? undefined : { reason };
 }
-
 
 function refusal(doc: unknown, kiosk: KioskDoc, stored: Record<string, unknown> | undefined, now: Date, county: CountyData): string | undefined {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'A document must be a JSON object.';
@@ -54,7 +59,9 @@ function refusal(doc: unknown, kiosk: KioskDoc, stored: Record<string, unknown> 
     const schedule = hallScheduleSchema.safeParse(doc);
     if (!schedule.success) return `The hall's schedule is not valid: ${firstIssue(schedule.error.issues)}.`;
     // A date far ahead would outrank every later setting (the later stands).
-    return Date.parse(schedule.data.setAt) > now.getTime() + CLOCK_AHEAD_MS ? 'The schedule says it was set in the future: check the kiosk’s clock.' : undefined;
+    return Date.parse(schedule.data.setAt) > now.getTime() + CLOCK_AHEAD_MS
+      ? 'The schedule says it was set in the future: check the kiosk’s clock.'
+      : undefined;
   }
   if (record._id.startsWith(APPEAL_ID_PREFIX)) return appealRefusal(record, stored, now, county);
   const parsed = appointmentSchema.safeParse(doc);
@@ -96,7 +103,8 @@ function appealRefusal(record: Record<string, unknown>, stored: Record<string, u
     if (Date.parse(appeal.raisedAt) > now.getTime() + CLOCK_AHEAD_MS) return 'An appeal cannot be raised in the future: check the kiosk’s clock.';
     const known = (OWN_CATEGORIES as readonly string[]).includes(appeal.category) || county.catalog.sectors.some((sector) => sector.code === appeal.category);
     if (!known) return `Appeal ${appeal.code} is about ${appeal.category}, which is no category of this county.`;
-    if (appeal.level !== firstLevelOf(appeal.category, county.catalog)) return `Appeal ${appeal.code} goes first to the ${firstLevelOf(appeal.category, county.catalog)}.`;
+    if (appeal.level !== firstLevelOf(appeal.category, county.catalog))
+      return `Appeal ${appeal.code} goes first to the ${firstLevelOf(appeal.category, county.catalog)}.`;
   } else if (canonicalJson(raisingOf(before.data)) !== canonicalJson(raisingOf(appeal))) {
     return `Appeal ${appeal.code} was raised with other details: what was raised is never changed.`;
   }
