@@ -111,6 +111,9 @@ console.log('');
 console.log(`  kiosk (browser mode): http://localhost:${String(hub.port)}/kiosk/ — enroll with the code above, create a clerk, register cases.`);
 console.log('  It keeps working with the hub stopped and syncs when the hub is back.');
 console.log(`  review console: http://localhost:${String(hub.port)}/console/ — sign in as a reviewer above; decisions reach the kiosk.`);
+console.log(
+  `  residents' page: http://localhost:${String(hub.port)}/r/ — follow a case, book a visit, raise a concern (on a phone: the hub's public address).`,
+);
 console.log('');
 const electron = process.argv.includes('--browser') || !hasDisplay() ? undefined : electronBinary();
 if (electron) {

@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { Area } from '../../core/api/fleet.js';
+import { formatLookupCode } from '../../core/case/lookup-code-format.js';
 import type { ReviewerView } from '../../core/api/review.js';
 import type { AppealEventRequest } from '../../core/appeal/appeal.js';
 import { localDateOf } from '../../core/local-date.js';
@@ -127,7 +128,7 @@ export function Appeals(props: { readonly api: ReviewApi; readonly onOpen: (appe
                       props.onOpen({ village: row.village, code: row.code });
                     }}
                   >
-                    {row.code}
+                    {formatLookupCode(row.code)}
                   </button>
                 </td>
                 <td>
@@ -221,7 +222,7 @@ export function AppealView(props: { readonly api: ReviewApi; readonly reviewer: 
         {t('console.appeals.back')}
       </button>
       <h1>
-        {t('console.appeals.heading', { category: categoryName(appeal.category) })} <span className="code">{appeal.code}</span>
+        {t('console.appeals.heading', { category: categoryName(appeal.category) })} <span className="code">{formatLookupCode(appeal.code)}</span>
       </h1>
       <p className={`status console-appeal-${status}`} data-testid="appeal-status">
         {t(`console.appeals.status.${status}`)}

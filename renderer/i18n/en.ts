@@ -101,7 +101,8 @@ export const uiEn: UiMessages = {
   'kioskAppeal.refused': 'Not possible now: {reason}',
 
   'appointments.title': 'Appointments',
-  'appointments.day': 'Day',
+  'appointments.day': 'Day of the visit',
+  'appointments.listDay': 'Show the appointments of',
   'appointments.today': 'Today ({date})',
   'appointments.none': 'No appointments on this day.',
   'appointments.noSchedule':
@@ -583,7 +584,7 @@ export const uiEn: UiMessages = {
   'resident.next.none': 'This application is finished.',
   'resident.decision.approved': 'Approved by the {level}',
   'resident.decision.rejected': 'Not approved by the {level}; ask at the village service hall for the reasons',
-  'resident.privacy': 'This page shows progress and bookings only: never an ID number, a phone number or other personal details.',
+  'resident.privacy': 'This page shows progress, bookings and answers to concerns only: never an ID number, a phone number or other personal details.',
   'resident.book.nav': 'What would you like to do',
   'resident.book.tab.follow': 'Follow my case',
   'resident.book.tab.book': 'Book a visit',

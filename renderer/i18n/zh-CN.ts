@@ -100,7 +100,8 @@ export const uiZhCN = {
   'kioskAppeal.refused': '现在不能这样办：{reason}',
 
   'appointments.title': '预约办事',
-  'appointments.day': '日期',
+  'appointments.day': '预约日期',
+  'appointments.listDay': '查看哪一天的预约',
   'appointments.today': '今天（{date}）',
   'appointments.none': '这一天没有预约。',
   'appointments.noSchedule': '本村还没有设置预约时段：在下面“预约时段设置”里设置后，群众就能在手机上预约，也能在这里为来电群众预约。',
@@ -568,7 +569,7 @@ export const uiZhCN = {
   'resident.next.none': '这件事已经办完。',
   'resident.decision.approved': '{level}已批准',
   'resident.decision.rejected': '{level}未予批准，具体原因请到村便民服务室询问',
-  'resident.privacy': '本页只显示办理进度和预约，不显示身份证号码、手机号等个人信息。',
+  'resident.privacy': '本页只显示办理进度、预约和诉求答复，不显示身份证号码、手机号等个人信息。',
   'resident.book.nav': '要做什么',
   'resident.book.tab.follow': '跟进办件',
   'resident.book.tab.book': '预约办事',

@@ -13,6 +13,7 @@ import { Alert, Field } from '../ui/form.js';
 import { formatDate, formatInstant } from '../ui/format.js';
 import { useObservable } from '../ui/hooks.js';
 import { useI18n } from '../ui/i18n.js';
+import { useActorName } from '../ui/case-timeline.js';
 import { useSession } from './session.js';
 
 /** A category's name: the village's own, other, or a sector of the county's catalog. */
@@ -123,6 +124,8 @@ function AppealItem({ appeal }: { readonly appeal: Appeal }) {
   const { t, locale, describe } = useI18n();
   const { data, county, clerk, today } = useSession();
   const categoryName = useCategoryName();
+  // Who answered, by the office they answer for (业州镇审核人 李强), as on a case's timeline.
+  const actorName = useActorName({ village: data.enrollment.villageName, town: data.enrollment.townName, county: county.divisions?.table.county.name ?? '' });
   const [answer, setAnswer] = useState('');
   const [error, setError] = useState<AppealError>();
   const calendar = county.calendar;
@@ -158,7 +161,7 @@ function AppealItem({ appeal }: { readonly appeal: Appeal }) {
         <ol className="timeline">
           {appeal.events.map((event) => (
             <li key={event.id}>
-              <span className="when">{formatInstant(locale, event.at)}</span> {t(`level.${event.by.level}`)} {event.by.name}：{t(`appeals.event.${event.type}`)}
+              <span className="when">{formatInstant(locale, event.at)}</span> {actorName({ id: '', ...event.by })}：{t(`appeals.event.${event.type}`)}
               {event.to ? ` → ${t(`level.${event.to}`)}` : ''} — {event.text}
             </li>
           ))}

@@ -49,7 +49,7 @@ export function Appointments(props: {
     <section className="appointments">
       <h1>{t('appointments.title')}</h1>
       <label className="field">
-        <span>{t('appointments.day')}</span>
+        <span>{t('appointments.listDay')}</span>
         <select
           value={day}
           onChange={(event) => {

@@ -103,7 +103,7 @@ export function BookVisit({ api }: { readonly api: ResidentApi }) {
     return (
       <section className="book-visit">
         <h2>{t('resident.book.title')}</h2>
-        <BookingCard view={booked} town={hall?.village.town} />
+        <BookingCard view={booked} />
         <button
           type="button"
           onClick={() => {

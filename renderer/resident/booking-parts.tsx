@@ -41,7 +41,8 @@ export function bookingErrorText(t: I18n['t'], error: ResidentError): string {
 }
 
 /** One booking: its state, the code to keep, and when, where and what. The name masked, never the phone. */
-export function BookingCard({ view, town }: { readonly view: BookingView; readonly town?: string | undefined }) {
+export function BookingCard({ view }: { readonly view: BookingView }) {
+  const { town } = view;
   const { t, pick, locale } = useI18n();
   return (
     <article className="booking-card" data-status={view.status}>

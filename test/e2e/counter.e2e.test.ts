@@ -356,7 +356,7 @@ describe('the counter in Chromium', () => {
     // The kiosk receives both, then loses its line: the clerk still sees the day and records a no-show.
     const booked = await hub().store.getDoc<{ date: string }>(hallDb(VILLAGE_A), `appointment:${kept}`);
     const day = booked.ok ? booked.value.date : '';
-    await page.getByLabel('日期').first().selectOption(day);
+    await page.getByLabel('查看哪一天的预约').selectOption(day);
     await page.locator(`tr[data-appointment="${cancelled}"]`).getByText('已取消').waitFor({ timeout: 30_000 });
     const endLineDown = run.tolerate(/net::ERR_FAILED|Failed to fetch|ERR_INTERNET_DISCONNECTED/);
     await page.route('**/sync/**', (route) => route.abort());

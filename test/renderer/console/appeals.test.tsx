@@ -60,6 +60,8 @@ async function appealsAs(name: string, password: string) {
   return { user, view };
 }
 
+/** A code as the console prints it, in two groups of four. */
+const printed = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
 const row = (code: string) => document.querySelector(`tr[data-appeal="${code}"]`);
 
 beforeAll(async () => {
@@ -95,14 +97,14 @@ describe('the console’s appeals', () => {
     expect(screen.getByTestId('appeal-counts').textContent).toBe('共2件');
 
     // The village's own appeal: the town reads it but does not answer it.
-    await user.click(screen.getByRole('button', { name: well.code }));
+    await user.click(screen.getByRole('button', { name: printed(well.code) }));
     expect((await screen.findByTestId('appeal-not-yours')).textContent).toBe('此件现由村级答复：您可以查看，但不能答复');
     expect(screen.getByTestId('appeal-phone').textContent).toBe('匿名');
     expect(screen.queryByRole('region', { name: '答复诉求' })).toBeNull();
     await user.click(screen.getByRole('button', { name: '返回诉求列表' }));
 
-    await user.click(await screen.findByRole('button', { name: household.code }));
-    await screen.findByRole('heading', { name: `公安（户政）诉求 ${household.code}` });
+    await user.click(await screen.findByRole('button', { name: printed(household.code) }));
+    await screen.findByRole('heading', { name: `公安（户政）诉求 ${household.code.slice(0, 4)}-${household.code.slice(4)}` });
     expect(screen.getByTestId('appeal-text').textContent).toBe('孩子上户口跑了三趟还没办好。');
     expect(screen.getByTestId('appeal-status').textContent).toBe('待答复 · 由乡镇级答复');
     expect(screen.getByText('还没有答复')).toBeTruthy();
@@ -161,7 +163,7 @@ describe('the console’s appeals', () => {
     await screen.findByTestId('appeal-counts');
     expect(row(household.code)).toBeNull();
     await user.selectOptions(screen.getByLabelText('状态'), 'replied');
-    await user.click(await screen.findByRole('button', { name: household.code }));
+    await user.click(await screen.findByRole('button', { name: printed(household.code) }));
     await screen.findByTestId('appeal-phone');
     expect(screen.queryByTestId('revealed')).toBeNull();
     expect(screen.getByTestId('appeal-phone').textContent).toContain('139****2222');
@@ -173,7 +175,7 @@ describe('the console’s appeals', () => {
     // Replied already: not among the appeals awaiting a first reply.
     expect(row(household.code)).toBeNull();
     await user.selectOptions(screen.getByLabelText('状态'), 'replied');
-    await user.click(await screen.findByRole('button', { name: household.code }));
+    await user.click(await screen.findByRole('button', { name: printed(household.code) }));
     const actions = await screen.findByRole('region', { name: '答复诉求' });
     expect(within(actions).queryByRole('button', { name: /转交上级/ })).toBeNull(); // nothing above the county
 
@@ -214,7 +216,7 @@ describe('the console’s appeals', () => {
   it('says so, and shows the appeal as it is now, when someone else answered it meanwhile', async () => {
     const raised = await raise({ village: VILLAGE_A, category: 'GA', text: '身份证换领要多久？' });
     const { user, view } = await appealsAs('yezhou', 'yezhou-secret-1');
-    await user.click(await screen.findByRole('button', { name: raised.code }));
+    await user.click(await screen.findByRole('button', { name: printed(raised.code) }));
     const actions = await screen.findByRole('region', { name: '答复诉求' });
     // Another reviewer of the town passes it on in another browser while this page is open.
     await addReviewer(hub.hub.store, { name: 'yezhou-2', role: 'town', town: '422822100000', password: 'yezhou-secret-2' }, new Date());
@@ -261,7 +263,7 @@ describe('the console’s appeals', () => {
     expect(row(late.code)?.textContent).toContain('窗口提出');
     expect(row(late.code)?.querySelectorAll('.overdue-flag')).toHaveLength(3); // the flag, and both dates passed
     expect(screen.getByTestId('appeal-counts').textContent).toMatch(/^共\d+件 · 已超期1件$/);
-    await user.click(screen.getByRole('button', { name: late.code }));
+    await user.click(screen.getByRole('button', { name: printed(late.code) }));
     expect((await screen.findByTestId('appeal-status')).textContent).toBe('待答复 · 由乡镇级答复 · 已超期');
     view.unmount();
   }, 60_000);

@@ -46,7 +46,7 @@ describe('the counter’s appointments', () => {
 
     const form = (await screen.findByRole('heading', { name: '为来电或来访群众预约' })).closest('form') as HTMLFormElement;
     const booking = within(form);
-    const day = booking.getByLabelText<HTMLSelectElement>('日期').value as LocalDate;
+    const day = booking.getByLabelText<HTMLSelectElement>('预约日期').value as LocalDate;
     await booking.findByRole('option', { name: /^09:00–10:00/ });
     await user.selectOptions(booking.getByLabelText('时段'), '09:00');
     await user.selectOptions(booking.getByLabelText('办理事项'), 'MZ-01');
@@ -64,7 +64,7 @@ describe('the counter’s appointments', () => {
       expect(booking.getByRole<HTMLOptionElement>('option', { name: /^09:00–10:00/ }).disabled).toBe(true);
     });
 
-    await user.selectOptions(screen.getAllByLabelText('日期')[0] as HTMLElement, day);
+    await user.selectOptions(screen.getByLabelText('查看哪一天的预约'), day);
     const row = await waitFor(() => {
       const found = document.querySelector('tr[data-appointment]');
       if (!found) throw new Error('no booking listed yet');

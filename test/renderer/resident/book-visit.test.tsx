@@ -237,7 +237,7 @@ describe('my booking', () => {
     expect((await screen.findByTestId('booking-status')).textContent).toBe('已预约');
     expect(screen.getByTestId('booking-code').textContent).toBe(`${booked.code.slice(0, 4)}-${booked.code.slice(4)}`);
     expect(screen.getByTestId('booking-name').textContent).toBe('赵*');
-    expect(screen.getByText('雀儿笼村便民服务室')).toBeTruthy();
+    expect(screen.getByText('业州镇雀儿笼村便民服务室')).toBeTruthy();
 
     // Asked first; "no" keeps it.
     await user.click(screen.getByRole('button', { name: '取消这个预约' }));
