@@ -15,10 +15,13 @@ import type { Catalog } from '../catalog/schema.js';
 import { sectorCodeSchema } from '../catalog/schema.js';
 import { eventIdSchema, instantSchema } from '../case/events.js';
 import { lookupCodeSchema } from '../case/lookup-code.js';
-import { findPlaintextIdNumbers, maskedPhoneSchema, sealedValueSchema } from '../case/sealed.js';
+import { maskedPhoneSchema, sealedValueSchema } from '../case/sealed.js';
 import { villageCodeSchema } from '../divisions/code.js';
 import { compareLevels, LEVELS, type Level } from '../level.js';
 import { localDateOf, type LocalDate } from '../local-date.js';
+import { personalNumberIn } from '../personal-numbers.js';
+
+export { personalNumberIn } from '../personal-numbers.js';
 
 /** Beside the catalog's sectors: the village's own affairs (a well, a road, the accounts), and anything else. */
 export const OWN_CATEGORIES = ['villageAffairs', 'other'] as const;
@@ -153,47 +156,6 @@ export function refuseAppealEvent(appeal: Appeal, event: Pick<AppealEvent, 'type
 export function parseAppeal(doc: unknown): Appeal | undefined {
   const parsed = appealSchema.safeParse(doc);
   return parsed.success ? parsed.data : undefined;
-}
-
-const CHINESE_DIGITS: Readonly<Record<string, string>> = { 〇: '0', 零: '0', 一: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
-/** Digits of other scripts NFKC leaves alone (Arabic-Indic, Extended Arabic-Indic, Devanagari): their zero. */
-const DIGIT_ZEROS = [0x0660, 0x06f0, 0x0966];
-
-/**
- * The digits a text spells, however written: NFKC (full-width), other scripts' digits and Chinese numerals as
- * ASCII, invisible characters (zero-width, soft hyphen: Unicode's format characters) removed, and spaces,
- * dots, dashes, slashes, brackets and line breaks between digits closed up.
- */
-function digitsSpelled(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(/\p{Cf}/gu, '')
-    .replace(/[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f]/gu, (digit) => {
-      const code = digit.codePointAt(0) ?? 0;
-      const zero = DIGIT_ZEROS.find((start) => code >= start && code <= start + 9) ?? code;
-      return String(code - zero);
-    })
-    .replace(/[〇零一二三四五六七八九]/gu, (numeral) => CHINESE_DIGITS[numeral] ?? numeral)
-    .replace(/(?<=\d)[\s.\-/()（）·_]+(?=[\dXx])/gu, '');
-}
-
-const ID_NUMBER = /(?<!\d)\d{17}[\dXx](?!\d)/;
-/** The first-generation ID number, 15 digits: looked for after a phone, which a country code makes as long. */
-const OLD_ID_NUMBER = /(?<!\d)\d{15}(?!\d)/;
-const MOBILE_NUMBER = /(?<!\d)(?:\+?(?:00)?86)?1[3-9]\d{9}(?!\d)/;
-
-/**
- * What personal number free text holds — a resident's appeal, an office's reply — that must not be stored
- * or shown with it: a full ID number (18 characters, or the old 15 digits) or a mobile number, spelled in any
- * width, script or grouping (`digitsSpelled`). Such text is refused with this answer, never stored and never
- * masked silently (the writer should know).
- */
-export function personalNumberIn(text: string): 'idNumber' | 'phone' | undefined {
-  if (findPlaintextIdNumbers(text).length > 0) return 'idNumber';
-  const digits = digitsSpelled(text);
-  if (ID_NUMBER.test(digits)) return 'idNumber';
-  if (MOBILE_NUMBER.test(digits)) return 'phone';
-  return OLD_ID_NUMBER.test(digits) ? 'idNumber' : undefined;
 }
 
 /** Where an appeal stands, with its due dates as dates: what every screen and answer lists of it. */
