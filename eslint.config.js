@@ -13,7 +13,7 @@ const parts = {
   renderer: {
     mayImport: ['renderer', 'core'],
     nodeBuiltins: false,
-    allowPackages: ['react', 'react-dom', 'react-day-picker', 'rxdb', 'rxjs', 'recharts', 'qrcode', 'jsqr', '@noble/ciphers', 'p-limit'],
+    allowPackages: ['react', 'react-dom', 'react-day-picker', 'rxdb', 'rxjs', 'recharts', 'qrcode', 'jsqr', '@noble/ciphers', 'p-limit', 'papaparse'],
   },
   electron: { mayImport: ['electron', 'core'], nodeBuiltins: true, allowPackages: ['electron', 'electron-updater', 'js-yaml', 'zod'] },
   'sync-server': {
@@ -31,6 +31,8 @@ const parts = {
       'js-yaml',
       'semver',
       'ipaddr.js',
+      // CSV: the open service figures.
+      'papaparse',
       // The embedded store, in its own process (store/embedded-store-process.ts).
       'express-pouchdb',
       'pouchdb-core',

@@ -19,12 +19,22 @@ import { workingCalendar, type WorkingCalendar } from '../core/calendar.js';
 import { appointmentIdOf, appointmentSchema, sameBooking, type Appointment } from '../core/appointment/appointment.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import { HALL_SCHEDULE_ID, hallScheduleSchema } from '../core/appointment/schedule.js';
+import {
+  PUBLICATION_ID_PREFIX,
+  publicationDocIdOf,
+  publicationSchema,
+  preparedProblems,
+  refusePublicationEvent,
+  type Publication,
+} from '../core/disclosure/publication.js';
 import type { WriteRefusal } from './case-writes.js';
 import { findPlaintextIdNumbers } from '../core/case/sealed.js';
 import type { KioskDoc } from './kiosks.js';
 import type { CountyData } from './provision.js';
 
 const MAX_HALL_DOC_BYTES = 32 * 1024;
+/** A publication carries its table: up to 1,000 lines. */
+const MAX_PUBLICATION_BYTES = 512 * 1024;
 /** How far ahead of the hub's clock a kiosk may date what it records (its clock a little fast). */
 const CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
 
@@ -50,7 +60,8 @@ function refusal(doc: unknown, kiosk: KioskDoc, stored: Record<string, unknown> 
   const record = doc as Record<string, unknown>;
   if (typeof record._id !== 'string' || record._id.startsWith('_')) return 'A hall document needs an _id of its own.';
   if (record._deleted === true) return 'Appointments are never deleted from the county hub: a cancellation is recorded.';
-  if (Buffer.byteLength(JSON.stringify(doc)) > MAX_HALL_DOC_BYTES) return `A hall document may be at most ${MAX_HALL_DOC_BYTES / 1024} KB.`;
+  const maxBytes = record._id.startsWith(PUBLICATION_ID_PREFIX) ? MAX_PUBLICATION_BYTES : MAX_HALL_DOC_BYTES;
+  if (Buffer.byteLength(JSON.stringify(doc)) > maxBytes) return `A hall document may be at most ${maxBytes / 1024} KB.`;
   if (record.village !== kiosk.village) return `This document belongs to village ${String(record.village)}; this kiosk is enrolled for ${kiosk.village}.`;
   // Anywhere in it, any field: ID numbers are never stored in the clear (as for cases).
   const plaintext = findPlaintextIdNumbers(doc);
@@ -64,6 +75,7 @@ function refusal(doc: unknown, kiosk: KioskDoc, stored: Record<string, unknown> 
       : undefined;
   }
   if (record._id.startsWith(APPEAL_ID_PREFIX)) return appealRefusal(record, stored, now, county);
+  if (record._id.startsWith(PUBLICATION_ID_PREFIX)) return publicationRefusal(record, stored, now);
   const parsed = appointmentSchema.safeParse(doc);
   if (!parsed.success) return `An appointment is not valid: ${firstIssue(parsed.error.issues)}.`;
   const appointment = parsed.data;
@@ -114,7 +126,41 @@ function appealRefusal(record: Record<string, unknown>, stored: Record<string, u
   return newVillageEventsRefused(appeal, known, now, workingCalendar(county.calendar));
 }
 
-const raisingOf = ({ events: _events, ...raising }: Appeal) => Object.fromEntries(Object.entries(raising).filter(([key]) => !key.startsWith('_')));
+/**
+ * A kiosk prepares a publication and may withdraw it; only the town approves or returns it, through the review
+ * API — so nothing reaches a board without the town. What is published passes the guard here as at the kiosk
+ * (a kiosk may be old or tampered with), and never changes once prepared.
+ */
+function publicationRefusal(record: Record<string, unknown>, stored: Record<string, unknown> | undefined, now: Date): string | undefined {
+  const parsed = publicationSchema.safeParse(record);
+  if (!parsed.success) return `A publication is not valid: ${firstIssue(parsed.error.issues)}.`;
+  const publication = parsed.data;
+  if (record._id !== publicationDocIdOf(publication.id)) return `A publication's id is ${publicationDocIdOf(publication.id)}.`;
+  const problem = preparedProblems(publication)[0];
+  if (problem) return `Publication ${publication.id} may not be published as it is: ${JSON.stringify(problem)}.`;
+  const before = stored ? publicationSchema.safeParse(stored) : undefined;
+  if (before && !before.success) return undefined;
+  if (before && canonicalJson(fixedPartOf(before.data)) !== canonicalJson(fixedPartOf(publication)))
+    return `Publication ${publication.id} was prepared with other content: what is published is never changed.`;
+  const known = before?.data.events ?? [];
+  const altered = recordedChanged(known, publication.events, record._rev === stored?._rev);
+  if (altered) return `Publication ${publication.id} ${altered}.`;
+  const seen = new Set(known.map((event) => event.id));
+  let standing: Publication = { ...publication, events: [...known] };
+  for (const event of publication.events.filter((candidate) => !seen.has(candidate.id)).sort((a, b) => a.at.localeCompare(b.at))) {
+    if (event.by.level !== 'village') return 'Only the town approves or returns a publication, in the console.';
+    if (event.at < publication.preparedAt || Date.parse(event.at) > now.getTime() + CLOCK_AHEAD_MS) return 'An event is dated between the preparing and now.';
+    const refused = refusePublicationEvent(standing, event, now);
+    if (refused) return refused;
+    standing = { ...standing, events: [...standing.events, event] };
+  }
+  return standing.events.some((event) => event.type === 'submitted') ? undefined : 'A publication is sent to the town with its submission.';
+}
+
+const fixedPartOf = ({ events: _events, ...fixed }: Publication) => withoutStorageFields(fixed);
+const withoutStorageFields = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([key]) => !key.startsWith('_')));
+
+const raisingOf = ({ events: _events, ...raising }: Appeal) => withoutStorageFields(raising);
 
 /**
  * Whether what the hub holds comes back changed: every recorded event, by id, exactly as it was (a kiosk

@@ -14,6 +14,9 @@ import { APPEAL_ADDRESS_ATTEMPTS, appealRoutes } from './resident/appeal-routes.
 import { addressAttempts, codeAttempts } from './resident/code-door.js';
 import { LOOKUP_ADDRESS_ATTEMPTS, LOOKUP_CASE_ATTEMPTS, LOOKUPS_PER_ADDRESS, residentLookupRoutes } from './resident/lookup-route.js';
 import { appealReviewRoutes } from './review/appeal-routes.js';
+import { publicationReviewRoutes } from './review/publication-routes.js';
+import { BOARD_READS_PER_ADDRESS, boardRoutes } from './resident/board-routes.js';
+import { openDataRoutes } from './resident/open-data.js';
 import { SIGN_IN_ATTEMPTS } from './review/sessions.js';
 import type { HubConfig } from './config.js';
 import { fileRoutes } from './files.js';
@@ -189,6 +192,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
       },
     }),
     ...appealReviewRoutes({ store, now, keyRing }),
+    ...publicationReviewRoutes({ store, now }),
     ...fleetRoutes({ config, store, now }),
     ...noticeRoutes({ store, now }),
     ...caseFileRoutes({ store, now }),
@@ -196,6 +200,15 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
     ...residentLookupRoutes({ store, client, keyRing, throttle: throttle(LOOKUPS_PER_ADDRESS.points, LOOKUPS_PER_ADDRESS.seconds), now }),
     ...bookingRoutes({ store, client, keyRing, throttle: throttle(BOOKING_REQUESTS_PER_ADDRESS.points, BOOKING_REQUESTS_PER_ADDRESS.seconds), now }),
     ...appealRoutes({ store, client, keyRing, throttle: throttle(BOOKING_REQUESTS_PER_ADDRESS.points, BOOKING_REQUESTS_PER_ADDRESS.seconds), now }),
+    ...boardRoutes({
+      store,
+      client,
+      keyRing,
+      queue: queueIndex,
+      throttle: throttle(BOARD_READS_PER_ADDRESS.points, BOARD_READS_PER_ADDRESS.seconds),
+      now,
+    }),
+    ...openDataRoutes({ store, client, queue: queueIndex, throttle: throttle(BOARD_READS_PER_ADDRESS.points, BOARD_READS_PER_ADDRESS.seconds), now }),
     ...(['kiosk', 'console', 'resident'] as const).flatMap((app) =>
       appRoutes(app, { appsDir: config.appsDir ?? DEFAULT_APPS_DIR, ...(config.publicUrl ? { publicOrigin: config.publicUrl.origin } : {}) }),
     ),

@@ -4,6 +4,7 @@
  * time. Works through the CouchDB API alone, so it provisions Apache CouchDB and the embedded store alike.
  */
 import { APPEAL_ID_PREFIX } from '../core/appeal/appeal.js';
+import { PUBLICATION_ID_PREFIX } from '../core/disclosure/publication.js';
 import { APPOINTMENT_ID_PREFIX } from '../core/appointment/appointment.js';
 import { HALL_SCHEDULE_ID } from '../core/appointment/schedule.js';
 import { canonicalJson } from '../core/canonical-json.js';
@@ -25,8 +26,9 @@ import { docPath, type Store, type StoreFailure } from './store/store.js';
  * 3: the queue database. 4: the queue's views dropped; merged conflict branches closed by tombstones.
  * 5: every notice carries its schema version; the catalog database holds the fleet policy.
  * 6: a hall database per village (its hours for visits and its appointments).
+ * 7: the hall databases hold the village's publications (issue 19).
  */
-export const STORE_SCHEMA_VERSION = 6;
+export const STORE_SCHEMA_VERSION = 7;
 
 export interface CountyData {
   readonly catalog: Catalog;
@@ -63,7 +65,7 @@ function villageValidator(village12: string): string {
 }`;
 }
 
-/** A hall database holds its village's schedule, appointments and appeals, never deleted (a cancellation is an event). */
+/** A hall database holds its village's schedule, appointments, appeals and publications, never deleted (a cancellation is an event). */
 function hallValidator(village12: string): string {
   return `function (newDoc) {
   if (newDoc._id.indexOf('_design/') === 0) { return; }
@@ -72,7 +74,8 @@ function hallValidator(village12: string): string {
   if (newDoc._id === '${HALL_SCHEDULE_ID}' && newDoc.kind === 'cunban.hallSchedule') { return; }
   if (newDoc._id.indexOf('${APPOINTMENT_ID_PREFIX}') === 0 && newDoc.kind === 'cunban.appointment' && newDoc._id === '${APPOINTMENT_ID_PREFIX}' + newDoc.code) { return; }
   if (newDoc._id.indexOf('${APPEAL_ID_PREFIX}') === 0 && newDoc.kind === 'cunban.appeal' && newDoc._id === '${APPEAL_ID_PREFIX}' + newDoc.code) { return; }
-  throw({ forbidden: 'A hall database holds its schedule, appointments and appeals only.' });
+  if (newDoc._id.indexOf('${PUBLICATION_ID_PREFIX}') === 0 && newDoc.kind === 'cunban.publication' && newDoc._id === '${PUBLICATION_ID_PREFIX}' + newDoc.id) { return; }
+  throw({ forbidden: 'A hall database holds its schedule, appointments, appeals and publications only.' });
 }`;
 }
 

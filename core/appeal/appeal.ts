@@ -19,6 +19,7 @@ import { maskedPhoneSchema, sealedValueSchema } from '../case/sealed.js';
 import { villageCodeSchema } from '../divisions/code.js';
 import { compareLevels, LEVELS, type Level } from '../level.js';
 import { localDateOf, type LocalDate } from '../local-date.js';
+import { objectionSchema, type Objection } from '../disclosure/publication.js';
 import { personalNumberIn } from '../personal-numbers.js';
 
 export { personalNumberIn } from '../personal-numbers.js';
@@ -66,6 +67,8 @@ export const appealSchema = z.looseObject({
   /** The level that answers first (`firstLevelOf`), fixed when it is raised. */
   level: z.enum(LEVELS),
   events: z.array(appealEventSchema).max(64),
+  /** An objection to a line of a publication on the board (issue 19 §1): which one; it goes to the town that approved it. */
+  objection: objectionSchema.optional(),
 });
 export type Appeal = z.infer<typeof appealSchema>;
 
@@ -197,6 +200,7 @@ export interface ResidentAppealView {
   readonly firstReplyDue: LocalDate;
   readonly closeDue: LocalDate;
   readonly answers: readonly { readonly at: string; readonly level: Level; readonly type: AppealEventType; readonly text: string; readonly to?: Level }[];
+  readonly objection?: Objection;
 }
 
 export function residentAppealView(appeal: Appeal, calendar: WorkingCalendar, names: { readonly village: string; readonly town: string }): ResidentAppealView {
@@ -211,6 +215,7 @@ export function residentAppealView(appeal: Appeal, calendar: WorkingCalendar, na
     answers: [...appeal.events]
       .sort(byTimeThenId)
       .map((event) => ({ at: event.at, level: event.by.level, type: event.type, text: event.text, ...(event.to ? { to: event.to } : {}) })),
+    ...(appeal.objection ? { objection: appeal.objection } : {}),
   };
 }
 

@@ -19,6 +19,7 @@ import {
   residentAppealView,
   type Appeal,
 } from '../../core/appeal/appeal.js';
+import type { Objection } from '../../core/disclosure/publication.js';
 import { workingCalendar } from '../../core/calendar.js';
 import { lookupCodeFrom } from '../../core/case/lookup-code.js';
 import { indexDivisions } from '../../core/divisions/table.js';
@@ -39,38 +40,38 @@ export const APPEAL_ADDRESS_ATTEMPTS = { kind: 'appeal-raise', max: 5, windowMs:
 
 const bad = (code: string, reason: string) => failure(400, code, reason, NO_STORE);
 
-export function appealRoutes(options: CodeDoorOptions): Route[] {
+/** What an appeal is raised with: the page's request, or an objection to a line on the board (which goes to the town). */
+export interface AppealRaising {
+  readonly village: string;
+  readonly category: string;
+  readonly text: string;
+  readonly phone?: string | undefined;
+  readonly objection?: Objection;
+}
+
+/**
+ * Raise an appeal for a resident of the page: the text judged (no ID or phone number), the phone sealed, five a
+ * day per address after the burst brake, the code indexed; 201 with the resident's view and its code.
+ */
+export function appealRaiser(options: CodeDoorOptions) {
   const { store, now } = options;
   const byAddress = attemptLedger(store, APPEAL_ADDRESS_ATTEMPTS);
-  const openAppeal = codeDoor<Appeal>(options, 'appeal', appealIdOf);
-
-  function viewOf(county: CountyData, appeal: Appeal) {
-    const place = indexDivisions(county.divisions).village(appeal.village);
-    return residentAppealView(appeal, workingCalendar(county.calendar), { village: place?.village.name ?? appeal.village, town: place?.town.name ?? '' });
-  }
-
-  async function raise(context: RouteContext): Promise<HttpReply> {
-    const nonJson = refuseNonJson(context, 'appeal');
-    if (nonJson) return nonJson;
-    const body = await context.json(16 * 1024);
-    if (!body.ok) return body.error;
-    const request = raiseAppealRequestSchema.safeParse(body.value);
-    if (!request.success) return bad('bad_request', 'Expected {"village", "category", "text", "phone"?}.');
-    const checked = checkAppealText(request.data.text);
+  return async function raiseAppeal(context: RouteContext, raising: AppealRaising): Promise<HttpReply> {
+    const checked = checkAppealText(raising.text);
     if (!checked.ok) {
       return checked.problem === 'idNumber' || checked.problem === 'phone'
         ? bad(`appeal.text.${checked.problem}`, 'Write it without an ID or phone number: give a phone in its own field, if you want a call.')
         : bad('appeal.text', `Write what troubles you, at most ${String(MAX_APPEAL_TEXT)} characters.`);
     }
     const { text } = checked;
-    const phone = request.data.phone?.trim() ? parseMobileNumber(request.data.phone) : undefined;
-    if (request.data.phone?.trim() && !phone) return bad('booking.phone', 'Type an 11-digit mobile number, or leave it empty to stay anonymous.');
+    const phone = raising.phone?.trim() ? parseMobileNumber(raising.phone) : undefined;
+    if (raising.phone?.trim() && !phone) return bad('booking.phone', 'Type an 11-digit mobile number, or leave it empty to stay anonymous.');
 
     const county = await readCountyData(store);
     if (!county.ok) return unavailable();
-    const { village } = request.data;
+    const { village } = raising;
     if (!indexDivisions(county.value.divisions).village(village)) return failure(404, 'hall.unknown', 'There is no such village in this county.', NO_STORE);
-    const category = appealCategorySchema.safeParse(request.data.category);
+    const category = appealCategorySchema.safeParse(raising.category);
     const known =
       category.success &&
       ((OWN_CATEGORIES as readonly string[]).includes(category.data) || county.value.catalog.sectors.some((sector) => sector.code === category.data));
@@ -96,8 +97,10 @@ export function appealRoutes(options: CodeDoorOptions): Route[] {
       ...(phone ? { phone: sealForVillage(ring.value, village, 'phone', phone), phoneMasked: maskPhone(phone) } : {}),
       channel: 'online',
       raisedAt: now().toISOString(),
-      level: firstLevelOf(category.data, county.value.catalog),
+      // An objection goes to the town, which approved what is objected to.
+      level: raising.objection ? 'town' : firstLevelOf(category.data, county.value.catalog),
       events: [],
+      ...(raising.objection ? { objection: raising.objection } : {}),
     };
     const indexed = await indexCode(store, 'appeal', appeal.code, village);
     const written = indexed.ok ? await store.putDoc(hallDb(village), { _id: appealIdOf(appeal.code), ...appeal }) : indexed;
@@ -105,7 +108,29 @@ export function appealRoutes(options: CodeDoorOptions): Route[] {
       await byAddress.withdraw(counted.value.attempt);
       return unavailable();
     }
-    return reply(201, viewOf(county.value, appeal), NO_STORE);
+    return reply(201, residentViewOf(county.value, appeal), NO_STORE);
+  };
+}
+
+/** The resident's view of an appeal, with its village's and town's names. */
+function residentViewOf(county: CountyData, appeal: Appeal) {
+  const place = indexDivisions(county.divisions).village(appeal.village);
+  return residentAppealView(appeal, workingCalendar(county.calendar), { village: place?.village.name ?? appeal.village, town: place?.town.name ?? '' });
+}
+
+export function appealRoutes(options: CodeDoorOptions): Route[] {
+  const { store } = options;
+  const openAppeal = codeDoor<Appeal>(options, 'appeal', appealIdOf);
+  const raiseAppeal = appealRaiser(options);
+
+  async function raise(context: RouteContext): Promise<HttpReply> {
+    const nonJson = refuseNonJson(context, 'appeal');
+    if (nonJson) return nonJson;
+    const body = await context.json(16 * 1024);
+    if (!body.ok) return body.error;
+    const request = raiseAppealRequestSchema.safeParse(body.value);
+    if (!request.success) return bad('bad_request', 'Expected {"village", "category", "text", "phone"?}.');
+    return raiseAppeal(context, request.data);
   }
 
   return [
@@ -117,7 +142,7 @@ export function appealRoutes(options: CodeDoorOptions): Route[] {
         const found = await openAppeal(context);
         if (!found.ok) return found.reply;
         const county = await readCountyData(store);
-        return county.ok ? reply(200, viewOf(county.value, found.doc), NO_STORE) : unavailable();
+        return county.ok ? reply(200, residentViewOf(county.value, found.doc), NO_STORE) : unavailable();
       },
     },
   ];

@@ -39,13 +39,13 @@ import type { Throttle } from '../http/throttle.js';
 import { attemptKeyHasher, keyRingUnavailable, sealForVillage, type HeldKeyRing } from '../keyring.js';
 import { hallDb } from '../store/names.js';
 import type { Store } from '../store/store.js';
-import { limited, NO_STORE, noStore, refuseNonJson, unavailable } from './public-kit.js';
+import { cachedReads, limited, NO_STORE, noStore, refuseNonJson, unavailable } from './public-kit.js';
 import { indexCode } from './code-index.js';
 import { codeDoor } from './code-door.js';
 import { slotLedger } from './slot-ledger.js';
 
 /** How long a hub process answers the public page from the county's data it read (a new catalog shows within it). */
-const COUNTY_DATA_TTL_MS = 30_000;
+export const COUNTY_DATA_TTL_MS = 30_000;
 
 /** Bookings from one client address, on any hub process: ten a day (a village's shared mobile address among them). */
 export const BOOKING_ADDRESS_ATTEMPTS = { kind: 'booking-address', max: 10, windowMs: 24 * 60 * 60 * 1000 } as const;
@@ -70,18 +70,7 @@ export function bookingRoutes(options: BookingRoutesOptions): Route[] {
   const { store, now } = options;
   const slots = slotLedger(store, now);
   /** The county's data, read at most every COUNTY_DATA_TTL_MS by this process: every public read needs it. */
-  let county: { at: number; data: Promise<Awaited<ReturnType<typeof readCountyData>>> } | undefined;
-  const countyData = () => {
-    if (!county || Date.now() - county.at > COUNTY_DATA_TTL_MS) {
-      const data = readCountyData(store);
-      county = { at: Date.now(), data };
-      // A failed read is not kept: the next request reads again.
-      void data.then((read) => {
-        if (!read.ok && county?.data === data) county = undefined;
-      });
-    }
-    return county.data;
-  };
+  const countyData = cachedReads(COUNTY_DATA_TTL_MS, () => readCountyData(store));
   const byAddressBookings = attemptLedger(store, BOOKING_ADDRESS_ATTEMPTS);
 
   async function scheduleOf(village: string): Promise<HallSchedule | undefined | 'unavailable'> {

@@ -29,3 +29,22 @@ export const limited = (
 export const noStore = (reply: HttpReply): HttpReply => ({ ...reply, headers: { ...reply.headers, ...NO_STORE } });
 
 export const unavailable = () => failure(503, 'store_unavailable', 'The county hub cannot answer just now: try again shortly.', NO_STORE);
+
+/**
+ * A read kept for `ttlMs` by this process, per key: a public page's reads (the county's data, a village's
+ * publications) are shared by everyone asking within that time. A failed read is not kept.
+ */
+export function cachedReads<T extends { readonly ok: boolean }>(ttlMs: number, read: (key: string) => Promise<T>): (key?: string) => Promise<T> {
+  const held = new Map<string, { at: number; value: Promise<T> }>();
+  return (key = '') => {
+    const found = held.get(key);
+    if (found && Date.now() - found.at <= ttlMs) return found.value;
+    const value = read(key);
+    held.set(key, { at: Date.now(), value });
+    // Bounded: a stale entry is dropped when it is next asked for, and the map never outgrows the villages asked about.
+    void value.then((result) => {
+      if (!result.ok && held.get(key)?.value === value) held.delete(key);
+    });
+    return value;
+  };
+}

@@ -29,11 +29,12 @@ import { weeklyCounts } from '../../core/dashboard.js';
 import { localDateOf, type LocalDate } from '../../core/local-date.js';
 import { failure, reply, type HttpReply, type Route, type RouteContext } from '../http/kit.js';
 import { keyRingUnavailable, unsealOnHub, type HeldKeyRing } from '../keyring.js';
-import { readCountyData, type CountyData } from '../provision.js';
+import type { CountyData } from '../provision.js';
 import { DB, hallDb } from '../store/names.js';
 import type { Store, StoredDoc } from '../store/store.js';
-import { mayReview, villagesInScope } from './scope.js';
-import { authenticateReviewer, type Reviewer } from './sessions.js';
+import { hallDocsInArea, NO_STORE, signedInWithCounty, unavailable } from './hall-reads.js';
+import { mayReview } from './scope.js';
+import type { Reviewer } from './sessions.js';
 
 export interface AppealReviewOptions {
   readonly store: Store;
@@ -41,9 +42,7 @@ export interface AppealReviewOptions {
   readonly keyRing: HeldKeyRing;
 }
 
-const NO_STORE = { 'cache-control': 'no-store, private', pragma: 'no-cache' };
 const notFound = () => failure(404, 'not_found', 'No such appeal in your area.');
-const unavailable = (reason: string) => failure(503, 'store_unavailable', reason);
 
 /** One appeal as the console lists it; its text shortened, the phone masked. */
 function rowOf(appeal: Appeal, calendar: WorkingCalendar, county: CountyData, today: LocalDate) {
@@ -72,14 +71,7 @@ function detailOf(stored: Appeal & Partial<StoredDoc>, county: CountyData, today
 export function appealReviewRoutes(options: AppealReviewOptions): Route[] {
   const { store, now } = options;
 
-  /** The signed-in reviewer and the county's data, or the reply that says no. */
-  async function signedIn(context: RouteContext): Promise<{ reviewer: Reviewer; county: CountyData } | HttpReply> {
-    const reviewer = await authenticateReviewer(store, context.req, now());
-    if (!reviewer.ok) return reviewer.error;
-    const county = await readCountyData(store);
-    if (!county.ok) return unavailable('The county data cannot be read just now.');
-    return { reviewer: reviewer.value, county: county.value };
-  }
+  const signedIn = (context: RouteContext) => signedInWithCounty(store, context, now());
 
   /** The appeal a route names, if it is in the reviewer's area. */
   async function scoped(context: RouteContext): Promise<{ reviewer: Reviewer; county: CountyData; appeal: Appeal & StoredDoc } | HttpReply> {
@@ -123,18 +115,12 @@ export function appealReviewRoutes(options: AppealReviewOptions): Route[] {
         if (status && !['open', 'replied', 'closed', 'all'].includes(status)) return failure(400, 'bad_request', 'status: open, replied, closed or all');
         const calendar = workingCalendar(session.county.calendar);
         const today = localDateOf(now().toISOString());
-        const villages = villagesInScope(session.reviewer, indexDivisions(session.county.divisions));
-        const rows: ReturnType<typeof rowOf>[] = [];
-        for (let i = 0; i < villages.length; i += 8) {
-          const read = await Promise.all(villages.slice(i, i + 8).map((village) => store.docsWithPrefix<Appeal>(hallDb(village), APPEAL_ID_PREFIX)));
-          for (const docs of read) {
-            if (!docs.ok) return unavailable(docs.error.reason);
-            for (const doc of docs.value) {
-              const appeal = appealSchema.safeParse(doc);
-              if (appeal.success) rows.push(rowOf(appeal.data, calendar, session.county, today));
-            }
-          }
-        }
+        const docs = await hallDocsInArea(store, session.reviewer, session.county, APPEAL_ID_PREFIX);
+        if (!docs.ok) return unavailable(docs.error.reason);
+        const rows = docs.value.flatMap((doc) => {
+          const appeal = appealSchema.safeParse(doc);
+          return appeal.success ? [rowOf(appeal.data, calendar, session.county, today)] : [];
+        });
         const shown = rows
           .filter((row) => !status || status === 'all' || row.status === status)
           .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.firstReplyDue.localeCompare(b.firstReplyDue) || a.code.localeCompare(b.code));

@@ -66,7 +66,7 @@ describe('cunban-hub seed-demo and init', () => {
   });
 
   it('init is idempotent: a second run creates and changes nothing', async () => {
-    expect(await cli('init')).toEqual({ storeSchemaVersion: 6, villages: 179, created: [], updated: [] });
+    expect(await cli('init')).toEqual({ storeSchemaVersion: 7, villages: 179, created: [], updated: [] });
   });
 
   it('seed-demo run again keeps the reviewers it made and issues a fresh code', async () => {

@@ -76,7 +76,7 @@ describe('GET /api/health', () => {
       body: {
         ok: true,
         store: { status: 'up', kind: process.env.COUCHDB_URL ? 'couchdb' : 'embedded' },
-        versions: { caseSchema: 1, catalogSchema: 1, storeSchema: 6 },
+        versions: { caseSchema: 1, catalogSchema: 1, storeSchema: 7 },
       },
     });
   });

@@ -1,8 +1,10 @@
 /**
  * One scanner over every public answer of the hub (issue 18, privacy and trust): with a county full of
  * residents' ID numbers, phones and full names — in cases, bookings and appeals — every route a stranger can
- * reach answers without any of them: the residents' page's routes (each one, as found in sync-server/resident/),
- * the page itself, health and compatibility. A public route added without a visit here fails the first test.
+ * reach answers without any of them: the residents' page's routes (each one, as found in sync-server/resident/:
+ * bookings, appeals, the disclosure board and its archive, objections, the open service figures), the page
+ * itself, health and compatibility. A public route added without a visit here fails the first test. A publication
+ * the town has not approved is a secret too: nothing of it may show.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,15 +12,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookingView, HallView } from '../../core/resident/booking.js';
 import type { ResidentAppealView } from '../../core/appeal/appeal.js';
 import { findPlaintextIdNumbers } from '../../core/case/sealed.js';
-import { hallDb } from '../../sync-server/store/names.js';
+import type { CaseDocument } from '../../core/case/document.js';
+import { isEventOf } from '../../core/case/events.js';
+import { publicationDocIdOf } from '../../core/disclosure/publication.js';
+import { hallDb, villageDb } from '../../sync-server/store/names.js';
+import { addReviewer } from '../../sync-server/users.js';
+import { asReviewer, signInReviewer } from './reviewer-client.js';
 import { buildAppsForTest } from '../support/apps-build.js';
-import { startTestHub, storeForwardedCase, VILLAGE_A, type TestHub } from './hub-harness.js';
+import { clerkOf, startTestHub, storeForwardedCase, VILLAGE_A, type TestHub } from './hub-harness.js';
 
 /**
  * What the fixtures hold: the full names of an applicant and a booker, phones (as typed, and bare), ID numbers.
  * (An appeal's own text goes back to whoever holds its code — the resident's words, numbers refused in them.)
  */
-const SECRETS = ['张三国', '李秀英', '13900001111', '13900002222', '13900003333', '422822198001010015'];
+const SECRETS = ['张三国', '李秀英', '13900001111', '13900002222', '13900003333', '422822198001010015', '雀儿笼村三组12号', '尚未审批'];
+const TOWN_REVIEWER = { name: 'yezhou', password: 'yezhou-secret-1' };
 
 let hub: TestHub;
 let appsDir: string;
@@ -50,7 +58,7 @@ function residentRoutePatterns(): RegExp[] {
   const dir = resolve(import.meta.dirname, '../../sync-server/resident');
   return readdirSync(dir)
     .filter((name) => name.endsWith('.ts'))
-    .flatMap((name) => [...readFileSync(join(dir, name), 'utf8').matchAll(/pattern: (\/\^\\\/api\\\/resident\\\/.*?\$\/)/g)])
+    .flatMap((name) => [...readFileSync(join(dir, name), 'utf8').matchAll(/pattern: (\/\^\\\/api\\\/(?:resident|open)\\\/.*?\$\/)/g)])
     .map((match) => {
       const source = match[1] ?? '';
       return new RegExp(source.slice(1, -1));
@@ -62,6 +70,44 @@ beforeAll(async () => {
   hub = await startTestHub({ config: { trustProxy: ['loopback'], appsDir } });
   const kiosk = await hub.enroll(VILLAGE_A);
   caseNumber = await storeForwardedCase(hub, kiosk, '张三国', [], { lookupCode: 'K7QX2M9P' });
+  // A second case whose applicant has a door-level address on file (kept in the case, as the counter records it).
+  const first = await hub.hub.store.getDoc<CaseDocument>(villageDb(VILLAGE_A), caseNumber);
+  const applicant = first.ok ? first.value.events.find((event) => isEventOf(event, 'created'))?.payload.applicant : undefined;
+  if (!applicant) throw new Error('the first case has an applicant');
+  await storeForwardedCase(hub, kiosk, '李秀英', [], { applicant: { ...applicant, name: '李秀英', address: '雀儿笼村三组12号' } });
+  // Two publications: one the town approves (on the board), one it has not (a secret until it does).
+  const submitted = (id: string, title: string) => {
+    const at = new Date(Date.now() - 60_000).toISOString();
+    return {
+      _id: publicationDocIdOf(id),
+      kind: 'cunban.publication',
+      schemaVersion: 1,
+      village: VILLAGE_A,
+      id,
+      category: 'allowanceRecipients',
+      title,
+      source: { from: 'typed' },
+      columns: [
+        { label: '姓名', role: 'name' },
+        { label: '金额（元）', role: 'amount' },
+      ],
+      rows: [
+        ['张*', '620'],
+        ['李*', '480'],
+      ],
+      displayDays: 7,
+      preparedAt: at,
+      events: [{ id: `submit-${id}`, type: 'submitted', at, by: clerkOf(kiosk) }],
+    };
+  };
+  await hub.call('POST', `/sync/${hallDb(VILLAGE_A)}/_bulk_docs?cunban_compat=1`, {
+    auth: kiosk.authorization,
+    body: { docs: [submitted('pub-shown-0001', '11月低保公示'), submitted('pub-waiting-01', '尚未审批的名单')] },
+  });
+  await addReviewer(hub.hub.store, { ...TOWN_REVIEWER, role: 'town', town: '422822100000' }, new Date());
+  const town = await signInReviewer(hub, TOWN_REVIEWER.name, TOWN_REVIEWER.password);
+  await asReviewer(hub, town, 'POST', `/api/review/publications/${VILLAGE_A}/pub-shown-0001/approve`, {});
+  await hub.hub.queue.settled();
   await hub.call('POST', `/sync/${hallDb(VILLAGE_A)}/_bulk_docs?cunban_compat=1`, {
     auth: kiosk.authorization,
     body: {
@@ -124,6 +170,18 @@ describe('every public answer', () => {
     await visit('POST', '/api/resident/lookup', { caseNumber, answer: '1111' });
     await visit('POST', '/api/resident/lookup', { caseNumber, answer: 'k7qx-2m9p' });
     await visit('POST', '/api/resident/lookup', { caseNumber, answer: '0000' });
+    // The board shows what the town approved (so the scan reads a real board), and the figures count both cases.
+    expect((await visit('GET', `/api/resident/board/${VILLAGE_A}`)).body).toMatchObject({
+      publications: [{ id: 'pub-shown-0001' }],
+      figures: [{ accepted: 2 }],
+    });
+    await visit('GET', '/api/resident/board/999999999999');
+    await visit('GET', `/api/resident/board/${VILLAGE_A}/archive`);
+    await visit('POST', `/api/resident/board/${VILLAGE_A}/pub-shown-0001/objections`, { row: 1, text: '张三国家有车，电话13900003333' });
+    await visit('POST', `/api/resident/board/${VILLAGE_A}/pub-shown-0001/objections`, { row: 2, text: '这一户情况需要核实', phone: '13900003333' });
+    await visit('POST', `/api/resident/board/${VILLAGE_A}/pub-waiting-01/objections`, { row: 1, text: '核实' });
+    await visit('GET', '/api/open/service-figures.json');
+    await visit('GET', '/api/open/service-figures.csv');
     await visit('GET', '/r/');
     expect(visited.filter((v) => v.status >= 500)).toEqual([]);
     // Each route the residents' page serves was visited at least once, right and wrong.
