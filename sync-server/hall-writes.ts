@@ -135,16 +135,16 @@ function publicationRefusal(record: Record<string, unknown>, stored: Record<stri
   const parsed = publicationSchema.safeParse(record);
   if (!parsed.success) return `A publication is not valid: ${firstIssue(parsed.error.issues)}.`;
   const publication = parsed.data;
-  if (record._id !== publicationDocIdOf(publication.id)) return `A publication's id is ${publicationDocIdOf(publication.id)}.`;
+  if (record._id !== publicationDocIdOf(publication.publicationId)) return `A publication's id is ${publicationDocIdOf(publication.publicationId)}.`;
   const problem = preparedProblems(publication)[0];
-  if (problem) return `Publication ${publication.id} may not be published as it is: ${JSON.stringify(problem)}.`;
+  if (problem) return `Publication ${publication.publicationId} may not be published as it is: ${JSON.stringify(problem)}.`;
   const before = stored ? publicationSchema.safeParse(stored) : undefined;
   if (before && !before.success) return undefined;
   if (before && canonicalJson(fixedPartOf(before.data)) !== canonicalJson(fixedPartOf(publication)))
-    return `Publication ${publication.id} was prepared with other content: what is published is never changed.`;
+    return `Publication ${publication.publicationId} was prepared with other content: what is published is never changed.`;
   const known = before?.data.events ?? [];
   const altered = recordedChanged(known, publication.events, record._rev === stored?._rev);
-  if (altered) return `Publication ${publication.id} ${altered}.`;
+  if (altered) return `Publication ${publication.publicationId} ${altered}.`;
   const seen = new Set(known.map((event) => event.id));
   let standing: Publication = { ...publication, events: [...known] };
   for (const event of publication.events.filter((candidate) => !seen.has(candidate.id)).sort((a, b) => a.at.localeCompare(b.at))) {

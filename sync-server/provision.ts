@@ -74,7 +74,7 @@ function hallValidator(village12: string): string {
   if (newDoc._id === '${HALL_SCHEDULE_ID}' && newDoc.kind === 'cunban.hallSchedule') { return; }
   if (newDoc._id.indexOf('${APPOINTMENT_ID_PREFIX}') === 0 && newDoc.kind === 'cunban.appointment' && newDoc._id === '${APPOINTMENT_ID_PREFIX}' + newDoc.code) { return; }
   if (newDoc._id.indexOf('${APPEAL_ID_PREFIX}') === 0 && newDoc.kind === 'cunban.appeal' && newDoc._id === '${APPEAL_ID_PREFIX}' + newDoc.code) { return; }
-  if (newDoc._id.indexOf('${PUBLICATION_ID_PREFIX}') === 0 && newDoc.kind === 'cunban.publication' && newDoc._id === '${PUBLICATION_ID_PREFIX}' + newDoc.id) { return; }
+  if (newDoc._id.indexOf('${PUBLICATION_ID_PREFIX}') === 0 && newDoc.kind === 'cunban.publication' && newDoc._id === '${PUBLICATION_ID_PREFIX}' + newDoc.publicationId) { return; }
   throw({ forbidden: 'A hall database holds its schedule, appointments, appeals and publications only.' });
 }`;
 }

@@ -76,7 +76,8 @@ export const publicationSchema = z.looseObject({
   kind: z.literal('cunban.publication'),
   schemaVersion: z.literal(1),
   village: villageCodeSchema,
-  id: publicationIdSchema,
+  /** Its own number, `pub-` and 16 hex digits (not `id`: that is the kiosk's key for every hall document). */
+  publicationId: publicationIdSchema,
   category: z.enum(PUBLICATION_CATEGORIES),
   title: z.string().trim().min(1).max(MAX_TITLE),
   note: z.string().max(MAX_NOTE).optional(),
@@ -271,7 +272,7 @@ export function boardPublicationOf(publication: Publication, now: Date): BoardPu
   const state = publicationState(publication, now);
   if (!state.displayFrom || !state.displayUntil || (state.status !== 'onDisplay' && state.status !== 'ended')) return undefined;
   return {
-    id: publication.id,
+    id: publication.publicationId,
     category: publication.category,
     title: publication.title,
     ...(publication.note ? { note: publication.note } : {}),

@@ -21,6 +21,7 @@ import {
   type AppealEvent,
 } from '../../core/appeal/appeal.js';
 import type { Catalog } from '../../core/catalog/schema.js';
+import { mergePublications, parsePublication, PUBLICATION_ID_PREFIX } from '../../core/disclosure/publication.js';
 import {
   APPOINTMENT_ID_PREFIX,
   appointmentIdOf,
@@ -65,12 +66,13 @@ export const hallDocumentSchema: RxJsonSchema<StoredHallDocument> = {
 export const hallSyncUrlOf = (villageSyncUrl: string) => villageSyncUrl.replace(/\/village_(\d{12})\/$/, '/hall_$1/');
 
 /** Whether a document id is one of the hall's (its schedule or an appointment), not a case number. */
-export const isHallDocumentId = (id: string) => id === HALL_SCHEDULE_ID || id.startsWith(APPOINTMENT_ID_PREFIX) || id.startsWith(APPEAL_ID_PREFIX);
+export const isHallDocumentId = (id: string) =>
+  id === HALL_SCHEDULE_ID || id.startsWith(APPOINTMENT_ID_PREFIX) || id.startsWith(APPEAL_ID_PREFIX) || id.startsWith(PUBLICATION_ID_PREFIX);
 
 const withoutStorage = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([key]) => key !== 'id' && !key.startsWith('_')));
 
 /**
- * Two copies of an appointment are one booking with the union of what was recorded on it; of two settings
+ * Two copies of an appointment, an appeal or a publication are one, with the union of what was recorded on it; of two settings
  * of the schedule, the later stands. Anything else this version cannot read: the hub's copy stands.
  */
 export const hallConflictHandler: RxConflictHandler<StoredHallDocument> = {
@@ -86,6 +88,10 @@ export const hallConflictHandler: RxConflictHandler<StoredHallDocument> = {
     const [myAppeal, theirAppeal] = [parseAppeal(mine), parseAppeal(theirs)];
     if (myAppeal && theirAppeal && myAppeal.code === theirAppeal.code) {
       return Promise.resolve({ ...input.realMasterState, ...mergeAppeals(theirAppeal, myAppeal), _deleted: false });
+    }
+    const [myPublication, theirPublication] = [parsePublication(mine), parsePublication(theirs)];
+    if (myPublication && theirPublication && myPublication.publicationId === theirPublication.publicationId) {
+      return Promise.resolve({ ...input.realMasterState, ...mergePublications(theirPublication, myPublication), _deleted: false });
     }
     const [mySchedule, theirSchedule] = [hallScheduleSchema.safeParse(mine), hallScheduleSchema.safeParse(theirs)];
     if (mySchedule.success && theirSchedule.success) {

@@ -16,6 +16,7 @@ import { compatState$, type CompatState } from './compat-state.js';
 import { countyData$, type CountyData } from './county-data.js';
 import { attachFile, discardFiles, type FileError, type FileRef } from './files.js';
 import { hallStore, type HallStore } from './hall.js';
+import { publicationStore, type PublicationStore } from './publications.js';
 import { kioskDatabaseName, openKioskDatabase } from './kiosk-database.js';
 import { pageKeys, type KioskKeys } from './kiosk-keys.js';
 import type { PersonInput, UnsealError } from './sealing.js';
@@ -35,6 +36,8 @@ export interface KioskData {
   readonly clerks: ClerkAccounts;
   /** The hall's hours for visits and its appointments (hall.ts). */
   readonly hall: HallStore;
+  /** The village's publications for the disclosure board (publications.ts). */
+  readonly publications: PublicationStore;
   readonly sync: KioskSync;
   /** Catalog, calendar, divisions and notices as last pulled from the hub. */
   readonly county$: Observable<CountyData>;
@@ -122,6 +125,7 @@ export async function openKioskData(options: OpenKioskDataOptions): Promise<Kios
       ),
     clerks: clerkAccounts(db),
     hall: hallStore(db, { village: enrollment.village, sealPhone: (phone) => keys.sealPhone(phone) }),
+    publications: publicationStore(db, { village: enrollment.village }),
     sync,
     county$,
     compat$: compatState$(db, county$, options.appVersion),

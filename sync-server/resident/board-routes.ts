@@ -110,7 +110,7 @@ export function boardRoutes(options: BoardRoutesOptions): Route[] {
     if (!request.success) return failure(400, 'bad_request', 'Expected {"row", "text", "phone"?}.', NO_STORE);
     const found = await boardOf(context);
     if (!('village' in found)) return found;
-    const publication = found.publications.find((candidate) => candidate.id === context.params.publication);
+    const publication = found.publications.find((candidate) => candidate.publicationId === context.params.publication);
     // Only while it is shown: after its end an objection is an ordinary appeal.
     if (!publication || !onBoard(publication, now())) return failure(404, 'board.notOnDisplay', 'This list is not on display: it may have ended.', NO_STORE);
     if (request.data.row > publication.rows.length) return failure(400, 'board.row', 'Choose a line of the list.', NO_STORE);
@@ -119,7 +119,7 @@ export function boardRoutes(options: BoardRoutesOptions): Route[] {
       category: 'villageAffairs',
       text: request.data.text,
       phone: request.data.phone,
-      objection: { publication: publication.id, title: publication.title, row: request.data.row },
+      objection: { publication: publication.publicationId, title: publication.title, row: request.data.row },
     });
   }
 

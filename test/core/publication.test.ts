@@ -30,7 +30,7 @@ const publication = (events: PublicationEvent[]): Publication => ({
   kind: 'cunban.publication',
   schemaVersion: 1,
   village: '422822101201',
-  id: 'pub-00000001',
+  publicationId: 'pub-00000001',
   category: 'allowanceRecipients',
   title: '2026年11月低保对象公示',
   source: { from: 'typed' },

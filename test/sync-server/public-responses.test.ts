@@ -83,7 +83,7 @@ beforeAll(async () => {
       kind: 'cunban.publication',
       schemaVersion: 1,
       village: VILLAGE_A,
-      id,
+      publicationId: id,
       category: 'allowanceRecipients',
       title,
       source: { from: 'typed' },

@@ -27,7 +27,7 @@ function publication(id: string, overrides: Partial<Publication> = {}): Publicat
     kind: 'cunban.publication',
     schemaVersion: 1,
     village: VILLAGE_A,
-    id,
+    publicationId: id,
     category: 'allowanceRecipients',
     title: '2026年11月低保对象公示',
     source: { from: 'typed' },
