@@ -4,7 +4,8 @@
  * the clerk to fill in from the decision, and the village. Nothing else of a case is read: never the ID number,
  * phone, address or bank account.
  */
-import type { CaseState } from '../case/state.js';
+import type { CaseDocument } from '../case/document.js';
+import { isEventOf } from '../case/events.js';
 import type { LocalDate } from '../local-date.js';
 import { localDateOf } from '../local-date.js';
 import { maskPublishedName, type PublicationColumn } from './publication.js';
@@ -23,12 +24,29 @@ export interface RecipientHeadings {
   readonly village: string;
 }
 
-export type RecipientCase = Pick<CaseState, 'caseNumber' | 'item' | 'applicant' | 'decision'>;
+/** What a list reads of a case: its number, item, the applicant's name (masked at once) and the decision. */
+export interface RecipientCase {
+  readonly caseNumber: string;
+  readonly itemCode: string;
+  readonly applicantName: string;
+  readonly decision?: { readonly outcome: 'approved' | 'rejected'; readonly at: string };
+}
+
+/** A stored case as a list reads it: the last decision recorded on it, if any. */
+export function recipientCaseOf(doc: CaseDocument): RecipientCase {
+  const decision = [...doc.events].reverse().find((event) => isEventOf(event, 'approved', 'rejected'));
+  return {
+    caseNumber: doc.caseNumber,
+    itemCode: doc.summary.itemCode,
+    applicantName: doc.summary.applicantName,
+    ...(decision ? { decision: { outcome: decision.type === 'approved' ? 'approved' : 'rejected', at: decision.at } } : {}),
+  };
+}
 
 /** The approved cases a list would hold, oldest decision first. */
 export function approvedCasesFor(cases: readonly RecipientCase[], choice: RecipientsChoice): RecipientCase[] {
   return cases
-    .filter((found) => found.item.code === choice.itemCode && found.decision?.outcome === 'approved')
+    .filter((found) => found.itemCode === choice.itemCode && found.decision?.outcome === 'approved')
     .filter((found) => {
       const on = localDateOf(found.decision?.at ?? '');
       return on >= choice.fromDate && on <= choice.toDate;
@@ -49,6 +67,6 @@ export function recipientsTable(
       { label: headings.amount, role: 'amount' },
       { label: headings.village, role: 'text' },
     ],
-    rows: approvedCasesFor(cases, choice).map((found) => [maskPublishedName(found.applicant.name), '', '', villageName]),
+    rows: approvedCasesFor(cases, choice).map((found) => [maskPublishedName(found.applicantName), '', '', villageName]),
   };
 }

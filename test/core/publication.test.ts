@@ -143,40 +143,38 @@ describe('a publication’s standing', () => {
 });
 
 describe('a recipients’ list from cases', () => {
-  const applicant = (name: string) => ({ name, idNumberMasked: '4228**********0015' }) as never;
-  const item = (code: string) => ({ code }) as never;
   const cases = [
     {
       caseNumber: 'A2',
-      item: item('mla'),
-      applicant: applicant('李秀英'),
-      decision: { outcome: 'approved' as const, level: 'town' as const, at: '2026-11-10T02:00:00.000Z', actorName: 't' },
+      itemCode: 'mla',
+      applicantName: '李秀英',
+      decision: { outcome: 'approved' as const, at: '2026-11-10T02:00:00.000Z' },
     },
     {
       caseNumber: 'A1',
-      item: item('mla'),
-      applicant: applicant('张三国'),
-      decision: { outcome: 'approved' as const, level: 'town' as const, at: '2026-11-03T02:00:00.000Z', actorName: 't' },
+      itemCode: 'mla',
+      applicantName: '张三国',
+      decision: { outcome: 'approved' as const, at: '2026-11-03T02:00:00.000Z' },
     },
     {
       caseNumber: 'A3',
-      item: item('mla'),
-      applicant: applicant('王五'),
-      decision: { outcome: 'rejected' as const, level: 'town' as const, at: '2026-11-04T02:00:00.000Z', actorName: 't' },
+      itemCode: 'mla',
+      applicantName: '王五',
+      decision: { outcome: 'rejected' as const, at: '2026-11-04T02:00:00.000Z' },
     },
     {
       caseNumber: 'A4',
-      item: item('other'),
-      applicant: applicant('赵六'),
-      decision: { outcome: 'approved' as const, level: 'town' as const, at: '2026-11-04T02:00:00.000Z', actorName: 't' },
+      itemCode: 'other',
+      applicantName: '赵六',
+      decision: { outcome: 'approved' as const, at: '2026-11-04T02:00:00.000Z' },
     },
     {
       caseNumber: 'A5',
-      item: item('mla'),
-      applicant: applicant('钱七'),
-      decision: { outcome: 'approved' as const, level: 'town' as const, at: '2026-10-31T15:59:00.000Z', actorName: 't' },
+      itemCode: 'mla',
+      applicantName: '钱七',
+      decision: { outcome: 'approved' as const, at: '2026-10-31T15:59:00.000Z' },
     },
-    { caseNumber: 'A6', item: item('mla'), applicant: applicant('孙八') },
+    { caseNumber: 'A6', itemCode: 'mla', applicantName: '孙八' },
   ];
   it('lists the approved cases of the item decided in the period (China dates), masked, nothing else of them', () => {
     const table = recipientsTable(cases, { itemCode: 'mla', fromDate: '2026-11-01' as LocalDate, toDate: '2026-11-30' as LocalDate }, '雀儿笼村', {
@@ -189,7 +187,7 @@ describe('a recipients’ list from cases', () => {
       ['张*', '', '', '雀儿笼村'],
       ['李*', '', '', '雀儿笼村'],
     ]);
-    expect(JSON.stringify(table)).not.toMatch(/0015|三国|秀英/);
+    expect(JSON.stringify(table)).not.toMatch(/三国|秀英/);
     expect(tableProblems(table.columns, table.rows)).toEqual([]);
   });
 });
