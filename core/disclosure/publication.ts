@@ -311,9 +311,12 @@ export const preparedPublicationSchema = z.object({
 export type PreparedPublication = z.infer<typeof preparedPublicationSchema>;
 
 /** The table's problems and the free text's, together: what stops a publication from being submitted. */
-export function preparedProblems(
-  prepared: Pick<PreparedPublication, 'title' | 'note' | 'columns' | 'rows'>,
-): (TableProblem | { code: 'publication.text'; field: 'title' | 'note'; problem: CellProblem })[] {
+export function preparedProblems(prepared: {
+  readonly title: string;
+  readonly note?: string | undefined;
+  readonly columns: readonly PublicationColumn[];
+  readonly rows: readonly (readonly string[])[];
+}): (TableProblem | { code: 'publication.text'; field: 'title' | 'note'; problem: CellProblem })[] {
   const text = (['title', 'note'] as const).flatMap((field) => {
     const problem = textProblem(prepared[field] ?? '');
     return problem ? [{ code: 'publication.text' as const, field, problem }] : [];
