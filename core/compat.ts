@@ -21,6 +21,7 @@ export const READS = {
   'cunban.hallSchedule': 1,
   'cunban.appointment': 1,
   'cunban.appeal': 1,
+  'cunban.publication': 1,
 } as const satisfies Record<string, number>;
 export type DocumentKind = keyof typeof READS;
 

@@ -108,8 +108,12 @@ const GRAPHEMES = new Intl.Segmenter('zh', { granularity: 'grapheme' });
  * Empty for an empty cell.
  */
 export function maskPublishedName(name: string): string {
-  const chars = Array.from(GRAPHEMES.segment(name.trim().replace(/\*+$/u, '')), (part) => part.segment);
-  if (chars.length === 0) return name.trim() === '' ? '' : '*';
+  const typed = name.trim();
+  const bare = typed.replace(/\*+$/u, '');
+  const chars = Array.from(GRAPHEMES.segment(bare), (part) => part.segment);
+  if (chars.length === 0) return typed === '' ? '' : '*';
+  // Masked already (张*, 欧阳*): the part before the star is the surname.
+  if (bare !== typed && (chars.length === 1 || COMPOUND_SURNAMES.has(bare))) return `${bare}*`;
   const two = chars.slice(0, 2).join('');
   const surname = chars.length > 2 && COMPOUND_SURNAMES.has(two) ? two : (chars[0] ?? '');
   return `${surname}*`;

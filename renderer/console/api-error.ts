@@ -51,6 +51,12 @@ export function apiErrorText(t: ReturnType<typeof useI18n>['t'], error: ApiError
       return t('console.appeals.answerInvalid');
     case 'appeal.anonymous':
       return t('console.appeals.anonymousNoPhone');
+    case 'publication.townDecides':
+      return t('console.publications.townDecides');
+    case 'publication.refused':
+      return t('console.publications.refused');
+    case 'publication.reasonRequired':
+      return t('console.publications.reasonRequired');
     default:
       // A rule of core/ refused the decision (409 case.*): the case changed since the page read it.
       if (error.status === 409 && error.code.startsWith('case.')) return t('console.caseChanged');

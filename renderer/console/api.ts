@@ -17,6 +17,7 @@ import { BACKGROUND_HEADER, CSRF_HEADER, type ReviewAction, type SessionView } f
 import type { CaseDocument } from '../../core/case/document.js';
 import type { QueueEntry } from '../../core/case/queue-entry.js';
 import type { Dashboard } from '../../core/dashboard.js';
+import type { Objection, Publication, PublicationState, PublicationStatus } from '../../core/disclosure/publication.js';
 import type { Level } from '../../core/level.js';
 import { err, ok, type Result } from '../../core/result.js';
 
@@ -54,6 +55,8 @@ export interface AppealRow {
   readonly firstReplyDue: string;
   readonly closeDue: string;
   readonly overdue: boolean;
+  /** Raised against a line of a publication on the board (issue 19 §1). */
+  readonly objection?: Objection;
 }
 
 /** A village raising many appeals of one category this week (core/dashboard.ts `weeklyCounts`). */
@@ -80,6 +83,21 @@ export type ReviewAppeal = Pick<Appeal, 'code' | 'village' | 'category' | 'text'
 
 /** What recording an answer returns: the appeal's answers and state now (the rest is read again). */
 export type AnsweredAppeal = Pick<ReviewAppeal, 'events' | 'state'>;
+
+/** A publication as the console lists it (`GET /api/review/publications`): what it is and where it stands, not its table. */
+export type PublicationRow = Pick<Publication, 'village' | 'category' | 'title' | 'displayDays' | 'source' | 'preparedAt'> &
+  PublicationState & {
+    readonly villageName: string;
+    readonly townName: string;
+    /** The publication's own number (`publicationId`). */
+    readonly id: string;
+    readonly rowCount: number;
+  };
+
+export type PublicationStatusFilter = PublicationStatus | 'all';
+
+/** One publication with its whole table and what was recorded on it; also what a decision answers. */
+export type ReviewPublication = PublicationRow & Pick<Publication, 'note' | 'columns' | 'rows' | 'events'>;
 
 /** A refresh the page makes by itself, not the reviewer: it does not keep the session alive. */
 export interface Background {
@@ -119,6 +137,13 @@ export interface ReviewApi {
   answerAppeal(village: string, code: string, answer: AppealEventRequest): Promise<Result<AnsweredAppeal, ApiError>>;
   /** The resident's phone, after the hub has written the audit entry for `reason`. */
   revealAppealPhone(village: string, code: string, reason: string): Promise<Result<{ phone: string }, ApiError>>;
+  /** The area's publications, awaiting approval first. */
+  publications(status: PublicationStatusFilter): Promise<Result<{ publications: PublicationRow[] }, ApiError>>;
+  publication(village: string, id: string): Promise<Result<ReviewPublication, ApiError>>;
+  /** Shown on the board from now for its days: a town reviewer's decision, audited. */
+  approvePublication(village: string, id: string): Promise<Result<ReviewPublication, ApiError>>;
+  /** Sent back to the village's clerk with why (2–500 characters). */
+  returnPublication(village: string, id: string, reason: string): Promise<Result<ReviewPublication, ApiError>>;
 }
 
 export interface AuditEntry {
@@ -134,6 +159,7 @@ export interface AuditEntry {
 }
 
 const appealPath = (village: string, code: string) => `/api/review/appeals/${encodeURIComponent(village)}/${encodeURIComponent(code)}`;
+const publicationPath = (village: string, id: string) => `/api/review/publications/${encodeURIComponent(village)}/${encodeURIComponent(id)}`;
 
 export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init)): ReviewApi {
   let csrf = '';
@@ -255,5 +281,9 @@ export function reviewApi(base: string, fetch: typeof globalThis.fetch = (input,
     appeal: (village, code, options) => call<ReviewAppeal>('GET', appealPath(village, code), undefined, options),
     answerAppeal: (village, code, answer) => call<AnsweredAppeal>('POST', `${appealPath(village, code)}/events`, answer),
     revealAppealPhone: (village, code, reason) => call<{ phone: string }>('POST', `${appealPath(village, code)}/reveal`, { reason }),
+    publications: (status) => call<{ publications: PublicationRow[] }>('GET', `/api/review/publications?${new URLSearchParams({ status }).toString()}`),
+    publication: (village, id) => call<ReviewPublication>('GET', publicationPath(village, id)),
+    approvePublication: (village, id) => call<ReviewPublication>('POST', `${publicationPath(village, id)}/approve`, {}),
+    returnPublication: (village, id, reason) => call<ReviewPublication>('POST', `${publicationPath(village, id)}/return`, { reason }),
   };
 }

@@ -9,6 +9,7 @@ import type { Area } from '../../core/api/fleet.js';
 import { formatLookupCode } from '../../core/case/lookup-code-format.js';
 import type { ReviewerView } from '../../core/api/review.js';
 import type { AppealEventRequest } from '../../core/appeal/appeal.js';
+import type { Objection } from '../../core/disclosure/publication.js';
 import { localDateOf } from '../../core/local-date.js';
 import { ok } from '../../core/result.js';
 import { useActorName, type CasePlace } from '../ui/case-timeline.js';
@@ -39,6 +40,9 @@ function categoryNamer(area: Area | undefined, t: I18n['t'], pick: I18n['pick'])
 }
 
 const today = () => localDateOf(new Date().toISOString());
+
+/** "对公示《…》第 2 行的异议": an appeal a resident raised against a line of a publication on the board. */
+const objectionText = (t: I18n['t'], objection: Objection) => t('console.publications.objectionTo', { title: objection.title, row: objection.row });
 
 /** A due date, marked once it has passed while the appeal still waits for what it is due for. */
 function DueCell({ on, late }: { readonly on: string; readonly late: boolean }) {
@@ -136,6 +140,11 @@ export function Appeals(props: { readonly api: ReviewApi; readonly onOpen: (appe
                 </td>
                 <td>{categoryName(row.category)}</td>
                 <td>
+                  {row.objection ? (
+                    <strong className="console-appeal-objection" data-testid="appeal-objection">
+                      {objectionText(t, row.objection)}{' '}
+                    </strong>
+                  ) : null}
                   {row.excerpt}
                   <span className="hint">
                     {' '}
@@ -234,6 +243,12 @@ export function AppealView(props: { readonly api: ReviewApi; readonly reviewer: 
         <dd>
           {appeal.townName} {appeal.villageName}
         </dd>
+        {appeal.objection ? (
+          <>
+            <dt>{t('console.publications.objection')}</dt>
+            <dd data-testid="appeal-objection">{objectionText(t, appeal.objection)}</dd>
+          </>
+        ) : null}
         <dt>{t('console.appeals.raisedAt')}</dt>
         <dd>
           {formatInstant(locale, appeal.raisedAt)} · {t(`console.appeals.channel.${appeal.channel}`)}

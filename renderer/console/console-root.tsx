@@ -12,6 +12,7 @@ import { AppealView, Appeals, type AppealRef } from './appeals.js';
 import { ReviewCaseView } from './case-view.js';
 import { AuditLog, Fleet, Quarantine } from './fleet.js';
 import { Notices } from './notices.js';
+import { PublicationView, Publications, type PublicationRef } from './publications.js';
 import { Queue } from './queue.js';
 import { apiErrorText } from './api-error.js';
 
@@ -26,7 +27,7 @@ export function ConsoleRoot(props: { readonly api: ReviewApi; readonly preferenc
   );
 }
 
-const VIEWS = ['queue', 'appeals', 'dashboard', 'notices', 'fleet', 'quarantine', 'audit'] as const;
+const VIEWS = ['queue', 'appeals', 'publications', 'dashboard', 'notices', 'fleet', 'quarantine', 'audit'] as const;
 type ConsoleView = (typeof VIEWS)[number];
 
 function Console({ api }: { readonly api: ReviewApi }) {
@@ -34,6 +35,7 @@ function Console({ api }: { readonly api: ReviewApi }) {
   const [session, setSession] = useState<SessionView | null>();
   const [open, setOpen] = useState<string>();
   const [openAppeal, setOpenAppeal] = useState<AppealRef>();
+  const [openPublication, setOpenPublication] = useState<PublicationRef>();
   const [view, setView] = useState<ConsoleView>('queue');
   // Set while a session that ended mid-work is being signed in again, over the page as it stands.
   const [signingInAgain, setSigningInAgain] = useState<(signedIn: boolean) => void>();
@@ -61,6 +63,7 @@ function Console({ api }: { readonly api: ReviewApi }) {
     setSession(null);
     setOpen(undefined);
     setOpenAppeal(undefined);
+    setOpenPublication(undefined);
   }, [api, signingInAgain]);
 
   if (session === undefined)
@@ -98,6 +101,7 @@ function Console({ api }: { readonly api: ReviewApi }) {
                 setView(candidate);
                 setOpen(undefined);
                 setOpenAppeal(undefined);
+                setOpenPublication(undefined);
               }}
             >
               {t(`console.nav.${candidate}`)}
@@ -127,6 +131,17 @@ function Console({ api }: { readonly api: ReviewApi }) {
             />
           ) : null}
           {view === 'appeals' && !openAppeal ? <Appeals api={api} onOpen={setOpenAppeal} /> : null}
+          {view === 'publications' && openPublication ? (
+            <PublicationView
+              api={api}
+              reviewer={reviewer}
+              publication={openPublication}
+              onBack={() => {
+                setOpenPublication(undefined);
+              }}
+            />
+          ) : null}
+          {view === 'publications' && !openPublication ? <Publications api={api} onOpen={setOpenPublication} /> : null}
           {view === 'dashboard' ? (
             <Suspense fallback={<p role="status">{t('boot.loading')}</p>}>
               <DashboardView api={api} />

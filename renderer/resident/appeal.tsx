@@ -6,7 +6,7 @@
  * opens it again with the code (and the phone, if one was given): its state, who holds it, the due dates and
  * every answer in order, by level, never by a person's name.
  */
-import { useCallback, useId, useRef, useState, type SyntheticEvent } from 'react';
+import { useEffect, useId, useState, type SyntheticEvent } from 'react';
 // Types only: core/appeal/appeal.ts is built on zod, which the page must not carry.
 import type { ResidentAppealView } from '../../core/appeal/appeal.js';
 import { formatLookupCode } from '../../core/case/lookup-code-format.js';
@@ -17,7 +17,17 @@ import { Alert, Field } from '../ui/form.js';
 import { formatDate, formatInstant } from '../ui/format.js';
 import { useI18n, type I18n } from '../ui/i18n.js';
 import type { ResidentApi, ResidentError } from './api.js';
-import { bookingErrorText, Retry, Select, useHallDirectory, waitText } from './booking-parts.js';
+import {
+  bookingErrorText,
+  CodeAndPhoneForm,
+  HallPicker,
+  Select,
+  useHallChoice,
+  useHallDirectory,
+  waitText,
+  type CodePlace,
+  type HallDirectoryState,
+} from './booking-parts.js';
 
 /** As core/appeal/appeal.ts's MAX_APPEAL_TEXT (a test holds them equal): that module brings zod, so it is not imported. */
 export const APPEAL_TEXT_MAX = 2000;
@@ -52,12 +62,20 @@ function categoryText(t: I18n['t'], pick: I18n['pick'], category: string, sector
   return sector ? pick(sector.name) : undefined;
 }
 
-/** The section: raising one above, reading the replies below; a code just given is filled in below. */
-export function Appeals({ api }: { readonly api: ResidentApi }) {
+/** A code given elsewhere on the page (an objection on the village's board), to read its replies with: a new object each time. */
+export interface HandedCode {
+  readonly code: string;
+}
+
+/** The section: raising one above, reading the replies below; a code just given, here or on the board, is filled in below. */
+export function Appeals({ api, handed }: { readonly api: ResidentApi; readonly handed?: HandedCode | undefined }) {
   const directory = useHallDirectory(api);
   // The catalog's sectors are the county's, the same in every hall's view: whichever hall was read last.
   const [sectors, setSectors] = useState<Sectors>();
   const [readCode, setReadCode] = useState('');
+  useEffect(() => {
+    if (handed) setReadCode(formatLookupCode(handed.code));
+  }, [handed]);
   return (
     <>
       <RaiseAppeal
@@ -68,7 +86,7 @@ export function Appeals({ api }: { readonly api: ResidentApi }) {
           setReadCode(formatLookupCode(view.code));
         }}
       />
-      <ReadAppeal api={api} directory={directory.directory} code={readCode} onCode={setReadCode} sectors={sectors} onSectors={setSectors} />
+      <ReadAppeal api={api} directory={directory.directory} code={readCode} onCode={setReadCode} handed={handed} sectors={sectors} onSectors={setSectors} />
     </>
   );
 }
@@ -84,18 +102,13 @@ const RAISE_PLACES: Readonly<Record<string, RaisePlace>> = {
 
 function RaiseAppeal(props: {
   readonly api: ResidentApi;
-  readonly directory: ReturnType<typeof useHallDirectory>;
+  readonly directory: HallDirectoryState;
   readonly onSectors: (sectors: Sectors) => void;
   readonly onRaised: (view: ResidentAppealView) => void;
 }) {
   const { api, onSectors } = props;
-  const { directory, error: directoryError, reload: loadDirectory } = props.directory;
   const { t, pick } = useI18n();
   const ids = useId();
-  const [town, setTown] = useState('');
-  const [village, setVillage] = useState('');
-  const [hall, setHall] = useState<HallView>();
-  const [hallError, setHallError] = useState<ResidentError>();
   const [category, setCategory] = useState('');
   const [text, setText] = useState('');
   const [reply, setReply] = useState<'phone' | 'anonymous'>('phone');
@@ -103,30 +116,15 @@ function RaiseAppeal(props: {
   const [busy, setBusy] = useState(false);
   const [problems, setProblems] = useState<Partial<Record<RaisePlace, ResidentError>>>({});
   const [raised, setRaised] = useState<ResidentAppealView>();
-  /** Only the latest hall asked for may answer. */
-  const asked = useRef('');
-
-  const loadHall = useCallback(
-    async (code: string) => {
-      asked.current = code;
-      setHallError(undefined);
-      const answered = await api.hall(code);
-      if (asked.current !== code) return;
-      if (answered.ok) {
-        setHall(answered.value);
-        onSectors(answered.value.sectors);
-      } else setHallError(answered.error);
+  const choice = useHallChoice(props.directory, (code) => api.hall(code), {
+    onRead: (hall: HallView) => {
+      onSectors(hall.sectors);
     },
-    [api, onSectors],
-  );
-
-  const chooseVillage = (code: string) => {
-    setVillage(code);
-    setHall(undefined);
-    setProblems({});
-    if (code) void loadHall(code);
-    else asked.current = '';
-  };
+    onChoose: () => {
+      setProblems({});
+    },
+  });
+  const { village, read: hall } = choice;
 
   const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
@@ -185,43 +183,12 @@ function RaiseAppeal(props: {
     );
   }
 
-  const villages = directory?.towns.find((candidate) => candidate.name === town)?.villages ?? [];
   const length = Array.from(text).length;
   return (
     <section className="raise-appeal">
       <h2>{t('resident.appeal.title')}</h2>
       <p className="hint">{t('resident.appeal.intro')}</p>
-      {directory ? null : directoryError ? (
-        <Retry error={directoryError} onRetry={() => void loadDirectory()} />
-      ) : (
-        <p className="loading">{t('boot.loading')}</p>
-      )}
-      {directory ? (
-        <Select
-          label={t('resident.book.town')}
-          value={town}
-          options={directory.towns.map((candidate) => [candidate.name, candidate.name])}
-          onChange={(name) => {
-            setTown(name);
-            chooseVillage('');
-          }}
-        />
-      ) : null}
-      {town ? (
-        <Select
-          label={t('resident.book.village')}
-          value={village}
-          options={villages.map((candidate) => [candidate.code12, candidate.name])}
-          onChange={chooseVillage}
-        />
-      ) : null}
-      {village && !hall ? (
-        hallError ? (
-          <Retry error={hallError} onRetry={() => void loadHall(village)} />
-        ) : (
-          <p className="loading">{t('boot.loading')}</p>
-        )
-      ) : null}
+      <HallPicker choice={choice} />
       {hall ? (
         <form onSubmit={(event) => void submit(event)} noValidate>
           <Select
@@ -288,7 +255,7 @@ function RaiseAppeal(props: {
 }
 
 /** A labelled text area with its hint or error and a count of what is written, all announced with it. */
-function TextField(props: {
+export function TextField(props: {
   readonly label: string;
   readonly hint: string;
   readonly count: string;
@@ -329,14 +296,15 @@ function TextField(props: {
   );
 }
 
-type ReadPlace = 'code' | 'phone' | 'form';
-const READ_PLACES: Readonly<Record<string, ReadPlace>> = { 'appeal.code': 'code', 'booking.phone': 'phone' };
+const READ_PLACES: Readonly<Record<string, CodePlace>> = { 'appeal.code': 'code', 'booking.phone': 'phone' };
 
 function ReadAppeal(props: {
   readonly api: ResidentApi;
   readonly directory: HallDirectory | undefined;
   readonly code: string;
   readonly onCode: (code: string) => void;
+  /** A code handed from elsewhere: the form shown again for it, whatever was open. */
+  readonly handed: HandedCode | undefined;
   readonly sectors: Sectors | undefined;
   readonly onSectors: (sectors: Sectors) => void;
 }) {
@@ -344,8 +312,14 @@ function ReadAppeal(props: {
   const { t } = useI18n();
   const [phone, setPhone] = useState('');
   const [busy, setBusy] = useState(false);
-  const [problems, setProblems] = useState<Partial<Record<ReadPlace, ResidentError>>>({});
+  const [problems, setProblems] = useState<Partial<Record<CodePlace, ResidentError>>>({});
   const [found, setFound] = useState<ResidentAppealView>();
+  useEffect(() => {
+    if (!props.handed) return;
+    setFound(undefined);
+    setPhone('');
+    setProblems({});
+  }, [props.handed]);
 
   /** A sector's name, when no hall was read yet: the appeal's own village's view holds the county's sectors. */
   const nameSectors = async (view: ResidentAppealView) => {
@@ -356,9 +330,7 @@ function ReadAppeal(props: {
     if (hall.ok) props.onSectors(hall.value.sectors);
   };
 
-  const open = async (event: SyntheticEvent) => {
-    event.preventDefault();
-    if (busy) return;
+  const open = async () => {
     if (!code.trim()) {
       setProblems({ code: { code: 'appeal.code' } });
       return;
@@ -373,7 +345,7 @@ function ReadAppeal(props: {
     } else setProblems({ [READ_PLACES[answered.error.code] ?? 'form']: answered.error });
   };
 
-  const problem = (place: ReadPlace) => {
+  const problem = (place: CodePlace) => {
     const error = problems[place];
     return error ? appealErrorText(t, error, 'read') : undefined;
   };
@@ -399,34 +371,20 @@ function ReadAppeal(props: {
   return (
     <section className="read-appeal">
       <h2>{t('resident.appeal.read.title')}</h2>
-      <form onSubmit={(event) => void open(event)} noValidate>
-        <Field
-          label={t('resident.appeal.code')}
-          hint={t('resident.appeal.read.codeHint')}
-          value={code}
-          onChange={onCode}
-          error={problem('code')}
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellCheck={false}
-          maxLength={32}
-        />
-        <Field
-          label={t('resident.appeal.read.phone')}
-          hint={t('resident.appeal.read.phoneHint')}
-          value={phone}
-          onChange={setPhone}
-          error={problem('phone')}
-          type="tel"
-          inputMode="tel"
-          autoComplete="tel"
-          maxLength={32}
-        />
-        {problems.form ? <Alert>{problem('form')}</Alert> : null}
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? t('resident.follow.busy') : t('resident.appeal.read.submit')}
-        </button>
-      </form>
+      <CodeAndPhoneForm
+        codeLabel={t('resident.appeal.code')}
+        codeHint={t('resident.appeal.read.codeHint')}
+        code={code}
+        onCode={onCode}
+        phoneLabel={t('resident.appeal.read.phone')}
+        phoneHint={t('resident.appeal.read.phoneHint')}
+        phone={phone}
+        onPhone={setPhone}
+        problem={problem}
+        busy={busy}
+        submit={t('resident.appeal.read.submit')}
+        onSubmit={() => void open()}
+      />
     </section>
   );
 }
@@ -444,6 +402,12 @@ function AppealFacts({ view, sectors }: { readonly view: ResidentAppealView; rea
         <>
           <dt>{t('resident.appeal.about')}</dt>
           <dd data-testid="appeal-category">{about}</dd>
+        </>
+      ) : null}
+      {view.objection ? (
+        <>
+          <dt>{t('resident.board.objection')}</dt>
+          <dd data-testid="appeal-objection">{t('resident.board.objectionOf', { title: view.objection.title, n: view.objection.row })}</dd>
         </>
       ) : null}
       <dt>{t('resident.appeal.raisedOn')}</dt>

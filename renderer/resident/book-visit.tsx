@@ -4,12 +4,12 @@
  * booking's code, shown large, to cancel with. A time that fills up meanwhile is said so, with the places
  * read again.
  */
-import { useCallback, useId, useRef, useState, type SyntheticEvent } from 'react';
+import { useId, useState, type SyntheticEvent } from 'react';
 import type { BookingView, HallView } from '../../core/resident/booking.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ResidentApi, ResidentError } from './api.js';
-import { BookingCard, bookingErrorText, dayText, Retry, Select, useHallDirectory, type LocalCheck } from './booking-parts.js';
+import { BookingCard, bookingErrorText, dayText, HallPicker, Select, useHallChoice, useHallDirectory, type LocalCheck } from './booking-parts.js';
 
 /** Where the page says what is wrong: at the field it is about, else above the button (a time among them: the list is read again). */
 type Place = 'item' | 'name' | 'phone' | 'form';
@@ -20,11 +20,6 @@ const PLACES: Readonly<Record<string, Place>> = { 'booking.name': 'name', 'booki
 export function BookVisit({ api }: { readonly api: ResidentApi }) {
   const { t, pick, locale } = useI18n();
   const ids = useId();
-  const { directory, error: directoryError, reload: loadDirectory } = useHallDirectory(api);
-  const [town, setTown] = useState('');
-  const [village, setVillage] = useState('');
-  const [hall, setHall] = useState<HallView>();
-  const [hallError, setHallError] = useState<ResidentError>();
   const [filter, setFilter] = useState('');
   const [itemCode, setItemCode] = useState('');
   const [when, setWhen] = useState({ date: '', start: '' });
@@ -34,39 +29,21 @@ export function BookVisit({ api }: { readonly api: ResidentApi }) {
   const [busy, setBusy] = useState(false);
   const [problems, setProblems] = useState<Problems>({});
   const [booked, setBooked] = useState<BookingView>();
-  /** Only the latest hall asked for may answer: a slow answer for a village chosen before is dropped. */
-  const asked = useRef('');
-
-  const loadHall = useCallback(
-    async (code: string) => {
-      asked.current = code;
-      setHallError(undefined);
-      const answered = await api.hall(code);
-      if (asked.current !== code) return;
-      if (!answered.ok) {
-        setHallError(answered.error);
-        return;
-      }
-      const { days } = answered.value;
-      setHall(answered.value);
-      // Keep the day and time chosen while they are still offered with a place left.
+  const choice = useHallChoice(useHallDirectory(api), (code) => api.hall(code), {
+    // Keep the day and time chosen while they are still offered with a place left.
+    onRead: ({ days }: HallView) => {
       setWhen((chosen) => {
         const day = days.find((candidate) => candidate.date === chosen.date);
         if (!day) return { date: '', start: '' };
         return day.slots.some((slot) => slot.start === chosen.start && slot.free > 0) ? chosen : { date: chosen.date, start: '' };
       });
     },
-    [api],
-  );
-
-  const chooseVillage = (code: string) => {
-    setVillage(code);
-    setHall(undefined);
-    setWhen({ date: '', start: '' });
-    setProblems({});
-    if (code) void loadHall(code);
-    else asked.current = '';
-  };
+    onChoose: () => {
+      setWhen({ date: '', start: '' });
+      setProblems({});
+    },
+  });
+  const { village, read: hall } = choice;
 
   const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
@@ -85,13 +62,13 @@ export function BookVisit({ api }: { readonly api: ResidentApi }) {
     if (answered.ok) {
       setBooked(answered.value);
       setWhen({ date, start: '' });
-      void loadHall(village);
+      choice.reread();
       return;
     }
     const { code } = answered.error;
     setProblems({ [PLACES[code] ?? 'form']: answered.error });
     // The places changed meanwhile (or the hours did): read them again, so what is offered is true.
-    if (code === 'booking.full' || code === 'booking.slot' || code === 'booking.closed') void loadHall(village);
+    if (code === 'booking.full' || code === 'booking.slot' || code === 'booking.closed') choice.reread();
   };
 
   const problem = (place: Place) => {
@@ -116,7 +93,6 @@ export function BookVisit({ api }: { readonly api: ResidentApi }) {
     );
   }
 
-  const villages = directory?.towns.find((candidate) => candidate.name === town)?.villages ?? [];
   const words = filter.trim().toLowerCase();
   const items = (hall?.items ?? []).filter(
     (item) => !words || item.code === itemCode || `${item.name.zh} ${item.name.en} ${item.code}`.toLowerCase().includes(words),
@@ -128,37 +104,7 @@ export function BookVisit({ api }: { readonly api: ResidentApi }) {
     <section className="book-visit">
       <h2>{t('resident.book.title')}</h2>
       <p className="hint">{t('resident.book.intro')}</p>
-      {directory ? null : directoryError ? (
-        <Retry error={directoryError} onRetry={() => void loadDirectory()} />
-      ) : (
-        <p className="loading">{t('boot.loading')}</p>
-      )}
-      {directory ? (
-        <Select
-          label={t('resident.book.town')}
-          value={town}
-          options={directory.towns.map((candidate) => [candidate.name, candidate.name])}
-          onChange={(name) => {
-            setTown(name);
-            chooseVillage('');
-          }}
-        />
-      ) : null}
-      {town ? (
-        <Select
-          label={t('resident.book.village')}
-          value={village}
-          options={villages.map((candidate) => [candidate.code12, candidate.name])}
-          onChange={chooseVillage}
-        />
-      ) : null}
-      {village && !hall ? (
-        hallError ? (
-          <Retry error={hallError} onRetry={() => void loadHall(village)} />
-        ) : (
-          <p className="loading">{t('boot.loading')}</p>
-        )
-      ) : null}
+      <HallPicker choice={choice} />
       {hall && !hall.booking ? <Alert tone="info">{t('resident.book.noBooking', { hall: hallName })}</Alert> : null}
       {hall?.booking && hall.days.length === 0 ? <Alert tone="info">{t('resident.book.noDays')}</Alert> : null}
       {hall?.booking && hall.days.length > 0 ? (

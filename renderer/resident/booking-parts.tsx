@@ -1,14 +1,17 @@
 /**
  * What the page's sections share: a booking as the resident reads it (the code large, to keep for
  * cancelling), days in plain words, every refusal of the hub as a sentence in the resident's language, a
- * labelled list to choose from (a town, a village) and a list that did not load with a button to ask again.
+ * labelled list to choose from (a town, a village), a list that did not load with a button to ask again, the
+ * choice of a town and village with what the section reads of it (`useHallChoice`, `HallPicker`), and the
+ * form that opens something kept by its code and a phone (`CodeAndPhoneForm`).
  */
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type SyntheticEvent } from 'react';
 import { formatLookupCode } from '../../core/case/lookup-code-format.js';
 import type { Locale } from '../../core/i18n/translate.js';
 import type { BookingView, HallDirectory } from '../../core/resident/booking.js';
+import type { Result } from '../../core/result.js';
 import { isUiKey } from '../i18n/ui.js';
-import { Alert } from '../ui/form.js';
+import { Alert, Field } from '../ui/form.js';
 import { formatDate } from '../ui/format.js';
 import { useI18n, type I18n } from '../ui/i18n.js';
 import type { ResidentApi, ResidentError } from './api.js';
@@ -135,4 +138,178 @@ export function useHallDirectory(api: ResidentApi) {
     void reload();
   }, [reload]);
   return { directory, error, reload };
+}
+
+export type HallDirectoryState = ReturnType<typeof useHallDirectory>;
+
+/** A town and village chosen from the directory, and what the section read of that village (its hall, its board). */
+export interface HallChoice<T> {
+  readonly directory: HallDirectoryState;
+  readonly town: string;
+  /** The village's code, or empty. */
+  readonly village: string;
+  /** What was read of the chosen village; kept while it is read again. */
+  readonly read: T | undefined;
+  readonly readError: ResidentError | undefined;
+  readonly chooseTown: (name: string) => void;
+  readonly chooseVillage: (code: string) => void;
+  /** Read the chosen village's again: after a failure, or when what it showed may have changed. */
+  readonly reread: () => void;
+}
+
+/**
+ * The choice of a town and then a village, and `read` of the village chosen. Only the latest village asked
+ * for may answer: a slow answer for a village chosen before is dropped. `onRead` sees each answer taken;
+ * `onChoose` each change of village (to none when the town changes), for the section to forget what it held.
+ */
+export function useHallChoice<T>(
+  directory: HallDirectoryState,
+  read: (village: string) => Promise<Result<T, ResidentError>>,
+  options: { readonly onRead?: (value: T) => void; readonly onChoose?: (village: string) => void } = {},
+): HallChoice<T> {
+  const [town, setTown] = useState('');
+  const [village, setVillage] = useState('');
+  const [value, setValue] = useState<T>();
+  const [readError, setReadError] = useState<ResidentError>();
+  const asked = useRef('');
+
+  const load = async (code: string) => {
+    asked.current = code;
+    setReadError(undefined);
+    const answered = await read(code);
+    if (asked.current !== code) return;
+    if (!answered.ok) {
+      setReadError(answered.error);
+      return;
+    }
+    setValue(answered.value);
+    options.onRead?.(answered.value);
+  };
+
+  const chooseVillage = (code: string) => {
+    setVillage(code);
+    setValue(undefined);
+    options.onChoose?.(code);
+    if (code) void load(code);
+    else asked.current = '';
+  };
+
+  return {
+    directory,
+    town,
+    village,
+    read: value,
+    readError,
+    chooseTown: (name) => {
+      setTown(name);
+      chooseVillage('');
+    },
+    chooseVillage,
+    reread: () => {
+      if (village) void load(village);
+    },
+  };
+}
+
+/**
+ * The town, then the village, as `useHallChoice` holds them: the directory loading (or a button to ask again),
+ * and, once a village is chosen, what is read of it loading (or a button to ask again).
+ */
+export function HallPicker<T>({ choice }: { readonly choice: HallChoice<T> }) {
+  const { t } = useI18n();
+  const { directory, error, reload } = choice.directory;
+  const villages = directory?.towns.find((candidate) => candidate.name === choice.town)?.villages ?? [];
+  return (
+    <>
+      {directory ? (
+        <Select
+          label={t('resident.book.town')}
+          value={choice.town}
+          options={directory.towns.map((candidate) => [candidate.name, candidate.name])}
+          onChange={choice.chooseTown}
+        />
+      ) : error ? (
+        <Retry error={error} onRetry={() => void reload()} />
+      ) : (
+        <p className="loading">{t('boot.loading')}</p>
+      )}
+      {choice.town ? (
+        <Select
+          label={t('resident.book.village')}
+          value={choice.village}
+          options={villages.map((candidate) => [candidate.code12, candidate.name])}
+          onChange={choice.chooseVillage}
+        />
+      ) : null}
+      {choice.village && choice.read === undefined ? (
+        choice.readError ? (
+          <Retry error={choice.readError} onRetry={choice.reread} />
+        ) : (
+          <p className="loading">{t('boot.loading')}</p>
+        )
+      ) : null}
+    </>
+  );
+}
+
+/** Where a code-and-phone form says what is wrong: at the field it is about, else above the button. */
+export type CodePlace = 'code' | 'phone' | 'form';
+
+/**
+ * The form that opens something the resident keeps by its code (a booking, a concern) and a mobile number:
+ * the code as printed (two groups of four, small letters taken), the phone, each with its error below it.
+ */
+export function CodeAndPhoneForm(props: {
+  readonly codeLabel: string;
+  readonly codeHint: string;
+  readonly code: string;
+  readonly onCode: (code: string) => void;
+  readonly phoneLabel: string;
+  readonly phoneHint?: string | undefined;
+  readonly phone: string;
+  readonly onPhone: (phone: string) => void;
+  /** Each place's sentence, if something is wrong there. */
+  readonly problem: (place: CodePlace) => string | undefined;
+  readonly busy: boolean;
+  readonly submit: string;
+  readonly onSubmit: () => void;
+}) {
+  const { t } = useI18n();
+  const formProblem = props.problem('form');
+  return (
+    <form
+      onSubmit={(event: SyntheticEvent) => {
+        event.preventDefault();
+        if (!props.busy) props.onSubmit();
+      }}
+      noValidate
+    >
+      <Field
+        label={props.codeLabel}
+        hint={props.codeHint}
+        value={props.code}
+        onChange={props.onCode}
+        error={props.problem('code')}
+        autoComplete="off"
+        autoCapitalize="characters"
+        spellCheck={false}
+        maxLength={32}
+      />
+      <Field
+        label={props.phoneLabel}
+        hint={props.phoneHint}
+        value={props.phone}
+        onChange={props.onPhone}
+        error={props.problem('phone')}
+        type="tel"
+        inputMode="tel"
+        autoComplete="tel"
+        maxLength={32}
+      />
+      {formProblem ? <Alert>{formProblem}</Alert> : null}
+      <button type="submit" className="primary" disabled={props.busy}>
+        {props.busy ? t('resident.follow.busy') : props.submit}
+      </button>
+    </form>
+  );
 }

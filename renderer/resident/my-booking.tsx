@@ -3,23 +3,21 @@
  * cancelled, after one question in place. Not ui/confirm.tsx: its "取消"/"Cancel" for "no" beside a
  * "cancel the booking" would read as the same thing to an elderly resident, so the answers here say it.
  */
-import { useState, type SyntheticEvent } from 'react';
+import { useState } from 'react';
 import type { BookingView } from '../../core/resident/booking.js';
-import { Alert, Field } from '../ui/form.js';
+import { Alert } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ResidentApi, ResidentError } from './api.js';
-import { BookingCard, bookingErrorText } from './booking-parts.js';
+import { BookingCard, bookingErrorText, CodeAndPhoneForm, type CodePlace } from './booking-parts.js';
 
-type Place = 'code' | 'phone' | 'form';
-
-const PLACES: Readonly<Record<string, Place>> = { 'appointment.code': 'code', 'booking.phone': 'phone' };
+const PLACES: Readonly<Record<string, CodePlace>> = { 'appointment.code': 'code', 'booking.phone': 'phone' };
 
 export function MyBooking({ api }: { readonly api: ResidentApi }) {
   const { t } = useI18n();
   const [code, setCode] = useState('');
   const [phone, setPhone] = useState('');
   const [busy, setBusy] = useState(false);
-  const [problems, setProblems] = useState<Partial<Record<Place, ResidentError>>>({});
+  const [problems, setProblems] = useState<Partial<Record<CodePlace, ResidentError>>>({});
   const [found, setFound] = useState<BookingView>();
   const [asking, setAsking] = useState(false);
   const [cancelled, setCancelled] = useState(false);
@@ -28,9 +26,7 @@ export function MyBooking({ api }: { readonly api: ResidentApi }) {
     setProblems({ [PLACES[error.code] ?? 'form']: error });
   };
 
-  const open = async (event: SyntheticEvent) => {
-    event.preventDefault();
-    if (busy) return;
+  const open = async () => {
     const local = {
       ...(code.trim() ? {} : { code: { code: 'appointment.code' } }),
       ...(phone.trim() ? {} : { phone: { code: 'booking.phone' } }),
@@ -56,7 +52,7 @@ export function MyBooking({ api }: { readonly api: ResidentApi }) {
     } else fail(answered.error);
   };
 
-  const problem = (place: Place) => {
+  const problem = (place: CodePlace) => {
     const error = problems[place];
     return error ? bookingErrorText(t, error) : undefined;
   };
@@ -114,33 +110,19 @@ export function MyBooking({ api }: { readonly api: ResidentApi }) {
   return (
     <section className="my-booking">
       <h2>{t('resident.book.mine.title')}</h2>
-      <form onSubmit={(event) => void open(event)} noValidate>
-        <Field
-          label={t('resident.book.code')}
-          hint={t('resident.book.mine.codeHint')}
-          value={code}
-          onChange={setCode}
-          error={problem('code')}
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellCheck={false}
-          maxLength={32}
-        />
-        <Field
-          label={t('resident.book.mine.phone')}
-          value={phone}
-          onChange={setPhone}
-          error={problem('phone')}
-          type="tel"
-          inputMode="tel"
-          autoComplete="tel"
-          maxLength={32}
-        />
-        {problems.form ? <Alert>{problem('form')}</Alert> : null}
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? t('resident.follow.busy') : t('resident.book.mine.submit')}
-        </button>
-      </form>
+      <CodeAndPhoneForm
+        codeLabel={t('resident.book.code')}
+        codeHint={t('resident.book.mine.codeHint')}
+        code={code}
+        onCode={setCode}
+        phoneLabel={t('resident.book.mine.phone')}
+        phone={phone}
+        onPhone={setPhone}
+        problem={problem}
+        busy={busy}
+        submit={t('resident.book.mine.submit')}
+        onSubmit={() => void open()}
+      />
     </section>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * The residents' page (/r/ on the hub): public, no account, phone-first, Chinese unless chosen otherwise,
- * with large print a tap away. Four things to do, one at a time: follow a case, book a visit to the
- * village hall, see or cancel a booking, raise a concern (and read its replies). A receipt's QR code opens it as `/r/#<case number>`, on "follow":
+ * with large print a tap away. Five things to do, one at a time: follow a case, book a visit to the
+ * village hall, see or cancel a booking, raise a concern (and read its replies), read the village's notices
+ * (and object to a line of one: its replies are read as a concern's). A receipt's QR code opens it as `/r/#<case number>`, on "follow":
  * the number rides in the fragment, which the browser never sends, so it stays out of every server and
  * proxy log.
  */
@@ -9,7 +10,8 @@ import { useState, type ReactNode } from 'react';
 import { DisplayProvider, ElderModeButton, LanguageButton } from '../ui/display.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ResidentApi } from './api.js';
-import { Appeals } from './appeal.js';
+import { Appeals, type HandedCode } from './appeal.js';
+import { Board } from './board.js';
 import { BookVisit } from './book-visit.js';
 import { FollowCase } from './follow-case.js';
 import { MyBooking } from './my-booking.js';
@@ -29,14 +31,23 @@ export function ResidentRoot(props: ResidentRootProps) {
   );
 }
 
-const SECTIONS = ['follow', 'book', 'mine', 'appeal'] as const;
+const SECTIONS = ['follow', 'book', 'mine', 'appeal', 'board'] as const;
 type Section = (typeof SECTIONS)[number];
+const TAB_KEYS = {
+  follow: 'resident.book.tab.follow',
+  book: 'resident.book.tab.book',
+  mine: 'resident.book.tab.mine',
+  appeal: 'resident.appeal.tab',
+  board: 'resident.board.tab',
+} as const satisfies Record<Section, string>;
 
 function ResidentPage({ api, caseNumber }: { readonly api: ResidentApi; readonly caseNumber: string }) {
   const { t } = useI18n();
   const [shown, setShown] = useState<Section>('follow');
   // A section opened once stays mounted (hidden when another is shown), so switching back loses nothing typed.
   const [opened, setOpened] = useState<ReadonlySet<Section>>(() => new Set(['follow']));
+  /** An objection's code, handed from the board to "raise a concern" to read its replies. */
+  const [handed, setHanded] = useState<HandedCode>();
   const show = (section: Section) => {
     setShown(section);
     setOpened((before) => new Set([...before, section]));
@@ -45,7 +56,16 @@ function ResidentPage({ api, caseNumber }: { readonly api: ResidentApi; readonly
     follow: () => <FollowCase api={api} caseNumber={caseNumber} />,
     book: () => <BookVisit api={api} />,
     mine: () => <MyBooking api={api} />,
-    appeal: () => <Appeals api={api} />,
+    appeal: () => <Appeals api={api} handed={handed} />,
+    board: () => (
+      <Board
+        api={api}
+        onReadAnswer={(code) => {
+          setHanded({ code });
+          show('appeal');
+        }}
+      />
+    ),
   };
   return (
     <div className="resident-page">
@@ -68,7 +88,7 @@ function ResidentPage({ api, caseNumber }: { readonly api: ResidentApi; readonly
                 show(section);
               }}
             >
-              {section === 'appeal' ? t('resident.appeal.tab') : t(`resident.book.tab.${section}`)}
+              {t(TAB_KEYS[section])}
             </button>
           ))}
         </nav>

@@ -58,6 +58,7 @@ function rowOf(appeal: Appeal, calendar: WorkingCalendar, county: CountyData, to
     anonymous: appeal.phone === undefined,
     ...appealProgress(appeal, calendar),
     overdue: appealOverdue(appealState(appeal, calendar), today),
+    ...(appeal.objection ? { objection: appeal.objection } : {}),
   };
 }
 

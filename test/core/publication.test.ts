@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   columnRoleOf,
+  isMaskedName,
   maskPublishedName,
   mergePublications,
   onBoard,
@@ -49,6 +50,9 @@ describe('names on a published list', () => {
     expect(maskPublishedName('欧阳')).toBe('欧*'); // two characters: 欧 may be the surname
     expect(maskPublishedName('张*')).toBe('张*');
     expect(maskPublishedName('张**')).toBe('张*');
+    expect(maskPublishedName('欧阳*')).toBe('欧阳*'); // masked already: kept
+    expect(isMaskedName('欧阳*')).toBe(true);
+    expect(isMaskedName('欧阳修*')).toBe(false);
     expect(maskPublishedName('𠀋小明')).toBe('𠀋*'); // a rare character outside the BMP is one
     expect(maskPublishedName('')).toBe('');
   });
