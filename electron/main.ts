@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, screen, session } from 'electron';
 import electronUpdater from 'electron-updater';
 import { SHELL_CHANNEL_NAMES, type ShellChannel, type ShellResult } from '../core/api/shell.js';
 import { err, ok } from '../core/result.js';
@@ -22,6 +22,7 @@ import { startKioskUpdates } from './kiosk-updates.js';
 import { updateFeedUrl, updateGate } from './update-gate.js';
 import { BUILT_IN_UPDATE_KEYS } from './update-keys.js';
 import { fetchBytes } from './update-verify.js';
+import { hallDisplayWindowOpen } from './second-screen.js';
 import { createKioskWindow } from './window-factory.js';
 
 const { autoUpdater } = electronUpdater;
@@ -83,6 +84,8 @@ async function start(): Promise<void> {
     kioskMode,
     log,
     mayClose: () => leavingKioskMode || quitting,
+    // The hall's public display on a television, when one is connected besides the counter's screen.
+    windowOpen: (request) => hallDisplayWindowOpen(request, screen.getAllDisplays(), screen.getPrimaryDisplay().id),
   });
   // Windows ending the session (shutdown, log off) closes the kiosk like a quit.
   window.on('session-end', () => {

@@ -7,6 +7,7 @@
  */
 import { APP_ENTRY } from './app-origin.js';
 import { navigationAllowed } from './guards.js';
+import type { WindowOpenDecision, WindowOpenRequest } from './second-screen.js';
 import { secureWebPreferences, type SecureWebPreferences } from './web-preferences.js';
 
 export interface KioskWindowOptions {
@@ -32,11 +33,23 @@ interface KeyInput {
   readonly meta: boolean;
 }
 
+/** The parts of Electron's BrowserWindow the factory uses of a window the page opened (the hall's display). */
+export interface OpenedWindow {
+  readonly webContents: {
+    on(event: string, listener: Listener): unknown;
+    setWindowOpenHandler(handler: (details: WindowOpenRequest) => WindowOpenDecision): void;
+  };
+  on(event: string, listener: Listener): unknown;
+  setMenu?(menu: null): void;
+  isDestroyed(): boolean;
+  close(): void;
+}
+
 /** The parts of Electron's BrowserWindow the factory uses. */
 export interface KioskWindow {
   readonly webContents: {
     on(event: string, listener: Listener): unknown;
-    setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+    setWindowOpenHandler(handler: (details: WindowOpenRequest) => WindowOpenDecision): void;
     reload(): void;
     /** Ends the renderer process; Electron then emits `render-process-gone`. */
     forcefullyCrashRenderer(): void;
@@ -56,6 +69,8 @@ export interface WindowFactoryOptions {
   readonly log: (message: string) => void;
   /** Whether the window may close now (the technician left kiosk mode, or the app is quitting). */
   readonly mayClose: () => boolean;
+  /** Whether the page may open this window (second-screen.ts: the hall's display); none when absent. */
+  readonly windowOpen?: (request: WindowOpenRequest) => WindowOpenDecision;
 }
 
 /**
@@ -105,11 +120,45 @@ export function createKioskWindow<W extends KioskWindow>(BrowserWindow: new (opt
   contents.on('will-attach-webview', (event: PreventableEvent) => {
     event.preventDefault();
   });
-  contents.setWindowOpenHandler(({ url }) => {
-    options.log(`blocked a new window for ${url}`);
-    return { action: 'deny' };
+  contents.setWindowOpenHandler((request) => {
+    const decision = options.windowOpen?.(request) ?? { action: 'deny' };
+    options.log(decision.action === 'allow' ? `opened the hall display (${request.frameName})` : `blocked a new window for ${request.url}`);
+    return decision;
   });
+  // A window the page opened shows what the page writes into it: it goes nowhere, opens nothing, and closes with its page.
+  const opened = new Set<OpenedWindow>();
+  contents.on('did-create-window', (child: OpenedWindow) => {
+    opened.add(child);
+    child.setMenu?.(null);
+    const stay = (event: PreventableEvent, url: string) => {
+      event.preventDefault();
+      options.log(`blocked navigation of the hall display to ${url}`);
+    };
+    child.webContents.on('will-navigate', stay);
+    child.webContents.on('will-redirect', stay);
+    child.webContents.on('will-attach-webview', (event: PreventableEvent) => {
+      event.preventDefault();
+    });
+    child.webContents.setWindowOpenHandler(({ url }) => {
+      options.log(`blocked a new window for ${url}`);
+      return { action: 'deny' };
+    });
+    if (options.kioskMode) {
+      child.webContents.on('before-input-event', (event: PreventableEvent, input: KeyInput) => {
+        if (blockedInKioskMode(input)) event.preventDefault();
+      });
+    }
+    child.on('closed', () => {
+      opened.delete(child);
+    });
+  });
+  const closeOpened = () => {
+    for (const child of opened) if (!child.isDestroyed()) child.close();
+    opened.clear();
+  };
   contents.on('render-process-gone', (_event: unknown, details: { reason: string }) => {
+    // What the page wrote into its windows went with it.
+    closeOpened();
     if (details.reason === 'clean-exit') return;
     options.log(`renderer gone (${details.reason}); reloading — the kiosk's data is in IndexedDB`);
     contents.reload();

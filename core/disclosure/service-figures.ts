@@ -5,7 +5,11 @@
  * computed the same way by the hub (from the review queue, every village) and by a kiosk (its own cases).
  * The schema is documented in docs/OPEN-DATA.md; change both together.
  */
-import type { LocalDate } from '../local-date.js';
+import type { WorkingCalendar } from '../calendar.js';
+import { documentDeadline } from '../case/deadline.js';
+import type { CaseDocument } from '../case/document.js';
+import { isEventOf } from '../case/events.js';
+import { localDateOf, type LocalDate } from '../local-date.js';
 
 /** What the figures need of a case (core/case/queue-entry.ts has it). */
 export interface FigureCase {
@@ -38,6 +42,23 @@ export function median(values: readonly number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] ?? null) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/**
+ * What the figures take of a stored case, derived as the review queue derives its entry (core/case/queue-entry.ts),
+ * so a kiosk counts its own cases as the hub counts the village's: accepted on the summary's date, decided on the CST
+ * date of the last approval or rejection, due by the published time limit on the county's calendar — with no
+ * calendar yet (a kiosk before its first pull), no due date.
+ */
+export function figureCaseOf(doc: Pick<CaseDocument, 'village' | 'events' | 'summary'>, calendar?: WorkingCalendar): FigureCase {
+  const due = calendar ? documentDeadline(doc, calendar) : undefined;
+  const decision = [...doc.events].reverse().find((event) => isEventOf(event, 'approved', 'rejected'));
+  return {
+    village: doc.village,
+    acceptedOn: doc.summary.acceptedOn,
+    ...(due ? { dueOn: due.dueOn } : {}),
+    ...(decision ? { decidedOn: localDateOf(decision.at) } : {}),
+  };
 }
 
 interface Tally {

@@ -10,6 +10,7 @@ import type { Clerk } from '../data/clerks.js';
 import { NO_COUNTY_DATA } from '../data/county-data.js';
 import type { KioskData } from '../data/kiosk-data.js';
 import { useObservable } from '../ui/hooks.js';
+import { Alert } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import { CaseDetail } from './case-detail.js';
 import { CaseList } from './case-list.js';
@@ -27,6 +28,7 @@ import { VersionNotice } from './version-notice.js';
 // The hall's appointments and appeals load when first opened: the counter's first chunk stays within its budget.
 const Appointments = lazy(async () => ({ default: (await import('./appointments.js')).Appointments }));
 const Appeals = lazy(async () => ({ default: (await import('./appeals.js')).Appeals }));
+const Publications = lazy(async () => ({ default: (await import('./publications.js')).Publications }));
 
 /**
  * Alt+key shortcuts, the same in both languages; shown on the buttons. Matched by physical key
@@ -38,7 +40,11 @@ const SHORTCUTS: Readonly<Record<string, Screen>> = {
   KeyF: { name: 'cases' },
   KeyA: { name: 'appointments' },
   KeyS: { name: 'appeals' },
+  KeyP: { name: 'publications' },
 };
+
+/** The hall's display on a television beside the counter (clerk-gate.tsx keeps it open whoever is signed in). */
+export type SecondScreenState = 'closed' | 'open' | 'unavailable';
 
 export function Counter(props: {
   readonly data: KioskData;
@@ -47,9 +53,13 @@ export function Counter(props: {
   /** While locked the counter stays mounted (nothing typed is lost) but takes no shortcuts. */
   readonly locked: boolean;
   readonly onLock: () => void;
+  /** Show the hall's public display: the gate locks the counter behind it. */
+  readonly onDisplay: () => void;
+  readonly secondScreen: SecondScreenState;
+  readonly onSecondScreen: () => void;
   readonly onClerksChanged: () => void;
 }) {
-  const { data, clerk, onLock, locked } = props;
+  const { data, clerk, onLock, onDisplay, locked } = props;
   const { t } = useI18n();
   const [screen, setScreen] = useState<Screen>({ name: 'home' });
   const [draft, setDraft] = useState<IntakeDraft>(emptyDraft);
@@ -78,6 +88,11 @@ export function Counter(props: {
         onLock();
         return;
       }
+      if (event.code === 'KeyD') {
+        event.preventDefault();
+        onDisplay();
+        return;
+      }
       const target = SHORTCUTS[event.code];
       if (target) {
         event.preventDefault();
@@ -88,7 +103,7 @@ export function Counter(props: {
     return () => {
       window.removeEventListener('keydown', onKey);
     };
-  }, [go, onLock, locked]);
+  }, [go, onLock, onDisplay, locked]);
 
   const session: CounterSession = {
     data,
@@ -137,8 +152,16 @@ export function Counter(props: {
         {nav({ name: 'cases' }, t('nav.cases'), 'f')}
         {nav({ name: 'appointments' }, t('nav.appointments'), 'a')}
         {nav({ name: 'appeals' }, t('nav.appeals'), 's')}
+        {nav({ name: 'publications' }, t('nav.publications'), 'p')}
         {nav({ name: 'clerks' }, t('nav.clerks'))}
+        <button type="button" aria-keyshortcuts="Alt+D" onClick={onDisplay}>
+          {t('hallDisplay.open')} <kbd>Alt+D</kbd>
+        </button>
+        <button type="button" aria-pressed={props.secondScreen === 'open'} onClick={props.onSecondScreen}>
+          {props.secondScreen === 'open' ? t('hallDisplay.secondScreenClose') : t('hallDisplay.secondScreen')}
+        </button>
       </nav>
+      {props.secondScreen === 'unavailable' ? <Alert tone="info">{t('hallDisplay.secondScreenUnavailable')}</Alert> : null}
       <main className="counter-main">
         {screen.name === 'home' ? <Home /> : null}
         {screen.name === 'newCase' ? (
@@ -153,7 +176,7 @@ export function Counter(props: {
             }}
           />
         ) : null}
-        {screen.name === 'appointments' || screen.name === 'appeals' ? (
+        {screen.name === 'appointments' || screen.name === 'appeals' || screen.name === 'publications' ? (
           <Suspense
             fallback={
               <p className="loading" role="status">
@@ -162,6 +185,7 @@ export function Counter(props: {
             }
           >
             {screen.name === 'appeals' ? <Appeals /> : null}
+            {screen.name === 'publications' ? <Publications /> : null}
             {screen.name === 'appointments' ? (
               <Appointments
                 draftInProgress={draft !== emptyDraft}

@@ -17,7 +17,8 @@ export type Screen =
   | { readonly name: 'receipt'; readonly caseNumber: string; readonly replaces?: string }
   | { readonly name: 'clerks' }
   | { readonly name: 'appointments' }
-  | { readonly name: 'appeals' };
+  | { readonly name: 'appeals' }
+  | { readonly name: 'publications' };
 
 /** A case status, or the two views the home screen counts that are not statuses. */
 export type CaseFilterStatus = CaseDocument['summary']['status'] | 'decided' | 'overdue' | 'today';

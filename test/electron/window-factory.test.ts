@@ -5,7 +5,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { blockedInKioskMode, createKioskWindow, HUNG_RENDERER_GRACE_MS, type KioskWindow, type KioskWindowOptions } from '../../electron/window-factory.js';
+import { HALL_DISPLAY_WINDOW_NAME } from '../../core/hall-display-window.js';
+import { hallDisplayWindowOpen, type WindowOpenDecision, type WindowOpenRequest } from '../../electron/second-screen.js';
+import {
+  blockedInKioskMode,
+  createKioskWindow,
+  HUNG_RENDERER_GRACE_MS,
+  type KioskWindow,
+  type KioskWindowOptions,
+  type OpenedWindow,
+} from '../../electron/window-factory.js';
 
 type Handler = (...args: never[]) => unknown;
 /** Call a recorded listener as Electron would. */
@@ -16,13 +25,13 @@ class RecordingWindow implements KioskWindow {
   static created: RecordingWindow[] = [];
   readonly handlers = new Map<string, Handler>();
   readonly contentsHandlers = new Map<string, Handler>();
-  openHandler?: (details: { url: string }) => { action: 'deny' };
+  openHandler?: (details: WindowOpenRequest) => WindowOpenDecision;
   loaded: string[] = [];
   reloads = 0;
   shown = false;
   readonly webContents = {
     on: (event: string, listener: Handler) => this.contentsHandlers.set(event, listener),
-    setWindowOpenHandler: (handler: (details: { url: string }) => { action: 'deny' }) => {
+    setWindowOpenHandler: (handler: (details: WindowOpenRequest) => WindowOpenDecision) => {
       this.openHandler = handler;
     },
     reload: () => {
@@ -72,7 +81,31 @@ const key = (k: string, modifiers: Partial<{ control: boolean; shift: boolean; a
   ...modifiers,
 });
 
-function kioskWindow(options: { kioskMode: boolean; mayClose?: boolean }) {
+/** A window the page opened, as Electron hands it to `did-create-window`. */
+class RecordingChild implements OpenedWindow {
+  readonly handlers = new Map<string, Handler>();
+  readonly contentsHandlers = new Map<string, Handler>();
+  openHandler?: (details: WindowOpenRequest) => WindowOpenDecision;
+  closed = false;
+  readonly webContents = {
+    on: (event: string, listener: Handler) => this.contentsHandlers.set(event, listener),
+    setWindowOpenHandler: (handler: (details: WindowOpenRequest) => WindowOpenDecision) => {
+      this.openHandler = handler;
+    },
+  };
+  on(event: string, listener: Handler) {
+    this.handlers.set(event, listener);
+  }
+  isDestroyed() {
+    return this.closed;
+  }
+  close() {
+    this.closed = true;
+    fire(this.handlers, 'closed');
+  }
+}
+
+function kioskWindow(options: { kioskMode: boolean; mayClose?: boolean; windowOpen?: (request: WindowOpenRequest) => WindowOpenDecision }) {
   const logged: string[] = [];
   const window = createKioskWindow(RecordingWindow, {
     preload: '/opt/cunban/preload.cjs',
@@ -80,6 +113,7 @@ function kioskWindow(options: { kioskMode: boolean; mayClose?: boolean }) {
     kioskMode: options.kioskMode,
     log: (line) => logged.push(line),
     mayClose: () => options.mayClose ?? false,
+    ...(options.windowOpen ? { windowOpen: options.windowOpen } : {}),
   });
   return { window, logged };
 }
@@ -123,9 +157,48 @@ describe('the kiosk window', () => {
     const webview = preventable();
     fire(window.contentsHandlers, 'will-attach-webview', webview);
     expect(webview.prevented).toBe(true);
-    expect(window.openHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
-    expect(window.openHandler?.({ url: 'app://cunban/index.html' })).toEqual({ action: 'deny' });
+    expect(window.openHandler?.({ url: 'https://evil.example/', frameName: '' })).toEqual({ action: 'deny' });
+    expect(window.openHandler?.({ url: 'app://cunban/index.html', frameName: '' })).toEqual({ action: 'deny' });
+    // Without a rule for it, not even the hall's display.
+    expect(window.openHandler?.({ url: 'about:blank', frameName: HALL_DISPLAY_WINDOW_NAME })).toEqual({ action: 'deny' });
     expect(logged).toContain('blocked navigation to https://evil.example/');
+  });
+
+  it('opens the hall’s display on a second screen only, and the window it opens goes nowhere and closes with the page', () => {
+    const television = { id: 2, bounds: { x: 1920, y: 0, width: 1920, height: 1080 } };
+    const counterScreen = { id: 1, bounds: { x: 0, y: 0, width: 1366, height: 768 }, internal: true };
+    let screens = [counterScreen, television];
+    const { window, logged } = kioskWindow({ kioskMode: true, windowOpen: (request) => hallDisplayWindowOpen(request, screens, 1) });
+    expect(window.openHandler?.({ url: 'about:blank', frameName: HALL_DISPLAY_WINDOW_NAME })).toMatchObject({
+      action: 'allow',
+      overrideBrowserWindowOptions: { x: 1920, y: 0, width: 1920, height: 1080, fullscreen: true, focusable: false },
+    });
+    expect(window.openHandler?.({ url: 'https://evil.example/', frameName: HALL_DISPLAY_WINDOW_NAME })).toEqual({ action: 'deny' });
+    expect(window.openHandler?.({ url: 'about:blank', frameName: 'other' })).toEqual({ action: 'deny' });
+    screens = [counterScreen];
+    expect(window.openHandler?.({ url: 'about:blank', frameName: HALL_DISPLAY_WINDOW_NAME })).toEqual({ action: 'deny' });
+    expect(logged).toContain(`opened the hall display (${HALL_DISPLAY_WINDOW_NAME})`);
+
+    const child = new RecordingChild();
+    fire(window.contentsHandlers, 'did-create-window', child);
+    for (const event of ['will-navigate', 'will-redirect']) {
+      // Not even to our own pages: it shows what the counter's page writes into it.
+      for (const url of ['https://evil.example/', 'app://cunban/index.html']) {
+        const away = preventable();
+        fire(child.contentsHandlers, event, away, url);
+        expect(away.prevented).toBe(true);
+      }
+    }
+    const webview = preventable();
+    fire(child.contentsHandlers, 'will-attach-webview', webview);
+    expect(webview.prevented).toBe(true);
+    expect(child.openHandler?.({ url: 'about:blank', frameName: HALL_DISPLAY_WINDOW_NAME })).toEqual({ action: 'deny' });
+    const f12 = preventable();
+    fire(child.contentsHandlers, 'before-input-event', f12, key('F12'));
+    expect(f12.prevented).toBe(true);
+    // The page that wrote it is gone: so is the television's window, not left frozen on an old slide.
+    fire(window.contentsHandlers, 'render-process-gone', {}, { reason: 'crashed' });
+    expect(child.closed).toBe(true);
   });
 
   it('reloads a crashed renderer (the data is in IndexedDB), but not one that exited cleanly', () => {

@@ -44,29 +44,29 @@ describe('cunban/layering', () => {
     [
       'sync-server/probe.ts',
       "import { app } from 'electron';",
-      "sync-server/ may use only the packages nano, negotiator, qrcode, proxy-addr, rate-limiter-flexible, p-limit, pino, prom-client, js-yaml, semver, ipaddr.js, express-pouchdb, pouchdb-core, pouchdb-adapter-http, pouchdb-adapter-leveldb, pouchdb-mapreduce, pouchdb-replication; 'electron' is not one of them.",
+      "sync-server/ may use only the packages nano, negotiator, qrcode, proxy-addr, rate-limiter-flexible, p-limit, pino, prom-client, js-yaml, semver, ipaddr.js, papaparse, express-pouchdb, pouchdb-core, pouchdb-adapter-http, pouchdb-adapter-leveldb, pouchdb-mapreduce, pouchdb-replication; 'electron' is not one of them.",
     ],
     [
       'sync-server/probe.ts',
       "import express from 'express';",
-      "sync-server/ may use only the packages nano, negotiator, qrcode, proxy-addr, rate-limiter-flexible, p-limit, pino, prom-client, js-yaml, semver, ipaddr.js, express-pouchdb, pouchdb-core, pouchdb-adapter-http, pouchdb-adapter-leveldb, pouchdb-mapreduce, pouchdb-replication; 'express' is not one of them.",
+      "sync-server/ may use only the packages nano, negotiator, qrcode, proxy-addr, rate-limiter-flexible, p-limit, pino, prom-client, js-yaml, semver, ipaddr.js, papaparse, express-pouchdb, pouchdb-core, pouchdb-adapter-http, pouchdb-adapter-leveldb, pouchdb-mapreduce, pouchdb-replication; 'express' is not one of them.",
     ],
     ['renderer/probe.ts', "import { readFileSync } from 'node:fs';", "renderer/ has no Node.js: 'node:fs' is not available here."],
     [
       'renderer/probe.ts',
       "import { ipcRenderer } from 'electron';",
-      "renderer/ may use only the packages react, react-dom, react-day-picker, rxdb, rxjs, recharts, qrcode, jsqr, @noble/ciphers, p-limit; 'electron' is not one of them.",
+      "renderer/ may use only the packages react, react-dom, react-day-picker, rxdb, rxjs, recharts, qrcode, jsqr, @noble/ciphers, p-limit, papaparse; 'electron' is not one of them.",
     ],
     // A package nobody thought to deny: the renderer must not talk to CouchDB around RxDB.
     [
       'renderer/probe.ts',
       "import PouchDB from 'pouchdb-core';",
-      "renderer/ may use only the packages react, react-dom, react-day-picker, rxdb, rxjs, recharts, qrcode, jsqr, @noble/ciphers, p-limit; 'pouchdb-core' is not one of them.",
+      "renderer/ may use only the packages react, react-dom, react-day-picker, rxdb, rxjs, recharts, qrcode, jsqr, @noble/ciphers, p-limit, papaparse; 'pouchdb-core' is not one of them.",
     ],
     [
       'renderer/probe.ts',
       "import { readFile } from 'fs-extra';",
-      "renderer/ may use only the packages react, react-dom, react-day-picker, rxdb, rxjs, recharts, qrcode, jsqr, @noble/ciphers, p-limit; 'fs-extra' is not one of them.",
+      "renderer/ may use only the packages react, react-dom, react-day-picker, rxdb, rxjs, recharts, qrcode, jsqr, @noble/ciphers, p-limit, papaparse; 'fs-extra' is not one of them.",
     ],
     [
       'renderer/probe.ts',
