@@ -515,6 +515,16 @@ describe('the counter in Chromium', () => {
         },
       ],
       [
+        'publications',
+        async () => {
+          await page.keyboard.press('Alt+P');
+          await page.locator('.publications').waitFor();
+          if ((await page.locator('.prepare-publication').count()) === 0)
+            await page.getByRole('button', { name: /^(准备新的公示|Prepare a publication)$/ }).click();
+          await page.locator('.prepare-publication .from-cases').waitFor();
+        },
+      ],
+      [
         'clerks',
         async () => {
           await page.getByRole('button', { name: /^(办事员账号|Clerk accounts)$/ }).click();
