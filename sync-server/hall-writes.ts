@@ -59,7 +59,9 @@ function refusal(doc: unknown, kiosk: KioskDoc, stored: Record<string, unknown> 
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'A document must be a JSON object.';
   const record = doc as Record<string, unknown>;
   if (typeof record._id !== 'string' || record._id.startsWith('_')) return 'A hall document needs an _id of its own.';
-  if (record._deleted === true) return 'Appointments are never deleted from the county hub: a cancellation is recorded.';
+  // Any truthy `_deleted` (1, "true"): the store would read it as a deletion.
+  if (record._deleted !== undefined && record._deleted !== false)
+    return 'Hall documents are never deleted from the county hub: a cancellation or a withdrawal is recorded.';
   const maxBytes = record._id.startsWith(PUBLICATION_ID_PREFIX) ? MAX_PUBLICATION_BYTES : MAX_HALL_DOC_BYTES;
   if (Buffer.byteLength(JSON.stringify(doc)) > maxBytes) return `A hall document may be at most ${maxBytes / 1024} KB.`;
   if (record.village !== kiosk.village) return `This document belongs to village ${String(record.village)}; this kiosk is enrolled for ${kiosk.village}.`;
@@ -139,7 +141,8 @@ function publicationRefusal(record: Record<string, unknown>, stored: Record<stri
   const problem = preparedProblems(publication)[0];
   if (problem) return `Publication ${publication.publicationId} may not be published as it is: ${JSON.stringify(problem)}.`;
   const before = stored ? publicationSchema.safeParse(stored) : undefined;
-  if (before && !before.success) return undefined;
+  // What the hub holds and cannot read (a newer schema's) is left as it is.
+  if (before && !before.success) return `Publication ${publication.publicationId} is stored in a form this hub cannot check: it is left as it is.`;
   if (before && canonicalJson(fixedPartOf(before.data)) !== canonicalJson(fixedPartOf(publication)))
     return `Publication ${publication.publicationId} was prepared with other content: what is published is never changed.`;
   const known = before?.data.events ?? [];

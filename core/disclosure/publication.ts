@@ -16,7 +16,6 @@ import { z } from 'zod';
 import { eventIdSchema, instantSchema } from '../case/events.js';
 import { villageCodeSchema } from '../divisions/code.js';
 import { localDateSchema } from '../local-date-schema.js';
-import { personalNumberIn } from '../personal-numbers.js';
 import { cellProblem, refusedCells, type CellProblem } from './cell-guard.js';
 
 export const PUBLICATION_CATEGORIES = ['allowanceRecipients', 'subsidiesPaid', 'villageFinances', 'decisions', 'other'] as const;
@@ -164,7 +163,9 @@ export function tableProblems(columns: readonly PublicationColumn[], rows: reado
     cells.forEach((cell, c) => {
       const at = { row: r + 1, column: c + 1 };
       const problem = guarded.get(`${String(at.row)}:${String(at.column)}`);
-      const role = columns[c]?.role;
+      // A column headed as names holds masked names, whatever role it was declared with.
+      const column = columns[c];
+      const role = column && columnRoleOf(column.label) === 'name' ? 'name' : column?.role;
       if (problem) problems.push({ code: 'publication.cell', ...at, problem });
       else if (role === 'name' && !isMaskedName(cell)) problems.push({ code: 'publication.unmaskedName', ...at });
       else if (cell.trim() !== '' && ((role === 'amount' && !AMOUNT.test(cell.trim())) || (role === 'count' && !COUNT.test(cell.trim()))))
@@ -175,7 +176,7 @@ export function tableProblems(columns: readonly PublicationColumn[], rows: reado
 }
 
 /** Whether free text of a publication (its title, its note) holds a personal number or a door-level address. */
-export const textProblem = (text: string): CellProblem | undefined => personalNumberIn(text) ?? cellProblem(text);
+export const textProblem = (text: string): CellProblem | undefined => cellProblem(text);
 
 /**
  * A spreadsheet's table as it will be published: the first row the headings, each column's role guessed from its

@@ -56,7 +56,10 @@ export function openDataRoutes(options: OpenDataOptions): Route[] {
     {
       method: 'GET',
       pattern: /^\/api\/open\/service-figures\.json$/,
-      handle: (context) => answer(context, (read) => reply(200, { schema: SERVICE_FIGURES_SCHEMA, ...read }, PUBLIC_CACHE)),
+      handle: (context) =>
+        answer(context, (read) =>
+          reply(200, { schema: SERVICE_FIGURES_SCHEMA, ...read }, { ...PUBLIC_CACHE, 'content-type': 'application/json; charset=utf-8' }),
+        ),
     },
     {
       method: 'GET',
@@ -65,7 +68,8 @@ export function openDataRoutes(options: OpenDataOptions): Route[] {
         answer(context, (read) => {
           const csv = Papa.unparse(
             { fields: [...SERVICE_FIGURE_COLUMNS], data: read.rows.map((row) => SERVICE_FIGURE_COLUMNS.map((column) => row[column] ?? '')) },
-            { newline: '\r\n', escapeFormulae: true },
+            // A name beginning = + - @ (or a tab or return) is read as a formula by a spreadsheet, whatever follows it.
+            { newline: '\r\n', escapeFormulae: /^[=+\-@\t\r]/ },
           );
           const body = `\ufeff${csv}\r\n`;
           return reply(200, Buffer.from(body, 'utf8'), {

@@ -72,8 +72,28 @@ export function publicationReviewRoutes(options: PublicationReviewOptions): Rout
     return parsed.success ? { ...session, publication: stored.value } : failure(500, 'publication_invalid', 'The stored publication does not validate.');
   }
 
+  /**
+   * One decision at a time per publication on this process: a second reviewer's, made at the same moment, reads
+   * the first's and is refused before it writes an audit entry (so the log holds the decisions that were made).
+   */
+  const deciding = new Map<string, Promise<unknown>>();
+  function oneAtATime(context: RouteContext, decision: () => Promise<HttpReply>): Promise<HttpReply> {
+    const key = `${context.params.village ?? ''}/${context.params.id ?? ''}`;
+    const previous = deciding.get(key) ?? Promise.resolve();
+    const next = previous.then(decision, decision);
+    deciding.set(key, next);
+    void next.finally(() => {
+      if (deciding.get(key) === next) deciding.delete(key);
+    });
+    return next;
+  }
+
   /** Audit, then record the town's decision, reading the publication again after a concurrent write (its kiosk's sync). */
-  async function decide(context: RouteContext, type: 'approved' | 'returned', reason?: string): Promise<HttpReply> {
+  function decide(context: RouteContext, type: 'approved' | 'returned', reason?: string): Promise<HttpReply> {
+    return oneAtATime(context, () => decideNow(context, type, reason));
+  }
+
+  async function decideNow(context: RouteContext, type: 'approved' | 'returned', reason?: string): Promise<HttpReply> {
     const found = await scoped(context);
     if (!('publication' in found)) return found;
     const { reviewer, county } = found;

@@ -38,4 +38,23 @@ describe('the disclosure cell guard', () => {
     for (const cell of ['620.00', '2026-11-30', '3人', '雀儿笼村', '业州镇雀儿笼村三组', '第12期']) expect(cellProblem(cell), cell).toBeUndefined();
     for (const cell of ['3栋2单元501室', '建设路十二号']) expect(cellProblem(cell), cell).toBe('address');
   });
+
+  it('finds a number beside other numbers, however grouped, and one split across two cells (found by a helper’s attack)', () => {
+    expect(cellProblem('联系 13912345678 12月7日前')).toBe('phone');
+    expect(cellProblem('13912345678/2')).toBe('phone');
+    expect(cellProblem('4228 2219 8001 0100 16 2')).toBe('idNumber');
+    expect(cellProblem('139，1234，5678')).toBe('phone');
+    expect(cellProblem('422822、19800101、0016')).toBe('idNumber');
+    expect(cellProblem('4111—1111—1111—1111')).toBe('bankCard');
+    expect(cellProblem('42282219800101001×')).toBe('idNumber');
+    expect(cellProblem('壹叁玖壹贰叁肆伍陆柒捌')).toBe('phone');
+    expect(cellProblem('0139 1234 5678')).toBe('phone');
+    expect(cellProblem('4\ufe0f\u20e32\ufe0f\u20e3' + '2822198001010016')).toBe('idNumber');
+    expect(refusedCells([['张*', '139', '12345678']])).toEqual([{ row: 1, column: 2, problem: 'phone' }]);
+    for (const cell of ['幸福小区3-2-501', '幸福小区3#楼201', '雀儿笼村门牌号：12', '三组拾贰号', '三组12\u200b号'])
+      expect(cellProblem(cell), cell).toBe('address');
+    // Many small numbers are not one long one: nobody writes a number a digit at a time.
+    for (const cell of ['1、2、3、4、5、6、7、8、9、0、1、2、3、4、5、6、7、8', '1,200', '2026年11月30日 3人 620元'])
+      expect(cellProblem(cell), cell).toBeUndefined();
+  });
 });

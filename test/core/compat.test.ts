@@ -48,7 +48,7 @@ describe('document versions', () => {
       major: 2,
       reads: 1,
     });
-    expect(readability({ kind: 'cunban.publication', schemaVersion: 1 })).toMatchObject({ readable: false, reason: 'unknownKind', kind: 'cunban.publication' });
+    expect(readability({ kind: 'cunban.survey', schemaVersion: 1 })).toMatchObject({ readable: false, reason: 'unknownKind', kind: 'cunban.survey' });
     expect(readability(null)).toMatchObject({ readable: false, reason: 'unknownKind' });
     // A notice published before versions were carried is version 1.
     expect(documentVersion({ kind: 'cunban.notice' })).toEqual({ kind: 'cunban.notice', major: 1 });
