@@ -19,6 +19,9 @@ export function localEndpoint(ctx: GatewayContext): (s: Scoped, context: RouteCo
     const parsed = await context.json(64 * 1024);
     if (!parsed.ok) return parsed.error;
     if (!isJsonObject(parsed.value)) return failure(400, 'bad_request', 'A checkpoint must be a JSON object.');
+    // A checkpoint's revision is `0-<n>` (CouchDB answers any other with a 500, "Invalid rev format").
+    const rev = parsed.value._rev;
+    if (rev !== undefined && (typeof rev !== 'string' || !/^0-\d{1,15}$/.test(rev))) return failure(400, 'bad_request', 'A checkpoint’s _rev is 0-<n>.');
     const body = { ...parsed.value, _id: `_local/${s.kiosk.kioskId}-${id}` };
     return fromStore(await store.request<{ id: string }>({ db: s.db, path, method: 'PUT', body }), 201, (r) => ({ ...r, id: `_local/${id}` }));
   }

@@ -159,7 +159,24 @@ async function readJson(req: IncomingMessage, limit: number): Promise<Result<unk
   }
   // Nothing we accept nests deeply; a deep value would overflow the stack of whatever walks it next (the store did).
   if (nestingDepth(value) > MAX_JSON_DEPTH) return err(failure(400, 'bad_request', `The JSON nests deeper than ${String(MAX_JSON_DEPTH)} levels.`));
+  // Half a surrogate pair (JSON can escape one, "\ud800") is no text: CouchDB cannot store it and answered 500.
+  if (/\\u[dD][89a-fA-F]/.test(text) && holdsLoneSurrogate(value))
+    return err(failure(400, 'bad_request', 'The request holds text that is not valid Unicode (half a surrogate pair).'));
   return ok(value);
+}
+
+/** Whether any string of a parsed JSON value, key or value, holds a lone surrogate; walked without recursion. */
+function holdsLoneSurrogate(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      if (/\p{Cs}/u.test(item)) return true;
+    } else if (typeof item === 'object' && item !== null) {
+      for (const [key, child] of Object.entries(item)) stack.push(key, child);
+    }
+  }
+  return false;
 }
 
 export const MAX_JSON_DEPTH = 64;

@@ -55,6 +55,7 @@ describe('fuzzer findings', () => {
   }, 20_000);
 
   it('a name with a lone surrogate signs nobody in, and is not a 500', async () => {
-    expect(await t.call('POST', '/api/session', { rawBody: '{"name":"\\u0000\\ud800","password":"\\u0000\\ud800"}' })).toMatchObject({ status: 401 });
+    // Refused as a request (no text holds half a surrogate pair: CouchDB cannot store one), before any sign-in.
+    expect(await t.call('POST', '/api/session', { rawBody: '{"name":"\\u0000\\ud800","password":"\\u0000\\ud800"}' })).toMatchObject({ status: 400 });
   });
 });
