@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publicationDocIdOf, type Publication } from '../../core/disclosure/publication.js';
+import type { Publication } from '../../core/disclosure/publication.js';
+import { publicationDoc } from '../support/publication-doc.js';
 import { appConfig } from '../../scripts/build-apps.js';
 import { hallDb } from '../../sync-server/store/names.js';
 import { startTestHub, storeForwardedCase, VILLAGE_A, type TestHub } from '../sync-server/hub-harness.js';
@@ -26,22 +27,7 @@ let run: BrowserRun;
 let phone: Page;
 
 function publication(id: string, fields: Pick<Publication, 'category' | 'title' | 'columns' | 'rows'> & Partial<Publication>): Publication & { _id: string } {
-  const at = (ms: number) => new Date(ms).toISOString();
-  return {
-    _id: publicationDocIdOf(id),
-    kind: 'cunban.publication',
-    schemaVersion: 1,
-    village: VILLAGE_A,
-    publicationId: id,
-    source: { from: 'typed' },
-    displayDays: 7,
-    preparedAt: at(NOW - 2 * DAY),
-    events: [
-      { id: `submit-${id}`, type: 'submitted', at: at(NOW - 2 * DAY), by: { id: 'kiosk-1/clerk-1', name: '王芳', level: 'village' } },
-      { id: `approve-${id}`, type: 'approved', at: at(NOW - DAY), by: { id: 'yezhou', name: '李强', level: 'town' } },
-    ],
-    ...fields,
-  };
+  return publicationDoc(id, { village: VILLAGE_A, preparedMs: NOW - 2 * DAY, approvedMs: NOW - DAY, ...fields });
 }
 
 beforeAll(async () => {

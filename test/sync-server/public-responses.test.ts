@@ -14,7 +14,7 @@ import type { ResidentAppealView } from '../../core/appeal/appeal.js';
 import { findPlaintextIdNumbers } from '../../core/case/sealed.js';
 import type { CaseDocument } from '../../core/case/document.js';
 import { isEventOf } from '../../core/case/events.js';
-import { publicationDocIdOf } from '../../core/disclosure/publication.js';
+import { publicationDoc } from '../support/publication-doc.js';
 import { hallDb, villageDb } from '../../sync-server/store/names.js';
 import { addReviewer } from '../../sync-server/users.js';
 import { asReviewer, signInReviewer } from './reviewer-client.js';
@@ -76,30 +76,7 @@ beforeAll(async () => {
   if (!applicant) throw new Error('the first case has an applicant');
   await storeForwardedCase(hub, kiosk, '李秀英', [], { applicant: { ...applicant, name: '李秀英', address: '雀儿笼村三组12号' } });
   // Two publications: one the town approves (on the board), one it has not (a secret until it does).
-  const submitted = (id: string, title: string) => {
-    const at = new Date(Date.now() - 60_000).toISOString();
-    return {
-      _id: publicationDocIdOf(id),
-      kind: 'cunban.publication',
-      schemaVersion: 1,
-      village: VILLAGE_A,
-      publicationId: id,
-      category: 'allowanceRecipients',
-      title,
-      source: { from: 'typed' },
-      columns: [
-        { label: '姓名', role: 'name' },
-        { label: '金额（元）', role: 'amount' },
-      ],
-      rows: [
-        ['张*', '620'],
-        ['李*', '480'],
-      ],
-      displayDays: 7,
-      preparedAt: at,
-      events: [{ id: `submit-${id}`, type: 'submitted', at, by: clerkOf(kiosk) }],
-    };
-  };
+  const submitted = (id: string, title: string) => publicationDoc(id, { village: VILLAGE_A, preparedMs: Date.now() - 60_000, clerk: clerkOf(kiosk), title });
   await hub.call('POST', `/sync/${hallDb(VILLAGE_A)}/_bulk_docs?cunban_compat=1`, {
     auth: kiosk.authorization,
     body: { docs: [submitted('pub-shown-0001', '11月低保公示'), submitted('pub-waiting-01', '尚未审批的名单')] },

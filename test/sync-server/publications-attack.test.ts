@@ -11,6 +11,7 @@
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicationDocIdOf, type Publication, type PublicationEvent } from '../../core/disclosure/publication.js';
+import { publicationDoc } from '../support/publication-doc.js';
 import { initStore } from '../../sync-server/provision.js';
 import { DB, hallDb } from '../../sync-server/store/names.js';
 import { addReviewer } from '../../sync-server/users.js';
@@ -43,30 +44,7 @@ interface Bench {
 }
 
 function publicationFor(bench: Bench, kiosk: EnrolledKiosk, id: string, overrides: Partial<Publication> = {}): Doc {
-  const at = new Date(bench.clock - 60_000).toISOString();
-  return {
-    _id: publicationDocIdOf(id),
-    kind: 'cunban.publication',
-    schemaVersion: 1,
-    village: kiosk.village,
-    publicationId: id,
-    category: 'allowanceRecipients',
-    title: '2026年11月低保对象公示',
-    source: { from: 'typed' },
-    columns: [
-      { label: '姓名', role: 'name' },
-      { label: '家庭人口', role: 'count' },
-      { label: '金额（元）', role: 'amount' },
-    ],
-    rows: [
-      ['张*', '3', '620'],
-      ['李*', '2', '480'],
-    ],
-    displayDays: 7,
-    preparedAt: at,
-    events: [{ id: `submit-${id}`, type: 'submitted', at, by: clerkOf(kiosk) }],
-    ...overrides,
-  };
+  return publicationDoc(id, { village: kiosk.village, preparedMs: bench.clock - 60_000, clerk: clerkOf(kiosk), ...overrides });
 }
 
 const pushTo = async (bench: Bench, kiosk: EnrolledKiosk, docs: unknown[], query = 'cunban_compat=1') =>

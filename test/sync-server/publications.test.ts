@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResidentAppealView } from '../../core/appeal/appeal.js';
 import { publicationDocIdOf, type Publication } from '../../core/disclosure/publication.js';
+import { publicationDoc } from '../support/publication-doc.js';
 import { DB, hallDb } from '../../sync-server/store/names.js';
 import { addReviewer } from '../../sync-server/users.js';
 import { clerkOf, startTestHub, storeForwardedCase, VILLAGE_A, VILLAGE_B, type EnrolledKiosk, type TestHub } from './hub-harness.js';
@@ -21,30 +22,7 @@ let clock = Date.parse('2026-11-30T02:00:00.000Z');
 const DAY = 24 * 60 * 60 * 1000;
 
 function publication(id: string, overrides: Partial<Publication> = {}): Publication & { _id: string } {
-  const at = new Date(clock - 60_000).toISOString();
-  return {
-    _id: publicationDocIdOf(id),
-    kind: 'cunban.publication',
-    schemaVersion: 1,
-    village: VILLAGE_A,
-    publicationId: id,
-    category: 'allowanceRecipients',
-    title: '2026年11月低保对象公示',
-    source: { from: 'typed' },
-    columns: [
-      { label: '姓名', role: 'name' },
-      { label: '家庭人口', role: 'count' },
-      { label: '金额（元）', role: 'amount' },
-    ],
-    rows: [
-      ['张*', '3', '620'],
-      ['李*', '2', '480'],
-    ],
-    displayDays: 7,
-    preparedAt: at,
-    events: [{ id: `submit-${id}`, type: 'submitted', at, by: clerkOf(kiosk) }],
-    ...overrides,
-  };
+  return publicationDoc(id, { village: VILLAGE_A, preparedMs: clock - 60_000, clerk: clerkOf(kiosk), ...overrides });
 }
 
 const push = (docs: unknown[]) => hub.call('POST', `/sync/${hallDb(VILLAGE_A)}/_bulk_docs?cunban_compat=1`, { auth: kiosk.authorization, body: { docs } });

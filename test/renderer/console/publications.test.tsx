@@ -10,6 +10,7 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResidentAppealView } from '../../../core/appeal/appeal.js';
+import { publicationDoc } from '../../support/publication-doc.js';
 import { publicationDocIdOf, type Publication } from '../../../core/disclosure/publication.js';
 import { localDateOf, type LocalDate } from '../../../core/local-date.js';
 import { apiErrorText } from '../../../renderer/console/api-error.js';
@@ -43,31 +44,14 @@ function browserLikeFetch(): typeof fetch {
 
 /** A publication as the kiosk prepares and submits it, `ago` milliseconds ago. */
 function publication(id: string, ago: number, overrides: Partial<Publication> = {}): Publication & { _id: string } {
-  const at = new Date(Date.now() - ago).toISOString();
-  return {
-    _id: publicationDocIdOf(id),
-    kind: 'cunban.publication',
-    schemaVersion: 1,
+  return publicationDoc(id, {
     village: VILLAGE_A,
-    publicationId: id,
-    category: 'allowanceRecipients',
-    title: '2026年11月低保对象公示',
+    preparedMs: Date.now() - ago,
+    clerk: clerkOf(kiosk),
     note: '如有异议，请在公示期内向村委会反映。',
     source: { from: 'cases', itemCode: 'MZ-001', fromDate: '2026-11-01' as LocalDate, toDate: '2026-11-30' as LocalDate },
-    columns: [
-      { label: '姓名', role: 'name' },
-      { label: '家庭人口', role: 'count' },
-      { label: '金额（元）', role: 'amount' },
-    ],
-    rows: [
-      ['张*', '3', '620'],
-      ['李*', '2', '480'],
-    ],
-    displayDays: 7,
-    preparedAt: at,
-    events: [{ id: `submit-${id}`, type: 'submitted', at, by: clerkOf(kiosk) }],
     ...overrides,
-  };
+  });
 }
 
 /** Sent as the kiosk's sync sends it: guarded by the hub as any kiosk write. */

@@ -10,7 +10,8 @@ import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Appointment } from '../../../core/appointment/appointment.js';
 import { HALL_DISPLAY_WINDOW_NAME, HALL_DISPLAY_WINDOW_URL } from '../../../core/hall-display-window.js';
-import { publicationDocIdOf, type Publication, type PublicationEvent } from '../../../core/disclosure/publication.js';
+import type { Publication, PublicationEvent } from '../../../core/disclosure/publication.js';
+import { publicationDoc, TOWN_REVIEWER, VILLAGE_CLERK } from '../../support/publication-doc.js';
 import type { LocalDate } from '../../../core/local-date.js';
 import type { KioskData } from '../../../renderer/data/kiosk-data.js';
 import { HallDisplay } from '../../../renderer/kiosk/hall-display.js';
@@ -31,27 +32,20 @@ afterEach(async () => {
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-const CLERK = { id: 'kiosk-1/clerk-1', name: '王芳', level: 'village' as const };
-const TOWN = { id: 'yezhou', name: '李强', level: 'town' as const };
-
 const event = (type: PublicationEvent['type'], at: number): PublicationEvent => ({
   id: `${type}-${String(at)}`,
   type,
   at: new Date(at).toISOString(),
-  by: type === 'approved' || type === 'returned' ? TOWN : CLERK,
+  by: type === 'approved' || type === 'returned' ? TOWN_REVIEWER : VILLAGE_CLERK,
 });
 
 /** A publication as the hub holds it: prepared and submitted at `preparedAt`, with the town's and the village's later events. */
 function publication(id: string, title: string, preparedAt: number, later: readonly PublicationEvent[], displayDays = 7): Publication & { _id: string } {
-  return {
-    _id: publicationDocIdOf(id),
-    kind: 'cunban.publication',
-    schemaVersion: 1,
+  const doc = publicationDoc(id, {
     village: VILLAGE_A,
-    publicationId: id,
-    category: 'allowanceRecipients',
+    preparedMs: preparedAt,
     title,
-    source: { from: 'typed' },
+    displayDays,
     columns: [
       { label: '户主姓名', role: 'name' },
       { label: '家庭人口', role: 'count' },
@@ -62,10 +56,8 @@ function publication(id: string, title: string, preparedAt: number, later: reado
       ['李*', '2', '840'],
       ['欧阳*', '1', '420'],
     ],
-    displayDays,
-    preparedAt: new Date(preparedAt).toISOString(),
-    events: [event('submitted', preparedAt), ...later],
-  };
+  });
+  return { ...doc, events: [...doc.events, ...later] };
 }
 
 function appointment(

@@ -12,7 +12,8 @@ import { cleanup, render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ResidentAppealView } from '../../../core/appeal/appeal.js';
-import { publicationDocIdOf, type Publication, type PublicationEvent } from '../../../core/disclosure/publication.js';
+import type { Publication } from '../../../core/disclosure/publication.js';
+import { publicationDoc } from '../../support/publication-doc.js';
 import type { ServiceFigures } from '../../../core/disclosure/service-figures.js';
 import { residentApi } from '../../../renderer/resident/api.js';
 import { objectionErrorText } from '../../../renderer/resident/board.js';
@@ -31,39 +32,20 @@ const DAY = 24 * 60 * 60 * 1000;
 /** What residents type in this file, never to be read back on the page. */
 const TYPED = ['13900007777', '422822198001010015'];
 
-const clerk = { id: 'kiosk-1/clerk-1', name: '王芳', level: 'village' as const };
-const reviewer = { id: 'yezhou', name: '李强', level: 'town' as const };
-
-/** A publication as the kiosk prepares it and the town decides it, written straight into the hall database. */
+/** A publication as the kiosk prepares it and the town decides it (a day before), written straight into the hall database. */
 function publication(id: string, fields: Partial<Publication> & { approvedAt?: number }): Publication & { _id: string } {
   const { approvedAt, ...overrides } = fields;
-  const prepared = new Date((approvedAt ?? NOW) - DAY).toISOString();
-  const events: PublicationEvent[] = [{ id: `submit-${id}`, type: 'submitted', at: prepared, by: clerk }];
-  if (approvedAt !== undefined) events.push({ id: `approve-${id}`, type: 'approved', at: new Date(approvedAt).toISOString(), by: reviewer });
-  return {
-    _id: publicationDocIdOf(id),
-    kind: 'cunban.publication',
-    schemaVersion: 1,
+  return publicationDoc(id, {
     village: VILLAGE_A,
-    publicationId: id,
-    category: 'allowanceRecipients',
-    title: '2026年11月低保对象公示',
-    source: { from: 'typed' },
-    columns: [
-      { label: '姓名', role: 'name' },
-      { label: '家庭人口', role: 'count' },
-      { label: '金额（元）', role: 'amount' },
-    ],
+    preparedMs: (approvedAt ?? NOW) - DAY,
+    ...(approvedAt === undefined ? {} : { approvedMs: approvedAt }),
     rows: [
       ['张*', '3', '620'],
       ['李*', '2', '480'],
       ['欧阳*', '1', '310'],
     ],
-    displayDays: 7,
-    preparedAt: prepared,
-    events,
     ...overrides,
-  };
+  });
 }
 
 beforeAll(async () => {
