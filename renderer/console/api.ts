@@ -154,7 +154,12 @@ export interface AuditEntry {
   readonly field?: 'phone';
   /** The appeal whose phone was revealed. */
   readonly appeal?: string;
-  readonly reason: string;
+  /** A town's decision on a village's publication (issue 19): `type: 'publication'`, with what was decided. */
+  readonly type?: 'reveal' | 'publication';
+  readonly action?: 'approved' | 'returned';
+  readonly title?: string;
+  /** Why it was revealed or returned; none for an approval. */
+  readonly reason?: string;
   readonly at: string;
 }
 

@@ -165,6 +165,12 @@ export function Quarantine({ api }: { readonly api: ReviewApi }) {
 
 export function AuditLog({ api }: { readonly api: ReviewApi }) {
   const { t, locale } = useI18n();
+  /** What an entry is about: a case's ID number, an appeal's phone, or a publication the town decided. */
+  const auditSubject = (entry: AuditEntry) => {
+    if (entry.type === 'publication')
+      return t(entry.action === 'returned' ? 'console.publications.auditReturned' : 'console.publications.auditApproved', { title: entry.title ?? '' });
+    return entry.caseNumber ?? (entry.appeal ? t('console.appeals.auditPhone', { code: entry.appeal }) : '');
+  };
   const entries = useLoaded(useCallback(() => api.audit(), [api]));
   return (
     <section>
@@ -186,7 +192,7 @@ export function AuditLog({ api }: { readonly api: ReviewApi }) {
               <tr key={`${entry.at}-${entry.caseNumber ?? entry.appeal ?? ''}-${entry.reviewer}`}>
                 <td>{formatInstant(locale, entry.at)}</td>
                 <td>{entry.reviewer}</td>
-                <td>{entry.caseNumber ?? (entry.appeal ? t('console.appeals.auditPhone', { code: entry.appeal }) : '')}</td>
+                <td>{auditSubject(entry)}</td>
                 <td>{entry.reason}</td>
               </tr>
             ))}

@@ -161,9 +161,18 @@ export function reviewRoutes(options: ReviewOptions): Route[] {
         const reviewer = await authenticateReviewer(store, context.req, now());
         if (!reviewer.ok) return reviewer.error;
         if (reviewer.value.role !== 'county') return failure(403, 'forbidden', 'Only county reviewers read the audit log.');
-        const entries = await store.docsWithPrefix<Record<string, unknown>>(DB.audit, 'reveal:');
-        if (!entries.ok) return failure(503, 'store_unavailable', entries.error.reason);
-        return reply(200, entries.value.map(({ _id, _rev, ...entry }) => entry).reverse());
+        // Reveals of full numbers, and the towns' decisions on what villages publish (issue 19): newest first.
+        const [reveals, publications] = await Promise.all([
+          store.docsWithPrefix<Record<string, unknown>>(DB.audit, 'reveal:'),
+          store.docsWithPrefix<Record<string, unknown>>(DB.audit, 'publication:'),
+        ]);
+        if (!reveals.ok) return failure(503, 'store_unavailable', reveals.error.reason);
+        if (!publications.ok) return failure(503, 'store_unavailable', publications.error.reason);
+        const entries = [...reveals.value, ...publications.value].map(({ _id, _rev, ...entry }) => entry);
+        return reply(
+          200,
+          entries.sort((a, b) => String(b.at).localeCompare(String(a.at))),
+        );
       },
     },
   ];

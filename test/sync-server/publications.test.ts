@@ -107,6 +107,9 @@ describe('the town’s approval', () => {
     expect(audit.ok && audit.value).toEqual([
       expect.objectContaining({ action: 'approved', reviewer: 'yezhou', publication: 'pub-accepted-01', village: VILLAGE_A }),
     ]);
+    // The county reads it in the audit log, beside the reveals of full numbers.
+    const log = await reviewerJson<{ type?: string; action?: string; title?: string }[]>(hub, county, 'GET', '/api/review/audit');
+    expect(log.body).toContainEqual(expect.objectContaining({ type: 'publication', action: 'approved', title: '2026年11月低保对象公示' }));
     // The kiosk cannot take the approval back out of it, nor rewrite it as its own.
     const current = await stored('pub-accepted-01');
     expect(((await push([{ ...current, events: current.events.slice(0, 1) }])).body as { error?: string }[])[0]?.error).toBe('forbidden');

@@ -239,6 +239,9 @@ describe('the console’s publications', () => {
       "The village's town approves its publications: the county can read them but not approve or return them",
     );
     expect((await stored(DECISION)).events).toHaveLength(1);
+    // The town's approval of the first test is in the county's audit log, beside the reveals.
+    await user.click(screen.getByRole('button', { name: '查看记录' }));
+    expect(await screen.findByText(/^批准公示《.+》$/)).toBeTruthy();
     view.unmount();
   }, 60_000);
 
