@@ -119,6 +119,20 @@ describe('a village’s list in the open, from the counter to the phone', () => 
     expect(await shown.textContent()).toContain('张*');
     expect(await kiosk.locator('.counter-header').isVisible()).toBe(false);
     await run.screenshot('display-offline');
+    // Each slide the display turns to shows nobody's name in full, ID number or phone (the case's applicant has all three).
+    const slides = new Set<string>();
+    const seen: string[] = [];
+    await expect
+      .poll(
+        async () => {
+          slides.add((await kiosk.locator('.hall-display').getAttribute('data-slide')) ?? '');
+          seen.push((await kiosk.locator('.hall-display').textContent()) ?? '');
+          return slides.has('figures') && slides.has('publication');
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(true);
+    for (const personal of ['张三国', '422822198001010015', '13900001111']) expect(seen.join('\n')).not.toContain(personal);
     // A key shows the way out, which is the PIN — and then the display again.
     await kiosk.keyboard.press('Escape');
     await kiosk.getByRole('heading', { name: '终端已锁定，请输入PIN码继续' }).waitFor();
