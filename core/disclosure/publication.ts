@@ -288,6 +288,22 @@ export function boardPublicationOf(publication: Publication, now: Date): BoardPu
   };
 }
 
+/** The publications on a board at `at`, newest approval first: the hub's public board and the hall's display alike. */
+export function boardAt(publications: readonly Publication[], at: Date): BoardPublication[] {
+  return publications
+    .filter((publication) => onBoard(publication, at))
+    .flatMap((publication) => boardPublicationOf(publication, at) ?? [])
+    .sort((a, b) => b.displayFrom.localeCompare(a.displayFrom));
+}
+
+/** The archive at `at`: what was shown and whose period is over, the latest ended first. */
+export function archiveAt(publications: readonly Publication[], at: Date): BoardPublication[] {
+  return publications
+    .filter((publication) => inArchive(publication, at))
+    .flatMap((publication) => boardPublicationOf(publication, at) ?? [])
+    .sort((a, b) => b.displayUntil.localeCompare(a.displayUntil));
+}
+
 /** An objection to one line of a publication, while it is on display: the page's request. */
 export const objectionRequestSchema = z.object({
   row: z.number().int().min(1).max(MAX_ROWS),

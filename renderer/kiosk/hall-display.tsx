@@ -16,7 +16,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { holdsPlace } from '../../core/appointment/appointment.js';
 import { slotsOn } from '../../core/appointment/schedule.js';
-import { boardPublicationOf, onBoard, type BoardPublication, type Publication } from '../../core/disclosure/publication.js';
+import { boardAt, type BoardPublication } from '../../core/disclosure/publication.js';
 import { figureCaseOf, monthsBefore, serviceFigures, type ServiceFigures } from '../../core/disclosure/service-figures.js';
 import { isoInChina, localDateOf, type LocalDate } from '../../core/local-date.js';
 import { HALL_DISPLAY_WINDOW_NAME, HALL_DISPLAY_WINDOW_URL } from '../../core/hall-display-window.js';
@@ -68,14 +68,6 @@ const pagesOf = <T,>(items: readonly T[]): T[][] => {
   for (let at = 0; at < items.length; at += ROWS_PER_SLIDE) pages.push(items.slice(at, at + ROWS_PER_SLIDE));
   return pages.length > 0 ? pages : [[]];
 };
-
-/** The publications on the board at `at`, newest first, as the hub's public board shows them. */
-export function boardAt(publications: readonly Publication[], at: Date): BoardPublication[] {
-  return publications
-    .filter((publication) => onBoard(publication, at))
-    .flatMap((publication) => boardPublicationOf(publication, at) ?? [])
-    .sort((a, b) => b.displayFrom.localeCompare(a.displayFrom));
-}
 
 /** The slides of the display, in order: publications, figures, today's appointments, notices. */
 export function hallSlides(input: {

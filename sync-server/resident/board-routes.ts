@@ -10,9 +10,9 @@
  * is shown is what passed the guard twice (at the kiosk and at the hub).
  */
 import {
-  inArchive,
+  archiveAt,
+  boardAt,
   onBoard,
-  boardPublicationOf,
   objectionRequestSchema,
   parsePublication,
   PUBLICATION_ID_PREFIX,
@@ -83,22 +83,13 @@ export function boardRoutes(options: BoardRoutesOptions): Route[] {
       [...entries.value.values()].filter((entry) => entry.village === found.village),
       since,
     );
-    const shown = found.publications
-      .filter((publication) => onBoard(publication, at))
-      .flatMap((publication) => boardPublicationOf(publication, at) ?? [])
-      .sort((a, b) => b.displayFrom.localeCompare(a.displayFrom));
-    return reply(200, { ...placeOf(found.county, found.village), publications: shown, figures }, NO_STORE);
+    return reply(200, { ...placeOf(found.county, found.village), publications: boardAt(found.publications, at), figures }, NO_STORE);
   }
 
   async function archive(context: RouteContext): Promise<HttpReply> {
     const found = await boardOf(context);
     if (!('village' in found)) return found;
-    const at = now();
-    const ended = found.publications
-      .filter((publication) => inArchive(publication, at))
-      .flatMap((publication) => boardPublicationOf(publication, at) ?? [])
-      .sort((a, b) => b.displayUntil.localeCompare(a.displayUntil));
-    return reply(200, { ...placeOf(found.county, found.village), publications: ended }, NO_STORE);
+    return reply(200, { ...placeOf(found.county, found.village), publications: archiveAt(found.publications, now()) }, NO_STORE);
   }
 
   async function object(context: RouteContext): Promise<HttpReply> {
