@@ -135,6 +135,7 @@ export type TableProblem =
   | { readonly code: 'publication.heading'; readonly column: number; readonly problem: CellProblem }
   | { readonly code: 'publication.unmaskedName'; readonly row: number; readonly column: number }
   | { readonly code: 'publication.notANumber'; readonly row: number; readonly column: number }
+  | { readonly code: 'publication.emptyNumber'; readonly row: number; readonly column: number }
   | { readonly code: 'publication.rowWidth'; readonly row: number }
   | { readonly code: 'publication.tooLarge' }
   | { readonly code: 'publication.empty' };
@@ -168,8 +169,12 @@ export function tableProblems(columns: readonly PublicationColumn[], rows: reado
       const role = column && columnRoleOf(column.label) === 'name' ? 'name' : column?.role;
       if (problem) problems.push({ code: 'publication.cell', ...at, problem });
       else if (role === 'name' && !isMaskedName(cell)) problems.push({ code: 'publication.unmaskedName', ...at });
-      else if (cell.trim() !== '' && ((role === 'amount' && !AMOUNT.test(cell.trim())) || (role === 'count' && !COUNT.test(cell.trim()))))
-        problems.push({ code: 'publication.notANumber', ...at });
+      else if (role === 'amount' || role === 'count') {
+        // A list of amounts with one left blank tells residents nothing about that line: every one is filled in.
+        const number = cell.normalize('NFKC').trim();
+        if (number === '') problems.push({ code: 'publication.emptyNumber', ...at });
+        else if (!(role === 'amount' ? AMOUNT : COUNT).test(number)) problems.push({ code: 'publication.notANumber', ...at });
+      }
     });
   });
   return problems;
@@ -191,7 +196,9 @@ export function tableFromSheet(sheet: readonly (readonly string[])[]): { columns
     .map((line) => {
       const cells = columns.map((column, c) => {
         const cell = (line[c] ?? '').trim();
-        return column.role === 'name' ? maskPublishedName(cell) : cell;
+        if (column.role === 'name') return maskPublishedName(cell);
+        // Full-width digits (６２０) as a spreadsheet may hold them: the number they are.
+        return column.role === 'amount' || column.role === 'count' ? cell.normalize('NFKC') : cell;
       });
       // A line longer than the headings keeps its extra cells, so the guard sees them and says where.
       return line.length > columns.length ? [...cells, ...line.slice(columns.length).map((cell) => cell.trim())] : cells;
@@ -313,7 +320,13 @@ export const objectionRequestSchema = z.object({
 export type ObjectionRequest = z.infer<typeof objectionRequestSchema>;
 
 /** What an appeal raised as an objection records of the line it is about. */
-export const objectionSchema = z.object({ publication: publicationIdSchema, title: z.string().max(MAX_TITLE), row: z.number().int().min(1).max(MAX_ROWS) });
+export const objectionSchema = z.object({
+  publication: publicationIdSchema,
+  title: z.string().max(MAX_TITLE),
+  row: z.number().int().min(1).max(MAX_ROWS),
+  /** The line as it was published (public already: masked names, numbers), so whoever answers sees what is meant. */
+  line: z.array(z.string().max(MAX_CELL)).max(MAX_COLUMNS).optional(),
+});
 export type Objection = z.infer<typeof objectionSchema>;
 
 /** What the console sends to return a publication to its village: why, read by the clerk. */

@@ -42,7 +42,10 @@ function categoryNamer(area: Area | undefined, t: I18n['t'], pick: I18n['pick'])
 const today = () => localDateOf(new Date().toISOString());
 
 /** "对公示《…》第 2 行的异议": an appeal a resident raised against a line of a publication on the board. */
-const objectionText = (t: I18n['t'], objection: Objection) => t('console.publications.objectionTo', { title: objection.title, row: objection.row });
+const objectionText = (t: I18n['t'], objection: Objection) =>
+  objection.line
+    ? t('console.publications.objectionToLine', { title: objection.title, row: objection.row, line: objection.line.join(' · ') })
+    : t('console.publications.objectionTo', { title: objection.title, row: objection.row });
 
 /** A due date, marked once it has passed while the appeal still waits for what it is due for. */
 function DueCell({ on, late }: { readonly on: string; readonly late: boolean }) {

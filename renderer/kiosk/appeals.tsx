@@ -156,6 +156,13 @@ function AppealItem({ appeal }: { readonly appeal: Appeal }) {
           : t('appeals.closeDue', { date: formatDate(locale, state.closeDue.dueOn) })}
         {overdue ? <strong className="overdue-flag"> {t('appeals.overdue')}</strong> : null} · {appeal.phoneMasked ?? t('appeals.anonymous')}
       </p>
+      {appeal.objection ? (
+        <p className="appeal-objection">
+          <strong>
+            {t('appeals.objection', { title: appeal.objection.title, row: appeal.objection.row, line: (appeal.objection.line ?? []).join(' · ') })}
+          </strong>
+        </p>
+      ) : null}
       <p className="appeal-text">{appeal.text}</p>
       {appeal.events.length > 0 ? (
         <ol className="timeline">

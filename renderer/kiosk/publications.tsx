@@ -38,20 +38,23 @@ interface Table {
   readonly source: PublicationSource;
 }
 
+const numeric = (column: PublicationColumn | undefined) => column?.role === 'amount' || column?.role === 'count';
+
 export function Publications() {
   const { t } = useI18n();
   const { data } = useSession();
   const publications$ = useMemo(() => data.publications.publications$(), [data]);
   const publications = useObservable(publications$, undefined);
-  const [preparing, setPreparing] = useState(false);
+  const [preparing, setPreparing] = useState<Starting>();
   return (
     <section className="publications">
       <h1>{t('publications.title')}</h1>
       <p className="hint">{t('publications.intro')}</p>
       {preparing ? (
         <PreparePublication
+          starting={preparing}
           onDone={() => {
-            setPreparing(false);
+            setPreparing(undefined);
           }}
         />
       ) : (
@@ -59,7 +62,7 @@ export function Publications() {
           type="button"
           className="primary"
           onClick={() => {
-            setPreparing(true);
+            setPreparing(FRESH);
           }}
         >
           {t('publications.new')}
@@ -70,35 +73,59 @@ export function Publications() {
       {publications?.length === 0 ? <p>{t('publications.none')}</p> : null}
       <ul className="publication-list">
         {publications?.map((publication) => (
-          <PublicationItem key={publication.publicationId} publication={publication} />
+          <PublicationItem key={publication.publicationId} publication={publication} onPrepareAgain={preparing ? undefined : setPreparing} />
         ))}
       </ul>
     </section>
   );
 }
 
-/** One problem of a table or its text, in the clerk's words, naming the row and column. */
-function useProblemText(): (problem: Problem) => string {
+/** One problem of a table or its text, in the clerk's words, naming the line and the column by its heading. */
+function useProblemText(columns: readonly PublicationColumn[]): (problem: Problem) => string {
   const { t, describe } = useI18n();
   return (problem) => {
-    if (problem.code === 'publication.cell') return t(`publication.cell.${problem.problem}`, { row: problem.row, column: problem.column });
+    const heading = 'column' in problem ? (columns[problem.column - 1]?.label ?? String(problem.column)) : '';
+    if (problem.code === 'publication.cell') return t(`publication.cell.${problem.problem}`, { row: problem.row, heading });
     if (problem.code === 'publication.heading') return t(`publication.heading.${problem.problem}`, { column: problem.column });
     if (problem.code === 'publication.text')
       return t(`publication.text.${problem.problem}`, { field: t(problem.field === 'title' ? 'publications.title.label' : 'publications.note') });
+    if (problem.code === 'publication.unmaskedName' || problem.code === 'publication.notANumber' || problem.code === 'publication.emptyNumber')
+      return t(problem.code, { row: problem.row, heading });
     return describe(problem);
   };
 }
 
-function PreparePublication({ onDone }: { readonly onDone: () => void }) {
+/** What a returned or withdrawn publication gives a new one to start from: everything but its history. */
+function startingFrom(publication: Publication): Starting {
+  return {
+    category: publication.category,
+    title: publication.title,
+    note: publication.note ?? '',
+    days: String(publication.displayDays),
+    table: { columns: publication.columns, rows: publication.rows, source: publication.source },
+  };
+}
+
+interface Starting {
+  readonly category: PublicationCategory;
+  readonly title: string;
+  readonly note: string;
+  readonly days: string;
+  readonly table?: Table;
+}
+
+const FRESH: Starting = { category: 'allowanceRecipients', title: '', note: '', days: '7' };
+
+function PreparePublication({ starting, onDone }: { readonly starting: Starting; readonly onDone: () => void }) {
   const { t, describe } = useI18n();
   const { data, actor } = useSession();
-  const [category, setCategory] = useState<PublicationCategory>('allowanceRecipients');
-  const [title, setTitle] = useState('');
-  const [note, setNote] = useState('');
-  const [days, setDays] = useState('7');
-  const [table, setTable] = useState<Table>();
+  const [category, setCategory] = useState<PublicationCategory>(starting.category);
+  const [title, setTitle] = useState(starting.title);
+  const [note, setNote] = useState(starting.note);
+  const [days, setDays] = useState(starting.days);
+  const [table, setTable] = useState<Table | undefined>(starting.table);
   const [error, setError] = useState<PublicationError>();
-  const problemText = useProblemText();
+  const problemText = useProblemText(table?.columns ?? []);
   const formId = useId();
 
   const displayDays = Number(days);
@@ -114,7 +141,8 @@ function PreparePublication({ onDone }: { readonly onDone: () => void }) {
       displayDays,
       source: table.source,
       columns: table.columns.map((column) => ({ ...column })),
-      rows: table.rows.map((row) => [...row]),
+      // Numbers typed in full width (６２０) are stored as the numbers they are.
+      rows: table.rows.map((row) => row.map((cell, c) => (numeric(table.columns[c]) ? cell.normalize('NFKC').trim() : cell))),
     };
     const result = await data.publications.submit(prepared, { id: actor.id, name: actor.name });
     if (!result.ok) {
@@ -336,7 +364,8 @@ function TableEditor(props: {
   );
 }
 
-function PublicationItem({ publication }: { readonly publication: Publication }) {
+function PublicationItem(props: { readonly publication: Publication; readonly onPrepareAgain: ((starting: Starting) => void) | undefined }) {
+  const { publication, onPrepareAgain } = props;
   const { t, locale, describe } = useI18n();
   const { data, actor } = useSession();
   const [refused, setRefused] = useState<string>();
@@ -364,6 +393,16 @@ function PublicationItem({ publication }: { readonly publication: Publication })
             });
           }}
         />
+      ) : null}
+      {(state.status === 'returned' || state.status === 'withdrawn') && onPrepareAgain ? (
+        <button
+          type="button"
+          onClick={() => {
+            onPrepareAgain(startingFrom(publication));
+          }}
+        >
+          {t('publications.prepareAgain')}
+        </button>
       ) : null}
       {refused ? <Alert>{refused}</Alert> : null}
     </li>

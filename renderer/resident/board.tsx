@@ -383,34 +383,28 @@ function Figures({ figures, csv, json }: { readonly figures: readonly ServiceFig
       {figures.length === 0 ? (
         <p data-testid="figures-none">{t('resident.board.noFigures')}</p>
       ) : (
-        <div className="board-scroll" role="region" aria-label={t('resident.board.figures')} tabIndex={0}>
-          <table data-testid="board-figures">
-            <thead>
-              <tr>
-                <th scope="col">{t('resident.board.month')}</th>
-                <th scope="col">{t('resident.board.accepted')}</th>
-                <th scope="col">{t('resident.board.decided')}</th>
-                <th scope="col">{t('resident.board.withinLimit')}</th>
-                <th scope="col">{t('resident.board.medianDays')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...figures].reverse().map((row) => (
-                <tr key={row.month} data-month={row.month}>
-                  <th scope="row">{monthText(locale, row.month)}</th>
-                  <td>{row.accepted}</td>
-                  <td>{row.decided}</td>
-                  <td>
-                    {row.decidedWithTimeLimit > 0
-                      ? t('resident.board.percent', { n: Math.round((row.decidedWithinTimeLimit / row.decidedWithTimeLimit) * 100) })
-                      : none}
-                  </td>
-                  <td>{row.medianDaysToDecision === null ? none : t('resident.board.days', { n: row.medianDaysToDecision })}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        // One card a month: four figures side by side would not fit a phone, and a table that scrolls hides them.
+        <ul className="board-months" data-testid="board-figures" aria-label={t('resident.board.figures')}>
+          {[...figures].reverse().map((row) => (
+            <li key={row.month} data-month={row.month}>
+              <h4>{monthText(locale, row.month)}</h4>
+              <dl>
+                <dt>{t('resident.board.accepted')}</dt>
+                <dd>{row.accepted}</dd>
+                <dt>{t('resident.board.decided')}</dt>
+                <dd>{row.decided}</dd>
+                <dt>{t('resident.board.withinLimit')}</dt>
+                <dd>
+                  {row.decidedWithTimeLimit > 0
+                    ? t('resident.board.percent', { n: Math.round((row.decidedWithinTimeLimit / row.decidedWithTimeLimit) * 100) })
+                    : none}
+                </dd>
+                <dt>{t('resident.board.medianDays')}</dt>
+                <dd>{row.medianDaysToDecision === null ? none : t('resident.board.days', { n: row.medianDaysToDecision })}</dd>
+              </dl>
+            </li>
+          ))}
+        </ul>
       )}
       <p className="board-open-data">
         {t('resident.board.openData')}{' '}
@@ -418,7 +412,7 @@ function Figures({ figures, csv, json }: { readonly figures: readonly ServiceFig
           {t('resident.board.openDataCsv')}
         </a>{' '}
         ·{' '}
-        <a href={json} type="application/json">
+        <a href={json} type="application/json" download="service-figures.json">
           {t('resident.board.openDataJson')}
         </a>
       </p>

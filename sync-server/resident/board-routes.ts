@@ -110,7 +110,12 @@ export function boardRoutes(options: BoardRoutesOptions): Route[] {
       category: 'villageAffairs',
       text: request.data.text,
       phone: request.data.phone,
-      objection: { publication: publication.publicationId, title: publication.title, row: request.data.row },
+      objection: {
+        publication: publication.publicationId,
+        title: publication.title,
+        row: request.data.row,
+        line: [...(publication.rows[request.data.row - 1] ?? [])],
+      },
     });
   }
 

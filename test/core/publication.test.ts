@@ -109,6 +109,14 @@ describe('what may be submitted', () => {
       { code: 'publication.heading', column: 1, problem: 'idNumber' },
     ]);
     expect(tableProblems([], [])).toEqual([{ code: 'publication.empty' }]);
+    // Every amount and household size is filled in (a recipients' list made from cases starts with them blank); full-width digits are numbers.
+    expect(tableProblems(columns, [['张*', '', '６２０', '']])).toEqual([{ code: 'publication.emptyNumber', row: 1, column: 2 }]);
+    expect(
+      tableFromSheet([
+        ['姓名', '金额'],
+        ['张三', '６２０'],
+      ]).rows,
+    ).toEqual([['张*', '620']]);
   });
 });
 
@@ -192,7 +200,8 @@ describe('a recipients’ list from cases', () => {
       ['李*', '', '', '雀儿笼村'],
     ]);
     expect(JSON.stringify(table)).not.toMatch(/三国|秀英/);
-    expect(tableProblems(table.columns, table.rows)).toEqual([]);
+    // The household sizes and amounts are the clerk's to fill in before it can be submitted.
+    expect(tableProblems(table.columns, table.rows).map((problem) => problem.code)).toEqual(Array(4).fill('publication.emptyNumber'));
   });
 });
 

@@ -133,7 +133,7 @@ describe('the console’s publications', () => {
     });
     expect(screen.getByTestId('publication-counts').textContent).toBe('共3份 · 待批准2份');
     const lowbao = row(LOWBAO)?.textContent ?? '';
-    for (const shown of ['业州镇 雀儿笼村', '2026年11月低保对象公示', '低保、救助对象', day(Date.now() - 2 * 3600_000), '待批准'])
+    for (const shown of ['业州镇 雀儿笼村', '2026年11月低保对象公示', '低保等救助对象', day(Date.now() - 2 * 3600_000), '待批准'])
       expect(lowbao).toContain(shown);
     expect(row(SUBSIDY)?.textContent).toContain('补贴发放1000');
     const approvedAt = finance.approvedAt ?? 0;
@@ -275,7 +275,7 @@ describe('the console’s publications', () => {
     const { code } = raised.body as ResidentAppealView;
     const { user, view } = await publicationsAs('yezhou', 'yezhou-secret-1');
     await user.click(screen.getByRole('button', { name: '诉求' }));
-    const objection = '对公示《2026年11月低保对象公示》第2行的异议';
+    const objection = '对公示《2026年11月低保对象公示》第2行（李* · 2 · 480）的异议';
     await waitFor(() => {
       expect(document.querySelector(`tr[data-appeal="${code}"] [data-testid="appeal-objection"]`)?.textContent.trim()).toBe(objection);
     });
@@ -285,7 +285,7 @@ describe('the console’s publications', () => {
 
     await user.click(screen.getByRole('button', { name: 'English' }));
     await waitFor(() => {
-      expect(screen.getByTestId('appeal-objection').textContent).toBe('Objection to line 2 of “2026年11月低保对象公示”');
+      expect(screen.getByTestId('appeal-objection').textContent).toBe('Objection to line 2 of “2026年11月低保对象公示” (李* · 2 · 480)');
     });
     await user.click(screen.getByRole('button', { name: 'Publications' }));
     await screen.findByRole('heading', { name: 'Publications to approve' });

@@ -56,10 +56,10 @@ describe('publications at the counter', () => {
     await user.upload(within(form).getByLabelText('选择CSV文件'), new File([csv], 'list.csv', { type: 'text/csv' }));
     const problems = await within(form).findByRole('alert');
     expect(problems.textContent).toContain('有4处不能公示');
-    expect(problems.textContent).toContain('第1行第4列有身份证号码，不能公示');
-    expect(problems.textContent).toContain('第2行第4列有手机号码，不能公示');
-    expect(problems.textContent).toContain('第3行第4列有银行卡号，不能公示');
-    expect(problems.textContent).toContain('第4行第4列有详细地址（门牌号），不能公示');
+    expect(problems.textContent).toContain('第1行“备注”栏有身份证号码，不能公示');
+    expect(problems.textContent).toContain('第2行“备注”栏有手机号码，不能公示');
+    expect(problems.textContent).toContain('第3行“备注”栏有银行卡号，不能公示');
+    expect(problems.textContent).toContain('第4行“备注”栏有详细地址（门牌号），不能公示');
     expect(within(form).getByRole('table').textContent).toContain('李*');
     expect(within(form).getByRole('table').textContent).not.toContain('李秀英');
     expect(within(form).getByRole('button', { name: '提交镇里审核' })).toHaveProperty('disabled', true);
@@ -97,5 +97,49 @@ describe('publications at the counter', () => {
       },
       { timeout: 20_000 },
     );
-  }, 90_000);
+
+    // A list the town returns comes back with why; the clerk corrects it and submits it again as a new one.
+    const second = await counter.data.publications.submit(
+      {
+        category: 'subsidiesPaid',
+        title: '2026年耕地地力补贴发放公示',
+        displayDays: 7,
+        source: { from: 'typed' },
+        columns: [
+          { label: '姓名', role: 'name' },
+          { label: '金额（元）', role: 'amount' },
+        ],
+        rows: [['李*', '300']],
+      },
+      { id: 'kiosk/clerk-1', name: '王芳' },
+    );
+    if (!second.ok) throw new Error(second.error.code);
+    await waitFor(
+      async () => {
+        expect((await publicationsOnHub(t)).some((doc) => doc.publicationId === second.value.publicationId)).toBe(true);
+      },
+      { timeout: 20_000 },
+    );
+    const returned = await reviewerJson(t, town, 'POST', `/api/review/publications/${VILLAGE_A}/${second.value.publicationId}/return`, {
+      reason: '金额请与镇财政所核对',
+    });
+    expect(returned.status).toBe(200);
+    const item = await waitFor(
+      () => {
+        const found = screen.getByText('镇里退回').closest('li');
+        expect(found?.textContent).toContain('原因：金额请与镇财政所核对');
+        return found as HTMLElement;
+      },
+      { timeout: 20_000 },
+    );
+    await user.click(within(item).getByRole('button', { name: '改好后重新提交' }));
+    const again = screen.getByRole('form', { name: '准备新的公示' });
+    expect(within(again).getByLabelText<HTMLInputElement>('公示标题').value).toBe('2026年耕地地力补贴发放公示');
+    await user.clear(within(again).getByLabelText('第1行 金额（元）'));
+    await user.type(within(again).getByLabelText('第1行 金额（元）'), '280');
+    await user.click(within(again).getByRole('button', { name: '提交镇里审核' }));
+    await waitFor(() => {
+      expect(screen.getAllByText('2026年耕地地力补贴发放公示')).toHaveLength(2);
+    });
+  }, 120_000);
 });

@@ -166,22 +166,13 @@ describe('the village’s notices', () => {
     const user = userEvent.setup();
     const view = page();
     await openBoard(user);
-    const table = screen.getByTestId('board-figures');
-    // Inside a box of its own that scrolls, named, reachable from the keyboard.
-    expect(table.parentElement?.className).toBe('board-scroll');
-    expect(screen.getByRole('region', { name: '办事情况' })).toBe(table.parentElement);
-    expect(
-      within(table)
-        .getAllByRole('columnheader')
-        .map((cell) => cell.textContent),
-    ).toEqual(['月份', '受理件数', '办结件数', '按时办结率', '办理天数（中位数）']);
-    const rows = within(table)
-      .getAllByRole('row')
-      .slice(1)
-      .map((row) => [...row.children].map((cell) => cell.textContent));
-    expect(rows).toEqual([
-      ['2026年12月', '0', '1', onTime, '5天'],
-      ['2026年11月', '2', '0', '—', '—'],
+    // One card a month, the latest first: each figure named beside its value.
+    const months = within(screen.getByRole('list', { name: '办事情况' }))
+      .getAllByRole('listitem')
+      .map((month) => [month.querySelector('h4')?.textContent, ...[...month.querySelectorAll('dt, dd')].map((cell) => cell.textContent)]);
+    expect(months).toEqual([
+      ['2026年12月', '受理件数', '0', '办结件数', '1', '按时办结率', onTime, '办理天数（中位数）', '5天'],
+      ['2026年11月', '受理件数', '2', '办结件数', '0', '按时办结率', '—', '办理天数（中位数）', '—'],
     ]);
 
     const csv = screen.getByRole('link', { name: 'CSV表格' });
@@ -192,7 +183,7 @@ describe('the village’s notices', () => {
     expect(await download.text()).toContain(`${VILLAGE_A},雀儿笼村,业州镇,2026-12,0,1,`);
 
     await user.click(screen.getByRole('button', { name: 'English' }));
-    expect(within(table).getAllByRole('row')[1]?.firstElementChild?.textContent).toBe('Dec 2026');
+    expect(within(screen.getByRole('list', { name: 'Services in figures' })).getAllByRole('heading')[0]?.textContent).toBe('Dec 2026');
     leave(view);
   });
 
