@@ -12,7 +12,7 @@
  */
 import type { WithDeleted } from 'rxdb';
 import { replicateCouchDB, type RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
-import type { Observable } from 'rxjs';
+import { BehaviorSubject, type Observable } from 'rxjs';
 import { hubBaseOf, type KioskEnrollment } from '../../core/api/enrollment.js';
 import type { CompatInfo } from '../../core/compat.js';
 import type { StoredCase } from './case-collection.js';
@@ -53,6 +53,11 @@ export interface KioskSync {
   refusedDocument(id: string): Record<string, unknown> | undefined;
   /** Drop replication's copy of the hub's state of these cases (replication-meta.ts). */
   forgetHubCopies(ids: readonly string[]): Promise<void>;
+  /**
+   * The document kinds the hub says it reads (`/api/compat`), once it has said; undefined before, or from a hub
+   * too old to say. A kind the hub does not read is not offered (a publication to a hub before issue 19).
+   */
+  readonly hubReads$: Observable<readonly string[] | undefined>;
   stop(): Promise<void>;
 }
 
@@ -276,6 +281,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
     }, wait);
   }
 
+  const hubReads = new BehaviorSubject<readonly string[] | undefined>(undefined);
   // The hub's limits and the codings it takes, where it says them (hubs before 0.2.0 do not: the defaults, identity).
   void network(new URL('api/compat', hubBase).href)
     .then(async (response) => {
@@ -284,6 +290,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
       if (info.limits) limits = info.limits;
       if (Array.isArray(info.requestEncodings)) requestEncodings = info.requestEncodings;
       if (info.reads && 'cunban.appointment' in info.reads) startHallSync();
+      hubReads.next(Object.keys(info.reads ?? {}));
     })
     .catch(() => undefined);
 
@@ -325,6 +332,7 @@ export async function startKioskSync(options: SyncOptions): Promise<KioskSync> {
       ),
     prove,
     forgetHubCopies: forget,
+    hubReads$: hubReads.asObservable(),
     refusedDocument: (id) => ledger.refusedDocument(id),
     async settleRefusal(id) {
       ledger.settle(id);

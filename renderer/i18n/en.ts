@@ -184,6 +184,7 @@ export const uiEn: UiMessages = {
   'publications.approvedBy': 'approved by {name}',
   'publications.reason': 'Why: {reason}',
   'publications.withdraw': 'Withdraw',
+  'publications.hubTooOld': 'The county hub cannot take publications yet (an earlier version): ask the technician to update the hub, then prepare them.',
   'publications.prepareAgain': 'Correct and submit again',
   'appeals.objection': 'Objection to line {row} of “{title}” ({line})',
   'publication.cell.idNumber': 'Line {row}, “{heading}” holds an ID number: it may not be published',

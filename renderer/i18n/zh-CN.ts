@@ -183,6 +183,7 @@ export const uiZhCN = {
   'publications.approvedBy': '{name}批准',
   'publications.reason': '原因：{reason}',
   'publications.withdraw': '撤回',
+  'publications.hubTooOld': '县里的服务器还不能接收村务公开（版本较早）：请联系技术员升级县里的服务器后再准备公示。',
   'publications.prepareAgain': '改好后重新提交',
   'appeals.objection': '对公示《{title}》第{row}行（{line}）的异议',
   'publication.cell.idNumber': '第{row}行“{heading}”栏有身份证号码，不能公示',

@@ -46,10 +46,14 @@ export function Publications() {
   const publications$ = useMemo(() => data.publications.publications$(), [data]);
   const publications = useObservable(publications$, undefined);
   const [preparing, setPreparing] = useState<Starting>();
+  // A hub before issue 19 would refuse a publication: not offered until the county updates it.
+  const hubReads = useObservable(data.sync.hubReads$, undefined);
+  const hubTakesPublications = hubReads === undefined || hubReads.includes('cunban.publication');
   return (
     <section className="publications">
       <h1>{t('publications.title')}</h1>
       <p className="hint">{t('publications.intro')}</p>
+      {hubTakesPublications ? null : <Alert tone="info">{t('publications.hubTooOld')}</Alert>}
       {preparing ? (
         <PreparePublication
           starting={preparing}
@@ -61,6 +65,7 @@ export function Publications() {
         <button
           type="button"
           className="primary"
+          disabled={!hubTakesPublications}
           onClick={() => {
             setPreparing(FRESH);
           }}

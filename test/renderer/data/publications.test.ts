@@ -5,7 +5,7 @@
  * county's spreadsheet read as UTF-8 or GB 18030.
  */
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
-import { firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollResponseSchema } from '../../../core/api/enrollment.js';
 import { publicationDocIdOf, publicationState, tableFromSheet, type PreparedPublication, type Publication } from '../../../core/disclosure/publication.js';
@@ -68,6 +68,11 @@ const boardIds = async () =>
   ((await t.call('GET', `/api/resident/board/${VILLAGE_A}`)).body as { publications: { id: string }[] }).publications.map((p) => p.id);
 
 describe('a publication prepared at the counter', () => {
+  it('is offered because this hub says it reads publications (an older hub does not say so, and is not sent any)', async () => {
+    const reads = await firstValueFrom(data.sync.hubReads$.pipe(filter((kinds) => kinds !== undefined)));
+    expect(reads).toContain('cunban.publication');
+  });
+
   it('is refused with every problem, by row and column, and nothing is stored', async () => {
     const refused = await data.publications.submit(
       prepared('低保公示', [

@@ -12,7 +12,7 @@ import { hallDb } from '../../../sync-server/store/names.js';
 import { addReviewer } from '../../../sync-server/users.js';
 import { startTestHub, storeForwardedCase, VILLAGE_A, type TestHub } from '../../sync-server/hub-harness.js';
 import { reviewerJson, signInReviewer } from '../../sync-server/reviewer-client.js';
-import { signedInCounter, type Counter } from './harness.js';
+import { enrolledShell, signedInCounter, type Counter } from './harness.js';
 
 let hub: TestHub | undefined;
 let counter: Counter | undefined;
@@ -142,4 +142,20 @@ describe('publications at the counter', () => {
       expect(screen.getAllByText('2026年耕地地力补贴发放公示')).toHaveLength(2);
     });
   }, 120_000);
+
+  it('does not offer publications to a hub that does not read them (a hub before issue 19), and says why', async () => {
+    hub = await startTestHub();
+    // The hub's answer to /api/compat as a hub before publications gives it: everything else as it is.
+    const olderHub: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input instanceof Request ? input.url : input).endsWith('/api/compat')) return response;
+      const info = (await response.json()) as { reads: Record<string, number> };
+      const { 'cunban.publication': _publication, ...reads } = info.reads;
+      return Response.json({ ...info, reads });
+    };
+    counter = await signedInCounter(hub, { shell: await enrolledShell(hub, { fetch: olderHub }) });
+    await counter.user.keyboard('{Alt>}p{/Alt}');
+    expect(await screen.findByText(/县里的服务器还不能接收村务公开/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: '准备新的公示' })).toHaveProperty('disabled', true);
+  }, 60_000);
 });
