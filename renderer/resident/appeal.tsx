@@ -13,7 +13,7 @@ import { formatLookupCode } from '../../core/case/lookup-code-format.js';
 import type { Level } from '../../core/level.js';
 import type { HallDirectory, HallView } from '../../core/resident/booking.js';
 import { isUiKey } from '../i18n/ui.js';
-import { Alert, Field } from '../ui/form.js';
+import { Alert } from '../ui/form.js';
 import { formatDate, formatInstant } from '../ui/format.js';
 import { useI18n, type I18n } from '../ui/i18n.js';
 import type { ResidentApi, ResidentError } from './api.js';
@@ -21,6 +21,7 @@ import {
   bookingErrorText,
   CodeAndPhoneForm,
   HallPicker,
+  MobileField,
   Select,
   useHallChoice,
   useHallDirectory,
@@ -230,16 +231,12 @@ function RaiseAppeal(props: {
             ))}
           </fieldset>
           {reply === 'phone' ? (
-            <Field
+            <MobileField
               label={t('resident.appeal.phone')}
               hint={t('resident.appeal.withPhoneHint')}
               value={phone}
               onChange={setPhone}
               error={problem('phone')}
-              type="tel"
-              inputMode="tel"
-              autoComplete="tel"
-              maxLength={32}
             />
           ) : (
             <p className="hint appeal-anonymous">{t('resident.appeal.anonymousHint')}</p>

@@ -19,7 +19,7 @@ import { formatDate, formatInstant } from '../ui/format.js';
 import { useI18n, type I18n } from '../ui/i18n.js';
 import type { BoardArchive, ResidentApi, ResidentError } from './api.js';
 import { APPEAL_TEXT_MAX, appealErrorText, TextField } from './appeal.js';
-import { HallPicker, Retry, useHallChoice, useHallDirectory } from './booking-parts.js';
+import { HallPicker, MobileField, Retry, useHallChoice, useHallDirectory } from './booking-parts.js';
 
 /** Past this many lines, a list offers to find a line by what it says (a name, an amount). */
 const FIND_FROM_ROWS = 10;
@@ -327,16 +327,12 @@ function ObjectionForm(props: {
         onChange={setText}
         error={problem('text')}
       />
-      <Field
+      <MobileField
         label={t('resident.board.objectPhone')}
         hint={t('resident.board.objectPhoneHint')}
         value={phone}
         onChange={setPhone}
         error={problem('phone')}
-        type="tel"
-        inputMode="tel"
-        autoComplete="tel"
-        maxLength={32}
       />
       {problems.form ? <Alert>{problem('form')}</Alert> : null}
       <button type="submit" className="primary" disabled={busy}>

@@ -9,7 +9,7 @@ import type { BookingView, HallView } from '../../core/resident/booking.js';
 import { Alert, Field } from '../ui/form.js';
 import { useI18n } from '../ui/i18n.js';
 import type { ResidentApi, ResidentError } from './api.js';
-import { BookingCard, bookingErrorText, dayText, HallPicker, Select, useHallChoice, useHallDirectory, type LocalCheck } from './booking-parts.js';
+import { BookingCard, bookingErrorText, dayText, HallPicker, MobileField, Select, useHallChoice, useHallDirectory, type LocalCheck } from './booking-parts.js';
 
 /** Where the page says what is wrong: at the field it is about, else above the button (a time among them: the list is read again). */
 type Place = 'item' | 'name' | 'phone' | 'form';
@@ -171,17 +171,7 @@ export function BookVisit({ api }: { readonly api: ResidentApi }) {
             autoComplete="name"
             maxLength={64}
           />
-          <Field
-            label={t('resident.book.phone')}
-            hint={t('resident.book.phoneHint')}
-            value={phone}
-            onChange={setPhone}
-            error={problem('phone')}
-            type="tel"
-            inputMode="tel"
-            autoComplete="tel"
-            maxLength={32}
-          />
+          <MobileField label={t('resident.book.phone')} hint={t('resident.book.phoneHint')} value={phone} onChange={setPhone} error={problem('phone')} />
           {problems.form ? <Alert>{problem('form')}</Alert> : null}
           <button type="submit" className="primary" disabled={busy}>
             {busy ? t('resident.book.busy') : t('resident.book.submit')}

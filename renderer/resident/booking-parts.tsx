@@ -295,21 +295,22 @@ export function CodeAndPhoneForm(props: {
         spellCheck={false}
         maxLength={32}
       />
-      <Field
-        label={props.phoneLabel}
-        hint={props.phoneHint}
-        value={props.phone}
-        onChange={props.onPhone}
-        error={props.problem('phone')}
-        type="tel"
-        inputMode="tel"
-        autoComplete="tel"
-        maxLength={32}
-      />
+      <MobileField label={props.phoneLabel} hint={props.phoneHint} value={props.phone} onChange={props.onPhone} error={props.problem('phone')} />
       {formProblem ? <Alert>{formProblem}</Alert> : null}
       <button type="submit" className="primary" disabled={props.busy}>
         {props.busy ? t('resident.follow.busy') : props.submit}
       </button>
     </form>
   );
+}
+
+/** A mobile number field as every form of the page asks for one: a phone's keyboard, the browser's own number offered. */
+export function MobileField(props: {
+  readonly label: string;
+  readonly hint?: string | undefined;
+  readonly value: string;
+  readonly onChange: (value: string) => void;
+  readonly error: string | undefined;
+}) {
+  return <Field {...props} type="tel" inputMode="tel" autoComplete="tel" maxLength={32} />;
 }
