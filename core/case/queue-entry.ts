@@ -31,12 +31,33 @@ export interface QueueEntry {
   readonly eventCount: number;
 }
 
+/** The last decision recorded on a case (approval or rejection, at whichever level), if any. */
+export function lastDecisionOf(doc: Pick<CaseDocument, 'events'>) {
+  return [...doc.events].reverse().find((event) => isEventOf(event, 'approved', 'rejected'));
+}
+
+/**
+ * A case's dates as the queue, the dashboard and the open figures count them: accepted on the summary's date, due
+ * by the published time limit on the county's calendar (none without a calendar), decided on the CST date of the
+ * last decision.
+ */
+export function caseDatesOf(
+  doc: Pick<CaseDocument, 'events' | 'summary'>,
+  calendar: WorkingCalendar | undefined,
+): { readonly acceptedOn: string; readonly dueOn?: string; readonly decidedOn?: string } {
+  const due = calendar ? documentDeadline(doc, calendar) : undefined;
+  const decision = lastDecisionOf(doc);
+  return {
+    acceptedOn: doc.summary.acceptedOn,
+    ...(due ? { dueOn: due.dueOn } : {}),
+    ...(decision ? { decidedOn: localDateOf(decision.at) } : {}),
+  };
+}
+
 export function queueEntryOf(doc: CaseDocument, divisions: DivisionIndex, calendar: WorkingCalendar): QueueEntry {
   const created = doc.events.find((event) => isEventOf(event, 'created'));
   const item = created?.payload.item;
   const open = OPEN_STATUSES.has(doc.summary.status);
-  const due = documentDeadline(doc, calendar);
-  const decision = [...doc.events].reverse().find((event) => isEventOf(event, 'approved', 'rejected'));
   return {
     caseNumber: doc.caseNumber,
     village: doc.village,
@@ -48,9 +69,7 @@ export function queueEntryOf(doc: CaseDocument, divisions: DivisionIndex, calend
     status: doc.summary.status,
     open,
     currentLevel: doc.summary.currentLevel,
-    acceptedOn: doc.summary.acceptedOn,
-    ...(due ? { dueOn: due.dueOn } : {}),
-    ...(decision ? { decidedOn: localDateOf(decision.at) } : {}),
+    ...caseDatesOf(doc, calendar),
     applicantName: doc.summary.applicantName,
     applicantIdMasked: created?.payload.applicant.idNumberMasked ?? '',
     updatedAt: doc.summary.updatedAt,

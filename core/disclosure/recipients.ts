@@ -5,7 +5,7 @@
  * phone, address or bank account.
  */
 import type { CaseDocument } from '../case/document.js';
-import { isEventOf } from '../case/events.js';
+import { lastDecisionOf } from '../case/queue-entry.js';
 import type { LocalDate } from '../local-date.js';
 import { localDateOf } from '../local-date.js';
 import { maskPublishedName, type PublicationColumn } from './publication.js';
@@ -34,7 +34,7 @@ export interface RecipientCase {
 
 /** A stored case as a list reads it: the last decision recorded on it, if any. */
 export function recipientCaseOf(doc: CaseDocument): RecipientCase {
-  const decision = [...doc.events].reverse().find((event) => isEventOf(event, 'approved', 'rejected'));
+  const decision = lastDecisionOf(doc);
   return {
     caseNumber: doc.caseNumber,
     itemCode: doc.summary.itemCode,

@@ -6,10 +6,9 @@
  * The schema is documented in docs/OPEN-DATA.md; change both together.
  */
 import type { WorkingCalendar } from '../calendar.js';
-import { documentDeadline } from '../case/deadline.js';
 import type { CaseDocument } from '../case/document.js';
-import { isEventOf } from '../case/events.js';
-import { localDateOf, type LocalDate } from '../local-date.js';
+import { caseDatesOf } from '../case/queue-entry.js';
+import type { LocalDate } from '../local-date.js';
 
 /** What the figures need of a case (core/case/queue-entry.ts has it). */
 export interface FigureCase {
@@ -44,21 +43,9 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? null) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-/**
- * What the figures take of a stored case, derived as the review queue derives its entry (core/case/queue-entry.ts),
- * so a kiosk counts its own cases as the hub counts the village's: accepted on the summary's date, decided on the CST
- * date of the last approval or rejection, due by the published time limit on the county's calendar — with no
- * calendar yet (a kiosk before its first pull), no due date.
- */
+/** What the figures take of a stored case: its dates as the review queue derives them, so a kiosk counts its own cases as the hub counts the village's. */
 export function figureCaseOf(doc: Pick<CaseDocument, 'village' | 'events' | 'summary'>, calendar?: WorkingCalendar): FigureCase {
-  const due = calendar ? documentDeadline(doc, calendar) : undefined;
-  const decision = [...doc.events].reverse().find((event) => isEventOf(event, 'approved', 'rejected'));
-  return {
-    village: doc.village,
-    acceptedOn: doc.summary.acceptedOn,
-    ...(due ? { dueOn: due.dueOn } : {}),
-    ...(decision ? { decidedOn: localDateOf(decision.at) } : {}),
-  };
+  return { village: doc.village, ...caseDatesOf(doc, calendar) };
 }
 
 interface Tally {

@@ -32,7 +32,7 @@ import { keyRingUnavailable, unsealOnHub, type HeldKeyRing } from '../keyring.js
 import type { CountyData } from '../provision.js';
 import { DB, hallDb } from '../store/names.js';
 import type { Store, StoredDoc } from '../store/store.js';
-import { hallDocsInArea, NO_STORE, signedInWithCounty, unavailable } from './hall-reads.js';
+import { appendToHallDoc, hallDocsInArea, NO_STORE, signedInWithCounty, unavailable } from './hall-reads.js';
 import { mayReview } from './scope.js';
 import type { Reviewer } from './sessions.js';
 
@@ -87,21 +87,16 @@ export function appealReviewRoutes(options: AppealReviewOptions): Route[] {
   }
 
   /** Record `event` on the appeal, reading it again after a concurrent write (a kiosk's sync, another reviewer). */
-  async function record(found: Appeal & StoredDoc, event: AppealEvent, county: CountyData): Promise<HttpReply> {
+  function record(found: Appeal & StoredDoc, event: AppealEvent, county: CountyData): Promise<HttpReply> {
     const calendar = workingCalendar(county.calendar);
-    let current = found;
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      const refused = refuseAppealEvent(current, event, calendar);
-      if (refused) return failure(409, 'appeal.refused', refused);
-      const events = [...current.events, event];
-      const written = await store.putDoc(hallDb(current.village), { ...current, events });
-      if (written.ok) return reply(200, detailOf({ ...current, events }, county, localDateOf(now().toISOString())), NO_STORE);
-      if (written.error.status !== 409) return unavailable(written.error.reason);
-      const again = await store.getDoc<Appeal>(hallDb(current.village), current._id);
-      if (!again.ok) return unavailable(again.error.reason);
-      current = again.value;
-    }
-    return unavailable('The appeal is being changed elsewhere: try again.');
+    return appendToHallDoc(
+      store,
+      found,
+      event,
+      'appeal',
+      (current) => refuseAppealEvent(current, event, calendar),
+      (written) => detailOf(written, county, localDateOf(now().toISOString())),
+    );
   }
 
   return [

@@ -4,10 +4,10 @@
  */
 import { indexDivisions } from '../../core/divisions/table.js';
 import { ok, type Result } from '../../core/result.js';
-import { failure, type HttpReply, type RouteContext } from '../http/kit.js';
+import { failure, reply, type HttpReply, type RouteContext } from '../http/kit.js';
 import { readCountyData, type CountyData } from '../provision.js';
 import { hallDb } from '../store/names.js';
-import type { Store, StoreFailure } from '../store/store.js';
+import type { Store, StoreFailure, StoredDoc } from '../store/store.js';
 import { villagesInScope } from './scope.js';
 import { authenticateReviewer, type Reviewer } from './sessions.js';
 
@@ -40,4 +40,32 @@ export async function hallDocsInArea(
     }
   }
   return ok(found);
+}
+
+/**
+ * Append `event` to a hall document (an appeal, a publication) as a reviewer's act: judged by `refuse` against the
+ * document as it stands, written, and after a concurrent write (its kiosk's sync, another reviewer) read again and
+ * judged again, up to five times. 200 with `view` of the document as written; 409 `<what>.refused` with why.
+ */
+export async function appendToHallDoc<T extends { readonly village: string; readonly events: readonly E[] }, E>(
+  store: Store,
+  found: T & StoredDoc,
+  event: E,
+  what: 'appeal' | 'publication',
+  refuse: (current: T) => string | undefined,
+  view: (written: T) => unknown,
+): Promise<HttpReply> {
+  let current = found;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const refused = refuse(current);
+    if (refused) return failure(409, `${what}.refused`, refused);
+    const next = { ...current, events: [...current.events, event] };
+    const written = await store.putDoc(hallDb(current.village), next);
+    if (written.ok) return reply(200, view(next), NO_STORE);
+    if (written.error.status !== 409) return unavailable(written.error.reason);
+    const again = await store.getDoc<T>(hallDb(current.village), current._id);
+    if (!again.ok) return unavailable(again.error.reason);
+    current = again.value;
+  }
+  return unavailable(`The ${what} is being changed elsewhere: try again.`);
 }

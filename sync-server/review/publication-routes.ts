@@ -24,7 +24,7 @@ import { failure, reply, type HttpReply, type Route, type RouteContext } from '.
 import type { CountyData } from '../provision.js';
 import { DB, hallDb } from '../store/names.js';
 import type { Store, StoredDoc } from '../store/store.js';
-import { hallDocsInArea, NO_STORE, signedInWithCounty, unavailable } from './hall-reads.js';
+import { appendToHallDoc, hallDocsInArea, NO_STORE, signedInWithCounty, unavailable } from './hall-reads.js';
 import { mayReview } from './scope.js';
 import type { Reviewer } from './sessions.js';
 
@@ -107,7 +107,8 @@ export function publicationReviewRoutes(options: PublicationReviewOptions): Rout
       by: { id: reviewer.name, name: reviewer.displayName ?? reviewer.name, level: 'town' },
       ...(reason ? { reason } : {}),
     };
-    let current = found.publication;
+    const current = found.publication;
+    // Judged before the audit entry: a decision refused now leaves no entry.
     const refusedFirst = refusePublicationEvent(current, event, now());
     if (refusedFirst) return failure(409, 'publication.refused', refusedFirst);
     const audited = await store.putDoc(DB.audit, {
@@ -123,18 +124,14 @@ export function publicationReviewRoutes(options: PublicationReviewOptions): Rout
       at,
     });
     if (!audited.ok) return unavailable('The decision could not be audited, so it was not made.');
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      const refused = refusePublicationEvent(current, event, now());
-      if (refused) return failure(409, 'publication.refused', refused);
-      const events = [...current.events, event];
-      const written = await store.putDoc(hallDb(current.village), { ...current, events });
-      if (written.ok) return reply(200, detailOf({ ...current, events }, county, now()), NO_STORE);
-      if (written.error.status !== 409) return unavailable(written.error.reason);
-      const again = await store.getDoc<Publication>(hallDb(current.village), current._id);
-      if (!again.ok) return unavailable(again.error.reason);
-      current = again.value;
-    }
-    return unavailable('The publication is being changed elsewhere: try again.');
+    return appendToHallDoc(
+      store,
+      current,
+      event,
+      'publication',
+      (standing) => refusePublicationEvent(standing, event, now()),
+      (written) => detailOf(written, county, now()),
+    );
   }
 
   const item = String.raw`(?<village>\d{12})\/(?<id>[a-z0-9-]{8,40})`;
