@@ -3,8 +3,8 @@
  * CUNBAN_DATA_DIR, COUCHDB_URL, …); every command prints JSON with `--json`, for scripts.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
 import { chinaTime, isoInChina } from '../core/local-date.js';
@@ -18,7 +18,10 @@ import { backupHub, restoreHub, villagesOf } from './backup.js';
 import { readFleetPolicy, setMinimumKioskVersion } from './fleet-policy.js';
 import { checkKeyRingAgainstStore, existingKeyRing, keyRingFingerprint, keyringFile, rotateDataKey } from './keyring.js';
 import { findReEnrollable, listKiosks, reserveNumbersAfterRestore, RESTORE_NUMBER_MARGIN, revokeKiosk } from './kiosks.js';
-import { describeInitError, initStore, validateCountyData } from './provision.js';
+import { describeCountyInitError, initCounty } from './county-init.js';
+import { diagnoseHub } from './doctor.js';
+import { CUNBAN_VERSION } from '../core/version.js';
+import { describeInitError, validateCountyData } from './provision.js';
 import { openRefusalCounts } from './records.js';
 import { generateUpdateKeys, publishUpdates } from './update-publish.js';
 import { addReviewer } from './users.js';
@@ -27,7 +30,10 @@ const USAGE = `Usage: cunban-hub <command> [options] [--json]
 
   serve                                   run the hub (the default command)
   init [--catalog F --divisions F --calendar F]
-                                          create or upgrade the county's databases
+                                          create or upgrade the county's databases; on the county's first
+                                          hub, make its key ring (every other hub gets a copy of it)
+  doctor                                  check this hub against its store: store reachable and admin, schema,
+                                          key ring, public URL, clock, disk (exit 1 when something must be fixed)
   seed-demo                               the demo county (Jianshi), reviewers and an enrollment code
   enroll --village CODE12 [--hours 24] [--qr-png FILE]
                                           a one-time enrollment code for a new kiosk
@@ -111,6 +117,16 @@ function setAsideFlag(): number {
   return count;
 }
 
+/** Whether `file` can be written: its folder exists and is writable, and it is not a folder itself. */
+function canWriteFile(file: string): boolean {
+  try {
+    accessSync(dirname(resolve(file)), constants.W_OK);
+    return !existsSync(file) || statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function out(human: string, json: unknown): void {
   process.stdout.write(flags.json ? `${JSON.stringify(json)}\n` : `${human}\n`);
 }
@@ -164,6 +180,16 @@ async function main(): Promise<void> {
       process.once('SIGTERM', stop);
       return;
     }
+    case 'doctor': {
+      const findings = await withStore(config, (a) => diagnoseHub(config, a.store, a.url));
+      const failed = findings.filter((f) => f.status === 'fail').length;
+      const label = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' } as const;
+      const lines = findings.map((f) => `  ${label[f.status]}  ${f.check.padEnd(13)} ${f.message}`);
+      const verdict = failed > 0 ? `${String(failed)} problem(s) to fix before this hub serves.` : 'Nothing stops this hub from serving.';
+      out([`Cunban hub ${CUNBAN_VERSION}, data directory ${config.dataDir}:`, ...lines, verdict].join('\n'), { ok: failed === 0, findings });
+      if (failed > 0) process.exitCode = 1;
+      return;
+    }
     case 'init': {
       const files = [flags.catalog, flags.divisions, flags.calendar];
       if (files.some(Boolean) && !files.every(Boolean)) {
@@ -172,10 +198,13 @@ async function main(): Promise<void> {
       const read = (file: string | undefined): unknown => JSON.parse(readFileSync(file ?? '', 'utf8'));
       const data = flags.catalog ? validateCountyData(read(flags.catalog), read(flags.divisions), read(flags.calendar), 'authored') : undefined;
       if (data && !data.ok) throw new CliError(data.error.code, describeInitError(data.error));
-      const report = await withStore(config, (a) => initStore(a.store, data?.value));
-      if (!report.ok) throw new CliError(report.error.code, describeInitError(report.error));
+      const report = await withStore(config, (a) => initCounty(a.store, config.dataDir, data?.value));
+      if (!report.ok) throw new CliError(report.error.code, describeCountyInitError(report.error));
       const r = report.value;
-      out(`Store schema v${r.storeSchemaVersion}: ${r.villages} village databases; created ${r.created.length}, updated ${r.updated.length}.`, r);
+      const ring = r.keyRingCreated
+        ? `County key ring ${r.keyRingFingerprint} made in ${keyringFile(config.dataDir)}: back it up now, and copy it to every other hub machine (without it, no sealed ID number can be read).`
+        : `County key ring ${r.keyRingFingerprint} (${keyringFile(config.dataDir)}) matches the store.`;
+      out(`Store schema v${r.storeSchemaVersion}: ${r.villages} village databases; created ${r.created.length}, updated ${r.updated.length}.\n${ring}`, r);
       return;
     }
     case 'seed-demo': {
@@ -183,10 +212,15 @@ async function main(): Promise<void> {
       const lines = [
         `Demo county 建始县 ready: ${seeded.init.villages} village databases (created ${seeded.init.created.length}).`,
         ...seeded.reviewersCreated.map((r) => `Reviewer ${r.name} (${r.role}${r.town ? ` ${r.town}` : ''}) password: ${r.password}`),
-        seeded.reviewersCreated.length > 0 ? `Reviewer passwords saved to ${seeded.credentialsFile}` : 'Reviewers already existed.',
+        seeded.reviewersCreated.length > 0 ? `Reviewer passwords saved to ${seeded.credentialsFile}` : '',
+        seeded.reviewersElsewhere.length > 0
+          ? `Reviewers ${seeded.reviewersElsewhere.join(', ')} already existed, seeded from another data directory: their passwords are in that one's demo-credentials.json.`
+          : seeded.reviewersCreated.length === 0
+            ? `Reviewers already existed; their passwords are in ${seeded.credentialsFile}.`
+            : '',
         `Enrollment code for ${seeded.enrollment.townName} ${seeded.enrollment.villageName} (${seeded.enrollment.village}): ${seeded.enrollment.code}, valid until ${chinaTime(seeded.enrollment.expiresAt)}`,
       ];
-      out(lines.join('\n'), { ...seeded, enrollment: timesInChina(seeded.enrollment) });
+      out(lines.filter(Boolean).join('\n'), { ...seeded, enrollment: timesInChina(seeded.enrollment) });
       return;
     }
     case 'enroll': {
@@ -200,6 +234,9 @@ async function main(): Promise<void> {
       if (parseDivisionCode(village)?.level !== 'village') throw new CliError('enroll.badVillage', '--village needs a 12-digit village code.');
       const hours = Number(flags.hours ?? '24');
       if (!(hours > 0 && hours <= 24 * 30)) throw new CliError('enroll.badHours', '--hours must be between 0 and 720.');
+      // Checked before a code is issued: a code whose QR code could not be written would be issued for nothing.
+      if (flags['qr-png'] !== undefined && !canWriteFile(flags['qr-png']))
+        throw new CliError('enroll.qrPng', `--qr-png: cannot write ${flags['qr-png']} (does its folder exist?); no code was issued.`);
       const issued = must(
         await withStore(config, async (a) => {
           if (forKiosk) {
@@ -281,11 +318,11 @@ async function main(): Promise<void> {
     }
     case 'keys': {
       if (sub !== 'rotate' && sub !== 'show') throw new CliError('keys.usage', 'Usage: cunban-hub keys rotate | keys show');
-      // Never a new ring from here: a hub makes it at its first start, and a missing one is restored, not remade.
+      // Never a new ring from here: `init` makes the county's, and a missing one is restored, not remade.
       if (!existingKeyRing(config.dataDir))
         throw new CliError(
           'keyring.missing',
-          `${keyringFile(config.dataDir)} does not exist: start the hub once to create it, or restore it from the county's backup.`,
+          `${keyringFile(config.dataDir)} does not exist: \`cunban-hub init\` makes the county's on its first hub; copy it from there or restore it from the county's backup.`,
         );
       if (sub === 'rotate') rotateDataKey(config.dataDir);
       // Recorded in the store at once, so a hub still holding the ring before this rotation refuses to start.

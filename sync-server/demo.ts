@@ -3,16 +3,19 @@
  * generated passwords (saved beside the data, readable by the operator only) and an enrollment code.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { EnrollmentQr } from '../core/api/enrollment.js';
 import { indexDivisions } from '../core/divisions/table.js';
 import { err, ok, type Result } from '../core/result.js';
 import { demoCalendarData, demoCatalog, demoDivisions } from '../core/seed/demo-county.js';
 import { issueEnrollmentCode } from './kiosks.js';
-import { describeInitError, initStore, readCountyData, type InitReport } from './provision.js';
+import { describeCountyInitError, initCounty, type CountyInitReport } from './county-init.js';
+import { describeInitError, readCountyData } from './provision.js';
+import { verifyPassword } from './secrets.js';
+import { DB } from './store/names.js';
 import type { Store } from './store/store.js';
-import { addReviewer } from './users.js';
+import { addReviewer, type ReviewerDoc } from './users.js';
 
 /** 雀儿笼村, 业州镇: the demo kiosk's village. */
 export const DEMO_VILLAGE = '422822100202';
@@ -56,11 +59,24 @@ export async function enrollmentTicket(
 }
 
 export interface DemoSeed {
-  readonly init: InitReport;
+  readonly init: CountyInitReport;
   /** Reviewers made by this run, with their passwords (shown once, and saved to `credentialsFile`). */
-  readonly reviewersCreated: readonly { name: string; role: string; town?: string; password: string }[];
+  readonly reviewersCreated: readonly DemoReviewer[];
+  /**
+   * Demo reviewers the store already held with a password this data directory's `credentialsFile` does
+   * not open: made by a seeding from another data directory on the same store (its file holds them).
+   */
+  readonly reviewersElsewhere: readonly string[];
   readonly credentialsFile: string;
   readonly enrollment: EnrollmentTicket;
+}
+
+interface DemoReviewer {
+  readonly name: string;
+  readonly displayName: string;
+  readonly role: 'county' | 'town';
+  readonly town?: string;
+  readonly password: string;
 }
 
 const DEMO_REVIEWERS = [
@@ -68,19 +84,59 @@ const DEMO_REVIEWERS = [
   { name: 'yezhou-reviewer', displayName: '李强', role: 'town' as const, town: '422822100000' },
 ];
 
-export async function seedDemo(store: Store, dataDir: string, hubUrl: string): Promise<Result<DemoSeed, SetupError>> {
-  const init = await initStore(store, { catalog: demoCatalog(), divisions: demoDivisions(), calendar: demoCalendarData() });
-  if (!init.ok) return err({ code: init.error.code, message: describeInitError(init.error) });
-  const created: DemoSeed['reviewersCreated'][number][] = [];
-  for (const reviewer of DEMO_REVIEWERS) {
-    const password = randomBytes(9).toString('base64url');
-    const added = await addReviewer(store, { ...reviewer, password }, new Date());
-    if (added.ok) created.push({ ...reviewer, password });
-    else if (added.error.code !== 'user.exists') return err({ code: added.error.code, message: `Could not add ${reviewer.name}.` });
+/**
+ * The demo reviewers with their passwords, written to `credentialsFile` *before* any reviewer is made:
+ * a run that fails after this loses no password, and a re-run makes the reviewers with the same ones.
+ * A file already there is kept (a password in it is never replaced); only missing reviewers are added.
+ */
+function demoCredentials(credentialsFile: string): DemoReviewer[] {
+  let saved: readonly Partial<DemoReviewer>[] = [];
+  if (existsSync(credentialsFile)) {
+    try {
+      saved = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Partial<DemoReviewer>[];
+    } catch {
+      throw new Error(`${credentialsFile} is damaged: move it aside and seed again.`);
+    }
   }
+  const credentials = DEMO_REVIEWERS.map((reviewer) => {
+    const password = saved.find((entry) => entry.name === reviewer.name)?.password;
+    return { ...reviewer, password: typeof password === 'string' ? password : randomBytes(9).toString('base64url') };
+  });
+  mkdirSync(dirname(credentialsFile), { recursive: true, mode: 0o700 });
+  const temporary = `${credentialsFile}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temporary, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  renameSync(temporary, credentialsFile);
+  return credentials;
+}
+
+/**
+ * The demo county, its reviewers and an enrollment code: local state first (the reviewers' passwords
+ * and, in `initCounty`, the key ring), the store last; re-runnable to finish what a failed run began.
+ */
+export async function seedDemo(store: Store, dataDir: string, hubUrl: string): Promise<Result<DemoSeed, SetupError>> {
   const credentialsFile = join(dataDir, 'demo-credentials.json');
-  if (created.length > 0) writeFileSync(credentialsFile, JSON.stringify(created, null, 2), { mode: 0o600 });
+  let credentials: DemoReviewer[];
+  try {
+    credentials = demoCredentials(credentialsFile);
+  } catch (error) {
+    return err({ code: 'demo.credentials', message: error instanceof Error ? error.message : String(error) });
+  }
+  const init = await initCounty(store, dataDir, { catalog: demoCatalog(), divisions: demoDivisions(), calendar: demoCalendarData() });
+  if (!init.ok) return err({ code: init.error.code, message: describeCountyInitError(init.error) });
+  const created: DemoReviewer[] = [];
+  const elsewhere: string[] = [];
+  for (const reviewer of credentials) {
+    const added = await addReviewer(store, reviewer, new Date());
+    if (added.ok) created.push(reviewer);
+    else if (added.error.code !== 'user.exists') return err({ code: added.error.code, message: `Could not add ${reviewer.name}.` });
+    else if (!(await reviewerOpensWith(store, reviewer.name, reviewer.password))) elsewhere.push(reviewer.name);
+  }
   const enrollment = await enrollmentTicket(store, DEMO_VILLAGE, hubUrl, 24 * 60 * 60 * 1000);
   if (!enrollment.ok) return enrollment;
-  return ok({ init: init.value, reviewersCreated: created, credentialsFile, enrollment: enrollment.value });
+  return ok({ init: init.value, reviewersCreated: created, reviewersElsewhere: elsewhere, credentialsFile, enrollment: enrollment.value });
+}
+
+async function reviewerOpensWith(store: Store, name: string, password: string): Promise<boolean> {
+  const stored = await store.getDoc<ReviewerDoc>(DB.users, `user:${name}`);
+  return stored.ok && (await verifyPassword(password, stored.value.passwordHash));
 }

@@ -59,6 +59,8 @@ export class HubStartError extends Error {
 
 export interface AcquiredStore {
   readonly store: Store;
+  /** The store's admin URL (credentials included). */
+  readonly url: URL;
   /** Set when this process started (and so supervises) the embedded store. */
   readonly embedded?: EmbeddedStore;
   status(): 'up' | 'down';
@@ -69,16 +71,22 @@ export interface AcquiredStore {
 export async function acquireStore(config: HubConfig): Promise<AcquiredStore> {
   const prefix = config.dbPrefix;
   if (config.couchdbUrl) {
-    return { store: openStore({ url: config.couchdbUrl, kind: 'couchdb', prefix }), status: () => 'up', release: () => Promise.resolve() };
+    return {
+      store: openStore({ url: config.couchdbUrl, kind: 'couchdb', prefix }),
+      url: config.couchdbUrl,
+      status: () => 'up',
+      release: () => Promise.resolve(),
+    };
   }
   const running = runningStoreUrl(config.dataDir);
   if (running) {
     const store = openStore({ url: running, kind: 'embedded', prefix });
-    if ((await store.ping()).ok) return { store, status: () => 'up', release: () => Promise.resolve() };
+    if ((await store.ping()).ok) return { store, url: running, status: () => 'up', release: () => Promise.resolve() };
   }
   const embedded = await startEmbeddedStore(config.dataDir);
   return {
     store: openStore({ url: embedded.url, kind: 'embedded', prefix }),
+    url: embedded.url,
     embedded,
     status: () => embedded.status(),
     release: () => embedded.stop(),
@@ -119,7 +127,7 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
   if (!migrated.ok && migrated.error.code === 'init.noCountyData') logger.info('no county data yet: the hub waits for `cunban-hub init` or `seed-demo`');
   else if (!migrated.ok) log(init as string);
   // The county's key ring must be the one its data was sealed with, before any kiosk is given keys.
-  const keyRing = checkedKeyRing(store, config.dataDir, now);
+  const keyRing = checkedKeyRing(store, config.dataDir);
   if (migrated.ok) {
     const keys = await keyRing();
     if (!keys.ok) {

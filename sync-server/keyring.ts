@@ -43,12 +43,12 @@ function parseRing(file: string): DataKeyRing {
 }
 
 /**
- * The key ring, created on first use — exclusively and whole: written to a file of its own, then linked
- * to its name, which fails if the name exists. Of hub processes starting together on one data directory,
- * one creates it and the others read that one, never a second ring and never half a file (an exclusive
- * create-then-write let a racing reader see an empty file). A damaged file is an error, never replaced.
+ * A new key ring in `dataDir`, made only by `cunban-hub init` (county-init.ts) — exclusively and whole:
+ * written to a file of its own, then linked to its name, which fails if the name exists. Of processes
+ * making it together on one data directory, one makes it and the others read that one, never a second
+ * ring and never half a file. `created` says whether this call made it.
  */
-export function loadKeyRing(dataDir: string, now: Date = new Date()): DataKeyRing {
+export function createKeyRing(dataDir: string, now: Date = new Date()): { readonly ring: DataKeyRing; readonly created: boolean } {
   const file = keyringFile(dataDir);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -58,18 +58,31 @@ export function loadKeyRing(dataDir: string, now: Date = new Date()): DataKeyRin
     writeFileSync(temporary, JSON.stringify(ring, null, 2), { mode: 0o600, flag: 'wx' });
     try {
       linkSync(temporary, file);
-      return ring;
+      return { ring, created: true };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     } finally {
       unlinkSync(temporary);
     }
   }
+  return { ring: parseRing(file), created: false };
+}
+
+/**
+ * The key ring in `dataDir`; never makes one (only `init` does: a hub that made its own ring would seal
+ * what no other hub of the county can open). Throws, saying what to do, when it is missing or damaged.
+ */
+export function loadKeyRing(dataDir: string): DataKeyRing {
+  const file = keyringFile(dataDir);
+  if (!existsSync(file)) throw new Error(`${file} does not exist: ${NO_RING_ADVICE}`);
   return parseRing(file);
 }
 
+const NO_RING_ADVICE =
+  "the county's first hub makes it with `cunban-hub init`; every other hub gets a copy of that file (or of the county's backup of it), never a ring of its own.";
+
 export function rotateDataKey(dataDir: string, now: Date = new Date()): DataKeyRing {
-  const ring = loadKeyRing(dataDir, now);
+  const ring = loadKeyRing(dataDir);
   const kid = `county-${now.toISOString().slice(0, 10)}-${String(ring.keys.length + 1)}`;
   const rotated: DataKeyRing = { ...ring, current: kid, keys: [...ring.keys, { kid, key: newKey() }] };
   // Written beside and renamed over, so a crash leaves the old ring or the new one, whole.
@@ -159,7 +172,7 @@ export function sealForVillage(ring: DataKeyRing, village: string, field: 'phone
   return { alg: 'A256GCM', kid, iv: iv.toString('base64url'), ct: ct.toString('base64url') };
 }
 
-interface KeyRingRecord {
+export interface KeyRingRecord {
   readonly _id: 'county-keyring';
   readonly _rev?: string;
   readonly fingerprint: string;
@@ -173,58 +186,112 @@ export type KeyRingCheckError =
   | { readonly code: 'keyring.stale'; readonly message: string }
   | { readonly code: 'keyring.store'; readonly failure: StoreFailure };
 
-/**
- * Before a hub serves: its ring must be the one the store's data was sealed with. The first hub records
- * the ring's fingerprint and key ids; a later hub with another ring (a new machine whose ring was never
- * copied, a wrong file) or an older copy (missing a rotated key) refuses to start, instead of handing
- * kiosks keys that seal what no other hub can open. A hub with no ring file while the county has one
- * refuses without making one.
- */
-export async function checkKeyRingAgainstStore(store: Store, dataDir: string, now: Date = new Date()): Promise<Result<DataKeyRing, KeyRingCheckError>> {
+/** The ring the store recorded, or undefined before any (a store not yet provisioned has none either). */
+async function recordedKeyRing(store: Store): Promise<Result<KeyRingRecord | undefined, KeyRingCheckError>> {
   const recorded = await store.getDoc<KeyRingRecord>(DB.meta, 'county-keyring');
-  if (!recorded.ok && recorded.error.status !== 404) return err({ code: 'keyring.store', failure: recorded.error });
+  if (recorded.ok) return ok(recorded.value);
+  return recorded.error.status === 404 ? ok(undefined) : err({ code: 'keyring.store', failure: recorded.error });
+}
+
+/** No ring file: what to do depends on whether the county already has a ring. */
+const missingKeyRing = (file: string, recorded: KeyRingRecord | undefined): KeyRingCheckError => ({
+  code: 'keyring.missing',
+  message: recorded
+    ? `${file} is missing, but this county's data was sealed with a key ring (fingerprint ${recorded.fingerprint}). Copy county-keys.json from the county's first hub or its backup; a new ring would seal what no other hub can open.`
+    : `${file} does not exist, and this county has no key ring yet: ${NO_RING_ADVICE}`,
+});
+
+/**
+ * `init`'s first step, before anything is written to the store: when the county has no ring yet, one is
+ * made here (a local file). Where the county already has one, this data directory must hold a copy of
+ * it — `init` on a second machine never makes another. `created` says whether this run made it.
+ */
+export async function prepareKeyRing(store: Store, dataDir: string, now: Date = new Date()): Promise<Result<{ readonly created: boolean }, KeyRingCheckError>> {
+  const recorded = await recordedKeyRing(store);
+  if (!recorded.ok) return recorded;
   const file = keyringFile(dataDir);
-  if (recorded.ok && !existsSync(file)) {
-    return err({
-      code: 'keyring.missing',
-      message: `${file} is missing, but this county's data was sealed with a key ring (fingerprint ${recorded.value.fingerprint}). Copy county-keys.json from the county's first hub or its backup; a new ring would seal what no other hub can open.`,
-    });
-  }
-  const ring = loadKeyRing(dataDir, now);
-  const fingerprint = keyRingFingerprint(ring);
+  if (recorded.value && !existsSync(file)) return err(missingKeyRing(file, recorded.value));
+  return ok({ created: createKeyRing(dataDir, now).created });
+}
+
+/**
+ * `init`'s last step, once the store is provisioned: the ring checked and recorded there. Re-runnable: a
+ * ring made by a run that failed before recording it is recorded by the next. Of two `init`s racing on
+ * two machines with no ring yet, the one whose record lost removes the ring it had just made.
+ */
+export async function recordKeyRing(store: Store, dataDir: string, created: boolean): Promise<Result<DataKeyRing, KeyRingCheckError>> {
+  const checked = await checkKeyRingAgainstStore(store, dataDir);
+  if (!checked.ok && created && checked.error.code === 'keyring.foreign') unlinkSync(keyringFile(dataDir));
+  return checked;
+}
+
+/**
+ * Before a hub serves: its ring must be the one the store's data was sealed with. `init` records the
+ * ring's fingerprint and key ids (a ring older than that step is recorded by its hub's first start); a later hub with another ring (a new machine whose ring was never
+ * copied, a wrong file) or an older copy (missing a rotated key) refuses to start, instead of handing
+ * kiosks keys that seal what no other hub can open. A hub with no ring file refuses; it never makes one.
+ */
+export async function checkKeyRingAgainstStore(store: Store, dataDir: string): Promise<Result<DataKeyRing, KeyRingCheckError>> {
+  const standing = await keyRingStanding(store, dataDir);
+  if (!standing.ok) return standing;
+  const { ring, county, unrecorded } = standing.value;
+  if (!unrecorded) return ok(ring);
   const keys = Object.fromEntries(ring.keys.map(({ kid, key }) => [kid, keyFingerprint(key)]));
-  const copy = "Copy county-keys.json from the county's first hub or its backup.";
-  if (recorded.ok) {
-    if (recorded.value.fingerprint !== fingerprint) {
-      return err({
-        code: 'keyring.foreign',
-        message: `${file} (fingerprint ${fingerprint}) is not the county's key ring (fingerprint ${recorded.value.fingerprint}). ${copy}`,
-      });
-    }
-    const recordedKeys = Object.entries(recorded.value.keys);
-    const differing = recordedKeys.filter(([kid, hash]) => keys[kid] !== undefined && keys[kid] !== hash).map(([kid]) => kid);
-    if (differing.length > 0) {
-      return err({ code: 'keyring.foreign', message: `${file} holds another key under the id ${differing.join(', ')} than the county sealed with. ${copy}` });
-    }
-    const lacking = recordedKeys.filter(([kid]) => keys[kid] === undefined).map(([kid]) => kid);
-    if (lacking.length > 0) {
-      return err({
-        code: 'keyring.stale',
-        message: `${file} lacks the key${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')} the county has rotated to: copy the current county-keys.json from the hub where it was rotated.`,
-      });
-    }
-    if (Object.keys(keys).every((kid) => kid in recorded.value.keys)) return ok(ring);
-  }
   const record: KeyRingRecord = {
     _id: 'county-keyring',
-    fingerprint,
-    keys: { ...(recorded.ok ? recorded.value.keys : {}), ...keys },
-    ...(recorded.ok ? { _rev: recorded.value._rev } : {}),
+    fingerprint: keyRingFingerprint(ring),
+    keys: { ...county?.keys, ...keys },
+    ...(county?._rev ? { _rev: county._rev } : {}),
   };
   const saved = await store.putDoc(DB.meta, record);
   // Another hub recorded it at the same moment: check again against what it wrote.
-  if (!saved.ok && saved.error.status === 409) return checkKeyRingAgainstStore(store, dataDir, now);
+  if (!saved.ok && saved.error.status === 409) return checkKeyRingAgainstStore(store, dataDir);
   return saved.ok ? ok(ring) : err({ code: 'keyring.store', failure: saved.error });
+}
+
+export interface KeyRingStanding {
+  readonly ring: DataKeyRing;
+  /** What the store recorded of the county's ring, if anything yet. */
+  readonly county: KeyRingRecord | undefined;
+  /** Whether the ring holds keys the store has not recorded (a first `init`, or a rotation). */
+  readonly unrecorded: boolean;
+}
+
+/**
+ * How the ring in `dataDir` stands against the store's record, read only (`cunban-hub doctor`): missing,
+ * another county's, an older copy — or the county's, with keys still to record or not. A damaged file is
+ * thrown, as `loadKeyRing` does.
+ */
+export async function keyRingStanding(store: Store, dataDir: string): Promise<Result<KeyRingStanding, KeyRingCheckError>> {
+  const recorded = await recordedKeyRing(store);
+  if (!recorded.ok) return recorded;
+  const county = recorded.value;
+  const file = keyringFile(dataDir);
+  if (!existsSync(file)) return err(missingKeyRing(file, county));
+  const ring = parseRing(file);
+  const fingerprint = keyRingFingerprint(ring);
+  const keys = Object.fromEntries(ring.keys.map(({ kid, key }) => [kid, keyFingerprint(key)]));
+  const copy = "Copy county-keys.json from the county's first hub or its backup.";
+  if (!county) return ok({ ring, county, unrecorded: true });
+  if (county.fingerprint !== fingerprint) {
+    return err({
+      code: 'keyring.foreign',
+      message: `${file} (fingerprint ${fingerprint}) is not the county's key ring (fingerprint ${county.fingerprint}). ${copy}`,
+    });
+  }
+  const recordedKeys = Object.entries(county.keys);
+  const differing = recordedKeys.filter(([kid, hash]) => keys[kid] !== undefined && keys[kid] !== hash).map(([kid]) => kid);
+  if (differing.length > 0) {
+    return err({ code: 'keyring.foreign', message: `${file} holds another key under the id ${differing.join(', ')} than the county sealed with. ${copy}` });
+  }
+  const lacking = recordedKeys.filter(([kid]) => keys[kid] === undefined).map(([kid]) => kid);
+  if (lacking.length > 0) {
+    return err({
+      code: 'keyring.stale',
+      message: `${file} lacks the key${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')} the county has rotated to: copy the current county-keys.json from the hub where it was rotated.`,
+    });
+  }
+  return ok({ ring, county, unrecorded: !Object.keys(keys).every((kid) => kid in county.keys) });
 }
 
 /**
@@ -239,11 +306,11 @@ export type HeldKeyRing = () => Promise<Result<DataKeyRing, KeyRingCheckError>>;
 export const keyRingUnavailable = (): HttpReply =>
   failure(503, 'keyring_unavailable', 'The county hub cannot use its key ring; its operator must check it (cunban-hub keys show).');
 
-export function checkedKeyRing(store: Store, dataDir: string, now: () => Date = () => new Date()): HeldKeyRing {
+export function checkedKeyRing(store: Store, dataDir: string): HeldKeyRing {
   let held: DataKeyRing | undefined;
   return async () => {
     if (held) return ok(held);
-    const checked = await checkKeyRingAgainstStore(store, dataDir, now());
+    const checked = await checkKeyRingAgainstStore(store, dataDir);
     if (checked.ok) held = checked.value;
     return checked;
   };

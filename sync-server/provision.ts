@@ -121,17 +121,22 @@ class Provisioner {
     if (result.value === 'created') this.changes.push({ kind: 'created', name: db });
   }
 
-  async security(db: string): Promise<void> {
+  /** The database's security object, admin-only; on a conflict (another `init` at once) read and compared again. */
+  async security(db: string, triesLeft = 3): Promise<void> {
     const current = await this.store.request<unknown>({ db: this.store.dbName(db), path: '_security' });
     if (!current.ok) this.fail(current.error);
     if (canonicalJson(current.value) === canonicalJson(ADMIN_ONLY)) return;
     const put = await this.store.request({ db: this.store.dbName(db), path: '_security', method: 'PUT', body: ADMIN_ONLY });
+    if (!put.ok && put.error.status === 409 && triesLeft > 1) return this.security(db, triesLeft - 1);
     if (!put.ok) this.fail(put.error);
     this.changes.push({ kind: 'updated', name: `${db}/_security` });
   }
 
-  /** Write a document only if its content differs from what is stored (ignoring `_rev`). */
-  async document(db: string, doc: { _id: string } & Record<string, unknown>): Promise<void> {
+  /**
+   * Write a document only if its content differs from what is stored (ignoring `_rev`). On a conflict
+   * (another `init` wrote it meanwhile, on another machine) it is read and compared again.
+   */
+  async document(db: string, doc: { _id: string } & Record<string, unknown>, triesLeft = 3): Promise<void> {
     const current = await this.store.getDoc<Record<string, unknown>>(db, doc._id);
     if (!current.ok && current.error.status !== 404) this.fail(current.error);
     const rev = current.ok ? current.value._rev : undefined;
@@ -140,6 +145,7 @@ class Provisioner {
       if (canonicalJson(stored) === canonicalJson(doc)) return;
     }
     const put = await this.store.putDoc(db, { ...doc, ...(rev ? { _rev: rev } : {}) });
+    if (!put.ok && put.error.status === 409 && triesLeft > 1) return this.document(db, doc, triesLeft - 1);
     if (!put.ok) this.fail(put.error);
     this.changes.push({ kind: 'updated', name: `${db}/${doc._id}` });
   }

@@ -4,7 +4,7 @@
  */
 import { enrollResponseSchema, type EnrollResponse } from '../../core/api/enrollment.js';
 import { demoCalendarData, demoCatalog, demoDivisions } from '../../core/seed/demo-county.js';
-import { initStore } from '../../sync-server/provision.js';
+import { initCounty } from '../../sync-server/county-init.js';
 import { villageDb } from '../../sync-server/store/names.js';
 import { startTestHub, type TestHub } from '../sync-server/hub-harness.js';
 import { benchCase } from './bench-cases.js';
@@ -21,7 +21,7 @@ export async function startBenchHub(options: { corsOrigins?: readonly string[]; 
       ...(options.appsDir ? { appsDir: options.appsDir } : {}),
     },
   });
-  const seeded = await initStore(hub.hub.store, { catalog: demoCatalog(), divisions: demoDivisions(), calendar: demoCalendarData() });
+  const seeded = await initCounty(hub.hub.store, hub.config.dataDir, { catalog: demoCatalog(), divisions: demoDivisions(), calendar: demoCalendarData() });
   if (!seeded.ok) throw new Error(JSON.stringify(seeded.error));
   return hub;
 }

@@ -22,7 +22,7 @@ import { demoCalendarData, demoCatalog, demoDivisions } from '../../core/seed/de
 import { canStartCouchDb, startCouchDb } from '../../scripts/local-couchdb.js';
 import { loadHubConfig } from '../../sync-server/config.js';
 import { acquireStore, type AcquiredStore } from '../../sync-server/hub.js';
-import { keyringFile, loadKeyRing } from '../../sync-server/keyring.js';
+import { keyringFile } from '../../sync-server/keyring.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
 import { addReviewer } from '../../sync-server/users.js';
 import { dropPrefixedDatabases } from '../sync-server/hub-harness.js';
@@ -445,8 +445,7 @@ export const countyCluster: Benchmark = {
     let admin: AcquiredStore | undefined;
     try {
       await provisionForHubProcesses(envOf(dirs[0] ?? ''), countyData());
-      // One key ring for the county: made once, copied to the second machine.
-      loadKeyRing(dirs[0] ?? '');
+      // One key ring for the county: made by init on the first machine, copied to the second.
       copyFileSync(keyringFile(dirs[0] ?? ''), keyringFile(dirs[1] ?? ''));
       for (const dir of dirs) hubs.push(await spawnHub(envOf(dir)));
       admin = await acquireStore(config.value);

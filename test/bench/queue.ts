@@ -12,7 +12,7 @@ import { CASE_STATUSES } from '../../core/case/state.js';
 import { demoCalendarData, demoCatalog, demoDivisions } from '../../core/seed/demo-county.js';
 import { loadHubConfig } from '../../sync-server/config.js';
 import { startHub } from '../../sync-server/hub.js';
-import { initStore } from '../../sync-server/provision.js';
+import { initCounty } from '../../sync-server/county-init.js';
 import { DB } from '../../sync-server/store/names.js';
 import { addReviewer } from '../../sync-server/users.js';
 import { sample, type Benchmark, type Figure } from './figures.js';
@@ -29,7 +29,7 @@ async function queueTimes(cases: number, rounds: number, log: (line: string) => 
   const hub = await startHub(config.value, { logger: silentLogger() });
   try {
     const divisions = demoDivisions();
-    await initStore(hub.store, { catalog: demoCatalog(), divisions, calendar: demoCalendarData() });
+    await initCounty(hub.store, config.value.dataDir, { catalog: demoCatalog(), divisions, calendar: demoCalendarData() });
     await addReviewer(hub.store, { name: 'county-bench', role: 'county', password: 'bench-secret-1' }, new Date());
     await addReviewer(hub.store, { name: 'town-bench', role: 'town', town: divisions.towns[0]?.code12 ?? '', password: 'bench-secret-1' }, new Date());
     const villages = divisions.towns.flatMap((town) => town.villages.map((village) => ({ village: village.code12, town: town.code12 })));

@@ -14,7 +14,7 @@ import type { QueueSelection } from '../../core/case/queue-select.js';
 import { openKioskData, type KioskData } from '../../renderer/data/kiosk-data.js';
 import { loadHubConfig } from '../../sync-server/config.js';
 import { acquireStore, type AcquiredStore } from '../../sync-server/hub.js';
-import { keyringFile, loadKeyRing } from '../../sync-server/keyring.js';
+import { keyringFile } from '../../sync-server/keyring.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
 import { addReviewer } from '../../sync-server/users.js';
 import { createdDraft, itemSnapshot } from '../core/fixtures.js';
@@ -44,8 +44,7 @@ const base = (hub: HubProcess) => `http://127.0.0.1:${String(hub.port)}`;
 
 beforeAll(async () => {
   await provisionForHubProcesses(envOf(dirs[0]));
-  // One county key ring for the county: made once, copied to the second machine.
-  loadKeyRing(dirs[0]);
+  // One county key ring: made by init on the first machine, copied to the second.
   copyFileSync(keyringFile(dirs[0]), keyringFile(dirs[1]));
   for (const dir of dirs) hubs.push(await spawnHub(envOf(dir)));
   const config = loadHubConfig(envOf(dirs[0]));

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollmentQrSchema } from '../../core/api/enrollment.js';
 import { HUB_ENVIRONMENT, loadHubConfig } from '../../sync-server/config.js';
 import { acquireStore } from '../../sync-server/hub.js';
-import { loadKeyRing } from '../../sync-server/keyring.js';
+import { keyRingFingerprint, loadKeyRing } from '../../sync-server/keyring.js';
 import { dropPrefixedDatabases } from './hub-harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -66,7 +66,14 @@ describe('cunban-hub seed-demo and init', () => {
   });
 
   it('init is idempotent: a second run creates and changes nothing', async () => {
-    expect(await cli('init')).toEqual({ storeSchemaVersion: 7, villages: 179, created: [], updated: [] });
+    expect(await cli('init')).toEqual({
+      storeSchemaVersion: 7,
+      villages: 179,
+      created: [],
+      updated: [],
+      keyRingFingerprint: keyRingFingerprint(loadKeyRing(dataDir)),
+      keyRingCreated: false,
+    });
   });
 
   it('seed-demo run again keeps the reviewers it made and issues a fresh code', async () => {

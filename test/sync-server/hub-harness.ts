@@ -20,7 +20,8 @@ import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
 import { loadKeyRing, villageKeyRing } from '../../sync-server/keyring.js';
 import { villageDb } from '../../sync-server/store/names.js';
 import { importKeyRing, sealPerson } from '../../renderer/data/sealing.js';
-import { initStore, type CountyData } from '../../sync-server/provision.js';
+import type { CountyData } from '../../sync-server/provision.js';
+import { initCounty } from '../../sync-server/county-init.js';
 import type { Store } from '../../sync-server/store/store.js';
 import { createdDraft, itemSnapshot, person } from '../core/fixtures.js';
 
@@ -95,7 +96,7 @@ export async function startTestHub(options: { seed?: boolean; config?: Partial<H
   const config = { ...testConfig(dataDir, prefix), ...options.config };
   const hub = await startHub(config, { logger: options.logger ?? silentLogger(), ...(options.now ? { now: options.now } : {}) });
   if (options.seed !== false) {
-    const seeded = await initStore(hub.store, testCountyData());
+    const seeded = await initCounty(hub.store, dataDir, testCountyData());
     if (!seeded.ok) throw new Error(`seeding failed: ${JSON.stringify(seeded.error)}`);
   }
   const base = `${config.tls ? 'https' : 'http'}://127.0.0.1:${hub.port}`;

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadHubConfig } from '../../sync-server/config.js';
 import { acquireStore, type AcquiredStore } from '../../sync-server/hub.js';
-import { initStore, type CountyData } from '../../sync-server/provision.js';
+import { initCounty } from '../../sync-server/county-init.js';
+import type { CountyData } from '../../sync-server/provision.js';
 import { dropPrefixedDatabases, testCountyData } from './hub-harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -24,9 +25,11 @@ async function withStoreOf<T>(env: NodeJS.ProcessEnv, fn: (admin: AcquiredStore)
   }
 }
 
-/** Provision the test county (or `county`) on the store `env` names, for hub processes to serve. */
+/** Provision the test county (or `county`) on the store `env` names, as `cunban-hub init` does, for hub processes to serve. */
 export async function provisionForHubProcesses(env: NodeJS.ProcessEnv, county: CountyData = testCountyData()): Promise<void> {
-  const seeded = await withStoreOf(env, (setup) => initStore(setup.store, county));
+  const config = loadHubConfig(env);
+  if (!config.ok) throw new Error(config.error.message);
+  const seeded = await withStoreOf(env, (setup) => initCounty(setup.store, config.value.dataDir, county));
   if (!seeded.ok) throw new Error(JSON.stringify(seeded.error));
 }
 

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkKeyRingAgainstStore,
+  createKeyRing,
   keyRingFingerprint,
   keyringFile,
   loadKeyRing,
@@ -33,7 +34,7 @@ afterAll(() => {
 
 describe('the county key ring', () => {
   it('is created once, readable by the hub’s user only, and stable afterwards', () => {
-    const first = loadKeyRing(dir, new Date('2026-11-26T00:00:00Z'));
+    const first = createKeyRing(dir, new Date('2026-11-26T00:00:00Z')).ring;
     expect(first.current).toBe('county-2026-11-26-1');
     expect(statSync(keyringFile(dir)).mode & 0o777).toBe(0o600);
     expect(loadKeyRing(dir)).toEqual(first);
@@ -41,7 +42,7 @@ describe('the county key ring', () => {
 
   it('is created once when several processes start on one data directory at the same moment', async () => {
     const shared = mkdtempSync(join(tmpdir(), 'cunban-keys-race-'));
-    const script = `import { keyRingFingerprint, loadKeyRing } from './sync-server/keyring.ts'; process.stdout.write(keyRingFingerprint(loadKeyRing(${JSON.stringify(shared)})));`;
+    const script = `import { keyRingFingerprint, createKeyRing } from './sync-server/keyring.ts'; process.stdout.write(keyRingFingerprint(createKeyRing(${JSON.stringify(shared)}).ring));`;
     const run = promisify(execFile);
     const prints = await Promise.all(
       Array.from({ length: 6 }, () => run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root })),
@@ -127,7 +128,7 @@ describe('a hub whose key ring is not the county’s', () => {
   let atStart: ReturnType<typeof loadKeyRing>;
   beforeAll(async () => {
     hub = await startTestHub();
-    // The test hub is seeded after it starts, so it checks and takes up its ring at its first enrollment.
+    // The test hub is provisioned (init) after it starts, so it checks and takes up its ring at its first enrollment.
     await hub.enroll(VILLAGE_A);
     atStart = loadKeyRing(hub.config.dataDir);
   }, 60_000);
@@ -137,7 +138,7 @@ describe('a hub whose key ring is not the county’s', () => {
 
   it('is told so against the store: a missing ring, another ring, an older copy — and the county’s own passes', async () => {
     const store = hub.hub.store;
-    // The running hub recorded its ring at start.
+    // `init` recorded the county's ring.
     const own = await checkKeyRingAgainstStore(store, hub.config.dataDir);
     expect(own.ok).toBe(true);
 
@@ -146,7 +147,7 @@ describe('a hub whose key ring is not the county’s', () => {
     expect(existsSync(keyringFile(missing))).toBe(false);
 
     const foreign = mkdtempSync(join(tmpdir(), 'cunban-keys-foreign-'));
-    loadKeyRing(foreign);
+    createKeyRing(foreign);
     expect(await checkKeyRingAgainstStore(store, foreign)).toMatchObject({ ok: false, error: { code: 'keyring.foreign' } });
 
     // The same ids and blind-index key, another data key: still not the county's ring.
@@ -190,7 +191,7 @@ describe('a hub whose key ring is not the county’s', () => {
       expect((await enrollNow()).dataKeys).toEqual(villageKeyRing(checked, VILLAGE_B));
       expect(existsSync(file)).toBe(false);
       const other = mkdtempSync(join(tmpdir(), 'cunban-keys-swap-'));
-      loadKeyRing(other);
+      createKeyRing(other);
       copyFileSync(keyringFile(other), file);
       expect((await enrollNow()).dataKeys).toEqual(villageKeyRing(checked, VILLAGE_B));
       rmSync(other, { recursive: true, force: true });
@@ -202,7 +203,7 @@ describe('a hub whose key ring is not the county’s', () => {
   it('refuses to start beside it with another ring, saying what to copy', async () => {
     const genuine = readFileSync(keyringFile(hub.config.dataDir));
     const other = mkdtempSync(join(tmpdir(), 'cunban-keys-other-'));
-    loadKeyRing(other);
+    createKeyRing(other);
     copyFileSync(keyringFile(other), keyringFile(hub.config.dataDir));
     try {
       const second = startHub({ ...hub.config, port: 0 }, { logger: silentLogger() });

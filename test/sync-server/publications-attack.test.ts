@@ -12,7 +12,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicationDocIdOf, type Publication, type PublicationEvent } from '../../core/disclosure/publication.js';
 import { publicationDoc } from '../support/publication-doc.js';
-import { initStore } from '../../sync-server/provision.js';
+import { initCounty } from '../../sync-server/county-init.js';
 import { DB, hallDb } from '../../sync-server/store/names.js';
 import { addReviewer } from '../../sync-server/users.js';
 import {
@@ -712,7 +712,7 @@ describe('on a hub that trusts no proxy, its division table written as spreadshe
           }
         : { ...town, name: '-2+3+cmd|" /C calc"!A0' },
     );
-    const seeded = await initStore(bench.hub.hub.store, { ...data, divisions: { ...data.divisions, towns } });
+    const seeded = await initCounty(bench.hub.hub.store, bench.hub.config.dataDir, { ...data, divisions: { ...data.divisions, towns } });
     if (!seeded.ok) throw new Error(JSON.stringify(seeded.error));
     bench.kiosk = await bench.hub.enroll(VILLAGE_A);
     bench.kioskB = await bench.hub.enroll(VILLAGE_B);

@@ -1,0 +1,297 @@
+/**
+ * `cunban-hub doctor`: a hub's configuration checked against its store and its surroundings, read only,
+ * each finding in plain words with what to do. Run it on every hub machine after setting it up, after
+ * an upgrade, and when something is wrong (README, "Running a county's hub").
+ *
+ * Each check is a small function returning findings; a check that cannot run because an earlier one
+ * failed (no store, no schema) says so rather than adding noise.
+ */
+import { accessSync, constants, statfsSync, statSync } from 'node:fs';
+import { healthResponseSchema } from '../core/api/health.js';
+import { CUNBAN_VERSION } from '../core/version.js';
+import type { HubConfig } from './config.js';
+import { keyRingFingerprint, keyringFile, keyRingStanding } from './keyring.js';
+import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
+import { DB, hallDb, villageDb } from './store/names.js';
+import type { Store } from './store/store.js';
+
+export type FindingStatus = 'ok' | 'warn' | 'fail';
+
+export interface Finding {
+  /** What was checked: `store`, `store.admin`, `store.cluster`, `schema`, `keyring`, `publicUrl`, `proxy`, `clock`, `disk`. */
+  readonly check: string;
+  readonly status: FindingStatus;
+  /** In plain words; for `warn` and `fail`, what to do. */
+  readonly message: string;
+}
+
+export interface DoctorOptions {
+  /** This machine's clock (tests move it). */
+  readonly now?: () => Date;
+  /** Free space under which the data directory's disk is a failure, and a warning (bytes). */
+  readonly diskFailBytes?: number;
+  readonly diskWarnBytes?: number;
+  /** How far this machine's clock may be from the store's (ms). */
+  readonly clockSkewMs?: number;
+  /** How long the public URL and the store may take to answer (ms). */
+  readonly timeoutMs?: number;
+}
+
+/** Deadlines, the display period's end and the guarded-attempt windows are judged by the hub's clock. */
+export const CLOCK_SKEW_LIMIT_MS = 30_000;
+export const DISK_FAIL_BYTES = 512 * 1024 ** 2;
+export const DISK_WARN_BYTES = 2 * 1024 ** 3;
+
+const finding = (check: string, status: FindingStatus, message: string): Finding => ({ check, status, message });
+
+/** Every check, in the order an operator fixes things: the store, its schema, the key ring, the network, the machine. */
+export async function diagnoseHub(config: HubConfig, store: Store, storeUrl: URL, options: DoctorOptions = {}): Promise<Finding[]> {
+  const now = options.now ?? (() => new Date());
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const findings: Finding[] = [];
+  const reached = await storeFindings(store, storeUrl, timeoutMs);
+  findings.push(...reached);
+  if (reached.every((f) => f.status !== 'fail')) {
+    const schema = await schemaFindings(store);
+    findings.push(...schema);
+    findings.push(await keyRingFinding(store, config.dataDir));
+    findings.push(await clockFinding(store, storeUrl, now, options.clockSkewMs ?? CLOCK_SKEW_LIMIT_MS, timeoutMs));
+  } else {
+    findings.push(finding('schema', 'fail', 'Not checked: the store did not answer.'), finding('keyring', 'fail', 'Not checked: the store did not answer.'));
+  }
+  findings.push(await publicUrlFinding(config, timeoutMs), ...proxyFindings(config));
+  findings.push(diskFinding(config.dataDir, options.diskFailBytes ?? DISK_FAIL_BYTES, options.diskWarnBytes ?? DISK_WARN_BYTES));
+  return findings;
+}
+
+const basicAuth = (url: URL) => `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+const withoutCredentials = (url: URL) => `${url.protocol}//${url.host}${url.pathname}`;
+
+/** A GET to the store with its admin credentials (fetch refuses them inside the URL). */
+function storeGet(storeUrl: URL, path: string, timeoutMs: number): Promise<Response> {
+  return fetch(new URL(path, withoutCredentials(storeUrl)), { headers: { authorization: basicAuth(storeUrl) }, signal: AbortSignal.timeout(timeoutMs) });
+}
+
+async function storeFindings(store: Store, storeUrl: URL, timeoutMs: number): Promise<Finding[]> {
+  const where = withoutCredentials(storeUrl);
+  const ping = await store.ping();
+  if (!ping.ok && (ping.error.status === 401 || ping.error.status === 403)) {
+    return [
+      finding('store', 'ok', `A store answers at ${where}.`),
+      finding('store.admin', 'fail', `The store refuses COUCHDB_URL's name and password (${ping.error.reason}): give the URL a server admin's.`),
+    ];
+  }
+  if (!ping.ok) {
+    return [
+      finding(
+        'store',
+        'fail',
+        `The store at ${where} did not answer (${ping.error.reason}). Is CouchDB running, and is COUCHDB_URL (host, port, password) right?`,
+      ),
+    ];
+  }
+  const found = [finding('store', 'ok', `${ping.value.vendor} at ${where}.`)];
+  const session = await store.request<{ userCtx?: { name?: string | null; roles?: string[] } }>({ path: '_session' });
+  const roles = session.ok ? (session.value.userCtx?.roles ?? []) : [];
+  found.push(
+    roles.includes('_admin')
+      ? finding('store.admin', 'ok', `Signed in as ${session.ok ? String(session.value.userCtx?.name) : '?'}, a server admin.`)
+      : finding(
+          'store.admin',
+          'fail',
+          'The store does not take COUCHDB_URL’s credentials as a server admin: the hub creates databases and sets their security. Give the URL an admin’s name and password.',
+        ),
+  );
+  if (store.kind === 'couchdb') found.push(await clusterFinding(storeUrl, timeoutMs));
+  return found;
+}
+
+/** A cluster node down is not an outage (n=3 keeps every document on each node), but it must be seen to. */
+async function clusterFinding(storeUrl: URL, timeoutMs: number): Promise<Finding> {
+  try {
+    const answer = await storeGet(storeUrl, '_membership', timeoutMs);
+    const membership = (await answer.json()) as { all_nodes?: string[]; cluster_nodes?: string[] };
+    const up = membership.all_nodes ?? [];
+    const members = membership.cluster_nodes ?? [];
+    const down = members.filter((node) => !up.includes(node));
+    if (down.length > 0) {
+      return finding(
+        'store.cluster',
+        'warn',
+        `${String(down.length)} of ${String(members.length)} CouchDB nodes not answering: ${down.join(', ')}. Writes go on while a majority answers; bring it back.`,
+      );
+    }
+    return finding('store.cluster', 'ok', members.length > 1 ? `A cluster of ${String(members.length)} nodes, all answering.` : 'A single CouchDB node.');
+  } catch (error) {
+    return finding('store.cluster', 'warn', `Could not read the cluster's membership (${(error as Error).message}).`);
+  }
+}
+
+async function schemaFindings(store: Store): Promise<Finding[]> {
+  const recorded = await store.getDoc<{ version?: number }>(DB.meta, 'store-schema');
+  const version = recorded.ok ? recorded.value.version : undefined;
+  if (version === undefined) {
+    return [finding('schema', 'fail', 'The store has not been provisioned: run `cunban-hub init` (with the county’s files) on the first hub.')];
+  }
+  if (version > STORE_SCHEMA_VERSION) {
+    return [
+      finding(
+        'schema',
+        'fail',
+        `The store is at schema ${String(version)}, newer than this hub (${CUNBAN_VERSION}, schema ${String(STORE_SCHEMA_VERSION)}): upgrade this hub to the county's version.`,
+      ),
+    ];
+  }
+  if (version < STORE_SCHEMA_VERSION) {
+    return [
+      finding(
+        'schema',
+        'fail',
+        `The store is at schema ${String(version)}; this hub needs ${String(STORE_SCHEMA_VERSION)}: run \`cunban-hub init\` once to upgrade it.`,
+      ),
+    ];
+  }
+  const county = await readCountyData(store);
+  if (!county.ok) return [finding('schema', 'fail', 'The store holds no county data: run `cunban-hub init --catalog … --divisions … --calendar …`.')];
+  const villages = county.value.divisions.towns.flatMap((town) => town.villages.map((village) => village.code12));
+  const all = await store.request<string[]>({ path: '_all_dbs' });
+  const present = new Set(all.ok ? all.value : []);
+  const missing = villages.filter((village) => !present.has(store.dbName(villageDb(village))) || !present.has(store.dbName(hallDb(village))));
+  if (missing.length > 0) {
+    return [
+      finding(
+        'schema',
+        'fail',
+        `${String(missing.length)} of ${String(villages.length)} villages have no databases (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}): run \`cunban-hub init\`.`,
+      ),
+    ];
+  }
+  return [finding('schema', 'ok', `Store schema ${String(version)}, ${county.value.divisions.county.name}: ${String(villages.length)} villages provisioned.`)];
+}
+
+async function keyRingFinding(store: Store, dataDir: string): Promise<Finding> {
+  try {
+    const standing = await keyRingStanding(store, dataDir);
+    if (!standing.ok) {
+      return finding(
+        'keyring',
+        'fail',
+        standing.error.code === 'keyring.store' ? `The store did not answer: ${standing.error.failure.reason}` : standing.error.message,
+      );
+    }
+    const fingerprint = keyRingFingerprint(standing.value.ring);
+    if (!standing.value.county)
+      return finding('keyring', 'fail', `${keyringFile(dataDir)} is not recorded in the store: run \`cunban-hub init\` on this machine.`);
+    if (standing.value.unrecorded) {
+      return finding('keyring', 'warn', `${keyringFile(dataDir)} holds a key the store has not recorded (a rotation?): \`cunban-hub keys show\` records it.`);
+    }
+    const mode = statModeOf(keyringFile(dataDir));
+    if (mode !== undefined && (mode & 0o077) !== 0) {
+      return finding('keyring', 'warn', `${keyringFile(dataDir)} is readable by other users (mode ${mode.toString(8)}): chmod 600 it.`);
+    }
+    return finding('keyring', 'ok', `${keyringFile(dataDir)}: fingerprint ${fingerprint}, the county's, with all its keys.`);
+  } catch (error) {
+    return finding('keyring', 'fail', (error as Error).message);
+  }
+}
+
+/** A file's permission bits, or undefined when it cannot be read. */
+function statModeOf(file: string): number | undefined {
+  try {
+    return statSync(file).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+}
+
+async function clockFinding(store: Store, storeUrl: URL, now: () => Date, limitMs: number, timeoutMs: number): Promise<Finding> {
+  if (store.kind === 'embedded') return finding('clock', 'ok', 'The embedded store runs on this machine, on its clock.');
+  try {
+    const sent = now().getTime();
+    const answer = await storeGet(storeUrl, '', timeoutMs);
+    const received = now().getTime();
+    const stated = Date.parse(answer.headers.get('date') ?? '');
+    if (Number.isNaN(stated)) return finding('clock', 'warn', 'The store did not say its time (no Date header).');
+    // The Date header has whole seconds: the store's time lies in [stated, stated + 1 s).
+    const skew = (sent + received) / 2 - (stated + 500);
+    const seconds = Math.round(Math.abs(skew) / 1000);
+    if (Math.abs(skew) > limitMs + 500 + (received - sent) / 2) {
+      return finding(
+        'clock',
+        'fail',
+        `This machine's clock is ${String(seconds)} s ${skew > 0 ? 'ahead of' : 'behind'} the store's: deadlines, display periods and sign-in locks depend on it. Turn on time sync (systemd-timesyncd or chrony) on both.`,
+      );
+    }
+    return finding('clock', 'ok', `In step with the store's clock (within ${String(Math.max(1, seconds))} s).`);
+  } catch (error) {
+    return finding('clock', 'warn', `Could not read the store's time (${(error as Error).message}).`);
+  }
+}
+
+async function publicUrlFinding(config: HubConfig, timeoutMs: number): Promise<Finding> {
+  const url = config.publicUrl;
+  if (!url) {
+    return finding(
+      'publicUrl',
+      'warn',
+      'CUNBAN_PUBLIC_URL is not set: kiosks are handed this machine’s own address at enrollment. Set it to the address behind your proxy (https://hub.<county>.example/).',
+    );
+  }
+  const health = new URL('api/health', url);
+  try {
+    const answer = await fetch(health, { signal: AbortSignal.timeout(timeoutMs) });
+    const parsed = healthResponseSchema.safeParse(jsonOrUndefined(await answer.text()));
+    if (!answer.ok || !parsed.success)
+      return finding('publicUrl', 'fail', `${health.href} answered ${String(answer.status)}, not a Cunban hub's health: check the proxy's upstream.`);
+    if (parsed.data.versions.hub !== CUNBAN_VERSION) {
+      return finding(
+        'publicUrl',
+        'warn',
+        `${url.href} is answered by a hub of version ${parsed.data.versions.hub}, this one is ${CUNBAN_VERSION}: finish the upgrade on every hub.`,
+      );
+    }
+    return finding('publicUrl', 'ok', `${url.href} answers as a Cunban hub ${parsed.data.versions.hub}, store ${parsed.data.store.status}.`);
+  } catch (error) {
+    return finding(
+      'publicUrl',
+      'fail',
+      `${health.href} did not answer (${(error as Error).message}): is the hub running, and the proxy in front of it? Kiosks use this address.`,
+    );
+  }
+}
+
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Behind an HTTPS proxy without CUNBAN_TRUST_PROXY every limit counts the proxy's address, one for the whole county. */
+function proxyFindings(config: HubConfig): Finding[] {
+  if (config.publicUrl?.protocol === 'https:' && !config.tls && config.trustProxy === undefined) {
+    return [
+      finding(
+        'proxy',
+        'warn',
+        'The public URL is HTTPS but this hub speaks HTTP: behind a TLS proxy, set CUNBAN_TRUST_PROXY (its address, or 1), or every limit counts the proxy as one client.',
+      ),
+    ];
+  }
+  return [];
+}
+
+function diskFinding(dataDir: string, failBytes: number, warnBytes: number): Finding {
+  try {
+    accessSync(dataDir, constants.W_OK);
+    const disk = statfsSync(dataDir);
+    const free = disk.bavail * disk.bsize;
+    const shown = `${(free / 1024 ** 3).toFixed(1)} GB free`;
+    if (free < failBytes) return finding('disk', 'fail', `${dataDir}: only ${shown}. Free space now: the hub stops writing when the disk is full.`);
+    if (free < warnBytes) return finding('disk', 'warn', `${dataDir}: ${shown}. Free space soon.`);
+    return finding('disk', 'ok', `${dataDir}: ${shown}.`);
+  } catch (error) {
+    return finding('disk', 'fail', `${dataDir} cannot be written by this user (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Setting up a county's hubs (issue 21): every command prepares its local state first and writes to the
+ * store last, so a failed run loses nothing and a re-run finishes it; the county's key ring is made by
+ * `init` alone, once — a hub never makes one, and a second machine's `init` never makes another.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadHubConfig } from '../../sync-server/config.js';
+import { initCounty } from '../../sync-server/county-init.js';
+import { seedDemo } from '../../sync-server/demo.js';
+import { acquireStore, startHub, type AcquiredStore } from '../../sync-server/hub.js';
+import { keyRingFingerprint, keyringFile, loadKeyRing } from '../../sync-server/keyring.js';
+import { silentLogger } from '../../sync-server/observe/request-log.js';
+import { initStore } from '../../sync-server/provision.js';
+import { verifyPassword } from '../../sync-server/secrets.js';
+import { DB } from '../../sync-server/store/names.js';
+import type { Store } from '../../sync-server/store/store.js';
+import type { ReviewerDoc } from '../../sync-server/users.js';
+import { dropPrefixedDatabases, startTestHub, testCountyData } from './hub-harness.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
+const scratch = mkdtempSync(join(tmpdir(), 'cunban-county-init-'));
+const prefix = `ci${Date.now().toString(36)}_`;
+const cleanups: (() => Promise<void>)[] = [];
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** The environment of a hub machine whose data directory is `dataDir`, on the suite's store. */
+const machine = (dataDir: string, overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  CUNBAN_DATA_DIR: dataDir,
+  CUNBAN_DB_PREFIX: process.env.COUCHDB_URL ? prefix : '',
+  ...overrides,
+});
+
+async function cunbanHub(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; out: Record<string, unknown> }> {
+  const done = await run(process.execPath, ['bin/cunban-hub.js', ...args, '--json'], { cwd: root, env, timeout: 180_000 }).then(
+    ({ stdout }) => ({ code: 0, text: stdout }),
+    (error: unknown) => ({ code: (error as { code: number }).code, text: (error as { stderr: string }).stderr }),
+  );
+  return { code: done.code, out: JSON.parse(done.text) as Record<string, unknown> };
+}
+
+const credentialsOf = (dataDir: string) => JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')) as { name: string; password: string }[];
+
+async function opens(store: Store, name: string, password: string): Promise<boolean> {
+  const user = await store.getDoc<ReviewerDoc>(DB.users, `user:${name}`);
+  return user.ok && (await verifyPassword(password, user.value.passwordHash));
+}
+
+async function storeOf(env: NodeJS.ProcessEnv): Promise<AcquiredStore> {
+  const config = loadHubConfig(env);
+  if (!config.ok) throw new Error(config.error.message);
+  const acquired = await acquireStore(config.value);
+  cleanups.push(async () => {
+    if (process.env.COUCHDB_URL) await dropPrefixedDatabases(acquired.store, prefix);
+    await acquired.release();
+  });
+  return acquired;
+}
+
+describe('cunban-hub seed-demo into a data directory that does not exist yet', () => {
+  const first = join(scratch, 'hub-1', 'data');
+  const second = join(scratch, 'hub-2', 'data');
+  let admin: AcquiredStore;
+
+  it('keeps the passwords it generated when the store cannot be reached, before touching it', async () => {
+    const failed = await cunbanHub(machine(first, { COUCHDB_URL: 'http://admin:wrong@127.0.0.1:9/' }), 'seed-demo');
+    expect(failed.code).toBe(1);
+    expect(failed.out.message).toEqual(expect.stringMatching(/ECONNREFUSED|connect|reach/i));
+    expect(credentialsOf(first).map((reviewer) => reviewer.name)).toEqual(['county-admin', 'yezhou-reviewer']);
+  }, 60_000);
+
+  it('run again on the store, makes the reviewers with the passwords the failed run saved, and the county key ring', async () => {
+    const saved = credentialsOf(first);
+    const seeded = await cunbanHub(machine(first), 'seed-demo');
+    expect(seeded.code).toBe(0);
+    expect(seeded.out.reviewersCreated).toEqual(saved.map((reviewer) => expect.objectContaining(reviewer) as unknown));
+    admin = await storeOf(machine(first));
+    for (const reviewer of saved) expect(await opens(admin.store, reviewer.name, reviewer.password)).toBe(true);
+    expect((seeded.out.init as { keyRingFingerprint: string }).keyRingFingerprint).toBe(keyRingFingerprint(loadKeyRing(first)));
+  }, 240_000);
+
+  it('from a second data directory on the same store: no second key ring, and no password overwritten', async () => {
+    const answered = await seedDemo(admin.store, second, 'http://hub.example/');
+    expect(answered).toMatchObject({ ok: false, error: { code: 'keyring.missing', message: expect.stringContaining('Copy county-keys.json') as unknown } });
+    expect(existsSync(keyringFile(second))).toBe(false);
+    // With the county's ring copied, it finishes, and says whose passwords these are not.
+    copyFileSync(keyringFile(first), keyringFile(second));
+    const seeded = await seedDemo(admin.store, second, 'http://hub.example/');
+    expect(seeded).toMatchObject({ ok: true, value: { reviewersCreated: [], reviewersElsewhere: ['county-admin', 'yezhou-reviewer'] } });
+    for (const reviewer of credentialsOf(first)) expect(await opens(admin.store, reviewer.name, reviewer.password)).toBe(true);
+  }, 120_000);
+});
+
+describe('the county key ring is made by init alone', () => {
+  it('a hub started on a provisioned county without a key ring refuses, saying to run init or copy it, and makes none', async () => {
+    const t = await startTestHub({ seed: false });
+    cleanups.push(() => t.close());
+    const provisioned = await initStore(t.hub.store, testCountyData());
+    expect(provisioned.ok).toBe(true);
+    const started = startHub({ ...t.config, port: 0 }, { logger: silentLogger() });
+    await expect(started).rejects.toMatchObject({ code: 'keyring.missing', message: expect.stringContaining('cunban-hub init') as unknown });
+    expect(existsSync(keyringFile(t.config.dataDir))).toBe(false);
+    // Nor does the running hub make one when a kiosk enrolls: it answers that its key ring is unusable.
+    const enrolling = await t.enroll('422822100202').catch((error: unknown) => String(error));
+    expect(enrolling).toMatch(/keyring_unavailable/);
+    expect(existsSync(keyringFile(t.config.dataDir))).toBe(false);
+  }, 60_000);
+
+  it('init on a second machine with no copy of the ring refuses before writing anything', async () => {
+    const t = await startTestHub();
+    cleanups.push(() => t.close());
+    const recorded = await t.hub.store.getDoc(DB.meta, 'county-keyring');
+    const elsewhere = mkdtempSync(join(scratch, 'machine-b-'));
+    const init = await initCounty(t.hub.store, elsewhere, testCountyData());
+    expect(init).toMatchObject({ ok: false, error: { code: 'keyring.missing' } });
+    expect(existsSync(keyringFile(elsewhere))).toBe(false);
+    expect(await t.hub.store.getDoc(DB.meta, 'county-keyring')).toEqual(recorded);
+  }, 60_000);
+
+  it('of two machines running init at once on a new county, one ring is recorded and the other machine keeps none', async () => {
+    const t = await startTestHub({ seed: false });
+    cleanups.push(() => t.close());
+    const machines = [mkdtempSync(join(scratch, 'race-a-')), mkdtempSync(join(scratch, 'race-b-'))];
+    const inits = await Promise.all(machines.map((dataDir) => initCounty(t.hub.store, dataDir, testCountyData())));
+    const won = inits.filter((init) => init.ok);
+    expect(won).toHaveLength(1);
+    expect(inits.find((init) => !init.ok)).toMatchObject({ ok: false, error: { code: 'keyring.foreign' } });
+    expect(machines.filter((dataDir) => existsSync(keyringFile(dataDir)))).toHaveLength(1);
+    const recorded = await t.hub.store.getDoc<{ fingerprint: string }>(DB.meta, 'county-keyring');
+    const winner = machines.find((dataDir) => existsSync(keyringFile(dataDir))) ?? '';
+    expect(recorded.ok && recorded.value.fingerprint).toBe(keyRingFingerprint(loadKeyRing(winner)));
+  }, 60_000);
+});
