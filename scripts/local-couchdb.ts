@@ -40,6 +40,8 @@ async function freePortBlock(size: number): Promise<number> {
 export interface RunningCouchDb {
   /** The admin URL. */
   readonly url: string;
+  /** Where its nodes keep their data and pids (`DIR/node<i>`): a test kills one node through it. */
+  readonly dir: string;
   stop(): void;
 }
 
@@ -53,6 +55,7 @@ export async function startCouchDb(nodes: 1 | 3): Promise<RunningCouchDb> {
   const url = printed.trim().split('\n').at(-1) ?? '';
   return {
     url,
+    dir,
     stop() {
       spawnSync(join(couchDir, 'stop'), [dir], { stdio: 'inherit' });
       rmSync(dir, { recursive: true, force: true });

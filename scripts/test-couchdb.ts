@@ -47,10 +47,10 @@ if (given && !clusterGiven) {
   console.log('The 3-node cluster pass needs COUCHDB_CLUSTER_URL when COUCHDB_URL is given: not run.');
   process.exit(ok && !required ? 0 : 1);
 }
-const cluster = clusterGiven ? { url: clusterGiven, stop: () => undefined } : await startCouchDb(3);
+const cluster = clusterGiven ? { url: clusterGiven, dir: process.env.COUCHDB_CLUSTER_DIR ?? '', stop: () => undefined } : await startCouchDb(3);
 try {
   console.log(`\nApache CouchDB, a 3-node cluster (${new URL(cluster.url).host}): two hub processes`);
-  ok = vitest(['--config', 'vitest.cluster.config.ts'], { COUCHDB_CLUSTER_URL: cluster.url }) && ok;
+  ok = vitest(['--config', 'vitest.cluster.config.ts'], { COUCHDB_CLUSTER_URL: cluster.url, COUCHDB_CLUSTER_DIR: cluster.dir }) && ok;
 } finally {
   cluster.stop();
 }

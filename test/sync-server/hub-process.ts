@@ -68,7 +68,7 @@ export function spawnHub(env: NodeJS.ProcessEnv): Promise<HubProcess> {
   });
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
   const address = server.address();
