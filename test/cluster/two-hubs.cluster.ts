@@ -271,7 +271,7 @@ function reveal(machine: Machine, session: ReviewerSession | undefined, caseNumb
 
 /** SIGKILL every process of one CouchDB node (the Erlang VM detaches from its start script; its command line names its directory). */
 function killNode(node: number): void {
-  const marker = `${clusterDir ?? ''}/node${String(node)}`;
+  const marker = `${clusterDir}/node${String(node)}`;
   const pids = readdirSync('/proc').filter((entry) => {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) return false;
     try {

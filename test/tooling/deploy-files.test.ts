@@ -44,7 +44,7 @@ const unitEnvironment = { ...envFile(read('systemd/hub.env')), ...envFile((servi
 
 const dockerfile = read('container/Dockerfile');
 const dockerEnv: Record<string, string | undefined> = Object.fromEntries(
-  [...dockerfile.matchAll(/\b(CUNBAN_[A-Z_]+|NODE_ENV)=(\S+)/g)].map((m) => [m[1], m[2]]),
+  [...dockerfile.matchAll(/\b(CUNBAN_[A-Z_]+|NODE_ENV)=(\S+)/g)].map((m): [string, string] => [m[1] ?? '', m[2] ?? '']),
 );
 const compose = load(read('compose.yaml')) as {
   services: Record<
