@@ -194,7 +194,7 @@ describe('two hubs on a 3-node Apache CouchDB cluster, set up by the guide', () 
         );
         const stored = await admin.store.getDoc<CaseDocument>(villageDb(VILLAGE_A), caseNumber);
         if (!stored.ok) throw new Error(stored.error.reason);
-        expect(onKiosk?.events.map((event) => event.id).sort()).toEqual(stored.value.events.map((event) => event.id).sort());
+        expect(onKiosk.events.map((event) => event.id).sort()).toEqual(stored.value.events.map((event) => event.id).sort());
       }
     }
     for (const [index, machine] of machines.entries()) {
