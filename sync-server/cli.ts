@@ -69,6 +69,12 @@ class CliError extends Error {
   }
 }
 
+// Output piped into a reader that stops early (`| head`) ends the command quietly, not with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const { values: flags, positionals } = parsedCommandLine();
 
 /** The command line, or a one-line error (an unknown or malformed option), never a stack trace. */

@@ -75,7 +75,7 @@ export const HUB_ENVIRONMENT = {
   CUNBAN_DB_PREFIX: 'a prefix for every database name on CouchDB',
   CUNBAN_PUBLIC_URL: 'the address kiosks and browsers use, e.g. https://hub.jianshi.example/',
   CUNBAN_CORS_ORIGINS: `origins allowed to call the hub, comma-separated (${DEFAULT_CORS_ORIGINS.join(',')})`,
-  CUNBAN_APPS_DIR: 'where the built kiosk, console and residents\' pages are served from (dist/)',
+  CUNBAN_APPS_DIR: "where the built kiosk, console and residents' pages are served from (dist/)",
   CUNBAN_UPDATES_DIR: 'where signed kiosk updates are published (/updates/)',
   CUNBAN_PROXY_READ_TIMEOUT: `a reverse proxy's read timeout in seconds; long polls answer before it (${String(DEFAULT_PROXY_READ_TIMEOUT_MS / 1000)})`,
   CUNBAN_TRUST_PROXY: 'proxy hops (1) or proxy addresses whose X-Forwarded-For is believed',

@@ -292,6 +292,9 @@ function diskFinding(dataDir: string, failBytes: number, warnBytes: number): Fin
     if (free < warnBytes) return finding('disk', 'warn', `${dataDir}: ${shown}. Free space soon.`);
     return finding('disk', 'ok', `${dataDir}: ${shown}.`);
   } catch (error) {
-    return finding('disk', 'fail', `${dataDir} cannot be written by this user (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT')
+      return finding('disk', 'fail', `${dataDir} does not exist: make it (mode 0700, owned by the hub's user), or let systemd's StateDirectory do it.`);
+    return finding('disk', 'fail', `${dataDir} cannot be written by this user (${code ?? (error as Error).message}).`);
   }
 }
