@@ -126,7 +126,7 @@ describe('cunban-hub doctor', () => {
     expect((await diagnose({}, { diskFailBytes: 0, diskWarnBytes: Number.MAX_SAFE_INTEGER })).get('disk')?.status).toBe('warn');
     expect((await diagnose({ dataDir: join(scratch, 'no-such-dir') })).get('disk')).toMatchObject({
       status: 'fail',
-      message: expect.stringContaining('ENOENT') as unknown,
+      message: expect.stringContaining('does not exist') as unknown,
     });
   });
 
