@@ -108,7 +108,8 @@ if (enrollment) {
 }
 console.log('');
 // localhost: browsers give WebCrypto (which seals ID numbers) only to https pages and this machine's own.
-console.log(`  kiosk (browser mode): http://localhost:${String(hub.port)}/kiosk/ — enroll with the code above, create a clerk, register cases.`);
+const withCode = enrollment ? 'the code above' : 'a code (npm start -- --enroll), or open it where it was enrolled';
+console.log(`  kiosk (browser mode): http://localhost:${String(hub.port)}/kiosk/ — enroll with ${withCode}, create a clerk, register cases.`);
 console.log('  It keeps working with the hub stopped and syncs when the hub is back.');
 console.log(`  review console: http://localhost:${String(hub.port)}/console/ — sign in as a reviewer above; decisions reach the kiosk.`);
 console.log(
