@@ -12,7 +12,8 @@
  * The county key ring is not in the file, deliberately: a backup that holds the sealed ID numbers and
  * the keys that open them is a leak waiting for a lost disk. Keep `county-keys.json` apart (see README).
  */
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -37,6 +38,14 @@ export interface BackupHeader {
   /** Logical database names, in the order they were written. */
   readonly databases: readonly string[];
 }
+
+/** The last line of a backup file (older backups have none): what it holds, so a file cut short is known. */
+interface BackupTrailer {
+  readonly kind: typeof BACKUP_END_KIND;
+  readonly databases: number;
+  readonly documents: number;
+}
+const BACKUP_END_KIND = 'cunban.backup.end';
 
 /** One line per database (its security object), then one per leaf revision. */
 type Line = { readonly db: string; readonly security: unknown } | { readonly db: string; readonly doc: Record<string, unknown> };
@@ -133,12 +142,67 @@ export async function backupHub(store: Store, file: string, now: Date): Promise<
         }
       }
     }
-    await pipeline(Readable.from(lines()), createGzip(), createWriteStream(file, { mode: 0o600 }));
+    // Written beside and renamed when whole: a backup cut short (a killed run, a full disk) never bears the name.
+    const partial = `${file}.${randomBytes(4).toString('hex')}.partial`;
+    try {
+      await pipeline(Readable.from(withTrailer(lines())), createGzip(), createWriteStream(partial, { mode: 0o600 }));
+      renameSync(partial, file);
+    } finally {
+      rmSync(partial, { force: true });
+    }
     return ok({ databases: databases.length, documents });
+
+    async function* withTrailer(body: AsyncGenerator<string>): AsyncGenerator<string> {
+      yield* body;
+      yield `${JSON.stringify({ kind: BACKUP_END_KIND, databases: databases.length, documents } satisfies BackupTrailer)}\n`;
+    }
   } catch (error) {
     if (error instanceof StoreError) return err({ code: 'backup.store', failure: error.failure });
     throw error;
   }
+}
+
+/**
+ * The whole file read and checked before anything is restored: gzip whole (its length and checksum),
+ * every line JSON, the header a Cunban backup's, every line of a database it names, and — in backups
+ * that end with one — the trailer's counts matched. A damaged or cut file is refused with the store untouched.
+ */
+async function checkBackup(file: string): Promise<Result<BackupHeader, BackupError>> {
+  const refuse = (why: string) => err({ code: 'backup.notABackup' as const, message: `${file} ${why}: nothing was restored.` });
+  if (!existsSync(file)) return refuse('does not exist');
+  if (!statSync(file).isFile()) return refuse('is not a file');
+  let header: BackupHeader | undefined;
+  let trailer: BackupTrailer | undefined;
+  let documents = 0;
+  const seen = new Set<string>();
+  try {
+    const input = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
+    for await (const text of input) {
+      if (text.trim() === '') continue;
+      const line = JSON.parse(text) as Partial<BackupHeader> & Partial<BackupTrailer> & { db?: string; doc?: unknown; security?: unknown };
+      if (!header) {
+        if (line.kind !== BACKUP_KIND || !Array.isArray(line.databases)) return refuse('is not a Cunban hub backup');
+        header = line as BackupHeader;
+      } else if (trailer) {
+        return refuse('goes on after its end');
+      } else if (line.kind === BACKUP_END_KIND) {
+        trailer = line as BackupTrailer;
+      } else if (typeof line.db !== 'string' || !header.databases.includes(line.db) || !('doc' in line || 'security' in line)) {
+        return refuse('holds a line that is not of a database it names');
+      } else if ('doc' in line) {
+        documents += 1;
+      } else {
+        seen.add(line.db);
+      }
+    }
+  } catch (error) {
+    return refuse(`is damaged or incomplete (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!header) return refuse('is empty');
+  if (trailer && (trailer.documents !== documents || trailer.databases !== seen.size)) {
+    return refuse(`is incomplete (${String(documents)} of ${String(trailer.documents)} documents)`);
+  }
+  return ok(header);
 }
 
 /**
@@ -148,7 +212,8 @@ export async function backupHub(store: Store, file: string, now: Date): Promise<
  * the store up to this version.
  */
 export async function restoreHub(store: Store, file: string, options: RestoreOptions = {}): Promise<Result<BackupReport, BackupError>> {
-  if (!existsSync(file)) return err({ code: 'backup.notABackup', message: `${file} does not exist.` });
+  const checked = await checkBackup(file);
+  if (!checked.ok) return checked;
   // What the hub granted until now: the restore must not forget numbers the backup never knew.
   const before = await numberReservations(store);
   if (!before.ok) return err({ code: 'backup.store', failure: before.error });
@@ -173,7 +238,8 @@ export async function restoreHub(store: Store, file: string, options: RestoreOpt
         header = first as BackupHeader;
         continue;
       }
-      const line = JSON.parse(text) as Line;
+      const line = JSON.parse(text) as Line | BackupTrailer;
+      if ('kind' in line) continue;
       if ('security' in line) {
         await flush();
         const name = store.dbName(line.db);

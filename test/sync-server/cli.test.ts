@@ -1,7 +1,7 @@
 /** `cunban-hub` as an operator runs it: real processes, `--json` output, on a fresh data directory. */
 import { execFile } from 'node:child_process';
 import { createHash, verify } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -182,6 +182,27 @@ describe('cunban-hub enroll, kiosks and users', () => {
     const notABackup = join(dataDir, 'not-a-backup.gz');
     writeFileSync(notABackup, gzipSync('{"hello":"world"}\n'));
     expect(await cliFailure('restore', notABackup)).toMatchObject({ error: 'backup.notABackup' });
+    expect(readdirSync(dataDir).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  }, 120_000);
+
+  it('refuses a damaged or cut-short backup, or a folder, before touching the store', async () => {
+    const file = join(dataDir, 'whole.jsonl.gz');
+    await cli('backup', file);
+    const whole = readFileSync(file);
+    const cut = join(dataDir, 'cut.jsonl.gz');
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    // Cut at a line, then gzipped again whole: only the trailer's counts tell.
+    const lines = gunzipSync(whole).toString('utf8').split('\n');
+    const short = join(dataDir, 'short.jsonl.gz');
+    writeFileSync(short, gzipSync([...lines.slice(0, Math.floor(lines.length / 2)), lines.at(-2) ?? ''].join('\n')));
+    for (const damaged of [cut, short, dataDir]) {
+      expect(await cliFailure('restore', damaged)).toMatchObject({
+        error: 'backup.notABackup',
+        message: expect.stringContaining('nothing was restored') as unknown,
+      });
+    }
+    // The county is all there: init finds nothing to make again.
+    expect(await cli('init')).toMatchObject({ villages: 179, created: [], updated: [] });
   }, 120_000);
 
   it('makes an update signing key, never over an existing one, and publishes a signed release', async () => {
