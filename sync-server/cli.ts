@@ -10,13 +10,13 @@ import QRCode from 'qrcode';
 import { chinaTime, isoInChina } from '../core/local-date.js';
 import { parseDivisionCode } from '../core/divisions/code.js';
 import { appVersionSchema, updateRequired } from '../core/fleet-policy.js';
-import type { Result } from '../core/result.js';
+import { ok, type Result } from '../core/result.js';
 import { HUB_ENVIRONMENT, kioskFacingUrl, loadHubConfig, type HubConfig } from './config.js';
 import { enrollmentTicket, seedDemo, type SetupError } from './demo.js';
 import { acquireStore, HubStartError, startHub, type AcquiredStore } from './hub.js';
 import { backupHub, restoreHub, villagesOf } from './backup.js';
 import { readFleetPolicy, setMinimumKioskVersion } from './fleet-policy.js';
-import { checkKeyRingAgainstStore, existingKeyRing, keyRingFingerprint, keyringFile, rotateDataKey } from './keyring.js';
+import { existingKeyRing, keyRingFingerprint, keyringFile, keyRingStanding, rotateKeyRing } from './keyring.js';
 import { findReEnrollable, listKiosks, reserveNumbersAfterRestore, RESTORE_NUMBER_MARGIN, revokeKiosk } from './kiosks.js';
 import { describeCountyInitError, initCounty } from './county-init.js';
 import { diagnoseHub } from './doctor.js';
@@ -330,21 +330,24 @@ async function main(): Promise<void> {
           'keyring.missing',
           `${keyringFile(config.dataDir)} does not exist: \`cunban-hub init\` makes the county's on its first hub; copy it from there or restore it from the county's backup.`,
         );
-      if (sub === 'rotate') rotateDataKey(config.dataDir);
-      // Recorded in the store at once, so a hub still holding the ring before this rotation refuses to start.
-      const checked = await withStore(config, (a) => checkKeyRingAgainstStore(a.store, config.dataDir));
+      // Rotation records the new key in the store before the file changes; showing reads and writes nothing.
+      const checked = await withStore(config, async (a) => {
+        if (sub === 'rotate') return rotateKeyRing(a.store, config.dataDir);
+        const standing = await keyRingStanding(a.store, config.dataDir);
+        return standing.ok ? ok(standing.value.ring) : standing;
+      });
       if (!checked.ok)
         throw new CliError(
           checked.error.code,
           checked.error.code === 'keyring.store'
-            ? `the store did not answer (${checked.error.failure.reason}); has it been provisioned (init)?`
+            ? `the store did not answer (${checked.error.failure.reason}); has it been provisioned (init)? Nothing was changed.`
             : checked.error.message,
         );
       const ring = checked.value;
       const shown = { fingerprint: keyRingFingerprint(ring), current: ring.current, kids: ring.keys.map((key) => key.kid) };
       const copy =
         sub === 'rotate'
-          ? `\nCopy ${keyringFile(config.dataDir)} to every hub machine and restart them; kiosks seal with the new key from their next enrollment.`
+          ? `\nCopy ${keyringFile(config.dataDir)} to every hub machine and to the county's offline backup, and restart the hubs; kiosks seal with the new key from their next enrollment.`
           : '';
       out(`Key ring ${shown.fingerprint}: current ${shown.current}; keys ${shown.kids.join(', ')}.${copy}`, shown);
       return;

@@ -5,7 +5,7 @@
  * written, and recorded in the store once the store is provisioned.
  */
 import { err, ok, type Result } from '../core/result.js';
-import { keyRingFingerprint, prepareKeyRing, recordKeyRing, type KeyRingCheckError } from './keyring.js';
+import { abandonForeignKeyRing, keyRingFingerprint, prepareKeyRing, recordKeyRing, type KeyRingCheckError } from './keyring.js';
 import { initStore, type CountyData, type InitError, type InitReport } from './provision.js';
 import type { Store } from './store/store.js';
 
@@ -22,7 +22,10 @@ export async function initCounty(store: Store, dataDir: string, data?: CountyDat
   const prepared = await prepareKeyRing(store, dataDir, now);
   if (!prepared.ok) return prepared;
   const init = await initStore(store, data);
-  if (!init.ok) return init;
+  if (!init.ok) {
+    if (prepared.value.created) await abandonForeignKeyRing(store, dataDir);
+    return init;
+  }
   const recorded = await recordKeyRing(store, dataDir, prepared.value.created);
   if (!recorded.ok) return err(recorded.error);
   return ok({ ...init.value, keyRingFingerprint: keyRingFingerprint(recorded.value), keyRingCreated: prepared.value.created });
@@ -31,5 +34,9 @@ export async function initCounty(store: Store, dataDir: string, data?: CountyDat
 /** A failed `init` in plain words. */
 export function describeCountyInitError(error: CountyInitError): string {
   if ('message' in error) return error.message;
-  return error.code === 'keyring.store' ? `the store did not answer the key ring check: ${error.failure.reason}` : error.failure.reason;
+  if (error.code === 'keyring.store') return `the store did not answer the key ring check: ${error.failure.reason}`;
+  // Two `init`s at once (two machines): the loser's write met the winner's.
+  return error.failure.status === 409
+    ? `another \`init\` changed the store at the same moment (${error.failure.reason}): run init again.`
+    : error.failure.reason;
 }

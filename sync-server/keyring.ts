@@ -15,7 +15,7 @@
  * index of every stored case would have to be rebuilt.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataKeyRingSchema, type DataKeyRing } from '../core/api/enrollment.js';
 import type { SealedValue } from '../core/case/sealed.js';
@@ -29,9 +29,18 @@ export const keyringFile = (dataDir: string) => join(dataDir, 'county-keys.json'
 const newKey = () => randomBytes(32).toString('base64url');
 
 function parseRing(file: string): DataKeyRing {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    // Unreadable is not damaged: the file may be whole, and must not be "restored" over.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new Error(`${file} is a folder, not the county key ring: put the ring's file there.`);
+    throw new Error(`${file} cannot be read by this user (${code ?? String(error)}): run the hub as its own user, which owns the file (mode 600).`);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(text);
   } catch {
     json = undefined;
   }
@@ -81,15 +90,55 @@ export function loadKeyRing(dataDir: string): DataKeyRing {
 const NO_RING_ADVICE =
   "the county's first hub makes it with `cunban-hub init`; every other hub gets a copy of that file (or of the county's backup of it), never a ring of its own.";
 
-export function rotateDataKey(dataDir: string, now: Date = new Date()): DataKeyRing {
-  const ring = loadKeyRing(dataDir);
+/** `ring` with a new master key appended and made current. */
+function rotatedRing(ring: DataKeyRing, now: Date): DataKeyRing {
   const kid = `county-${now.toISOString().slice(0, 10)}-${String(ring.keys.length + 1)}`;
-  const rotated: DataKeyRing = { ...ring, current: kid, keys: [...ring.keys, { kid, key: newKey() }] };
+  return { ...ring, current: kid, keys: [...ring.keys, { kid, key: newKey() }] };
+}
+
+/**
+ * `ring` written beside the ring file (through a symlink, beside its target): returns the temporary
+ * file and its final name, for a rename once whatever must come first has succeeded.
+ */
+function stageRing(dataDir: string, ring: DataKeyRing): { readonly temporary: string; readonly file: string } {
+  const file = realpathSync(keyringFile(dataDir));
+  const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temporary, JSON.stringify(ring, null, 2), { mode: 0o600 });
+  return { temporary, file };
+}
+
+/** The ring in `dataDir` rotated on disk only (tests; `rotateKeyRing` is the county's rotation). */
+export function rotateDataKey(dataDir: string, now: Date = new Date()): DataKeyRing {
+  const rotated = rotatedRing(loadKeyRing(dataDir), now);
   // Written beside and renamed over, so a crash leaves the old ring or the new one, whole.
-  const temporary = `${keyringFile(dataDir)}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temporary, JSON.stringify(rotated, null, 2), { mode: 0o600 });
-  renameSync(temporary, keyringFile(dataDir));
+  const { temporary, file } = stageRing(dataDir, rotated);
+  renameSync(temporary, file);
   return rotated;
+}
+
+/**
+ * `cunban-hub keys rotate`: a new current master key, in the order that leaves nothing half done. The
+ * ring must be the county's (checked against the store); the rotated ring is written beside it, the
+ * store records its keys, and only then does it replace the ring file. A store that does not answer
+ * leaves the ring and the record as they were — never a local key the county does not know of.
+ */
+export async function rotateKeyRing(store: Store, dataDir: string, now: Date = new Date()): Promise<Result<DataKeyRing, KeyRingCheckError>> {
+  const standing = await keyRingStanding(store, dataDir);
+  if (!standing.ok) return standing;
+  const rotated = rotatedRing(standing.value.ring, now);
+  const { temporary, file } = stageRing(dataDir, rotated);
+  const recorded = await recordRing(store, rotated, standing.value.county);
+  if (!recorded.ok) {
+    unlinkSync(temporary);
+    return recorded.error.status === 409
+      ? err({
+          code: 'keyring.stale',
+          message: "The county's key ring was changed meanwhile (a rotation elsewhere?): copy the current county-keys.json here, then rotate again if needed.",
+        })
+      : err({ code: 'keyring.store', failure: recorded.error });
+  }
+  renameSync(temporary, file);
+  return ok(rotated);
 }
 
 /** The ring's identity: a hash of its blind-index master, which never rotates. Safe to store and show. */
@@ -211,6 +260,11 @@ export async function prepareKeyRing(store: Store, dataDir: string, now: Date = 
   if (!recorded.ok) return recorded;
   const file = keyringFile(dataDir);
   if (recorded.value && !existsSync(file)) return err(missingKeyRing(file, recorded.value));
+  if (recorded.value) {
+    // A ring already here must be the county's before `init` writes anything to the store.
+    const standing = await keyRingStanding(store, dataDir);
+    return standing.ok ? ok({ created: false }) : standing;
+  }
   return ok({ created: createKeyRing(dataDir, now).created });
 }
 
@@ -225,6 +279,12 @@ export async function recordKeyRing(store: Store, dataDir: string, created: bool
   return checked;
 }
 
+/** After a failed `init` that made a ring: removed if another machine's ring was recorded meanwhile. */
+export async function abandonForeignKeyRing(store: Store, dataDir: string): Promise<void> {
+  const standing = await keyRingStanding(store, dataDir);
+  if (!standing.ok && standing.error.code === 'keyring.foreign') unlinkSync(keyringFile(dataDir));
+}
+
 /**
  * Before a hub serves: its ring must be the one the store's data was sealed with. `init` records the
  * ring's fingerprint and key ids (a ring older than that step is recorded by its hub's first start); a later hub with another ring (a new machine whose ring was never
@@ -236,6 +296,14 @@ export async function checkKeyRingAgainstStore(store: Store, dataDir: string): P
   if (!standing.ok) return standing;
   const { ring, county, unrecorded } = standing.value;
   if (!unrecorded) return ok(ring);
+  const saved = await recordRing(store, ring, county);
+  // Another hub recorded it at the same moment: check again against what it wrote.
+  if (!saved.ok && saved.error.status === 409) return checkKeyRingAgainstStore(store, dataDir);
+  return saved.ok ? ok(ring) : err({ code: 'keyring.store', failure: saved.error });
+}
+
+/** The store's record of the county's ring, with `ring`'s keys added to those recorded (`county`). */
+async function recordRing(store: Store, ring: DataKeyRing, county: KeyRingRecord | undefined): Promise<Result<unknown, StoreFailure>> {
   const keys = Object.fromEntries(ring.keys.map(({ kid, key }) => [kid, keyFingerprint(key)]));
   const record: KeyRingRecord = {
     _id: 'county-keyring',
@@ -243,10 +311,7 @@ export async function checkKeyRingAgainstStore(store: Store, dataDir: string): P
     keys: { ...county?.keys, ...keys },
     ...(county?._rev ? { _rev: county._rev } : {}),
   };
-  const saved = await store.putDoc(DB.meta, record);
-  // Another hub recorded it at the same moment: check again against what it wrote.
-  if (!saved.ok && saved.error.status === 409) return checkKeyRingAgainstStore(store, dataDir);
-  return saved.ok ? ok(ring) : err({ code: 'keyring.store', failure: saved.error });
+  return store.putDoc(DB.meta, record);
 }
 
 export interface KeyRingStanding {

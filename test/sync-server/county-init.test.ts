@@ -4,7 +4,7 @@
  * `init` alone, once — a hub never makes one, and a second machine's `init` never makes another.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,7 +13,7 @@ import { loadHubConfig } from '../../sync-server/config.js';
 import { initCounty } from '../../sync-server/county-init.js';
 import { seedDemo } from '../../sync-server/demo.js';
 import { acquireStore, startHub, type AcquiredStore } from '../../sync-server/hub.js';
-import { keyRingFingerprint, keyringFile, loadKeyRing } from '../../sync-server/keyring.js';
+import { checkKeyRingAgainstStore, createKeyRing, keyRingFingerprint, keyringFile, loadKeyRing, rotateKeyRing } from '../../sync-server/keyring.js';
 import { silentLogger } from '../../sync-server/observe/request-log.js';
 import { initStore } from '../../sync-server/provision.js';
 import { verifyPassword } from '../../sync-server/secrets.js';
@@ -99,6 +99,59 @@ describe('cunban-hub seed-demo into a data directory that does not exist yet', (
     expect(seeded).toMatchObject({ ok: true, value: { reviewersCreated: [], reviewersElsewhere: ['county-admin', 'yezhou-reviewer'] } });
     for (const reviewer of credentialsOf(first)) expect(await opens(admin.store, reviewer.name, reviewer.password)).toBe(true);
   }, 120_000);
+});
+
+describe('cunban-hub keys rotate and keys show, on the seeded county', () => {
+  const first = join(scratch, 'hub-1', 'data');
+  const record = async () => {
+    const admin = await storeOf(machine(first));
+    return admin.store.getDoc<{ keys: Record<string, string> }>(DB.meta, 'county-keyring');
+  };
+
+  it('a rotation the store does not record changes nothing: the ring file stays as it was', async () => {
+    const before = readFileSync(keyringFile(first));
+    const failed = await cunbanHub(machine(first, { COUCHDB_URL: 'http://admin:wrong@127.0.0.1:9/' }), 'keys', 'rotate');
+    expect(failed).toMatchObject({ code: 1, out: { message: expect.stringContaining('Nothing was changed') as unknown } });
+    expect(readFileSync(keyringFile(first))).toEqual(before);
+    expect(readdirSync(first).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
+
+  it('keys show writes nothing; a rotation is recorded in the store, then written, and an older copy is refused', async () => {
+    const stale = mkdtempSync(join(scratch, 'stale-'));
+    copyFileSync(keyringFile(first), keyringFile(stale));
+    const recorded = await record();
+    expect((await cunbanHub(machine(first), 'keys', 'show')).code).toBe(0);
+    expect(await record()).toEqual(recorded);
+    const rotated = await cunbanHub(machine(first), 'keys', 'rotate');
+    expect(rotated.code).toBe(0);
+    const kids = rotated.out.kids as string[];
+    expect(loadKeyRing(first).current).toBe(kids.at(-1));
+    const after = await record();
+    expect(after.ok && Object.keys(after.value.keys)).toEqual(kids);
+    // The copy from before the rotation (another machine on the same store) can neither serve nor rotate on its own.
+    const admin = await storeOf(machine(first));
+    expect(await rotateKeyRing(admin.store, stale)).toMatchObject({ ok: false, error: { code: 'keyring.stale' } });
+    expect(await checkKeyRingAgainstStore(admin.store, stale)).toMatchObject({ ok: false, error: { code: 'keyring.stale' } });
+    expect(await record()).toEqual(after);
+  }, 120_000);
+
+  it('init from a machine holding another ring refuses before writing anything to the store', async () => {
+    const foreign = mkdtempSync(join(scratch, 'foreign-'));
+    const admin = await storeOf(machine(first));
+    createKeyRing(foreign);
+    const calendar = await admin.store.getDoc(DB.catalog, 'calendar');
+    const county = testCountyData();
+    const years = county.calendar.years.map((year) => ({ ...year, source: `${year.source} (changed)` }));
+    const init = await initCounty(admin.store, foreign, { ...county, calendar: { ...county.calendar, years } });
+    expect(init).toMatchObject({ ok: false, error: { code: 'keyring.foreign' } });
+    expect(await admin.store.getDoc(DB.catalog, 'calendar')).toEqual(calendar);
+  }, 60_000);
+
+  it('a ring that is a folder, or unreadable, is said to be so — not damaged', async () => {
+    const folder = mkdtempSync(join(scratch, 'folder-'));
+    mkdirSync(keyringFile(folder));
+    expect(() => loadKeyRing(folder)).toThrow(/is a folder, not the county key ring/);
+  });
 });
 
 describe('the county key ring is made by init alone', () => {
