@@ -179,14 +179,14 @@ async function checkBackup(file: string): Promise<Result<BackupHeader, BackupErr
     const input = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
     for await (const text of input) {
       if (text.trim() === '') continue;
-      const line = JSON.parse(text) as Partial<BackupHeader> & Partial<BackupTrailer> & { db?: string; doc?: unknown; security?: unknown };
+      const line = JSON.parse(text) as { kind?: unknown; databases?: unknown; db?: unknown };
       if (!header) {
         if (line.kind !== BACKUP_KIND || !Array.isArray(line.databases)) return refuse('is not a Cunban hub backup');
-        header = line as BackupHeader;
+        header = line as unknown as BackupHeader;
       } else if (trailer) {
         return refuse('goes on after its end');
       } else if (line.kind === BACKUP_END_KIND) {
-        trailer = line as BackupTrailer;
+        trailer = line as unknown as BackupTrailer;
       } else if (typeof line.db !== 'string' || !header.databases.includes(line.db) || !('doc' in line || 'security' in line)) {
         return refuse('holds a line that is not of a database it names');
       } else if ('doc' in line) {

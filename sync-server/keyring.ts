@@ -35,8 +35,10 @@ function parseRing(file: string): DataKeyRing {
   } catch (error) {
     // Unreadable is not damaged: the file may be whole, and must not be "restored" over.
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') throw new Error(`${file} is a folder, not the county key ring: put the ring's file there.`);
-    throw new Error(`${file} cannot be read by this user (${code ?? String(error)}): run the hub as its own user, which owns the file (mode 600).`);
+    if (code === 'EISDIR') throw new Error(`${file} is a folder, not the county key ring: put the ring's file there.`, { cause: error });
+    throw new Error(`${file} cannot be read by this user (${code ?? String(error)}): run the hub as its own user, which owns the file (mode 600).`, {
+      cause: error,
+    });
   }
   let json: unknown;
   try {

@@ -147,7 +147,7 @@ describe('cunban-hub keys rotate and keys show, on the seeded county', () => {
     expect(await admin.store.getDoc(DB.catalog, 'calendar')).toEqual(calendar);
   }, 60_000);
 
-  it('a ring that is a folder, or unreadable, is said to be so — not damaged', async () => {
+  it('a ring that is a folder, or unreadable, is said to be so — not damaged', () => {
     const folder = mkdtempSync(join(scratch, 'folder-'));
     mkdirSync(keyringFile(folder));
     expect(() => loadKeyRing(folder)).toThrow(/is a folder, not the county key ring/);
