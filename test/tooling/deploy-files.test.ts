@@ -99,6 +99,20 @@ describe('the systemd unit', () => {
     expect(`/var/lib/${unitValue('StateDirectory') ?? ''}`).toBe(unitEnvironment.CUNBAN_DATA_DIR);
   });
 
+  it('lets Node list the machine’s addresses (netlink), which the hub needs without CUNBAN_PUBLIC_URL', () => {
+    expect(unitValue('RestrictAddressFamilies')?.split(' ')).toEqual(expect.arrayContaining(['AF_INET', 'AF_INET6', 'AF_UNIX', 'AF_NETLINK']));
+  });
+
+  it('has an admin wrapper that runs the command line as the service does: its user, settings, data directory and Node', () => {
+    const wrapper = read('systemd/cunban-hub-admin');
+    expect(spawnSync('sh', ['-n', join(root, 'deploy/systemd/cunban-hub-admin')]).status).toBe(0);
+    expect(wrapper).toContain(`sudo -u ${unitValue('User') ?? '?'} `);
+    expect(wrapper).toContain(`. ${unitValue('EnvironmentFile') ?? '?'}`);
+    expect(wrapper).toContain(`export CUNBAN_DATA_DIR=${unitEnvironment.CUNBAN_DATA_DIR ?? '?'}`);
+    expect(wrapper).toContain(`cd ${unitValue('WorkingDirectory') ?? '?'}`);
+    expect(wrapper).toContain(`exec ${(unitValue('ExecStart') ?? '?').replace(/ serve$/, '')} "$@"`);
+  });
+
   it('sets only settings the hub knows, with values it accepts', () => {
     const names = Object.keys(unitEnvironment).filter((name) => name !== 'NODE_ENV');
     expect(names.filter((name) => !(name in HUB_ENVIRONMENT))).toEqual([]);
@@ -137,6 +151,9 @@ describe('the container and compose files, in step with the unit', () => {
     expect(hub.read_only).toBe(true);
     expect(hub.security_opt).toContain('no-new-privileges:true');
     expect(hub.cap_drop).toEqual(['ALL']);
+    // The proxy trusted is the hub's network's gateway, and nothing wider.
+    const network = (compose as unknown as { networks: Record<string, { ipam: { config: { gateway: string }[] } }> }).networks.cunban;
+    expect(composeEnvironment.CUNBAN_TRUST_PROXY).toBe(network?.ipam.config[0]?.gateway);
   });
 
   it('run CouchDB by its official image’s conventions', () => {
