@@ -185,9 +185,10 @@ export function apiRoutes(options: ApiOptions): Route[] {
       async handle() {
         const ping = await store.ping();
         const up = ping.ok && options.storeStatus() === 'up';
-        const schema = up ? await store.getDoc<{ version: number }>(DB.meta, 'store-schema') : undefined;
+        const schema = up ? await store.getDoc<{ version: number; county?: string }>(DB.meta, 'store-schema') : undefined;
         const health: HealthResponse = {
           ok: up && schema?.ok === true && schema.value.version === STORE_SCHEMA_VERSION,
+          ...(schema?.ok && schema.value.county ? { county: schema.value.county } : {}),
           store: { kind: store.kind, status: up ? 'up' : 'down', ...(ping.ok ? { vendor: ping.value.vendor } : {}) },
           versions: {
             hub: CUNBAN_VERSION,

@@ -115,7 +115,8 @@ export function loadHubConfig(env: Env): Result<HubConfig, ConfigError> {
   }
 
   const publicText = value('CUNBAN_PUBLIC_URL');
-  const publicUrl = publicText === undefined ? undefined : parseUrl(publicText);
+  // A base under a path ends with `/`: `https://example/hub` means `https://example/hub/`, as kiosks resolve against it.
+  const publicUrl = publicText === undefined ? undefined : parseUrl(publicText.replace(/([^/])$/, '$1/'));
   if (publicText !== undefined && !publicUrl) {
     return invalid('CUNBAN_PUBLIC_URL', 'expected an http(s) URL such as https://hub.jianshi.example/');
   }

@@ -6,11 +6,12 @@
  * Each check is a small function returning findings; a check that cannot run because an earlier one
  * failed (no store, no schema) says so rather than adding noise.
  */
-import { accessSync, constants, statfsSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statfsSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { healthResponseSchema } from '../core/api/health.js';
 import { CUNBAN_VERSION } from '../core/version.js';
 import type { HubConfig } from './config.js';
-import { keyRingFingerprint, keyringFile, keyRingStanding } from './keyring.js';
+import { keyRingFingerprint, keyringFile, keyRingMode, keyRingStanding } from './keyring.js';
 import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
 import { DB, hallDb, villageDb } from './store/names.js';
 import type { Store } from './store/store.js';
@@ -18,7 +19,7 @@ import type { Store } from './store/store.js';
 export type FindingStatus = 'ok' | 'warn' | 'fail';
 
 export interface Finding {
-  /** What was checked: `store`, `store.admin`, `store.cluster`, `schema`, `keyring`, `publicUrl`, `proxy`, `clock`, `disk`. */
+  /** What was checked: `store`, `store.admin`, `store.cluster`, `schema`, `keyring`, `clock`, `publicUrl`, `proxy`, `tls`, `disk`. */
   readonly check: string;
   readonly status: FindingStatus;
   /** In plain words; for `warn` and `fail`, what to do. */
@@ -51,15 +52,19 @@ export async function diagnoseHub(config: HubConfig, store: Store, storeUrl: URL
   const findings: Finding[] = [];
   const reached = await storeFindings(store, storeUrl, timeoutMs);
   findings.push(...reached);
-  if (reached.every((f) => f.status !== 'fail')) {
-    const schema = await schemaFindings(store);
-    findings.push(...schema);
+  const blocked = reached.find((f) => f.status === 'fail');
+  let county: string | undefined;
+  if (!blocked) {
+    const schema = await schemaFinding(store);
+    findings.push(schema.finding);
+    county = schema.county;
     findings.push(await keyRingFinding(store, config.dataDir));
     findings.push(await clockFinding(store, storeUrl, now, options.clockSkewMs ?? CLOCK_SKEW_LIMIT_MS, timeoutMs));
   } else {
-    findings.push(finding('schema', 'fail', 'Not checked: the store did not answer.'), finding('keyring', 'fail', 'Not checked: the store did not answer.'));
+    const why = blocked.check === 'store' ? 'the store did not answer' : "the store does not take these credentials as an admin's";
+    findings.push(finding('schema', 'fail', `Not checked: ${why}.`), finding('keyring', 'fail', `Not checked: ${why}.`));
   }
-  findings.push(await publicUrlFinding(config, timeoutMs), ...proxyFindings(config));
+  findings.push(await publicUrlFinding(config, county, timeoutMs), ...proxyFindings(config), ...tlsFindings(config));
   findings.push(diskFinding(config.dataDir, options.diskFailBytes ?? DISK_FAIL_BYTES, options.diskWarnBytes ?? DISK_WARN_BYTES));
   return findings;
 }
@@ -90,7 +95,15 @@ async function storeFindings(store: Store, storeUrl: URL, timeoutMs: number): Pr
       ),
     ];
   }
-  const found = [finding('store', 'ok', `${ping.value.vendor} at ${where}.`)];
+  const found = [
+    store.kind === 'embedded'
+      ? finding(
+          'store',
+          'warn',
+          `The embedded store (${ping.value.vendor}), for a demo or a small county: a county in production sets COUCHDB_URL to its Apache CouchDB.`,
+        )
+      : finding('store', 'ok', `${ping.value.vendor} at ${where}.`),
+  ];
   const session = await store.request<{ userCtx?: { name?: string | null; roles?: string[] } }>({ path: '_session' });
   const roles = session.ok ? (session.value.userCtx?.roles ?? []) : [];
   found.push(
@@ -102,7 +115,7 @@ async function storeFindings(store: Store, storeUrl: URL, timeoutMs: number): Pr
           'The store does not take COUCHDB_URL’s credentials as a server admin: the hub creates databases and sets their security. Give the URL an admin’s name and password.',
         ),
   );
-  if (store.kind === 'couchdb') found.push(await clusterFinding(storeUrl, timeoutMs));
+  if (store.kind === 'couchdb' && roles.includes('_admin')) found.push(await clusterFinding(storeUrl, timeoutMs));
   return found;
 }
 
@@ -127,46 +140,33 @@ async function clusterFinding(storeUrl: URL, timeoutMs: number): Promise<Finding
   }
 }
 
-async function schemaFindings(store: Store): Promise<Finding[]> {
+/** The store's schema and county, and every village's databases; with the county's code when provisioned. */
+async function schemaFinding(store: Store): Promise<{ readonly finding: Finding; readonly county?: string }> {
+  const schema = (message: string) => ({ finding: finding('schema', 'fail', message) });
   const recorded = await store.getDoc<{ version?: number }>(DB.meta, 'store-schema');
   const version = recorded.ok ? recorded.value.version : undefined;
-  if (version === undefined) {
-    return [finding('schema', 'fail', 'The store has not been provisioned: run `cunban-hub init` (with the county’s files) on the first hub.')];
-  }
+  if (version === undefined) return schema('The store has not been provisioned: run `cunban-hub init` (with the county’s files) on the first hub.');
   if (version > STORE_SCHEMA_VERSION) {
-    return [
-      finding(
-        'schema',
-        'fail',
-        `The store is at schema ${String(version)}, newer than this hub (${CUNBAN_VERSION}, schema ${String(STORE_SCHEMA_VERSION)}): upgrade this hub to the county's version.`,
-      ),
-    ];
+    return schema(
+      `The store is at schema ${String(version)}, newer than this hub (${CUNBAN_VERSION}, schema ${String(STORE_SCHEMA_VERSION)}): upgrade this hub to the county's version.`,
+    );
   }
   if (version < STORE_SCHEMA_VERSION) {
-    return [
-      finding(
-        'schema',
-        'fail',
-        `The store is at schema ${String(version)}; this hub needs ${String(STORE_SCHEMA_VERSION)}: run \`cunban-hub init\` once to upgrade it.`,
-      ),
-    ];
+    return schema(`The store is at schema ${String(version)}; this hub needs ${String(STORE_SCHEMA_VERSION)}: run \`cunban-hub init\` once to upgrade it.`);
   }
   const county = await readCountyData(store);
-  if (!county.ok) return [finding('schema', 'fail', 'The store holds no county data: run `cunban-hub init --catalog … --divisions … --calendar …`.')];
+  if (!county.ok) return schema('The store holds no county data: run `cunban-hub init --catalog … --divisions … --calendar …`.');
   const villages = county.value.divisions.towns.flatMap((town) => town.villages.map((village) => village.code12));
   const all = await store.request<string[]>({ path: '_all_dbs' });
   const present = new Set(all.ok ? all.value : []);
   const missing = villages.filter((village) => !present.has(store.dbName(villageDb(village))) || !present.has(store.dbName(hallDb(village))));
   if (missing.length > 0) {
-    return [
-      finding(
-        'schema',
-        'fail',
-        `${String(missing.length)} of ${String(villages.length)} villages have no databases (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}): run \`cunban-hub init\`.`,
-      ),
-    ];
+    return schema(
+      `${String(missing.length)} of ${String(villages.length)} villages have no databases (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}): run \`cunban-hub init\`.`,
+    );
   }
-  return [finding('schema', 'ok', `Store schema ${String(version)}, ${county.value.divisions.county.name}: ${String(villages.length)} villages provisioned.`)];
+  const { name, code12 } = county.value.divisions.county;
+  return { finding: finding('schema', 'ok', `Store schema ${String(version)}, ${name}: ${String(villages.length)} villages provisioned.`), county: code12 };
 }
 
 async function keyRingFinding(store: Store, dataDir: string): Promise<Finding> {
@@ -185,22 +185,17 @@ async function keyRingFinding(store: Store, dataDir: string): Promise<Finding> {
     if (standing.value.unrecorded) {
       return finding('keyring', 'warn', `${keyringFile(dataDir)} holds a key the store has not recorded (a rotation?): \`cunban-hub keys show\` records it.`);
     }
-    const mode = statModeOf(keyringFile(dataDir));
+    const mode = keyRingMode(dataDir);
     if (mode !== undefined && (mode & 0o077) !== 0) {
-      return finding('keyring', 'warn', `${keyringFile(dataDir)} is readable by other users (mode ${mode.toString(8)}): chmod 600 it.`);
+      return finding(
+        'keyring',
+        'fail',
+        `${keyringFile(dataDir)} is open to other users (mode ${mode.toString(8)}): chmod 600 it, and ask who could have read it.`,
+      );
     }
     return finding('keyring', 'ok', `${keyringFile(dataDir)}: fingerprint ${fingerprint}, the county's, with all its keys.`);
   } catch (error) {
     return finding('keyring', 'fail', (error as Error).message);
-  }
-}
-
-/** A file's permission bits, or undefined when it cannot be read. */
-function statModeOf(file: string): number | undefined {
-  try {
-    return statSync(file).mode & 0o777;
-  } catch {
-    return undefined;
   }
 }
 
@@ -228,7 +223,7 @@ async function clockFinding(store: Store, storeUrl: URL, now: () => Date, limitM
   }
 }
 
-async function publicUrlFinding(config: HubConfig, timeoutMs: number): Promise<Finding> {
+async function publicUrlFinding(config: HubConfig, county: string | undefined, timeoutMs: number): Promise<Finding> {
   const url = config.publicUrl;
   if (!url) {
     return finding(
@@ -241,8 +236,16 @@ async function publicUrlFinding(config: HubConfig, timeoutMs: number): Promise<F
   try {
     const answer = await fetch(health, { signal: AbortSignal.timeout(timeoutMs) });
     const parsed = healthResponseSchema.safeParse(jsonOrUndefined(await answer.text()));
-    if (!answer.ok || !parsed.success)
+    if (!parsed.success)
       return finding('publicUrl', 'fail', `${health.href} answered ${String(answer.status)}, not a Cunban hub's health: check the proxy's upstream.`);
+    if (parsed.data.store.status === 'down') return finding('publicUrl', 'fail', `${url.href} is a Cunban hub whose store is down (${String(answer.status)}).`);
+    if (county !== undefined && parsed.data.county !== undefined && parsed.data.county !== county) {
+      return finding(
+        'publicUrl',
+        'fail',
+        `${url.href} is answered by the hub of another county (${parsed.data.county}; this store's is ${county}): check the proxy's upstream and CUNBAN_PUBLIC_URL.`,
+      );
+    }
     if (parsed.data.versions.hub !== CUNBAN_VERSION) {
       return finding(
         'publicUrl',
@@ -257,6 +260,17 @@ async function publicUrlFinding(config: HubConfig, timeoutMs: number): Promise<F
       'fail',
       `${health.href} did not answer (${(error as Error).message}): is the hub running, and the proxy in front of it? Kiosks use this address.`,
     );
+  }
+}
+
+/** The hub's own certificate and key, read and paired as the hub will at start. */
+function tlsFindings(config: HubConfig): Finding[] {
+  if (!config.tls) return [];
+  try {
+    createSecureContext({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) });
+    return [finding('tls', 'ok', `${config.tls.cert} and its key load.`)];
+  } catch (error) {
+    return [finding('tls', 'fail', `CUNBAN_TLS_CERT / CUNBAN_TLS_KEY do not load (${(error as Error).message}): the hub would not start.`)];
   }
 }
 

@@ -32,7 +32,7 @@ import { metricsRoutes } from './observe/metrics-route.js';
 import { hubLogger, observeRequests } from './observe/request-log.js';
 import type { Logger } from 'pino';
 import { appRoutes, DEFAULT_APPS_DIR } from './static-apps.js';
-import { checkedKeyRing } from './keyring.js';
+import { checkedKeyRing, keyringFile, keyRingMode } from './keyring.js';
 import { initStore, type InitReport } from './provision.js';
 import { fleetRoutes } from './review/fleet-routes.js';
 import { startQueueProjector, type QueueProjector } from './review/queue.js';
@@ -137,6 +137,9 @@ export async function startHub(config: HubConfig, options: HubOptions = {}): Pro
         keys.error.code === 'keyring.store' ? `the store did not answer the key ring check: ${keys.error.failure.reason}` : keys.error.message,
       );
     }
+    const mode = keyRingMode(config.dataDir);
+    if (mode !== undefined && (mode & 0o077) !== 0)
+      logger.warn(`the county key ring ${keyringFile(config.dataDir)} is open to other users (mode ${mode.toString(8)}): chmod 600 it`);
   }
 
   // The review queue follows every village: right after each write here, and a full sweep now and then.

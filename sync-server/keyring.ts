@@ -15,7 +15,7 @@
  * index of every stored case would have to be rebuilt.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataKeyRingSchema, type DataKeyRing } from '../core/api/enrollment.js';
 import type { SealedValue } from '../core/case/sealed.js';
@@ -381,6 +381,15 @@ export function checkedKeyRing(store: Store, dataDir: string): HeldKeyRing {
     if (checked.ok) held = checked.value;
     return checked;
   };
+}
+
+/** The ring file's permission bits (0o600 as made), or undefined when it cannot be read. */
+export function keyRingMode(dataDir: string): number | undefined {
+  try {
+    return statSync(keyringFile(dataDir)).mode & 0o777;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The ring in `dataDir`, or undefined when there is none: never creates one (`cunban-hub keys show`). */

@@ -252,7 +252,8 @@ export async function initStore(store: Store, data?: CountyData): Promise<Result
       await p.security(hall);
       await p.document(hall, { _id: '_design/cunban', validate_doc_update: hallValidator(village12) });
     });
-    await p.document(DB.meta, { _id: 'store-schema', version: STORE_SCHEMA_VERSION });
+    // With the county's code, which /api/health shows (doctor checks an address reaches this county).
+    await p.document(DB.meta, { _id: 'store-schema', version: STORE_SCHEMA_VERSION, county: county.value.divisions.county.code12 });
     return ok({
       storeSchemaVersion: STORE_SCHEMA_VERSION,
       villages: villages.length,

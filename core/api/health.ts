@@ -7,6 +7,8 @@ import { z } from 'zod';
 
 export const healthResponseSchema = z.object({
   ok: z.boolean(),
+  /** The county the hub serves (its 12-digit code), once provisioned: an administrator's check that an address reaches the right county. */
+  county: z.string().optional(),
   store: z.object({
     kind: z.enum(['embedded', 'couchdb']),
     status: z.enum(['up', 'down']),

@@ -26,6 +26,14 @@ describe('hub configuration from the environment', () => {
     expect(rate.ok && rate.value.kioskRequestsPerMinute).toBe(12000);
   });
 
+  it('reads a public URL under a path as a base ending in /, as kiosks resolve against it', () => {
+    for (const given of ['https://county.example/hub', 'https://county.example/hub/']) {
+      const config = loadHubConfig({ CUNBAN_PUBLIC_URL: given });
+      expect(config.ok && config.value.publicUrl?.href).toBe('https://county.example/hub/');
+      expect(config.ok && new URL('api/health', config.value.publicUrl).href).toBe('https://county.example/hub/api/health');
+    }
+  });
+
   it('reads the proxies to trust: hops, or addresses and subnets', () => {
     const hops = loadHubConfig({ CUNBAN_TRUST_PROXY: '1' });
     expect(hops.ok && hops.value.trustProxy).toBe(1);
