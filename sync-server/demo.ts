@@ -11,7 +11,8 @@ import { err, ok, type Result } from '../core/result.js';
 import { demoCalendarData, demoCatalog, demoDivisions } from '../core/seed/demo-county.js';
 import { issueEnrollmentCode } from './kiosks.js';
 import { describeCountyInitError, initCounty, type CountyInitReport } from './county-init.js';
-import { describeInitError, readCountyData } from './provision.js';
+import { describeInitError, readCountyData, validateCountyData, type CountyData } from './provision.js';
+import { canonicalJson } from '../core/canonical-json.js';
 import { verifyPassword } from './secrets.js';
 import { DB } from './store/names.js';
 import type { Store } from './store/store.js';
@@ -114,6 +115,16 @@ function demoCredentials(credentialsFile: string): DemoReviewer[] {
  * and, in `initCounty`, the key ring), the store last; re-runnable to finish what a failed run began.
  */
 export async function seedDemo(store: Store, dataDir: string, hubUrl: string): Promise<Result<DemoSeed, SetupError>> {
+  const demo: CountyData = { catalog: demoCatalog(), divisions: demoDivisions(), calendar: demoCalendarData() };
+  // A county's own data is never replaced by the demo's (nor its reviewers joined by the demo's).
+  const stored = await readCountyData(store);
+  if (stored.ok && !sameCountyData(stored.value, demo)) {
+    const { name } = stored.value.divisions.county;
+    return err({
+      code: 'demo.notDemo',
+      message: `This store holds ${name}'s own county data: seed-demo would replace it with the demo's. Seed the demo on another store (CUNBAN_DB_PREFIX, or another COUCHDB_URL).`,
+    });
+  }
   const credentialsFile = join(dataDir, 'demo-credentials.json');
   let credentials: DemoReviewer[];
   try {
@@ -121,7 +132,7 @@ export async function seedDemo(store: Store, dataDir: string, hubUrl: string): P
   } catch (error) {
     return err({ code: 'demo.credentials', message: error instanceof Error ? error.message : String(error) });
   }
-  const init = await initCounty(store, dataDir, { catalog: demoCatalog(), divisions: demoDivisions(), calendar: demoCalendarData() });
+  const init = await initCounty(store, dataDir, demo);
   if (!init.ok) return err({ code: init.error.code, message: describeCountyInitError(init.error) });
   const created: DemoReviewer[] = [];
   const elsewhere: string[] = [];
@@ -134,6 +145,12 @@ export async function seedDemo(store: Store, dataDir: string, hubUrl: string): P
   const enrollment = await enrollmentTicket(store, DEMO_VILLAGE, hubUrl, 24 * 60 * 60 * 1000);
   if (!enrollment.ok) return enrollment;
   return ok({ init: init.value, reviewersCreated: created, reviewersElsewhere: elsewhere, credentialsFile, enrollment: enrollment.value });
+}
+
+/** The stored county data and `demo`, read through the same parser. */
+function sameCountyData(stored: CountyData, demo: CountyData): boolean {
+  const read = validateCountyData(demo.catalog, demo.divisions, demo.calendar);
+  return read.ok && canonicalJson(read.value) === canonicalJson(stored);
 }
 
 async function reviewerOpensWith(store: Store, name: string, password: string): Promise<boolean> {

@@ -154,6 +154,18 @@ describe('cunban-hub keys rotate and keys show, on the seeded county', () => {
   });
 });
 
+describe('seed-demo on a county’s own store', () => {
+  it('refuses, changing nothing: no demo data over the county’s, no demo reviewers beside its own', async () => {
+    const t = await startTestHub();
+    cleanups.push(() => t.close());
+    const calendar = await t.hub.store.getDoc(DB.catalog, 'calendar');
+    const seeded = await seedDemo(t.hub.store, t.config.dataDir, 'http://hub.example/');
+    expect(seeded).toMatchObject({ ok: false, error: { code: 'demo.notDemo', message: expect.stringContaining('own county data') as unknown } });
+    expect(await t.hub.store.getDoc(DB.catalog, 'calendar')).toEqual(calendar);
+    expect((await t.hub.store.getDoc(DB.users, 'user:county-admin')).ok).toBe(false);
+  }, 60_000);
+});
+
 describe('the county key ring is made by init alone', () => {
   it('a hub started on a provisioned county without a key ring refuses, saying to run init or copy it, and makes none', async () => {
     const t = await startTestHub({ seed: false });
