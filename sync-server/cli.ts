@@ -438,6 +438,7 @@ async function main(): Promise<void> {
           'user.badDisplayName': '--display-name: the person’s name, 1–32 letters (李强, Li Qiang).',
           'user.townRequired': 'A town reviewer needs --town CODE12.',
           'user.badTown': `${flags.town ?? ''} is not a 12-digit town code.`,
+          'user.unknownTown': `${flags.town ?? ''} is not a town of this county's division table (run init with the county's files first).`,
           'user.weakPassword': 'The password needs at least 10 characters.',
           'user.exists': `A reviewer named ${flags.name ?? ''} already exists.`,
           'user.store': 'The store refused the write.',

@@ -7,6 +7,7 @@
  * failed (no store, no schema) says so rather than adding noise.
  */
 import { accessSync, constants, readFileSync, statfsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { healthResponseSchema } from '../core/api/health.js';
 import { CUNBAN_VERSION } from '../core/version.js';
@@ -19,7 +20,7 @@ import type { Store } from './store/store.js';
 export type FindingStatus = 'ok' | 'warn' | 'fail';
 
 export interface Finding {
-  /** What was checked: `store`, `store.admin`, `store.cluster`, `schema`, `keyring`, `clock`, `publicUrl`, `proxy`, `tls`, `disk`. */
+  /** What was checked: `store`, `store.admin`, `store.cluster`, `schema`, `keyring`, `clock`, `publicUrl`, `port`, `proxy`, `tls`, `disk`. */
   readonly check: string;
   readonly status: FindingStatus;
   /** In plain words; for `warn` and `fail`, what to do. */
@@ -64,7 +65,7 @@ export async function diagnoseHub(config: HubConfig, store: Store, storeUrl: URL
     const why = blocked.check === 'store' ? 'the store did not answer' : "the store does not take these credentials as an admin's";
     findings.push(finding('schema', 'fail', `Not checked: ${why}.`), finding('keyring', 'fail', `Not checked: ${why}.`));
   }
-  findings.push(await publicUrlFinding(config, county, timeoutMs), ...proxyFindings(config), ...tlsFindings(config));
+  findings.push(await publicUrlFinding(config, county, timeoutMs), await portFinding(config, timeoutMs), ...proxyFindings(config), ...tlsFindings(config));
   findings.push(diskFinding(config.dataDir, options.diskFailBytes ?? DISK_FAIL_BYTES, options.diskWarnBytes ?? DISK_WARN_BYTES));
   return findings;
 }
@@ -261,6 +262,31 @@ async function publicUrlFinding(config: HubConfig, county: string | undefined, t
       `${health.href} did not answer (${(error as Error).message}): is the hub running, and the proxy in front of it? Kiosks use this address.`,
     );
   }
+}
+
+/** The hub's port: free for it, or held by a Cunban hub already (this one, running) — not by another program. */
+async function portFinding(config: HubConfig, timeoutMs: number): Promise<Finding> {
+  const where = `${config.host}:${String(config.port)}`;
+  if (config.port === 0) return finding('port', 'ok', 'Any free port (CUNBAN_HUB_PORT=0).');
+  const free = await new Promise<boolean>((answer) => {
+    const probe = createServer();
+    probe.once('error', () => {
+      answer(false);
+    });
+    probe.listen(config.port, config.host, () => {
+      probe.close(() => {
+        answer(true);
+      });
+    });
+  });
+  if (free) return finding('port', 'ok', `${where} is free for the hub.`);
+  try {
+    const answer = await fetch(`${config.tls ? 'https' : 'http'}://127.0.0.1:${String(config.port)}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (healthResponseSchema.safeParse(jsonOrUndefined(await answer.text())).success) return finding('port', 'ok', `A Cunban hub is listening on ${where}.`);
+  } catch {
+    // Not a hub: said below.
+  }
+  return finding('port', 'fail', `${where} is taken by another program: stop it, or give the hub another CUNBAN_HUB_PORT (and the proxy its upstream).`);
 }
 
 /** The hub's own certificate and key, read and paired as the hub will at start. */

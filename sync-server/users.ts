@@ -1,6 +1,7 @@
 /** Reviewer accounts for the town and county console; passwords kept as scrypt hashes. */
 import { parseDivisionCode } from '../core/divisions/code.js';
 import { err, ok, type Result } from '../core/result.js';
+import { readCountyData } from './provision.js';
 import { hashPassword } from './secrets.js';
 import { DB } from './store/names.js';
 import type { Store, StoreFailure } from './store/store.js';
@@ -25,6 +26,8 @@ export type AddUserError =
   | { readonly code: 'user.badDisplayName' }
   | { readonly code: 'user.townRequired' }
   | { readonly code: 'user.badTown'; readonly town: string }
+  /** A well-formed town code the county's division table does not name (or no table yet). */
+  | { readonly code: 'user.unknownTown'; readonly town: string }
   | { readonly code: 'user.weakPassword' }
   | { readonly code: 'user.exists'; readonly name: string }
   | { readonly code: 'user.store'; readonly failure: StoreFailure };
@@ -42,6 +45,12 @@ export async function addReviewer(
   if (input.role === 'town' && !input.town) return err({ code: 'user.townRequired' });
   if (input.town && parseDivisionCode(input.town)?.level !== 'town') return err({ code: 'user.badTown', town: input.town });
   if (input.password.length < MIN_PASSWORD_LENGTH) return err({ code: 'user.weakPassword' });
+  if (input.role === 'town' && input.town) {
+    // A reviewer of a town the county does not have would see nothing, and sign in as if all were well.
+    const county = await readCountyData(store);
+    if (!county.ok && county.error.code === 'init.store') return err({ code: 'user.store', failure: county.error.failure });
+    if (!county.ok || !county.value.divisions.towns.some((town) => town.code12 === input.town)) return err({ code: 'user.unknownTown', town: input.town });
+  }
   const doc: ReviewerDoc = {
     _id: `user:${input.name}`,
     type: 'reviewer',

@@ -122,6 +122,11 @@ describe('cunban-hub enroll, kiosks and users', () => {
     expect(town).toMatchObject({ name: 'gaoping-1', role: 'town', town: '422822101000' });
     expect(JSON.stringify(town)).not.toContain('passwordHash');
     expect(await cliFailure('users', 'add', '--role', 'town', '--name', 'no-town')).toMatchObject({ error: 'user.townRequired' });
+    expect(
+      await cliFailure('users', 'add', '--role', 'town', '--town', '422822999000', '--name', 'no-such-town', '--password', 'a-long-password'),
+    ).toMatchObject({
+      error: 'user.unknownTown',
+    });
     expect(await cliFailure('users', 'add', '--role', 'county', '--name', 'zhang-min')).toMatchObject({ error: 'user.exists' });
     expect(await cliFailure('users', 'add', '--role', 'county', '--name', 'short', '--password', 'short')).toMatchObject({ error: 'user.weakPassword' });
     // A display name is how cases and kiosks name the reviewer.

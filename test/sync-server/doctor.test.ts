@@ -143,6 +143,23 @@ describe('cunban-hub doctor', () => {
     }
   });
 
+  it('says whether the hub’s port is free, held by a hub, or taken by another program', async () => {
+    // The test hub listens on its port: a hub holds it.
+    expect((await diagnose({ port: t.hub.port })).get('port')).toMatchObject({
+      status: 'ok',
+      message: expect.stringContaining('A Cunban hub is listening') as unknown,
+    });
+    const other = createServer((_req, res) => res.end('not a hub'));
+    await new Promise<void>((listening) => other.listen(0, '127.0.0.1', listening));
+    const address = other.address();
+    try {
+      const port = typeof address === 'object' && address ? address.port : 0;
+      expect((await diagnose({ port })).get('port')).toMatchObject({ status: 'fail', message: expect.stringContaining('taken by another program') as unknown });
+    } finally {
+      other.close();
+    }
+  });
+
   it('says when the hub’s own certificate and key would not load', async () => {
     const dir = mkdtempSync(join(scratch, 'tls-'));
     const certificate = selfSignedCertificate(dir);
