@@ -32,8 +32,9 @@ const USAGE = `Usage: cunban-hub <command> [options] [--json]
   init [--catalog F --divisions F --calendar F]
                                           create or upgrade the county's databases; on the county's first
                                           hub, make its key ring (every other hub gets a copy of it)
-  doctor                                  check this hub against its store: store reachable and admin, schema,
-                                          key ring, public URL, clock, disk (exit 1 when something must be fixed)
+  doctor                                  check this hub against its store and surroundings: store reachable and
+                                          admin, cluster nodes, schema, key ring, clock, public URL, port, proxy,
+                                          TLS, disk (exit 1 when something must be fixed)
   seed-demo                               the demo county (Jianshi), reviewers and an enrollment code
   enroll --village CODE12 [--hours 24] [--qr-png FILE]
                                           a one-time enrollment code for a new kiosk
