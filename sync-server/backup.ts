@@ -31,7 +31,8 @@ export const BACKUP_KIND = 'cunban.backup';
 /** The first line of a backup file. */
 export interface BackupHeader {
   readonly kind: typeof BACKUP_KIND;
-  readonly version: 1;
+  /** 2 since backups end with a trailer (`BackupTrailer`), which a version-2 file must have; 1 before. */
+  readonly version: 1 | 2;
   readonly createdAt: string;
   readonly hub: string;
   readonly storeSchema: number;
@@ -126,7 +127,7 @@ export async function backupHub(store: Store, file: string, now: Date): Promise<
     async function* lines(): AsyncGenerator<string> {
       const header: BackupHeader = {
         kind: BACKUP_KIND,
-        version: 1,
+        version: 2,
         createdAt: now.toISOString(),
         hub: CUNBAN_VERSION,
         storeSchema: STORE_SCHEMA_VERSION,
@@ -199,6 +200,9 @@ async function checkBackup(file: string): Promise<Result<BackupHeader, BackupErr
     return refuse(`is damaged or incomplete (${error instanceof Error ? error.message : String(error)})`);
   }
   if (!header) return refuse('is empty');
+  // A cut file has lost its end: a version-2 backup must end with its trailer, and any backup holds every database it names.
+  if (header.version >= 2 && !trailer) return refuse('is incomplete (it has no end)');
+  if (seen.size !== header.databases.length) return refuse(`is incomplete (${String(seen.size)} of ${String(header.databases.length)} databases)`);
   if (trailer && (trailer.documents !== documents || trailer.databases !== seen.size)) {
     return refuse(`is incomplete (${String(documents)} of ${String(trailer.documents)} documents)`);
   }
