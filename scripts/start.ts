@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { buildApps } from './build-apps.js';
@@ -13,6 +12,7 @@ import { electronBinary, hasDisplay } from './electron-binary.js';
 import { kioskFacingUrl, loadHubConfig } from '../sync-server/config.js';
 import { DEMO_VILLAGE, enrollmentTicket, seedDemo, type DemoSeed, type EnrollmentTicket } from '../sync-server/demo.js';
 import { startHub } from '../sync-server/hub.js';
+import { portFree } from '../sync-server/http/port.js';
 import { hubLogger } from '../sync-server/observe/request-log.js';
 import { readCountyData } from '../sync-server/provision.js';
 import { chinaTime } from '../core/local-date.js';
@@ -24,21 +24,7 @@ if (!config.ok) {
 }
 const { dataDir } = config.value;
 
-/** Whether the hub's port is free, asked before anything is built (a second `npm start` once rebuilt the running hub's apps first). */
-function portFree(port: number, host: string): Promise<boolean> {
-  if (port === 0) return Promise.resolve(true);
-  return new Promise((answer) => {
-    const probe = createServer();
-    probe.once('error', () => {
-      answer(false);
-    });
-    probe.listen(port, host, () => {
-      probe.close(() => {
-        answer(true);
-      });
-    });
-  });
-}
+// The hub's port is asked before anything is built (a second `npm start` once rebuilt the running hub's apps first).
 if (!(await portFree(config.value.port, config.value.host))) {
   console.error(
     `Cunban: port ${String(config.value.port)} on ${config.value.host} is already in use — another Cunban hub (an earlier \`npm start\`?) or another program.`,

@@ -7,11 +7,11 @@
  * failed (no store, no schema) says so rather than adding noise.
  */
 import { accessSync, constants, readFileSync, statfsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { healthResponseSchema } from '../core/api/health.js';
 import { CUNBAN_VERSION } from '../core/version.js';
 import type { HubConfig } from './config.js';
+import { portFree } from './http/port.js';
 import { keyRingFingerprint, keyringFile, keyRingMode, keyRingStanding } from './keyring.js';
 import { readCountyData, STORE_SCHEMA_VERSION } from './provision.js';
 import { DB, hallDb, villageDb } from './store/names.js';
@@ -51,7 +51,7 @@ export async function diagnoseHub(config: HubConfig, store: Store, storeUrl: URL
   const now = options.now ?? (() => new Date());
   const timeoutMs = options.timeoutMs ?? 5000;
   const findings: Finding[] = [];
-  const reached = await storeFindings(store, storeUrl, timeoutMs);
+  const reached = await storeFindings(store, storeUrl);
   findings.push(...reached);
   const blocked = reached.find((f) => f.status === 'fail');
   let county: string | undefined;
@@ -78,7 +78,7 @@ function storeGet(storeUrl: URL, path: string, timeoutMs: number): Promise<Respo
   return fetch(new URL(path, withoutCredentials(storeUrl)), { headers: { authorization: basicAuth(storeUrl) }, signal: AbortSignal.timeout(timeoutMs) });
 }
 
-async function storeFindings(store: Store, storeUrl: URL, timeoutMs: number): Promise<Finding[]> {
+async function storeFindings(store: Store, storeUrl: URL): Promise<Finding[]> {
   const where = withoutCredentials(storeUrl);
   const ping = await store.ping();
   if (!ping.ok && (ping.error.status === 401 || ping.error.status === 403)) {
@@ -116,29 +116,25 @@ async function storeFindings(store: Store, storeUrl: URL, timeoutMs: number): Pr
           'The store does not take COUCHDB_URL’s credentials as a server admin: the hub creates databases and sets their security. Give the URL an admin’s name and password.',
         ),
   );
-  if (store.kind === 'couchdb' && roles.includes('_admin')) found.push(await clusterFinding(storeUrl, timeoutMs));
+  if (store.kind === 'couchdb' && roles.includes('_admin')) found.push(await clusterFinding(store));
   return found;
 }
 
 /** A cluster node down is not an outage (n=3 keeps every document on each node), but it must be seen to. */
-async function clusterFinding(storeUrl: URL, timeoutMs: number): Promise<Finding> {
-  try {
-    const answer = await storeGet(storeUrl, '_membership', timeoutMs);
-    const membership = (await answer.json()) as { all_nodes?: string[]; cluster_nodes?: string[] };
-    const up = membership.all_nodes ?? [];
-    const members = membership.cluster_nodes ?? [];
-    const down = members.filter((node) => !up.includes(node));
-    if (down.length > 0) {
-      return finding(
-        'store.cluster',
-        'warn',
-        `${String(down.length)} of ${String(members.length)} CouchDB nodes not answering: ${down.join(', ')}. Writes go on while a majority answers; bring it back.`,
-      );
-    }
-    return finding('store.cluster', 'ok', members.length > 1 ? `A cluster of ${String(members.length)} nodes, all answering.` : 'A single CouchDB node.');
-  } catch (error) {
-    return finding('store.cluster', 'warn', `Could not read the cluster's membership (${(error as Error).message}).`);
+async function clusterFinding(store: Store): Promise<Finding> {
+  const membership = await store.request<{ all_nodes?: string[]; cluster_nodes?: string[] }>({ path: '_membership' });
+  if (!membership.ok) return finding('store.cluster', 'warn', `Could not read the cluster's membership (${membership.error.reason}).`);
+  const up = membership.value.all_nodes ?? [];
+  const members = membership.value.cluster_nodes ?? [];
+  const down = members.filter((node) => !up.includes(node));
+  if (down.length > 0) {
+    return finding(
+      'store.cluster',
+      'warn',
+      `${String(down.length)} of ${String(members.length)} CouchDB nodes not answering: ${down.join(', ')}. Writes go on while a majority answers; bring it back.`,
+    );
   }
+  return finding('store.cluster', 'ok', members.length > 1 ? `A cluster of ${String(members.length)} nodes, all answering.` : 'A single CouchDB node.');
 }
 
 /** The store's schema and county, and every village's databases; with the county's code when provisioned. */
@@ -268,17 +264,7 @@ async function publicUrlFinding(config: HubConfig, county: string | undefined, t
 async function portFinding(config: HubConfig, timeoutMs: number): Promise<Finding> {
   const where = `${config.host}:${String(config.port)}`;
   if (config.port === 0) return finding('port', 'ok', 'Any free port (CUNBAN_HUB_PORT=0).');
-  const free = await new Promise<boolean>((answer) => {
-    const probe = createServer();
-    probe.once('error', () => {
-      answer(false);
-    });
-    probe.listen(config.port, config.host, () => {
-      probe.close(() => {
-        answer(true);
-      });
-    });
-  });
+  const free = await portFree(config.port, config.host);
   if (free) return finding('port', 'ok', `${where} is free for the hub.`);
   try {
     const answer = await fetch(`${config.tls ? 'https' : 'http'}://127.0.0.1:${String(config.port)}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
