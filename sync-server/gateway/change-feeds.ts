@@ -10,6 +10,7 @@
  * generation, so the waiter reads again at once; one that landed before it was in the read.
  */
 import type { Store } from '../store/store.js';
+import { deadline } from './deadline.js';
 
 /** How long one of the hub's own long polls on the store lasts (the embedded store ignores `timeout`: the hub ends it). */
 const FEED_POLL_MS = 50_000;
@@ -74,13 +75,18 @@ export function changeFeeds(store: Store, options: { readonly now?: () => number
     startReady();
     while (since !== undefined && !feed.stop.signal.aborted) {
       if (idle()) break;
-      const signal = AbortSignal.any([feed.stop.signal, AbortSignal.timeout(FEED_POLL_MS + 2000)]);
-      const page = await store.request<{ results: unknown[]; last_seq: unknown }>({
-        db,
-        path: '_changes',
-        qs: { feed: 'longpoll', since, timeout: FEED_POLL_MS, limit: 1000 },
-        signal,
-      });
+      const polling = deadline(feed.stop.signal, FEED_POLL_MS + 2000);
+      const { signal } = polling;
+      const page = await store
+        .request<{ results: unknown[]; last_seq: unknown }>({
+          db,
+          path: '_changes',
+          qs: { feed: 'longpoll', since, timeout: FEED_POLL_MS, limit: 1000 },
+          signal,
+        })
+        .finally(() => {
+          polling.clear();
+        });
       if (page.ok && Array.isArray(page.value.results)) {
         since = page.value.last_seq;
         if (page.value.results.length > 0) wake(feed);

@@ -11,6 +11,7 @@ import type { KioskDoc } from '../kiosks.js';
 import type { HubMetrics } from '../observe/metrics.js';
 import type { Store } from '../store/store.js';
 import type { ChangeFeeds } from './change-feeds.js';
+import { deadline } from './deadline.js';
 import { docsFor, fromStore, presentRows, type Row, type Scoped } from './scoped.js';
 
 const LONGPOLL_TIMEOUT_MS = 55_000;
@@ -95,19 +96,23 @@ export function changesEndpoint(options: ChangesOptions): (s: Scoped, context: R
   async function longPoll(s: Scoped, qs: Query, clientGone: AbortSignal, withDocs: boolean, timeoutMs: number): Promise<HttpReply> {
     const read: Query = { ...qs, feed: 'normal' };
     delete read.timeout;
-    const signal = AbortSignal.any([clientGone, AbortSignal.timeout(timeoutMs)]);
-    const batch = await feeds.follow(
-      s.db,
-      async () => {
-        const answer = await readBatch(s, read, clientGone, withDocs);
-        // The next read starts where this one ended (a poll `since=now` included).
-        if (answer.ok && answer.page.last_seq !== undefined) read.since = answer.page.last_seq;
-        return answer;
-      },
-      (answer) => !answer.ok || answer.page.results.length > 0,
-      signal,
-    );
-    return batch.ok ? reply(200, batch.page) : batch.reply;
+    const waiting = deadline(clientGone, timeoutMs);
+    try {
+      const batch = await feeds.follow(
+        s.db,
+        async () => {
+          const answer = await readBatch(s, read, clientGone, withDocs);
+          // The next read starts where this one ended (a poll `since=now` included).
+          if (answer.ok && answer.page.last_seq !== undefined) read.since = answer.page.last_seq;
+          return answer;
+        },
+        (answer) => !answer.ok || answer.page.results.length > 0,
+        waiting.signal,
+      );
+      return batch.ok ? reply(200, batch.page) : batch.reply;
+    } finally {
+      waiting.clear();
+    }
   }
 
   return async function changes(s, context) {

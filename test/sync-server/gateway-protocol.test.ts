@@ -16,6 +16,7 @@ import { startKioskSync } from '../../renderer/data/sync.js';
 import { pollLimits } from '../../sync-server/gateway.js';
 import { issueEnrollmentCode } from '../../sync-server/kiosks.js';
 import { villageDb } from '../../sync-server/store/names.js';
+import { collectGarbage } from '../support/collect-garbage.js';
 import { startLinkProxy } from '../support/link-proxy.js';
 import { startTestHub, TEST_APP_VERSION, VILLAGE_A, type EnrolledKiosk, type TestHub } from './hub-harness.js';
 import { TEST_STORAGE_KEY } from '../support/storage-key.js';
@@ -132,6 +133,18 @@ describe('a long poll behind a reverse proxy', () => {
     expect(poll.body.startsWith('\n')).toBe(true);
     expect(JSON.parse(poll.body)).toMatchObject({ results: [] });
   });
+
+  it('with heartbeats, still ends at its timeout though the hub collects garbage while it waits', async () => {
+    // Node 20 lost a timeout joined with AbortSignal.any to a collection: the poll then sent newlines for ever.
+    const collecting = setInterval(collectGarbage, 50);
+    try {
+      const poll = await timedPoll('feed=longpoll&since=now&timeout=2000&heartbeat=60000');
+      expect(poll.took).toBeLessThan(8000);
+      expect(JSON.parse(poll.body)).toMatchObject({ results: [] });
+    } finally {
+      clearInterval(collecting);
+    }
+  }, 20_000);
 
   /** A kiosk of `hub`'s left idle behind the proxy for three of its timeouts: the errors its sync saw, and its status. */
   async function idleBehindProxy(hub: TestHub): Promise<{ errors: readonly unknown[]; status: string }> {

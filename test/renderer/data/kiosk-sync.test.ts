@@ -85,9 +85,7 @@ async function kioskAt(village: string): Promise<Kiosk> {
       network.largestBody = Math.max(network.largestBody ?? 0, size);
       if (network.bodyLimit !== undefined && size > network.bodyLimit)
         return Promise.resolve(new Response('<html>413 Request Entity Too Large</html>', { status: 413 }));
-      // The request reaches the hub; its reply is lost on the line.
-      if (network.loseReplies?.test(path)) return fetch(input, init).then(() => Promise.reject(new TypeError('fetch failed: connection reset')));
-      return fetch(input, init);
+      return replyUnlessLost(network, path, fetch(input, init));
     },
   });
   const kiosk: Kiosk = {
@@ -105,6 +103,23 @@ async function kioskAt(village: string): Promise<Kiosk> {
     },
   };
   return kiosk;
+}
+
+/**
+ * The request reaches the hub; its reply is lost on the line if the line loses replies when the reply
+ * comes back, not when the request went out: a long poll sent before the line broke, answered with the
+ * case just pushed, must not confirm it. The reply is read whole first (a long poll's heartbeats come
+ * before its changes).
+ */
+async function replyUnlessLost(network: Kiosk['network'], path: string, replying: Promise<Response>): Promise<Response> {
+  const response = await replying;
+  const body = await response.arrayBuffer();
+  if (network.loseReplies?.test(path)) throw new TypeError('fetch failed: connection reset');
+  // fetch has already decoded the body: its encoding and length no longer describe it.
+  const headers = new Headers(response.headers);
+  headers.delete('content-encoding');
+  headers.delete('content-length');
+  return new Response(body.byteLength === 0 ? null : body, { status: response.status, statusText: response.statusText, headers });
 }
 
 const clerk = (kiosk: Kiosk) => ({ id: `${kiosk.enrollment.kioskId}/clerk-1`, name: '王芳', level: 'village' as const });
@@ -617,13 +632,14 @@ describe('a push whose reply was lost on the line', () => {
   it('is sent again: the hub, which holds it, answers a conflict, and the case is there once, nothing refused', async () => {
     const kiosk = await kioskAt(VILLAGE_A);
     try {
-      kiosk.network.loseReplies = /\/_bulk_docs$/;
+      // Every reply that would tell the kiosk the hub holds the case is lost: the push's, the pull's, a pre-read's.
+      kiosk.network.loseReplies = /\/(_bulk_docs|_changes|_all_docs|_bulk_get)$/;
       const doc = await register(kiosk);
       const onHub = await eventually(async () => {
         const found = await t.hub.store.getDoc<CaseDocument>(`village_${VILLAGE_A}`, doc.caseNumber);
         return found.ok ? found.value : undefined;
       }, 'the push to reach the hub');
-      // The kiosk never heard: the case is pending there (counted a moment after the write).
+      // The kiosk never heard: the case stays pending there (counted a moment after the write).
       await eventually(() => (kiosk.sync.state().pendingOutbound > 0 ? true : undefined), 'the case counted as pending');
       // The line mends; the kiosk's own retry, or sync now, gets it through.
       kiosk.network.loseReplies = undefined;
