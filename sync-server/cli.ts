@@ -3,8 +3,8 @@
  * CUNBAN_DATA_DIR, COUCHDB_URL, …); every command prints JSON with `--json`, for scripts.
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
 import { chinaTime, isoInChina } from '../core/local-date.js';
@@ -125,13 +125,40 @@ function setAsideFlag(): number {
 }
 
 /** Whether `file` can be written: its folder exists and is writable, and it is not a folder itself. */
-function canWriteFile(file: string): boolean {
+/**
+ * The QR code's file, opened before a code is issued: a code whose image could not be written would be
+ * issued for nothing (a folder that does not exist, a name too long, no right to write). Opened to append
+ * so that a file already there is kept whole until the image replaces it.
+ */
+interface QrFile {
+  write(png: Buffer): void;
+  /** No code was issued: close it, and remove it if this run made it. */
+  abandon(): void;
+}
+
+function openQrFile(file: string): QrFile {
+  const existed = existsSync(file);
+  let fd: number;
   try {
-    accessSync(dirname(resolve(file)), constants.W_OK);
-    return !existsSync(file) || statSync(file).isFile();
-  } catch {
-    return false;
+    fd = openSync(file, 'a', 0o600);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new CliError('enroll.qrPng', `--qr-png: cannot write ${file} (${reason}); no code was issued.`);
   }
+  return {
+    write(png) {
+      try {
+        ftruncateSync(fd);
+        writeSync(fd, png);
+      } finally {
+        closeSync(fd);
+      }
+    },
+    abandon() {
+      closeSync(fd);
+      if (!existed) rmSync(file, { force: true });
+    },
+  };
 }
 
 function out(human: string, json: unknown): void {
@@ -241,37 +268,42 @@ async function main(): Promise<void> {
       if (parseDivisionCode(village)?.level !== 'village') throw new CliError('enroll.badVillage', '--village needs a 12-digit village code.');
       const hours = Number(flags.hours ?? '24');
       if (!(hours > 0 && hours <= 24 * 30)) throw new CliError('enroll.badHours', '--hours must be between 0 and 720.');
-      // Checked before a code is issued: a code whose QR code could not be written would be issued for nothing.
-      if (flags['qr-png'] !== undefined && !canWriteFile(flags['qr-png']))
-        throw new CliError('enroll.qrPng', `--qr-png: cannot write ${flags['qr-png']} (does its folder exist?); no code was issued.`);
-      const issued = must(
-        await withStore(config, async (a) => {
-          if (forKiosk) {
-            // A kiosk this hub knows, or one a restored hub forgot (enrolled after the backup): it keeps its id.
-            const kiosk = await findReEnrollable(a.store, forKiosk);
-            if (!kiosk.ok) {
-              return {
-                ok: false as const,
-                error: {
-                  code: kiosk.error.code,
-                  message:
-                    kiosk.error.code === 'kiosk.store'
-                      ? kiosk.error.failure.reason
-                      : `No kiosk ${forKiosk} on this hub, and its number was not set aside by a restore: enroll a new kiosk with --village.`,
-                },
-              };
-            }
+      const qrFile = flags['qr-png'] === undefined ? undefined : openQrFile(flags['qr-png']);
+      const ticket = await withStore(config, async (a) => {
+        if (forKiosk) {
+          // A kiosk this hub knows, or one a restored hub forgot (enrolled after the backup): it keeps its id.
+          const kiosk = await findReEnrollable(a.store, forKiosk);
+          if (!kiosk.ok) {
+            return {
+              ok: false as const,
+              error: {
+                code: kiosk.error.code,
+                message:
+                  kiosk.error.code === 'kiosk.store'
+                    ? kiosk.error.failure.reason
+                    : `No kiosk ${forKiosk} on this hub, and its number was not set aside by a restore: enroll a new kiosk with --village.`,
+              },
+            };
           }
-          return enrollmentTicket(a.store, village, kioskFacingUrl(config), hours * 3600_000, forKiosk);
-        }),
-      );
-      const qrPng = flags['qr-png'];
-      if (qrPng) await QRCode.toFile(qrPng, issued.qr, { errorCorrectionLevel: 'M' });
+        }
+        return enrollmentTicket(a.store, village, kioskFacingUrl(config), hours * 3600_000, forKiosk);
+      }).catch((error: unknown) => {
+        qrFile?.abandon();
+        throw error;
+      });
+      if (!ticket.ok) qrFile?.abandon();
+      const issued = must(ticket);
       const terminalQr = flags.json ? '' : await QRCode.toString(issued.qr, { type: 'terminal', small: true });
+      // The code is shown first: were the image then not written (a full disk), the code is not lost.
       out(
         `Enrollment code for ${issued.townName} ${issued.villageName} (${issued.village}): ${issued.code}\nValid until ${chinaTime(issued.expiresAt)}; works once.\n${terminalQr}`,
         timesInChina(issued),
       );
+      try {
+        qrFile?.write(await QRCode.toBuffer(issued.qr, { errorCorrectionLevel: 'M' }));
+      } catch (error) {
+        throw new CliError('enroll.qrPng', `--qr-png: the code above was issued, but its image was not written (${String(error)}).`);
+      }
       return;
     }
     case 'kiosks': {

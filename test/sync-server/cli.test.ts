@@ -11,6 +11,7 @@ import { enrollmentQrSchema } from '../../core/api/enrollment.js';
 import { HUB_ENVIRONMENT, loadHubConfig } from '../../sync-server/config.js';
 import { acquireStore } from '../../sync-server/hub.js';
 import { keyRingFingerprint, loadKeyRing } from '../../sync-server/keyring.js';
+import { DB } from '../../sync-server/store/names.js';
 import { dropPrefixedDatabases } from './hub-harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -33,6 +34,20 @@ async function cliFailure(...args: string[]): Promise<{ error: string; message: 
   );
   expect(failure.code).toBe(1);
   return JSON.parse(failure.stderr) as { error: string; message: string };
+}
+
+/** How many enrollment codes the store holds (read between CLI runs: the embedded store is one process's at a time). */
+async function enrollmentCodeCount(): Promise<number> {
+  const config = loadHubConfig(env);
+  if (!config.ok) throw new Error('fixture');
+  const acquired = await acquireStore(config.value);
+  try {
+    const ids = await acquired.store.idsWithPrefix(DB.kiosks, 'enroll:');
+    if (!ids.ok) throw new Error(ids.error.reason);
+    return ids.value.length;
+  } finally {
+    await acquired.release();
+  }
 }
 
 let seeded: { init: { villages: number; created: string[] }; reviewersCreated: { name: string; password: string }[]; enrollment: { code: string; qr: string } };
@@ -101,6 +116,33 @@ describe('cunban-hub enroll, kiosks and users', () => {
     const { stdout } = await run(process.execPath, ['bin/cunban-hub.js', 'enroll', '--village', '422822203001', '--hours', '2'], { cwd: root, env });
     const until = /Valid until (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) \(UTC\+8\)/.exec(stdout)?.[1];
     expect(until).toBe(new Date(Date.now() + 2 * 3600_000 + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' '));
+  });
+
+  it('issues no code whose QR image it cannot write, and keeps a file already there when no code is issued', async () => {
+    const before = await enrollmentCodeCount();
+    const png = (name: string) => cliFailure('enroll', '--village', '422822203001', '--qr-png', name);
+    expect(await png(join(dataDir, 'no-such-folder', 'enroll.png'))).toMatchObject({
+      error: 'enroll.qrPng',
+      message: expect.stringContaining('ENOENT') as string,
+    });
+    expect(await png(join(dataDir, `${'码'.repeat(100)}.png`))).toMatchObject({
+      error: 'enroll.qrPng',
+      message: expect.stringContaining('ENAMETOOLONG') as string,
+    });
+    expect(await png(dataDir)).toMatchObject({ error: 'enroll.qrPng', message: expect.stringContaining('EISDIR') as string });
+    // Refused by the store after the file was opened: a file that was there is kept whole, a new one is not left behind.
+    const kept = join(dataDir, 'kept.png');
+    writeFileSync(kept, 'an earlier code');
+    expect(await cliFailure('enroll', '--village', '422822999999', '--qr-png', kept)).toMatchObject({ error: 'enroll.unknownVillage' });
+    expect(readFileSync(kept, 'utf8')).toBe('an earlier code');
+    const fresh = join(dataDir, 'fresh.png');
+    expect(await cliFailure('enroll', '--village', '422822999999', '--qr-png', fresh)).toMatchObject({ error: 'enroll.unknownVillage' });
+    expect(existsSync(fresh)).toBe(false);
+    expect(await enrollmentCodeCount()).toBe(before);
+    // And a code issued over a file replaces it whole.
+    await cli('enroll', '--village', '422822203001', '--qr-png', kept);
+    expect(readFileSync(kept).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(await enrollmentCodeCount()).toBe(before + 1);
   });
 
   it('refuses a village that is not in the county, a malformed code, and an unknown kiosk', async () => {
