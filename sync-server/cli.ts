@@ -3,10 +3,11 @@
  * CUNBAN_DATA_DIR, COUCHDB_URL, …); every command prints JSON with `--json`, for scripts.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
+import writeFileAtomic from 'write-file-atomic';
 import { chinaTime, isoInChina } from '../core/local-date.js';
 import { parseDivisionCode } from '../core/divisions/code.js';
 import { appVersionSchema, updateRequired } from '../core/fleet-policy.js';
@@ -124,40 +125,56 @@ function setAsideFlag(): number {
   return count;
 }
 
-/** Whether `file` can be written: its folder exists and is writable, and it is not a folder itself. */
 /**
  * The QR code's file, opened before a code is issued: a code whose image could not be written would be
- * issued for nothing (a folder that does not exist, a name too long, no right to write). Opened to append
- * so that a file already there is kept whole until the image replaces it.
+ * issued for nothing (a folder that does not exist, a name too long, no right to write, not a plain file).
+ * A file already there is only opened, and kept whole until the image replaces it by a rename.
  */
 interface QrFile {
+  /** The image, written beside and renamed over (0600: it enrolls a kiosk). */
   write(png: Buffer): void;
-  /** No code was issued: close it, and remove it if this run made it. */
+  /** No image: close it, and remove it if this run made it. */
   abandon(): void;
 }
 
+// Not blocking: a FIFO with no reader is refused rather than waited on for ever.
+const QR_OPEN = constants.O_WRONLY | constants.O_NONBLOCK;
+
 function openQrFile(file: string): QrFile {
-  const existed = existsSync(file);
+  const refuse = (why: string) => new CliError('enroll.qrPng', `--qr-png: cannot write ${file} (${why}); no code was issued.`);
   let fd: number;
+  let created = false;
   try {
-    fd = openSync(file, 'a', 0o600);
+    // Made here, or found there: decided by the open itself, not by a look beforehand.
+    try {
+      fd = openSync(file, QR_OPEN | constants.O_CREAT | constants.O_EXCL, 0o600);
+      created = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      fd = openSync(file, QR_OPEN | constants.O_APPEND);
+    }
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new CliError('enroll.qrPng', `--qr-png: cannot write ${file} (${reason}); no code was issued.`);
+    throw refuse((error as NodeJS.ErrnoException).code ?? String(error));
+  }
+  const abandon = () => {
+    closeSync(fd);
+    if (created) rmSync(file, { force: true });
+  };
+  if (!fstatSync(fd).isFile()) {
+    abandon();
+    throw refuse('not a plain file');
   }
   return {
     write(png) {
       try {
-        ftruncateSync(fd);
-        writeSync(fd, png);
-      } finally {
-        closeSync(fd);
+        writeFileAtomic.sync(file, png, { mode: 0o600 });
+      } catch (error) {
+        abandon();
+        throw error;
       }
-    },
-    abandon() {
       closeSync(fd);
-      if (!existed) rmSync(file, { force: true });
     },
+    abandon,
   };
 }
 
@@ -293,16 +310,17 @@ async function main(): Promise<void> {
       });
       if (!ticket.ok) qrFile?.abandon();
       const issued = must(ticket);
-      const terminalQr = flags.json ? '' : await QRCode.toString(issued.qr, { type: 'terminal', small: true });
-      // The code is shown first: were the image then not written (a full disk), the code is not lost.
+      // The code is shown first: were its QR code then not drawn or written (a full disk), the code is not lost.
       out(
-        `Enrollment code for ${issued.townName} ${issued.villageName} (${issued.village}): ${issued.code}\nValid until ${chinaTime(issued.expiresAt)}; works once.\n${terminalQr}`,
+        `Enrollment code for ${issued.townName} ${issued.villageName} (${issued.village}): ${issued.code}\nValid until ${chinaTime(issued.expiresAt)}; works once.`,
         timesInChina(issued),
       );
       try {
+        if (!flags.json) process.stdout.write(await QRCode.toString(issued.qr, { type: 'terminal', small: true }));
         qrFile?.write(await QRCode.toBuffer(issued.qr, { errorCorrectionLevel: 'M' }));
       } catch (error) {
-        throw new CliError('enroll.qrPng', `--qr-png: the code above was issued, but its image was not written (${String(error)}).`);
+        qrFile?.abandon();
+        throw new CliError('enroll.qrPng', `The code above was issued, but its QR code was not drawn or written (${String(error)}).`);
       }
       return;
     }

@@ -3,8 +3,9 @@
  * generated passwords (saved beside the data, readable by the operator only) and an enrollment code.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import type { EnrollmentQr } from '../core/api/enrollment.js';
 import { indexDivisions } from '../core/divisions/table.js';
 import { err, ok, type Result } from '../core/result.js';
@@ -104,9 +105,7 @@ function demoCredentials(credentialsFile: string): DemoReviewer[] {
     return { ...reviewer, password: typeof password === 'string' ? password : randomBytes(9).toString('base64url') };
   });
   mkdirSync(dirname(credentialsFile), { recursive: true, mode: 0o700 });
-  const temporary = `${credentialsFile}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temporary, JSON.stringify(credentials, null, 2), { mode: 0o600 });
-  renameSync(temporary, credentialsFile);
+  writeFileAtomic.sync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   return credentials;
 }
 

@@ -66,7 +66,8 @@ export function createKeyRing(dataDir: string, now: Date = new Date()): { readon
     const kid = `county-${now.toISOString().slice(0, 10)}-1`;
     const ring: DataKeyRing = { current: kid, keys: [{ kid, key: newKey() }], blindIndexKey: newKey() };
     const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(temporary, JSON.stringify(ring, null, 2), { mode: 0o600, flag: 'wx' });
+    // On disk (flushed) before it is linked into place: a power cut must not leave an empty ring under its name.
+    writeFileSync(temporary, JSON.stringify(ring, null, 2), { mode: 0o600, flag: 'wx', flush: true });
     try {
       linkSync(temporary, file);
       return { ring, created: true };
@@ -105,7 +106,7 @@ function rotatedRing(ring: DataKeyRing, now: Date): DataKeyRing {
 function stageRing(dataDir: string, ring: DataKeyRing): { readonly temporary: string; readonly file: string } {
   const file = realpathSync(keyringFile(dataDir));
   const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temporary, JSON.stringify(ring, null, 2), { mode: 0o600 });
+  writeFileSync(temporary, JSON.stringify(ring, null, 2), { mode: 0o600, flush: true });
   return { temporary, file };
 }
 

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeFeeds } from '../../sync-server/gateway/change-feeds.js';
+import { deadline } from '../../sync-server/gateway/deadline.js';
 import { villageDb } from '../../sync-server/store/names.js';
 import type { Store, StoreRequest } from '../../sync-server/store/store.js';
 import { caseFor, startTestHub, VILLAGE_A, VILLAGE_B, type TestHub } from './hub-harness.js';
@@ -50,9 +51,7 @@ describe('one feed per database, many waiters', () => {
     const db = t.hub.store.dbName(villageDb(VILLAGE_A));
     try {
       const stop = new AbortController();
-      const waiting = Array.from({ length: 50 }, () =>
-        feeds.follow(db, reader(store, db, { seq: 'now' }), hasAny, AbortSignal.any([stop.signal, AbortSignal.timeout(20_000)])),
-      );
+      const waiting = Array.from({ length: 50 }, () => feeds.follow(db, reader(store, db, { seq: 'now' }), hasAny, deadline(stop.signal, 20_000).signal));
       await new Promise((settle) => setTimeout(settle, 300));
       const doc = caseFor(kiosk);
       expect((await t.hub.store.putDoc(villageDb(VILLAGE_A), doc)).ok).toBe(true);

@@ -1,7 +1,7 @@
 /** `cunban-hub` as an operator runs it: real processes, `--json` output, on a fresh data directory. */
 import { execFile } from 'node:child_process';
 import { createHash, verify } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -130,18 +130,29 @@ describe('cunban-hub enroll, kiosks and users', () => {
       message: expect.stringContaining('ENAMETOOLONG') as string,
     });
     expect(await png(dataDir)).toMatchObject({ error: 'enroll.qrPng', message: expect.stringContaining('EISDIR') as string });
+    // Not a plain file: a device, a pipe nobody reads (never waited on), a link to nowhere (left as it was).
+    expect(await png('/dev/null')).toMatchObject({ error: 'enroll.qrPng', message: expect.stringContaining('not a plain file') as string });
+    const pipe = join(dataDir, 'pipe.png');
+    await run('mkfifo', [pipe]);
+    expect(await png(pipe)).toMatchObject({ error: 'enroll.qrPng', message: expect.stringContaining('ENXIO') as string });
+    const dangling = join(dataDir, 'dangling.png');
+    symlinkSync(join(dataDir, 'nowhere', 'x.png'), dangling);
+    expect(await png(dangling)).toMatchObject({ error: 'enroll.qrPng', message: expect.stringContaining('ENOENT') as string });
+    expect(lstatSync(dangling).isSymbolicLink()).toBe(true);
     // Refused by the store after the file was opened: a file that was there is kept whole, a new one is not left behind.
     const kept = join(dataDir, 'kept.png');
-    writeFileSync(kept, 'an earlier code');
+    writeFileSync(kept, 'an earlier code', { mode: 0o644 });
     expect(await cliFailure('enroll', '--village', '422822999999', '--qr-png', kept)).toMatchObject({ error: 'enroll.unknownVillage' });
     expect(readFileSync(kept, 'utf8')).toBe('an earlier code');
     const fresh = join(dataDir, 'fresh.png');
     expect(await cliFailure('enroll', '--village', '422822999999', '--qr-png', fresh)).toMatchObject({ error: 'enroll.unknownVillage' });
     expect(existsSync(fresh)).toBe(false);
     expect(await enrollmentCodeCount()).toBe(before);
-    // And a code issued over a file replaces it whole.
+    // And a code issued over a file replaces it whole, readable by its owner only (it enrolls a kiosk).
     await cli('enroll', '--village', '422822203001', '--qr-png', kept);
     expect(readFileSync(kept).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(statSync(kept).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dataDir).filter((name) => name.startsWith('kept.png'))).toEqual(['kept.png']);
     expect(await enrollmentCodeCount()).toBe(before + 1);
   });
 

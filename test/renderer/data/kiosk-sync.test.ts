@@ -628,12 +628,14 @@ describe('retention', () => {
   });
 });
 
+/** Every reply that would tell the kiosk the hub holds a case: the push's, the pull's, a push pre-read's. */
+const EVERY_CONFIRMING_REPLY = /\/(_bulk_docs|_changes|_all_docs|_bulk_get)$/;
+
 describe('a push whose reply was lost on the line', () => {
   it('is sent again: the hub, which holds it, answers a conflict, and the case is there once, nothing refused', async () => {
     const kiosk = await kioskAt(VILLAGE_A);
     try {
-      // Every reply that would tell the kiosk the hub holds the case is lost: the push's, the pull's, a pre-read's.
-      kiosk.network.loseReplies = /\/(_bulk_docs|_changes|_all_docs|_bulk_get)$/;
+      kiosk.network.loseReplies = EVERY_CONFIRMING_REPLY;
       const doc = await register(kiosk);
       const onHub = await eventually(async () => {
         const found = await t.hub.store.getDoc<CaseDocument>(`village_${VILLAGE_A}`, doc.caseNumber);
@@ -663,7 +665,7 @@ describe('a day of cases whose push reply was lost', () => {
       const day = Array.from({ length: 450 }, (_, i) => benchCase(kiosk.enrollment, i));
       await kiosk.db.cases.bulkInsert(day.map(toStoredCase));
       const numbers = day.map((doc) => doc.caseNumber);
-      kiosk.network.loseReplies = /\/_bulk_docs$/;
+      kiosk.network.loseReplies = EVERY_CONFIRMING_REPLY;
       kiosk.network.up = true;
       await eventually(
         async () => {
