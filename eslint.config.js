@@ -33,8 +33,6 @@ const parts = {
       'ipaddr.js',
       // CSV: the open service figures.
       'papaparse',
-      // Files that must be whole or absent (the key ring, passwords, an enrollment QR): beside, fsync, rename.
-      'write-file-atomic',
       // The embedded store, in its own process (store/embedded-store-process.ts).
       'express-pouchdb',
       'pouchdb-core',

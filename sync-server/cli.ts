@@ -3,11 +3,10 @@
  * CUNBAN_DATA_DIR, COUCHDB_URL, …); every command prints JSON with `--json`, for scripts.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, openSync, readFileSync, rmSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
-import writeFileAtomic from 'write-file-atomic';
 import { chinaTime, isoInChina } from '../core/local-date.js';
 import { parseDivisionCode } from '../core/divisions/code.js';
 import { appVersionSchema, updateRequired } from '../core/fleet-policy.js';
@@ -26,6 +25,7 @@ import { describeInitError, validateCountyData } from './provision.js';
 import { openRefusalCounts } from './records.js';
 import { generateUpdateKeys, publishUpdates } from './update-publish.js';
 import { addReviewer } from './users.js';
+import { stageFile, type StagedFile } from './whole-file.js';
 
 const USAGE = `Usage: cunban-hub <command> [options] [--json]
 
@@ -126,56 +126,112 @@ function setAsideFlag(): number {
 }
 
 /**
- * The QR code's file, opened before a code is issued: a code whose image could not be written would be
- * issued for nothing (a folder that does not exist, a name too long, no right to write, not a plain file).
- * A file already there is only opened, and kept whole until the image replaces it by a rename.
+ * The QR code's file, prepared before a code is issued: a code whose image could not be written would be
+ * issued for nothing. Its folder must take a file (the image is staged there now, and renamed over the
+ * file once written: the old file or the new one, whole); a name the system refuses (too long) is tried
+ * now by making the file; what is there already must be a plain file (not a link, a device, a pipe).
  */
 interface QrFile {
-  /** The image, written beside and renamed over (0600: it enrolls a kiosk). */
+  /** The image in place, 0600 (it enrolls a kiosk). */
   write(png: Buffer): void;
-  /** No image: close it, and remove it if this run made it. */
+  /** No image: the staged file removed, and the empty file this run made (only if still its own). */
   abandon(): void;
 }
 
-// Not blocking: a FIFO with no reader is refused rather than waited on for ever.
-const QR_OPEN = constants.O_WRONLY | constants.O_NONBLOCK;
-
-function openQrFile(file: string): QrFile {
+function prepareQrFile(file: string): QrFile {
   const refuse = (why: string) => new CliError('enroll.qrPng', `--qr-png: cannot write ${file} (${why}); no code was issued.`);
-  let fd: number;
-  let created = false;
+  const reason = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
+  let found: Stats | undefined;
   try {
-    // Made here, or found there: decided by the open itself, not by a look beforehand.
-    try {
-      fd = openSync(file, QR_OPEN | constants.O_CREAT | constants.O_EXCL, 0o600);
-      created = true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      fd = openSync(file, QR_OPEN | constants.O_APPEND);
-    }
+    found = lstatSync(file, { throwIfNoEntry: false });
   } catch (error) {
-    throw refuse((error as NodeJS.ErrnoException).code ?? String(error));
+    throw refuse(reason(error));
   }
-  const abandon = () => {
-    closeSync(fd);
-    if (created) rmSync(file, { force: true });
-  };
-  if (!fstatSync(fd).isFile()) {
-    abandon();
-    throw refuse('not a plain file');
+  if (found?.isDirectory()) throw refuse('a folder: name a file in it');
+  if (found && !found.isFile()) throw refuse(found.isSymbolicLink() ? 'a link: give the file itself' : 'not a plain file');
+  let staged: StagedFile;
+  try {
+    staged = stageFile(file);
+  } catch (error) {
+    throw refuse(reason(error));
+  }
+  let made: number | undefined;
+  if (!found) {
+    try {
+      const fd = openSync(file, 'wx', 0o600);
+      made = fstatSync(fd).ino;
+      closeSync(fd);
+    } catch (error) {
+      staged.discard();
+      throw refuse(reason(error));
+    }
   }
   return {
     write(png) {
-      try {
-        writeFileAtomic.sync(file, png, { mode: 0o600 });
-      } catch (error) {
-        abandon();
-        throw error;
-      }
-      closeSync(fd);
+      staged.write(png);
+      staged.place();
     },
-    abandon,
+    abandon() {
+      staged.discard();
+      const now = lstatSync(file, { throwIfNoEntry: false });
+      if (made !== undefined && now?.ino === made && now.size === 0) rmSync(file, { force: true });
+    },
   };
+}
+
+/** Until `done` settles, Ctrl-C or a stop runs `cleanUp` first (then ends as the signal would). */
+async function cleaningUpOnSignal<T>(cleanUp: () => void, done: Promise<T>): Promise<T> {
+  const onSignal = (signal: NodeJS.Signals) => {
+    cleanUp();
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await done;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** An enrollment code issued and shown, then its QR code drawn and written (the code is never lost to a failed image). */
+async function issueEnrollment(config: HubConfig, asked: { village: string; hours: number; forKiosk: string | undefined }, qrFile: QrFile | undefined) {
+  const { village, hours, forKiosk } = asked;
+  const issued = must(
+    await withStore(config, async (a) => {
+      if (forKiosk) {
+        // A kiosk this hub knows, or one a restored hub forgot (enrolled after the backup): it keeps its id.
+        const kiosk = await findReEnrollable(a.store, forKiosk);
+        if (!kiosk.ok) {
+          return {
+            ok: false as const,
+            error: {
+              code: kiosk.error.code,
+              message:
+                kiosk.error.code === 'kiosk.store'
+                  ? kiosk.error.failure.reason
+                  : `No kiosk ${forKiosk} on this hub, and its number was not set aside by a restore: enroll a new kiosk with --village.`,
+            },
+          };
+        }
+      }
+      return enrollmentTicket(a.store, village, kioskFacingUrl(config), hours * 3600_000, forKiosk);
+    }),
+  );
+  out(
+    `Enrollment code for ${issued.townName} ${issued.villageName} (${issued.village}): ${issued.code}\nValid until ${chinaTime(issued.expiresAt)}; works once.`,
+    timesInChina(issued),
+  );
+  try {
+    if (!flags.json) process.stdout.write(await QRCode.toString(issued.qr, { type: 'terminal', small: true }));
+    qrFile?.write(await QRCode.toBuffer(issued.qr, { errorCorrectionLevel: 'M' }));
+  } catch (error) {
+    throw new CliError(
+      'enroll.qrPng',
+      `The code above was issued, but its QR code was not drawn or written (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+    );
+  }
 }
 
 function out(human: string, json: unknown): void {
@@ -285,42 +341,13 @@ async function main(): Promise<void> {
       if (parseDivisionCode(village)?.level !== 'village') throw new CliError('enroll.badVillage', '--village needs a 12-digit village code.');
       const hours = Number(flags.hours ?? '24');
       if (!(hours > 0 && hours <= 24 * 30)) throw new CliError('enroll.badHours', '--hours must be between 0 and 720.');
-      const qrFile = flags['qr-png'] === undefined ? undefined : openQrFile(flags['qr-png']);
-      const ticket = await withStore(config, async (a) => {
-        if (forKiosk) {
-          // A kiosk this hub knows, or one a restored hub forgot (enrolled after the backup): it keeps its id.
-          const kiosk = await findReEnrollable(a.store, forKiosk);
-          if (!kiosk.ok) {
-            return {
-              ok: false as const,
-              error: {
-                code: kiosk.error.code,
-                message:
-                  kiosk.error.code === 'kiosk.store'
-                    ? kiosk.error.failure.reason
-                    : `No kiosk ${forKiosk} on this hub, and its number was not set aside by a restore: enroll a new kiosk with --village.`,
-              },
-            };
-          }
-        }
-        return enrollmentTicket(a.store, village, kioskFacingUrl(config), hours * 3600_000, forKiosk);
-      }).catch((error: unknown) => {
-        qrFile?.abandon();
-        throw error;
-      });
-      if (!ticket.ok) qrFile?.abandon();
-      const issued = must(ticket);
-      // The code is shown first: were its QR code then not drawn or written (a full disk), the code is not lost.
-      out(
-        `Enrollment code for ${issued.townName} ${issued.villageName} (${issued.village}): ${issued.code}\nValid until ${chinaTime(issued.expiresAt)}; works once.`,
-        timesInChina(issued),
-      );
+      const qrFile = flags['qr-png'] === undefined ? undefined : prepareQrFile(flags['qr-png']);
+      const cleanUp = () => qrFile?.abandon();
       try {
-        if (!flags.json) process.stdout.write(await QRCode.toString(issued.qr, { type: 'terminal', small: true }));
-        qrFile?.write(await QRCode.toBuffer(issued.qr, { errorCorrectionLevel: 'M' }));
+        await cleaningUpOnSignal(cleanUp, issueEnrollment(config, { village, hours, forKiosk }, qrFile));
       } catch (error) {
-        qrFile?.abandon();
-        throw new CliError('enroll.qrPng', `The code above was issued, but its QR code was not drawn or written (${String(error)}).`);
+        cleanUp();
+        throw error;
       }
       return;
     }

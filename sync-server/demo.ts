@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { EnrollmentQr } from '../core/api/enrollment.js';
 import { indexDivisions } from '../core/divisions/table.js';
 import { err, ok, type Result } from '../core/result.js';
@@ -18,6 +17,7 @@ import { verifyPassword } from './secrets.js';
 import { DB } from './store/names.js';
 import type { Store } from './store/store.js';
 import { addReviewer, type ReviewerDoc } from './users.js';
+import { writeFileWhole } from './whole-file.js';
 
 /** 雀儿笼村, 业州镇: the demo kiosk's village. */
 export const DEMO_VILLAGE = '422822100202';
@@ -92,21 +92,35 @@ const DEMO_REVIEWERS = [
  * A file already there is kept (a password in it is never replaced); only missing reviewers are added.
  */
 function demoCredentials(credentialsFile: string): DemoReviewer[] {
-  let saved: readonly Partial<DemoReviewer>[] = [];
-  if (existsSync(credentialsFile)) {
-    try {
-      saved = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Partial<DemoReviewer>[];
-    } catch {
-      throw new Error(`${credentialsFile} is damaged: move it aside and seed again.`);
-    }
+  const saved = savedCredentials(credentialsFile);
+  const savedPassword = (name: string) => {
+    const entry = saved.find((item) => isRecord(item) && item.name === name && typeof item.password === 'string');
+    return isRecord(entry) ? String(entry.password) : undefined;
+  };
+  const credentials = DEMO_REVIEWERS.map((reviewer) => ({ ...reviewer, password: savedPassword(reviewer.name) ?? randomBytes(9).toString('base64url') }));
+  const missing = credentials.filter((reviewer) => savedPassword(reviewer.name) === undefined);
+  // Written only when a reviewer is added, and then with whatever else the file held, as it was.
+  if (missing.length > 0) {
+    mkdirSync(dirname(credentialsFile), { recursive: true, mode: 0o700 });
+    const kept = saved.filter((entry) => !(isRecord(entry) && missing.some((reviewer) => reviewer.name === entry.name)));
+    writeFileWhole(credentialsFile, JSON.stringify([...kept, ...missing], null, 2));
   }
-  const credentials = DEMO_REVIEWERS.map((reviewer) => {
-    const password = saved.find((entry) => entry.name === reviewer.name)?.password;
-    return { ...reviewer, password: typeof password === 'string' ? password : randomBytes(9).toString('base64url') };
-  });
-  mkdirSync(dirname(credentialsFile), { recursive: true, mode: 0o700 });
-  writeFileAtomic.sync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   return credentials;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The entries of the credentials file, if there is one: a list, or it is called damaged (and left as it is). */
+function savedCredentials(credentialsFile: string): readonly unknown[] {
+  if (!existsSync(credentialsFile)) return [];
+  let saved: unknown;
+  try {
+    saved = JSON.parse(readFileSync(credentialsFile, 'utf8'));
+  } catch {
+    saved = undefined;
+  }
+  if (!Array.isArray(saved)) throw new Error(`${credentialsFile} is damaged: move it aside and seed again.`);
+  return saved;
 }
 
 /**

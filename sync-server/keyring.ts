@@ -15,7 +15,7 @@
  * index of every stored case would have to be rebuilt.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataKeyRingSchema, type DataKeyRing } from '../core/api/enrollment.js';
 import type { SealedValue } from '../core/case/sealed.js';
@@ -23,6 +23,7 @@ import { err, ok, type Result } from '../core/result.js';
 import { failure, type HttpReply } from './http/kit.js';
 import { DB } from './store/names.js';
 import type { Store, StoreFailure } from './store/store.js';
+import { stageFile, type StagedFile } from './whole-file.js';
 
 export const keyringFile = (dataDir: string) => join(dataDir, 'county-keys.json');
 
@@ -65,16 +66,14 @@ export function createKeyRing(dataDir: string, now: Date = new Date()): { readon
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const kid = `county-${now.toISOString().slice(0, 10)}-1`;
     const ring: DataKeyRing = { current: kid, keys: [{ kid, key: newKey() }], blindIndexKey: newKey() };
-    const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    // On disk (flushed) before it is linked into place: a power cut must not leave an empty ring under its name.
-    writeFileSync(temporary, JSON.stringify(ring, null, 2), { mode: 0o600, flag: 'wx', flush: true });
+    const staged = stageFile(file);
     try {
-      linkSync(temporary, file);
+      staged.write(JSON.stringify(ring, null, 2));
+      staged.placeIfAbsent();
       return { ring, created: true };
     } catch (error) {
+      staged.discard();
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      unlinkSync(temporary);
     }
   }
   return { ring: parseRing(file), created: false };
@@ -99,23 +98,22 @@ function rotatedRing(ring: DataKeyRing, now: Date): DataKeyRing {
   return { ...ring, current: kid, keys: [...ring.keys, { kid, key: newKey() }] };
 }
 
-/**
- * `ring` written beside the ring file (through a symlink, beside its target): returns the temporary
- * file and its final name, for a rename once whatever must come first has succeeded.
- */
-function stageRing(dataDir: string, ring: DataKeyRing): { readonly temporary: string; readonly file: string } {
-  const file = realpathSync(keyringFile(dataDir));
-  const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temporary, JSON.stringify(ring, null, 2), { mode: 0o600, flush: true });
-  return { temporary, file };
+/** `ring` staged beside the ring file (through a symlink, beside its target), for a rename once whatever must come first has succeeded. */
+function stageRing(dataDir: string, ring: DataKeyRing): StagedFile {
+  const staged = stageFile(realpathSync(keyringFile(dataDir)));
+  try {
+    staged.write(JSON.stringify(ring, null, 2));
+    return staged;
+  } catch (error) {
+    staged.discard();
+    throw error;
+  }
 }
 
 /** The ring in `dataDir` rotated on disk only (tests; `rotateKeyRing` is the county's rotation). */
 export function rotateDataKey(dataDir: string, now: Date = new Date()): DataKeyRing {
   const rotated = rotatedRing(loadKeyRing(dataDir), now);
-  // Written beside and renamed over, so a crash leaves the old ring or the new one, whole.
-  const { temporary, file } = stageRing(dataDir, rotated);
-  renameSync(temporary, file);
+  stageRing(dataDir, rotated).place();
   return rotated;
 }
 
@@ -129,10 +127,10 @@ export async function rotateKeyRing(store: Store, dataDir: string, now: Date = n
   const standing = await keyRingStanding(store, dataDir);
   if (!standing.ok) return standing;
   const rotated = rotatedRing(standing.value.ring, now);
-  const { temporary, file } = stageRing(dataDir, rotated);
+  const staged = stageRing(dataDir, rotated);
   const recorded = await recordRing(store, rotated, standing.value.county);
   if (!recorded.ok) {
-    unlinkSync(temporary);
+    staged.discard();
     return recorded.error.status === 409
       ? err({
           code: 'keyring.stale',
@@ -140,7 +138,7 @@ export async function rotateKeyRing(store: Store, dataDir: string, now: Date = n
         })
       : err({ code: 'keyring.store', failure: recorded.error });
   }
-  renameSync(temporary, file);
+  staged.place();
   return ok(rotated);
 }
 

@@ -1,5 +1,7 @@
 /** `cunban-hub` as an operator runs it: real processes, `--json` output, on a fresh data directory. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createHash, verify } from 'node:crypto';
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -12,6 +14,7 @@ import { HUB_ENVIRONMENT, loadHubConfig } from '../../sync-server/config.js';
 import { acquireStore } from '../../sync-server/hub.js';
 import { keyRingFingerprint, loadKeyRing } from '../../sync-server/keyring.js';
 import { DB } from '../../sync-server/store/names.js';
+import { eventually } from '../support/eventually.js';
 import { dropPrefixedDatabases } from './hub-harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -129,15 +132,17 @@ describe('cunban-hub enroll, kiosks and users', () => {
       error: 'enroll.qrPng',
       message: expect.stringContaining('ENAMETOOLONG') as string,
     });
-    expect(await png(dataDir)).toMatchObject({ error: 'enroll.qrPng', message: expect.stringContaining('EISDIR') as string });
-    // Not a plain file: a device, a pipe nobody reads (never waited on), a link to nowhere (left as it was).
-    expect(await png('/dev/null')).toMatchObject({ error: 'enroll.qrPng', message: expect.stringContaining('not a plain file') as string });
+    expect(await png(dataDir)).toMatchObject({ error: 'enroll.qrPng', message: expect.stringContaining('a folder') as string });
+    // Not a plain file: a device, a pipe (never waited on), a link (to nowhere, or to standard output sent to a log).
+    const notPlain = expect.stringMatching(/not a plain file|a link/) as string;
+    expect(await png('/dev/null')).toMatchObject({ error: 'enroll.qrPng', message: notPlain });
+    expect(await png('/dev/stdout')).toMatchObject({ error: 'enroll.qrPng', message: notPlain });
     const pipe = join(dataDir, 'pipe.png');
     await run('mkfifo', [pipe]);
-    expect(await png(pipe)).toMatchObject({ error: 'enroll.qrPng', message: expect.stringContaining('ENXIO') as string });
+    expect(await png(pipe)).toMatchObject({ error: 'enroll.qrPng', message: notPlain });
     const dangling = join(dataDir, 'dangling.png');
     symlinkSync(join(dataDir, 'nowhere', 'x.png'), dangling);
-    expect(await png(dangling)).toMatchObject({ error: 'enroll.qrPng', message: expect.stringContaining('ENOENT') as string });
+    expect(await png(dangling)).toMatchObject({ error: 'enroll.qrPng', message: notPlain });
     expect(lstatSync(dangling).isSymbolicLink()).toBe(true);
     // Refused by the store after the file was opened: a file that was there is kept whole, a new one is not left behind.
     const kept = join(dataDir, 'kept.png');
@@ -152,8 +157,36 @@ describe('cunban-hub enroll, kiosks and users', () => {
     await cli('enroll', '--village', '422822203001', '--qr-png', kept);
     expect(readFileSync(kept).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(statSync(kept).mode & 0o777).toBe(0o600);
-    expect(readdirSync(dataDir).filter((name) => name.startsWith('kept.png'))).toEqual(['kept.png']);
-    expect(await enrollmentCodeCount()).toBe(before + 1);
+    // A name near the system's limit (250 bytes) gets its image: nothing longer is made beside it.
+    const nearLimit = join(dataDir, `${'码'.repeat(82)}.png`);
+    await cli('enroll', '--village', '422822203001', '--qr-png', nearLimit);
+    expect(readFileSync(nearLimit).subarray(1, 4).toString()).toBe('PNG');
+    expect(await enrollmentCodeCount()).toBe(before + 2);
+    expect(readdirSync(dataDir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('stopped with Ctrl-C before the code is issued, leaves no empty image file behind', async () => {
+    // A store that takes the connection and never answers: the code is still being issued when Ctrl-C comes.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((listening) => silent.listen(0, '127.0.0.1', listening));
+    const { port } = silent.address() as AddressInfo;
+    const png = join(dataDir, 'interrupted.png');
+    const child = spawn(process.execPath, ['bin/cunban-hub.js', 'enroll', '--village', '422822203001', '--qr-png', png], {
+      cwd: root,
+      env: { ...env, COUCHDB_URL: `http://admin:admin@127.0.0.1:${String(port)}/` },
+    });
+    try {
+      const ended = new Promise<number | null>((done) => child.on('exit', done));
+      await eventually(() => (existsSync(png) ? true : undefined), 'the image file to be made');
+      child.kill('SIGINT');
+      expect(await ended).toBe(130);
+      expect(existsSync(png)).toBe(false);
+      expect(readdirSync(dataDir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('refuses a village that is not in the county, a malformed code, and an unknown kiosk', async () => {

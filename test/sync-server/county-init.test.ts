@@ -4,7 +4,7 @@
  * `init` alone, once — a hub never makes one, and a second machine's `init` never makes another.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -98,6 +98,25 @@ describe('cunban-hub seed-demo into a data directory that does not exist yet', (
     const seeded = await seedDemo(admin.store, second, 'http://hub.example/');
     expect(seeded).toMatchObject({ ok: true, value: { reviewersCreated: [], reviewersElsewhere: ['county-admin', 'yezhou-reviewer'] } });
     for (const reviewer of credentialsOf(first)) expect(await opens(admin.store, reviewer.name, reviewer.password)).toBe(true);
+  }, 120_000);
+
+  it('keeps the passwords file as it is when nothing is missing (what else it holds too), and refuses one of the wrong shape', async () => {
+    const file = join(first, 'demo-credentials.json');
+    const withMore = [...credentialsOf(first), { name: 'my-own-reviewer', password: 'keep-me-please-123', note: 'added by hand' }];
+    writeFileSync(file, JSON.stringify(withMore));
+    const before = statSync(file);
+    expect(await seedDemo(admin.store, first, 'http://hub.example/')).toMatchObject({ ok: true, value: { reviewersCreated: [] } });
+    expect(statSync(file)).toMatchObject({ ino: before.ino, mtimeMs: before.mtimeMs });
+    expect(credentialsOf(first)).toEqual(withMore);
+    for (const shape of ['{}', 'null', '"x"']) {
+      writeFileSync(file, shape);
+      expect(await seedDemo(admin.store, first, 'http://hub.example/')).toMatchObject({
+        ok: false,
+        error: { code: 'demo.credentials', message: expect.stringContaining('is damaged: move it aside') as unknown },
+      });
+      expect(readFileSync(file, 'utf8')).toBe(shape);
+    }
+    writeFileSync(file, JSON.stringify(withMore));
   }, 120_000);
 });
 
