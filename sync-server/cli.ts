@@ -3,7 +3,20 @@
  * CUNBAN_DATA_DIR, COUCHDB_URL, …); every command prints JSON with `--json`, for scripts.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, lstatSync, openSync, readFileSync, rmSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
@@ -127,25 +140,29 @@ function setAsideFlag(): number {
 
 /**
  * The QR code's file, prepared before a code is issued: a code whose image could not be written would be
- * issued for nothing. Its folder must take a file (the image is staged there now, and renamed over the
- * file once written: the old file or the new one, whole); a name the system refuses (too long) is tried
- * now by making the file; what is there already must be a plain file (not a link, a device, a pipe).
+ * issued for nothing. It must be named `.png` (never the key ring or a password file, even as root). Its
+ * folder must take a file: the image is staged there now, and renamed over the file once written (the
+ * old file or the new one, whole). A new name is tried now by making the file; a file already there must
+ * be a plain file this process can write — it is opened now, and written in place only where it cannot
+ * be replaced (a file of someone else's in a sticky folder, a file mounted into a container).
  */
 interface QrFile {
-  /** The image in place, 0600 (it enrolls a kiosk). */
+  /** The image in place, 0600 when made or replaced (it enrolls a kiosk). */
   write(png: Buffer): void;
   /** No image: the staged file removed, and the empty file this run made (only if still its own). */
   abandon(): void;
 }
 
+const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
+
 function prepareQrFile(file: string): QrFile {
   const refuse = (why: string) => new CliError('enroll.qrPng', `--qr-png: cannot write ${file} (${why}); no code was issued.`);
-  const reason = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
+  if (!/\.png$/i.test(file)) throw refuse('name a .png file');
   let found: Stats | undefined;
   try {
     found = lstatSync(file, { throwIfNoEntry: false });
   } catch (error) {
-    throw refuse(reason(error));
+    throw refuse(errorCode(error));
   }
   if (found?.isDirectory()) throw refuse('a folder: name a file in it');
   if (found && !found.isFile()) throw refuse(found.isSymbolicLink() ? 'a link: give the file itself' : 'not a plain file');
@@ -153,45 +170,63 @@ function prepareQrFile(file: string): QrFile {
   try {
     staged = stageFile(file);
   } catch (error) {
-    throw refuse(reason(error));
+    throw refuse(errorCode(error));
   }
-  let made: number | undefined;
-  if (!found) {
-    try {
-      const fd = openSync(file, 'wx', 0o600);
-      made = fstatSync(fd).ino;
-      closeSync(fd);
-    } catch (error) {
-      staged.discard();
-      throw refuse(reason(error));
-    }
+  // The file itself: made now (its name tried), or opened now (a file this process may write, still a plain one).
+  let fd: number;
+  try {
+    fd = found ? openSync(file, constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK) : openSync(file, 'wx', 0o600);
+  } catch (error) {
+    staged.discard();
+    throw refuse(errorCode(error));
   }
+  const made = found ? undefined : fstatSync(fd).ino;
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    staged.discard();
+    throw refuse('not a plain file');
+  }
+  let open = true;
+  const close = () => {
+    if (open) closeSync(fd);
+    open = false;
+  };
   return {
     write(png) {
       staged.write(png);
-      staged.place();
+      try {
+        staged.place();
+      } catch (error) {
+        staged.discard();
+        if (!['EPERM', 'EBUSY', 'EXDEV'].includes(errorCode(error))) throw error;
+        ftruncateSync(fd);
+        writeFileSync(fd, png);
+        fsyncSync(fd);
+      } finally {
+        close();
+      }
     },
     abandon() {
       staged.discard();
+      close();
       const now = lstatSync(file, { throwIfNoEntry: false });
       if (made !== undefined && now?.ino === made && now.size === 0) rmSync(file, { force: true });
     },
   };
 }
 
-/** Until `done` settles, Ctrl-C or a stop runs `cleanUp` first (then ends as the signal would). */
-async function cleaningUpOnSignal<T>(cleanUp: () => void, done: Promise<T>): Promise<T> {
+/** `run`, during which Ctrl-C, a stop or a hang-up runs `cleanUp` first (then ends as the signal would). */
+async function cleaningUpOnSignal<T>(cleanUp: () => void, run: () => Promise<T>): Promise<T> {
+  const exitCodes: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
   const onSignal = (signal: NodeJS.Signals) => {
     cleanUp();
-    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    process.exit(exitCodes[signal] ?? 1);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  for (const signal of Object.keys(exitCodes)) process.once(signal, onSignal);
   try {
-    return await done;
+    return await run();
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of Object.keys(exitCodes)) process.off(signal, onSignal);
   }
 }
 
@@ -227,10 +262,7 @@ async function issueEnrollment(config: HubConfig, asked: { village: string; hour
     if (!flags.json) process.stdout.write(await QRCode.toString(issued.qr, { type: 'terminal', small: true }));
     qrFile?.write(await QRCode.toBuffer(issued.qr, { errorCorrectionLevel: 'M' }));
   } catch (error) {
-    throw new CliError(
-      'enroll.qrPng',
-      `The code above was issued, but its QR code was not drawn or written (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
-    );
+    throw new CliError('enroll.qrPng', `The code above was issued, but its QR code was not drawn or written (${errorCode(error)}).`);
   }
 }
 
@@ -341,10 +373,14 @@ async function main(): Promise<void> {
       if (parseDivisionCode(village)?.level !== 'village') throw new CliError('enroll.badVillage', '--village needs a 12-digit village code.');
       const hours = Number(flags.hours ?? '24');
       if (!(hours > 0 && hours <= 24 * 30)) throw new CliError('enroll.badHours', '--hours must be between 0 and 720.');
-      const qrFile = flags['qr-png'] === undefined ? undefined : prepareQrFile(flags['qr-png']);
+      const qrPng = flags['qr-png'];
+      let qrFile: QrFile | undefined;
       const cleanUp = () => qrFile?.abandon();
       try {
-        await cleaningUpOnSignal(cleanUp, issueEnrollment(config, { village, hours, forKiosk }, qrFile));
+        await cleaningUpOnSignal(cleanUp, () => {
+          qrFile = qrPng === undefined ? undefined : prepareQrFile(qrPng);
+          return issueEnrollment(config, { village, hours, forKiosk }, qrFile);
+        });
       } catch (error) {
         cleanUp();
         throw error;

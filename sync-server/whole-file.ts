@@ -8,7 +8,7 @@
  * limit can still be staged beside it.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, fsyncSync, linkSync, lstatSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface StagedFile {
@@ -24,23 +24,45 @@ export interface StagedFile {
   discard(): void;
 }
 
-/** An empty temporary file made beside `file` (mode `mode`): proof that its folder exists and takes files. */
+/**
+ * An empty temporary file made beside `file` (exactly `mode`, whatever the umask): proof that its folder
+ * exists and takes files. It is written through the descriptor that made it, never reopened by name:
+ * in a folder others may write, the name could meanwhile be a link to a file of someone else's.
+ */
 export function stageFile(file: string, mode = 0o600): StagedFile {
   const temporary = join(dirname(file), `.cunban-${randomBytes(4).toString('hex')}.tmp`);
-  writeFileSync(temporary, '', { mode, flag: 'wx' });
+  const fd = openSync(temporary, 'wx', mode);
+  fchmodSync(fd, mode);
+  const made = fstatSync(fd).ino;
+  // Placed only while the name still holds the file made here (not one put in its place).
+  const stillOurs = () => {
+    if (lstatSync(temporary, { throwIfNoEntry: false })?.ino !== made) throw new Error(`${temporary} was replaced by another process: nothing was placed.`);
+  };
+  let open = true;
+  const close = () => {
+    if (open) closeSync(fd);
+    open = false;
+  };
   const discard = () => {
+    close();
     rmSync(temporary, { force: true });
   };
   return {
     temporary,
     write(data) {
-      writeFileSync(temporary, data, { flush: true });
+      writeFileSync(fd, data);
+      fsyncSync(fd);
+      close();
     },
     place() {
+      close();
+      stillOurs();
       renameSync(temporary, file);
     },
     placeIfAbsent() {
+      close();
       try {
+        stillOurs();
         linkSync(temporary, file);
       } finally {
         discard();

@@ -3,7 +3,7 @@ import { execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, verify } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -132,11 +132,20 @@ describe('cunban-hub enroll, kiosks and users', () => {
       error: 'enroll.qrPng',
       message: expect.stringContaining('ENAMETOOLONG') as string,
     });
-    expect(await png(dataDir)).toMatchObject({ error: 'enroll.qrPng', message: expect.stringContaining('a folder') as string });
-    // Not a plain file: a device, a pipe (never waited on), a link (to nowhere, or to standard output sent to a log).
+    mkdirSync(join(dataDir, 'folder.png'));
+    expect(await png(join(dataDir, 'folder.png'))).toMatchObject({ error: 'enroll.qrPng', message: expect.stringContaining('a folder') as string });
+    // Only a .png: never the key ring or a password file, whoever runs it.
+    const ring = readFileSync(join(dataDir, 'county-keys.json'));
+    expect(await png(join(dataDir, 'county-keys.json'))).toMatchObject({
+      error: 'enroll.qrPng',
+      message: expect.stringContaining('name a .png file') as string,
+    });
+    expect(readFileSync(join(dataDir, 'county-keys.json'))).toEqual(ring);
+    // Not a plain file: a pipe (never waited on), a link (to nowhere, or to standard output sent to a log).
     const notPlain = expect.stringMatching(/not a plain file|a link/) as string;
-    expect(await png('/dev/null')).toMatchObject({ error: 'enroll.qrPng', message: notPlain });
-    expect(await png('/dev/stdout')).toMatchObject({ error: 'enroll.qrPng', message: notPlain });
+    const toStdout = join(dataDir, 'stdout.png');
+    symlinkSync('/dev/stdout', toStdout);
+    expect(await png(toStdout)).toMatchObject({ error: 'enroll.qrPng', message: notPlain });
     const pipe = join(dataDir, 'pipe.png');
     await run('mkfifo', [pipe]);
     expect(await png(pipe)).toMatchObject({ error: 'enroll.qrPng', message: notPlain });
