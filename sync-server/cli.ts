@@ -50,7 +50,7 @@ const USAGE = `Usage: cunban-hub <command> [options] [--json]
                                           admin, cluster nodes, schema, key ring, clock, public URL, port, proxy,
                                           TLS, disk (exit 1 when something must be fixed)
   seed-demo                               the demo county (Jianshi), reviewers and an enrollment code
-  enroll --village CODE12 [--hours 24] [--qr-png FILE]
+  enroll --village CODE12 [--hours 24] [--qr-png FILE.png]
                                           a one-time enrollment code for a new kiosk
   enroll --kiosk KIOSK_ID [--hours 24]    re-enroll that kiosk: new credential and a new kiosk number (it keeps its earlier ones)
   kiosks list | kiosks revoke KIOSK_ID
@@ -153,7 +153,7 @@ interface QrFile {
   abandon(): void;
 }
 
-const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
+const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
 
 function prepareQrFile(file: string): QrFile {
   const refuse = (why: string) => new CliError('enroll.qrPng', `--qr-png: cannot write ${file} (${why}); no code was issued.`);

@@ -36,7 +36,7 @@ export function stageFile(file: string, mode = 0o600): StagedFile {
   const made = fstatSync(fd).ino;
   // Placed only while the name still holds the file made here (not one put in its place).
   const stillOurs = () => {
-    if (lstatSync(temporary, { throwIfNoEntry: false })?.ino !== made) throw new Error(`${temporary} was replaced by another process: nothing was placed.`);
+    if (lstatSync(temporary, { throwIfNoEntry: false })?.ino !== made) throw new Error(`${temporary} was replaced by another process; nothing was placed`);
   };
   let open = true;
   const close = () => {
