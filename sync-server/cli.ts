@@ -38,7 +38,7 @@ import { describeInitError, validateCountyData } from './provision.js';
 import { openRefusalCounts } from './records.js';
 import { generateUpdateKeys, publishUpdates } from './update-publish.js';
 import { addReviewer } from './users.js';
-import { stageFile, type StagedFile } from './whole-file.js';
+import { closingOnce, stageFile, type StagedFile } from './whole-file.js';
 
 const USAGE = `Usage: cunban-hub <command> [options] [--json]
 
@@ -186,11 +186,7 @@ function prepareQrFile(file: string): QrFile {
     staged.discard();
     throw refuse('not a plain file');
   }
-  let open = true;
-  const close = () => {
-    if (open) closeSync(fd);
-    open = false;
-  };
+  const close = closingOnce(fd);
   return {
     write(png) {
       staged.write(png);

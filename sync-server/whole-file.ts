@@ -38,11 +38,7 @@ export function stageFile(file: string, mode = 0o600): StagedFile {
   const stillOurs = () => {
     if (lstatSync(temporary, { throwIfNoEntry: false })?.ino !== made) throw new Error(`${temporary} was replaced by another process; nothing was placed`);
   };
-  let open = true;
-  const close = () => {
-    if (open) closeSync(fd);
-    open = false;
-  };
+  const close = closingOnce(fd);
   const discard = () => {
     close();
     rmSync(temporary, { force: true });
@@ -82,4 +78,13 @@ export function writeFileWhole(file: string, data: string | Uint8Array, mode = 0
     staged.discard();
     throw error;
   }
+}
+
+/** Closes `fd` the first time it is called, and does nothing after (a clean-up may run after a failed write closed it). */
+export function closingOnce(fd: number): () => void {
+  let open = true;
+  return () => {
+    if (open) closeSync(fd);
+    open = false;
+  };
 }
